@@ -1,0 +1,332 @@
+"""Plain typed records passed between pipeline stages.
+
+Document -> Sentence -> Mention -> Event -> FusedEvent (with Reports).
+
+Offsets: a Document keeps its ``raw`` text (as decoded from the input) and its
+cleaned ``text``. ``Document.offsets`` maps positions in ``text`` back to
+positions in ``raw``. Every Evidence span is given in *raw* coordinates, so
+that an analyst can find the cited words in the original capture.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal, Optional
+
+Stance = Literal["asserted", "claimed", "denied", "uncertain"]
+TimePrecision = Literal["day", "week", "month", "year"]
+FusedStatus = Literal["confirmed", "single-source", "disputed"]
+
+
+def content_hash(text: str) -> str:
+    """Stable key of a document's raw content (sha256, hex, first 32 chars)."""
+    norm = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass
+class OffsetMap:
+    """Piecewise map from cleaned-text offsets to raw-text offsets.
+
+    ``segments`` holds ``(clean_start, raw_start, length)`` triples, sorted by
+    ``clean_start``: the cleaned text from ``clean_start`` for ``length``
+    characters is a verbatim copy of raw text starting at ``raw_start``.
+    Characters of the cleaned text outside every segment (joining newlines)
+    map to the raw position of the nearest preceding segment end.
+    """
+
+    segments: list[tuple[int, int, int]] = field(default_factory=list)
+
+    @classmethod
+    def identity(cls, length: int) -> "OffsetMap":
+        return cls([(0, 0, length)] if length else [])
+
+    def to_raw(self, pos: int) -> int:
+        if not self.segments:
+            return pos
+        starts = [s[0] for s in self.segments]
+        i = bisect.bisect_right(starts, pos) - 1
+        if i < 0:
+            return self.segments[0][1]
+        c0, r0, n = self.segments[i]
+        return r0 + min(pos - c0, n)
+
+    def span_to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open clean span to a half-open raw span."""
+        if end <= start:
+            r = self.to_raw(start)
+            return r, r
+        return self.to_raw(start), self.to_raw(end - 1) + 1
+
+    def to_list(self) -> list[list[int]]:
+        return [list(s) for s in self.segments]
+
+    @classmethod
+    def from_list(cls, data: list) -> "OffsetMap":
+        return cls([tuple(s) for s in data])  # type: ignore[misc]
+
+
+@dataclass
+class Document:
+    doc_id: str
+    raw: str
+    text: str = ""
+    offsets: OffsetMap = field(default_factory=OffsetMap)
+    title: Optional[str] = None
+    published: Optional[date] = None
+    outlet: Optional[str] = None
+    url: Optional[str] = None
+    source: Optional[str] = None  # where it was read from: a path, "<stdin>", a URL
+    encoding: Optional[str] = None  # charset used to decode the input
+    content_hash: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.content_hash:
+            self.content_hash = content_hash(self.raw)
+        if not self.text and self.raw and not self.offsets.segments:
+            self.text = self.raw
+            self.offsets = OffsetMap.identity(len(self.raw))
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets.span_to_raw(start, end)
+
+
+@dataclass
+class Sentence:
+    doc_id: str
+    index: int
+    start: int  # offsets in Document.text
+    end: int
+    text: str
+
+
+@dataclass
+class Evidence:
+    """A cited span of a source document, in raw-text coordinates."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    field: Optional[str] = None  # which event field it supports: "trigger", "actor1", "location", ...
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"doc_id": self.doc_id, "start": self.start, "end": self.end, "text": self.text}
+        if self.field:
+            d["field"] = self.field
+        return d
+
+
+@dataclass
+class Mention:
+    """A typed span found in a sentence: a trigger, actor, place, date, number or source."""
+
+    kind: str  # "trigger" | "actor" | "place" | "date" | "fatalities" | "source" | ...
+    doc_id: str
+    start: int  # offsets in Document.text
+    end: int
+    text: str
+    sentence: int = -1
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Actor:
+    name: str  # canonical name, ACLED style, or the mention text when unknown
+    mention: Optional[str] = None  # the words in the text
+    actor_type: Optional[str] = None  # state forces, rebel group, ...
+    country: Optional[str] = None  # ISO 3166 alpha-2
+    known: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class Place:
+    name: str
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+    country: Optional[str] = None  # ISO 3166 alpha-2
+    admin1: Optional[str] = None
+    admin2: Optional[str] = None
+    feature: Optional[str] = None  # GeoNames feature class/code, e.g. "P.PPLA"
+    geonameid: Optional[str] = None
+    geo_precision: int = 1  # 1 exact place, 2 near / part of a region, 3 region or province
+    mention: Optional[str] = None
+    score: Optional[float] = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class Event:
+    """One document's report of one event, coded in the ACLED ontology."""
+
+    event_id: str
+    doc_id: str
+    event_type: str
+    sub_event_type: str
+    date: Optional[date] = None
+    time_precision: Optional[str] = None
+    actor1: Optional[Actor] = None
+    actor2: Optional[Actor] = None
+    assoc_actors: list[Actor] = field(default_factory=list)
+    location: Optional[Place] = None
+    fatalities: Optional[int] = None
+    wounded: Optional[int] = None
+    stance: str = "asserted"
+    sources: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    confidence: float = 0.5
+    sentence: Optional[str] = None  # the sentence text that triggered the event
+    notes: Optional[str] = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+    cluster_id: Optional[str] = None  # set by fusion
+    status: Optional[str] = None  # set by fusion: confirmed / single-source / disputed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "doc_id": self.doc_id,
+            "event_type": self.event_type,
+            "sub_event_type": self.sub_event_type,
+            "date": self.date.isoformat() if self.date else None,
+            "time_precision": self.time_precision,
+            "actor1": _actor_json(self.actor1),
+            "actor2": _actor_json(self.actor2),
+            "location": _place_json(self.location),
+            "fatalities": self.fatalities,
+            "wounded": self.wounded,
+            "stance": self.stance,
+            "sources": list(self.sources),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "confidence": round(float(self.confidence), 3),
+            "sentence": self.sentence,
+            "notes": self.notes,
+            "cluster_id": self.cluster_id,
+            "status": self.status,
+            "attrs": dict(self.attrs),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Event":
+        def actor(a: Optional[dict]) -> Optional[Actor]:
+            if not a:
+                return None
+            return Actor(name=a["name"], mention=a.get("mention"), actor_type=a.get("type"),
+                         country=a.get("country"), known=a.get("known", True))
+
+        loc = d.get("location")
+        place = None
+        if loc:
+            place = Place(**{k: loc.get(k) for k in (
+                "name", "lat", "lon", "country", "admin1", "admin2", "feature", "geonameid", "mention", "score")})
+            place.geo_precision = int(loc.get("geo_precision") or 1)
+        return cls(
+            event_id=d["event_id"], doc_id=d["doc_id"], event_type=d["event_type"],
+            sub_event_type=d["sub_event_type"],
+            date=date.fromisoformat(d["date"]) if d.get("date") else None,
+            time_precision=d.get("time_precision"),
+            actor1=actor(d.get("actor1")), actor2=actor(d.get("actor2")),
+            location=place, fatalities=d.get("fatalities"), wounded=d.get("wounded"),
+            stance=d.get("stance") or "asserted", sources=list(d.get("sources") or []),
+            evidence=[Evidence(e["doc_id"], e["start"], e["end"], e["text"], e.get("field"))
+                      for e in d.get("evidence") or []],
+            confidence=float(d.get("confidence") or 0.0), sentence=d.get("sentence"),
+            notes=d.get("notes"), attrs=dict(d.get("attrs") or {}),
+            cluster_id=d.get("cluster_id"), status=d.get("status"),
+        )
+
+
+def _actor_json(a: Optional[Actor]) -> Optional[dict[str, Any]]:
+    if a is None:
+        return None
+    out: dict[str, Any] = {"name": a.name, "mention": a.mention}
+    if a.actor_type:
+        out["type"] = a.actor_type
+    if a.country:
+        out["country"] = a.country
+    if not a.known:
+        out["known"] = False
+    return out
+
+
+def _place_json(p: Optional[Place]) -> Optional[dict[str, Any]]:
+    if p is None:
+        return None
+    return {
+        "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country, "admin1": p.admin1,
+        "geo_precision": p.geo_precision, "admin2": p.admin2, "feature": p.feature,
+        "geonameid": p.geonameid, "mention": p.mention,
+    }
+
+
+@dataclass
+class Report:
+    """One document's contribution to a fused event."""
+
+    event_id: str
+    doc_id: str
+    outlet: Optional[str]
+    stance: str
+    date: Optional[date] = None
+    fatalities: Optional[int] = None
+    sources: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class FusedEvent:
+    """A real-world event: the reports of it from every document, fused."""
+
+    cluster_id: str
+    event_type: str
+    sub_event_type: str
+    date: Optional[date] = None
+    date_range: tuple[Optional[date], Optional[date]] = (None, None)
+    time_precision: Optional[str] = None
+    actor1: Optional[Actor] = None
+    actor2: Optional[Actor] = None
+    location: Optional[Place] = None
+    fatalities: Optional[int] = None  # best figure, see docs/fusion.md
+    fatalities_range: tuple[Optional[int], Optional[int]] = (None, None)
+    status: str = "single-source"
+    corroboration: int = 1  # independent outlets
+    reports: list[Report] = field(default_factory=list)
+    disputes: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ControlPeriod:
+    """Who holds a place, from when, until when, on what evidence."""
+
+    place: Place
+    holder: str
+    start: Optional[date]
+    end: Optional[date] = None
+    event_ids: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Clause:
+    kind: str  # "who_leaves", "weapons", "destination", "deadline", "guarantee", "other"
+    text: str
+    evidence: Optional[Evidence] = None
+
+
+@dataclass
+class Agreement:
+    agreement_id: str
+    parties: list[Actor]
+    place: Optional[Place]
+    date: Optional[date]
+    status: str  # negotiating / reached / collapsed
+    clauses: list[Clause] = field(default_factory=list)
+    event_ids: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)

@@ -1,0 +1,42 @@
+"""Shared fixtures: temporary stores, the CLI runner, the path of ../shared when present."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("RASD_SHARED", ROOT.parent / "shared"))
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not present")
+    return SHARED
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "test.db")
+
+
+@pytest.fixture
+def run_cli(db: str):
+    """Run the real `rasd` CLI in a subprocess; returns CompletedProcess."""
+
+    def _run(*args: str, input: str | None = None, env: dict | None = None, check: bool = False):
+        e = dict(os.environ)
+        e["RASD_DB"] = db
+        if env:
+            e.update(env)
+        proc = subprocess.run([sys.executable, "-m", "rasd", *args], input=input, capture_output=True,
+                              text=True, env=e, timeout=600)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"rasd {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}")
+        return proc
+
+    return _run
