@@ -330,3 +330,16 @@ class Agreement:
     clauses: list[Clause] = field(default_factory=list)
     event_ids: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Toponym:
+    """A place name found in a document (offsets in Document.text) and where it resolved."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    place: Optional[Place] = None  # None when it could not be resolved
+    score: float = 0.0
+    source: str = "gazetteer"  # "ner", "gazetteer", "pattern", "given"
