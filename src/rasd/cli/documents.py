@@ -38,7 +38,11 @@ def ingest(
                 failed += 1
                 continue
             for res in pipe.run([item]):
-                out = st.add_document(res.document)
+                # a document and its events are written in one transaction
+                with st.transaction():
+                    out = st.add_document(res.document)
+                    if out.status != "unchanged" and pipe.coder is not None:
+                        st.replace_events(res.document.doc_id, res.events)
                 counts[out.status] += 1
     typer.echo(f"stored {counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged; {failed} failed")
     raise typer.Exit(1 if failed else 0)
