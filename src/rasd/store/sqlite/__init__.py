@@ -14,11 +14,12 @@ from ...records import Document, OffsetMap
 from ..base import AddOutcome, DocumentSummary, Store
 from ..migrations import apply_sqlite
 from .events import EventsMixin
+from .fusion import FusionMixin
 
 MIGRATIONS = "rasd.store.sqlite.migrations"
 
 
-class SQLiteStore(EventsMixin, Store):
+class SQLiteStore(EventsMixin, FusionMixin, Store):
     def __init__(self, path: str, *, readonly: bool = False):
         self.path = str(path)
         try:
