@@ -153,10 +153,10 @@ class AgreementBuilder:
                 continue
             for m in rx.finditer(text):
                 a, b = _fragment(text, m.start(), m.end())
-                frag = text[a:b].strip(" ,;")
+                frag = text[a:b].strip(" ,;.")
                 if len(frag) < 4:
                     continue
-                lead = len(text[a:b]) - len(text[a:b].lstrip(" ,;"))
+                lead = len(text[a:b]) - len(text[a:b].lstrip(" ,;."))
                 start = s + a + lead
                 end = start + len(frag)
                 rs, re_ = doc.raw_span(start, end)
