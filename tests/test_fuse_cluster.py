@@ -221,3 +221,18 @@ def test_fuse_in_memory_sets_cluster_and_status():
     assert len(fused) == 2
     assert evs[0].cluster_id == evs[1].cluster_id != evs[2].cluster_id
     assert [e.status for e in evs] == ["confirmed", "confirmed", "single-source"]
+
+
+def test_batch_fuser_settles_earlier_events():
+    from rasd.fuse import BatchFuser
+    from rasd.records import Document
+
+    bf = BatchFuser()
+    a = event("a:0", "a", "Armed clash", D, "Homs", a1=GOV, a2=HTS, sentence="Clashes in Homs.")
+    bf.add([Document(doc_id="a", raw="x", outlet="A")], [a])
+    assert a.status == "single-source"
+    b = event("b:0", "b", "Armed clash", D, "Homs", a1=GOV, a2=HTS, sentence="Fighting in Homs.")
+    bf.add([Document(doc_id="b", raw="y", outlet="B")], [b])
+    bf.settle([a, b])
+    assert a.cluster_id == b.cluster_id and a.status == b.status == "confirmed"
+    bf.close()

@@ -2,7 +2,7 @@
 control timelines and agreements are built on the fused events. See docs/fusion.md."""
 from __future__ import annotations
 
-from .fuser import Fuser, fuse_in_memory, place_key
+from .fuser import BatchFuser, Fuser, fuse_in_memory, place_key
 from .rules import Rules
 
-__all__ = ["Fuser", "Rules", "fuse_in_memory", "place_key"]
+__all__ = ["BatchFuser", "Fuser", "Rules", "fuse_in_memory", "place_key"]

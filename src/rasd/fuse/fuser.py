@@ -150,13 +150,47 @@ class Fuser:
                 self.control.update(key)
 
 
-def fuse_in_memory(docs: list[Document], events: list[Event], rules: Optional[Rules] = None) -> list[FusedEvent]:
-    """Fuse one batch without a persistent store (``rasd extract``): sets cluster_id/status on ``events``."""
-    from ..store.sqlite import SQLiteStore
+class BatchFuser:
+    """Fusion without a persistent store (``rasd extract``): documents and events are added as
+    they come into a private in-memory SQLite store; ``settle`` sets every event's final
+    cluster_id/status (a later report can turn an earlier one's event from single-source to
+    confirmed or disputed)."""
 
-    by_id = {d.doc_id: d for d in docs}
-    with SQLiteStore(":memory:") as st:
-        fuser = Fuser(st, rules, documents=by_id.get, control=False, agreements=False)
-        fuser.process(events)
-        ids = sorted({e.cluster_id for e in events if e.cluster_id})
-        return [fe for fe in (st.get_fused(i) for i in ids) if fe is not None]
+    def __init__(self, rules: Optional[Rules] = None):
+        from ..store.sqlite import SQLiteStore
+
+        self._docs: dict[str, Document] = {}
+        self.store = SQLiteStore(":memory:")
+        self.fuser = Fuser(self.store, rules, documents=self._docs.get, control=False, agreements=False)
+
+    def add(self, docs: Iterable[Document], events: list[Event]) -> list[Event]:
+        for d in docs:
+            self._docs[d.doc_id] = d
+        return self.fuser.process(events)
+
+    def settle(self, events: list[Event]) -> list[Event]:
+        status: dict[str, str] = {}
+        for ev in events:
+            cid = ev.cluster_id or ""
+            if cid and cid not in status:
+                fe = self.store.get_fused(cid)
+                status[cid] = fe.status if fe else ""
+            ev.status = status.get(cid) or ev.status
+        return events
+
+    def fused(self) -> list[FusedEvent]:
+        return self.store.query_fused(limit=10**9)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def fuse_in_memory(docs: list[Document], events: list[Event], rules: Optional[Rules] = None) -> list[FusedEvent]:
+    """Fuse one batch in memory: sets cluster_id/status on ``events``, returns the fused events."""
+    bf = BatchFuser(rules)
+    try:
+        bf.add(docs, events)
+        bf.settle(events)
+        return bf.fused()
+    finally:
+        bf.close()
