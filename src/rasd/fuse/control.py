@@ -42,7 +42,7 @@ def change_of(rep: Report, rules: Rules) -> tuple[Optional[str], Optional[str]]:
     a1, a2 = _name(rep.actor1), _name(rep.actor2)
     if rep.sub_event_type == "Non-violent transfer of territory" and rules.is_withdrawal(rep.sentence):
         return a2, a1
-    if rep.attrs.get("withdrawal") and a1:
+    if rep.attrs.get("kind") in ("withdrawal", "evacuation") and a1:
         return a2, a1
     return a1, a2
 

@@ -102,10 +102,10 @@ class Rules:
         """1 at the same point, falling to 0 at the farthest allowed distance; None = too far."""
         pa, pb = a.location, b.location
         if pa is None or pb is None:
-            return 0.4
+            return 0.0  # unplaced: only type, date, actors and words can carry the match
         same_name = _norm(pa.name) == _norm(pb.name) and bool(pa.name)
         if pa.lat is None or pb.lat is None or pa.lon is None or pb.lon is None:
-            return 0.9 if same_name else 0.3
+            return 0.9 if same_name else 0.0
         limit = self.max_km.get(max(pa.geo_precision or 1, pb.geo_precision or 1), 12.0)
         km = haversine_km(pa.lat, pa.lon, pb.lat, pb.lon)
         if km > limit:
