@@ -25,6 +25,9 @@ from .lexicon import ActorKB, Ontology, TriggerLexicon
 from .triggers import Candidate, TriggerDetector
 
 
+_NEGOTIATING = {"negotiate", "negotiation", "talk", "discuss", "seek", "broker", "mediate"}
+
+
 @dataclass
 class CoderData:
     """The coder's knowledge, loaded once from the package's data files."""
@@ -82,6 +85,7 @@ class Coder:
         kb = self.data.actors
         resolved = [t for t in tops if t.place is not None and t.place.lat is not None]
         main_place = _main_place(resolved)
+        doc_country = main_place.place.country if main_place else _actor_country(kb, doc.text)
         events: list[tuple[int, Event, dict]] = []
         last_date = None
         event_sents = set()
@@ -108,7 +112,7 @@ class Coder:
             cont = [j for k, j in enumerate(cont) if j == i + 1 + k]
             context = " ".join(doc.text[a:b] for a, b in [spans[i]] + [spans[j] for j in cont])
             ev, own = self._event(doc, i, s0, stext, cand, d, ctx_date, resolved, main_place, context,
-                                  [spans[j] for j in cont], ref, kb)
+                                  [spans[j] for j in cont], ref, kb, doc_country)
             if ev is not None:
                 events.append((i, ev, own))
         return _merge(events)
@@ -125,6 +129,14 @@ class Coder:
         return link.is_armed(self.data.actors, None, cand, stext)
 
     def _choose(self, cands: list[Candidate], stext: str) -> Optional[Candidate]:
+        neg = self.data.lexicon.classes["negotiation"]
+        for c in cands:
+            # "negotiating a deal", "talks on a ceasefire": the deal is not reached yet
+            if c.entry.cls.resolve == "agreement" and (c.token.head.lemma_.lower() in _NEGOTIATING or any(
+                    a.lemma_.lower() in _NEGOTIATING for a in list(c.token.ancestors)[:3])):
+                c.entry = type(c.entry)(c.entry.lemma, neg)
+                c.priority = neg.priority
+                c.hypothetical = False
         ok = [c for c in cands if c.happened]
         if not ok:
             # "no agreement has been reached yet" while talks go on: a negotiation happened
@@ -139,7 +151,8 @@ class Coder:
             return None
         return max(ok, key=lambda c: (c.priority, -c.token.i))
 
-    def _event(self, doc, i, s0, stext, cand, d, ctx_date, resolved, main_place, context, cont_spans, ref, kb):
+    def _event(self, doc, i, s0, stext, cand, d, ctx_date, resolved, main_place, context, cont_spans, ref, kb,
+               doc_country):
         mentions, sources = link.actor_mentions(kb, stext)
         src_spans = [(a, b) for a, b, _ in sources]
         a1m, a2m = link.pick_actors(kb, cand, mentions, stext, src_spans)
@@ -161,7 +174,7 @@ class Coder:
             if link.place_score(top, s0, stext, cand.token.idx, actor_spans) <= -100:
                 top = None
         place = top.place if top else (main_place.place if main_place else None)
-        country = place.country if place else (main_place.place.country if main_place else None)
+        country = place.country if place else doc_country
         # date: the sentence's own, else the latest one stated before it, else publication
         when, precision, date_ev = None, None, None
         if d is not None:
@@ -306,3 +319,19 @@ def published_or_none(doc: Document) -> Optional[date]:
 
 def _pname(ev: Event) -> Optional[str]:
     return ev.location.name if ev.location else None
+
+
+_COUNTRY_WEIGHT = {"rebel group": 2, "political militia": 2, "identity militia": 2, "state forces": 1}
+
+
+def _actor_country(kb: ActorKB, text: str) -> Optional[str]:
+    """Without places, the country whose local actors the text names most (weighted by type)."""
+    votes: dict[str, int] = {}
+    for _, _, kind, ident in kb.find(text[:20000]):
+        if kind != "actor":
+            continue
+        a = kb.actors[ident]
+        if a.country and not a.template:
+            votes[a.country] = votes.get(a.country, 0) + _COUNTRY_WEIGHT.get(a.actor_type, 0)
+    best = max(votes.items(), key=lambda kv: kv[1], default=(None, 0))
+    return best[0] if best[1] > 0 else None
