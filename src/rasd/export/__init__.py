@@ -1,0 +1,1 @@
+"""Exports of coded events (ACLED-style CSV; others as they land)."""
