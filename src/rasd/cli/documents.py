@@ -32,17 +32,19 @@ def ingest(
     failed = 0
     counts = {"new": 0, "unchanged": 0, "updated": 0}
     with common.store(ctx) as st:
+        fuser = pipe.fuser_for(st)  # events, when coded, are fused as each document is stored
         for item in read_paths(paths, opts):
             if isinstance(item, InputError):
                 common.report_error(item)
                 failed += 1
                 continue
             for res in pipe.run([item]):
-                # a document and its events are written in one transaction
-                with st.transaction():
-                    out = st.add_document(res.document)
-                    if out.status != "unchanged" and pipe.coder is not None:
-                        st.replace_events(res.document.doc_id, res.events)
+                # a document, its events and their fusion are written in one transaction
+                if fuser is not None:
+                    out = pipe.save(st, res, fuser)
+                else:
+                    with st.transaction():
+                        out = st.add_document(res.document)
                 counts[out.status] += 1
     typer.echo(f"stored {counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged; {failed} failed")
     raise typer.Exit(1 if failed else 0)

@@ -104,3 +104,20 @@ def agreements(
         for c in a.clauses:
             cite = f"{c.evidence.doc_id}:{c.evidence.start}-{c.evidence.end}" if c.evidence else ""
             typer.echo(f"    {c.kind:<11} {c.text[:100]}  [{cite}]")
+
+
+def print_fused(rows, as_json: bool = False) -> None:
+    """Fused events, each followed by its reports (``rasd events --fused``)."""
+    for fe in rows:
+        if as_json:
+            typer.echo(json.dumps(fe.to_dict(), ensure_ascii=False))
+            continue
+        lo, hi = fe.fatalities_range
+        fat = "-" if fe.fatalities is None else f"{fe.fatalities}" + (f" ({lo}-{hi})" if lo != hi else "")
+        typer.echo("\t".join([fe.cluster_id, fe.date.isoformat() if fe.date else "-", fe.sub_event_type,
+                              fe.actor1.name if fe.actor1 else "-", fe.location.name if fe.location else "-",
+                              fat, fe.status, f"outlets={fe.corroboration}", f"reports={len(fe.reports)}"]))
+        for r in fe.reports:
+            typer.echo(f"    {r.doc_id}\t{r.outlet or '-'}\t{r.stance}\t{r.date or '-'}\t{(r.sentence or '')[:90]}")
+        for d in fe.disputes:
+            typer.echo(f"    dispute on {d['field']}")
