@@ -54,3 +54,13 @@ def test_bad_usage_exits_2_and_unknown_place_1(db, run_cli):
     none = run_cli("control", "Nowhere")
     assert none.returncode == 1 and "no control record" in none.stderr
     assert "Traceback" not in none.stderr + bad.stderr
+
+
+def test_events_fused_lists_reports(db, run_cli):
+    _seed(db)
+    run_cli("fuse", check=True)
+    out = run_cli("events", "--fused", "--status", "disputed", check=True).stdout.splitlines()
+    assert out[0].startswith("fe_") and "\tdisputed\toutlets=2\treports=2" in out[0]
+    assert {line.split("\t")[0].strip() for line in out[1:3]} == {"a", "b"}
+    js = run_cli("events", "--fused", "-f", "jsonl", check=True).stdout.splitlines()
+    assert len(js) == 2 and all(json.loads(x)["reports"] for x in js)

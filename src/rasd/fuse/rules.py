@@ -51,6 +51,7 @@ class Rules:
     fatalities_abs: int = 2
     fatalities_rel: float = 0.25
     date_days: int = 2
+    unplaced_text: float = 0.7
     _family_of: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -75,7 +76,7 @@ class Rules:
             slack_days={str(k): int(v) for k, v in m.get("slack_days", {}).items()},
             max_gap_days=int(m.get("max_gap_days", 7)), window_days=int(m.get("window_days", 45)),
             fatalities_abs=int(d.get("fatalities_abs", 2)), fatalities_rel=float(d.get("fatalities_rel", 0.25)),
-            date_days=int(d.get("date_days", 2)),
+            date_days=int(d.get("date_days", 2)), unplaced_text=float(m.get("unplaced_text", 0.7)),
         )
         for fam, subs in rules.families.items():
             for s in subs:
@@ -173,9 +174,12 @@ class Rules:
         d = self.date_score(a, b)
         if d is None:
             return 0.0
+        x = self.text_score(a, b)
+        if p == 0.0 and x < self.unplaced_text:
+            return 0.0  # without a shared place, only near-identical wording can fuse
         w = self.weights
         return (w.get("type", 0.25) * t + w.get("place", 0.25) * p + w.get("date", 0.15) * d
-                + w.get("actor", 0.15) * self.actor_score(a, b) + w.get("text", 0.2) * self.text_score(a, b))
+                + w.get("actor", 0.15) * self.actor_score(a, b) + w.get("text", 0.2) * x)
 
     def same_doc_ok(self, a: Mention, b: Mention) -> bool:
         """Two mentions of one document fuse only when they repeat each other."""
