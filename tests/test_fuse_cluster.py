@@ -236,3 +236,27 @@ def test_batch_fuser_settles_earlier_events():
     bf.settle([a, b])
     assert a.cluster_id == b.cluster_id and a.status == b.status == "confirmed"
     bf.close()
+
+
+def test_claim_answered_by_a_denial_in_the_next_sentence_is_disputed(st):
+    f = Fuser(st)
+    text = ("Rebels move on the capital\nEarlier, the rebel group said they had captured the city of Homs. "
+            "But the defence ministry had denied this and said Homs was calm.\nOther news follows.")
+    claim = "Earlier, the rebel group said they had captured the city of Homs."
+    e = event("x:0", "x", "Non-state actor overtakes territory", D, "Homs", a1=HTS, stance="claimed",
+              sentence=claim)
+    fuse_doc(st, f, "x", [e], text=text)
+    fe = st.get_fused(e.cluster_id)
+    assert fe.status == "disputed" and fe.corroboration == 1
+    d = fe.disputes[0]
+    assert d["says_yes"][0]["sentence"] == claim
+    no = d["says_no"][0]
+    assert no["sources"] == ["the defence ministry"] and no["stance"] == "denied"
+    ev = no["evidence"][0]
+    assert text[ev["start"]:ev["end"]] == "But the defence ministry had denied this and said Homs was calm."
+    # a denial of something else ("denied reports that ...") is not read as one
+    text2 = "Rebels took Hama on Friday. The government denied reports that the president had fled."
+    e2 = event("y:0", "y", "Non-state actor overtakes territory", D, "Hama", a1=HTS,
+               sentence="Rebels took Hama on Friday.")
+    fuse_doc(st, f, "y", [e2], text=text2)
+    assert st.get_fused(e2.cluster_id).status == "single-source"

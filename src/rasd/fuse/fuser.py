@@ -38,8 +38,9 @@ class Fuser:
     ``cluster_id`` and ``status`` set. Control timelines and agreements follow the fused events."""
 
     def __init__(self, store: Store, rules: Optional[Rules] = None, *, documents: Optional[DocLookup] = None,
-                 control: bool = True, agreements: bool = True):
+                 control: bool = True, agreements: bool = True, denials: bool = True):
         from .agreements import AgreementBuilder
+        from .context import DenialReader
         from .control import ControlTracker
 
         self.store = store
@@ -47,6 +48,7 @@ class Fuser:
         self.documents: DocLookup = documents or store.get_document
         self.control = ControlTracker(store, self.rules) if control else None
         self.agreements = AgreementBuilder(self.rules, self.documents) if agreements else None
+        self.denials = DenialReader() if denials else None
 
     # -- the stage ------------------------------------------------------------
     def process(self, events: list[Event]) -> list[Event]:
@@ -57,7 +59,12 @@ class Fuser:
                 if ev.doc_id not in outlets:
                     doc = self.documents(ev.doc_id)
                     outlets[ev.doc_id] = doc.outlet if doc else None
-                fe = self._attach(ev, merge.report_of(ev, outlets[ev.doc_id]))
+                rep = merge.report_of(ev, outlets[ev.doc_id])
+                reps = [rep]
+                denial = self.denials.denial_after(self.documents(ev.doc_id), rep) if self.denials else None
+                if denial is not None:
+                    reps.append(denial)
+                fe = self._attach(ev, reps)
                 touched[fe.cluster_id] = fe
             self._follow_up(touched.values())
         for ev in events:
@@ -116,18 +123,19 @@ class Fuser:
             return 0.0
         return max(scores)
 
-    def _attach(self, ev: Event, rep: Report) -> FusedEvent:
+    def _attach(self, ev: Event, reps: list[Report]) -> FusedEvent:
         best, best_score = None, 0.0
         for fe in self.candidates(ev):
             s = self.score(ev, fe)
             if s > best_score:
                 best, best_score = fe, s
         if best is not None and best_score >= self.rules.threshold:
-            reports = [x for x in best.reports if x.event_id != ev.event_id] + [rep]
+            mine = {r.event_id for r in reps} | {ev.event_id + "~denial"}
+            reports = [x for x in best.reports if x.event_id not in mine] + reps
             fe = merge.build(best.cluster_id, reports, self.rules)
             log.debug("%s joins %s (score %.2f)", ev.event_id, fe.cluster_id, best_score)
         else:
-            fe = merge.build(merge.cluster_id_for(ev.event_id), [rep], self.rules)
+            fe = merge.build(merge.cluster_id_for(ev.event_id), reps, self.rules)
         self._save(fe)
         ev.cluster_id = fe.cluster_id
         return fe

@@ -52,6 +52,8 @@ class Rules:
     fatalities_rel: float = 0.25
     date_days: int = 2
     unplaced_text: float = 0.7
+    conflict_text: float = 0.5
+    same_doc_text: float = 0.5
     _family_of: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -77,6 +79,7 @@ class Rules:
             max_gap_days=int(m.get("max_gap_days", 7)), window_days=int(m.get("window_days", 45)),
             fatalities_abs=int(d.get("fatalities_abs", 2)), fatalities_rel=float(d.get("fatalities_rel", 0.25)),
             date_days=int(d.get("date_days", 2)), unplaced_text=float(m.get("unplaced_text", 0.7)),
+            conflict_text=float(m.get("conflict_text", 0.5)), same_doc_text=float(m.get("same_doc_text", 0.5)),
         )
         for fam, subs in rules.families.items():
             for s in subs:
@@ -105,9 +108,11 @@ class Rules:
         if pa is None or pb is None:
             return 0.0  # unplaced: only type, date, actors and words can carry the match
         same_name = _norm(pa.name) == _norm(pb.name) and bool(pa.name)
-        if pa.lat is None or pb.lat is None or pa.lon is None or pb.lon is None:
+        coarse = max(pa.geo_precision or 1, pb.geo_precision or 1)
+        if pa.lat is None or pb.lat is None or pa.lon is None or pb.lon is None or coarse >= 3:
+            # a region or a country is no point: only the same name counts
             return 0.9 if same_name else 0.0
-        limit = self.max_km.get(max(pa.geo_precision or 1, pb.geo_precision or 1), 12.0)
+        limit = self.max_km.get(coarse, 12.0)
         km = haversine_km(pa.lat, pa.lon, pb.lat, pb.lon)
         if km > limit:
             return None
@@ -177,16 +182,18 @@ class Rules:
         x = self.text_score(a, b)
         if p == 0.0 and x < self.unplaced_text:
             return 0.0  # without a shared place, only near-identical wording can fuse
+        act = self.actor_score(a, b)
+        if act < 0.5 and x < self.conflict_text:
+            return 0.0  # different actors: the words must say it is the same event
         w = self.weights
         return (w.get("type", 0.25) * t + w.get("place", 0.25) * p + w.get("date", 0.15) * d
-                + w.get("actor", 0.15) * self.actor_score(a, b) + w.get("text", 0.2) * x)
+                + w.get("actor", 0.15) * act + w.get("text", 0.2) * x)
 
     def same_doc_ok(self, a: Mention, b: Mention) -> bool:
         """Two mentions of one document fuse only when they repeat each other."""
         if a.sub_event_type != b.sub_event_type or self.actor_score(a, b) < 0.5:
             return False
-        gap = self.date_gap(a, b)
-        if gap is not None and gap > 1:
+        if (self.date_gap(a, b) or 0) > 0 or self.text_score(a, b) < self.same_doc_text:
             return False
         return self.pair_score(a, b) >= self.same_doc_threshold
 
