@@ -260,3 +260,22 @@ def test_claim_answered_by_a_denial_in_the_next_sentence_is_disputed(st):
                sentence="Rebels took Hama on Friday.")
     fuse_doc(st, f, "y", [e2], text=text2)
     assert st.get_fused(e2.cluster_id).status == "single-source"
+
+
+def test_territorial_mentions_compare_who_gains(st):
+    f = Fuser(st)
+    gov = event("a:0", "a", "Government regains territory", D, "Homs", a1=GOV, a2=REBELS,
+                sentence="Troops recaptured the area after a long siege.")
+    reb = event("b:0", "b", "Non-state actor overtakes territory", D, "Homs", a1=REBELS, a2=GOV,
+                sentence="Rebels broke into the prison and freed inmates.")
+    fuse_doc(st, f, "a", [gov])
+    fuse_doc(st, f, "b", [reb])
+    assert gov.cluster_id != reb.cluster_id  # same actors named, opposite gainers
+    # a withdrawal by the government and a rebel takeover are one change of hands
+    wd = event("c:0", "c", "Non-violent transfer of territory", D, "Hama", a1=GOV, a2=REBELS,
+               sentence="Government forces withdrew from Hama as rebels entered the city.")
+    tk = event("d:0", "d", "Non-state actor overtakes territory", D, "Hama", a1=REBELS,
+               sentence="Rebels entered Hama after government forces withdrew.")
+    fuse_doc(st, f, "c", [wd])
+    fuse_doc(st, f, "d", [tk])
+    assert wd.cluster_id == tk.cluster_id

@@ -142,9 +142,24 @@ class Rules:
             return None
         return 1.0 if gap == 0 else max(0.0, 1.0 - gap / (slack + 2))
 
+    def gainer(self, m: Mention) -> Optional[Actor]:
+        """Who takes the place in a territorial mention: actor1, or actor2 when actor1 withdraws."""
+        attrs = getattr(m, "attrs", None) or {}
+        if attrs.get("kind") in ("withdrawal", "evacuation") or (
+                m.sub_event_type == "Non-violent transfer of territory" and self.is_withdrawal(m.sentence)):
+            return m.actor2
+        return m.actor1
+
     def actor_score(self, a: Mention, b: Mention) -> float:
-        """1 a shared named actor; 0.6 same kind of actor or a generic name; 0.5 unknown; 0.1 different."""
-        na, nb = _actor_names(a), _actor_names(b)
+        """1 a shared named actor; 0.6 same kind of actor or a generic name; 0.5 unknown; 0.1 different.
+        Two territorial mentions compare who gains the place, not every actor named."""
+        if a.sub_event_type in self.territorial and b.sub_event_type in self.territorial:
+            ga, gb = self.gainer(a), self.gainer(b)
+            na, nb = _names(ga), _names(gb)
+            ta, tb = _types(ga), _types(gb)
+        else:
+            na, nb = _actor_names(a), _actor_names(b)
+            ta, tb = _actor_types(a), _actor_types(b)
         if not na or not nb:
             return 0.5
         for x in na:
@@ -153,7 +168,6 @@ class Rules:
                     return 1.0
         ga = {n for n in na if n in self.generic_actors}
         gb = {n for n in nb if n in self.generic_actors}
-        ta, tb = _actor_types(a), _actor_types(b)
         if ta & tb:
             return 0.6
         if (ga and not ta) or (gb and not tb):
@@ -245,6 +259,15 @@ def _norm(name: Optional[str]) -> str:
 def norm_name(name: Optional[str]) -> str:
     """Lower case, no bracketed years, no leading article: how names are compared."""
     return _norm(name)
+
+
+def _names(a: Optional[Actor]) -> set[str]:
+    n = _norm(a.name) if a is not None and a.name else ""
+    return {n} if n else set()
+
+
+def _types(a: Optional[Actor]) -> set[str]:
+    return {a.actor_type.lower()} if a is not None and a.actor_type else set()
 
 
 def _actor_names(m: Mention) -> set[str]:
