@@ -53,6 +53,7 @@ class Rules:
     date_days: int = 2
     unplaced_text: float = 0.7
     conflict_text: float = 0.5
+    support_text: float = 0.4
     same_doc_text: float = 0.5
     _family_of: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
@@ -79,7 +80,8 @@ class Rules:
             max_gap_days=int(m.get("max_gap_days", 7)), window_days=int(m.get("window_days", 45)),
             fatalities_abs=int(d.get("fatalities_abs", 2)), fatalities_rel=float(d.get("fatalities_rel", 0.25)),
             date_days=int(d.get("date_days", 2)), unplaced_text=float(m.get("unplaced_text", 0.7)),
-            conflict_text=float(m.get("conflict_text", 0.5)), same_doc_text=float(m.get("same_doc_text", 0.5)),
+            conflict_text=float(m.get("conflict_text", 0.5)),
+            support_text=float(m.get("support_text", 0.4)), same_doc_text=float(m.get("same_doc_text", 0.5)),
         )
         for fam, subs in rules.families.items():
             for s in subs:
@@ -180,7 +182,10 @@ class Rules:
         wa, wb = content_words(a.sentence or ""), content_words(b.sentence or "")
         if not wa or not wb:
             return 0.3
-        return fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb))) / 100.0
+        # fuzzy set match (forgiving of spelling) averaged with the share of word stems in common
+        fuzzy = fuzz.token_set_ratio(" ".join(sorted(wa)), " ".join(sorted(wb))) / 100.0
+        sa, sb = {w[:5] for w in wa}, {w[:5] for w in wb}
+        return (fuzzy + len(sa & sb) / min(len(sa), len(sb))) / 2
 
     def pair_score(self, a: Mention, b: Mention) -> float:
         """Weighted score of two mentions being one event; 0 when a hard rule keeps them apart."""
@@ -199,6 +204,8 @@ class Rules:
         act = self.actor_score(a, b)
         if act < 0.5 and x < self.conflict_text:
             return 0.0  # different actors: the words must say it is the same event
+        if act < 0.6 and x < self.support_text:
+            return 0.0  # type, place and day alone are not enough: a shared actor or shared words
         w = self.weights
         return (w.get("type", 0.25) * t + w.get("place", 0.25) * p + w.get("date", 0.15) * d
                 + w.get("actor", 0.15) * act + w.get("text", 0.2) * x)
