@@ -124,3 +124,24 @@ def test_other_without_deal_words_is_no_agreement(st):
 def test_sentences_split_on_lines_and_stops():
     text = "Heading\nOne. Two three.\n\nFour?"
     assert [text[s:e] for s, e in sentences(text)] == ["Heading", "One.", "Two three.", "Four?"]
+
+
+def test_withdrawal_of_a_non_holder_changes_nothing(st):
+    from fuse_helpers import HEZBOLLAH
+
+    f = Fuser(st)
+    fuse_doc(st, f, "a", [event("a:0", "a", "Non-state actor overtakes territory", date(2024, 12, 7), "Homs",
+                                a1=HTS, a2=GOV, sentence="HTS took Homs.")])
+    fuse_doc(st, f, "b", [event("b:0", "b", "Non-violent transfer of territory", date(2024, 12, 8), "Homs",
+                                a1=HEZBOLLAH, sentence="Hezbollah told its fighters to withdraw from the Homs area.")])
+    assert [p.holder for p in st.control_timeline("Homs")] == [GOV.name, HTS.name]
+
+
+def test_clause_drops_the_reporting_verb(st):
+    f = Fuser(st)
+    text = "A local reporter said that 500 fighters will leave the town for Idlib with their families."
+    ev = event("k:0", "k", "Agreement", date(2016, 11, 28), "Douma", a1=GOV, sentence=text)
+    fuse_doc(st, f, "k", [ev], text=text)
+    (ag,) = st.query_agreements()
+    who = next(c for c in ag.clauses if c.kind == "who_leaves")
+    assert who.text == "500 fighters will leave the town for Idlib with their families"

@@ -153,6 +153,9 @@ class AgreementBuilder:
                 continue
             for m in rx.finditer(text):
                 a, b = _fragment(text, m.start(), m.end())
+                cut = text.rfind(" that ", a, m.start())  # drop a reporting clause: "... said that"
+                if cut >= 0:
+                    a = cut + len(" that ")
                 frag = text[a:b].strip(" ,;.")
                 if len(frag) < 4:
                     continue

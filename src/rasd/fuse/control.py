@@ -81,6 +81,8 @@ def timeline(fused: list[FusedEvent], rules: Rules) -> list[ControlPeriod]:
         gainer, loser = gain_of(fe, rules)
         if gainer is None:
             continue
+        if gainer == UNKNOWN and periods and norm_name(periods[-1].holder) != norm_name(loser):
+            continue  # someone who did not hold the place left it: no change of hands
         reps = [r for r in fe.reports if r.stance not in NEGATIVE]
         evidence = [e for r in reps for e in r.evidence[:2]][:6]
         ids = [r.event_id for r in fe.reports]

@@ -146,7 +146,8 @@ class Fuser:
     def _follow_up(self, fused: Iterable[FusedEvent]) -> None:
         places = set()
         for fe in fused:
-            if self.control is not None and fe.sub_event_type in self.rules.territorial:
+            if (self.control is not None and fe.sub_event_type in self.rules.territorial
+                    and fe.location is not None and (fe.location.geo_precision or 1) <= 2):
                 places.add(place_key(fe.location))
             if self.agreements is not None:
                 self.store.delete_agreements(fe.cluster_id)
