@@ -145,3 +145,22 @@ def test_clause_drops_the_reporting_verb(st):
     (ag,) = st.query_agreements()
     who = next(c for c in ag.clauses if c.kind == "who_leaves")
     assert who.text == "500 fighters will leave the town for Idlib with their families"
+
+
+def test_one_deal_told_over_two_sentences_is_one_agreement(st):
+    from rasd.records import Evidence
+
+    f = Fuser(st)
+    s1 = "The two parties reached a final agreement on Saturday."
+    s2 = "According to the committee, the agreement states that fighters must leave for Idlib."
+    text = s1 + " " + s2 + "\n" + "x " * 500 + "\nElsewhere, another agreement was reached in Douma."
+    e1 = event("t:0", "t", "Agreement", date(2016, 11, 26), "Douma", a1=GOV, sentence=s1)
+    e2 = event("t:1", "t", "Agreement", date(2016, 11, 26), None, sentence=s2)
+    e2.evidence = [Evidence("t", len(s1) + 1, len(s1) + 1 + len(s2), s2, "trigger")]
+    far = "Elsewhere, another agreement was reached in Douma."
+    e3 = event("t:2", "t", "Agreement", date(2016, 11, 26), "Douma", a1=GOV, sentence=far)
+    e3.evidence = [Evidence("t", text.index(far), text.index(far) + len(far), far, "trigger")]
+    fuse_doc(st, f, "t", [e1, e2, e3], text=text)
+    assert e1.cluster_id == e2.cluster_id != e3.cluster_id
+    ag = next(a for a in st.query_agreements() if a.cluster_id == e1.cluster_id)
+    assert any(c.kind == "who_leaves" and c.text.startswith("fighters must leave") for c in ag.clauses)

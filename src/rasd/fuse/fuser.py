@@ -115,6 +115,8 @@ class Fuser:
         if any(rep.event_id == ev.event_id for rep in fe.reports):
             return 1.0
         same_doc = [rep for rep in fe.reports if rep.doc_id == ev.doc_id]
+        if any(r.continues_agreement(ev, rep) for rep in same_doc):
+            return 1.0
         if same_doc and not any(r.same_doc_ok(ev, rep) for rep in same_doc):
             return 0.0  # the document reports two different events here
         # hard rules (type, place, date) hold against every report; the score is the best link

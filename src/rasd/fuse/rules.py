@@ -218,6 +218,18 @@ class Rules:
             return False
         return self.pair_score(a, b) >= self.same_doc_threshold
 
+    def continues_agreement(self, a: Mention, b: Mention, max_chars: int = 800) -> bool:
+        """Two Agreement mentions of one document a few sentences apart: one deal told in steps
+        ("... reached a final agreement." "The agreement's clauses state ...")."""
+        if a.doc_id != b.doc_id or a.sub_event_type != "Agreement" or b.sub_event_type != "Agreement":
+            return False
+        ea, eb = getattr(a, "evidence", None) or [], getattr(b, "evidence", None) or []
+        if not ea or not eb:
+            return False
+        if abs(min(e.start for e in ea) - min(e.start for e in eb)) > max_chars:
+            return False
+        return self.actor_score(a, b) >= 0.5 and (self.date_gap(a, b) or 0) <= 1
+
     def is_withdrawal(self, sentence: Optional[str]) -> bool:
         s = (sentence or "").lower()
         return any(w in s for w in self.withdrawal_words)
