@@ -19,7 +19,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterator, Optional, Union
+from typing import BinaryIO, Callable, Iterator, Optional, Union
 
 from ..errors import InputError
 from ..records import Document, content_hash
@@ -46,6 +46,7 @@ class ReadOptions:
     rows: RowOptions = field(default_factory=RowOptions)
     skip: set[str] = field(default_factory=set)  # resolved paths not to read (the --meta file)
     stdin: Optional[BinaryIO] = None  # defaults to sys.stdin.buffer
+    progress: Optional[Callable[[int], None]] = None  # called with bytes consumed, as reading goes
 
 
 @dataclass
@@ -133,12 +134,48 @@ class Reader:
             return "csv"
         return "text"
 
+    def input_bytes(self, paths: list[str]) -> Optional[int]:
+        """Total size of the inputs under ``paths`` (None when stdin is one): a progress bar's total."""
+        total = 0
+        for p in paths:
+            if p == "-":
+                return None
+            path = Path(p)
+            files = self._walk(path) if path.is_dir() else [path]
+            for f in files:
+                try:
+                    total += f.stat().st_size
+                except OSError:
+                    pass
+        self.stats.skipped.clear()
+        return total
+
     def _read_file(self, path: Path) -> Iterator[Item]:
         label = str(path)
         if not path.is_file():
             raise InputError(label, "not a regular file")
-        data = read_limited(label, str(path), self.options.max_bytes)
-        yield from self._read_bytes(data, label=label, stem=path.stem, fmt=self._format_of(path), path=path)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0
+        done = 0
+
+        def advance(chars: int) -> None:  # rows of a CSV/JSONL file, in characters
+            nonlocal done
+            step = min(int(chars * ratio), size - done)
+            if step > 0 and self.options.progress:
+                done += step
+                self.options.progress(step)
+
+        ratio = 1.0
+        try:
+            data = read_limited(label, str(path), self.options.max_bytes)
+            ratio = len(data) / max(1, len(data.decode("utf-8", "replace")))
+            yield from self._read_bytes(data, label=label, stem=path.stem, fmt=self._format_of(path),
+                                        path=path, advance=advance)
+        finally:
+            if self.options.progress and size > done:
+                self.options.progress(size - done)
 
     def _read_stdin(self) -> Iterator[Item]:
         stream = self.options.stdin or sys.stdin.buffer
@@ -148,19 +185,19 @@ class Reader:
             fmt = "jsonl" if _looks_jsonl(data) else "text"
         yield from self._read_bytes(data, label="<stdin>", stem="stdin", fmt=fmt, path=None)
 
-    def _read_bytes(self, data: bytes, *, label: str, stem: str, fmt: str,
-                    path: Optional[Path]) -> Iterator[Item]:
+    def _read_bytes(self, data: bytes, *, label: str, stem: str, fmt: str, path: Optional[Path],
+                    advance: Optional[Callable[[int], None]] = None) -> Iterator[Item]:
         from .html import looks_like_html
 
         text, enc = bytes_to_text(label, data, html=fmt in ("html", "text"))
         if fmt in ("csv", "tsv"):
             delim = self.options.rows.delimiter or ("\t" if fmt == "tsv" else ",")
             yield from read_table(text, label=label, stem=stem, encoding=enc, delimiter=delim,
-                                  opts=self.options.rows, meta=self.options.meta)
+                                  opts=self.options.rows, meta=self.options.meta, advance=advance)
             return
         if fmt == "jsonl":
             yield from read_jsonl(text, label=label, stem=stem, encoding=enc, opts=self.options.rows,
-                                  meta=self.options.meta)
+                                  meta=self.options.meta, advance=advance)
             return
         if fmt == "html" or (fmt == "text" and looks_like_html(text)):
             yield self._html_doc(text, label=label, stem=stem, enc=enc, path=path)

@@ -10,7 +10,7 @@ import io
 import json
 import sys
 from dataclasses import dataclass
-from typing import Iterator, Optional, Union
+from typing import Callable, Iterator, Optional, Union
 
 from ..errors import InputError
 from ..records import Document
@@ -60,12 +60,18 @@ def _make_doc(row: dict, *, text_key: str, id_key: Optional[str], date_keys: tup
     return apply_meta(doc, meta_for(meta, doc_id))
 
 
+def _noop(_: int) -> None:
+    pass
+
+
 def read_jsonl(text: str, *, label: str, stem: str, encoding: str, opts: RowOptions,
-               meta: dict[str, dict]) -> Iterator[Item]:
+               meta: dict[str, dict], advance: Optional[Callable[[int], None]] = None) -> Iterator[Item]:
+    advance = advance or _noop
     text_key = opts.text_column or "text"
     date_keys = (opts.date_column,) if opts.date_column else _DATE_KEYS
     any_line = False
     for n, line in enumerate(text.split("\n"), start=1):
+        advance(len(line) + 1)
         if not line.strip():
             continue
         any_line = True
@@ -85,7 +91,8 @@ def read_jsonl(text: str, *, label: str, stem: str, encoding: str, opts: RowOpti
 
 
 def read_table(text: str, *, label: str, stem: str, encoding: str, delimiter: str, opts: RowOptions,
-               meta: dict[str, dict]) -> Iterator[Item]:
+               meta: dict[str, dict], advance: Optional[Callable[[int], None]] = None) -> Iterator[Item]:
+    advance = advance or _noop
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -117,6 +124,7 @@ def read_table(text: str, *, label: str, stem: str, encoding: str, delimiter: st
             yield InputError(f"{label}:{reader.line_num}", f"unreadable CSV row ({exc})")
             break
         n += 1
+        advance(sum(len(v) for v in values) + len(values) * 3)
         if not any(v.strip() for v in values):
             continue
         where = f"{label}:{reader.line_num}"
