@@ -52,7 +52,7 @@ class HtmlExtractor:
             if text and text.strip():
                 break
         text = _get(result, "text")
-        if not text or not text.strip():
+        if not text or not _readable(text):
             raise InputError(source, "malformed or empty HTML: no readable main text found")
         return {
             "text": _normalise(text),
@@ -61,6 +61,12 @@ class HtmlExtractor:
             "url": _get(result, "url"),
             "sitename": _get(result, "sitename"),
         }
+
+
+def _readable(text: str) -> bool:
+    """Words, not markup debris: enough letters, and letters make a fair share of it."""
+    letters = sum(1 for c in text if c.isalpha())
+    return letters >= 20 and letters / max(1, len(text.strip())) >= 0.3
 
 
 def _get(result: Any, key: str) -> Optional[str]:

@@ -47,7 +47,7 @@ def _make_doc(row: dict, *, text_key: str, id_key: Optional[str], date_keys: tup
         return InputError(source, f"no text (the {text_key!r} field is missing or empty)")
     if not isinstance(text, str):
         return InputError(source, f"the {text_key!r} field is not a string")
-    raw_id = row.get(id_key) if id_key else _first(row, _ID_KEYS)
+    raw_id = row.get(id_key) if id_key is not None else _first(row, _ID_KEYS)
     doc_id = str(raw_id).strip() if raw_id not in (None, "") else f"{stem}-{n}"
     raw_date = _first(row, date_keys)
     published = parse_date(raw_date)
@@ -105,7 +105,7 @@ def read_table(text: str, *, label: str, stem: str, encoding: str, delimiter: st
         return
     header = [h.strip().lstrip("\ufeff") for h in header]
     text_key = opts.text_column or "text"
-    missing = [c for c in (text_key, opts.id_column, opts.date_column) if c and c not in header]
+    missing = [c for c in (text_key, opts.id_column, opts.date_column) if c is not None and c not in header]
     if missing:
         shown = ", ".join(repr(h) for h in header[:12])
         flag = "--text-column" if text_key in missing else "--id-column/--date-column"
@@ -113,7 +113,7 @@ def read_table(text: str, *, label: str, stem: str, encoding: str, delimiter: st
                                 f"name the right one with {flag}")
         return
     date_keys = (opts.date_column,) if opts.date_column else _DATE_KEYS
-    id_key = opts.id_column or next((k for k in _ID_KEYS if k in header), None)
+    id_key = opts.id_column if opts.id_column is not None else next((k for k in _ID_KEYS if k in header), None)
     n = 1
     while True:
         try:
