@@ -11,6 +11,7 @@ _BULLET = re.compile(r"^[\s\-–—•·▪►*>|]+")
 _WS = re.compile(r"\s+")
 _STRAY = re.compile(r"[\W\d_]{1,8}")  # only digits, punctuation, symbols
 _TERMINAL = re.compile(r"[.!?:;\"”’»)\]]$")
+_SENTENCE_END = re.compile(r"[.!?][\"”’»)]?$")
 _DATE_WORDS = ("january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december")
 
@@ -78,7 +79,10 @@ class Rules:
         return len(s) <= self.appeal_max_chars and any(p.search(s) for p in self.appeal)
 
     def is_prose(self, line: str) -> bool:
-        return words(line) >= self.prose_words
+        """A paragraph of running text: long, or a full sentence of a dozen words or more."""
+        n = words(line)
+        s = line.rstrip()
+        return n >= self.prose_words or (n >= 12 and bool(_SENTENCE_END.search(s)) and not s.endswith(".."))
 
     @staticmethod
     def is_title_like(line: str) -> bool:
