@@ -91,16 +91,3 @@ class Pipeline:
         from .fuse import Fuser
 
         return Fuser(store)
-
-    @staticmethod
-    def save(store, res: Result, fuser=None):
-        """Write a document and its events, and fuse the events into the store, in one transaction.
-        Re-ingesting changed content takes the document's old reports out of their fused events first."""
-        with store.transaction():
-            out = store.add_document(res.document)
-            if out.status != "unchanged" and fuser is not None:
-                if out.status == "updated":
-                    fuser.forget_document(res.document.doc_id)
-                store.replace_events(res.document.doc_id, res.events)
-                fuser.process(res.events)
-        return out

@@ -155,17 +155,7 @@ class Coder:
                doc_country):
         mentions, sources = link.actor_mentions(kb, stext)
         src_spans = [(a, b) for a, b, _ in sources]
-        a1m, a2m = link.pick_actors(kb, cand, mentions, stext, src_spans)
-        et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context)
-        if st == "Violence against civilians":  # capture of people by a non-state group
-            et, st = "Violence against civilians", "Abduction/forced disappearance"
-        if et in ("Protests", "Riots") and cand.entry.cls.resolve == "protest":
-            first, second = link.protest_actors(kb, et, st, mentions)
-            a1m = link.ActorMention(cand.token.idx, cand.token.idx + len(cand.token), first, cand.token.text) \
-                if not (a1m and kb.actors[a1m.ident].actor_type in ("protesters", "rioters")) else \
-                link.ActorMention(a1m.start, a1m.end, first, a1m.text)
-            a2m = next((m for m in mentions if m.ident == second), None) if second else None
-        # place
+        # place first: the event's country decides whose state forces are "the government"
         actor_spans = [(m.start, m.end) for m in mentions]
         in_sent = [t for t in resolved if s0 <= t.start and t.end <= s0 + len(stext)]
         top = None
@@ -175,6 +165,22 @@ class Coder:
                 top = None
         place = top.place if top else (main_place.place if main_place else None)
         country = place.country if place else doc_country
+        a1m, a2m = link.pick_actors(kb, cand, mentions, stext, src_spans)
+        et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context, country)
+        if et == "Battles" and cand.entry.cls.resolve in ("fixed", "target"):
+            # "clashes between demonstrators and riot police": a riot, not a battle
+            crowd = next((m for m in (a1m, a2m) if m and kb.actors[m.ident].actor_type in ("protesters", "rioters")), None)
+            if crowd is not None:
+                other = a2m if crowd is a1m else a1m
+                et, st = "Riots", "Violent demonstration"
+                a1m = link.ActorMention(crowd.start, crowd.end, "rioters", crowd.text)
+                a2m = other
+        if et in ("Protests", "Riots") and cand.entry.cls.resolve == "protest":
+            first, second = link.protest_actors(kb, et, st, mentions)
+            a1m = link.ActorMention(cand.token.idx, cand.token.idx + len(cand.token), first, cand.token.text) \
+                if not (a1m and kb.actors[a1m.ident].actor_type in ("protesters", "rioters")) else \
+                link.ActorMention(a1m.start, a1m.end, first, a1m.text)
+            a2m = next((m for m in mentions if m.ident == second), None) if second else None
         # date: the sentence's own, else the latest one stated before it, else publication
         when, precision, date_ev = None, None, None
         if d is not None:
@@ -189,9 +195,10 @@ class Coder:
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
         if et == "Violence against civilians" and actor2 is None:
             actor2 = kb.actor("civilians", None, when, country)
-        if actor1 is None and et in ("Battles", "Explosions/Remote violence", "Violence against civilians"):
-            actor1 = kb.actor("unidentified", None, when, country) if re.search(
-                r"\b(?:unidentified|unknown)\b", stext, re.I) else None
+        if et in ("Battles", "Explosions/Remote violence", "Violence against civilians") and (
+                actor1 is None or actor1.actor_type in ("civilians", "protesters", None)):
+            # violence by an actor the text does not name: ACLED's unidentified armed group
+            actor1 = kb.actor("unidentified", None, when, country)
         # fatalities over the sentence and the ones continuing it
         counts = [self.counter.find(stext, s0)] + [self.counter.find(doc.text[a:b], a) for a, b in cont_spans]
         kill, hurt = total(counts, "kill"), total(counts, "hurt")

@@ -62,7 +62,8 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
     if a1 is None:
         # nearest actor before the trigger that is not the patient, else the first one
         t0 = cand.token.idx
-        before = [m for m in usable if m.end <= t0 and m is not a2]
+        usable = [m for m in usable if kb.actors[m.ident].actor_type not in ("civilians",)]
+        before = [m for m in usable if m.end <= t0 and m is not a2 and not _in(cand.patients, m)]
         a1 = before[-1] if before and not cand.agents else (before[0] if before else None)
         if a1 is None:
             a1 = next((m for m in usable if m is not a2 and not _in(cand.patients, m)), None)
@@ -73,7 +74,8 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
     if a1 is not None and kb.actors[a1.ident].actor_type != "state forces":
         # "JWS, operating under Operation Peace Spring": the umbrella operation is the actor
         for m in usable:
-            if kb.actors[m.ident].umbrella and m.ident != a1.ident and _UMBRELLA_CUE.search(sent_text[max(0, m.start - 40):m.start]):
+            if kb.actors[m.ident].umbrella and m.ident != a1.ident and a1.end <= m.start <= a1.end + 60 \
+                    and _UMBRELLA_CUE.search(sent_text[max(0, m.start - 40):m.start]):
                 a1 = ActorMention(m.start, m.end, m.ident, m.text)
                 break
     if a2 is not None and a1 is not None and a2.ident == a1.ident:
@@ -105,8 +107,26 @@ def is_armed(kb: ActorKB, m: Optional[ActorMention], cand: Candidate, sent_text:
     return False
 
 
+_CIVIL = re.compile(r"\b(?:civilians?|residents?|children|child|boy|girl|women|woman|man|men|villagers|farmers?|shepherds?|"
+                    r"workers?|journalists?|activists?|doctors?|teachers?|lawyers?|mourners|passers-by|famil(?:y|ies)|"
+                    r"people|person|students?|home of|house of|homes?|houses?|shop|store|mosque|church|market|"
+                    r"truck drivers?|drivers?|pilgrims|worshippers|candidate|official|employee|engineer|contractor)\b", re.I)
+_ARMED_TARGET = re.compile(r"\b(?:fighters?|soldiers?|troops|militants?|members?|officers?|commanders?|patrol|"
+                           r"checkpoint|positions?|base|convoy|militiamen|recruits|guards?|personnel|forces|units?)\b", re.I)
+
+
+def _home_state(kb: ActorKB, m: Optional[ActorMention], country: Optional[str]) -> bool:
+    """State forces acting in their own country (a foreign army is not 'the government')."""
+    if m is None:
+        return False
+    a = kb.actors[m.ident]
+    if a.actor_type != "state forces" and a.id not in ("sy-ndf",):
+        return False
+    return a.template or a.country is None or country is None or a.country == country
+
+
 def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Optional[ActorMention],
-                     a2: Optional[ActorMention], context: str) -> tuple[str, str, dict]:
+                     a2: Optional[ActorMention], context: str, country: Optional[str] = None) -> tuple[str, str, dict]:
     """(event_type, sub_event_type, attrs) for the chosen trigger in its context."""
     cls = cand.entry.cls
     et, st = cls.event_type, cand.entry.sub_event_type or cls.sub_event_type
@@ -117,19 +137,18 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
     if cls.resolve == "territory":
         if cand.attempt or re.search(r"\b(?:thwart|repel|repuls|foil|fail)", low):
             return "Battles", "Armed clash", {"attempt": True}
-        if t1 in ("state forces",) or (a1 and kb.actors[a1.ident].id in ("sy-ndf", "ir-military", "ru-military", "hezbollah")
-                                       and cls.name == "territory"):
-            st = "Government regains territory"
-        else:
-            st = "Non-state actor overtakes territory"
+        st = "Government regains territory" if _home_state(kb, a1, country) else "Non-state actor overtakes territory"
         if t2 in ("civilians",) or (a2 and cand.entry.lemma in ("capture", "seize") and kb.actors[a2.ident].armed
                                      and not re.search(r"\b(?:village|town|city|area|position|hill|base|checkpoint|airport|neighbourhood)", low)):
-            return "Strategic developments", "Arrests" if t1 == "state forces" else "Violence against civilians", {}
+            if _home_state(kb, a1, country):
+                return "Strategic developments", "Arrests", {}
+            if t2 == "civilians":
+                return "Violence against civilians", "Abduction/forced disappearance", {}
+            return "Battles", "Armed clash", {}
     elif cls.resolve == "target":
-        civil = t2 in ("civilians", "protesters") or (a2 is None and re.search(
-            r"\b(?:civilians?|residents?|children|women|villagers|farmers?|shepherds?|worker|journalists?|activists?|"
-            r"doctor|teacher|lawyer|mourners|passers-by|family|home of|house of)\b", low))
-        armed_target = t2 is not None and kb.actors[a2.ident].armed
+        patient_text = " ".join(context[a:b] for a, b in cand.patients if b <= len(context))
+        civil = t2 in ("civilians", "protesters") or (a2 is None and bool(_CIVIL.search(patient_text or low)))
+        armed_target = (t2 is not None and kb.actors[a2.ident].armed) or bool(_ARMED_TARGET.search(patient_text))
         if civil and not armed_target:
             et, st = "Violence against civilians", "Attack"
         elif armed_target or cls.name == "attack" or (a1 and kb.actors[a1.ident].armed and a2 is not None):
@@ -151,6 +170,11 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             et, st = "Protests", "Protest with intervention"
         else:
             et, st = "Protests", "Peaceful protest"
+    elif cls.name == "arrest" and a1 is not None and not _home_state(kb, a1, country) and kb.actors[a1.ident].armed:
+        # a foreign army or an armed group "arresting" people: a clash with fighters, else an abduction
+        if t2 == "civilians" or (a2 is None and _CIVIL.search(low) and not _ARMED_TARGET.search(low)):
+            return "Violence against civilians", "Abduction/forced disappearance", {}
+        return "Battles", "Armed clash", {}
     elif cls.resolve == "agreement":
         attrs["agreement_status"] = "reached"
     elif cls.resolve == "negotiation":

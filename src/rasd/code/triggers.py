@@ -204,7 +204,10 @@ class TriggerDetector:
             if e.agent_prep and passive is False:
                 pass
             if not c.agents and tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
-                for ch in tok.head.children:
+                gov = tok.head
+                if gov.pos_ == "ADJ" and gov.dep_ == "acomp":  # "were able to recapture"
+                    gov = gov.head
+                for ch in gov.children:
                     if ch.dep_ == "nsubj":
                         c.agents.append(np_span(ch))
                     elif ch.dep_ == "agent":
