@@ -35,7 +35,7 @@ from .normalize import name_key, strip_diacritics
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VERSION = "1"  # bump when the default layer's content changes: files rebuild on next open
+DEFAULT_VERSION = "2"  # bump when the default layer's content changes: files rebuild on next open
 MIN_CITY_POPULATION = 500
 
 _LATIN_RE = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF\u02B0-\u02FF\u2018-\u201F\u0300-\u036F ]+$")
@@ -120,8 +120,10 @@ def default_rows() -> Iterator[PlaceRow]:
                 city_keys[cc][k] = (pop, a1)
 
     admin_names: dict[tuple[str, str], list[str]] = defaultdict(list)
+    us_abbr = aliases.get("us_states") or {}
     for st in gc.get_us_states().values():
         admin_names[("US", st["code"])].append(st["name"])
+        admin_names[("US", st["code"])].extend(us_abbr.get(st["code"], []))
 
     def link(cc: str, name: str) -> None:
         bare = _ADMIN_SUFFIX_RE.sub("", strip_diacritics(name)).strip(" -,")
@@ -148,19 +150,29 @@ def default_rows() -> Iterator[PlaceRow]:
         if not members:
             continue
         names = list(dict.fromkeys(names))
+        if cc != "US" and len({name_key(_ADMIN_SUFFIX_RE.sub("", n)) for n in names}) > 2:
+            # several different subdivisions fell on one code: GeoNames' admin1 is coarser
+            # than ISO's here (England holds Liverpool and Barnet): no safe name for the area
+            continue
         label = strip_diacritics(names[0])
         admin_label[(cc, a1)] = label
-        lat = sum(m["latitude"] for m in members) / len(members)
-        lon = sum(m["longitude"] for m in members) / len(members)
+        # the middle of the cities' bounding box: nearer the area's centre than their mean,
+        # which the big cities pull towards themselves
+        lats = [m["latitude"] for m in members]
+        lons = [m["longitude"] for m in members]
+        lat, lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+        if max(lons) - min(lons) > 180:  # across the antimeridian: fall back to the mean
+            lat, lon = sum(lats) / len(lats), sum(lons) / len(lons)
         yield PlaceRow(name=label, lat=round(lat, 5), lon=round(lon, 5), country=cc, admin1=label,
                        feature="A.ADM1", population=sum(int(m.get("population") or 0) for m in members),
                        alt_names=tuple(names))
 
     # --- countries ---
     extra = aliases.get("countries") or {}
+    points = aliases.get("points") or {}
     for cc, c in gc.get_countries().items():
         info = cinfo.get(cc, {})
-        latlng = info.get("latlng") or []
+        latlng = points.get(cc) or info.get("latlng") or []
         if len(latlng) != 2:
             log.info("country %s has no centroid in countryinfo", cc)
             continue
@@ -182,8 +194,10 @@ def default_rows() -> Iterator[PlaceRow]:
                        alt_names=tuple(a for a in alts if a and _usable_alt(a)), extra_names=tuple(extras))
 
     # --- continents ---
+    cont_extra = aliases.get("continents") or {}
     for code, c in gc.get_continents().items():
         alts = [a["name"] for a in c.get("alternateNames", []) if a.get("lang") in ("en", None, "")]
+        alts += cont_extra.get(code, [])
         yield PlaceRow(name=c.get("toponymName") or c.get("name"), lat=float(c["lat"]), lon=float(c["lng"]),
                        feature="L.CONT", population=int(c.get("population") or 0),
                        geonameid=str(c.get("geonameId") or ""), alt_names=tuple(a for a in alts if _usable_alt(a)))

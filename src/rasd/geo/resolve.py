@@ -31,8 +31,8 @@ WEIGHTS = {
     "kind_name": 1.0, "kind_alt": 0.85, "kind_abbr": 1.0, "kind_demonym": 0.8,
     "match_skeleton": -0.35, "match_fuzzy": -0.6,
     "population": 0.28,  # per decade of population
-    "country": 2.0, "admin1": 1.1, "capital": 0.6, "continent": 1.6, "region": 1.2,
-    "doc_country": 1.2, "near_100km": 0.9, "near_400km": 0.45,
+    "country": 2.0, "admin1": 0.4, "capital": 0.9, "continent": 1.6, "region": 1.2,
+    "doc_country": 1.2, "admin1_doc_country": 1.0, "near_100km": 0.9, "near_400km": 0.45,
     "cue_area": 1.2, "cue_place": 0.6,
 }
 _AREA_CUES = {"province", "governorate", "region", "district", "county", "state", "province of",
@@ -97,7 +97,10 @@ class Resolver:
             s += w["region"]
         if doc_countries and c.country:
             total = sum(doc_countries.values())
-            s += w["doc_country"] * doc_countries.get(c.country, 0) / total
+            share = doc_countries.get(c.country, 0) / total
+            s += w["doc_country"] * share
+            if f.startswith("A.ADM1") and share >= 0.5:
+                s += w["admin1_doc_country"]  # "Georgia" in a story about the US is the state
         if anchors and c.lat is not None and not f.startswith(("A.PCL", "L.CONT")):
             d = min(haversine_km(c.lat, c.lon, a, b) for a, b in anchors)
             if d < 100:
