@@ -221,7 +221,7 @@ class Rules:
     def continues_agreement(self, a: Mention, b: Mention, max_chars: int = 800) -> bool:
         """Two Agreement mentions of one document a few sentences apart: one deal told in steps
         ("... reached a final agreement." "The agreement's clauses state ...")."""
-        if a.doc_id != b.doc_id or a.sub_event_type != "Agreement" or b.sub_event_type != "Agreement":
+        if a.doc_id != b.doc_id or not (self.is_deal_mention(a) and self.is_deal_mention(b)):
             return False
         ea, eb = getattr(a, "evidence", None) or [], getattr(b, "evidence", None) or []
         if not ea or not eb:
@@ -229,6 +229,13 @@ class Rules:
         if abs(min(e.start for e in ea) - min(e.start for e in eb)) > max_chars:
             return False
         return self.actor_score(a, b) >= 0.5 and (self.date_gap(a, b) or 0) <= 1
+
+    def is_deal_mention(self, m: Mention) -> bool:
+        """An Agreement, or a negotiation-family mention the coder gave an agreement status."""
+        if m.sub_event_type == "Agreement":
+            return True
+        attrs = getattr(m, "attrs", None) or {}
+        return bool(attrs.get("agreement_status")) and "negotiation" in self.families_of(m.sub_event_type)
 
     def is_withdrawal(self, sentence: Optional[str]) -> bool:
         s = (sentence or "").lower()
@@ -281,7 +288,7 @@ def norm_name(name: Optional[str]) -> str:
 
 
 def _names(a: Optional[Actor]) -> set[str]:
-    n = _norm(a.name) if a is not None and a.name else ""
+    n = _norm(a.name) if a is not None and a.name and a.known else ""
     return {n} if n else set()
 
 
@@ -292,7 +299,7 @@ def _types(a: Optional[Actor]) -> set[str]:
 def _actor_names(m: Mention) -> set[str]:
     out = set()
     for a in (m.actor1, m.actor2):
-        if a is not None and a.name:
+        if a is not None and a.name and a.known:  # an unrecognised mention ("them") says nothing
             n = _norm(a.name)
             if n:
                 out.add(n)
