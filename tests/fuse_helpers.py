@@ -4,7 +4,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
+import pytest
+
 from rasd.records import Actor, Document, Event, Evidence, Place
+from rasd.store import open_store
 from rasd.store.base import Store
 
 PLACES = {
@@ -57,3 +60,17 @@ def add_doc(st: Store, doc_id: str, text: str = "", outlet: Optional[str] = None
 def store_events(st: Store, doc_id: str, events: list[Event]) -> list[Event]:
     st.replace_events(doc_id, events)
     return events
+
+
+@pytest.fixture
+def st(db):
+    """A fresh SQLite store (the `db` fixture's path)."""
+    with open_store(db) as s:
+        yield s
+
+
+def fuse_doc(st: Store, fuser, doc_id: str, events: list[Event], outlet: Optional[str] = None, text: str = ""):
+    """Store a document and its events, then fuse them."""
+    add_doc(st, doc_id, text=text, outlet=outlet)
+    store_events(st, doc_id, events)
+    return fuser.process(events)

@@ -3,26 +3,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-from fuse_helpers import GOV, HEZBOLLAH, HTS, ISRAEL, REBELS, add_doc, event, store_events
+from fuse_helpers import GOV, HEZBOLLAH, HTS, ISRAEL, REBELS, event, fuse_doc, st  # noqa: F401 (st is a fixture)
 
 from rasd.fuse import Fuser, Rules, fuse_in_memory
 from rasd.fuse.merge import best_fatalities, report_of
-from rasd.store import open_store
 
 D = date(2024, 12, 7)
 
 
-@pytest.fixture
-def st(db):
-    with open_store(db) as s:
-        yield s
-
-
-def fuse_doc(st, fuser, doc_id, events, outlet=None, text=""):
-    add_doc(st, doc_id, text=text, outlet=outlet)
-    store_events(st, doc_id, events)
-    return fuser.process(events)
 
 
 def test_same_event_two_outlets_is_one_cluster(st):

@@ -3,24 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-from fuse_helpers import GOV, HTS, REBELS, add_doc, event, store_events
+from fuse_helpers import GOV, HTS, REBELS, event, fuse_doc, st  # noqa: F401 (st is a fixture)
 
 from rasd.fuse import Fuser
 from rasd.fuse.agreements import sentences
-from rasd.store import open_store
 
 
-@pytest.fixture
-def st(db):
-    with open_store(db) as s:
-        yield s
-
-
-def fuse_doc(st, fuser, doc_id, events, outlet=None, text=""):
-    add_doc(st, doc_id, text=text, outlet=outlet)
-    store_events(st, doc_id, events)
-    return fuser.process(events)
 
 
 def test_takeover_gives_a_timeline_with_the_previous_holder(st):

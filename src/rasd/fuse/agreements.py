@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Callable, Optional
 
 from ..records import Actor, Agreement, Clause, Document, Evidence, FusedEvent, Report
-from .rules import Rules, norm_name
+from .rules import Rules, load_data, norm_name
 
 _SENT_END = re.compile(r"(?<=[.!?])[\"'”’)]?[ \t]+|\s*\n\s*")
 _MOVE = re.compile(r"\b(leave|leaving|exit|evacuat\w*|transport\w*|depart\w*|move|moving|head\w*|go|relocat\w*)\b", re.I)
@@ -30,9 +29,7 @@ class _Patterns:
 
     @classmethod
     def load(cls) -> "_Patterns":
-        import yaml
-
-        data = yaml.safe_load(resources.files("rasd.fuse").joinpath("data/agreements.yaml").read_text("utf-8"))
+        data = load_data("agreements.yaml")
         flags = re.IGNORECASE
         return cls(
             deal=re.compile(data["deal_words"], flags),

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from importlib import resources
 from typing import Optional
 
 from ..records import Document, Evidence, Report
 from .agreements import sentences
+from .rules import load_data
 
 
 class DenialReader:
     def __init__(self) -> None:
-        import yaml
-
-        data = yaml.safe_load(resources.files("rasd.fuse").joinpath("data/fusion.yaml").read_text("utf-8"))
-        cfg = data.get("context_denial") or {}
+        cfg = load_data("fusion.yaml").get("context_denial") or {}
         self.pattern = re.compile(cfg.get("pattern", r"\bdenied (?:this|it)\b"), re.IGNORECASE)
         self.lead = {w.lower() for w in cfg.get("lead_words", [])}
         self.tail = {w.lower() for w in cfg.get("tail_words", [])}

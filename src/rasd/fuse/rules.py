@@ -59,14 +59,7 @@ class Rules:
 
     @classmethod
     def load(cls, path: Optional[str] = None) -> "Rules":
-        import yaml
-
-        if path:
-            with open(path, encoding="utf-8") as fh:
-                data = yaml.safe_load(fh)
-        else:
-            text = resources.files("rasd.fuse").joinpath("data/fusion.yaml").read_text(encoding="utf-8")
-            data = yaml.safe_load(text)
+        data = load_data("fusion.yaml", path)
         m, d = data.get("match", {}), data.get("disputes", {})
         rules = cls(
             families={k: list(v) for k, v in data["families"].items()},
@@ -240,6 +233,15 @@ class Rules:
     def is_withdrawal(self, sentence: Optional[str]) -> bool:
         s = (sentence or "").lower()
         return any(w in s for w in self.withdrawal_words)
+
+
+def load_data(name: str, path: Optional[str] = None) -> dict[str, Any]:
+    """A YAML data file of the fusion stage (``fuse/data/NAME``), or the file at ``path``."""
+    import yaml
+
+    src = open(path, encoding="utf-8").read() if path else \
+        resources.files("rasd.fuse").joinpath("data", name).read_text(encoding="utf-8")
+    return yaml.safe_load(src) or {}
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
