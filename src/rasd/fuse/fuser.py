@@ -52,16 +52,16 @@ class Fuser:
 
     # -- the stage ------------------------------------------------------------
     def process(self, events: list[Event]) -> list[Event]:
-        outlets: dict[str, Optional[str]] = {}
+        docs: dict[str, Optional[Document]] = {}
         touched: dict[str, FusedEvent] = {}
         with self.store.transaction():
             for ev in events:
-                if ev.doc_id not in outlets:
-                    doc = self.documents(ev.doc_id)
-                    outlets[ev.doc_id] = doc.outlet if doc else None
-                rep = merge.report_of(ev, outlets[ev.doc_id])
+                if ev.doc_id not in docs:
+                    docs[ev.doc_id] = self.documents(ev.doc_id)
+                doc = docs[ev.doc_id]
+                rep = merge.report_of(ev, doc.outlet if doc else None)
                 reps = [rep]
-                denial = self.denials.denial_after(self.documents(ev.doc_id), rep) if self.denials else None
+                denial = self.denials.denial_after(doc, rep) if self.denials else None
                 if denial is not None:
                     reps.append(denial)
                 fe = self._attach(ev, reps)
