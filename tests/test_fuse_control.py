@@ -95,7 +95,7 @@ def test_negotiation_status_and_collapse(st):
     fuse_doc(st, f, "n", [e1], text=text)
     (ag,) = st.query_agreements()
     assert ag.status == "negotiating"
-    e2 = event("m:0", "m", "Agreement", date(2018, 3, 4), "Douma", a1=GOV, a2=REBELS,
+    e2 = event("m:0", "m", "Agreement", date(2018, 3, 2), "Douma", a1=GOV, a2=REBELS,
                sentence="The deal collapsed on Friday.", attrs={"agreement_status": "collapsed"})
     fuse_doc(st, f, "m", [e2], text="Douma update\nThe deal collapsed on Friday.", outlet="Other outlet")
     assert e2.cluster_id == e1.cluster_id

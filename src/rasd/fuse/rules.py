@@ -55,6 +55,8 @@ class Rules:
     conflict_text: float = 0.5
     support_text: float = 0.4
     same_doc_text: float = 0.5
+    region_same_name: float = 0.5
+    deal_reference: re.Pattern = field(default=re.compile(r"\bthe agreement\b", re.I), repr=False)
     _family_of: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -74,7 +76,9 @@ class Rules:
             fatalities_abs=int(d.get("fatalities_abs", 2)), fatalities_rel=float(d.get("fatalities_rel", 0.25)),
             date_days=int(d.get("date_days", 2)), unplaced_text=float(m.get("unplaced_text", 0.7)),
             conflict_text=float(m.get("conflict_text", 0.5)),
-            support_text=float(m.get("support_text", 0.4)), same_doc_text=float(m.get("same_doc_text", 0.5)),
+            support_text=float(m.get("support_text", 0.4)),
+            region_same_name=float(m.get("region_same_name", 0.5)),
+            deal_reference=re.compile(data.get("deal_reference", r"\bthe agreement\b"), re.I), same_doc_text=float(m.get("same_doc_text", 0.5)),
         )
         for fam, subs in rules.families.items():
             for s in subs:
@@ -102,11 +106,13 @@ class Rules:
         pa, pb = a.location, b.location
         if pa is None or pb is None:
             return 0.0  # unplaced: only type, date, actors and words can carry the match
+        if is_country(pa) or is_country(pb):
+            return 0.0  # "Syria" says nothing about where: as good as no place
         same_name = _norm(pa.name) == _norm(pb.name) and bool(pa.name)
         coarse = max(pa.geo_precision or 1, pb.geo_precision or 1)
         if pa.lat is None or pb.lat is None or pa.lon is None or pb.lon is None or coarse >= 3:
-            # a region or a country is no point: only the same name counts
-            return 0.9 if same_name else 0.0
+            # a region is no point: only the same name counts, and not for much
+            return self.region_same_name if same_name else 0.0
         limit = self.max_km.get(coarse, 12.0)
         km = haversine_km(pa.lat, pa.lon, pb.lat, pb.lon)
         if km > limit:
@@ -132,10 +138,10 @@ class Rules:
         gap = self.date_gap(a, b)
         if gap is None:
             return 0.5
-        slack = self.slack_days.get(a.time_precision or "none", 4) + self.slack_days.get(b.time_precision or "none", 4)
-        if gap > self.max_gap_days or gap > slack + 2:
+        slack = max(self.slack_days.get(a.time_precision or "none", 4), self.slack_days.get(b.time_precision or "none", 4))
+        if gap > self.max_gap_days or gap > slack:
             return None
-        return 1.0 if gap == 0 else max(0.0, 1.0 - gap / (slack + 2))
+        return 1.0 if gap == 0 else max(0.0, 1.0 - gap / (slack + 1))
 
     def gainer(self, m: Mention) -> Optional[Actor]:
         """Who takes the place in a territorial mention: actor1, or actor2 when actor1 withdraws."""
@@ -157,12 +163,12 @@ class Rules:
             ta, tb = _actor_types(a), _actor_types(b)
         if not na or not nb:
             return 0.5
-        for x in na:
-            for y in nb:
-                if x == y or (len(x) > 3 and len(y) > 3 and (x in y or y in x)):
-                    return 1.0
         ga = {n for n in na if n in self.generic_actors}
         gb = {n for n in nb if n in self.generic_actors}
+        for x in na - ga:  # a shared *named* actor; two "unidentified armed groups" are not one
+            for y in nb - gb:
+                if x == y or (len(x) > 3 and len(y) > 3 and (x in y or y in x)):
+                    return 1.0
         if ta & tb:
             return 0.6
         if (ga and not ta) or (gb and not tb):
@@ -219,9 +225,14 @@ class Rules:
         ea, eb = getattr(a, "evidence", None) or [], getattr(b, "evidence", None) or []
         if not ea or not eb:
             return False
-        if abs(min(e.start for e in ea) - min(e.start for e in eb)) > max_chars:
+        sa, sb = min(e.start for e in ea), min(e.start for e in eb)
+        if abs(sa - sb) > max_chars:
             return False
-        return self.actor_score(a, b) >= 0.5 and (self.date_gap(a, b) or 0) <= 1
+        later = a if sa > sb else b
+        if not self.deal_reference.search(later.sentence or ""):
+            return False  # "a deal brokered by ..." starts another deal; "the agreement ..." goes on
+        return (self.actor_score(a, b) >= 0.5 and (self.date_gap(a, b) or 0) <= 1
+                and self.place_score(a, b) is not None)
 
     def is_deal_mention(self, m: Mention) -> bool:
         """An Agreement, or a negotiation-family mention the coder gave an agreement status."""
@@ -242,6 +253,13 @@ def load_data(name: str, path: Optional[str] = None) -> dict[str, Any]:
     src = open(path, encoding="utf-8").read() if path else \
         resources.files("rasd.fuse").joinpath("data", name).read_text(encoding="utf-8")
     return yaml.safe_load(src) or {}
+
+
+def is_country(p: Place) -> bool:
+    """A place that is a whole country (GeoNames feature A.PCL*), by feature or by its precision and admin1."""
+    if p.feature:
+        return p.feature.upper().startswith("A.PCL")
+    return (p.geo_precision or 1) >= 3 and not p.admin1
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
