@@ -169,11 +169,9 @@ class Rules:
             for y in nb - gb:
                 if x == y or (len(x) > 3 and len(y) > 3 and (x in y or y in x)):
                     return 1.0
-        if ta & tb:
-            return 0.6
-        if (ga and not ta) or (gb and not tb):
-            return 0.6
-        return 0.1
+        if (ga or gb) and (ta & tb or (ga and not ta) or (gb and not tb)):
+            return 0.6  # a generic label ("rebels") of the same kind as a named actor
+        return 0.1  # two different named actors (two rebel groups are still two groups)
 
     def text_score(self, a: Mention, b: Mention) -> float:
         from rapidfuzz import fuzz
@@ -203,11 +201,20 @@ class Rules:
         act = self.actor_score(a, b)
         if act < 0.5 and x < self.conflict_text:
             return 0.0  # different actors: the words must say it is the same event
-        if act < 0.6 and x < self.support_text:
-            return 0.0  # type, place and day alone are not enough: a shared actor or shared words
+        if x < self.support_text and not self._placed_and_named(a, b, p, act):
+            return 0.0  # type, place and day alone are not enough: shared words, or a named actor on the spot
         w = self.weights
         return (w.get("type", 0.25) * t + w.get("place", 0.25) * p + w.get("date", 0.15) * d
                 + w.get("actor", 0.15) * act + w.get("text", 0.2) * x)
+
+    def _placed_and_named(self, a: Mention, b: Mention, place: float, actor: float) -> bool:
+        """Few words in common may still be one event: at the same exact place, the same named
+        actor; or, for a change of hands (rare at one place), the same kind of gainer."""
+        if place < 0.8:
+            return False
+        if actor >= 1.0:
+            return True
+        return actor >= 0.6 and a.sub_event_type in self.territorial and b.sub_event_type in self.territorial
 
     def same_doc_ok(self, a: Mention, b: Mention) -> bool:
         """Two mentions of one document fuse only when they repeat each other."""
