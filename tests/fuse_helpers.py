@@ -21,7 +21,7 @@ PLACES = {
 
 GOV = Actor("Military Forces of Syria (2000-2024)", actor_type="State forces", country="SY")
 HTS = Actor("Hayat Tahrir al-Sham", actor_type="Rebel group", country="SY")
-REBELS = Actor("Rebels", actor_type="Rebel group", known=False)
+REBELS = Actor("Rebels", actor_type="Rebel group")
 ISRAEL = Actor("Military Forces of Israel (1948-)", actor_type="External forces", country="IL")
 HEZBOLLAH = Actor("Hezbollah", actor_type="External forces", country="LB")
 

@@ -34,7 +34,8 @@ class ControlTracker:
 
 
 def _name(a: Optional[Actor]) -> Optional[str]:
-    return a.name if a is not None and a.name else None
+    """A holder must be an actor the coder recognised ("Trump's decision" is no holder)."""
+    return a.name if a is not None and a.name and a.known else None
 
 
 def change_of(rep: Report, rules: Rules) -> tuple[Optional[str], Optional[str]]:
