@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,7 @@ def test_rules_are_general_not_tied_to_one_capture(cleaner):
            "Residents said the town had been shelled for a week and that families were leaving for the border.\n\n"
            "Share on Facebook\nFollow us on Telegram\nالنسخة العربية\n\n"
            "More stories\n- Another unrelated headline about markets\n- Weather warning for the coast\n"
+           "- A long related headline that reads like a sentence about the war in the north of Syria.\n"
            "We need your support to keep reporting.\n")
     [d] = cleaner.process([Document("g", raw)])
     for gone in ("AB", "\n7\n", "Share on", "Telegram", "النسخة", "More stories", "unrelated", "Weather",
@@ -150,6 +152,9 @@ def test_seeds_cleaned(cleaner, shared):
         assert gone not in lines, gone
     for phrase in ("a month makes a difference", "Post category", "النسخة العربية", "We need your support"):
         assert phrase not in allt, phrase
+    # the seeds' only lists are lists of links to other stories: none is left
+    list_item = re.compile(r"^\s*(?:[-•]|\d{1,2}\.)\s")
+    assert [ln for ln in allt.split("\n") if list_item.match(ln)] == []
     for d in docs:
         assert_offsets_exact(d)
         heads = [ln for ln in d.text.split("\n") if ln.strip()]

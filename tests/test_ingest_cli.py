@@ -139,3 +139,16 @@ def test_seeds_ingest(run_cli, db, shared):
                  "Click here to support", "Post category"):
         assert gone not in everything
     assert all(ln.strip() not in ("TT", "20") for ln in everything.split("\n"))
+
+
+def test_new_metadata_for_same_content_updates(run_cli, db, tmp_path: Path):
+    f = tmp_path / "r.txt"
+    f.write_text("Five killed in shelling of Ariha, rescuers said.\n")
+    meta = tmp_path / "meta.jsonl"
+    meta.write_text('{"file": "r.txt", "published": "2019-05-01"}\n')
+    run_cli("ingest", str(f), "--meta", str(meta), check=True)
+    meta.write_text('{"file": "r.txt", "published": "2019-05-02", "outlet": "Wire"}\n')
+    proc = run_cli("ingest", str(f), "--meta", str(meta), check=True)
+    assert summary(proc).startswith("stored 0 new, 1 updated, 0 unchanged")
+    row = sqlite3.connect(db).execute("SELECT published, outlet FROM documents").fetchone()
+    assert row == ("2019-05-02", "Wire")
