@@ -60,6 +60,10 @@ def ingest(
     opts = ReadOptions(meta=meta_rows, max_bytes=limit, format=fmt, skip=skip,
                        rows=RowOptions(text_column=text_column, id_column=id_column,
                                        date_column=date_column, delimiter=delimiter))
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        # trafilatura warns about every page it trims; our own error line is enough (-vv shows them)
+        for name in ("trafilatura", "htmldate", "courlan", "justext"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     reader = Reader(opts)
     bar = _progress_bar(reader.input_bytes(paths) if progress else None, enabled=progress)
     if bar is not None:
@@ -97,7 +101,9 @@ def ingest(
                             st.replace_events(res.document.doc_id, res.events)
                     counts[out.status] += 1
             if bar is not None:
-                bar.set_postfix_str(f"{sum(counts.values())} docs, {failed} failed", refresh=False)
+                done = sum(counts.values())
+                rate = done / max(1e-6, time.perf_counter() - t0)
+                bar.set_postfix_str(f"{done} docs, {rate:.0f} docs/s, {failed} failed", refresh=False)
     if bar is not None:
         bar.close()
     secs = time.perf_counter() - t0
