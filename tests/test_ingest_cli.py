@@ -33,14 +33,15 @@ def test_bad_inputs_reported_one_line_each_rest_stored(run_cli, db, tmp_path: Pa
     (d / "feed.jsonl").write_text('{"id": "j1", "text": "Raid in Idlib."}\n{"id": oops}\n')
     (d / "table.csv").write_text("id,body\n1,text\n")
     (d / "big.txt").write_text("x " * 5000)
+    (d / "chrome.txt").write_text("Share this Post\nTT\nSource link\n")
     proc = run_cli("ingest", str(d), "--max-bytes", "4000")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("rasd: ")]
-    assert len(errors) == 5, proc.stderr
-    for name in ("empty.txt", "binary.txt", "feed.jsonl:2", "table.csv", "big.txt"):
+    assert len(errors) == 6, proc.stderr
+    for name in ("empty.txt", "binary.txt", "feed.jsonl:2", "table.csv", "big.txt", "chrome.txt"):
         assert sum(name in ln for ln in errors) == 1, name
-    assert summary(proc).startswith("stored 2 new, 0 updated, 0 unchanged; 5 failed")
+    assert summary(proc).startswith("stored 2 new, 0 updated, 0 unchanged; 6 failed")
     ids = {r[0] for r in sqlite3.connect(db).execute("SELECT doc_id FROM documents")}
     assert ids == {"good", "j1"}
 

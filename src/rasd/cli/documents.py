@@ -91,6 +91,11 @@ def ingest(
                 log.debug("pipeline failed on %s", item.source, exc_info=True)
                 fail(InputError(item.source or item.doc_id, f"could not be processed ({type(exc).__name__}: {exc})"))
                 continue
+            empty = [r for r in results if not r.document.text.strip()]
+            for r in empty:
+                fail(InputError(r.document.source or r.document.doc_id,
+                                f"no article text left in {r.document.doc_id!r} after removing boilerplate"))
+            results = [r for r in results if r.document.text.strip()]
             # the parts of one input (a glued article split in two) and their events are
             # written together, in one transaction: a crash leaves no half-written document
             with st.transaction():
