@@ -153,3 +153,27 @@ def test_new_metadata_for_same_content_updates(run_cli, db, tmp_path: Path):
     assert summary(proc).startswith("stored 0 new, 1 updated, 0 unchanged")
     row = sqlite3.connect(db).execute("SELECT published, outlet FROM documents").fetchone()
     assert row == ("2019-05-02", "Wire")
+
+
+def test_a_stage_failing_on_one_document_does_not_stop_the_batch(tmp_path: Path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from rasd.clean import Cleaner
+    from rasd.cli import app
+
+    for name in ("a", "bad", "c"):
+        (tmp_path / f"{name}.txt").write_text(f"Report {name}: shelling hit the town on Monday, the monitor said.\n")
+    real = Cleaner.clean
+
+    def flaky(self, doc):
+        if doc.doc_id == "bad":
+            raise ValueError("boom")
+        return real(self, doc)
+
+    monkeypatch.setattr(Cleaner, "clean", flaky)
+    db = str(tmp_path / "t.db")
+    res = CliRunner().invoke(app, ["--db", db, "ingest", str(tmp_path), "--no-progress"])
+    assert res.exit_code == 1
+    assert "bad.txt: could not be processed (ValueError: boom)" in res.output
+    assert "stored 2 new" in res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
