@@ -174,3 +174,11 @@ def test_missing_path_and_directory_of_mixed_files(tmp_path: Path):
     docs, errs = split(items)
     assert sorted(d.doc_id for d in docs) == ["a", "b"]
     assert sorted(Path(e.source).name for e in errs) == ["empty.txt", "nope.txt"]
+
+
+def test_windows_1252_quotes_are_not_control_characters(tmp_path: Path):
+    text = "\u201cWe will not leave,\u201d a resident of Douma said \u2013 on Monday.\n"
+    f = tmp_path / "quotes.txt"
+    f.write_bytes(text.encode("cp1252"))
+    docs, errs = read([f])
+    assert errs == [] and docs[0].raw == text and docs[0].encoding == "cp1252"
