@@ -203,3 +203,21 @@ def test_html_and_jsonl_examples_lose_nothing(cleaner):
         assert cleaner.dropped_lines(doc.raw) == [], doc.doc_id
         [d] = cleaner.process([doc])
         assert d.text == d.raw.strip()
+
+
+def test_related_block_then_glued_article(cleaner):
+    body1 = "\n\n".join(f"Sentence {i} of the first story describes the fighting around the town in detail."
+                       for i in range(6))
+    head2 = "Second story headline about aid convoys"
+    raw = (f"First story headline about the fighting\n\n{body1}\n\nRelated Articles\n\n"
+           "1. Some other story\n2. Yet another story\n\n"
+           f"{head2}\n\nA convoy waits at the crossing. (AP)\nA convoy waits at the crossing. (AP)\n\n{head2}\n\n"
+           "The convoy of forty trucks entered the province on Tuesday, the United Nations said in a statement.\n")
+    a, b = cleaner.process([Document("r", raw)])
+    assert "Related Articles" not in a.text and "Some other story" not in a.text
+    assert a.text.endswith("in detail.")
+    assert b.doc_id == "r#2" and b.text.startswith(head2) and b.text.count(head2) == 1
+    assert b.published is None  # no date in its captions
+    assert b.text.endswith("in a statement.")
+    for d in (a, b):
+        assert_offsets_exact(d)

@@ -23,6 +23,7 @@ joined with one blank line where the raw text had any gap, else one newline. The
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -30,6 +31,8 @@ from typing import Optional
 
 from ..records import Document, OffsetMap, content_hash
 from .rules import Rules, has_month_word, normalise
+
+log = logging.getLogger(__name__)
 
 _CAPTION_DATE = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -219,9 +222,12 @@ class Cleaner:
                 out.meta["parts"] = nparts
         if not out.title:
             out.title = _title(text)
-        dropped = sum(1 for ln in lines if ln.text and not ln.keep)
+        dropped = [ln for ln in lines if ln.text and not ln.keep]
         if dropped:
-            out.meta["dropped_lines"] = dropped
+            out.meta["dropped_lines"] = len(dropped)
+            if log.isEnabledFor(logging.DEBUG):
+                for ln in dropped:
+                    log.debug("%s: dropped (%s) %r", out.doc_id, ln.why, ln.text[:80])
         return out
 
 
