@@ -8,7 +8,6 @@ from importlib import resources
 from typing import Optional
 
 _BULLET = re.compile(r"^[\s\-–—•·▪►*>|]+")
-_WS = re.compile(r"\s+")
 _STRAY = re.compile(r"[\W\d_]{1,8}")  # only digits, punctuation, symbols
 _TERMINAL = re.compile(r"[.!?:;\"”’»)\]]$")
 _PHRASE_MAX = 400
@@ -20,8 +19,9 @@ _DATE_WORDS = ("january", "february", "march", "april", "may", "june", "july", "
 
 def normalise(line: str) -> str:
     """Comparison form of a line: NFKC, white space collapsed, trimmed, case-folded."""
-    s = unicodedata.normalize("NFKC", line).replace("\u200b", "")
-    return _WS.sub(" ", s).strip().casefold()
+    if not line.isascii():
+        line = unicodedata.normalize("NFKC", line).replace("\u200b", "")
+    return " ".join(line.split()).casefold()
 
 
 def words(line: str) -> int:
@@ -61,8 +61,9 @@ class Rules:
     @staticmethod
     def match_form(line: str) -> str:
         """The line as phrase patterns see it: bullets off, white space collapsed."""
-        s = unicodedata.normalize("NFKC", line).replace("\u200b", "")
-        return _WS.sub(" ", _BULLET.sub("", s)).strip()
+        if not line.isascii():
+            line = unicodedata.normalize("NFKC", line).replace("\u200b", "")
+        return " ".join(_BULLET.sub("", line).split())
 
     def is_stray(self, line: str) -> bool:
         if len(line) > 40:
