@@ -90,6 +90,9 @@ def test_glued_article_is_split_with_its_own_raw_and_offsets(cleaner):
     assert b.meta["split_from"] == "000_x" and b.outlet == "Outlet"
     assert b.published is not None and b.published.isoformat() == "2025-03-07"  # the caption's date
     assert a.content_hash != b.content_hash
+    # the one copy kept of each repeated caption is marked, so later stages can weigh it
+    assert [a.text[s:e] for s, e in a.meta["caption_spans"]] == [cap1]
+    assert [b.text[s:e] for s, e in b.meta["caption_spans"]] == [cap2]
     for d in (a, b):
         assert "TT" not in d.text and "\n20\n" not in d.text
         assert_offsets_exact(d)

@@ -185,6 +185,11 @@ class Cleaner:
         segs: list[list[int]] = []  # [clean_start, raw_start, length], raw relative to `raw`
         pos = 0
         prev: Optional[Line] = None
+        repeats: dict[str, int] = {}
+        for ln in lines:
+            if ln.text:
+                repeats[ln.norm] = repeats.get(ln.norm, 0) + 1
+        captions: list[list[int]] = []  # clean spans of kept lines the capture repeated
         for ln in lines:
             if not ln.text or not ln.keep:
                 continue
@@ -205,6 +210,12 @@ class Cleaner:
             pos += len(ln.text)
             prev = ln
         text = "".join(pieces)
+        # a repeated line other than the headline is a photo caption (its copies were dropped)
+        pos = 0
+        for i, line in enumerate(text.split("\n")):
+            if i > 0 and line and repeats.get(normalise(line), 0) > 1:
+                captions.append([pos, pos + len(line)])
+            pos += len(line) + 1
         if k == 0:
             out = doc if nparts == 1 else replace(doc, meta=dict(doc.meta))
         else:
@@ -222,6 +233,8 @@ class Cleaner:
                 out.meta["parts"] = nparts
         if not out.title:
             out.title = _title(text)
+        if captions:
+            out.meta["caption_spans"] = captions
         dropped = [ln for ln in lines if ln.text and not ln.keep]
         if dropped:
             out.meta["dropped_lines"] = len(dropped)
