@@ -58,12 +58,12 @@ def test_rules_are_general_not_tied_to_one_capture(cleaner):
            "Shelling kills five in Ariha\n\n"
            "Five civilians were killed when government artillery hit a market in Ariha on Friday, rescuers said.\n\n"
            "Residents said the town had been shelled for a week and that families were leaving for the border.\n\n"
-           "Share on Facebook\nFollow us on Telegram\nالنسخة العربية\n\n"
+           "Share on Facebook\nFollow us on Telegram\nالنسخة العربية\nشارك على فيسبوك\nتابعونا على تلغرام\n\n"
            "More stories\n- Another unrelated headline about markets\n- Weather warning for the coast\n"
            "- A long related headline that reads like a sentence about the war in the north of Syria.\n"
            "We need your support to keep reporting.\n")
     [d] = cleaner.process([Document("g", raw)])
-    for gone in ("AB", "\n7\n", "Share on", "Telegram", "النسخة", "More stories", "unrelated", "Weather",
+    for gone in ("AB", "\n7\n", "Share on", "Telegram", "النسخة", "شارك", "تابعونا", "More stories", "unrelated", "Weather",
                  "support"):
         assert gone not in d.text, gone
     assert d.text.count("Shelling kills five in Ariha") == 1

@@ -25,14 +25,21 @@ def register(app: typer.Typer) -> None:
 
 def ingest(
     ctx: typer.Context,
-    paths: List[str] = typer.Argument(..., help="Files or directories (read recursively) to ingest; '-' reads stdin."),
-    meta: Optional[str] = typer.Option(None, "--meta", help="JSONL of per-document metadata: doc_id or file, published, outlet."),
+    paths: List[str] = typer.Argument(
+        ..., help="Files or directories (read recursively) to ingest; '-' reads stdin."),
+    meta: Optional[str] = typer.Option(
+        None, "--meta", help="JSONL of per-document metadata: doc_id or file, published, outlet."),
     fmt: str = typer.Option("auto", "--format", help="auto (by extension), text, html, jsonl, csv or tsv."),
-    delimiter: Optional[str] = typer.Option(None, "--delimiter", help="Field delimiter of CSV/TSV input (e.g. ';' or 'tab')."),
-    text_column: Optional[str] = typer.Option(None, "--text-column", help="CSV column / JSONL key of the text (default: text)."),
-    id_column: Optional[str] = typer.Option(None, "--id-column", help="CSV column / JSONL key of the document id (default: id)."),
-    date_column: Optional[str] = typer.Option(None, "--date-column", help="CSV column / JSONL key of the publication date (default: published, then date)."),
-    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Refuse files larger than this (env RASD_MAX_FILE_BYTES; default 50 MB)."),
+    delimiter: Optional[str] = typer.Option(
+        None, "--delimiter", help="Field delimiter of CSV/TSV input (e.g. ';' or 'tab')."),
+    text_column: Optional[str] = typer.Option(
+        None, "--text-column", help="CSV column / JSONL key of the text (default: text)."),
+    id_column: Optional[str] = typer.Option(
+        None, "--id-column", help="CSV column / JSONL key of the document id (default: id)."),
+    date_column: Optional[str] = typer.Option(
+        None, "--date-column", help="CSV column / JSONL key of the publication date (default: published, then date)."),
+    max_bytes: Optional[int] = typer.Option(
+        None, "--max-bytes", help="Refuse files larger than this (env RASD_MAX_FILE_BYTES; default 50 MB)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Documents processed and committed together."),
 ) -> None:
