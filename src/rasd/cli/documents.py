@@ -116,7 +116,11 @@ def ingest(
                 out = st.add_document(res.document)
                 if out.status in ("new", "updated"):
                     if pipe.coder is not None or out.status == "updated":
+                        if fuser is not None and out.status == "updated":
+                            fuser.forget_document(res.document.doc_id)
                         st.replace_events(res.document.doc_id, res.events)
+                        if fuser is not None:  # fused in the same transaction
+                            fuser.process(res.events)
                 counts[out.status] += 1
         if bar is not None:
             done = sum(counts.values())
@@ -124,6 +128,9 @@ def ingest(
             bar.set_postfix_str(f"{done} docs, {rate:.0f} docs/s, {failed} failed", refresh=False)
 
     with common.store(ctx) as st:
+        # events, when coded, are fused as each document is stored (the fuse stage adds
+        # Pipeline.fuser_for; without it there is nothing to fuse)
+        fuser = pipe.fuser_for(st) if hasattr(pipe, "fuser_for") else None
         batch: list = []
         for item in reader.read_paths(paths):
             if isinstance(item, InputError):
