@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, Optional
 
 from ..nlp import Prefilter, split_sentences
+from ..nlp.morph import Morph
 from ..pipeline import Result
 from ..records import Document, Event, Evidence, Toponym
 from . import link
@@ -50,7 +51,8 @@ class Coder:
         self.data = data or CoderData.load()
         self.geoparser = geoparser
         self.batch_size = batch_size
-        self.prefilter = Prefilter(self.data.lexicon.prefilter_keys())
+        strong, weak = self.data.lexicon.prefilter_keys()
+        self.prefilter = Prefilter(strong, weak, self.data.actors.armed_aliases() + list(self.data.lexicon.companions))
         self.detector = TriggerDetector(self.data.lexicon)
         self.dates = DateFinder()
         self.counter = FatalityCounter()
@@ -58,7 +60,9 @@ class Coder:
         self._uncertain = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in mod["uncertain"]) + r")\b", re.I)
         self._denial = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in mod["denial"]) + r")\b", re.I)
         self._claim = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in mod["claim_verbs"]) + r")\b", re.I)
-        self._disable = [p for p in ("ner",) if p in getattr(nlp, "pipe_names", [])]
+        # tagger + parser only; lemmas and coarse tags come from Morph (see nlp/morph.py)
+        self._disable = [p for p in ("ner", "attribute_ruler", "lemmatizer") if p in getattr(nlp, "pipe_names", [])]
+        self.morph = Morph(self.data.lexicon.known_lemmas())
 
     # ------------------------------------------------------------------ stage
     def process(self, batch: list[Document]) -> list[Result]:
@@ -70,6 +74,8 @@ class Coder:
             plans.append((spans, keep, len(texts)))
             texts += [doc.text[spans[i][0]:spans[i][1]] for i in keep]
         parsed = list(self.nlp.pipe(texts, batch_size=self.batch_size, disable=self._disable)) if texts else []
+        for sd in parsed:
+            self.morph.annotate(sd)
         toponyms: list[list[Toponym]] = [[] for _ in batch]
         if self.geoparser is not None and batch:
             toponyms = self.geoparser.process(batch)
