@@ -55,7 +55,7 @@ def extract(
     if n_workers > 1:
         from ..code.parallel import code_parallel
 
-        for chunk, results in code_parallel(docs(), n_workers, gazetteer=gaz):
+        for chunk, results in code_parallel(docs(), n_workers, chunk=16, gazetteer=gaz):
             if isinstance(results, str):
                 for d in chunk:
                     typer.echo(f"rasd: {d.source or d.doc_id}: could not be coded ({results})", err=True)
@@ -67,15 +67,28 @@ def extract(
         from ..pipeline import Pipeline
 
         pipe = Pipeline.for_ingest(with_events=True, gazetteer=gaz)
-        for doc in docs():
+        batch: list = []
+
+        def flush() -> None:
+            nonlocal failed
             try:
-                results = pipe.run_batch([doc])
-            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
-                typer.echo(f"rasd: {doc.source or doc.doc_id}: could not be coded ({type(exc).__name__}: {exc})", err=True)
-                failed += 1
-                continue
-            _write(results, fmt, state)
-            bar.update(1)
+                _write(pipe.run_batch(batch), fmt, state)
+            except Exception:  # noqa: BLE001 - find the bad document, code the others
+                for doc in batch:
+                    try:
+                        _write(pipe.run_batch([doc]), fmt, state)
+                    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+                        typer.echo(f"rasd: {doc.source or doc.doc_id}: could not be coded ({type(exc).__name__}: {exc})", err=True)
+                        failed += 1
+            bar.update(len(batch))
+            batch.clear()
+
+        for doc in docs():
+            batch.append(doc)
+            if len(batch) >= 16:
+                flush()
+        if batch:
+            flush()
     bar.close()
     typer.echo(f"extracted {state['events']} events; {failed} inputs failed", err=True)
     raise typer.Exit(1 if failed else 0)

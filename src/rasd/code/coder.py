@@ -96,10 +96,13 @@ class Coder:
         last_date = None
         event_sents = set()
         drafts = []
+        # dates are read only where an event may lean on them (its sentence and the six before)
+        near = {j for i in parsed for j in range(max(0, i - 6), i + 1)}
         for i, (s0, s1) in enumerate(spans):
+            if i not in near:
+                continue
             stext = doc.text[s0:s1]
-            dms = self.dates.find(stext, ref, base=0)
-            d = link.event_date(dms, ref)
+            d = link.event_date(self.dates.find(stext, ref, base=0), ref)
             if d is not None:
                 last_date = (d, i)
             sent = parsed.get(i)

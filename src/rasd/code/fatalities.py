@@ -50,6 +50,10 @@ _NONE = re.compile(r"\b(?:no|neither|without)\s+(?:\w+\s+){0,2}(?:fatalities|cas
                    r"\bno (?:reported )?(?:casualties|fatalities|deaths)|\bno one was (?:killed|hurt|injured)|nobody was killed|no causalities", re.I)
 
 
+_ANY = re.compile(r"kill|dead|die|death|toll|fatalit|casualt|causalit|injur|wound|hurt|slain|execut|massacr|perish|"
+                  r"lost their lives|coded", re.I)
+
+
 def parse_number(text: str) -> Optional[int]:
     t = re.sub(r"\s+", " ", text.lower().strip())
     for q in ("at least ", "more than ", "over ", "up to ", "around ", "about ", "nearly ", "almost ", "some "):
@@ -88,6 +92,8 @@ class FatalityCounter:
 
     def find(self, text: str, base: int = 0) -> list[Count]:
         out: list[Count] = []
+        if not _ANY.search(text):
+            return out
         spans: list[tuple[int, int]] = []
         m = _CODED.search(text)
         if m:
