@@ -90,8 +90,9 @@ class Coder:
         ref = doc.published
         kb = self.data.actors
         resolved = [t for t in tops if t.place is not None and t.place.lat is not None]
+        resolved = [t for t in resolved if not _demonym_like(doc.text, t)]
         main_place = _main_place(resolved)
-        doc_country = main_place.place.country if main_place else _actor_country(kb, doc.text)
+        doc_country = _place_country(resolved) or _actor_country(kb, doc.text)
         events: list[tuple[int, Event, dict]] = []
         last_date = None
         event_sents = set()
@@ -169,8 +170,14 @@ class Coder:
         in_sent = [t for t in resolved if s0 <= t.start and t.end <= s0 + len(stext)]
         top = None
         if in_sent:
-            top = max(in_sent, key=lambda t: (link.place_score(t, s0, stext, cand.token.idx, actor_spans), -t.start))
-            if link.place_score(top, s0, stext, cand.token.idx, actor_spans) <= -100:
+            def score(t: Toponym) -> float:
+                sc = link.place_score(t, s0, stext, cand.token.idx, actor_spans)
+                if doc_country and t.place.country and t.place.country != doc_country:
+                    sc -= 2.5  # a place abroad is rarely where a local event happened
+                return sc
+
+            top = max(in_sent, key=lambda t: (score(t), -t.start))
+            if score(top) <= -100:
                 top = None
         place = top.place if top else (main_place.place if main_place else None)
         country = place.country if place else doc_country
@@ -199,6 +206,8 @@ class Coder:
             when, precision = dm.value, dm.precision
         elif ref is not None:
             when, precision = ref, "week"
+        if ref is not None and when is not None and date_ev is not None and (ref - when).days > 60:
+            return None, {}  # background: an event stated as long before the report
         # actors
         actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, stext)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
@@ -309,7 +318,7 @@ def _merge(events: list[tuple[int, Event, dict]]) -> list[Event]:
                 target = prev
         if target is None:
             for prev, _ in out:
-                if (prev.sub_event_type, _pname(prev), prev.date) == (ev.sub_event_type, _pname(ev), ev.date):
+                if prev.event_type == ev.event_type and _pname(prev) == _pname(ev) and _close(prev.date, ev.date):
                     target = prev
                     break
         if target is None:
@@ -351,3 +360,24 @@ def _actor_country(kb: ActorKB, text: str) -> Optional[str]:
             votes[a.country] = votes.get(a.country, 0) + _COUNTRY_WEIGHT.get(a.actor_type, 0)
     best = max(votes.items(), key=lambda kv: kv[1], default=(None, 0))
     return best[0] if best[1] > 0 else None
+
+
+def _close(a: Optional[date], b: Optional[date], days: int = 7) -> bool:
+    return a is None or b is None or abs((a - b).days) <= days
+
+
+def _place_country(tops: list[Toponym]) -> Optional[str]:
+    """The country most of a document's places are in."""
+    votes: dict[str, int] = {}
+    for t in tops:
+        if t.place.country:
+            votes[t.place.country] = votes.get(t.place.country, 0) + 1
+    return max(votes.items(), key=lambda kv: kv[1])[0] if votes else None
+
+
+_DEMONYM_END = re.compile(r"(?:ish|ian|ese|i|an)$")
+
+
+def _demonym_like(text: str, t: Toponym) -> bool:
+    """'Israeli', 'Turkish': an adjective of a country is not a place of the event."""
+    return (t.place.feature or "").startswith("A.PCL") and t.text != t.place.name and bool(_DEMONYM_END.search(t.text))
