@@ -91,8 +91,8 @@ class Coder:
         kb = self.data.actors
         resolved = [t for t in tops if t.place is not None and t.place.lat is not None]
         resolved = [t for t in resolved if not _demonym_like(doc.text, t)]
-        main_place = _main_place(resolved)
         doc_country = _place_country(resolved) or _actor_country(kb, doc.text)
+        main_place = _main_place([t for t in resolved if t.place.country == doc_country] or resolved)
         events: list[tuple[int, Event, dict]] = []
         last_date = None
         event_sents = set()
@@ -179,6 +179,8 @@ class Coder:
             top = max(in_sent, key=lambda t: (score(t), -t.start))
             if score(top) <= -100:
                 top = None
+            elif doc_country and top.place.country != doc_country and main_place is not None and len(resolved) >= 5:
+                top = None  # only places abroad named: the story's main place is the better guess
         place = top.place if top else (main_place.place if main_place else None)
         country = place.country if place else doc_country
         a1m, a2m = link.pick_actors(kb, cand, mentions, stext, src_spans)
