@@ -103,6 +103,8 @@ class TriggerDetector:
         c = Candidate(tok, e, e.cls.priority)
         c.negated = self._negated(tok)
         c.hypothetical, c.attempt = self._modality(tok)
+        if c.attempt and e.cls.resolve != "territory" and e.cls.name not in ("clash", "attack"):
+            c.hypothetical = True  # "attempting to plant landmines": nothing went off
         c.subordinate = self._subordinate(tok)
         if c.subordinate:
             c.priority -= 40
@@ -201,8 +203,10 @@ class TriggerDetector:
                     c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
                 elif ch.dep_ in ("advcl", "xcomp") and ch.lemma_.lower() == "target":
                     c.patients += [np_span(p) for p in ch.children if p.dep_ == "dobj"]
-            if e.agent_prep and passive is False:
-                pass
+            if not c.patients:
+                for conj in tok.children:
+                    if conj.dep_ == "conj" and conj.pos_ == "VERB":
+                        c.patients += [np_span(ch) for ch in conj.children if ch.dep_ in ("dobj", "nsubjpass")]
             if not c.agents and tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
                 gov = tok.head
                 if gov.pos_ == "ADJ" and gov.dep_ == "acomp":  # "were able to recapture"
