@@ -140,6 +140,8 @@ class TriggerDetector:
                 h = t.head
                 hl = h.lemma_.lower()
                 if t.dep_ == "pobj" and h.dep_ == "prep":
+                    if h.lower_ not in ("for", "to", "of", "on"):  # "called for", "plans to", "threat of"
+                        break
                     h = h.head
                     hl = h.lemma_.lower()
                 if hl in self.attempt_gov or hl == "attempt":
