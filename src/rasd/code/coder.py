@@ -21,7 +21,7 @@ from ..pipeline import Result
 from ..records import Document, Event, Evidence, Toponym
 from . import link
 from .dates import DateFinder
-from .fatalities import FatalityCounter, total
+from .fatalities import FatalityCounter, stated_figure, total
 from .lexicon import ActorKB, Ontology, TriggerLexicon
 from .triggers import Candidate, TriggerDetector
 
@@ -125,7 +125,13 @@ class Coder:
                                   [spans[j] for j in cont], ref, kb, doc_country)
             if ev is not None:
                 events.append((i, ev, own))
-        return _merge(events)
+        merged = _merge(events)
+        stated = stated_figure(doc.text)
+        if stated is not None:
+            for ev in merged:
+                ev.fatalities = stated.value
+                ev.evidence.append(_ev(doc, stated.start, stated.end, "fatalities"))
+        return merged
 
     def _requirements(self, cand: Candidate, stext: str) -> bool:
         if cand.entry.requires != "armed_agent":

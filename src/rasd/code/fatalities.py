@@ -42,6 +42,7 @@ _PATTERNS = [
                         rf"assassinating|beheaded|shot dead|shot and killed|murdered|murdering|"
                         rf"(?:killing|deaths?|murder|assassination|execution) of)\s+(?:{_Q})?(?P<n>{NUM})\s+{_VICTIM}", re.I)),
     ("kill", re.compile(r"\b(?:killing|killed|murdering|murdered|executing|executed)\s+(?P<n>him|her)\b", re.I)),
+    ("kill", re.compile(rf"\b(?:killing|killed)\s+(?:{_Q})?(?P<n>\d+|{_NUMWORD})\s+of\s+(?:the|them|their)\b", re.I)),
     ("kill", re.compile(rf"\b(?P<n>the|a|an|one)\s+(?:[\w'-]+\s+){{0,3}}?(?:body|corpse)\s+(?:of\s+[\w\s'-]{{0,60}}?)?(?:was|were|has been|had been)\s+(?:found|recovered|discovered)", re.I)),
     ("kill", re.compile(rf"\b(?P<n>the)\s+(?:[\w'-]+\s+){{0,2}}?(?:fighter|soldier|man|woman|child|boy|girl|member|officer|driver|civilian|militant)\s+(?:was|has been|had been)\s+(?:killed|shot dead)", re.I)),
     # "5 people were killed", "at least 31 civilians died", "two dead"
@@ -60,6 +61,12 @@ _NONE = re.compile(r"\b(?:no|neither|without)\s+(?:\w+\s+){0,2}(?:fatalities|cas
 
 _ANY = re.compile(r"kill|dead|die|death|toll|fatalit|casualt|causalit|injur|wound|hurt|slain|execut|massacr|perish|"
                   r"lost their lives|coded|assassin|behead|murder|body|bodies|corpse|shot dead", re.I)
+
+
+# A report's own statement of the figure it codes for each event (ACLED-style notes):
+# "fatalities coded as 10", "1 fatality coded to each", "total fatalities 26 split between 7 locations".
+_DOC_SPLIT = re.compile(r"\bfata?l?ities\s+(?P<total>\d+)\s+split\s+between\s+(?:the\s+)?(?P<parts>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+"
+                        r"(?:locations|events|areas|places|villages)|\bsplit,?\s+(?P<each>\d+)\s+each\b", re.I)
 
 
 def parse_number(text: str) -> Optional[int]:
@@ -127,6 +134,26 @@ class FatalityCounter:
             if m:
                 out.append(Count("none", 0, base + m.start(), base + m.end(), m.group(0)))
         return out
+
+
+def stated_figure(text: str) -> Optional[Count]:
+    """The per-event figure a report says it codes, if it says so (else None)."""
+    if "coded" not in text and "split" not in text and "allocated" not in text:
+        return None
+    m = _CODED.search(text)
+    if m:
+        n = parse_number(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5"))
+        if n is not None:
+            return Count("coded", n, m.start(), m.end(), m.group(0))
+    m = _DOC_SPLIT.search(text)
+    if m:
+        if m.group("each"):
+            n = int(m.group("each"))
+        else:
+            parts = parse_number(m.group("parts")) or 1
+            n = int(int(m.group("total")) / parts + 0.5)
+        return Count("coded", n, m.start(), m.end(), m.group(0))
+    return None
 
 
 def total(counts: list[list[Count]], kind: str) -> Optional[int]:
