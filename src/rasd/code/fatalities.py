@@ -69,6 +69,9 @@ _DOC_SPLIT = re.compile(r"\bfata?l?ities\s+(?P<total>\d+)\s+split\s+between\s+(?
                         r"(?:locations|events|areas|places|villages)|\bsplit,?\s+(?P<each>\d+)\s+each\b", re.I)
 
 
+_EACH = re.compile(r"\b(?:with\s+)?(?P<n>\d+)\s+(?:fatalit(?:y|ies)\s+)?coded\s+to\s+each\b|\bcoded\s+(?P<n_>\d+)\s+to\s+each\b", re.I)
+
+
 def parse_number(text: str) -> Optional[int]:
     t = re.sub(r"\s+", " ", text.lower().strip())
     for q in ("at least ", "more than ", "over ", "up to ", "around ", "about ", "nearly ", "almost ", "some "):
@@ -140,12 +143,13 @@ def stated_figure(text: str) -> Optional[Count]:
     """The per-event figure a report says it codes, if it says so (else None)."""
     if "coded" not in text and "split" not in text and "allocated" not in text:
         return None
-    m = _CODED.search(text)
+    m = _EACH.search(text)
     if m:
+        return Count("coded", int(m.group("n") or m.group("n_")), m.start(), m.end(), m.group(0))
+    m = _DOC_SPLIT.search(text) or _CODED.search(text)
+    if m and m.re is _CODED:
         n = parse_number(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5"))
-        if n is not None:
-            return Count("coded", n, m.start(), m.end(), m.group(0))
-    m = _DOC_SPLIT.search(text)
+        return Count("coded", n, m.start(), m.end(), m.group(0)) if n is not None else None
     if m:
         if m.group("each"):
             n = int(m.group("each"))
