@@ -26,6 +26,9 @@ from .lexicon import ActorKB, Ontology, TriggerLexicon
 from .triggers import Candidate, TriggerDetector
 
 
+_BACKGROUND = re.compile(r"\b(?:(?:near |since |at )?the (?:start|beginning|outset) of the (?:\w+ )?(?:war|conflict|uprising|revolution)|"
+                         r"in recent years|over the (?:past|last) (?:few |several |\w+ )?years|for years|in the past|"
+                         r"years ago|decades? ago|earlier in the war|during the (?:civil )?war)\b", re.I)
 _NEGOTIATING = {"negotiate", "negotiation", "talk", "discuss", "seek", "broker", "mediate"}
 
 
@@ -214,8 +217,10 @@ class Coder:
             when, precision = dm.value, dm.precision
         elif ref is not None:
             when, precision = ref, "week"
-        if ref is not None and when is not None and date_ev is not None and (ref - when).days > 60:
-            return None, {}  # background: an event stated as long before the report
+        if ref is not None and when is not None and date_ev is not None and not -7 <= (ref - when).days <= 60:
+            return None, {}  # background long before the report, or a future that has not happened
+        if _BACKGROUND.search(stext):
+            return None, {}  # "since the start of the war", "in recent years": history, not news
         # actors
         actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, stext)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None

@@ -19,6 +19,8 @@ _HYPO_NOUNS = {"threat", "plan", "fear", "risk", "possibility", "prospect", "bid
 _CARRY = {"carry", "launch", "conduct", "stage", "mount", "wage", "perpetrate", "claim", "execute", "hold", "organize",
           "organise", "lead", "continue", "intensify", "resume", "escalate", "begin", "start", "step", "unleash", "open"}
 _HAPPEN = {"take", "occur", "break", "erupt", "rage", "happen", "flare", "continue", "resume", "break out", "ensue"}
+_HABITUAL = {"regular", "regularly", "repeated", "repeatedly", "frequent", "frequently", "routine", "routinely",
+             "often", "occasional", "occasionally", "constant", "constantly", "daily", "persistent", "periodic", "usually"}
 _BACKGROUND_VERBS = {"accompany", "follow", "precede", "back", "support", "cover", "preced", "prompt", "trigger"}
 _PATIENT_PREPS = {"on", "against", "with", "at", "targeting", "upon", "into", "toward", "towards"}
 _PLACE_PREPS = {"in", "near", "on", "at", "outside", "around", "inside", "across", "into", "from", "within",
@@ -102,6 +104,8 @@ class TriggerDetector:
     def _candidate(self, tok, e: TriggerEntry) -> Candidate:
         c = Candidate(tok, e, e.cls.priority)
         c.negated = self._negated(tok)
+        if any(ch.lower_ in _HABITUAL for ch in tok.children if ch.dep_ in ("amod", "advmod")):
+            c.hypothetical = True  # "regular Israeli airstrikes": a pattern, not an event
         c.hypothetical, c.attempt = self._modality(tok)
         if c.attempt and e.cls.resolve != "territory" and e.cls.name not in ("clash", "attack"):
             c.hypothetical = True  # "attempting to plant landmines": nothing went off
@@ -123,9 +127,9 @@ class TriggerDetector:
                 return True
         head = tok.head
         if tok.dep_ in ("xcomp", "dobj", "nsubjpass", "nsubj") and head is not tok:
-            if any(ch.dep_ == "neg" for ch in head.children) and head.lemma_.lower() not in ("deny",):
-                # "did not report clashes" is not a negated clash, "did not capture" is
-                return tok.dep_ == "xcomp" or head.lemma_.lower() in ("take", "carry", "launch", "reach", "conduct", "sign")
+            if any(ch.dep_ == "neg" for ch in head.children) and head.lemma_.lower() not in ("deny", "rule", "confirm"):
+                # "did not capture", "has not seen bombing", "no one reported clashes": nothing happened
+                return True
         return False
 
     def _modality(self, tok) -> tuple[bool, bool]:
