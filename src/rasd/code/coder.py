@@ -26,7 +26,7 @@ from .lexicon import ActorKB, Ontology, TriggerLexicon
 from .triggers import Candidate, TriggerDetector
 
 
-_BACKGROUND = re.compile(r"\b(?:(?:near |since |at )?the (?:start|beginning|outset) of the (?:\w+ )?(?:war|conflict|uprising|revolution)|"
+_BACKGROUND = re.compile(r"\b(?:(?:near |since |at )?the (?:start|beginning|outset) of the (?:\w+ ){0,2}(?:war|conflict|uprising|revolution)|"
                          r"in recent years|over the (?:past|last) (?:few |several |\w+ )?years|for years|in the past|"
                          r"years ago|decades? ago|earlier in the war|during the (?:civil )?war)\b", re.I)
 _NEGOTIATING = {"negotiate", "negotiation", "talk", "discuss", "seek", "broker", "mediate"}
