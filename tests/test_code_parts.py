@@ -15,10 +15,13 @@ def test_split_sentences_keeps_offsets_and_abbreviations():
 
 
 def test_prefilter_matches_word_starts_only():
-    pf = Prefilter(["clash", "shell"])
+    pf = Prefilter(["clash", "clashes", "shelling"])
     text = "The talks went well. Heavy clashes erupted. Eggshells broke."
     spans = split_sentences(text)
     assert pf.promising(text, spans) == [1]
+    weak = Prefilter(["clashes"], weak=["took"], companions=["rebels"])
+    t2 = "She took a photo. The rebels took the town."
+    assert weak.promising(t2, split_sentences(t2)) == [1]
 
 
 def test_dates_relative_to_publication():
@@ -57,7 +60,9 @@ def test_trigger_classes_match_the_ontology():
     onto = Ontology.load()
     lex = TriggerLexicon.load(onto)
     assert len(onto.types) == 6 and sum(len(v) for v in onto.types.values()) == 25
-    assert "clash" in lex.prefilter_keys()
+    strong, weak = lex.prefilter_keys()
+    assert {"shelling", "airstrikes", "protested"} <= set(strong)
+    assert {"clash", "clashes", "clashed", "took"} <= set(weak)
 
 
 def test_actor_kb_names_over_time_and_acronyms():

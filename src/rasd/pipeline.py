@@ -42,10 +42,12 @@ class Pipeline:
         return cls(cleaner=Cleaner(), coder=coder)
 
     @staticmethod
-    def build_coder(nlp=None, geoparser=None, gazetteer: "str | None" = None, **_ignored):
+    def build_coder(nlp=None, geoparser=None, gazetteer: "str | None" = None, geo_ner: "bool | None" = None,
+                    **_ignored):
         """The event coder with its services: the spaCy model and, when the geo stage is
         installed, a geoparser over the gazetteer (events then carry places)."""
         import logging
+        import os
 
         from .code import Coder
         from .nlp import load_nlp
@@ -57,7 +59,11 @@ class Pipeline:
             except ImportError:
                 logging.getLogger(__name__).info("no geo stage: events will have no coordinates")
             else:
-                geoparser = Geoparser(gazetteer=open_gazetteer(path=gazetteer), nlp=nlp)
+                # gazetteer-only recognition unless asked (RASD_GEO_NER=1): spaCy's NER over
+                # whole documents would cost more than the whole coder
+                if geo_ner is None:
+                    geo_ner = os.environ.get("RASD_GEO_NER", "0") not in ("", "0", "false", "no")
+                geoparser = Geoparser(gazetteer=open_gazetteer(path=gazetteer), nlp=nlp if geo_ner else None)
         return Coder(nlp, geoparser=geoparser)
 
     def clean(self, docs: list[Document]) -> list[Document]:

@@ -63,7 +63,7 @@ def extract(
     if n_workers > 1:
         from ..code.parallel import code_parallel
 
-        for chunk, results in code_parallel(docs(), n_workers, gazetteer=gaz):
+        for chunk, results in code_parallel(docs(), n_workers, chunk=16, gazetteer=gaz):
             if isinstance(results, str):
                 for d in chunk:
                     typer.echo(f"rasd: {d.source or d.doc_id}: could not be coded ({results})", err=True)
@@ -75,15 +75,28 @@ def extract(
         from ..pipeline import Pipeline
 
         pipe = Pipeline.for_ingest(with_events=True, gazetteer=gaz)
-        for doc in docs():
+        batch: list = []
+
+        def flush() -> None:
+            nonlocal failed
             try:
-                results = pipe.run_batch([doc])
-            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
-                typer.echo(f"rasd: {doc.source or doc.doc_id}: could not be coded ({type(exc).__name__}: {exc})", err=True)
-                failed += 1
-                continue
-            _fuse(results)
-            bar.update(1)
+                _fuse(pipe.run_batch(batch))
+            except Exception:  # noqa: BLE001 - find the bad document, code the others
+                for doc in batch:
+                    try:
+                        _fuse(pipe.run_batch([doc]))
+                    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+                        typer.echo(f"rasd: {doc.source or doc.doc_id}: could not be coded ({type(exc).__name__}: {exc})", err=True)
+                        failed += 1
+            bar.update(len(batch))
+            batch.clear()
+
+        for doc in docs():
+            batch.append(doc)
+            if len(batch) >= 16:
+                flush()
+        if batch:
+            flush()
     bar.close()
     fusion.settle([e for r in coded for e in r.events])
     fusion.close()

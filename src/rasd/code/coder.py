@@ -16,15 +16,19 @@ from datetime import date
 from typing import Any, Optional
 
 from ..nlp import Prefilter, split_sentences
+from ..nlp.morph import Morph
 from ..pipeline import Result
 from ..records import Document, Event, Evidence, Toponym
 from . import link
 from .dates import DateFinder
-from .fatalities import FatalityCounter, total
+from .fatalities import FatalityCounter, stated_figure, total
 from .lexicon import ActorKB, Ontology, TriggerLexicon
 from .triggers import Candidate, TriggerDetector
 
 
+_BACKGROUND = re.compile(r"\b(?:(?:near |since |at )?the (?:start|beginning|outset) of the (?:\w+ ){0,2}(?:war|conflict|uprising|revolution)|"
+                         r"in recent years|over the (?:past|last) (?:few |several |\w+ )?years|for years|in the past|"
+                         r"years ago|decades? ago|earlier in the war|during the (?:civil )?war)\b", re.I)
 _NEGOTIATING = {"negotiate", "negotiation", "talk", "discuss", "seek", "broker", "mediate"}
 
 
@@ -50,7 +54,8 @@ class Coder:
         self.data = data or CoderData.load()
         self.geoparser = geoparser
         self.batch_size = batch_size
-        self.prefilter = Prefilter(self.data.lexicon.prefilter_keys())
+        strong, weak = self.data.lexicon.prefilter_keys()
+        self.prefilter = Prefilter(strong, weak, self.data.actors.armed_aliases() + list(self.data.lexicon.companions))
         self.detector = TriggerDetector(self.data.lexicon)
         self.dates = DateFinder()
         self.counter = FatalityCounter()
@@ -58,7 +63,9 @@ class Coder:
         self._uncertain = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in mod["uncertain"]) + r")\b", re.I)
         self._denial = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in mod["denial"]) + r")\b", re.I)
         self._claim = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in mod["claim_verbs"]) + r")\b", re.I)
-        self._disable = [p for p in ("ner",) if p in getattr(nlp, "pipe_names", [])]
+        # tagger + parser only; lemmas and coarse tags come from Morph (see nlp/morph.py)
+        self._disable = [p for p in ("ner", "attribute_ruler", "lemmatizer") if p in getattr(nlp, "pipe_names", [])]
+        self.morph = Morph(self.data.lexicon.known_lemmas())
 
     # ------------------------------------------------------------------ stage
     def process(self, batch: list[Document]) -> list[Result]:
@@ -70,6 +77,8 @@ class Coder:
             plans.append((spans, keep, len(texts)))
             texts += [doc.text[spans[i][0]:spans[i][1]] for i in keep]
         parsed = list(self.nlp.pipe(texts, batch_size=self.batch_size, disable=self._disable)) if texts else []
+        for sd in parsed:
+            self.morph.annotate(sd)
         toponyms: list[list[Toponym]] = [[] for _ in batch]
         if self.geoparser is not None and batch:
             toponyms = self.geoparser.process(batch)
@@ -84,16 +93,20 @@ class Coder:
         ref = doc.published
         kb = self.data.actors
         resolved = [t for t in tops if t.place is not None and t.place.lat is not None]
-        main_place = _main_place(resolved)
-        doc_country = main_place.place.country if main_place else _actor_country(kb, doc.text)
+        resolved = [t for t in resolved if not _demonym_like(doc.text, t)]
+        doc_country = _place_country(resolved) or _actor_country(kb, doc.text)
+        main_place = _main_place([t for t in resolved if t.place.country == doc_country] or resolved)
         events: list[tuple[int, Event, dict]] = []
         last_date = None
         event_sents = set()
         drafts = []
+        # dates are read only where an event may lean on them (its sentence and the six before)
+        near = {j for i in parsed for j in range(max(0, i - 6), i + 1)}
         for i, (s0, s1) in enumerate(spans):
+            if i not in near:
+                continue
             stext = doc.text[s0:s1]
-            dms = self.dates.find(stext, ref, base=0)
-            d = link.event_date(dms, ref)
+            d = link.event_date(self.dates.find(stext, ref, base=0), ref)
             if d is not None:
                 last_date = (d, i)
             sent = parsed.get(i)
@@ -115,7 +128,13 @@ class Coder:
                                   [spans[j] for j in cont], ref, kb, doc_country)
             if ev is not None:
                 events.append((i, ev, own))
-        return _merge(events)
+        merged = _merge(events)
+        stated = stated_figure(doc.text)
+        if stated is not None:
+            for ev in merged:
+                ev.fatalities = stated.value
+                ev.evidence.append(_ev(doc, stated.start, stated.end, "fatalities"))
+        return merged
 
     def _requirements(self, cand: Candidate, stext: str) -> bool:
         if cand.entry.requires != "armed_agent":
@@ -160,9 +179,17 @@ class Coder:
         in_sent = [t for t in resolved if s0 <= t.start and t.end <= s0 + len(stext)]
         top = None
         if in_sent:
-            top = max(in_sent, key=lambda t: (link.place_score(t, s0, stext, cand.token.idx, actor_spans), -t.start))
-            if link.place_score(top, s0, stext, cand.token.idx, actor_spans) <= -100:
+            def score(t: Toponym) -> float:
+                sc = link.place_score(t, s0, stext, cand.token.idx, actor_spans)
+                if doc_country and t.place.country and t.place.country != doc_country:
+                    sc -= 2.5  # a place abroad is rarely where a local event happened
+                return sc
+
+            top = max(in_sent, key=lambda t: (score(t), -t.start))
+            if score(top) <= -100:
                 top = None
+            elif doc_country and top.place.country != doc_country and main_place is not None and len(resolved) >= 5:
+                top = None  # only places abroad named: the story's main place is the better guess
         place = top.place if top else (main_place.place if main_place else None)
         country = place.country if place else doc_country
         a1m, a2m = link.pick_actors(kb, cand, mentions, stext, src_spans)
@@ -190,6 +217,10 @@ class Coder:
             when, precision = dm.value, dm.precision
         elif ref is not None:
             when, precision = ref, "week"
+        if ref is not None and when is not None and date_ev is not None and not -7 <= (ref - when).days <= 60:
+            return None, {}  # background long before the report, or a future that has not happened
+        if _BACKGROUND.search(stext):
+            return None, {}  # "since the start of the war", "in recent years": history, not news
         # actors
         actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, stext)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
@@ -300,7 +331,7 @@ def _merge(events: list[tuple[int, Event, dict]]) -> list[Event]:
                 target = prev
         if target is None:
             for prev, _ in out:
-                if (prev.sub_event_type, _pname(prev), prev.date) == (ev.sub_event_type, _pname(ev), ev.date):
+                if prev.event_type == ev.event_type and _pname(prev) == _pname(ev) and _close(prev.date, ev.date):
                     target = prev
                     break
         if target is None:
@@ -342,3 +373,24 @@ def _actor_country(kb: ActorKB, text: str) -> Optional[str]:
             votes[a.country] = votes.get(a.country, 0) + _COUNTRY_WEIGHT.get(a.actor_type, 0)
     best = max(votes.items(), key=lambda kv: kv[1], default=(None, 0))
     return best[0] if best[1] > 0 else None
+
+
+def _close(a: Optional[date], b: Optional[date], days: int = 7) -> bool:
+    return a is None or b is None or abs((a - b).days) <= days
+
+
+def _place_country(tops: list[Toponym]) -> Optional[str]:
+    """The country most of a document's places are in."""
+    votes: dict[str, int] = {}
+    for t in tops:
+        if t.place.country:
+            votes[t.place.country] = votes.get(t.place.country, 0) + 1
+    return max(votes.items(), key=lambda kv: kv[1])[0] if votes else None
+
+
+_DEMONYM_END = re.compile(r"(?:ish|ian|ese|i|an)$")
+
+
+def _demonym_like(text: str, t: Toponym) -> bool:
+    """'Israeli', 'Turkish': an adjective of a country is not a place of the event."""
+    return (t.place.feature or "").startswith("A.PCL") and t.text != t.place.name and bool(_DEMONYM_END.search(t.text))

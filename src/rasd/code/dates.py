@@ -93,11 +93,18 @@ _PART_DAY = {"early": 5, "earlier": 5, "beginning of": 3, "start of": 3, "mid": 
              "late": 25, "later": 25, "end of": 28}
 
 
+_ANY = re.compile(r"\b(?:(?:19|20)\d{2}|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|monday|tuesday|wednesday|"
+                  r"thursday|friday|saturday|sunday|yesterday|today|tonight|last night|this morning|this afternoon|"
+                  r"this evening|overnight|week|month|ago)", re.I)
+
+
 class DateFinder:
     """Finds and resolves date expressions. Built once; ``find(text, ref)`` per sentence."""
 
     def find(self, text: str, ref: Optional[date], base: int = 0) -> list[DateMention]:
         out: list[DateMention] = []
+        if not _ANY.search(text):
+            return out
         taken: list[tuple[int, int]] = []
         for kind, pat in PATTERNS:
             for m in pat.finditer(text):

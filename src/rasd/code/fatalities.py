@@ -30,24 +30,46 @@ _VICTIM = r"(?:[\w'-]+\s+){0,4}?(?:people|persons?|civilians?|children|child|wom
           r"troops|rebels?|personnel|policemen|policeman|officers?|officials?|residents?|protesters?|demonstrators?|" \
           r"jihadists?|insurgents?|gunmen|guards?|workers?|students?|others?|individuals?|victims?|bodies|combatants?|" \
           r"militiamen|recruits|commanders?|elements|fighters|members|family members|pilgrims|villagers|farmers?|" \
-          r"shepherds?|drivers?|journalists?|doctors?|detainees|prisoners|Kurds|Arabs|Syrians|Iraqis|Turks|Russians)"
+          r"shepherds?|drivers?|journalists?|doctors?|detainees|prisoners|Kurds|Arabs|Syrians|Iraqis|Turks|Russians|" \
+          r"lieutenants?|colonels?|captains?|sergeants?|generals?|majors?|brigadiers?|privates?|conscripts?|" \
+          r"pilots?|medics?|paramedics?|boys?|girls?|babies|baby|infants?|teenagers?|youths?|elders?|leaders?|chiefs?)"
 _KILL = r"(?:killed|dead|died|killing|deaths?|lost their lives|were slain|slain|massacred|executed|shot dead|perished|fatalities)"
 _HURT = r"(?:wounded|injured|hurt|injuring|wounding|injuries|casualties)"
 
 _PATTERNS = [
     # "killed 5 people", "killing at least 31 civilians"
-    ("kill", re.compile(rf"\b(?:killed|killing|kills|kill|executed|executing|massacred|claimed the lives of)\s+(?:{_Q})?(?P<n>{NUM})\s+{_VICTIM}", re.I)),
+    ("kill", re.compile(rf"\b(?:killed|killing|kills|kill|executed|executing|massacred|claimed the lives of|assassinated|"
+                        rf"assassinating|beheaded|shot dead|shot and killed|murdered|murdering|"
+                        rf"(?:killing|deaths?|murder|assassination|execution) of)\s+(?:{_Q})?(?P<n>{NUM})\s+{_VICTIM}", re.I)),
+    ("kill", re.compile(r"\b(?:killing|killed|murdering|murdered|executing|executed)\s+(?P<n>him|her)\b", re.I)),
+    ("kill", re.compile(rf"\b(?:killing|killed)\s+(?:{_Q})?(?P<n>\d+|{_NUMWORD})\s+of\s+(?:the|them|their)\b", re.I)),
+    ("kill", re.compile(rf"\b(?P<n>the|a|an|one)\s+(?:[\w'-]+\s+){{0,3}}?(?:body|corpse)\s+(?:of\s+[\w\s'-]{{0,60}}?)?(?:was|were|has been|had been)\s+(?:found|recovered|discovered)", re.I)),
+    ("kill", re.compile(rf"\b(?P<n>the)\s+(?:[\w'-]+\s+){{0,2}}?(?:fighter|soldier|man|woman|child|boy|girl|member|officer|driver|civilian|militant)\s+(?:was|has been|had been)\s+(?:killed|shot dead)", re.I)),
     # "5 people were killed", "at least 31 civilians died", "two dead"
-    ("kill", re.compile(rf"\b(?:{_Q})?(?P<n>{NUM})\s+(?:{_VICTIM}\s+)?(?:(?:were|was|have been|had been|being|are|got|reportedly|were reportedly)\s+)*{_KILL}", re.I)),
+    ("kill", re.compile(rf"\b(?:{_Q})?(?P<n>{NUM})\s+(?:{_VICTIM}\s+)?(?:(?:were|was|have been|had been|being|are|got|reportedly|were reportedly|reported)\s+)*{_KILL}", re.I)),
     ("kill", re.compile(rf"\b(?:killing|killed|kills)\s+(?:{_Q})?(?P<n>\d[\d,]*|{_NUMWORD})\b(?=\s*(?:[.,;]|and\b|$))", re.I)),
     ("kill", re.compile(rf"\b(?:death toll|toll|fatalities|dead)\s+(?:\w+\s+){{0,3}}?(?:to|of|at|reached|stood at|is|was)\s+(?:{_Q})?(?P<n>{NUM})\b", re.I)),
     ("hurt", re.compile(rf"\b(?:wounded|wounding|injured|injuring|injuries to)\s+(?:{_Q})?(?P<n>{NUM})\s+{_VICTIM}", re.I)),
     ("hurt", re.compile(rf"\b(?:{_Q})?(?P<n>{NUM})\s+(?:{_VICTIM}\s+)?(?:(?:were|was|have been|had been|being|are|others)\s+)*{_HURT}", re.I)),
 ]
 _CODED = re.compile(rf"\bfatalities\s+(?:were\s+)?(?:coded|recorded|reported)\s+(?:as|to|at)\s+(?P<n>{NUM})\b|"
-                    rf"\bwith\s+(?P<n2>{NUM})\s+coded\s+to\s+each\b|\b(?P<n3>{NUM})\s+fatalities\s+(?:coded|allocated)\b", re.I)
+                    rf"\bcoded\s+(?P<n4>\d+)\s+to\s+each\b|\b(?P<n5>\d+)\s+fatalit(?:y|ies)\s+coded\s+to\s+each\b|"
+                    rf"\bwith\s+(?P<n2>{NUM})\s+coded\s+to\s+each\b|\b(?P<n3>{NUM})\s+fatalities\s+(?:coded|allocated)\b(?!\s+\d)", re.I)
 _NONE = re.compile(r"\b(?:no|neither|without)\s+(?:\w+\s+){0,2}(?:fatalities|casualties|deaths|injuries|one was killed)|"
                    r"\bno (?:reported )?(?:casualties|fatalities|deaths)|\bno one was (?:killed|hurt|injured)|nobody was killed|no causalities", re.I)
+
+
+_ANY = re.compile(r"kill|dead|die|death|toll|fatalit|casualt|causalit|injur|wound|hurt|slain|execut|massacr|perish|"
+                  r"lost their lives|coded|assassin|behead|murder|body|bodies|corpse|shot dead", re.I)
+
+
+# A report's own statement of the figure it codes for each event (ACLED-style notes):
+# "fatalities coded as 10", "1 fatality coded to each", "total fatalities 26 split between 7 locations".
+_DOC_SPLIT = re.compile(r"\bfata?l?ities\s+(?P<total>\d+)\s+split\s+between\s+(?:the\s+)?(?P<parts>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+"
+                        r"(?:locations|events|areas|places|villages)|\bsplit,?\s+(?P<each>\d+)\s+each\b", re.I)
+
+
+_EACH = re.compile(r"\b(?:with\s+)?(?P<n>\d+)\s+(?:fatalit(?:y|ies)\s+)?coded\s+to\s+each\b|\bcoded\s+(?P<n_>\d+)\s+to\s+each\b", re.I)
 
 
 def parse_number(text: str) -> Optional[int]:
@@ -61,6 +83,8 @@ def parse_number(text: str) -> Optional[int]:
         return _VAGUE[t]
     if t in _UNITS:
         return _UNITS[t]
+    if t in ("him", "her", "the"):
+        return 1
     m = re.fullmatch(r"(\w+)(?:[-\s](\w+))?(?: hundred)?", t)
     if m:
         total = _TENS.get(m.group(1), _UNITS.get(m.group(1)))
@@ -88,10 +112,12 @@ class FatalityCounter:
 
     def find(self, text: str, base: int = 0) -> list[Count]:
         out: list[Count] = []
+        if not _ANY.search(text):
+            return out
         spans: list[tuple[int, int]] = []
         m = _CODED.search(text)
         if m:
-            n = parse_number(m.group("n") or m.group("n2") or m.group("n3"))
+            n = parse_number(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5"))
             if n is not None:
                 out.append(Count("coded", n, base + m.start(), base + m.end(), m.group(0)))
         for kind, pat in _PATTERNS:
@@ -111,6 +137,27 @@ class FatalityCounter:
             if m:
                 out.append(Count("none", 0, base + m.start(), base + m.end(), m.group(0)))
         return out
+
+
+def stated_figure(text: str) -> Optional[Count]:
+    """The per-event figure a report says it codes, if it says so (else None)."""
+    if "coded" not in text and "split" not in text and "allocated" not in text:
+        return None
+    m = _EACH.search(text)
+    if m:
+        return Count("coded", int(m.group("n") or m.group("n_")), m.start(), m.end(), m.group(0))
+    m = _DOC_SPLIT.search(text) or _CODED.search(text)
+    if m and m.re is _CODED:
+        n = parse_number(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5"))
+        return Count("coded", n, m.start(), m.end(), m.group(0)) if n is not None else None
+    if m:
+        if m.group("each"):
+            n = int(m.group("each"))
+        else:
+            parts = parse_number(m.group("parts")) or 1
+            n = int(int(m.group("total")) / parts + 0.5)
+        return Count("coded", n, m.start(), m.end(), m.group(0))
+    return None
 
 
 def total(counts: list[list[Count]], kind: str) -> Optional[int]:

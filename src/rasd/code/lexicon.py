@@ -51,6 +51,7 @@ class TriggerClass:
     sub_event_type: str
     priority: int
     resolve: str
+    strong: bool = False
 
 
 @dataclass
@@ -76,11 +77,13 @@ class TriggerLexicon:
     weapon_cues: list[tuple[str, tuple[str, ...]]]
     protest_cues: dict[str, tuple[str, ...]]
     modality: dict[str, tuple[str, ...]]
+    companions: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, ontology: Optional[Ontology] = None) -> "TriggerLexicon":
         d = load_yaml("triggers.yaml")
-        classes = {k: TriggerClass(k, v["event_type"], v["sub_event_type"], int(v["priority"]), v["resolve"])
+        classes = {k: TriggerClass(k, v["event_type"], v["sub_event_type"], int(v["priority"]), v["resolve"],
+                                   bool(v.get("strong")))
                    for k, v in d["classes"].items()}
         if ontology:
             for c in classes.values():
@@ -100,15 +103,50 @@ class TriggerLexicon:
         weapons = [(w["sub_event_type"], tuple(x.lower() for x in w["words"])) for w in d["weapon_cues"]]
         protest = {k: tuple(x.lower() for x in v) for k, v in d["protest_cues"].items()}
         modality = {k: tuple(x.lower() for x in v) for k, v in d["modality"].items()}
-        return cls(classes, by_lemma, weapons, protest, modality)
+        return cls(classes, by_lemma, weapons, protest, modality, tuple(d.get("companion_words") or ()))
 
-    def prefilter_keys(self) -> list[str]:
-        keys = set()
-        for lemma, entries in self.by_lemma.items():
-            keys.add(lemma[:-1] if lemma.endswith("e") and len(lemma) > 4 else lemma)
+    def known_lemmas(self) -> set[str]:
+        """Every lemma the coder's rules look at (triggers, governors, modality words)."""
+        out = set(self.by_lemma)
+        for entries in self.by_lemma.values():
             for e in entries:
-                keys.update(f.lower() for f in e.forms)
-        return sorted(keys)
+                out.update(e.governors or ())
+                out.update(e.not_objects)
+        for words in self.modality.values():
+            out.update(w for w in words if " " not in w)
+        out.update(("say", "claim", "announce", "tell", "state", "report", "carry", "launch", "conduct", "stage",
+                    "mount", "wage", "take", "occur", "break", "erupt", "rage", "happen", "continue", "resume",
+                    "involve", "pit", "accompany", "follow", "precede", "back", "support", "target", "hit", "deny",
+                    "negotiate", "discuss", "seek", "broker", "mediate", "open", "reach", "sign", "able", "place",
+                    "force", "fighter", "soldier", "civilian", "protester", "demonstrator", "rebel", "militant"))
+        return out
+
+    def prefilter_keys(self) -> tuple[list[str], list[str]]:
+        """Whole-word surface forms of the triggers: (strong, weak). Weak ones are those of
+        classes not marked strong and those that count only under conditions (a governing
+        verb, a particle, an armed agent): a sentence with weak triggers alone is parsed
+        only when it names an armed actor or a crowd."""
+        strong, weak = set(), set()
+        for lemma, entries in self.by_lemma.items():
+            forms = set(inflections(lemma))
+            for e in entries:
+                forms.update(f.lower() for f in e.forms)
+            conditional = all(e.governors or e.particle or e.needs_prep or e.requires or e.not_objects
+                              or not e.cls.strong for e in entries)
+            (weak if conditional else strong).update(forms)
+        return sorted(strong), sorted(weak - strong)
+
+
+def inflections(lemma: str) -> list[str]:
+    """Regular English inflections of a verb or noun lemma (over-generating is harmless)."""
+    out = [lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "d", lemma + "ing"]
+    if lemma.endswith("e"):
+        out += [lemma[:-1] + "ing"]
+    if lemma.endswith("y"):
+        out += [lemma[:-1] + "ies", lemma[:-1] + "ied"]
+    if len(lemma) >= 3 and lemma[-1] not in "aeiouwxy" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
+        out += [lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"]
+    return out
 
 
 # ----------------------------------------------------------------------------- actors
@@ -199,6 +237,12 @@ class ActorKB:
             actors.append(e)
         sources = [SourceEntry(s["name"], s["kind"], [str(x) for x in s.get("aliases") or []]) for s in d["sources"]]
         return cls(actors, sources, dict(d["country_names"]), list(d["force_nouns"]))
+
+    def armed_aliases(self) -> list[str]:
+        """Normalised aliases of armed actors and crowds (the prefilter's companions of weak triggers)."""
+        return [k for k, vals in self._table.items()
+                if any(kind == "actor" and (self.actors[i].armed or self.actors[i].actor_type in ("protesters", "rioters"))
+                       for kind, i, _ in vals)]
 
     # -- matching ---------------------------------------------------------
     def find(self, text: str) -> list[tuple[int, int, str, str]]:

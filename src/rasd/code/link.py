@@ -115,6 +115,9 @@ _ARMED_TARGET = re.compile(r"\b(?:fighters?|soldiers?|troops|militants?|members?
                            r"checkpoint|positions?|base|convoy|militiamen|recruits|guards?|personnel|forces|units?)\b", re.I)
 
 
+_OFF_DUTY = re.compile(r"\b(?:off[- ]duty|on leave|retired|former|his home|her home|home of|house of|his house|their homes?)\b", re.I)
+
+
 def _home_state(kb: ActorKB, m: Optional[ActorMention], country: Optional[str]) -> bool:
     """State forces acting in their own country (a foreign army is not 'the government')."""
     if m is None:
@@ -135,7 +138,8 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
     t1 = kb.actors[a1.ident].actor_type if a1 else None
     t2 = kb.actors[a2.ident].actor_type if a2 else None
     if cls.resolve == "territory":
-        if cand.attempt or re.search(r"\b(?:thwart|repel|repuls|foil|fail)", low):
+        brief = any(ch.lower_ in ("briefly", "temporarily", "momentarily") for ch in cand.token.children)
+        if cand.attempt or brief or re.search(r"\b(?:thwart|repel|repuls|foil|fail)", low):
             return "Battles", "Armed clash", {"attempt": True}
         st = "Government regains territory" if _home_state(kb, a1, country) else "Non-state actor overtakes territory"
         if t2 in ("civilians",) or (a2 and cand.entry.lemma in ("capture", "seize") and kb.actors[a2.ident].armed
@@ -147,8 +151,10 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             return "Battles", "Armed clash", {}
     elif cls.resolve == "target":
         patient_text = " ".join(context[a:b] for a, b in cand.patients if b <= len(context))
-        civil = t2 in ("civilians", "protesters") or (a2 is None and bool(_CIVIL.search(patient_text or low)))
-        armed_target = (t2 is not None and kb.actors[a2.ident].armed) or bool(_ARMED_TARGET.search(patient_text))
+        off_duty = bool(_OFF_DUTY.search(patient_text or low))
+        civil = t2 in ("civilians", "protesters") or off_duty or (a2 is None and bool(_CIVIL.search(patient_text or low)))
+        armed_target = not off_duty and ((t2 is not None and kb.actors[a2.ident].armed)
+                                         or bool(_ARMED_TARGET.search(patient_text)))
         if civil and not armed_target:
             et, st = "Violence against civilians", "Attack"
         elif armed_target or cls.name == "attack" or (a1 and kb.actors[a1.ident].armed and a2 is not None):

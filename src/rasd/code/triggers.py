@@ -19,6 +19,8 @@ _HYPO_NOUNS = {"threat", "plan", "fear", "risk", "possibility", "prospect", "bid
 _CARRY = {"carry", "launch", "conduct", "stage", "mount", "wage", "perpetrate", "claim", "execute", "hold", "organize",
           "organise", "lead", "continue", "intensify", "resume", "escalate", "begin", "start", "step", "unleash", "open"}
 _HAPPEN = {"take", "occur", "break", "erupt", "rage", "happen", "flare", "continue", "resume", "break out", "ensue"}
+_HABITUAL = {"regular", "regularly", "repeated", "repeatedly", "frequent", "frequently", "routine", "routinely",
+             "often", "occasional", "occasionally", "constant", "constantly", "daily", "persistent", "periodic", "usually"}
 _BACKGROUND_VERBS = {"accompany", "follow", "precede", "back", "support", "cover", "preced", "prompt", "trigger"}
 _PATIENT_PREPS = {"on", "against", "with", "at", "targeting", "upon", "into", "toward", "towards"}
 _PLACE_PREPS = {"in", "near", "on", "at", "outside", "around", "inside", "across", "into", "from", "within",
@@ -102,7 +104,11 @@ class TriggerDetector:
     def _candidate(self, tok, e: TriggerEntry) -> Candidate:
         c = Candidate(tok, e, e.cls.priority)
         c.negated = self._negated(tok)
+        if any(ch.lower_ in _HABITUAL for ch in tok.children if ch.dep_ in ("amod", "advmod")):
+            c.hypothetical = True  # "regular Israeli airstrikes": a pattern, not an event
         c.hypothetical, c.attempt = self._modality(tok)
+        if c.attempt and e.cls.resolve != "territory" and e.cls.name not in ("clash", "attack"):
+            c.hypothetical = True  # "attempting to plant landmines": nothing went off
         c.subordinate = self._subordinate(tok)
         if c.subordinate:
             c.priority -= 40
@@ -121,9 +127,9 @@ class TriggerDetector:
                 return True
         head = tok.head
         if tok.dep_ in ("xcomp", "dobj", "nsubjpass", "nsubj") and head is not tok:
-            if any(ch.dep_ == "neg" for ch in head.children) and head.lemma_.lower() not in ("deny",):
-                # "did not report clashes" is not a negated clash, "did not capture" is
-                return tok.dep_ == "xcomp" or head.lemma_.lower() in ("take", "carry", "launch", "reach", "conduct", "sign")
+            if any(ch.dep_ == "neg" for ch in head.children) and head.lemma_.lower() not in ("deny", "rule", "confirm"):
+                # "did not capture", "has not seen bombing", "no one reported clashes": nothing happened
+                return True
         return False
 
     def _modality(self, tok) -> tuple[bool, bool]:
@@ -138,6 +144,8 @@ class TriggerDetector:
                 h = t.head
                 hl = h.lemma_.lower()
                 if t.dep_ == "pobj" and h.dep_ == "prep":
+                    if h.lower_ not in ("for", "to", "of", "on"):  # "called for", "plans to", "threat of"
+                        break
                     h = h.head
                     hl = h.lemma_.lower()
                 if hl in self.attempt_gov or hl == "attempt":
@@ -201,8 +209,10 @@ class TriggerDetector:
                     c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
                 elif ch.dep_ in ("advcl", "xcomp") and ch.lemma_.lower() == "target":
                     c.patients += [np_span(p) for p in ch.children if p.dep_ == "dobj"]
-            if e.agent_prep and passive is False:
-                pass
+            if not c.patients:
+                for conj in tok.children:
+                    if conj.dep_ == "conj" and conj.pos_ == "VERB":
+                        c.patients += [np_span(ch) for ch in conj.children if ch.dep_ in ("dobj", "nsubjpass")]
             if not c.agents and tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
                 gov = tok.head
                 if gov.pos_ == "ADJ" and gov.dep_ == "acomp":  # "were able to recapture"

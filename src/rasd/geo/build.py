@@ -35,7 +35,7 @@ from .normalize import name_key, strip_diacritics
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VERSION = "2"  # bump when the default layer's content changes: files rebuild on next open
+DEFAULT_VERSION = "3"  # bump when the default layer's content changes: files rebuild on next open
 MIN_CITY_POPULATION = 500
 
 _LATIN_RE = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF\u02B0-\u02FF\u2018-\u201F\u0300-\u036F ]+$")
@@ -204,17 +204,26 @@ def default_rows() -> Iterator[PlaceRow]:
 
     # --- major regions (this package's data) ---
     for r in _data("regions.yaml").get("regions") or []:
+        feature = r.get("feature", "L.RGN")
+        # areas without a census figure rank like a large place
+        pop = int(r.get("population", 0 if feature.startswith(("P.", "S.")) else 1_000_000))
         yield PlaceRow(name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]), country=r.get("country"),
-                       admin1=r.get("admin1"), feature=r.get("feature", "L.RGN"),
-                       population=int(r.get("population", 0)), alt_names=tuple(r.get("alt", [])))
+                       admin1=r.get("admin1"), feature=feature, population=pop, alt_names=tuple(r.get("alt", [])))
 
     # --- cities ---
-    capitals = {(cc, name_key(c.get("capital") or "")) for cc, c in gc.get_countries().items()}
+    # the capital: the most populous city of the country bearing the capital's name
+    capital_names = {(cc, name_key(c.get("capital") or "")) for cc, c in gc.get_countries().items()}
+    capital_ids: dict[tuple[str, str], tuple[int, int]] = {}
+    for c in cities:
+        k = (c.get("countrycode"), name_key(c["name"]))
+        if k in capital_names and int(c.get("population") or 0) >= capital_ids.get(k, (-1, 0))[0]:
+            capital_ids[k] = (int(c.get("population") or 0), c["geonameid"])
+    capitals = {v[1] for v in capital_ids.values()}
     for c in cities:
         cc = c.get("countrycode")
         a1 = c.get("admin1code")
         name = c["name"]
-        feature = "P.PPLC" if (cc, name_key(name)) in capitals else "P.PPL"
+        feature = "P.PPLC" if c["geonameid"] in capitals else "P.PPL"
         yield PlaceRow(name=name, lat=float(c["latitude"]), lon=float(c["longitude"]), country=cc,
                        admin1=admin_label.get((cc, a1), a1 or None), feature=feature,
                        population=int(c.get("population") or 0), geonameid=str(c.get("geonameid") or ""),

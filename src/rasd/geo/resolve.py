@@ -28,11 +28,11 @@ from .gazetteer import Candidate, Gazetteer, default_precision, haversine_km
 log = logging.getLogger(__name__)
 
 WEIGHTS = {
-    "kind_name": 1.0, "kind_alt": 0.85, "kind_abbr": 1.0, "kind_demonym": 0.8,
+    "kind_name": 1.0, "kind_alt": 0.55, "kind_abbr": 1.0, "kind_demonym": 0.8,
     "match_skeleton": -0.35, "match_fuzzy": -0.6,
     "population": 0.28,  # per decade of population
     "country": 2.0, "admin1": 0.4, "capital": 0.9, "continent": 1.6, "region": 1.2,
-    "doc_country": 1.2, "admin1_doc_country": 1.0, "near_100km": 0.9, "near_400km": 0.45,
+    "doc_country": 1.2, "admin1_doc_country": 1.0, "admin1_city_same_name": -1.2, "near_100km": 0.9, "near_400km": 0.45,
     "cue_area": 1.2, "cue_place": 0.6,
 }
 _AREA_CUES = {"province", "governorate", "region", "district", "county", "state", "province of",
@@ -78,7 +78,8 @@ class Resolver:
 
     # ---- scoring ------------------------------------------------------
     def score(self, c: Candidate, mention: Optional[Mention], doc_countries: Counter,
-              anchors: list[tuple[float, float]]) -> float:
+              anchors: list[tuple[float, float]], city_countries: frozenset = frozenset()) -> float:
+        """``city_countries``: countries where a sizeable town bears the same name."""
         w = WEIGHTS
         s = w.get(f"kind_{c.kind}", 0.8)
         if c.match != "key":
@@ -89,6 +90,8 @@ class Resolver:
             s += w["country"]
         elif f.startswith("A.ADM1"):
             s += w["admin1"]
+            if c.country in city_countries and (mention is None or (mention.cue or "") not in _AREA_CUES):
+                s += w["admin1_city_same_name"]  # "New York", "Aleppo": the city, unless "province" says not
         elif f == "P.PPLC":
             s += w["capital"]
         elif f.startswith("L.CONT"):
@@ -159,7 +162,8 @@ class Resolver:
               anchors: list[tuple[float, float]]) -> Optional[tuple[float, Candidate]]:
         if not cands:
             return None
-        scored = [(self.score(c, m, doc_countries, anchors), c) for c in cands]
+        cities = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 50_000)
+        scored = [(self.score(c, m, doc_countries, anchors, cities), c) for c in cands]
         scored.sort(key=lambda x: (-x[0], -(x[1].population or 0), x[1].id))
         return scored[0]
 
