@@ -35,7 +35,7 @@ from .normalize import name_key, strip_diacritics
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VERSION = "3"  # bump when the default layer's content changes: files rebuild on next open
+DEFAULT_VERSION = "5"  # bump when the default layer's content changes: files rebuild on next open
 MIN_CITY_POPULATION = 500
 
 _LATIN_RE = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF\u02B0-\u02FF\u2018-\u201F\u0300-\u036F ]+$")
@@ -125,11 +125,15 @@ def default_rows() -> Iterator[PlaceRow]:
         admin_names[("US", st["code"])].append(st["name"])
         admin_names[("US", st["code"])].extend(us_abbr.get(st["code"], []))
 
+    unlinked: dict[tuple[str, str], str] = {}
+
     def link(cc: str, name: str) -> None:
         bare = _ADMIN_SUFFIX_RE.sub("", strip_diacritics(name)).strip(" -,")
         hit = city_keys.get(cc, {}).get(name_key(bare))
         if hit:
             admin_names[(cc, hit[1])].append(name)
+        elif name_key(bare):
+            unlinked.setdefault((cc, name_key(bare)), strip_diacritics(name))
 
     for sub in pycountry.subdivisions:
         if sub.parent_code is None and sub.country_code != "US":
@@ -167,6 +171,13 @@ def default_rows() -> Iterator[PlaceRow]:
                        feature="A.ADM1", population=sum(int(m.get("population") or 0) for m in members),
                        alt_names=tuple(names))
 
+    # first-level areas no city links to a GeoNames code: known by name (so they are recognised
+    # as places) but without coordinates (so they are never placed at a guessed point)
+    linked = {name_key(_ADMIN_SUFFIX_RE.sub("", n)) for names in admin_names.values() for n in names}
+    for (cc, key), name in unlinked.items():
+        if key not in linked:
+            yield PlaceRow(name=name, lat=None, lon=None, country=cc, admin1=name, feature="A.ADM1")
+
     # --- countries ---
     extra = aliases.get("countries") or {}
     points = aliases.get("points") or {}
@@ -197,10 +208,11 @@ def default_rows() -> Iterator[PlaceRow]:
     cont_extra = aliases.get("continents") or {}
     for code, c in gc.get_continents().items():
         alts = [a["name"] for a in c.get("alternateNames", []) if a.get("lang") in ("en", None, "")]
-        alts += cont_extra.get(code, [])
+        extras = tuple(("abbr" if a.isupper() else "alt", a) for a in cont_extra.get(code, []))
         yield PlaceRow(name=c.get("toponymName") or c.get("name"), lat=float(c["lat"]), lon=float(c["lng"]),
                        feature="L.CONT", population=int(c.get("population") or 0),
-                       geonameid=str(c.get("geonameId") or ""), alt_names=tuple(a for a in alts if _usable_alt(a)))
+                       geonameid=str(c.get("geonameId") or ""), alt_names=tuple(a for a in alts if _usable_alt(a)),
+                       extra_names=extras)
 
     # --- major regions (this package's data) ---
     for r in _data("regions.yaml").get("regions") or []:
