@@ -8,8 +8,9 @@ Sources (all installed from PyPI, all redistributable):
   demonyms, and English province names.
 - ``pycountry`` (LGPL-2.1; data iso-codes): ISO 3166 country and first-level
   subdivision names.
-- ``data/aliases.yaml`` and ``data/regions.yaml`` (this package): country
-  abbreviations (U.S, UK, UAE) and major regions with approximate centres.
+- ``data/aliases.yaml``, ``data/regions.yaml`` and ``data/localities.yaml`` (this
+  package): country abbreviations (U.S, UK, UAE), major regions with approximate
+  centres, and conflict localities the city data lacks (Beit Jinn, Khan al-Shih).
 
 First-level areas (provinces, governorates, states) have no coordinates in any
 of these packages. Fallback, documented in docs/geo.md: their point is the
@@ -35,7 +36,7 @@ from .normalize import name_key, strip_diacritics
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VERSION = "5"  # bump when the default layer's content changes: files rebuild on next open
+DEFAULT_VERSION = "7"  # bump when the default layer's content changes: files rebuild on next open
 MIN_CITY_POPULATION = 500
 
 _LATIN_RE = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF\u02B0-\u02FF\u2018-\u201F\u0300-\u036F ]+$")
@@ -215,10 +216,12 @@ def default_rows() -> Iterator[PlaceRow]:
                        extra_names=extras)
 
     # --- major regions (this package's data) ---
-    for r in _data("regions.yaml").get("regions") or []:
-        feature = r.get("feature", "L.RGN")
-        # areas without a census figure rank like a large place
-        pop = int(r.get("population", 0 if feature.startswith(("P.", "S.")) else 1_000_000))
+    localities = _data("localities.yaml").get("places") or []
+    for r in (_data("regions.yaml").get("regions") or []) + localities:
+        feature = r.get("feature", "L.RGN" if "country" not in r or "admin1" not in r else "P.PPL")
+        # no census figure: areas rank like a large place, localities like a small town
+        pop = int(r.get("population", 1_000_000 if not feature.startswith(("P.", "S.")) else
+                        5_000 if r in localities else 0))
         yield PlaceRow(name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]), country=r.get("country"),
                        admin1=r.get("admin1"), feature=feature, population=pop, alt_names=tuple(r.get("alt", [])))
 

@@ -30,6 +30,8 @@ _PARTICLES = frozenset({"al", "el", "as", "ad", "at", "ash", "an", "ar", "az", "
                         "de", "del", "da", "do", "dos", "das", "di", "du", "la", "le", "les", "los", "van",
                         "von", "der", "of", "and", "upon", "on", "bin", "ibn", "bint", "y", "sur", "am", "im"})
 _MAX_WORDS = 6
+# capitalised English words that may open a run but not a name ("At Tall" is still found as "Tall")
+_ENGLISH_LEAD = frozenset({"the", "a", "an", "as", "at", "in", "on", "of", "and", "to", "for", "by"})
 _BIG_PLACE = 100_000
 
 
@@ -49,7 +51,11 @@ def _load_lists() -> dict[str, Any]:
 
 
 def _is_cap(word: str) -> bool:
-    return word[:1].isupper() or (word[:1] in "'’‘ʻʼʿ`" and word[1:2].isupper())
+    """A capitalised word, or an article-prefixed one ("al-Tal", "el-Kiswah")."""
+    if word[:1].isupper() or (word[:1] in "'’‘ʻʼʿ`" and word[1:2].isupper()):
+        return True
+    head, dash, tail = word.partition("-")
+    return bool(dash) and head in _PARTICLES and tail[:1].isupper()
 
 
 class Recognizer:
@@ -134,9 +140,13 @@ class Recognizer:
         grams: list[tuple[int, int]] = []
         for a, b in runs:
             for i in range(a, b):
-                if words[i][2].lower() == "the":
-                    continue
+                if words[i][2].lower() in _ENGLISH_LEAD:
+                    continue  # "The", "An Iraqi", "As Syria": the name starts after it
+                if i > a and words[i][2][:1].islower() and _is_cap(words[i - 1][2]):
+                    continue  # "Tahrir al-Sham": "al-Sham" inside a longer name is not a place
                 for j in range(min(b, i + _MAX_WORDS), i, -1):
+                    if j - i > 1 and words[j - 1][2].lower() in _PARTICLES:
+                        continue  # "Syria As": a name does not end with a particle
                     grams.append((i, j))
         keys = {}
         for i, j in grams:
@@ -193,7 +203,10 @@ class Recognizer:
         if surface.isupper() and len(surface) > 4 and not abbr:
             pass  # a headline in capitals: judged like any other
         cue = self.cue_before(words, i) or self.cue_after(words, j) or ""
-        big = any(c.is_admin() or (c.feature or "").startswith(("L.", "H.", "T.")) or c.population >= _BIG_PLACE
+        # a large place by its own name, or a very large one by an alternate name ("Soon" is an
+        # old name of a Chinese city: not enough alone)
+        big = any((c.is_admin() or (c.feature or "").startswith(("L.", "H.", "T.")) or c.population >= _BIG_PLACE)
+                  and (c.kind in ("name", "abbr") or c.population >= 1_000_000 or c.is_admin())
                   for c in cands if c.kind != "demonym")
         if all(c.kind == "demonym" for c in cands):
             return "demonym" if label in (None, "NORP", "GPE") else None
@@ -203,6 +216,8 @@ class Recognizer:
             return cue or "ner"
         if in_person and not cue and not self._prefixed(surface):
             return None
+        if in_org and not cue and surface[:1].islower():
+            return None  # "Tahrir al-Sham": part of an organisation's name
         if in_org and not cue:
             # "Pakistan Army", "HSBC Malta": a country or large place named inside an organisation
             return "org" if big and not (surface.startswith("The ") or j - i > 3) else None
