@@ -163,6 +163,7 @@ class Recognizer:
             elif lab in ("ORG", "NORP"):
                 org_chars.update(range(s, e))
         out: list[Span] = []
+        pending: list[tuple[int, int, int, int, str]] = []
         taken: set[int] = set()
         for (i, j) in sorted(grams, key=lambda g: (-(g[1] - g[0]), g[0])):
             if any(k in taken for k in range(i, j)):
@@ -178,9 +179,20 @@ class Recognizer:
             verdict = self._accept(text, words, i, j, surface, cands, ner_label.get((start, end)),
                                    start in person_chars, start in org_chars)
             if verdict is None:
+                if start not in person_chars and surface.lower() not in self.stop:
+                    pending.append((i, j, start, end, surface))
                 continue
             taken.update(range(i, j))
             out.append(Span(start, end, surface, "gazetteer", ner_label.get((start, end)), verdict or None))
+        # a name listed with an accepted place ("al-Tal and el-Kiswah", "Homs, Hama and Idlib")
+        for _ in range(2):
+            for i, j, start, end, surface in sorted(pending, key=lambda p: p[2]):
+                if any(k in taken for k in range(i, j)):
+                    continue
+                if any(_LIST_RE.fullmatch(text[sp.end:start]) or _LIST_RE.fullmatch(text[end:sp.start])
+                       for sp in out):
+                    taken.update(range(i, j))
+                    out.append(Span(start, end, surface, "gazetteer", None, "list"))
         return out
 
     def _accept(self, text: str, words, i: int, j: int, surface: str, cands: list[Candidate],
@@ -251,6 +263,9 @@ class Recognizer:
                     surface2 = surface2[:pm.start()]
                 if surface2.lower() in self.stop or not surface2[:1].isupper():
                     continue
+                prev = re.findall(r"([A-Za-z]+)\.?\s*$", text[max(0, s2 - 20):s2])
+                if prev and prev[-1].lower() in self.person_before:
+                    continue  # "President Washington", "Mr. Paris"
                 if lab == "GPE":
                     key = name_key(surface2)
                     cands = self.gazetteer.by_keys([key]).get(key, [])
@@ -274,6 +289,7 @@ class Recognizer:
         return out
 
 
+_LIST_RE = re.compile(r"\s*(,|,? and|,? or|/)\s*")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 _QUOTE_CHARS = "'’‘ʻʼʿ`"
 
