@@ -201,20 +201,22 @@ class Rules:
         act = self.actor_score(a, b)
         if act < 0.5 and x < self.conflict_text:
             return 0.0  # different actors: the words must say it is the same event
-        if x < self.support_text and not self._placed_and_named(a, b, p, act):
+        if x < self.support_text and not self._placed_and_named(a, b, p, act, x):
             return 0.0  # type, place and day alone are not enough: shared words, or a named actor on the spot
         w = self.weights
         return (w.get("type", 0.25) * t + w.get("place", 0.25) * p + w.get("date", 0.15) * d
                 + w.get("actor", 0.15) * act + w.get("text", 0.2) * x)
 
-    def _placed_and_named(self, a: Mention, b: Mention, place: float, actor: float) -> bool:
+    def _placed_and_named(self, a: Mention, b: Mention, place: float, actor: float, text: float) -> bool:
         """Few words in common may still be one event: at the same exact place, the same named
-        actor; or, for a change of hands (rare at one place), the same kind of gainer."""
+        actor; or, for a change of hands (rare at one place), the same kind of gainer and at
+        least half the usual words in common."""
         if place < 0.8:
             return False
         if actor >= 1.0:
             return True
-        return actor >= 0.6 and a.sub_event_type in self.territorial and b.sub_event_type in self.territorial
+        return (actor >= 0.6 and text >= self.support_text / 2
+                and a.sub_event_type in self.territorial and b.sub_event_type in self.territorial)
 
     def same_doc_ok(self, a: Mention, b: Mention) -> bool:
         """Two mentions of one document fuse only when they repeat each other."""
