@@ -152,3 +152,16 @@ def test_one_deal_told_over_two_sentences_is_one_agreement(st):
     assert e1.cluster_id == e2.cluster_id != e3.cluster_id
     ag = next(a for a in st.query_agreements() if a.cluster_id == e1.cluster_id)
     assert any(c.kind == "who_leaves" and c.text.startswith("fighters must leave") for c in ag.clauses)
+
+
+def test_clauses_are_also_read_where_the_text_names_the_place_and_the_deal(st):
+    f = Fuser(st)
+    text = ("Deals around the capital\nThe government calls it reconciliation.\n"
+            "Douma\nAfter weeks of shelling, talks began. Elders met officers twice. Nobody spoke to the press. "
+            "Days passed. Then more days passed. The weather was cold. Shops stayed shut.\n"
+            "According to the Douma committee, the agreement states that fighters must leave for Jarablus.")
+    ev = event("d:0", "d", "Agreement", date(2018, 4, 1), "Douma", a1=GOV,
+               sentence="The government calls it reconciliation.")
+    fuse_doc(st, f, "d", [ev], text=text)
+    (ag,) = st.query_agreements()
+    assert [c.text for c in ag.clauses if c.kind == "who_leaves"] == ["fighters must leave for Jarablus"]

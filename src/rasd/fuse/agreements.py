@@ -16,6 +16,7 @@ from .rules import Rules, load_data, norm_name
 
 _SENT_END = re.compile(r"(?<=[.!?])[\"'”’)]?[ \t]+|\s*\n\s*")
 _MOVE = re.compile(r"\b(leave|leaving|exit|evacuat\w*|transport\w*|depart\w*|move|moving|head\w*|go|relocat\w*)\b", re.I)
+_TERMS = re.compile(r"\b(agreement|deal|clauses|terms)\b", re.I)  # a sentence about the deal itself
 _STATUS_RANK = {"collapsed": 3, "reached": 2, "negotiating": 1}
 
 
@@ -123,22 +124,31 @@ class AgreementBuilder:
         )
 
     def clauses(self, doc: Document, rep: Report) -> list[Clause]:
-        """Clauses in the window of text starting at the report's sentence."""
-        at = _locate(doc, rep)
-        if at is None:
-            return []
+        """Clauses in the windows of text starting at the report's sentence and at every
+        sentence that names the deal's place together with a deal word ("the al-Tal
+        committee said the agreement's clauses state ...")."""
         spans = sentences(doc.text)
-        first = next((i for i, (s, e) in enumerate(spans) if s <= at < e), None)
-        if first is None:
-            return []
+        starts: list[int] = []
+        at = _locate(doc, rep)
+        if at is not None:
+            starts += [i for i, (s, e) in enumerate(spans) if s <= at < e][:1]
+        names = {n for n in ((rep.location.mention, rep.location.name) if rep.location else ()) if n and len(n) > 2}
+        for i, (s, e) in enumerate(spans):
+            text = doc.text[s:e]
+            if any(n.lower() in text.lower() for n in names) and _TERMS.search(text) and i not in starts:
+                starts.append(i)
         out: list[Clause] = []
-        used = 0
-        for i in range(first, min(len(spans), first + self.pat.window_sentences)):
-            s, e = spans[i]
-            if i > first and (_is_heading(doc.text[s:e]) or used > self.pat.window_chars):
-                break
-            used += e - s
-            out += self._sentence_clauses(doc, s, e)
+        seen: set[int] = set()
+        for first in starts:
+            used = 0
+            for i in range(first, min(len(spans), first + self.pat.window_sentences)):
+                s, e = spans[i]
+                if i > first and (_is_heading(doc.text[s:e]) or used > self.pat.window_chars):
+                    break
+                used += e - s
+                if i not in seen:
+                    seen.add(i)
+                    out += self._sentence_clauses(doc, s, e)
         return out
 
     def _sentence_clauses(self, doc: Document, s: int, e: int) -> list[Clause]:
