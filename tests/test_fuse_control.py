@@ -96,8 +96,10 @@ def test_negotiation_status_and_collapse(st):
     (ag,) = st.query_agreements()
     assert ag.status == "negotiating"
     e2 = event("m:0", "m", "Agreement", date(2018, 3, 2), "Douma", a1=GOV, a2=REBELS,
-               sentence="The deal collapsed on Friday.", attrs={"agreement_status": "collapsed"})
-    fuse_doc(st, f, "m", [e2], text="Douma update\nThe deal collapsed on Friday.", outlet="Other outlet")
+               sentence="The deal on the evacuation of fighters from Douma collapsed.",
+               attrs={"agreement_status": "collapsed"})
+    fuse_doc(st, f, "m", [e2], text="Douma update\nThe deal on the evacuation of fighters from Douma collapsed.",
+             outlet="Other outlet")
     assert e2.cluster_id == e1.cluster_id
     (ag,) = st.query_agreements()
     assert ag.status == "collapsed" and len(ag.event_ids) == 2

@@ -171,6 +171,8 @@ class Rules:
                     return 1.0
         if (ga or gb) and (ta & tb or (ga and not ta) or (gb and not tb)):
             return 0.6  # a generic label ("rebels") of the same kind as a named actor
+        if (ga and ga == na) or (gb and gb == nb):
+            return 0.5  # one side only "an unidentified armed group": no evidence either way
         return 0.1  # two different named actors (two rebel groups are still two groups)
 
     def text_score(self, a: Mention, b: Mention) -> float:
@@ -213,9 +215,11 @@ class Rules:
         least half the usual words in common."""
         if place < 0.8:
             return False
+        if text < self.support_text / 2:
+            return False
         if actor >= 1.0:
             return True
-        return (actor >= 0.6 and text >= self.support_text / 2
+        return (actor >= 0.6
                 and a.sub_event_type in self.territorial and b.sub_event_type in self.territorial)
 
     def same_doc_ok(self, a: Mention, b: Mention) -> bool:
