@@ -33,11 +33,16 @@ class Pipeline:
         self.coder = coder
 
     @classmethod
-    def for_ingest(cls, *, with_events: bool = False, **services) -> "Pipeline":
-        """The ingest pipeline. ``with_events`` adds the event coder; services may be given
-        (``nlp``, ``geoparser``, ``gazetteer`` path) or are built here once."""
+    def for_ingest(cls, *, with_events: "bool | None" = None, **services) -> "Pipeline":
+        """The ingest pipeline. ``with_events`` adds the event coder (default: on, unless
+        the environment says ``RASD_EVENTS=0``); services may be given (``nlp``,
+        ``geoparser``, ``gazetteer`` path) or are built here once."""
+        import os
+
         from .clean import Cleaner
 
+        if with_events is None:
+            with_events = os.environ.get("RASD_EVENTS", "1") not in ("", "0", "false", "no")
         coder = cls.build_coder(**services) if with_events else None
         return cls(cleaner=Cleaner(), coder=coder)
 

@@ -28,7 +28,7 @@ from .triggers import Candidate, TriggerDetector
 
 _BACKGROUND = re.compile(r"\b(?:(?:near |since |at )?the (?:start|beginning|outset) of the (?:\w+ ){0,2}(?:war|conflict|uprising|revolution)|"
                          r"in recent years|over the (?:past|last) (?:few |several |\w+ )?years|for years|in the past|"
-                         r"years ago|decades? ago|earlier in the war|during the (?:civil )?war)\b", re.I)
+                         r"years ago|decades? ago|earlier in the war|during the (?:civil )?war|\w+ years since)\b", re.I)
 _NEGOTIATING = {"negotiate", "negotiation", "talk", "discuss", "seek", "broker", "mediate"}
 
 
@@ -126,7 +126,9 @@ class Coder:
             context = " ".join(doc.text[a:b] for a, b in [spans[i]] + [spans[j] for j in cont])
             ev, own = self._event(doc, i, s0, stext, cand, d, ctx_date, resolved, main_place, context,
                                   [spans[j] for j in cont], ref, kb, doc_country)
-            if ev is not None:
+            if isinstance(ev, list):
+                events += [(i, e, o) for e, o in ev]
+            elif ev is not None:
                 events.append((i, ev, own))
         merged = _merge(events)
         stated = stated_figure(doc.text)
@@ -190,7 +192,15 @@ class Coder:
                 top = None
             elif doc_country and top.place.country != doc_country and main_place is not None and len(resolved) >= 5:
                 top = None  # only places abroad named: the story's main place is the better guess
-        place = top.place if top else (main_place.place if main_place else None)
+        if top is None and not in_sent:
+            # "hit a compound in that area": the place named just before carries over
+            prev = [t for t in resolved if t.end <= s0 and t.start >= s0 - 400
+                    and (not doc_country or t.place.country == doc_country)
+                    and not (t.place.feature or "").startswith("A.PCL")]
+            carried = prev[-1] if prev else None
+        else:
+            carried = None
+        place = top.place if top else (carried.place if carried else (main_place.place if main_place else None))
         country = place.country if place else doc_country
         a1m, a2m = link.pick_actors(kb, cand, mentions, stext, src_spans)
         et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context, country)
@@ -265,7 +275,16 @@ class Coder:
         conf = 0.45 + (0.15 if a1m else 0) + (0.15 if top else 0) + (0.1 if date_ev else 0) + \
             (0.05 if tok.dep_ == "ROOT" else 0) - (0.2 if stance == "uncertain" else 0) - (0.1 if cand.subordinate else 0)
         ev.confidence = max(0.05, min(0.99, conf))
-        return ev, {"place": top is not None, "date": date_ev is not None}
+        own = {"place": top is not None, "date": date_ev is not None}
+        if top is not None and cand.entry.cls.resolve == "territory":
+            # "seized Aleppo and Hama": one event per place taken
+            others = [t for t in in_sent if t is not top and t.place.name != top.place.name
+                      and any(a <= t.start - s0 and t.end - s0 <= b for a, b in cand.patients)
+                      and (not doc_country or t.place.country == doc_country)
+                      and not (t.place.feature or "").startswith("A.PCL")]
+            if others:
+                return [(ev, own)] + [(_copy_at(doc, ev, t, i), dict(own)) for i, t in enumerate(others, 1)], own
+        return ev, own
 
     def _stance(self, stext, s0, sources, mentions, kb, cand):
         stance, srcs, evs = "asserted", [], []
@@ -394,3 +413,14 @@ _DEMONYM_END = re.compile(r"(?:ish|ian|ese|i|an)$")
 def _demonym_like(text: str, t: Toponym) -> bool:
     """'Israeli', 'Turkish': an adjective of a country is not a place of the event."""
     return (t.place.feature or "").startswith("A.PCL") and t.text != t.place.name and bool(_DEMONYM_END.search(t.text))
+
+
+def _copy_at(doc: Document, ev: Event, top: Toponym, n: int) -> Event:
+    """The same event at another place named with it."""
+    import copy
+
+    out = copy.deepcopy(ev)
+    out.event_id = _event_id(doc.doc_id, top.start) + f"-{n}"
+    out.location = top.place
+    out.evidence = [e for e in out.evidence if e.field != "location"] + [_ev(doc, top.start, top.end, "location")]
+    return out
