@@ -36,7 +36,7 @@ from .normalize import name_key, strip_diacritics
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VERSION = "7"  # bump when the default layer's content changes: files rebuild on next open
+DEFAULT_VERSION = "9"  # bump when the default layer's content changes: files rebuild on next open
 MIN_CITY_POPULATION = 500
 
 _LATIN_RE = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF\u02B0-\u02FF\u2018-\u201F\u0300-\u036F ]+$")
@@ -143,11 +143,13 @@ def default_rows() -> Iterator[PlaceRow]:
         if cc != "US":
             for prov in d.get("provinces") or []:
                 link(cc, prov)
+    alias_names: set[str] = set()
     for cc, items in (aliases.get("admin1") or {}).items():
         for item in items:
             hit = city_keys.get(cc, {}).get(name_key(item["city"]))
             if hit:
                 admin_names[(cc, hit[1])].extend(item["names"])
+                alias_names.update(item["names"])
 
     admin_label: dict[tuple[str, str], str] = {}
     for (cc, a1), names in admin_names.items():
@@ -155,7 +157,7 @@ def default_rows() -> Iterator[PlaceRow]:
         if not members:
             continue
         names = list(dict.fromkeys(names))
-        if cc != "US" and len({name_key(_ADMIN_SUFFIX_RE.sub("", n)) for n in names}) > 2:
+        if cc != "US" and len({name_key(_ADMIN_SUFFIX_RE.sub("", n)) for n in names if n not in alias_names}) > 2:
             # several different subdivisions fell on one code: GeoNames' admin1 is coarser
             # than ISO's here (England holds Liverpool and Barnet): no safe name for the area
             continue

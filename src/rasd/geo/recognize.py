@@ -162,6 +162,7 @@ class Recognizer:
                 person_chars.update(range(s, e))
             elif lab in ("ORG", "NORP"):
                 org_chars.update(range(s, e))
+        lower_words = frozenset(w[2] for w in words if w[2].islower())
         out: list[Span] = []
         pending: list[tuple[int, int, int, int, str]] = []
         taken: set[int] = set()
@@ -177,7 +178,7 @@ class Recognizer:
                 surface = surface[:-1]  # a full stop, not the last dot of "U.S." or "D.C."
             end = start + len(surface)
             verdict = self._accept(text, words, i, j, surface, cands, ner_label.get((start, end)),
-                                   start in person_chars, start in org_chars)
+                                   start in person_chars, start in org_chars, lower_words)
             if verdict is None:
                 if start not in person_chars and surface.lower() not in self.stop:
                     pending.append((i, j, start, end, surface))
@@ -186,18 +187,26 @@ class Recognizer:
             out.append(Span(start, end, surface, "gazetteer", ner_label.get((start, end)), verdict or None))
         # a name listed with an accepted place ("al-Tal and el-Kiswah", "Homs, Hama and Idlib")
         for _ in range(2):
+            ends, starts = {sp.end for sp in out}, {sp.start for sp in out}
             for i, j, start, end, surface in sorted(pending, key=lambda p: p[2]):
                 if any(k in taken for k in range(i, j)):
                     continue
-                if any(_LIST_RE.fullmatch(text[sp.end:start]) or _LIST_RE.fullmatch(text[end:sp.start])
-                       for sp in out):
+                before = _LIST_BEFORE_RE.search(text, max(0, start - 8), start)
+                after = _LIST_AFTER_RE.match(text, end, end + 8)
+                if (before and before.start() in ends) or (after and after.end() in starts):
                     taken.update(range(i, j))
                     out.append(Span(start, end, surface, "gazetteer", None, "list"))
+                    ends.add(end)
+                    starts.add(start)
         return out
 
     def _accept(self, text: str, words, i: int, j: int, surface: str, cands: list[Candidate],
-                label: Optional[str], in_person: bool, in_org: bool = False) -> Optional[str]:
-        """None to reject; else the cue that supports the match ('' when none was needed)."""
+                label: Optional[str], in_person: bool, in_org: bool = False,
+                lower_words: frozenset = frozenset()) -> Optional[str]:
+        """None to reject; else the cue that supports the match ('' when none was needed).
+
+        ``lower_words``: the words the text writes in lower case (a capitalised one at a sentence
+        start that also stands in lower case elsewhere is a common word)."""
         low = surface.lower()
         bare = surface.replace(".", "")
         abbr = [c for c in cands if c.kind == "abbr"]
@@ -239,18 +248,13 @@ class Recognizer:
             return cue
         if self._prefixed(surface):
             return "prefix"
-        if big and not (sentence_start and j - i == 1 and self._common_word(text, surface)):
+        if big and not (sentence_start and j - i == 1 and low in lower_words):
             return ""
         return None
 
     def _prefixed(self, surface: str) -> bool:
         first = surface.split()[0].lower().split("-")[0] if surface.split() else ""
         return first in self.place_prefixes and len(surface.split()) > 1
-
-    @staticmethod
-    def _common_word(text: str, surface: str) -> bool:
-        """True when the word also stands in lower case in the text (a common word at a sentence start)."""
-        return re.search(r"\b" + re.escape(surface.lower()) + r"\b", text) is not None
 
     def _ner_spans(self, text: str, ents: list[tuple[int, int, str]], words) -> list[Span]:
         out: list[Span] = []
@@ -289,7 +293,8 @@ class Recognizer:
         return out
 
 
-_LIST_RE = re.compile(r"\s*(,|,? and|,? or|/)\s*")
+_LIST_BEFORE_RE = re.compile(r"\s*(?:,|,? and|,? or|/)\s*$")
+_LIST_AFTER_RE = re.compile(r"\s*(?:,|,? and|,? or|/)\s*")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 _QUOTE_CHARS = "'’‘ʻʼʿ`"
 

@@ -142,11 +142,11 @@ class Resolver:
                 doc_countries[best[1].country] += 1
                 if best[1].feature_class == "P":
                     anchors.append((best[1].lat, best[1].lon))
-        # pass 2: rank in context
+        # pass 2: rank in context (anchors once each: a long text names the same towns many times)
+        anchors = list(dict.fromkeys((round(a, 2), round(b, 2)) for a, b in anchors))[:200]
         out: list[Optional[Place]] = []
         for idx, (m, cands) in enumerate(zip(mentions, cand_lists)):
-            others = [a for k, a in enumerate(anchors)]
-            best = self._best(cands, m, doc_countries, others)
+            best = self._best(cands, m, doc_countries, anchors)
             if best is None:
                 out.append(None)
                 continue
