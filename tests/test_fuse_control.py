@@ -167,3 +167,13 @@ def test_clauses_are_also_read_where_the_text_names_the_place_and_the_deal(st):
     fuse_doc(st, f, "d", [ev], text=text)
     (ag,) = st.query_agreements()
     assert [c.text for c in ag.clauses if c.kind == "who_leaves"] == ["fighters must leave for Jarablus"]
+
+
+def test_an_unidentified_group_holds_nothing(st):
+    from rasd.records import Actor
+
+    f = Fuser(st)
+    anon = Actor("Unidentified Armed Group (Syria)", actor_type="other")
+    fuse_doc(st, f, "u", [event("u:0", "u", "Non-state actor overtakes territory", date(2024, 11, 27), "Homs",
+                                a1=anon, sentence="Gunmen advanced towards Homs.")])
+    assert st.control_timeline("Homs") == []

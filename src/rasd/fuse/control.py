@@ -34,8 +34,11 @@ class ControlTracker:
 
 
 def _name(a: Optional[Actor]) -> Optional[str]:
-    """A holder must be an actor the coder recognised ("Trump's decision" is no holder)."""
-    return a.name if a is not None and a.name and a.known else None
+    """A holder must be an actor the coder recognised ("Trump's decision" is no holder) and
+    identified (an "unidentified armed group" holds nothing one could name)."""
+    if a is None or not a.name or not a.known or norm_name(a.name).startswith("unidentified"):
+        return None
+    return a.name
 
 
 def change_of(rep: Report, rules: Rules) -> tuple[Optional[str], Optional[str]]:
