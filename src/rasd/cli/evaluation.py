@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import typer
 
-from . import eval_geo
-
 eval_app = typer.Typer(help="Score rasd against gold data (ACLED notes, the seeds, geoparsing corpora).",
                        no_args_is_help=True)
 
@@ -16,6 +14,8 @@ def _eval() -> None:
 
 def register(app: typer.Typer) -> None:
     # modules that add `rasd eval X` commands: each has register_eval(eval_app)
+    from . import eval_geo
+
     for module in (eval_geo,):
         module.register_eval(eval_app)
     app.add_typer(eval_app, name="eval")
