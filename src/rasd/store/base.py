@@ -65,6 +65,47 @@ class Store(abc.ABC):
                      bbox: Optional[tuple[float, float, float, float]] = None,
                      limit: int = 100, offset: int = 0) -> list[Event]: ...
 
+    # -- corrections and the corrected view of events (migration 004) ----
+    # Filters of the *_view methods (all optional): event_type, sub_event_type, actor, place,
+    # bbox=(west, south, east, north), date_from, date_to, status ("rejected" lists rejected
+    # events), min_corroboration, text, doc_id, include_rejected.
+    @abc.abstractmethod
+    def add_correction(self, event_id: str, changes: dict[str, Any], *, author: Optional[str] = None,
+                       note: Optional[str] = None) -> Optional[Event]:
+        """Store validated corrections of one event (apart from machine output); return the
+        corrected event, or None when there is no such event."""
+
+    @abc.abstractmethod
+    def corrections_of(self, event_id: str) -> list[dict[str, Any]]:
+        """Every correction that applies to an event, oldest first (the audit trail)."""
+
+    @abc.abstractmethod
+    def get_event_view(self, event_id: str) -> Optional[Event]:
+        """One event with its corrections applied (``attrs['corrected']`` lists the fields)."""
+
+    @abc.abstractmethod
+    def query_events_view(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[Event]:
+        """Corrected events matching the filters, newest first, in a stable order."""
+
+    @abc.abstractmethod
+    def iter_events_view(self, batch: int = 1000, **filters: Any) -> Iterator[list[Event]]:
+        """Every matching corrected event, a batch at a time (for streamed exports)."""
+
+    @abc.abstractmethod
+    def count_events_view(self, **filters: Any) -> int: ...
+
+    @abc.abstractmethod
+    def event_histogram(self, *, bin: str = "month", **filters: Any) -> list[tuple[str, int]]:
+        """(day, month or year, count) of matching events by their corrected date."""
+
+    @abc.abstractmethod
+    def event_points(self, *, limit: int = 5000, **filters: Any) -> list[tuple]:
+        """(event_id, lat, lon, event_type, date) of matching placed events."""
+
+    def reader(self) -> "Store":
+        """A store to read from on the calling thread; backends with one connection return self."""
+        return self
+
     # -- misc -----------------------------------------------------------
     @abc.abstractmethod
     def stats(self) -> dict[str, Any]: ...

@@ -1,0 +1,108 @@
+"""Analyst corrections: stored apart, applied on read, anchored to survive re-extraction."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+
+import pytest
+
+from rasd import corrections as corr
+from rasd.records import Actor, Document, Event, Evidence, Place
+from rasd.store import open_store
+
+RAW = "Government forces shelled Douma on Monday, killing 4 people. Rebels denied it."
+
+
+def _event(event_id="d1:0", start=18, end=25, etype="Explosions/Remote violence", day=date(2018, 2, 19)):
+    return Event(event_id=event_id, doc_id="d1", event_type=etype,
+                 sub_event_type="Shelling/artillery/missile attack", date=day,
+                 actor1=Actor("Military Forces of Syria", mention="Government forces"),
+                 location=Place("Douma", 33.57, 36.40, country="SY", admin1="Rif Dimashq"), fatalities=4,
+                 evidence=[Evidence("d1", start, end, RAW[start:end], "trigger"),
+                           Evidence("d1", 26, 31, "Douma", "location")],
+                 sentence=RAW[:60])
+
+
+@pytest.fixture
+def st(db):
+    s = open_store(db)
+    s.add_document(Document(doc_id="d1", raw=RAW, published=date(2018, 2, 20)))
+    s.replace_events("d1", [_event()])
+    yield s
+    s.close()
+
+
+def test_correction_stored_apart_and_applied_on_read(st, db):
+    got = st.add_correction("d1:0", {"location": {"name": "Harasta", "lat": 33.56, "lon": 36.36},
+                                     "fatalities": 5}, author="analyst")
+    assert got.location.name == "Harasta" and got.fatalities == 5
+    assert got.attrs["corrected"] == ["fatalities", "location"]
+    assert got.attrs["machine"]["location"]["name"] == "Douma"
+    # machine output untouched
+    raw = sqlite3.connect(db).execute("SELECT location, fatalities, data FROM events").fetchone()
+    assert raw[0] == "Douma" and raw[1] == 4 and json.loads(raw[2])["location"]["name"] == "Douma"
+    # filters see the corrected values
+    assert [e.event_id for e in st.query_events_view(place="Harasta")] == ["d1:0"]
+    assert st.query_events_view(place="Douma") == []
+    assert st.count_events_view(bbox=(36.3, 33.5, 36.38, 33.6)) == 1
+    assert len(st.corrections_of("d1:0")) == 2
+
+
+def test_correction_survives_reextraction_with_new_ids(st):
+    st.add_correction("d1:0", {"event_type": "Battles"})
+    # re-extraction: new id, trigger span a little wider, still the same words
+    st.replace_events("d1", [_event(event_id="d1:new", start=18, end=31)])
+    got = st.get_event_view("d1:new")
+    assert got.event_type == "Battles" and got.attrs["corrected"] == ["event_type"]
+    assert [e.event_id for e in st.query_events_view(event_type="Battles")] == ["d1:new"]
+    # a different event elsewhere in the document is not touched
+    st.replace_events("d1", [_event(event_id="d1:a"), _event(event_id="d1:b", start=62, end=68)])
+    assert st.get_event_view("d1:b").event_type == "Explosions/Remote violence"
+    assert st.get_event_view("d1:a").event_type == "Battles"
+
+
+def test_reader_sees_corrections_after_reextraction(st):
+    reader = st.reader()
+    st.add_correction("d1:0", {"date": "2018-02-18"})
+    assert reader.get_event_view("d1:0").date == date(2018, 2, 18)
+    st.replace_events("d1", [_event(event_id="d1:x")])
+    assert reader.get_event_view("d1:x").date == date(2018, 2, 18)
+
+
+def test_rejected_hidden_unless_asked(st):
+    st.add_correction("d1:0", {"rejected": True})
+    assert st.query_events_view() == []
+    assert [e.attrs.get("rejected") for e in st.query_events_view(include_rejected=True)] == [True]
+    assert len(st.query_events_view(status="rejected")) == 1
+    st.add_correction("d1:0", {"rejected": False})  # newest wins
+    assert len(st.query_events_view()) == 1
+
+
+@pytest.mark.parametrize("field,value", [
+    ("fatalities", -1), ("fatalities", "many"), ("date", "2018-13-01"), ("location", {"lat": 1}),
+    ("location", {"name": "X", "lat": 91, "lon": 0}), ("event_type", ""), ("colour", "red"),
+    ("rejected", "yes"), ("actor1", ""),
+])
+def test_bad_corrections_refused(field, value):
+    with pytest.raises(corr.CorrectionError):
+        corr.validate(field, value)
+
+
+def test_ontology_checked_when_given():
+    onto = {"Battles": ["Armed clash"]}
+    assert corr.validate("sub_event_type", "Armed clash", onto) == "Armed clash"
+    with pytest.raises(corr.CorrectionError):
+        corr.validate("event_type", "Picnic", onto)
+
+
+def test_keyset_iteration_covers_everything_once(db):
+    with open_store(db) as s:
+        s.add_document(Document(doc_id="d1", raw=RAW))
+        evs = [_event(event_id=f"d1:{i:03d}", start=i, end=i + 1,
+                      day=None if i % 7 == 0 else date(2018, 1, 1 + i % 28)) for i in range(250)]
+        s.replace_events("d1", evs)
+        seen = [e.event_id for b in s.iter_events_view(batch=40) for e in b]
+        assert sorted(seen) == sorted(e.event_id for e in evs) and len(seen) == 250
+        hist = dict(s.event_histogram(bin="day"))
+        assert sum(hist.values()) == 250 - len([e for e in evs if e.date is None])
