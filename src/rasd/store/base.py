@@ -102,8 +102,16 @@ class Store(abc.ABC):
     def event_points(self, *, limit: int = 5000, **filters: Any) -> list[tuple]:
         """(event_id, lat, lon, event_type, date) of matching placed events."""
 
-    def reader(self) -> "Store":
-        """A store to read from on the calling thread; backends with one connection return self."""
+    @abc.abstractmethod
+    def query_fused_view(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
+        """Fused events as JSON records, newest first; filters as above (no doc_id)."""
+
+    @abc.abstractmethod
+    def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]: ...
+
+    def reader(self, own: bool = False) -> "Store":
+        """A store to read from on the calling thread (``own``: a new one, for the caller
+        alone); backends with one connection return self."""
         return self
 
     # -- misc -----------------------------------------------------------

@@ -28,10 +28,15 @@ class CorrectionsMixin:
     path: str
 
     # -- readers ----------------------------------------------------------
-    def reader(self):
-        """A store for reads on the calling thread (its own connection, WAL snapshot reads)."""
+    def reader(self, own: bool = False):
+        """A store for reads on the calling thread (its own connection, WAL snapshot reads);
+        ``own=True`` opens a new one for the caller alone (close it when done)."""
         if self.path == ":memory:":
             return self
+        if own:
+            r = type(self)(self.path, readonly=True)
+            r._writer = self
+            return r
         local = self.__dict__.setdefault("_readers", threading.local())
         r = getattr(local, "store", None)
         if r is None:
@@ -183,6 +188,42 @@ class CorrectionsMixin:
                f" FROM events e LEFT JOIN event_overrides o ON o.event_id = e.event_id{self._fused_join()}"
                f" {where} ORDER BY e.date DESC, e.event_id DESC LIMIT ?")
         return [tuple(r) for r in self.conn.execute(sql, args + [limit])]
+
+    # -- fused events (tables of migration 003, when fusion is installed) -----
+    def query_fused_view(self, *, limit: int = 50, offset: int = 0, **f: Any) -> list[dict[str, Any]]:
+        """Fused events (JSON records) matching the filters, newest first; [] without fusion."""
+        if not self._has_table("fused_events"):
+            return []
+        c: list[str] = []
+        a: list[Any] = []
+        for key, col in (("event_type", "event_type"), ("sub_event_type", "sub_event_type"), ("status", "status")):
+            if f.get(key):
+                c.append(f"{col} = ?"); a.append(f[key])
+        if f.get("actor"):
+            c.append("(actor1 LIKE ? OR actor2 LIKE ?)"); a += [f"%{f['actor']}%"] * 2
+        if f.get("place"):
+            c.append("location LIKE ?"); a.append(f"%{f['place']}%")
+        if f.get("date_from"):
+            c.append("date >= ?"); a.append(f["date_from"])
+        if f.get("date_to"):
+            c.append("date <= ?"); a.append(f["date_to"])
+        if f.get("min_corroboration"):
+            c.append("corroboration >= ?"); a.append(int(f["min_corroboration"]))
+        if f.get("bbox"):
+            w, s_, e, n = f["bbox"]
+            c.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"); a += [s_, n, w, e]
+        if f.get("text"):
+            c.append("data LIKE ?"); a.append(f"%{f['text']}%")
+        where = ("WHERE " + " AND ".join(c)) if c else ""
+        rows = self.conn.execute(f"SELECT data FROM fused_events {where} ORDER BY date DESC, cluster_id DESC"
+                                 " LIMIT ? OFFSET ?", a + [limit, offset]).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]:
+        if not self._has_table("fused_events"):
+            return None
+        row = self.conn.execute("SELECT data FROM fused_events WHERE cluster_id=?", (cluster_id,)).fetchone()
+        return json.loads(row[0]) if row else None
 
     # -- helpers ------------------------------------------------------------
     def _fused_join(self) -> str:

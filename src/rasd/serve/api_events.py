@@ -1,0 +1,195 @@
+"""Events, fused events, corrections, the timeline histogram, map points and exports."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, Iterator, Literal, Optional
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from .. import corrections as corr
+from .. import export
+from .app import require_read, require_write
+from .evidence import excerpts
+
+router = APIRouter()
+Status = Literal["confirmed", "single-source", "disputed", "rejected"]
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")), status_code=status,
+                    media_type="application/json")
+
+
+def _bbox(value: Optional[str]) -> Optional[tuple[float, float, float, float]]:
+    if not value:
+        return None
+    try:
+        w, s, e, n = (float(x) for x in value.split(","))
+    except ValueError:
+        raise HTTPException(422, f"bad parameter bbox: {value!r} is not 'west,south,east,north'") from None
+    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= n <= 90 and w <= e):
+        raise HTTPException(422, f"bad parameter bbox: {value!r} is out of range or inverted")
+    return (w, s, e, n)
+
+
+def event_filters(
+    type: Optional[str] = Query(None, max_length=100, description="ACLED event type"),
+    sub_type: Optional[str] = Query(None, max_length=100, description="ACLED sub-event type"),
+    actor: Optional[str] = Query(None, max_length=200, description="part of an actor's name"),
+    place: Optional[str] = Query(None, max_length=200, description="part of a place or province name"),
+    bbox: Optional[str] = Query(None, description="west,south,east,north in degrees"),
+    date_from: Optional[date] = Query(None, description="YYYY-MM-DD, inclusive"),
+    date_to: Optional[date] = Query(None, description="YYYY-MM-DD, inclusive"),
+    status: Optional[Status] = Query(None, description="fusion status, or 'rejected' by an analyst"),
+    min_corroboration: Optional[int] = Query(None, ge=1, le=1000, description="independent outlets at least"),
+    text: Optional[str] = Query(None, max_length=200, description="words in the event's sentence"),
+    doc_id: Optional[str] = Query(None, max_length=200),
+    include_rejected: bool = Query(False, description="also list events an analyst rejected"),
+) -> dict[str, Any]:
+    if date_from and date_to and date_from > date_to:
+        raise HTTPException(422, "bad parameter date_from: after date_to")
+    return {
+        "event_type": type, "sub_event_type": sub_type, "actor": actor, "place": place, "bbox": _bbox(bbox),
+        "date_from": date_from.isoformat() if date_from else None,
+        "date_to": date_to.isoformat() if date_to else None, "status": status,
+        "min_corroboration": min_corroboration, "text": text, "doc_id": doc_id,
+        "include_rejected": include_rejected,
+    }
+
+
+def _event_json(e) -> dict[str, Any]:
+    return export.event_json(e)
+
+
+@router.get("/api/events", dependencies=[Depends(require_read)], tags=["events"],
+            summary="Events (one document's report each), corrections applied; newest first")
+async def list_events(request: Request, f: dict = Depends(event_filters),
+                      limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=10_000_000),
+                      count: bool = Query(False, description="also return the total number matching")):
+    st = request.app.state.store.reader()
+    items = st.query_events_view(limit=limit, offset=offset, **f)
+    out: dict[str, Any] = {"items": [_event_json(e) for e in items], "limit": limit, "offset": offset,
+                           "next_offset": offset + limit if len(items) == limit else None}
+    if count:
+        out["total"] = st.count_events_view(**f)
+    return _json(out)
+
+
+@router.get("/api/events/histogram", dependencies=[Depends(require_read)], tags=["events"],
+            summary="Matching events per day, month or year (the timeline)")
+def histogram(request: Request, f: dict = Depends(event_filters),
+              bin: Literal["day", "month", "year"] = Query("month")):
+    st = request.app.state.store.reader()
+    rows = st.event_histogram(bin=bin, **f)
+    return _json({"bin": bin, "bins": [{"bin": b, "count": n} for b, n in rows],
+                  "total": st.count_events_view(**f)})
+
+
+@router.get("/api/events/points", dependencies=[Depends(require_read)], tags=["events"],
+            summary="[event_id, lat, lon, event_type, date] of matching placed events, for the map")
+def points(request: Request, f: dict = Depends(event_filters), limit: int = Query(5000, ge=1, le=50_000)):
+    rows = request.app.state.store.reader().event_points(limit=limit, **f)
+    return _json({"points": [list(r) for r in rows], "truncated": len(rows) == limit})
+
+
+@router.get("/api/events/{event_id}", dependencies=[Depends(require_read)], tags=["events"],
+            summary="One event with its evidence in context, its reports, corrections and control timeline")
+def get_event(request: Request, event_id: str):
+    st = request.app.state.store.reader()
+    ev = st.get_event_view(event_id)
+    if ev is None:
+        raise HTTPException(404, f"no event {event_id!r}")
+    doc = st.get_document(ev.doc_id)
+    out: dict[str, Any] = {"event": _event_json(ev), "corrections": st.corrections_of(event_id)}
+    if doc is not None:
+        out["document"] = {"doc_id": doc.doc_id, "title": doc.title, "outlet": doc.outlet, "url": doc.url,
+                           "published": doc.published.isoformat() if doc.published else None}
+        out["excerpts"] = excerpts(doc.raw, ev.evidence, ev.sentence, ev.doc_id)
+    fused = st.get_fused_view(ev.cluster_id) if ev.cluster_id else None
+    out["fused"] = fused
+    out["reports"] = (fused or {}).get("reports") or [
+        {"event_id": ev.event_id, "doc_id": ev.doc_id, "outlet": doc.outlet if doc else None, "stance": ev.stance,
+         "date": ev.date.isoformat() if ev.date else None, "fatalities": ev.fatalities, "sentence": ev.sentence}]
+    out["control"] = _control(st, ev.location.name if ev.location else None)
+    return _json(out)
+
+
+def _control(st, place: Optional[str]) -> list[dict[str, Any]]:
+    if not place or not hasattr(st, "control_timeline"):
+        return []
+    return [p.to_dict() for p in st.control_timeline(place)]
+
+
+@router.post("/api/events/{event_id}/corrections", dependencies=[Depends(require_write)], tags=["corrections"],
+             summary="Correct an event's type, sub-type, actors, place, date or fatalities, or reject it")
+def correct_event(request: Request, event_id: str, body: dict = Body(..., examples=[
+        {"location": {"name": "Harasta", "lat": 33.56, "lon": 36.36}, "note": "the town named in the headline"},
+        {"rejected": True, "note": "not an event: an anniversary piece"}])):
+    changes = {k: v for k, v in body.items() if k not in ("note", "author")}
+    if not changes:
+        raise HTTPException(422, f"bad parameter body: give at least one of {', '.join(corr.FIELDS)}")
+    try:
+        clean = {k: corr.validate(k, v, request.app.state.ontology) for k, v in changes.items()}
+    except corr.CorrectionError as exc:
+        raise HTTPException(422, f"bad correction: {exc}") from None
+    note, author = body.get("note"), body.get("author")
+    if note is not None and (not isinstance(note, str) or len(note) > 2000):
+        raise HTTPException(422, "bad correction: note must be a string of at most 2000 characters")
+    if author is not None and (not isinstance(author, str) or len(author) > 200):
+        raise HTTPException(422, "bad correction: author must be a string of at most 200 characters")
+    ev = request.app.state.store.add_correction(event_id, clean, author=author, note=note)
+    if ev is None:
+        raise HTTPException(404, f"no event {event_id!r}")
+    return _json({"event": _event_json(ev), "corrections": request.app.state.store.corrections_of(event_id)},
+                 status=201)
+
+
+@router.get("/api/events/{event_id}/corrections", dependencies=[Depends(require_read)], tags=["corrections"])
+def list_corrections(request: Request, event_id: str):
+    return _json({"corrections": request.app.state.store.reader().corrections_of(event_id)})
+
+
+@router.get("/api/fused", dependencies=[Depends(require_read)], tags=["fused events"],
+            summary="Fused events (real-world events, reports across outlets), newest first")
+def list_fused(request: Request, f: dict = Depends(event_filters),
+               limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=10_000_000)):
+    f = {k: v for k, v in f.items() if k not in ("doc_id", "include_rejected")}
+    if f.get("status") == "rejected":
+        f["status"] = None
+    items = request.app.state.store.reader().query_fused_view(limit=limit, offset=offset, **f)
+    return _json({"items": items, "limit": limit, "offset": offset,
+                  "next_offset": offset + limit if len(items) == limit else None})
+
+
+@router.get("/api/fused/{cluster_id}", dependencies=[Depends(require_read)], tags=["fused events"])
+def get_fused(request: Request, cluster_id: str):
+    fused = request.app.state.store.reader().get_fused_view(cluster_id)
+    if fused is None:
+        raise HTTPException(404, f"no fused event {cluster_id!r}")
+    return _json(fused)
+
+
+@router.get("/api/export", dependencies=[Depends(require_read)], tags=["exports"],
+            summary="Every matching event as ACLED-column CSV, GeoJSON, JSON Lines or Parquet, streamed")
+def export_events(request: Request, f: dict = Depends(event_filters),
+                  format: Literal["csv", "geojson", "jsonl", "parquet"] = Query("jsonl")):
+    store = request.app.state.store
+    if format == "csv":
+        try:
+            from ..export import acled_csv  # noqa: F401
+        except ImportError:
+            raise HTTPException(501, "CSV export needs the ACLED column mapping (rasd.export.acled_csv)") from None
+
+    def body() -> Iterator[bytes]:
+        st = store.reader(own=True)  # its own connection: the iterator may move between threads
+        try:
+            yield from export.stream(format, st.iter_events_view(batch=1000, **f))
+        finally:
+            if st is not store:
+                st.close()
+
+    name = f"rasd-events{export.SUFFIX[format]}"
+    return StreamingResponse(body(), media_type=export.MEDIA_TYPES[format],
+                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
