@@ -28,6 +28,8 @@ def serve(
     gazetteer: Optional[str] = typer.Option(None, "--gazetteer", help="Gazetteer file for place search "
                                             "(env RASD_GAZETTEER; built on first use)."),
     no_gazetteer: bool = typer.Option(False, "--no-gazetteer", help="Serve without place search."),
+    tiles: Optional[str] = typer.Option(None, "--tiles", envvar="RASD_TILES",
+                                        help="Tile URL template ({z}/{x}/{y}) drawn over the bundled country outlines."),
     max_body_mb: float = typer.Option(10.0, "--max-body-mb", envvar="RASD_MAX_BODY_MB",
                                       help="Largest request body accepted, in MB."),
 ) -> None:
@@ -44,7 +46,7 @@ def serve(
     st = common.store(ctx)
     app = create_app(st, settings, token=token, require_token_for_reads=require_token_for_reads,
                      max_body_bytes=int(max_body_mb * 1024 * 1024), gazetteer=gaz,
-                     pipeline_factory=_pipeline_factory, ontology=_ontology())
+                     pipeline_factory=_pipeline_factory, ontology=_ontology(), tiles=tiles)
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:

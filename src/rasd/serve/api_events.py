@@ -63,6 +63,17 @@ def _event_json(e) -> dict[str, Any]:
     return export.event_json(e)
 
 
+@router.get("/api/meta", dependencies=[Depends(require_read)], tags=["service"],
+            summary="What the page needs to start: event types and sub-types, tile URL")
+def meta(request: Request):
+    types: dict[str, list[str]] = {k: list(v) for k, v in (request.app.state.ontology or {}).items()}
+    for t, sub in request.app.state.store.reader().event_type_pairs():
+        subs = types.setdefault(t, [])
+        if sub not in subs:
+            subs.append(sub)
+    return _json({"event_types": types, "tiles": request.app.state.tiles})
+
+
 @router.get("/api/events", dependencies=[Depends(require_read)], tags=["events"],
             summary="Events (one document's report each), corrections applied; newest first")
 async def list_events(request: Request, f: dict = Depends(event_filters),

@@ -42,11 +42,12 @@ def new_token() -> str:
 def create_app(store: Store, settings: Optional[Settings] = None, *, token: Optional[str] = None,
                require_token_for_reads: bool = False, max_body_bytes: Optional[int] = None,
                gazetteer: Any = None, pipeline_factory: Optional[Callable[[], Any]] = None,
-               ontology: Optional[dict[str, list[str]]] = None) -> FastAPI:
+               ontology: Optional[dict[str, list[str]]] = None, tiles: Optional[str] = None) -> FastAPI:
     """Build the application around an open store.
 
     ``pipeline_factory`` builds the ingest pipeline (the CLI's) on first use; ``gazetteer``
-    answers place searches; ``ontology`` (event type -> sub-event types) checks corrections.
+    answers place searches; ``ontology`` (event type -> sub-event types) checks corrections;
+    ``tiles`` is an optional tile URL template drawn over the bundled country outlines.
     """
     from . import api_documents, api_events
 
@@ -65,6 +66,7 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     app.state.pipeline = None
     app.state.ontology = ontology
     app.state.ingest_lock = threading.Lock()
+    app.state.tiles = tiles
 
     _errors(app)
     app.include_router(api_events.router)

@@ -103,6 +103,10 @@ class Store(abc.ABC):
         """(event_id, lat, lon, event_type, date) of matching placed events."""
 
     @abc.abstractmethod
+    def event_type_pairs(self) -> list[tuple[str, str]]:
+        """Distinct (event type, sub-event type) pairs in the store, corrections included."""
+
+    @abc.abstractmethod
     def query_fused_view(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
         """Fused events as JSON records, newest first; filters as above (no doc_id)."""
 

@@ -189,6 +189,14 @@ class CorrectionsMixin:
                f" {where} ORDER BY e.date DESC, e.event_id DESC LIMIT ?")
         return [tuple(r) for r in self.conn.execute(sql, args + [limit])]
 
+    def event_type_pairs(self) -> list[tuple[str, str]]:
+        """Distinct (event type, sub-event type) pairs, machine and corrected."""
+        rows = self.conn.execute(
+            "SELECT event_type, sub_event_type FROM events UNION"
+            " SELECT event_type, sub_event_type FROM event_overrides WHERE event_type IS NOT NULL"
+            " AND sub_event_type IS NOT NULL ORDER BY 1, 2").fetchall()
+        return [(r[0], r[1]) for r in rows]
+
     # -- fused events (tables of migration 003, when fusion is installed) -----
     def query_fused_view(self, *, limit: int = 50, offset: int = 0, **f: Any) -> list[dict[str, Any]]:
         """Fused events (JSON records) matching the filters, newest first; [] without fusion."""
