@@ -34,9 +34,31 @@ class Pipeline:
 
     @classmethod
     def for_ingest(cls, *, with_events: bool = False, **services) -> "Pipeline":
+        """The ingest pipeline. ``with_events`` adds the event coder; services may be given
+        (``nlp``, ``geoparser``, ``gazetteer`` path) or are built here once."""
         from .clean import Cleaner
 
-        return cls(cleaner=Cleaner())
+        coder = cls.build_coder(**services) if with_events else None
+        return cls(cleaner=Cleaner(), coder=coder)
+
+    @staticmethod
+    def build_coder(nlp=None, geoparser=None, gazetteer: "str | None" = None, **_ignored):
+        """The event coder with its services: the spaCy model and, when the geo stage is
+        installed, a geoparser over the gazetteer (events then carry places)."""
+        import logging
+
+        from .code import Coder
+        from .nlp import load_nlp
+
+        nlp = nlp if nlp is not None else load_nlp()
+        if geoparser is None:
+            try:
+                from .geo import Geoparser, open_gazetteer  # type: ignore[attr-defined]
+            except ImportError:
+                logging.getLogger(__name__).info("no geo stage: events will have no coordinates")
+            else:
+                geoparser = Geoparser(gazetteer=open_gazetteer(path=gazetteer), nlp=nlp)
+        return Coder(nlp, geoparser=geoparser)
 
     def clean(self, docs: list[Document]) -> list[Document]:
         return self.cleaner.process(docs)
@@ -50,6 +72,10 @@ class Pipeline:
                 batch = []
         if batch:
             yield from self._run_batch(batch)
+
+    def run_batch(self, batch: list[Document]) -> list[Result]:
+        """Clean and code one batch of documents."""
+        return self._run_batch(batch)
 
     def _run_batch(self, batch: list[Document]) -> list[Result]:
         cleaned = self.cleaner.process(batch)

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
+import time
+from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from ..errors import InputError
 from . import common
+
+log = logging.getLogger(__name__)
 
 
 def register(app: typer.Typer) -> None:
@@ -20,32 +25,106 @@ def register(app: typer.Typer) -> None:
 
 def ingest(
     ctx: typer.Context,
-    paths: List[str] = typer.Argument(..., help="Files or directories to read ('-' for stdin)."),
-    meta: Optional[str] = typer.Option(None, "--meta", help="JSONL of per-document metadata (doc_id or file, published, outlet)."),
+    paths: List[str] = typer.Argument(..., help="Files or directories (read recursively) to ingest; '-' reads stdin."),
+    meta: Optional[str] = typer.Option(None, "--meta", help="JSONL of per-document metadata: doc_id or file, published, outlet."),
+    fmt: str = typer.Option("auto", "--format", help="auto (by extension), text, html, jsonl, csv or tsv."),
+    delimiter: Optional[str] = typer.Option(None, "--delimiter", help="Field delimiter of CSV/TSV input (e.g. ';' or 'tab')."),
+    text_column: Optional[str] = typer.Option(None, "--text-column", help="CSV column / JSONL key of the text (default: text)."),
+    id_column: Optional[str] = typer.Option(None, "--id-column", help="CSV column / JSONL key of the document id (default: id)."),
+    date_column: Optional[str] = typer.Option(None, "--date-column", help="CSV column / JSONL key of the publication date (default: published, then date)."),
+    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Refuse files larger than this (env RASD_MAX_FILE_BYTES; default 50 MB)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
-    """Read, clean and store documents. Same content twice changes nothing."""
-    from ..pipeline import Pipeline
-    from ..read import ReadOptions, load_meta, read_paths
+    """Read, clean and store documents. Same content twice changes nothing.
 
-    opts = ReadOptions(meta=load_meta(meta) if meta else {})
+    Exit code 1 when any input failed (the others are stored), 2 on bad usage.
+    """
+    from ..pipeline import Pipeline
+    from ..read import FORMATS, Reader, ReadOptions, RowOptions, load_meta
+
+    if fmt not in FORMATS:
+        _usage(f"--format must be one of {', '.join(FORMATS)}")
+    if delimiter is not None:
+        delimiter = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(delimiter, delimiter)
+        if len(delimiter) != 1:
+            _usage("--delimiter must be one character (or 'tab')")
+    settings = common.settings(ctx)
+    limit = max_bytes if max_bytes is not None else settings.max_file_bytes
+    if limit <= 0:
+        _usage("--max-bytes must be positive")
+    try:
+        meta_rows = load_meta(meta) if meta else {}
+    except InputError as exc:
+        _usage(str(exc))
+    skip = {str(Path(meta).resolve())} if meta else set()
+    opts = ReadOptions(meta=meta_rows, max_bytes=limit, format=fmt, skip=skip,
+                       rows=RowOptions(text_column=text_column, id_column=id_column,
+                                       date_column=date_column, delimiter=delimiter))
+    reader = Reader(opts)
+    bar = _progress_bar(reader.input_bytes(paths) if progress else None, enabled=progress)
+    if bar is not None:
+        opts.progress = bar.update
     pipe = Pipeline.for_ingest()
+    counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0}
     failed = 0
-    counts = {"new": 0, "unchanged": 0, "updated": 0}
+    t0 = time.perf_counter()
+
+    def fail(err: InputError) -> None:
+        nonlocal failed
+        failed += 1
+        if bar is not None:
+            bar.clear()
+        common.report_error(err)
+
     with common.store(ctx) as st:
-        for item in read_paths(paths, opts):
+        for item in reader.read_paths(paths):
             if isinstance(item, InputError):
-                common.report_error(item)
-                failed += 1
+                fail(item)
                 continue
-            for res in pipe.run([item]):
-                # a document and its events are written in one transaction
-                with st.transaction():
+            try:
+                results = list(pipe.run([item]))
+            except Exception as exc:  # a bug in a stage must not stop the batch
+                log.debug("pipeline failed on %s", item.source, exc_info=True)
+                fail(InputError(item.source or item.doc_id, f"could not be processed ({type(exc).__name__}: {exc})"))
+                continue
+            # the parts of one input (a glued article split in two) and their events are
+            # written together, in one transaction: a crash leaves no half-written document
+            with st.transaction():
+                for res in results:
                     out = st.add_document(res.document)
-                    if out.status != "unchanged" and pipe.coder is not None:
-                        st.replace_events(res.document.doc_id, res.events)
-                counts[out.status] += 1
-    typer.echo(f"stored {counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged; {failed} failed")
+                    if out.status in ("new", "updated"):
+                        if pipe.coder is not None or out.status == "updated":
+                            st.replace_events(res.document.doc_id, res.events)
+                    counts[out.status] += 1
+            if bar is not None:
+                bar.set_postfix_str(f"{sum(counts.values())} docs, {failed} failed", refresh=False)
+    if bar is not None:
+        bar.close()
+    secs = time.perf_counter() - t0
+    total = sum(counts.values())
+    if reader.stats.skipped:
+        exts = sorted({Path(p).suffix or "(none)" for p in reader.stats.skipped})
+        typer.echo(f"rasd: skipped {len(reader.stats.skipped)} file(s) of other types ({', '.join(exts[:8])}); "
+                   "name them explicitly or use --format to read them", err=True)
+    typer.echo(f"stored {counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged"
+               + (f", {counts['duplicate']} duplicate" if counts["duplicate"] else "")
+               + f"; {failed} failed ({total} documents in {secs:.1f} s, {total / secs if secs else 0:.0f} docs/s)")
     raise typer.Exit(1 if failed else 0)
+
+
+def _usage(msg: str) -> None:
+    typer.echo(f"rasd: {msg}", err=True)
+    raise typer.Exit(2)
+
+
+def _progress_bar(total: Optional[int], enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    # disable=None: a bar only when stderr is a terminal (no noise in logs and pipes)
+    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="ingest",
+                file=sys.stderr, disable=None, dynamic_ncols=True)
 
 
 def documents(
@@ -55,28 +134,65 @@ def documents(
     offset: int = typer.Option(0, help="Skip this many."),
     as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
 ) -> None:
-    """List or search stored documents."""
+    """List stored documents, or search them (full text, FTS5)."""
+    if limit < 0 or offset < 0:
+        _usage("--limit and --offset must not be negative")
     with common.store(ctx) as st:
         rows = st.list_documents(search, limit=limit, offset=offset)
+    if not rows and not as_json:
+        typer.echo("no documents" + (f" match {search!r}" if search else ""), err=True)
     for r in rows:
         if as_json:
             typer.echo(json.dumps(r.__dict__, ensure_ascii=False))
         else:
-            typer.echo(f"{r.doc_id}\t{r.published or '-'}\t{r.outlet or '-'}\t{(r.title or '')[:70]}")
+            line = f"{r.doc_id}\t{r.published or '-'}\t{r.outlet or '-'}\t{r.chars}\t{(r.title or '')[:70]}"
+            if r.snippet:
+                line += "\n\t" + " ".join(r.snippet.split())
+            typer.echo(line)
 
 
-def show(ctx: typer.Context, doc_id: str = typer.Argument(..., help="The document's id.")) -> None:
+def show(
+    ctx: typer.Context,
+    doc_id: str = typer.Argument(..., help="The document's id."),
+    offsets: bool = typer.Option(False, "--offsets", help="Each paragraph with its span in the raw text."),
+    raw: bool = typer.Option(False, "--raw", help="The raw text as read, not the cleaned text."),
+    as_json: bool = typer.Option(False, "--json", help="The document as JSON (text, raw, metadata, offsets)."),
+) -> None:
     """Print a document's clean text with its metadata."""
     with common.store(ctx) as st:
         doc = st.get_document(doc_id)
     if doc is None:
         typer.echo(f"rasd: no document {doc_id!r}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"# {doc.doc_id}  published={doc.published}  outlet={doc.outlet}  chars={len(doc.text)}")
-    sys.stdout.write(doc.text + "\n")
+    if as_json:
+        typer.echo(json.dumps({
+            "doc_id": doc.doc_id, "title": doc.title, "published": doc.published.isoformat() if doc.published else None,
+            "outlet": doc.outlet, "url": doc.url, "source": doc.source, "encoding": doc.encoding,
+            "content_hash": doc.content_hash, "meta": doc.meta, "text": doc.text, "raw": doc.raw,
+            "offsets": doc.offsets.to_list()}, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"# {doc.doc_id}  published={doc.published or '-'}  outlet={doc.outlet or '-'}  "
+               f"encoding={doc.encoding or '-'}  chars={len(doc.text)} (raw {len(doc.raw)})")
+    if doc.title:
+        typer.echo(f"# title: {doc.title}")
+    if raw:
+        sys.stdout.write(doc.raw + "\n")
+        return
+    if not offsets:
+        sys.stdout.write(doc.text + "\n")
+        return
+    typer.echo("# clean_start-clean_end  raw_start-raw_end  text")
+    pos = 0
+    for line in doc.text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            continue
+        rs, re_ = doc.raw_span(start, end)
+        typer.echo(f"{start:>6}-{end:<6} {rs:>6}-{re_:<6} {line}")
 
 
 def stats(ctx: typer.Context) -> None:
-    """Counts of what the store holds."""
+    """Counts of what the store holds (JSON)."""
     with common.store(ctx) as st:
         typer.echo(json.dumps(st.stats(), indent=2, ensure_ascii=False))

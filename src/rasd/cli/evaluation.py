@@ -14,6 +14,8 @@ def _eval() -> None:
 
 def register(app: typer.Typer) -> None:
     # modules that add `rasd eval X` commands: each has register_eval(eval_app)
-    for module in ():
+    from . import eval_events
+
+    for module in (eval_events,):
         module.register_eval(eval_app)
     app.add_typer(eval_app, name="eval")

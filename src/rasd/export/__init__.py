@@ -61,14 +61,14 @@ def write_csv(batches: Iterable[list[Event]]) -> Iterator[bytes]:
     import csv
     import io
 
-    from .acled_csv import ACLED_COLUMNS, acled_row
+    from .acled_csv import ACLED_COLUMNS, event_to_row
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([*ACLED_COLUMNS, "rasd_event_id", "rasd_corrected", "rasd_rejected"])
     for batch in batches:
         for e in batch:
-            row = acled_row(e)
+            row = event_to_row(e)
             w.writerow([*(row.get(c, "") for c in ACLED_COLUMNS), e.event_id,
                         ";".join(e.attrs.get("corrected") or []), "1" if e.attrs.get("rejected") else ""])
         yield buf.getvalue().encode("utf-8")

@@ -12,7 +12,7 @@ from ..records import Document, Event
 @dataclass
 class AddOutcome:
     doc_id: str
-    status: str  # "new" | "unchanged" | "updated"
+    status: str  # "new" | "unchanged" | "updated" | "duplicate" (same content under another doc_id)
 
 
 @dataclass
@@ -36,7 +36,10 @@ class Store(abc.ABC):
     # -- documents ------------------------------------------------------
     @abc.abstractmethod
     def add_document(self, doc: Document) -> AddOutcome:
-        """Insert a document, keyed by content hash; same content twice changes nothing."""
+        """Insert a document, keyed by content hash; same content twice changes nothing.
+
+        Same doc_id with other content replaces the stored document ("updated"); the
+        same content under another doc_id is not stored again ("duplicate")."""
 
     @abc.abstractmethod
     def get_document(self, doc_id: str) -> Optional[Document]: ...

@@ -65,8 +65,10 @@ class SQLiteStore(CorrectionsMixin, EventsMixin, Store):
 
     def add_document(self, doc: Document) -> AddOutcome:
         with self.transaction():
-            if self.has_content(doc.content_hash):
-                return AddOutcome(doc.doc_id, "unchanged")
+            same = self.conn.execute("SELECT doc_id FROM documents WHERE content_hash=?",
+                                     (doc.content_hash,)).fetchone()
+            if same is not None:
+                return AddOutcome(doc.doc_id, "unchanged" if same[0] == doc.doc_id else "duplicate")
             exists = self.conn.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc.doc_id,)).fetchone()
             values = (
                 doc.content_hash, doc.text, doc.raw, doc.title,
@@ -119,8 +121,13 @@ class SQLiteStore(CorrectionsMixin, EventsMixin, Store):
             "documents": c.execute("SELECT count(*) FROM documents").fetchone()[0],
             "events": c.execute("SELECT count(*) FROM events").fetchone()[0],
         }
-        row = c.execute("SELECT min(published), max(published) FROM documents").fetchone()
+        row = c.execute("SELECT min(published), max(published), sum(published IS NULL),"
+                        " sum(length(text)), sum(length(raw)) FROM documents").fetchone()
         out["published_range"] = [row[0], row[1]]
+        out["documents_without_date"] = row[2] or 0
+        out["chars_clean"], out["chars_raw"] = row[3] or 0, row[4] or 0
+        out["documents_by_outlet"] = {(r[0] or "(none)"): r[1] for r in c.execute(
+            "SELECT outlet, count(*) FROM documents GROUP BY outlet ORDER BY 2 DESC, 1 LIMIT 20")}
         out["events_by_type"] = {r[0]: r[1] for r in c.execute(
             "SELECT event_type, count(*) FROM events GROUP BY event_type ORDER BY 2 DESC")}
         return out

@@ -1,0 +1,140 @@
+"""Commands on events: `rasd extract` (code documents, print events) and `rasd events` (query the store)."""
+from __future__ import annotations
+
+import json
+import sys
+from typing import List, Optional
+
+import typer
+
+from ..errors import InputError
+from . import common
+
+
+def register(app: typer.Typer) -> None:
+    app.command("extract")(extract)
+    app.command("events")(events)
+
+
+def extract(
+    ctx: typer.Context,
+    paths: List[str] = typer.Argument(..., help="Files or directories to read ('-' for stdin), as for ingest."),
+    meta: Optional[str] = typer.Option(None, "--meta", help="JSONL of per-document metadata (doc_id or file, published, outlet)."),
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (one event per line) or csv (ACLED column names)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Worker processes, each loading the model once (env RASD_WORKERS; default 1)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+) -> None:
+    """Code documents into events and write them to stdout (nothing is stored)."""
+    if fmt not in ("jsonl", "csv"):
+        typer.echo(f"rasd: --format must be jsonl or csv, not {fmt!r}", err=True)
+        raise typer.Exit(2)
+    from tqdm import tqdm
+
+    from ..read import ReadOptions, load_meta, read_paths
+
+    n_workers = workers if workers is not None else common.settings(ctx).workers
+    try:
+        opts = ReadOptions(meta=load_meta(meta) if meta else {})
+    except (OSError, ValueError) as exc:
+        typer.echo(f"rasd: {meta}: cannot read metadata ({exc})", err=True)
+        raise typer.Exit(2)
+    failed = 0
+    state = {"header": True, "events": 0}
+
+    def docs():
+        nonlocal failed
+        for item in read_paths(paths, opts):
+            if isinstance(item, InputError):
+                common.report_error(item)
+                failed += 1
+                continue
+            yield item
+
+    bar = tqdm(desc="extract", unit="doc", disable=not progress, file=sys.stderr)
+    gaz = common.settings(ctx).gazetteer
+    if n_workers > 1:
+        from ..code.parallel import code_parallel
+
+        for chunk, results in code_parallel(docs(), n_workers, gazetteer=gaz):
+            if isinstance(results, str):
+                for d in chunk:
+                    typer.echo(f"rasd: {d.source or d.doc_id}: could not be coded ({results})", err=True)
+                failed += len(chunk)
+            else:
+                _write(results, fmt, state)
+            bar.update(len(chunk))
+    else:
+        from ..pipeline import Pipeline
+
+        pipe = Pipeline.for_ingest(with_events=True, gazetteer=gaz)
+        for doc in docs():
+            try:
+                results = pipe.run_batch([doc])
+            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+                typer.echo(f"rasd: {doc.source or doc.doc_id}: could not be coded ({type(exc).__name__}: {exc})", err=True)
+                failed += 1
+                continue
+            _write(results, fmt, state)
+            bar.update(1)
+    bar.close()
+    typer.echo(f"extracted {state['events']} events; {failed} inputs failed", err=True)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _write(results, fmt: str, state: dict) -> None:
+    evs = [e for r in results for e in r.events]
+    state["events"] += len(evs)
+    if fmt == "csv":
+        from ..export.acled_csv import write_csv
+
+        write_csv(evs, sys.stdout, header=state["header"])
+        state["header"] = False
+    else:
+        for e in evs:
+            sys.stdout.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def events(
+    ctx: typer.Context,
+    event_type: Optional[str] = typer.Option(None, "--type", "-t", help="Event type or sub-event type (exact)."),
+    actor: Optional[str] = typer.Option(None, "--actor", "-a", help="Actor name contains this."),
+    place: Optional[str] = typer.Option(None, "--place", "-p", help="Location or admin1 contains this."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="On or after this date (YYYY-MM-DD)."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="On or before this date (YYYY-MM-DD)."),
+    text: Optional[str] = typer.Option(None, "--text", help="The event's sentence contains this."),
+    limit: int = typer.Option(100, help="At most this many."),
+    offset: int = typer.Option(0, help="Skip this many."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, jsonl or csv."),
+) -> None:
+    """Query the events in the store."""
+    from datetime import date as _date
+
+    for label, val in (("--from", date_from), ("--to", date_to)):
+        if val:
+            try:
+                _date.fromisoformat(val)
+            except ValueError:
+                typer.echo(f"rasd: {label} must be a date YYYY-MM-DD, not {val!r}", err=True)
+                raise typer.Exit(2)
+    if fmt not in ("table", "jsonl", "csv"):
+        typer.echo(f"rasd: --format must be table, jsonl or csv, not {fmt!r}", err=True)
+        raise typer.Exit(2)
+    kw = dict(actor=actor, place=place, date_from=date_from, date_to=date_to, text=text, limit=limit, offset=offset)
+    with common.store(ctx) as st:
+        rows = st.query_events(event_type=event_type, **kw)
+        if event_type and not rows:
+            rows = st.query_events(sub_event_type=event_type, **kw)
+    if fmt == "csv":
+        from ..export.acled_csv import write_csv
+
+        write_csv(rows, sys.stdout)
+        return
+    for e in rows:
+        if fmt == "jsonl":
+            typer.echo(json.dumps(e.to_dict(), ensure_ascii=False))
+        else:
+            typer.echo("\t".join([e.date.isoformat() if e.date else "-", e.sub_event_type,
+                                  e.actor1.name if e.actor1 else "-", e.actor2.name if e.actor2 else "-",
+                                  e.location.name if e.location else "-", str(e.fatalities if e.fatalities is not None else "-"),
+                                  e.stance, e.doc_id]))

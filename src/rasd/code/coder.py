@@ -1,0 +1,344 @@
+"""The event coder stage: cleaned Documents in, ``Result(document, events)`` out.
+
+Per batch: split sentences (cheap rules), keep the sentences where the trigger prefilter
+fires, parse only those with spaCy (``nlp.pipe``, NER off), detect triggers with their
+dependency roles, and build one event per sentence from its strongest trigger that did
+happen. Each event gets its type, actors, date, place, fatalities, stance and sources,
+with an Evidence span (raw coordinates) for every field. Events of one document that
+continue each other are merged.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Optional
+
+from ..nlp import Prefilter, split_sentences
+from ..pipeline import Result
+from ..records import Document, Event, Evidence, Toponym
+from . import link
+from .dates import DateFinder
+from .fatalities import FatalityCounter, total
+from .lexicon import ActorKB, Ontology, TriggerLexicon
+from .triggers import Candidate, TriggerDetector
+
+
+_NEGOTIATING = {"negotiate", "negotiation", "talk", "discuss", "seek", "broker", "mediate"}
+
+
+@dataclass
+class CoderData:
+    """The coder's knowledge, loaded once from the package's data files."""
+
+    ontology: Ontology
+    lexicon: TriggerLexicon
+    actors: ActorKB
+
+    @classmethod
+    def load(cls) -> "CoderData":
+        onto = Ontology.load()
+        return cls(onto, TriggerLexicon.load(onto), ActorKB.load())
+
+
+class Coder:
+    """Document -> Result. Built once with the model, its data and (optionally) a geoparser."""
+
+    def __init__(self, nlp, data: Optional[CoderData] = None, geoparser: Any = None, batch_size: int = 256):
+        self.nlp = nlp
+        self.data = data or CoderData.load()
+        self.geoparser = geoparser
+        self.batch_size = batch_size
+        self.prefilter = Prefilter(self.data.lexicon.prefilter_keys())
+        self.detector = TriggerDetector(self.data.lexicon)
+        self.dates = DateFinder()
+        self.counter = FatalityCounter()
+        mod = self.data.lexicon.modality
+        self._uncertain = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in mod["uncertain"]) + r")\b", re.I)
+        self._denial = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in mod["denial"]) + r")\b", re.I)
+        self._claim = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in mod["claim_verbs"]) + r")\b", re.I)
+        self._disable = [p for p in ("ner",) if p in getattr(nlp, "pipe_names", [])]
+
+    # ------------------------------------------------------------------ stage
+    def process(self, batch: list[Document]) -> list[Result]:
+        plans = []
+        texts: list[str] = []
+        for doc in batch:
+            spans = split_sentences(doc.text)
+            keep = self.prefilter.promising(doc.text, spans)
+            plans.append((spans, keep, len(texts)))
+            texts += [doc.text[spans[i][0]:spans[i][1]] for i in keep]
+        parsed = list(self.nlp.pipe(texts, batch_size=self.batch_size, disable=self._disable)) if texts else []
+        toponyms: list[list[Toponym]] = [[] for _ in batch]
+        if self.geoparser is not None and batch:
+            toponyms = self.geoparser.process(batch)
+        out = []
+        for doc, (spans, keep, first), tops in zip(batch, plans, toponyms):
+            sents = {i: parsed[first + k] for k, i in enumerate(keep)}
+            out.append(Result(doc, self.code_document(doc, spans, sents, tops)))
+        return out
+
+    # ------------------------------------------------------------------ per document
+    def code_document(self, doc: Document, spans: list[tuple[int, int]], parsed: dict, tops: list[Toponym]) -> list[Event]:
+        ref = doc.published
+        kb = self.data.actors
+        resolved = [t for t in tops if t.place is not None and t.place.lat is not None]
+        main_place = _main_place(resolved)
+        doc_country = main_place.place.country if main_place else _actor_country(kb, doc.text)
+        events: list[tuple[int, Event, dict]] = []
+        last_date = None
+        event_sents = set()
+        drafts = []
+        for i, (s0, s1) in enumerate(spans):
+            stext = doc.text[s0:s1]
+            dms = self.dates.find(stext, ref, base=0)
+            d = link.event_date(dms, ref)
+            if d is not None:
+                last_date = (d, i)
+            sent = parsed.get(i)
+            if sent is None:
+                continue
+            cand = self._choose([c for c in self.detector.detect(sent) if self._requirements(c, stext)], stext)
+            if cand is None:
+                continue
+            event_sents.add(i)
+            drafts.append((i, cand, sent, d, last_date))
+        for i, cand, sent, d, ctx_date in drafts:
+            s0, s1 = spans[i]
+            stext = doc.text[s0:s1]
+            # the sentences that continue this one (no event of their own) lend it context
+            cont = [j for j in range(i + 1, min(i + 3, len(spans))) if j not in event_sents]
+            cont = [j for k, j in enumerate(cont) if j == i + 1 + k]
+            context = " ".join(doc.text[a:b] for a, b in [spans[i]] + [spans[j] for j in cont])
+            ev, own = self._event(doc, i, s0, stext, cand, d, ctx_date, resolved, main_place, context,
+                                  [spans[j] for j in cont], ref, kb, doc_country)
+            if ev is not None:
+                events.append((i, ev, own))
+        return _merge(events)
+
+    def _requirements(self, cand: Candidate, stext: str) -> bool:
+        if cand.entry.requires != "armed_agent":
+            return True
+        if not cand.agents:
+            return False
+        for a, b in cand.agents:
+            for m in self.data.actors.find(stext[a:b]):
+                if m[2] == "actor" and self.data.actors.actors[m[3]].armed:
+                    return True
+        return link.is_armed(self.data.actors, None, cand, stext)
+
+    def _choose(self, cands: list[Candidate], stext: str) -> Optional[Candidate]:
+        neg = self.data.lexicon.classes["negotiation"]
+        for c in cands:
+            # "negotiating a deal", "talks on a ceasefire": the deal is not reached yet
+            if c.entry.cls.resolve == "agreement" and (c.token.head.lemma_.lower() in _NEGOTIATING or any(
+                    a.lemma_.lower() in _NEGOTIATING for a in list(c.token.ancestors)[:3])):
+                c.entry = type(c.entry)(c.entry.lemma, neg)
+                c.priority = neg.priority
+                c.hypothetical = False
+        ok = [c for c in cands if c.happened]
+        if not ok:
+            # "no agreement has been reached yet" while talks go on: a negotiation happened
+            talks = [c for c in cands if c.entry.cls.resolve in ("agreement", "negotiation")]
+            if talks and re.search(r"\b(?:talks|negotiat|mediat)", stext, re.I) and not any(
+                    c.negated and c.entry.cls.resolve == "negotiation" for c in talks):
+                neg = self.data.lexicon.classes["negotiation"]
+                c = talks[0]
+                c.entry = type(c.entry)(c.entry.lemma, neg)
+                c.negated = c.hypothetical = False
+                return c
+            return None
+        return max(ok, key=lambda c: (c.priority, -c.token.i))
+
+    def _event(self, doc, i, s0, stext, cand, d, ctx_date, resolved, main_place, context, cont_spans, ref, kb,
+               doc_country):
+        mentions, sources = link.actor_mentions(kb, stext)
+        src_spans = [(a, b) for a, b, _ in sources]
+        # place first: the event's country decides whose state forces are "the government"
+        actor_spans = [(m.start, m.end) for m in mentions]
+        in_sent = [t for t in resolved if s0 <= t.start and t.end <= s0 + len(stext)]
+        top = None
+        if in_sent:
+            top = max(in_sent, key=lambda t: (link.place_score(t, s0, stext, cand.token.idx, actor_spans), -t.start))
+            if link.place_score(top, s0, stext, cand.token.idx, actor_spans) <= -100:
+                top = None
+        place = top.place if top else (main_place.place if main_place else None)
+        country = place.country if place else doc_country
+        a1m, a2m = link.pick_actors(kb, cand, mentions, stext, src_spans)
+        et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context, country)
+        if et == "Battles" and cand.entry.cls.resolve in ("fixed", "target"):
+            # "clashes between demonstrators and riot police": a riot, not a battle
+            crowd = next((m for m in (a1m, a2m) if m and kb.actors[m.ident].actor_type in ("protesters", "rioters")), None)
+            if crowd is not None:
+                other = a2m if crowd is a1m else a1m
+                et, st = "Riots", "Violent demonstration"
+                a1m = link.ActorMention(crowd.start, crowd.end, "rioters", crowd.text)
+                a2m = other
+        if et in ("Protests", "Riots") and cand.entry.cls.resolve == "protest":
+            first, second = link.protest_actors(kb, et, st, mentions)
+            a1m = link.ActorMention(cand.token.idx, cand.token.idx + len(cand.token), first, cand.token.text) \
+                if not (a1m and kb.actors[a1m.ident].actor_type in ("protesters", "rioters")) else \
+                link.ActorMention(a1m.start, a1m.end, first, a1m.text)
+            a2m = next((m for m in mentions if m.ident == second), None) if second else None
+        # date: the sentence's own, else the latest one stated before it, else publication
+        when, precision, date_ev = None, None, None
+        if d is not None:
+            when, precision, date_ev = d.value, d.precision, (s0 + d.start, s0 + d.end)
+        elif ctx_date is not None and i - ctx_date[1] <= 6:
+            dm = ctx_date[0]
+            when, precision = dm.value, dm.precision
+        elif ref is not None:
+            when, precision = ref, "week"
+        # actors
+        actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, stext)
+        actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
+        if et == "Violence against civilians" and actor2 is None:
+            actor2 = kb.actor("civilians", None, when, country)
+        if et in ("Battles", "Explosions/Remote violence", "Violence against civilians") and (
+                actor1 is None or actor1.actor_type in ("civilians", "protesters", None)):
+            # violence by an actor the text does not name: ACLED's unidentified armed group
+            actor1 = kb.actor("unidentified", None, when, country)
+        # fatalities over the sentence and the ones continuing it
+        counts = [self.counter.find(stext, s0)] + [self.counter.find(doc.text[a:b], a) for a, b in cont_spans]
+        kill, hurt = total(counts, "kill"), total(counts, "hurt")
+        # stance and sources
+        stance, srcs, stance_ev = self._stance(stext, s0, sources, mentions, kb, cand)
+        ev = Event(event_id=_event_id(doc.doc_id, s0 + cand.token.idx), doc_id=doc.doc_id, event_type=et,
+                   sub_event_type=st, date=when, time_precision=precision, actor1=actor1, actor2=actor2,
+                   location=place, fatalities=kill, wounded=hurt, stance=stance, sources=srcs,
+                   sentence=stext, attrs=attrs)
+        if cand.attempt:
+            ev.attrs["attempt"] = True
+        ev.attrs["trigger"] = cand.token.text
+        # evidence: one span per field, in raw coordinates
+        tok = cand.token
+        trig = (s0 + tok.idx, s0 + tok.idx + len(tok))
+        ev.evidence.append(_ev(doc, s0, s0 + len(stext), "sentence"))
+        ev.evidence.append(_ev(doc, *trig, "event_type"))
+        ev.evidence.append(_ev(doc, *trig, "sub_event_type"))
+        if a1m:
+            ev.evidence.append(_ev(doc, s0 + a1m.start, s0 + a1m.end, "actor1"))
+        if a2m:
+            ev.evidence.append(_ev(doc, s0 + a2m.start, s0 + a2m.end, "actor2"))
+        if date_ev:
+            ev.evidence.append(_ev(doc, *date_ev, "date"))
+        if top:
+            ev.evidence.append(_ev(doc, top.start, top.end, "location"))
+        for cs in counts:
+            for c in cs:
+                f = "wounded" if c.kind == "hurt" else "fatalities"
+                ev.evidence.append(_ev(doc, c.start, c.end, f))
+        for a, b, f in stance_ev:
+            ev.evidence.append(_ev(doc, s0 + a, s0 + b, f))
+        conf = 0.45 + (0.15 if a1m else 0) + (0.15 if top else 0) + (0.1 if date_ev else 0) + \
+            (0.05 if tok.dep_ == "ROOT" else 0) - (0.2 if stance == "uncertain" else 0) - (0.1 if cand.subordinate else 0)
+        ev.confidence = max(0.05, min(0.99, conf))
+        return ev, {"place": top is not None, "date": date_ev is not None}
+
+    def _stance(self, stext, s0, sources, mentions, kb, cand):
+        stance, srcs, evs = "asserted", [], []
+        for a, b, name in sources:
+            if name not in srcs:
+                srcs.append(name)
+            evs.append((a, b, "sources"))
+        m = self._denial.search(stext)
+        if m:
+            return "denied", srcs, evs + [(m.start(), m.end(), "stance")]
+        m = self._uncertain.search(stext)
+        if m:
+            return "uncertain", srcs, evs + [(m.start(), m.end(), "stance")]
+        # a party's own word: "a rebel commander said", "the ministry claimed"
+        for tok in cand.token.sent if hasattr(cand.token, "sent") else []:
+            if tok.lemma_.lower() in ("say", "claim", "announce", "tell", "state", "report") and tok.pos_ == "VERB":
+                subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+                if subj is None:
+                    continue
+                a, b = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
+                words = stext[a:b]
+                if any(sa < b and sb > a for sa, sb, _ in sources):
+                    continue
+                party = next((m for m in mentions if m.start >= a and m.end <= b), None)
+                if party or re.search(r"\b(?:commander|spokes\w+|ministry|official|army|military|militants|group)\b", words, re.I):
+                    name = kb.actors[party.ident].name_at(None, None) if party else words
+                    srcs.append(name)
+                    evs.append((a, b, "sources"))
+                    if tok.lemma_.lower() == "claim" or party or "commander" in words.lower() or "ministry" in words.lower():
+                        stance = "claimed"
+                        evs.append((tok.idx, tok.idx + len(tok), "stance"))
+                    break
+        return stance, srcs, evs
+
+
+def _ev(doc: Document, start: int, end: int, field: str) -> Evidence:
+    rs, re_ = doc.raw_span(start, end)
+    return Evidence(doc.doc_id, rs, re_, doc.raw[rs:re_], field)
+
+
+def _event_id(doc_id: str, offset: int) -> str:
+    return "ev_" + hashlib.sha1(f"{doc_id}:{offset}".encode()).hexdigest()[:16]
+
+
+def _main_place(tops: list[Toponym]) -> Optional[Toponym]:
+    if not tops:
+        return None
+    counts: dict[str, int] = {}
+    for t in tops:
+        counts[t.place.name] = counts.get(t.place.name, 0) + 1
+    fine = [t for t in tops if not (t.place.feature or "").startswith("A.PCL")]
+    pool = fine or tops
+    return max(pool, key=lambda t: (counts[t.place.name], -t.start))
+
+
+def _merge(events: list[tuple[int, Event, dict]]) -> list[Event]:
+    out: list[tuple[Event, dict]] = []
+    for i, ev, own in events:
+        target = None
+        if out:
+            prev, pown = out[-1]
+            if not own.get("place") and not own.get("date") and prev.event_type == ev.event_type:
+                target = prev
+        if target is None:
+            for prev, _ in out:
+                if (prev.sub_event_type, _pname(prev), prev.date) == (ev.sub_event_type, _pname(ev), ev.date):
+                    target = prev
+                    break
+        if target is None:
+            out.append((ev, own))
+            continue
+        target.evidence += [e for e in ev.evidence if e.field not in ("event_type", "sub_event_type")]
+        for f in ("fatalities", "wounded"):
+            a, b = getattr(target, f), getattr(ev, f)
+            if b is not None and (a is None or b > a):
+                setattr(target, f, b)
+        for s in ev.sources:
+            if s not in target.sources:
+                target.sources.append(s)
+        if target.actor2 is None and ev.actor2 is not None and (target.actor1 is None or ev.actor2.name != target.actor1.name):
+            target.actor2 = ev.actor2
+        target.confidence = min(0.99, target.confidence + 0.05)
+    return [e for e, _ in out]
+
+
+def published_or_none(doc: Document) -> Optional[date]:
+    return doc.published
+
+
+def _pname(ev: Event) -> Optional[str]:
+    return ev.location.name if ev.location else None
+
+
+_COUNTRY_WEIGHT = {"rebel group": 2, "political militia": 2, "identity militia": 2, "state forces": 1}
+
+
+def _actor_country(kb: ActorKB, text: str) -> Optional[str]:
+    """Without places, the country whose local actors the text names most (weighted by type)."""
+    votes: dict[str, int] = {}
+    for _, _, kind, ident in kb.find(text[:20000]):
+        if kind != "actor":
+            continue
+        a = kb.actors[ident]
+        if a.country and not a.template:
+            votes[a.country] = votes.get(a.country, 0) + _COUNTRY_WEIGHT.get(a.actor_type, 0)
+    best = max(votes.items(), key=lambda kv: kv[1], default=(None, 0))
+    return best[0] if best[1] > 0 else None

@@ -1,0 +1,129 @@
+"""Fatality and injury counts from sentences, with ACLED's conservative reading.
+
+Numbers are digits or number words ("two", "twenty-one", "a dozen"); vague plurals get
+fixed low values ("dozens" = 12, "hundreds" = 100, "several" = 10 as ACLED codes
+unknown plural counts). Killed and wounded are counted apart. Within a sentence the
+distinct victim groups add up; across the sentences of one event the largest figure wins
+(tolls are updated, not added). ACLED-style notes that state the coded figure
+("fatalities coded as 10") are read as such.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+_UNITS = {"zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+          "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+          "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_VAGUE = {"dozens": 12, "a dozen": 12, "dozen": 12, "scores": 20, "hundreds": 100, "thousands": 1000,
+          "several": 10, "many": 10, "numerous": 10, "a number": 10, "a number of": 10, "some": 10,
+          "a few": 3, "few": 3, "a couple": 2, "a couple of": 2, "both": 2, "all": 10}
+
+_NUMWORD = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?|" \
+           r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|" \
+           r"seventeen|eighteen|nineteen)(?:\s+hundred)?"
+NUM = rf"(?:\d[\d,]*|{_NUMWORD}|dozens|a dozen|scores|hundreds|thousands|several|many|numerous|a number of|a few|a couple of|an?|one)"
+_Q = r"(?:at least|more than|over|up to|around|about|nearly|almost|some|approximately|roughly|an estimated|as many as|no fewer than|a total of)\s+"
+_VICTIM = r"(?:[\w'-]+\s+){0,4}?(?:people|persons?|civilians?|children|child|women|woman|men|man|fighters?|soldiers?|militants?|members?|" \
+          r"troops|rebels?|personnel|policemen|policeman|officers?|officials?|residents?|protesters?|demonstrators?|" \
+          r"jihadists?|insurgents?|gunmen|guards?|workers?|students?|others?|individuals?|victims?|bodies|combatants?|" \
+          r"militiamen|recruits|commanders?|elements|fighters|members|family members|pilgrims|villagers|farmers?|" \
+          r"shepherds?|drivers?|journalists?|doctors?|detainees|prisoners|Kurds|Arabs|Syrians|Iraqis|Turks|Russians)"
+_KILL = r"(?:killed|dead|died|killing|deaths?|lost their lives|were slain|slain|massacred|executed|shot dead|perished|fatalities)"
+_HURT = r"(?:wounded|injured|hurt|injuring|wounding|injuries|casualties)"
+
+_PATTERNS = [
+    # "killed 5 people", "killing at least 31 civilians"
+    ("kill", re.compile(rf"\b(?:killed|killing|kills|kill|executed|executing|massacred|claimed the lives of)\s+(?:{_Q})?(?P<n>{NUM})\s+{_VICTIM}", re.I)),
+    # "5 people were killed", "at least 31 civilians died", "two dead"
+    ("kill", re.compile(rf"\b(?:{_Q})?(?P<n>{NUM})\s+(?:{_VICTIM}\s+)?(?:(?:were|was|have been|had been|being|are|got|reportedly|were reportedly)\s+)*{_KILL}", re.I)),
+    ("kill", re.compile(rf"\b(?:killing|killed|kills)\s+(?:{_Q})?(?P<n>\d[\d,]*|{_NUMWORD})\b(?=\s*(?:[.,;]|and\b|$))", re.I)),
+    ("kill", re.compile(rf"\b(?:death toll|toll|fatalities|dead)\s+(?:\w+\s+){{0,3}}?(?:to|of|at|reached|stood at|is|was)\s+(?:{_Q})?(?P<n>{NUM})\b", re.I)),
+    ("hurt", re.compile(rf"\b(?:wounded|wounding|injured|injuring|injuries to)\s+(?:{_Q})?(?P<n>{NUM})\s+{_VICTIM}", re.I)),
+    ("hurt", re.compile(rf"\b(?:{_Q})?(?P<n>{NUM})\s+(?:{_VICTIM}\s+)?(?:(?:were|was|have been|had been|being|are|others)\s+)*{_HURT}", re.I)),
+]
+_CODED = re.compile(rf"\bfatalities\s+(?:were\s+)?(?:coded|recorded|reported)\s+(?:as|to|at)\s+(?P<n>{NUM})\b|"
+                    rf"\bwith\s+(?P<n2>{NUM})\s+coded\s+to\s+each\b|\b(?P<n3>{NUM})\s+fatalities\s+(?:coded|allocated)\b", re.I)
+_NONE = re.compile(r"\b(?:no|neither|without)\s+(?:\w+\s+){0,2}(?:fatalities|casualties|deaths|injuries|one was killed)|"
+                   r"\bno (?:reported )?(?:casualties|fatalities|deaths)|\bno one was (?:killed|hurt|injured)|nobody was killed|no causalities", re.I)
+
+
+def parse_number(text: str) -> Optional[int]:
+    t = re.sub(r"\s+", " ", text.lower().strip())
+    for q in ("at least ", "more than ", "over ", "up to ", "around ", "about ", "nearly ", "almost ", "some "):
+        if t.startswith(q) and t != q.strip():
+            t = t[len(q):]
+    if re.fullmatch(r"\d[\d,]*", t):
+        return int(t.replace(",", ""))
+    if t in _VAGUE:
+        return _VAGUE[t]
+    if t in _UNITS:
+        return _UNITS[t]
+    m = re.fullmatch(r"(\w+)(?:[-\s](\w+))?(?: hundred)?", t)
+    if m:
+        total = _TENS.get(m.group(1), _UNITS.get(m.group(1)))
+        if total is None:
+            return None
+        if m.group(2):
+            total += _UNITS.get(m.group(2), 0)
+        if t.endswith(" hundred"):
+            total *= 100
+        return total
+    return None
+
+
+@dataclass
+class Count:
+    kind: str  # "kill" | "hurt" | "coded" | "none"
+    value: int
+    start: int
+    end: int
+    text: str
+
+
+class FatalityCounter:
+    """Finds killed / wounded figures in a sentence (offsets relative to ``base``)."""
+
+    def find(self, text: str, base: int = 0) -> list[Count]:
+        out: list[Count] = []
+        spans: list[tuple[int, int]] = []
+        m = _CODED.search(text)
+        if m:
+            n = parse_number(m.group("n") or m.group("n2") or m.group("n3"))
+            if n is not None:
+                out.append(Count("coded", n, base + m.start(), base + m.end(), m.group(0)))
+        for kind, pat in _PATTERNS:
+            for m in pat.finditer(text):
+                if any(m.start() < b and m.end() > a for a, b in spans):
+                    continue
+                n = parse_number(m.group("n"))
+                if n is None:
+                    continue
+                # "a regime fighter" / "an explosion": the article only counts before a victim noun
+                if m.group("n").lower() in ("a", "an") and not re.search(_VICTIM, m.group(0)[2:], re.I):
+                    continue
+                spans.append(m.span())
+                out.append(Count(kind, n, base + m.start(), base + m.end(), m.group(0)))
+        if not out:
+            m = _NONE.search(text)
+            if m:
+                out.append(Count("none", 0, base + m.start(), base + m.end(), m.group(0)))
+        return out
+
+
+def total(counts: list[list[Count]], kind: str) -> Optional[int]:
+    """Sum within a sentence, max across sentences; a coded figure wins; 'none' gives 0."""
+    flat = [c for cs in counts for c in cs]
+    coded = [c.value for c in flat if c.kind == "coded"]
+    if kind == "kill" and coded:
+        return coded[-1]
+    best: Optional[int] = None
+    for cs in counts:
+        s = sum(c.value for c in cs if c.kind == kind)
+        if any(c.kind == kind for c in cs):
+            best = s if best is None else max(best, s)
+    if best is None and any(c.kind == "none" for c in flat):
+        return 0
+    return best

@@ -1,0 +1,229 @@
+"""Linking a chosen trigger to its actors, place and sources; resolving the sub-event type.
+
+Helpers of the coder stage, kept apart so each file stays small. Offsets here are
+relative to the sentence unless stated otherwise.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Optional
+
+from ..records import Actor, Toponym
+from .lexicon import ActorKB, TriggerLexicon
+from .triggers import Candidate
+
+ARMED_NOUNS = {"fighters", "fighter", "militants", "militant", "forces", "troops", "soldiers", "gunmen", "militia",
+               "militias", "militiamen", "jihadists", "rebels", "insurgents", "army", "group", "faction", "factions",
+               "brigade", "battalion", "units", "unit", "cell", "cells", "police", "jets", "warplanes", "aircraft",
+               "drones", "helicopters", "artillery", "members", "commanders", "regime", "government"}
+_PLACE_CUE = re.compile(r"(?:\b(?:in|near|at|outside|around|inside|on|of|into|from|towards|toward|entered|captured|seized|"
+                        r"took|control of|village of|town of|city of|countryside of|outskirts of|district of|area of)\s+(?:the\s+)?"
+                        r"(?:(?:\w+ern|northern|southern|eastern|western|central|rural)\s+)?(?:(?:city|town|village|area|district|"
+                        r"countryside|outskirts|neighbourhood|neighborhood|province|governorate|suburb)\s+of\s+(?:the\s+)?)?)$", re.I)
+_UMBRELLA_CUE = re.compile(r"\b(?:under|as part of|part of|within|under the banner of|under the umbrella of|operating in)\s+(?:the\s+)?$", re.I)
+
+
+@dataclass
+class ActorMention:
+    start: int  # sentence offsets
+    end: int
+    ident: str
+    text: str
+
+
+def actor_mentions(kb: ActorKB, text: str) -> tuple[list[ActorMention], list[tuple[int, int, str]]]:
+    """KB actor mentions and source mentions (start, end, source name) in a sentence."""
+    actors, sources = [], []
+    for a, b, kind, ident in kb.find(text):
+        if kind == "actor":
+            actors.append(ActorMention(a, b, ident, text[a:b]))
+        else:
+            sources.append((a, b, kb.sources[int(ident)].name))
+    return actors, sources
+
+
+def _in(spans: list[tuple[int, int]], m: ActorMention) -> bool:
+    return any(m.start < b and m.end > a for a, b in spans)
+
+
+def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent_text: str,
+                source_spans: list[tuple[int, int]]) -> tuple[Optional[ActorMention], Optional[ActorMention]]:
+    usable = [m for m in mentions if not _in(source_spans, m)]
+    a1 = next((m for m in usable if _in(cand.agents, m)), None)
+    a2 = next((m for m in usable if _in(cand.patients, m) and (a1 is None or m.ident != a1.ident)), None)
+    if cand.between and (a1 is None or a2 is None):
+        inside = [m for m in usable if _in(cand.between, m)]
+        if inside and a1 is None:
+            a1 = inside[0]
+        if a2 is None:
+            a2 = next((m for m in inside if m.ident != a1.ident), None) if a1 else None
+    if a1 is None:
+        # nearest actor before the trigger that is not the patient, else the first one
+        t0 = cand.token.idx
+        usable = [m for m in usable if kb.actors[m.ident].actor_type not in ("civilians",)]
+        before = [m for m in usable if m.end <= t0 and m is not a2 and not _in(cand.patients, m)]
+        a1 = before[-1] if before and not cand.agents else (before[0] if before else None)
+        if a1 is None:
+            a1 = next((m for m in usable if m is not a2 and not _in(cand.patients, m)), None)
+    if a2 is None and a1 is not None:
+        t0 = cand.token.idx
+        after = [m for m in usable if m.start >= t0 and m.ident != a1.ident and m is not a1]
+        a2 = after[0] if after else None
+    if a1 is not None and kb.actors[a1.ident].actor_type != "state forces":
+        # "JWS, operating under Operation Peace Spring": the umbrella operation is the actor
+        for m in usable:
+            if kb.actors[m.ident].umbrella and m.ident != a1.ident and a1.end <= m.start <= a1.end + 60 \
+                    and _UMBRELLA_CUE.search(sent_text[max(0, m.start - 40):m.start]):
+                a1 = ActorMention(m.start, m.end, m.ident, m.text)
+                break
+    if a2 is not None and a1 is not None and a2.ident == a1.ident:
+        a2 = None
+    return a1, a2
+
+
+def unknown_agent(cand: Candidate, sent_text: str) -> Optional[Actor]:
+    """The agent's words when no known actor is in them, with a type guessed from its nouns."""
+    for a, b in cand.agents:
+        words = sent_text[a:b].strip()
+        if not words or len(words) > 60:
+            continue
+        low = words.lower()
+        if low in ("it", "they", "he", "she", "we", "who", "which", "this", "that"):
+            continue
+        nouns = set(re.findall(r"[a-z]+", low))
+        guess = "rebel group" if nouns & ARMED_NOUNS else None
+        return Actor(name=words, mention=words, actor_type=guess, known=False)
+    return None
+
+
+def is_armed(kb: ActorKB, m: Optional[ActorMention], cand: Candidate, sent_text: str) -> bool:
+    if m is not None:
+        return kb.actors[m.ident].armed
+    for a, b in cand.agents:
+        if set(re.findall(r"[a-z]+", sent_text[a:b].lower())) & ARMED_NOUNS:
+            return True
+    return False
+
+
+_CIVIL = re.compile(r"\b(?:civilians?|residents?|children|child|boy|girl|women|woman|man|men|villagers|farmers?|shepherds?|"
+                    r"workers?|journalists?|activists?|doctors?|teachers?|lawyers?|mourners|passers-by|famil(?:y|ies)|"
+                    r"people|person|students?|home of|house of|homes?|houses?|shop|store|mosque|church|market|"
+                    r"truck drivers?|drivers?|pilgrims|worshippers|candidate|official|employee|engineer|contractor)\b", re.I)
+_ARMED_TARGET = re.compile(r"\b(?:fighters?|soldiers?|troops|militants?|members?|officers?|commanders?|patrol|"
+                           r"checkpoint|positions?|base|convoy|militiamen|recruits|guards?|personnel|forces|units?)\b", re.I)
+
+
+def _home_state(kb: ActorKB, m: Optional[ActorMention], country: Optional[str]) -> bool:
+    """State forces acting in their own country (a foreign army is not 'the government')."""
+    if m is None:
+        return False
+    a = kb.actors[m.ident]
+    if a.actor_type != "state forces" and a.id not in ("sy-ndf",):
+        return False
+    return a.template or a.country is None or country is None or a.country == country
+
+
+def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Optional[ActorMention],
+                     a2: Optional[ActorMention], context: str, country: Optional[str] = None) -> tuple[str, str, dict]:
+    """(event_type, sub_event_type, attrs) for the chosen trigger in its context."""
+    cls = cand.entry.cls
+    et, st = cls.event_type, cand.entry.sub_event_type or cls.sub_event_type
+    attrs: dict = {}
+    low = context.lower()
+    t1 = kb.actors[a1.ident].actor_type if a1 else None
+    t2 = kb.actors[a2.ident].actor_type if a2 else None
+    if cls.resolve == "territory":
+        if cand.attempt or re.search(r"\b(?:thwart|repel|repuls|foil|fail)", low):
+            return "Battles", "Armed clash", {"attempt": True}
+        st = "Government regains territory" if _home_state(kb, a1, country) else "Non-state actor overtakes territory"
+        if t2 in ("civilians",) or (a2 and cand.entry.lemma in ("capture", "seize") and kb.actors[a2.ident].armed
+                                     and not re.search(r"\b(?:village|town|city|area|position|hill|base|checkpoint|airport|neighbourhood)", low)):
+            if _home_state(kb, a1, country):
+                return "Strategic developments", "Arrests", {}
+            if t2 == "civilians":
+                return "Violence against civilians", "Abduction/forced disappearance", {}
+            return "Battles", "Armed clash", {}
+    elif cls.resolve == "target":
+        patient_text = " ".join(context[a:b] for a, b in cand.patients if b <= len(context))
+        civil = t2 in ("civilians", "protesters") or (a2 is None and bool(_CIVIL.search(patient_text or low)))
+        armed_target = (t2 is not None and kb.actors[a2.ident].armed) or bool(_ARMED_TARGET.search(patient_text))
+        if civil and not armed_target:
+            et, st = "Violence against civilians", "Attack"
+        elif armed_target or cls.name == "attack" or (a1 and kb.actors[a1.ident].armed and a2 is not None):
+            et, st = "Battles", "Armed clash"
+        else:
+            et, st = "Violence against civilians", "Attack"
+    elif cls.resolve == "weapon":
+        for sub, words in lex.weapon_cues:
+            if any(re.search(r"\b" + re.escape(w), low) for w in words):
+                st = sub
+                break
+    elif cls.resolve == "protest":
+        cues = lex.protest_cues
+        if any(w in low for w in cues["violent"]):
+            et, st = "Riots", "Violent demonstration"
+        elif any(w in low for w in cues["excessive"]):
+            et, st = "Protests", "Excessive force against protesters"
+        elif any(w in low for w in cues["intervention"]):
+            et, st = "Protests", "Protest with intervention"
+        else:
+            et, st = "Protests", "Peaceful protest"
+    elif cls.name == "arrest" and a1 is not None and not _home_state(kb, a1, country) and kb.actors[a1.ident].armed:
+        # a foreign army or an armed group "arresting" people: a clash with fighters, else an abduction
+        if t2 == "civilians" or (a2 is None and _CIVIL.search(low) and not _ARMED_TARGET.search(low)):
+            return "Violence against civilians", "Abduction/forced disappearance", {}
+        return "Battles", "Armed clash", {}
+    elif cls.resolve == "agreement":
+        attrs["agreement_status"] = "reached"
+    elif cls.resolve == "negotiation":
+        attrs["agreement_status"] = "negotiating"
+    if cls.name == "siege":
+        attrs["kind"] = "siege"
+    if cls.name == "transfer":
+        attrs["kind"] = "withdrawal" if cand.entry.lemma in ("withdraw", "withdrawal", "pull", "pullout", "retreat", "abandon") else "evacuation"
+    return et, st, attrs
+
+
+def protest_actors(kb: ActorKB, et: str, st: str, mentions: list[ActorMention]) -> tuple[Optional[str], Optional[str]]:
+    """Actor ids for protests and riots: demonstrators first, state forces second when they intervened."""
+    first = "rioters" if et == "Riots" and st == "Violent demonstration" else "protesters"
+    second = None
+    if st != "Peaceful protest":
+        for m in mentions:
+            if kb.actors[m.ident].actor_type == "state forces" or kb.actors[m.ident].id in ("unidentified", "sadrists"):
+                second = m.ident
+                break
+    return first, second
+
+
+def place_score(top: Toponym, sent_start: int, sent_text: str, trig_off: int, actor_spans: list[tuple[int, int]]) -> float:
+    a = top.start - sent_start
+    b = top.end - sent_start
+    if any(a < y and b > x for x, y in actor_spans):
+        return -100.0
+    score = 0.0
+    if _PLACE_CUE.search(sent_text[max(0, a - 45):a]):
+        score += 3.0
+    if sent_text[b:b + 13].lower().startswith((" countryside", " province", " governorate", " area", " city", " village", " town")):
+        score += 1.0
+    p = top.place
+    if p is not None:
+        feat = (p.feature or "")
+        if feat.startswith("A.PCL") or (p.geo_precision or 1) >= 3:
+            score -= 1.5
+        elif feat.startswith("A.ADM1"):
+            score -= 0.7
+    score -= abs(a - trig_off) / 400.0
+    score += (top.score or 0.0) * 0.3
+    return score
+
+
+def event_date(mentions, ref: Optional[date]):
+    """The first resolvable date of a sentence, preferring those naming a day."""
+    good = [d for d in mentions if d.value is not None]
+    if not good:
+        return None
+    day = [d for d in good if d.precision == "day"]
+    return (day or good)[0]

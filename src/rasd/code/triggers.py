@@ -1,0 +1,272 @@
+"""Trigger detection and dependency roles on a parsed sentence.
+
+For each token whose lemma is in the trigger lexicon (and whose context satisfies the
+entry: part of speech, governing verb, particle, preposition), a ``Candidate`` is made
+with its modality (negated, hypothetical, an attempt), whether it sits in a background
+phrase ("amid airstrikes", "following clashes") and the token spans that fill its roles:
+agent (who acts), patient (on whom), place and time phrases.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .lexicon import TriggerEntry, TriggerLexicon
+
+_MODALS = {"would", "could", "may", "might", "will", "shall", "should", "must", "ca", "can"}
+_HYPO_NOUNS = {"threat", "plan", "fear", "risk", "possibility", "prospect", "bid", "call", "demand", "warning",
+               "attempt", "effort", "preparation", "intention", "proposal"}
+_CARRY = {"carry", "launch", "conduct", "stage", "mount", "wage", "perpetrate", "claim", "execute", "hold", "organize",
+          "organise", "lead", "continue", "intensify", "resume", "escalate", "begin", "start", "step", "unleash", "open"}
+_HAPPEN = {"take", "occur", "break", "erupt", "rage", "happen", "flare", "continue", "resume", "break out", "ensue"}
+_BACKGROUND_VERBS = {"accompany", "follow", "precede", "back", "support", "cover", "preced", "prompt", "trigger"}
+_PATIENT_PREPS = {"on", "against", "with", "at", "targeting", "upon", "into", "toward", "towards"}
+_PLACE_PREPS = {"in", "near", "on", "at", "outside", "around", "inside", "across", "into", "from", "within",
+                "towards", "toward", "between", "throughout", "of", "to", "through", "north", "south", "east", "west"}
+
+
+@dataclass
+class Candidate:
+    token: object  # spaCy Token
+    entry: TriggerEntry
+    priority: int
+    negated: bool = False
+    hypothetical: bool = False
+    attempt: bool = False
+    subordinate: bool = False
+    agents: list[tuple[int, int]] = field(default_factory=list)  # char spans in the sentence
+    patients: list[tuple[int, int]] = field(default_factory=list)
+    between: list[tuple[int, int]] = field(default_factory=list)  # "clashes between A and B": [A, B]
+    agent_is_trigger: bool = False
+
+    @property
+    def happened(self) -> bool:
+        return not (self.negated or self.hypothetical)
+
+
+class TriggerDetector:
+    def __init__(self, lexicon: TriggerLexicon):
+        self.lex = lexicon
+        mod = lexicon.modality
+        self.hypo = set(mod["hypothetical_governors"])
+        self.attempt_gov = set(mod["attempt_governors"])
+        self.negators = set(mod["negators"])
+        self.sub_preps = set(mod["subordinating_preps"])
+
+    def process(self, batch: list) -> list[list[Candidate]]:
+        return [self.detect(sent) for sent in batch]
+
+    def detect(self, sent) -> list[Candidate]:
+        out = []
+        for tok in sent:
+            keys = {tok.lemma_.lower(), tok.lower_}
+            for key in keys:
+                for entry in self.lex.by_lemma.get(key, ()):
+                    if self._fits(tok, entry):
+                        out.append(self._candidate(tok, entry))
+                        break
+                else:
+                    continue
+                break
+        return out
+
+    # -- matching -----------------------------------------------------------
+    @staticmethod
+    def _fits(tok, e: TriggerEntry) -> bool:
+        pos = tok.pos_
+        if e.pos:
+            allowed = set(e.pos)
+            if "NOUN" in allowed:
+                allowed.add("PROPN")
+            if pos not in allowed:
+                return False
+        elif pos not in ("VERB", "NOUN", "PROPN", "ADJ"):
+            return False
+        if e.governors is not None and e.governors:
+            head = tok.head
+            lemmas = {head.lemma_.lower()}
+            if head.dep_ in ("conj", "xcomp", "amod") or tok.dep_ == "compound":
+                lemmas.add(head.head.lemma_.lower())
+            lemmas |= {c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "advmod", "compound")}
+            if not lemmas & set(e.governors):
+                return False
+        kids = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod", "agent")}
+        if e.particle and e.particle not in kids:
+            return False
+        if e.needs_prep and not kids & set(e.needs_prep):
+            return False
+        if e.not_objects and any(c.dep_ == "dobj" and c.lemma_.lower() in e.not_objects for c in tok.children):
+            return False
+        return True
+
+    def _candidate(self, tok, e: TriggerEntry) -> Candidate:
+        c = Candidate(tok, e, e.cls.priority)
+        c.negated = self._negated(tok)
+        c.hypothetical, c.attempt = self._modality(tok)
+        c.subordinate = self._subordinate(tok)
+        if c.subordinate:
+            c.priority -= 40
+        if tok.dep_ == "ROOT":
+            c.priority += 3
+        if any(ch.lemma_.lower() in ("air", "aerial", "drone") for ch in tok.children if ch.dep_ in ("compound", "amod", "nmod")) \
+                and e.cls.name in ("attack", "kill", "clash", "explosive"):
+            c.priority = max(c.priority, self.lex.classes["air"].priority)
+            c.entry = TriggerEntry(e.lemma, self.lex.classes["air"])
+        self._roles(tok, c)
+        return c
+
+    def _negated(self, tok) -> bool:
+        for ch in tok.children:
+            if ch.dep_ == "neg" or (ch.dep_ == "det" and ch.lower_ in ("no", "neither")):
+                return True
+        head = tok.head
+        if tok.dep_ in ("xcomp", "dobj", "nsubjpass", "nsubj") and head is not tok:
+            if any(ch.dep_ == "neg" for ch in head.children) and head.lemma_.lower() not in ("deny",):
+                # "did not report clashes" is not a negated clash, "did not capture" is
+                return tok.dep_ == "xcomp" or head.lemma_.lower() in ("take", "carry", "launch", "reach", "conduct", "sign")
+        return False
+
+    def _modality(self, tok) -> tuple[bool, bool]:
+        hypo = attempt = False
+        t = tok
+        for _ in range(4):
+            if any(ch.dep_ == "aux" and ch.lower_ in _MODALS for ch in t.children):
+                hypo = True
+            if any(ch.dep_ == "mark" and ch.lower_ in ("if", "unless", "whether") for ch in t.children):
+                hypo = True
+            if t.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "acl", "nsubjpass", "attr", "relcl", "advcl", "prep") and t.head is not t:
+                h = t.head
+                hl = h.lemma_.lower()
+                if t.dep_ == "pobj" and h.dep_ == "prep":
+                    h = h.head
+                    hl = h.lemma_.lower()
+                if hl in self.attempt_gov or hl == "attempt":
+                    attempt = True
+                elif hl in self.hypo or hl in _HYPO_NOUNS:
+                    if t.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "acl", "nsubjpass"):
+                        hypo = True
+                t = h
+            else:
+                break
+        return hypo, attempt
+
+    def _subordinate(self, tok) -> bool:
+        t = tok
+        for _ in range(4):
+            if t.dep_ == "pobj" and t.head.dep_ in ("prep", "agent") and t.head.lower_ in self.sub_preps:
+                return True
+            if t.dep_ == "pobj" and t.head.dep_ == "agent" and t.head.head.lemma_.lower() in _BACKGROUND_VERBS:
+                return True
+            if t.dep_ in ("conj", "compound", "amod", "pobj", "prep", "acl", "appos", "nmod") and t.head is not t:
+                t = t.head
+                continue
+            if t.dep_ == "advcl" and any(ch.dep_ in ("mark", "prep") and ch.lower_ in self.sub_preps for ch in t.children):
+                return True
+            break
+        return False
+
+    # -- roles -----------------------------------------------------------------
+    def _roles(self, tok, c: Candidate) -> None:
+        base = tok.sent.start_char if hasattr(tok, "sent") else 0
+        del base
+        e = c.entry
+
+        def span(t) -> tuple[int, int]:
+            return (t.left_edge.idx, t.right_edge.idx + len(t.right_edge))
+
+        def np_span(t) -> tuple[int, int]:
+            # the noun phrase without its relative clauses and trailing prepositional phrases
+            right = t
+            for ch in t.rights:
+                if ch.dep_ in ("conj", "cc", "appos", "compound", "amod", "nummod"):
+                    right = ch.right_edge
+            return (t.left_edge.idx, right.idx + len(right))
+
+        if tok.lemma_.lower() in ("sniper", "bomber", "protester", "protestor", "demonstrator", "rioter"):
+            c.agent_is_trigger = True
+            c.agents.append(np_span(tok))
+        verbish = tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ")
+        if verbish:
+            passive = any(ch.dep_ in ("nsubjpass", "auxpass") for ch in tok.children)
+            for ch in tok.children:
+                if ch.dep_ == "nsubj":
+                    c.agents.append(np_span(ch))
+                elif ch.dep_ == "agent":
+                    c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
+                elif ch.dep_ in ("dobj", "nsubjpass"):
+                    c.patients.append(np_span(ch))
+                elif ch.dep_ == "prep" and ch.lower_ in _PATIENT_PREPS:
+                    c.patients += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
+                elif ch.dep_ == "prep" and e.agent_prep and ch.lower_ == e.agent_prep:
+                    c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
+                elif ch.dep_ in ("advcl", "xcomp") and ch.lemma_.lower() == "target":
+                    c.patients += [np_span(p) for p in ch.children if p.dep_ == "dobj"]
+            if e.agent_prep and passive is False:
+                pass
+            if not c.agents and tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
+                gov = tok.head
+                if gov.pos_ == "ADJ" and gov.dep_ == "acomp":  # "were able to recapture"
+                    gov = gov.head
+                for ch in gov.children:
+                    if ch.dep_ == "nsubj":
+                        c.agents.append(np_span(ch))
+                    elif ch.dep_ == "agent":
+                        c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
+            if not c.agents and tok.dep_ in ("acl", "relcl") and tok.head is not tok:
+                c.agents.append(np_span(tok.head))
+        else:
+            for ch in tok.children:
+                if ch.dep_ in ("poss", "compound") or (ch.dep_ == "amod" and ch.pos_ in ("ADJ", "PROPN")):
+                    c.agents.append(span(ch))
+                elif ch.dep_ == "prep" and ch.lower_ in ("by", "from"):
+                    c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
+                elif ch.dep_ == "prep" and ch.lower_ == "between":
+                    self._between(ch, c, np_span)
+                elif ch.dep_ == "prep" and ch.lower_ in _PATIENT_PREPS | {"of"}:
+                    c.patients += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
+                elif ch.dep_ == "acl" and ch.lemma_.lower() in ("target", "hit"):
+                    c.patients += [np_span(p) for p in ch.children if p.dep_ == "dobj"]
+            head = tok.head
+            if head is not tok:
+                hl = head.lemma_.lower()
+                if tok.dep_ in ("dobj", "nsubjpass") and hl in _CARRY:
+                    c.agents += [np_span(ch) for ch in head.children if ch.dep_ == "nsubj"]
+                    for ch in head.children:
+                        if ch.dep_ == "agent":
+                            c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
+                        if ch.dep_ == "prep" and ch.lower_ in _PATIENT_PREPS:
+                            c.patients += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
+                if tok.dep_ in ("nsubj", "dobj") and (hl in _HAPPEN or hl in ("involve", "pit")):
+                    for ch in head.children:
+                        if ch.dep_ == "prep" and ch.lower_ == "between":
+                            self._between(ch, c, np_span)
+                        if ch.dep_ == "dobj" and hl in ("involve", "pit"):
+                            c.between.append(np_span(ch))
+                        if ch.dep_ == "prep" and ch.lower_ in ("with", "against"):
+                            c.patients += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
+                if tok.dep_ == "nsubj" and hl not in _HAPPEN:
+                    c.patients += [np_span(ch) for ch in head.children if ch.dep_ == "dobj"]
+                    for ch in head.children:
+                        if ch.dep_ == "prep" and ch.lower_ in ("on", "against"):
+                            c.patients += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
+        if c.between and not c.agents:
+            c.agents.append(c.between[0])
+            if len(c.between) > 1:
+                c.patients.insert(0, c.between[1])
+
+    @staticmethod
+    def _between(prep, c: Candidate, np_span) -> None:
+        """'between A and B' -> [A, B]; 'between A and allies against C' -> [A, C]."""
+        for p in prep.children:
+            if p.dep_ != "pobj":
+                continue
+            side_a = (p.left_edge.idx, p.idx + len(p))
+            conj = [ch for ch in p.children if ch.dep_ == "conj"]
+            opp = [q for t in [p] + conj for ch in t.children if ch.dep_ == "prep" and ch.lower_ == "against"
+                   for q in ch.children if q.dep_ == "pobj"]
+            c.between.append(side_a)
+            if opp:
+                c.between.append(np_span(opp[0]))
+            elif conj:
+                c.between.append((conj[0].left_edge.idx, conj[0].idx + len(conj[0])))
+            break

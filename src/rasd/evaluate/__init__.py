@@ -1,0 +1,1 @@
+"""Gold-corpus loaders and metrics (ACLED notes, the seed articles)."""

@@ -1,0 +1,62 @@
+"""`rasd extract` and `rasd events` through the real CLI."""
+import csv
+import io
+import json
+
+from rasd.export.acled_csv import ACLED_COLUMNS
+
+TEXT = ("Syrian army troops shelled rebel positions on Sunday, killing three fighters, "
+        "according to the Syrian Observatory for Human Rights.\n\n"
+        "Dozens of residents protested against the siege on Monday.\n")
+
+
+def _inputs(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "meta.jsonl").write_text(json.dumps({"file": "a.txt", "published": "2020-03-03"}) + "\n")
+    return tmp_path
+
+
+def test_extract_jsonl_and_csv(run_cli, tmp_path):
+    d = _inputs(tmp_path)
+    out = run_cli("extract", str(d / "a.txt"), "--meta", str(d / "meta.jsonl"), "--no-progress", check=True)
+    evs = [json.loads(line) for line in out.stdout.splitlines()]
+    shell = next(e for e in evs if e["sub_event_type"] == "Shelling/artillery/missile attack")
+    assert shell["date"] == "2020-03-01" and shell["fatalities"] == 3
+    assert shell["actor1"]["name"] == "Military Forces of Syria (2000-)"
+    assert "Syrian Observatory for Human Rights" in shell["sources"]
+    assert any(e["event_type"] == "Protests" for e in evs)
+    out = run_cli("extract", str(d / "a.txt"), "--meta", str(d / "meta.jsonl"), "--format", "csv", "--no-progress", check=True)
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert list(rows[0].keys()) == ACLED_COLUMNS and len(rows) == len(evs)
+
+
+def test_extract_reports_bad_input_and_goes_on(run_cli, tmp_path):
+    d = _inputs(tmp_path)
+    out = run_cli("extract", str(d / "a.txt"), str(d / "missing.txt"), "--no-progress")
+    assert out.returncode == 1
+    assert "missing.txt" in out.stderr and "Traceback" not in out.stderr
+    assert out.stdout.strip()
+    assert run_cli("extract", str(d / "a.txt"), "--format", "xml").returncode == 2
+
+
+def test_events_query_after_ingest(run_cli, tmp_path):
+    from rasd.pipeline import Pipeline
+    from rasd.records import Document
+    from rasd.store import open_store
+
+    pipe = Pipeline.for_ingest(with_events=True)
+    from datetime import date
+
+    res = pipe.run_batch([Document(doc_id="a", raw=TEXT, published=date(2020, 3, 3))])[0]
+    assert res.events
+    db = tmp_path / "q.db"
+    with open_store(str(db)) as st:
+        with st.transaction():
+            st.add_document(res.document)
+            st.replace_events("a", res.events)
+    out = run_cli("--db", str(db), "events", "--type", "Protests", "--format", "jsonl", check=True)
+    got = [json.loads(line) for line in out.stdout.splitlines()]
+    assert got and all(e["event_type"] == "Protests" for e in got)
+    out = run_cli("--db", str(db), "events", "--actor", "Military Forces of Syria", "--from", "2020-03-01", "--to", "2020-03-01", check=True)
+    assert "Shelling" in out.stdout
+    assert run_cli("--db", str(db), "events", "--from", "yesterday").returncode == 2

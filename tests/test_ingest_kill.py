@@ -1,0 +1,96 @@
+"""An ingest killed with SIGKILL part-way leaves a sound store holding only whole documents."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from rasd.clean import Cleaner
+from rasd.read import read_paths
+from rasd.records import Document
+
+WORDS = ("shelling strike convoy checkpoint rebels army monitor civilians killed wounded town province "
+         "ceasefire talks militia drone market hospital border crossing evacuation").split()
+
+
+def _article(rng: random.Random, n: int) -> str:
+    head = f"Report {n}: {' '.join(rng.choice(WORDS) for _ in range(6))}"
+    cap = f"A photo of the {rng.choice(WORDS)} in {rng.choice(WORDS)} province. (Archive {n})"
+    paras = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(25, 60))) + "." for _ in range(rng.randint(3, 8))]
+    return f"{head}\n\n{cap}\n{cap}\nTT\n20\n\n{head}\n\n" + "\n\n".join(paras) + "\n\nShare this Post\n"
+
+
+def _make_batch(root: Path, count: int) -> None:
+    rng = random.Random(7)
+    for i in range(count):
+        text = _article(rng, i)
+        if i % 10 == 0:  # every tenth input has a second article glued on: it is split in two
+            text += "\n\n\n" + _article(rng, i + 100000)
+        (root / f"doc{i:05d}.txt").write_text(text, encoding="utf-8")
+
+
+def _count(db: str) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+def test_sigkill_mid_ingest_leaves_only_whole_documents(tmp_path: Path):
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    total_inputs = 4000
+    _make_batch(batch, total_inputs)
+    db = str(tmp_path / "kill.db")
+    env = dict(os.environ, RASD_DB=db)
+    proc = subprocess.Popen([sys.executable, "-m", "rasd", "ingest", str(batch), "--no-progress"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    try:
+        while _count(db) < 200 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None, "ingest finished before it could be killed: make the batch larger"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    stored = {r[0]: r[1:] for r in conn.execute("SELECT doc_id, text, raw, offsets FROM documents")}
+    assert 200 <= len(stored) < total_inputs * 1.1
+    fts = conn.execute("SELECT count(*) FROM documents_fts").fetchone()[0]
+    assert fts == len(stored)
+    conn.close()
+
+    # every stored document equals what a fresh, clean re-read of its input gives
+    cleaner = Cleaner()
+    expected: dict[str, Document] = {}
+    for item in read_paths([str(batch)]):
+        for d in cleaner.process([item]):
+            expected[d.doc_id] = d
+    for doc_id, (text, raw, _) in stored.items():
+        assert text == expected[doc_id].text and raw == expected[doc_id].raw, doc_id
+        # the parts of one input are written together
+        if doc_id.endswith("#2"):
+            assert doc_id[:-2] in stored
+        elif f"{doc_id}#2" in expected:
+            assert f"{doc_id}#2" in stored
+
+    # a rerun finishes the job and keeps what was there
+    rerun = subprocess.run([sys.executable, "-m", "rasd", "ingest", str(batch), "--no-progress"], env=env,
+                           capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    last = rerun.stdout.strip().splitlines()[-1]
+    assert f"{len(stored)} unchanged" in last and f"stored {len(expected) - len(stored)} new" in last
