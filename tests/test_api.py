@@ -73,7 +73,7 @@ def test_event_detail_with_evidence_in_context(server):
     assert d["event"]["event_id"] == e["event_id"] and d["reports"] and d["document"]["doc_id"] == e["doc_id"]
     x = d["excerpts"][0]
     spans = {m["field"]: x["text"][m["start"]:m["end"]] for m in x["marks"]}
-    assert spans["location"] == e["location"]["name"] and spans["trigger"] in e["sentence"]
+    assert spans["location"] == e["location"]["name"] and spans["event_type"] in e["sentence"]
     assert server.get("/api/events/nope:0").status_code == 404
     assert server.get("/api/events/nope:0").json()["error"].startswith("no event")
 

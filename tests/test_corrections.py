@@ -106,3 +106,25 @@ def test_keyset_iteration_covers_everything_once(db):
         assert sorted(seen) == sorted(e.event_id for e in evs) and len(seen) == 250
         hist = dict(s.event_histogram(bin="day"))
         assert sum(hist.values()) == 250 - len([e for e in evs if e.date is None])
+
+
+def _coded(event_id, trig, sent_start=0, sent_end=60):
+    """An event as the coder writes it: a 'sentence' span and the trigger as 'event_type'."""
+    return Event(event_id=event_id, doc_id="d1", event_type="Explosions/Remote violence",
+                 sub_event_type="Shelling/artillery/missile attack", date=date(2018, 2, 19),
+                 evidence=[Evidence("d1", sent_start, sent_end, RAW[sent_start:sent_end], "sentence"),
+                           Evidence("d1", trig[0], trig[1], RAW[trig[0]:trig[1]], "event_type")],
+                 sentence=RAW[sent_start:sent_end])
+
+
+def test_coder_style_evidence_and_trigger_moved_in_same_sentence(db):
+    with open_store(db) as s:
+        s.add_document(Document(doc_id="d1", raw=RAW))
+        s.replace_events("d1", [_coded("a", (18, 25)), _coded("b", (62, 68), 61, len(RAW))])
+        assert corr.anchor_of(s.get_event_view("a")).span_start == 18  # the trigger, not the sentence
+        s.add_correction("a", {"fatalities": 5})
+        # the new coder cites "killing" as the trigger: no overlap, same sentence, one event there
+        s.replace_events("d1", [_coded("a2", (43, 50)), _coded("b2", (62, 68), 61, len(RAW))])
+        assert s.get_event_view("a2").fatalities == 5
+        assert s.get_event_view("b2").fatalities is None
+        assert [c["field"] for c in s.corrections_of("a2")] == ["fatalities"]

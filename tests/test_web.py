@@ -46,7 +46,7 @@ def _add_hostile(db: str) -> None:
             event_id="hostile:0", doc_id="hostile", event_type="Violence against civilians",
             sub_event_type="Attack", date=date(2019, 3, 1), actor1=Actor("Unidentified Armed Group (Syria)"),
             location=Place("Saraqib", 35.86, 36.80, country="SY"), sentence=HOSTILE,
-            evidence=[Evidence("hostile", start, start + 8, "attacked", "trigger"),
+            evidence=[Evidence("hostile", start, start + 8, "attacked", "event_type"),
                       Evidence("hostile", HOSTILE.index("<img"), HOSTILE.index("on Friday") - 1,
                                HOSTILE[HOSTILE.index("<img"):HOSTILE.index("on Friday") - 1], "location")])])
 
@@ -73,8 +73,8 @@ def test_filter_open_evidence_correct_and_reload(browser, site, tmp_path):
     first = page.locator("#event-list li").first
     event_id = first.get_attribute("data-id")
     first.click()
-    page.wait_for_selector("#ev-evidence mark.f-trigger")
-    trigger = page.locator("#ev-evidence mark.f-trigger").first.text_content()
+    page.wait_for_selector("#ev-evidence mark.f-event_type")
+    trigger = page.locator("#ev-evidence mark.f-event_type").first.text_content()
     assert trigger in ("clashed", "recaptured")
     assert page.locator("#ev-evidence mark.f-location").count() >= 1
     assert page.locator("#ev-reports li").count() >= 1
@@ -123,7 +123,7 @@ def test_hostile_article_shows_as_text(browser, site):
     page.wait_for_selector("#ev-evidence")
     evidence = page.locator("#ev-evidence")
     assert "<script>" in evidence.text_content() and "<img src=x" in evidence.text_content()
-    assert page.locator("#ev-evidence mark.f-trigger").text_content() == "attacked"
+    assert page.locator("#ev-evidence mark.f-event_type").text_content() == "attacked"
     assert page.locator("#event-view img, #event-view script, #event-view b, #event-view i").count() == 0
     page.click("#show-doc")
     page.wait_for_selector("#doc-text")

@@ -45,10 +45,13 @@ def sentence_hash(text: Optional[str]) -> Optional[str]:
     return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:20]
 
 
+TRIGGER_FIELDS = ("trigger", "event_type")  # evidence fields that cite the event's trigger words
+
+
 def anchor_of(event: Event) -> Anchor:
     mine = [e for e in event.evidence if e.doc_id == event.doc_id]
-    trig = [e for e in mine if e.field == "trigger"]
-    spans = trig or mine
+    trig = [e for e in mine if e.field in TRIGGER_FIELDS]
+    spans = trig or [e for e in mine if e.field != "sentence"] or mine
     if spans:
         return Anchor(event.doc_id, min(e.start for e in spans), max(e.end for e in spans),
                       sentence_hash(event.sentence))
@@ -112,13 +115,23 @@ def validate(field: str, value: Any, ontology: Optional[dict[str, list[str]]] = 
     raise CorrectionError(f"field {field!r}: not correctable")  # pragma: no cover
 
 
-def resolve(rows: Iterable[dict[str, Any]], event: Event) -> dict[str, Any]:
-    """The corrected fields of ``event``: the newest matching correction of each field."""
-    out: dict[str, Any] = {}
+def resolve_document(rows: list[dict[str, Any]], events: list[Event]) -> dict[str, dict[str, Any]]:
+    """Corrected fields per event id of one document: the newest matching correction of each field.
+
+    A correction matches the event whose trigger span overlaps its anchor's; when a
+    re-extraction moved the trigger so that no event overlaps, it falls back to the one event
+    (if exactly one) coded from the same sentence.
+    """
+    anchors = {e.event_id: anchor_of(e) for e in events}
+    out: dict[str, dict[str, Any]] = {}
     for row in sorted(rows, key=lambda r: r["id"]):
         anchor = Anchor(row["doc_id"], row["span_start"], row["span_end"], row["sentence_hash"])
-        if anchor.matches(event):
-            out[row["field"]] = row["value"]
+        hits = [e for e in events if anchor.matches(e)]
+        if not hits and anchor.sentence_hash:
+            same = [e for e in events if anchors[e.event_id].sentence_hash == anchor.sentence_hash]
+            hits = same if len(same) == 1 else []
+        for e in hits:
+            out.setdefault(e.event_id, {})[row["field"]] = row["value"]
     return out
 
 

@@ -285,18 +285,26 @@ function fieldRow(name, value, corrected) {
     corrected ? el("span", { class: "badge corrected", title: "corrected by an analyst" }, "corrected") : null)];
 }
 
+const LABEL = { event_type: "event", sub_event_type: "event", actor1: "actor 1", actor2: "actor 2" };
+
 function excerptNode(x) {
-  // the excerpt's text cut at the marks' offsets: text nodes and <mark> elements only
+  // the excerpt's text cut at every mark boundary: text nodes and <mark> elements only.
+  // Nested or overlapping marks become runs of segments; each run is labelled where its mark ends.
   const node = el("div", { class: "excerpt" });
-  const marks = [...x.marks].sort((a, b) => a.start - b.start);
-  let pos = 0;
-  for (const m of marks) {
-    if (m.start < pos) continue;  // overlapping marks: the first one wins
-    node.appendChild(document.createTextNode(x.text.slice(pos, m.start)));
-    node.appendChild(el("mark", { class: "f-" + m.field, "data-field": m.field }, x.text.slice(m.start, m.end)));
-    pos = m.end;
+  const cuts = new Set([0, x.text.length]);
+  for (const m of x.marks) { cuts.add(m.start); cuts.add(m.end); }
+  const points = [...cuts].filter((p) => p >= 0 && p <= x.text.length).sort((a, b) => a - b);
+  for (let i = 0; i + 1 < points.length; i++) {
+    const a = points[i], b = points[i + 1];
+    const over = x.marks.filter((m) => m.start <= a && m.end >= b);
+    const text = x.text.slice(a, b);
+    if (!over.length) { node.appendChild(document.createTextNode(text)); continue; }
+    over.sort((p, q) => (p.end - p.start) - (q.end - q.start));  // innermost colours the run
+    const fields = [...new Set(over.map((m) => m.field))];
+    const ending = [...new Set(x.marks.filter((m) => m.end === b && m.start <= a).map((m) => LABEL[m.field] || m.field))];
+    node.appendChild(el("mark", { class: "f-" + over[0].field, title: fields.join(", "),
+      "data-field": ending.join(" · ") || null }, text));
   }
-  node.appendChild(document.createTextNode(x.text.slice(pos)));
   return node;
 }
 

@@ -46,7 +46,7 @@ def serve(
     st = common.store(ctx)
     app = create_app(st, settings, token=token, require_token_for_reads=require_token_for_reads,
                      max_body_bytes=int(max_body_mb * 1024 * 1024), gazetteer=gaz,
-                     pipeline_factory=_pipeline_factory, ontology=_ontology(), tiles=tiles)
+                     pipeline_factory=_pipeline_factory(None if no_gazetteer else (gazetteer or settings.gazetteer)), ontology=_ontology(), tiles=tiles)
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -88,10 +88,13 @@ def _ontology():
     return Ontology.load().types
 
 
-def _pipeline_factory():
-    from ..pipeline import Pipeline
+def _pipeline_factory(gazetteer: Optional[str]):
+    """The ingest pipeline with the event coder (built on the first ingest: it loads the model)."""
+    def build():
+        from ..pipeline import Pipeline
 
-    return Pipeline.for_ingest()
+        return Pipeline.for_ingest(with_events=True, gazetteer=gazetteer)
+    return build
 
 
 def export_cmd(

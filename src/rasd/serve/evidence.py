@@ -25,7 +25,8 @@ def _sentence_bounds(raw: str, start: int, end: int) -> tuple[int, int]:
 def excerpts(raw: str, evidence: list[Evidence], sentence: Optional[str], doc_id: str,
              max_chars: int = 1200) -> list[dict[str, Any]]:
     """Sentences holding the evidence of ``doc_id`` (merged when they overlap), each with its marks
-    as offsets relative to the excerpt; the event's sentence when no span lies in this text."""
+    as offsets relative to the excerpt (marks may nest or overlap; the span cited as the whole
+    ``sentence`` bounds an excerpt and is not marked); the event's sentence when no span lies here."""
     spans = sorted((e for e in evidence if e.doc_id == doc_id and 0 <= e.start < e.end <= len(raw)),
                    key=lambda e: e.start)
     regions: list[list[int]] = []
@@ -43,6 +44,6 @@ def excerpts(raw: str, evidence: list[Evidence], sentence: Optional[str], doc_id
     for lo, hi in regions:
         hi = min(hi, lo + max_chars)
         marks = [{"start": e.start - lo, "end": min(e.end, hi) - lo, "field": e.field or "evidence"}
-                 for e in spans if lo <= e.start < hi]
+                 for e in spans if lo <= e.start < hi and e.field != "sentence"]
         out.append({"start": lo, "end": hi, "text": raw[lo:hi], "marks": marks})
     return out

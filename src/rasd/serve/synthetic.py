@@ -56,7 +56,8 @@ def make_documents(n_events: int, *, seed: int = 7, per_doc: int = 4, start: dat
             base = len(text)
             text += sent + " "
             ev_spans = []
-            for word, fld in ((trig, "trigger"), (a, "actor1"), (pname, "location")):
+            ev_spans.append(Evidence(doc_id, base, base + len(sent), sent, "sentence"))
+            for word, fld in ((trig, "event_type"), (a, "actor1"), (pname, "location")):
                 i = sent.find(word)
                 if i >= 0:
                     ev_spans.append(Evidence(doc_id, base + i, base + i + len(word), word, fld))

@@ -78,9 +78,12 @@ class CorrectionsMixin:
         if row is None:
             return []
         event = Event.from_dict(json.loads(row["data"]))
+        rows = self._correction_rows(event.doc_id)
+        events = [Event.from_dict(json.loads(er["data"]))
+                  for er in self.conn.execute("SELECT data FROM events WHERE doc_id=?", (event.doc_id,))]
         out = []
-        for r in self._correction_rows(event.doc_id):
-            if corr.Anchor(r["doc_id"], r["span_start"], r["span_end"], r["sentence_hash"]).matches(event):
+        for r in rows:  # the rows that, alone, resolve onto this event
+            if event_id in corr.resolve_document([r], events):
                 out.append({k: r[k] for k in ("id", "field", "value", "author", "note", "created_at", "event_id")})
         return out
 
@@ -95,16 +98,14 @@ class CorrectionsMixin:
         self.conn.execute("DELETE FROM corrections_stale WHERE doc_id=?", (doc_id,))
         if not rows:
             return
-        for er in self.conn.execute("SELECT data FROM events WHERE doc_id=?", (doc_id,)).fetchall():
-            event = Event.from_dict(json.loads(er["data"]))
-            fields = corr.resolve(rows, event)
-            if not fields:
-                continue
+        events = [Event.from_dict(json.loads(er["data"]))
+                  for er in self.conn.execute("SELECT data FROM events WHERE doc_id=?", (doc_id,)).fetchall()]
+        for event_id, fields in corr.resolve_document(rows, events).items():
             cols = corr.override_columns(fields)
             names = ["event_id", "doc_id", "fields", *cols]
             self.conn.execute(
                 f"INSERT INTO event_overrides({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                [event.event_id, doc_id, json.dumps(fields, ensure_ascii=False), *cols.values()])
+                [event_id, doc_id, json.dumps(fields, ensure_ascii=False), *cols.values()])
 
     def refresh_overrides(self) -> int:
         """Resolve the corrections of every document whose events changed; return how many."""
