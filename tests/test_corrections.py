@@ -128,3 +128,36 @@ def test_coder_style_evidence_and_trigger_moved_in_same_sentence(db):
         assert s.get_event_view("a2").fatalities == 5
         assert s.get_event_view("b2").fatalities is None
         assert [c["field"] for c in s.corrections_of("a2")] == ["fatalities"]
+
+
+def test_json_fast_path_matches_the_parsed_view(st):
+    from rasd.export import event_json
+
+    st.add_document(Document(doc_id="d2", raw=RAW + " More."))
+    other = _event(event_id="d2:0")
+    other.doc_id = "d2"
+    for ev in other.evidence:
+        ev.doc_id = "d2"
+    st.replace_events("d2", [other])
+    st.add_correction("d1:0", {"actor2": "Rebels"})
+    fast = [json.loads(t) for t in st.query_events_json(limit=10)]
+    slow = [event_json(e) for e in st.query_events_view(limit=10)]
+    assert fast == slow and {tuple(f["corrected"]) for f in fast} == {("actor2",), ()}
+
+
+def test_summaries_agree_with_full_records(st):
+    st.add_document(Document(doc_id="d3", raw=RAW + " Again."))
+    ev = _event(event_id="d3:0", day=date(2018, 3, 1))
+    ev.doc_id = "d3"
+    for x in ev.evidence:
+        x.doc_id = "d3"
+    st.replace_events("d3", [ev])
+    st.add_correction("d1:0", {"location": {"name": "Harasta", "lat": 33.5, "lon": 36.3}, "date": "2019-01-01"})
+    for f in ({}, {"place": "Harasta"}, {"date_to": "2018-12-31"}):
+        full = st.query_events_view(limit=10, **f)
+        summ = st.query_events_summary(limit=10, **f)
+        assert [s["event_id"] for s in summ] == [e.event_id for e in full]
+        for s, e in zip(summ, full):
+            assert (s["date"], s["location"]["name"], s["fatalities"], s["event_type"]) == (
+                e.date.isoformat(), e.location.name, e.fatalities, e.event_type)
+            assert s["corrected"] == list(e.attrs.get("corrected") or [])

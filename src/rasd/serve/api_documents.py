@@ -18,10 +18,10 @@ router = APIRouter()
 async def health(request: Request):
     st = request.app.state.store.reader()
     try:
-        counts = {k: v for k, v in st.stats().items() if isinstance(v, int)}
+        store = st.health()
     except Exception as exc:  # the store is gone: say so, with a 503
         return _json({"status": "error", "error": f"store: {exc}"}, status=503)
-    return _json({"status": "ok", "store": counts, "gazetteer": request.app.state.gazetteer is not None})
+    return _json({"status": "ok", "store": store, "gazetteer": request.app.state.gazetteer is not None})
 
 
 @router.get("/api/documents", dependencies=[Depends(require_read)], tags=["documents"],

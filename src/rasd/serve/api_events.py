@@ -78,14 +78,24 @@ def meta(request: Request):
             summary="Events (one document's report each), corrections applied; newest first")
 async def list_events(request: Request, f: dict = Depends(event_filters),
                       limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=10_000_000),
-                      count: bool = Query(False, description="also return the total number matching")):
+                      count: bool = Query(False, description="also return the total number matching"),
+                      view: Literal["full", "summary"] = Query(
+                          "full", description="full records, or short summaries (no evidence) for lists")):
     st = request.app.state.store.reader()
-    items = st.query_events_view(limit=limit, offset=offset, **f)
-    out: dict[str, Any] = {"items": [_event_json(e) for e in items], "limit": limit, "offset": offset,
-                           "next_offset": offset + limit if len(items) == limit else None}
+    if view == "summary":
+        out: dict[str, Any] = {"items": st.query_events_summary(limit=limit, offset=offset, **f)}
+        out.update(limit=limit, offset=offset,
+                   next_offset=offset + limit if len(out["items"]) == limit else None)
+        if count:
+            out["total"] = st.count_events_view(**f)
+        return _json(out)
+    items = st.query_events_json(limit=limit, offset=offset, **f)  # JSON texts: spliced, not re-encoded
+    tail: dict[str, Any] = {"limit": limit, "offset": offset,
+                            "next_offset": offset + limit if len(items) == limit else None}
     if count:
-        out["total"] = st.count_events_view(**f)
-    return _json(out)
+        tail["total"] = st.count_events_view(**f)
+    body = '{"items":[' + ",".join(items) + "]," + json.dumps(tail, separators=(",", ":"))[1:]
+    return Response(body, media_type="application/json")
 
 
 @router.get("/api/events/histogram", dependencies=[Depends(require_read)], tags=["events"],

@@ -91,6 +91,14 @@ class Store(abc.ABC):
         """Corrected events matching the filters, newest first, in a stable order."""
 
     @abc.abstractmethod
+    def query_events_json(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[str]:
+        """As ``query_events_view``, each event as its exported JSON text (the fast path of the API)."""
+
+    @abc.abstractmethod
+    def query_events_summary(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
+        """As ``query_events_view``, each event as a short summary (no evidence): for lists and maps."""
+
+    @abc.abstractmethod
     def iter_events_view(self, batch: int = 1000, **filters: Any) -> Iterator[list[Event]]:
         """Every matching corrected event, a batch at a time (for streamed exports)."""
 
@@ -104,6 +112,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def event_points(self, *, limit: int = 5000, **filters: Any) -> list[tuple]:
         """(event_id, lat, lon, event_type, date) of matching placed events."""
+
+    @abc.abstractmethod
+    def health(self) -> dict[str, Any]:
+        """Cheap facts for a health check (no table scans)."""
 
     @abc.abstractmethod
     def event_type_pairs(self) -> list[tuple[str, str]]:

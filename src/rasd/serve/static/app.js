@@ -239,11 +239,9 @@ $("f-reset").addEventListener("click", () => {
 
 // ---------------------------------------------------------------- event list
 async function loadList() {
-  const data = await api("/api/events?" + query({ limit: PAGE, offset: state.offset, count: "true" }));
+  const data = await api("/api/events?" + query({ limit: PAGE, offset: state.offset, view: "summary" }));
   const list = $("event-list");
   clear(list);
-  $("list-count").textContent = `${data.total} matching`;
-  $("summary").textContent = `${data.total} events match`;
   for (const e of data.items) {
     const li = el("li", { "data-id": e.event_id, onclick: () => openEvent(e.event_id) },
       el("div", { class: "t" }, e.event_type, " · ", e.sub_event_type,
@@ -269,11 +267,18 @@ function exportLinks() {
   }
 }
 
+async function loadCount() {
+  const data = await api("/api/events?" + query({ limit: 1, view: "summary", count: "true" }));
+  $("list-count").textContent = `${data.total} matching`;
+  $("summary").textContent = `${data.total} events match`;
+}
+
 async function refresh(withHistogram) {
   state.offset = 0;
   exportLinks();
   try {
-    await Promise.all([loadList(), loadPoints(), withHistogram ? loadHistogram() : Promise.resolve(drawHistogram())]);
+    await Promise.all([loadList(), loadPoints(), loadCount(),
+      withHistogram ? loadHistogram() : Promise.resolve(drawHistogram())]);
   } catch (e) {
     toast(e.message, true);
   }

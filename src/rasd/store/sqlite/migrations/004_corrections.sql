@@ -49,3 +49,10 @@ CREATE TRIGGER events_corrections_ad AFTER DELETE ON events
 WHEN EXISTS (SELECT 1 FROM corrections WHERE doc_id = old.doc_id) BEGIN
     INSERT OR IGNORE INTO corrections_stale(doc_id) VALUES (old.doc_id);
 END;
+
+-- Covering indexes for the event list: filters and the (date, id) order are answered from
+-- the index, and only the page's rows are read from the table.
+CREATE INDEX events_view_date ON events(date, event_id, event_type, sub_event_type, status, lat, lon,
+                                         actor1, actor2, location, admin1, fatalities, cluster_id, sentence);
+CREATE INDEX events_view_type ON events(event_type, date, event_id, sub_event_type, status, lat, lon);
+CREATE INDEX events_view_sub ON events(sub_event_type, date, event_id, status, lat, lon);
