@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any, Iterator, Literal, Optional
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
@@ -11,52 +10,16 @@ from fastapi.responses import Response, StreamingResponse
 from .. import corrections as corr
 from .. import export
 from .app import require_read, require_write
+from . import params as P
 from .evidence import excerpts
+from .params import event_filters, paging
 
 router = APIRouter()
-Status = Literal["confirmed", "single-source", "disputed", "rejected"]
 
 
 def _json(data: Any, status: int = 200) -> Response:
     return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")), status_code=status,
                     media_type="application/json")
-
-
-def _bbox(value: Optional[str]) -> Optional[tuple[float, float, float, float]]:
-    if not value:
-        return None
-    try:
-        w, s, e, n = (float(x) for x in value.split(","))
-    except ValueError:
-        raise HTTPException(422, f"bad parameter bbox: {value!r} is not 'west,south,east,north'") from None
-    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= n <= 90 and w <= e):
-        raise HTTPException(422, f"bad parameter bbox: {value!r} is out of range or inverted")
-    return (w, s, e, n)
-
-
-def event_filters(
-    type: Optional[str] = Query(None, max_length=100, description="ACLED event type"),
-    sub_type: Optional[str] = Query(None, max_length=100, description="ACLED sub-event type"),
-    actor: Optional[str] = Query(None, max_length=200, description="part of an actor's name"),
-    place: Optional[str] = Query(None, max_length=200, description="part of a place or province name"),
-    bbox: Optional[str] = Query(None, description="west,south,east,north in degrees"),
-    date_from: Optional[date] = Query(None, description="YYYY-MM-DD, inclusive"),
-    date_to: Optional[date] = Query(None, description="YYYY-MM-DD, inclusive"),
-    status: Optional[Status] = Query(None, description="fusion status, or 'rejected' by an analyst"),
-    min_corroboration: Optional[int] = Query(None, ge=1, le=1000, description="independent outlets at least"),
-    text: Optional[str] = Query(None, max_length=200, description="words in the event's sentence"),
-    doc_id: Optional[str] = Query(None, max_length=200),
-    include_rejected: bool = Query(False, description="also list events an analyst rejected"),
-) -> dict[str, Any]:
-    if date_from and date_to and date_from > date_to:
-        raise HTTPException(422, "bad parameter date_from: after date_to")
-    return {
-        "event_type": type, "sub_event_type": sub_type, "actor": actor, "place": place, "bbox": _bbox(bbox),
-        "date_from": date_from.isoformat() if date_from else None,
-        "date_to": date_to.isoformat() if date_to else None, "status": status,
-        "min_corroboration": min_corroboration, "text": text, "doc_id": doc_id,
-        "include_rejected": include_rejected,
-    }
 
 
 def _event_json(e) -> dict[str, Any]:
@@ -75,12 +38,17 @@ def meta(request: Request):
 
 
 @router.get("/api/events", dependencies=[Depends(require_read)], tags=["events"],
-            summary="Events (one document's report each), corrections applied; newest first")
-async def list_events(request: Request, f: dict = Depends(event_filters),
-                      limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=10_000_000),
-                      count: bool = Query(False, description="also return the total number matching"),
-                      view: Literal["full", "summary"] = Query(
-                          "full", description="full records, or short summaries (no evidence) for lists")):
+            summary="Events (one document's report each), corrections applied; newest first",
+            openapi_extra=P.openapi(P.FILTERS, P.PAGING, count=(
+                {"type": "boolean", "default": False}, "also return the total number matching"), view=(
+                {"type": "string", "enum": ["full", "summary"], "default": "full"},
+                "full records, or short summaries (no evidence) for lists")))
+async def list_events(request: Request, f: dict = Depends(event_filters), page: tuple = Depends(paging)):
+    limit, offset = page
+    count = P.boolean(request.query_params, "count")
+    view = request.query_params.get("view") or "full"
+    if view not in ("full", "summary"):
+        raise P.bad("view", f"{view!r} is not full or summary")
     st = request.app.state.store.reader()
     if view == "summary":
         out: dict[str, Any] = {"items": st.query_events_summary(limit=limit, offset=offset, **f)}
@@ -99,7 +67,7 @@ async def list_events(request: Request, f: dict = Depends(event_filters),
 
 
 @router.get("/api/events/histogram", dependencies=[Depends(require_read)], tags=["events"],
-            summary="Matching events per day, month or year (the timeline)")
+            summary="Matching events per day, month or year (the timeline)", openapi_extra=P.openapi(P.FILTERS))
 def histogram(request: Request, f: dict = Depends(event_filters),
               bin: Literal["day", "month", "year"] = Query("month")):
     st = request.app.state.store.reader()
@@ -109,7 +77,8 @@ def histogram(request: Request, f: dict = Depends(event_filters),
 
 
 @router.get("/api/events/points", dependencies=[Depends(require_read)], tags=["events"],
-            summary="[event_id, lat, lon, event_type, date] of matching placed events, for the map")
+            summary="[event_id, lat, lon, event_type, date] of matching placed events, for the map",
+            openapi_extra=P.openapi(P.FILTERS))
 def points(request: Request, f: dict = Depends(event_filters), limit: int = Query(5000, ge=1, le=50_000)):
     rows = request.app.state.store.reader().event_points(limit=limit, **f)
     return _json({"points": [list(r) for r in rows], "truncated": len(rows) == limit})
@@ -173,9 +142,10 @@ def list_corrections(request: Request, event_id: str):
 
 
 @router.get("/api/fused", dependencies=[Depends(require_read)], tags=["fused events"],
-            summary="Fused events (real-world events, reports across outlets), newest first")
-def list_fused(request: Request, f: dict = Depends(event_filters),
-               limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=10_000_000)):
+            summary="Fused events (real-world events, reports across outlets), newest first",
+            openapi_extra=P.openapi(P.FILTERS, P.PAGING))
+def list_fused(request: Request, f: dict = Depends(event_filters), page: tuple = Depends(paging)):
+    limit, offset = page
     f = {k: v for k, v in f.items() if k not in ("doc_id", "include_rejected")}
     if f.get("status") == "rejected":
         f["status"] = None
@@ -193,7 +163,8 @@ def get_fused(request: Request, cluster_id: str):
 
 
 @router.get("/api/export", dependencies=[Depends(require_read)], tags=["exports"],
-            summary="Every matching event as ACLED-column CSV, GeoJSON, JSON Lines or Parquet, streamed")
+            summary="Every matching event as ACLED-column CSV, GeoJSON, JSON Lines or Parquet, streamed",
+            openapi_extra=P.openapi(P.FILTERS))
 def export_events(request: Request, f: dict = Depends(event_filters),
                   format: Literal["csv", "geojson", "jsonl", "parquet"] = Query("jsonl")):
     store = request.app.state.store

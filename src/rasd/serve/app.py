@@ -98,14 +98,14 @@ def _token_ok(request: Request) -> bool:
     return bool(given) and hmac.compare_digest(given.encode(), request.app.state.opts.token.encode())
 
 
-def require_read(request: Request) -> None:
+async def require_read(request: Request) -> None:
     opts: ServeOptions = request.app.state.opts
     host = request.client.host if request.client else None
     if (opts.require_token_for_reads or not _is_loopback(host)) and not _token_ok(request):
         raise HTTPException(401, "this server needs a token for reads: send 'Authorization: Bearer <token>'")
 
 
-def require_write(request: Request) -> None:
+async def require_write(request: Request) -> None:
     if not _token_ok(request):
         raise HTTPException(401, "writes need the token printed by 'rasd serve' (or RASD_TOKEN): "
                                  "send 'Authorization: Bearer <token>'")
@@ -140,7 +140,7 @@ def _static(app: FastAPI) -> None:
 
     @app.get("/", include_in_schema=False)
     async def _index(request: Request):
-        require_read(request)
+        await require_read(request)
         if not index.is_file():
             return JSONResponse({"error": "the web page is not built: run 'make web'"}, status_code=404)
         return FileResponse(str(index), headers={"Cache-Control": "no-cache"})
