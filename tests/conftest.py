@@ -40,3 +40,17 @@ def run_cli(db: str):
         return proc
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def gazetteer_path(tmp_path_factory) -> str:
+    """A gazetteer file with the default layer, built once per test session in a temporary folder
+    (RASD_TEST_GAZETTEER names a prebuilt copy to reuse while developing)."""
+    from rasd.geo import open_gazetteer
+
+    pre = os.environ.get("RASD_TEST_GAZETTEER")
+    if pre:
+        return pre
+    path = str(tmp_path_factory.mktemp("gaz") / "gazetteer.db")
+    open_gazetteer(path).close()
+    return path

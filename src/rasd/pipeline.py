@@ -82,3 +82,12 @@ class Pipeline:
         if self.coder is None:
             return [Result(d) for d in cleaned]
         return self.coder.process(cleaned)
+
+    # -- storing and fusing -------------------------------------------------------
+    def fuser_for(self, store):
+        """The fusion step over ``store`` (None when this pipeline codes no events)."""
+        if self.coder is None:
+            return None
+        from .fuse import Fuser
+
+        return Fuser(store)

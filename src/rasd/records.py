@@ -278,6 +278,38 @@ class Report:
     fatalities: Optional[int] = None
     sources: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    # what fusion compares a new mention against (added by fusion)
+    event_type: Optional[str] = None
+    sub_event_type: Optional[str] = None
+    time_precision: Optional[str] = None
+    actor1: Optional[Actor] = None
+    actor2: Optional[Actor] = None
+    location: Optional[Place] = None
+    sentence: Optional[str] = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id, "doc_id": self.doc_id, "outlet": self.outlet, "stance": self.stance,
+            "date": self.date.isoformat() if self.date else None, "fatalities": self.fatalities,
+            "sources": list(self.sources), "evidence": [e.to_dict() for e in self.evidence],
+            "event_type": self.event_type, "sub_event_type": self.sub_event_type,
+            "time_precision": self.time_precision, "actor1": _actor_json(self.actor1),
+            "actor2": _actor_json(self.actor2), "location": _place_json(self.location),
+            "sentence": self.sentence, "attrs": dict(self.attrs),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Report":
+        return cls(
+            event_id=d["event_id"], doc_id=d["doc_id"], outlet=d.get("outlet"), stance=d.get("stance") or "asserted",
+            date=_date_or_none(d.get("date")), fatalities=d.get("fatalities"), sources=list(d.get("sources") or []),
+            evidence=[_evidence_from(e) for e in d.get("evidence") or []],
+            event_type=d.get("event_type"), sub_event_type=d.get("sub_event_type"),
+            time_precision=d.get("time_precision"), actor1=_actor_from(d.get("actor1")),
+            actor2=_actor_from(d.get("actor2")), location=_place_from(d.get("location")),
+            sentence=d.get("sentence"), attrs=dict(d.get("attrs") or {}),
+        )
 
 
 @dataclass
@@ -300,6 +332,32 @@ class FusedEvent:
     reports: list[Report] = field(default_factory=list)
     disputes: list[dict[str, Any]] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cluster_id": self.cluster_id, "event_type": self.event_type, "sub_event_type": self.sub_event_type,
+            "date": self.date.isoformat() if self.date else None,
+            "date_range": [d.isoformat() if d else None for d in self.date_range],
+            "time_precision": self.time_precision, "actor1": _actor_json(self.actor1),
+            "actor2": _actor_json(self.actor2), "location": _place_json(self.location),
+            "fatalities": self.fatalities, "fatalities_range": list(self.fatalities_range),
+            "status": self.status, "corroboration": self.corroboration,
+            "reports": [r.to_dict() for r in self.reports], "disputes": list(self.disputes),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "FusedEvent":
+        dr = d.get("date_range") or [None, None]
+        fr = d.get("fatalities_range") or [None, None]
+        return cls(
+            cluster_id=d["cluster_id"], event_type=d["event_type"], sub_event_type=d["sub_event_type"],
+            date=_date_or_none(d.get("date")), date_range=(_date_or_none(dr[0]), _date_or_none(dr[1])),
+            time_precision=d.get("time_precision"), actor1=_actor_from(d.get("actor1")),
+            actor2=_actor_from(d.get("actor2")), location=_place_from(d.get("location")),
+            fatalities=d.get("fatalities"), fatalities_range=(fr[0], fr[1]),
+            status=d.get("status") or "single-source", corroboration=int(d.get("corroboration") or 1),
+            reports=[Report.from_dict(r) for r in d.get("reports") or []], disputes=list(d.get("disputes") or []),
+        )
+
 
 @dataclass
 class ControlPeriod:
@@ -311,6 +369,24 @@ class ControlPeriod:
     end: Optional[date] = None
     event_ids: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    status: Optional[str] = None  # status of the fused event that started the period (e.g. "disputed")
+    previous: Optional[str] = None  # who held it before, when the starting event says so
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "place": _place_json(self.place), "holder": self.holder,
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None, "event_ids": list(self.event_ids),
+            "evidence": [e.to_dict() for e in self.evidence], "status": self.status, "previous": self.previous,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "ControlPeriod":
+        return cls(place=_place_from(d.get("place")) or Place(name="?"), holder=d["holder"],
+                   start=_date_or_none(d.get("start")), end=_date_or_none(d.get("end")),
+                   event_ids=list(d.get("event_ids") or []),
+                   evidence=[_evidence_from(e) for e in d.get("evidence") or []],
+                   status=d.get("status"), previous=d.get("previous"))
 
 
 @dataclass
@@ -330,6 +406,29 @@ class Agreement:
     clauses: list[Clause] = field(default_factory=list)
     event_ids: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    cluster_id: Optional[str] = None  # the fused event it was built from
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "agreement_id": self.agreement_id, "parties": [_actor_json(a) for a in self.parties],
+            "place": _place_json(self.place), "date": self.date.isoformat() if self.date else None,
+            "status": self.status,
+            "clauses": [{"kind": c.kind, "text": c.text, "evidence": c.evidence.to_dict() if c.evidence else None}
+                        for c in self.clauses],
+            "event_ids": list(self.event_ids), "evidence": [e.to_dict() for e in self.evidence],
+            "cluster_id": self.cluster_id,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Agreement":
+        return cls(
+            agreement_id=d["agreement_id"], parties=[a for a in map(_actor_from, d.get("parties") or []) if a],
+            place=_place_from(d.get("place")), date=_date_or_none(d.get("date")), status=d["status"],
+            clauses=[Clause(c["kind"], c["text"], _evidence_from(c["evidence"]) if c.get("evidence") else None)
+                     for c in d.get("clauses") or []],
+            event_ids=list(d.get("event_ids") or []),
+            evidence=[_evidence_from(e) for e in d.get("evidence") or []], cluster_id=d.get("cluster_id"),
+        )
 
 
 @dataclass
@@ -343,3 +442,28 @@ class Toponym:
     place: Optional[Place] = None  # None when it could not be resolved
     score: float = 0.0
     source: str = "gazetteer"  # "ner", "gazetteer", "pattern", "given"
+
+
+# -- JSON helpers for the fusion records ----------------------------------------
+def _date_or_none(v: Any) -> Optional[date]:
+    return date.fromisoformat(v) if v else None
+
+
+def _evidence_from(e: dict[str, Any]) -> Evidence:
+    return Evidence(e["doc_id"], e["start"], e["end"], e["text"], e.get("field"))
+
+
+def _actor_from(a: Optional[dict[str, Any]]) -> Optional[Actor]:
+    if not a:
+        return None
+    return Actor(name=a["name"], mention=a.get("mention"), actor_type=a.get("type"),
+                 country=a.get("country"), known=a.get("known", True))
+
+
+def _place_from(p: Optional[dict[str, Any]]) -> Optional[Place]:
+    if not p:
+        return None
+    place = Place(**{k: p.get(k) for k in (
+        "name", "lat", "lon", "country", "admin1", "admin2", "feature", "geonameid", "mention", "score")})
+    place.geo_precision = int(p.get("geo_precision") or 1)
+    return place

@@ -77,6 +77,7 @@ def ingest(
         common.report_error(err)
 
     with common.store(ctx) as st:
+        fuser = pipe.fuser_for(st)  # events, when coded, are fused as each document is stored
         for item in reader.read_paths(paths):
             if isinstance(item, InputError):
                 fail(item)
@@ -94,7 +95,11 @@ def ingest(
                     out = st.add_document(res.document)
                     if out.status in ("new", "updated"):
                         if pipe.coder is not None or out.status == "updated":
+                            if fuser is not None and out.status == "updated":
+                                fuser.forget_document(res.document.doc_id)
                             st.replace_events(res.document.doc_id, res.events)
+                            if fuser is not None:  # fused in the same transaction
+                                fuser.process(res.events)
                     counts[out.status] += 1
             if bar is not None:
                 bar.set_postfix_str(f"{sum(counts.values())} docs, {failed} failed", refresh=False)

@@ -14,8 +14,8 @@ def _eval() -> None:
 
 def register(app: typer.Typer) -> None:
     # modules that add `rasd eval X` commands: each has register_eval(eval_app)
-    from . import eval_events
+    from . import eval_events, eval_fusion, eval_geo
 
-    for module in (eval_events,):
+    for module in (eval_events, eval_fusion, eval_geo):
         module.register_eval(eval_app)
     app.add_typer(eval_app, name="eval")

@@ -51,6 +51,14 @@ def extract(
             yield item
 
     bar = tqdm(desc="extract", unit="doc", disable=not progress, file=sys.stderr)
+    from ..fuse import BatchFuser
+
+    fusion = BatchFuser()  # events are fused across the whole run, then written with cluster_id/status
+    coded: list = []
+
+    def _fuse(results) -> None:
+        fusion.add([r.document for r in results], [e for r in results for e in r.events])
+        coded.extend(results)
     gaz = common.settings(ctx).gazetteer
     if n_workers > 1:
         from ..code.parallel import code_parallel
@@ -61,7 +69,7 @@ def extract(
                     typer.echo(f"rasd: {d.source or d.doc_id}: could not be coded ({results})", err=True)
                 failed += len(chunk)
             else:
-                _write(results, fmt, state)
+                _fuse(results)
             bar.update(len(chunk))
     else:
         from ..pipeline import Pipeline
@@ -74,9 +82,12 @@ def extract(
                 typer.echo(f"rasd: {doc.source or doc.doc_id}: could not be coded ({type(exc).__name__}: {exc})", err=True)
                 failed += 1
                 continue
-            _write(results, fmt, state)
+            _fuse(results)
             bar.update(1)
     bar.close()
+    fusion.settle([e for r in coded for e in r.events])
+    fusion.close()
+    _write(coded, fmt, state)
     typer.echo(f"extracted {state['events']} events; {failed} inputs failed", err=True)
     raise typer.Exit(1 if failed else 0)
 
@@ -106,6 +117,8 @@ def events(
     limit: int = typer.Option(100, help="At most this many."),
     offset: int = typer.Option(0, help="Skip this many."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, jsonl or csv."),
+    fused: bool = typer.Option(False, "--fused", help="Fused events (one per real-world event) with their reports."),
+    status: Optional[str] = typer.Option(None, "--status", help="With --fused: confirmed, single-source or disputed."),
 ) -> None:
     """Query the events in the store."""
     from datetime import date as _date
@@ -120,6 +133,17 @@ def events(
     if fmt not in ("table", "jsonl", "csv"):
         typer.echo(f"rasd: --format must be table, jsonl or csv, not {fmt!r}", err=True)
         raise typer.Exit(2)
+    if fused:
+        from .fusion import print_fused
+
+        if fmt == "csv":
+            typer.echo("rasd: --fused prints table or jsonl", err=True)
+            raise typer.Exit(2)
+        with common.store(ctx) as st:
+            rows_f = st.query_fused(status=status, event_type=event_type, place=place, date_from=date_from,
+                                    date_to=date_to, limit=limit, offset=offset)
+        print_fused(rows_f, as_json=fmt == "jsonl")
+        return
     kw = dict(actor=actor, place=place, date_from=date_from, date_to=date_to, text=text, limit=limit, offset=offset)
     with common.store(ctx) as st:
         rows = st.query_events(event_type=event_type, **kw)

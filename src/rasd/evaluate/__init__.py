@@ -1,1 +1,1 @@
-"""Gold-corpus loaders and metrics (ACLED notes, the seed articles)."""
+"""Gold-corpus loaders and metrics (ACLED notes, the seed articles, geoparsing corpora)."""

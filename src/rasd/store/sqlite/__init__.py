@@ -15,11 +15,12 @@ from ..base import AddOutcome, DocumentSummary, Store
 from ..migrations import apply_sqlite
 from .corrections import CorrectionsMixin
 from .events import EventsMixin
+from .fusion import FusionMixin
 
 MIGRATIONS = "rasd.store.sqlite.migrations"
 
 
-class SQLiteStore(CorrectionsMixin, EventsMixin, Store):
+class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, Store):
     def __init__(self, path: str, *, readonly: bool = False):
         self.path = str(path)
         try:

@@ -1,0 +1,103 @@
+"""Incremental fusion: one new document into a store of 10,000 fused events (target < 200 ms).
+
+    python bench/bench_fusion.py [--events 10000] [--runs 20]
+
+Builds a temporary SQLite store of synthetic coded events (random types, places in Syria,
+dates 2012-2024, 5 events a document), fuses them, then times ``Fuser.process`` on new
+documents of 8 events each (document + events written, then fused, one transaction).
+Prints one JSON line: median and worst time per document, store size, peak memory.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from rasd.fuse import Fuser
+from rasd.records import Actor, Document, Event, Place
+from rasd.store import open_store
+
+SUBS = [("Battles", "Armed clash"), ("Explosions/Remote violence", "Air/drone strike"),
+        ("Explosions/Remote violence", "Shelling/artillery/missile attack"), ("Protests", "Peaceful protest"),
+        ("Battles", "Non-state actor overtakes territory"), ("Strategic developments", "Agreement"),
+        ("Violence against civilians", "Attack"), ("Strategic developments", "Non-violent transfer of territory")]
+ACTORS = [Actor("Military Forces of Syria", actor_type="State forces"), Actor("Hayat Tahrir al-Sham", actor_type="Rebel group"),
+          Actor("Islamic State", actor_type="Rebel group"), Actor("SDF", actor_type="Rebel group"),
+          Actor("Military Forces of Turkey", actor_type="External forces")]
+
+
+def synthetic_doc(rng: random.Random, i: int, n: int) -> tuple[Document, list[Event]]:
+    doc = Document(doc_id=f"d{i:06d}", raw=f"Synthetic report number {i}. " * 5, outlet=f"outlet{i % 40}",
+                   published=date(2012, 1, 1) + timedelta(days=rng.randrange(4700)))
+    evs = []
+    for k in range(n):
+        et, sub = rng.choice(SUBS)
+        lat, lon = rng.uniform(32.5, 37.0), rng.uniform(35.8, 42.0)
+        a1, a2 = rng.sample(ACTORS, 2)
+        day = doc.published - timedelta(days=rng.randrange(5))  # type: ignore[operator]
+        evs.append(Event(event_id=f"{doc.doc_id}:{k}", doc_id=doc.doc_id, event_type=et, sub_event_type=sub,
+                         date=day, time_precision="day", actor1=a1, actor2=a2,
+                         location=Place(f"place{int(lat * 10)}_{int(lon * 10)}", round(lat, 2), round(lon, 2), country="SY"),
+                         fatalities=rng.choice([None, None, 1, 3, 10]),
+                         sentence=f"{a1.name} and {a2.name}: {sub.lower()} near place {k} in report {i}."))
+    return doc, evs
+
+
+def main() -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=10_000)
+    ap.add_argument("--runs", type=int, default=20)
+    args = ap.parse_args()
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        st = open_store(str(Path(tmp) / "bench.db"))
+        fuser = Fuser(st)
+        t0 = time.perf_counter()
+        i, pending = 0, []
+        while i * 5 < args.events:
+            doc, evs = synthetic_doc(rng, i, 5)
+            with st.transaction():
+                st.add_document(doc)
+                st.replace_events(doc.doc_id, evs)
+            pending += evs
+            i += 1
+            if len(pending) >= 500:
+                fuser.process(pending)
+                pending = []
+        if pending:
+            fuser.process(pending)
+        build_s = time.perf_counter() - t0
+        stats = st.stats()
+        n_fused = len(st.query_fused(limit=10**7))
+        times = []
+        for r in range(args.runs):
+            doc, evs = synthetic_doc(rng, 900_000 + r, 8)
+            t = time.perf_counter()
+            with st.transaction():
+                st.add_document(doc)
+                st.replace_events(doc.doc_id, evs)
+                fuser.process(evs)
+            times.append((time.perf_counter() - t) * 1000)
+        st.close()
+    out = {
+        "bench": "fusion_incremental",
+        "store_events": stats["events"], "store_fused_events": n_fused,
+        "build_seconds": round(build_s, 1),
+        "new_doc_events": 8, "runs": args.runs,
+        "median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1),
+        "target_ms": 200, "ok": statistics.median(times) < 200,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    print(json.dumps(out))
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main()["ok"] else 1)

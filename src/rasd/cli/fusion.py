@@ -1,0 +1,123 @@
+"""Commands on fused events: fuse, control, agreements."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Optional
+
+import typer
+
+from . import common
+
+
+def register(app: typer.Typer) -> None:
+    app.command("fuse")(fuse)
+    app.command("control")(control)
+    app.command("agreements")(agreements)
+
+
+def fuse(
+    ctx: typer.Context,
+    batch: int = typer.Option(500, "--batch", min=1, help="Events fused per transaction."),
+) -> None:
+    """Fuse every stored event not yet in a fused event (incremental: fused ones are left alone)."""
+    from tqdm import tqdm
+
+    from ..fuse import Fuser
+
+    with common.store(ctx) as st:
+        fuser = Fuser(st)
+        done = 0
+        with tqdm(desc="fusing", unit="event", disable=None) as bar:
+            while True:
+                events = st.unfused_events(limit=batch)
+                if not events:
+                    break
+                fuser.process(events)
+                done += len(events)
+                bar.update(len(events))
+        fused = st.query_fused(limit=1_000_000)
+    by_status: dict[str, int] = {}
+    for fe in fused:
+        by_status[fe.status] = by_status.get(fe.status, 0) + 1
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
+    typer.echo(f"fused {done} new events; the store holds {len(fused)} fused events ({summary or 'none'})")
+
+
+def _check_date(value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def control(
+    ctx: typer.Context,
+    place: Optional[str] = typer.Argument(None, help="A place name: print who held it since when."),
+    at: Optional[str] = typer.Option(None, "--at", help="A date (YYYY-MM-DD): list every place's holder then."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of text."),
+) -> None:
+    """Territorial control: a place's timeline (`rasd control Homs`) or all holders on a date (`--at`)."""
+    day = _check_date(at)
+    if not place and not day:
+        raise typer.BadParameter("give a PLACE or --at DATE")
+    with common.store(ctx) as st:
+        periods = st.control_timeline(place) if place else st.control_at(day)  # type: ignore[arg-type]
+        if place and day:
+            periods = [p for p in periods if (p.start is None or p.start.isoformat() <= day)
+                       and (p.end is None or p.end.isoformat() > day)]
+    if not periods:
+        typer.echo(f"rasd: no control record for {place or 'any place'}{' on ' + day if day else ''}", err=True)
+        raise typer.Exit(1)
+    for p in periods:
+        if as_json:
+            typer.echo(json.dumps(p.to_dict(), ensure_ascii=False))
+            continue
+        since = p.start.isoformat() if p.start else "…"
+        until = p.end.isoformat() if p.end else "now"
+        flag = f"  [{p.status}]" if p.status == "disputed" else ""
+        typer.echo(f"{p.place.name}\t{since} → {until}\t{p.holder}{flag}")
+        for e in p.evidence[:3]:
+            typer.echo(f"    {e.doc_id}:{e.start}-{e.end}  {e.text[:110]}")
+
+
+def agreements(
+    ctx: typer.Context,
+    place: Optional[str] = typer.Option(None, "--place", help="Only agreements at places matching this."),
+    status: Optional[str] = typer.Option(None, "--status", help="negotiating, reached or collapsed."),
+    limit: int = typer.Option(100, help="At most this many."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of text."),
+) -> None:
+    """Evacuation, surrender and reconciliation deals with their clauses and evidence."""
+    if status and status not in ("negotiating", "reached", "collapsed"):
+        raise typer.BadParameter(f"{status!r}: status is negotiating, reached or collapsed")
+    with common.store(ctx) as st:
+        rows = st.query_agreements(place=place, status=status, limit=limit)
+    for a in rows:
+        if as_json:
+            typer.echo(json.dumps(a.to_dict(), ensure_ascii=False))
+            continue
+        parties = ", ".join(p.name for p in a.parties) or "-"
+        typer.echo(f"{a.agreement_id}\t{a.date or '-'}\t{a.place.name if a.place else '-'}\t{a.status}\t{parties}")
+        for c in a.clauses:
+            cite = f"{c.evidence.doc_id}:{c.evidence.start}-{c.evidence.end}" if c.evidence else ""
+            typer.echo(f"    {c.kind:<11} {c.text[:100]}  [{cite}]")
+
+
+def print_fused(rows, as_json: bool = False) -> None:
+    """Fused events, each followed by its reports (``rasd events --fused``)."""
+    for fe in rows:
+        if as_json:
+            typer.echo(json.dumps(fe.to_dict(), ensure_ascii=False))
+            continue
+        lo, hi = fe.fatalities_range
+        fat = "-" if fe.fatalities is None else f"{fe.fatalities}" + (f" ({lo}-{hi})" if lo != hi else "")
+        typer.echo("\t".join([fe.cluster_id, fe.date.isoformat() if fe.date else "-", fe.sub_event_type,
+                              fe.actor1.name if fe.actor1 else "-", fe.location.name if fe.location else "-",
+                              fat, fe.status, f"outlets={fe.corroboration}", f"reports={len(fe.reports)}"]))
+        for r in fe.reports:
+            typer.echo(f"    {r.doc_id}\t{r.outlet or '-'}\t{r.stance}\t{r.date or '-'}\t{(r.sentence or '')[:90]}")
+        for d in fe.disputes:
+            typer.echo(f"    dispute on {d['field']}")

@@ -1,0 +1,207 @@
+"""The fusion stage: attach each new event mention to a fused event in the store, or start one.
+
+Incremental by construction: for each mention the store is asked only for fused events
+of a compatible type, in a date window and a bounding box around it (indexed columns),
+the best-scoring one above the threshold takes the mention, and only that fused event
+(and the control timeline / agreement built on it) is rewritten.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Callable, Iterable, Optional
+
+from ..records import Document, Event, FusedEvent, Place, Report
+from ..store.base import Store
+from . import merge
+from .rules import Rules, bbox_around, norm_name
+
+log = logging.getLogger(__name__)
+
+DocLookup = Callable[[str], Optional[Document]]
+
+
+def place_key(place: Optional[Place]) -> Optional[str]:
+    """Key of a place in control timelines: its GeoNames id, else its normalised name and country."""
+    if place is None:
+        return None
+    if place.geonameid:
+        return f"gn:{place.geonameid}"
+    name = norm_name(place.name)
+    if not name:
+        return None
+    return f"{name}|{(place.country or '').upper()}"
+
+
+class Fuser:
+    """``Fuser(store).process(events)`` fuses events into the store and returns them with
+    ``cluster_id`` and ``status`` set. Control timelines and agreements follow the fused events."""
+
+    def __init__(self, store: Store, rules: Optional[Rules] = None, *, documents: Optional[DocLookup] = None,
+                 control: bool = True, agreements: bool = True, denials: bool = True):
+        from .agreements import AgreementBuilder
+        from .context import DenialReader
+        from .control import ControlTracker
+
+        self.store = store
+        self.rules = rules or Rules.load()
+        self.documents: DocLookup = documents or store.get_document
+        self.control = ControlTracker(store, self.rules) if control else None
+        self.agreements = AgreementBuilder(self.rules, self.documents) if agreements else None
+        self.denials = DenialReader() if denials else None
+
+    # -- the stage ------------------------------------------------------------
+    def process(self, events: list[Event]) -> list[Event]:
+        docs: dict[str, Optional[Document]] = {}
+        touched: dict[str, FusedEvent] = {}
+        with self.store.transaction():
+            for ev in events:
+                if ev.doc_id not in docs:
+                    docs[ev.doc_id] = self.documents(ev.doc_id)
+                doc = docs[ev.doc_id]
+                rep = merge.report_of(ev, doc.outlet if doc else None)
+                reps = [rep]
+                denial = self.denials.denial_after(doc, rep) if self.denials else None
+                if denial is not None:
+                    reps.append(denial)
+                fe = self._attach(ev, reps)
+                touched[fe.cluster_id] = fe
+            self._follow_up(touched.values())
+        for ev in events:
+            fe = touched.get(ev.cluster_id or "")
+            if fe is not None:
+                ev.status = fe.status
+        return events
+
+    def forget_document(self, doc_id: str) -> int:
+        """Take a document's reports out of every fused event (before re-coding it); returns how many."""
+        n = 0
+        with self.store.transaction():
+            for fe in self.store.fused_for_doc(doc_id):
+                keep = [r for r in fe.reports if r.doc_id != doc_id]
+                n += len(fe.reports) - len(keep)
+                if self.agreements is not None:
+                    self.store.delete_agreements(fe.cluster_id)
+                if keep:
+                    self._save(merge.build(fe.cluster_id, keep, self.rules))
+                    self._follow_up([self.store.get_fused(fe.cluster_id)])  # type: ignore[list-item]
+                else:
+                    self.store.delete_fused(fe.cluster_id)
+                    if self.control is not None:
+                        self.control.update(place_key(fe.location))
+        return n
+
+    # -- matching ---------------------------------------------------------------
+    def candidates(self, ev: Event) -> list[FusedEvent]:
+        """Fused events the store holds near this mention in type, time and space."""
+        found: dict[str, FusedEvent] = {fe.cluster_id: fe for fe in self.store.fused_for_doc(ev.doc_id)}
+        span = self.rules.interval(ev)
+        if span is not None:
+            pad = timedelta(days=self.rules.max_gap_days + max(self.rules.slack_days.values() or [4]) * 2)
+            subs = sorted({ev.sub_event_type} | {s for f in self.rules.families_of(ev.sub_event_type)
+                                                 for s in self.rules.families[f]})
+            loc = ev.location
+            bbox = None
+            if loc is not None and loc.lat is not None and loc.lon is not None:
+                bbox = bbox_around(loc.lat, loc.lon, max(self.rules.max_km.values() or [80.0]))
+            for fe in self.store.fusion_candidates(sub_event_types=subs, date_lo=(span[0] - pad).isoformat(),
+                                                   date_hi=(span[1] + pad).isoformat(), bbox=bbox):
+                found.setdefault(fe.cluster_id, fe)
+        return list(found.values())
+
+    def score(self, ev: Event, fe: FusedEvent) -> float:
+        """How well a mention fits a fused event: its best link to one report, 0 if a rule forbids it."""
+        r = self.rules
+        if any(rep.event_id == ev.event_id for rep in fe.reports):
+            return 1.0
+        same_doc = [rep for rep in fe.reports if rep.doc_id == ev.doc_id]
+        if any(r.continues_agreement(ev, rep) for rep in same_doc):
+            return 1.0
+        if same_doc and not any(r.same_doc_ok(ev, rep) for rep in same_doc):
+            return 0.0  # the document reports two different events here
+        # hard rules (type, place, date) hold against every report; the score is the best link
+        scores = [r.pair_score(ev, rep) for rep in fe.reports]
+        if not scores or min(scores) == 0.0:
+            return 0.0
+        return max(scores)
+
+    def _attach(self, ev: Event, reps: list[Report]) -> FusedEvent:
+        best, best_score = None, 0.0
+        for fe in self.candidates(ev):
+            s = self.score(ev, fe)
+            if s > best_score:
+                best, best_score = fe, s
+        if best is not None and best_score >= self.rules.threshold:
+            mine = {r.event_id for r in reps} | {ev.event_id + "~denial"}
+            reports = [x for x in best.reports if x.event_id not in mine] + reps
+            fe = merge.build(best.cluster_id, reports, self.rules)
+            log.debug("%s joins %s (score %.2f)", ev.event_id, fe.cluster_id, best_score)
+        else:
+            fe = merge.build(merge.cluster_id_for(ev.event_id), reps, self.rules)
+        self._save(fe)
+        ev.cluster_id = fe.cluster_id
+        return fe
+
+    def _save(self, fe: FusedEvent) -> None:
+        self.store.save_fused(fe, family=self.rules.family_key(fe.sub_event_type), place_key=place_key(fe.location))
+
+    def _follow_up(self, fused: Iterable[FusedEvent]) -> None:
+        places = set()
+        for fe in fused:
+            if (self.control is not None and fe.sub_event_type in self.rules.territorial
+                    and fe.location is not None and (fe.location.geo_precision or 1) <= 2):
+                places.add(place_key(fe.location))
+            if self.agreements is not None:
+                self.store.delete_agreements(fe.cluster_id)
+                ag = self.agreements.build(fe)
+                if ag is not None:
+                    self.store.save_agreement(ag)
+        if self.control is not None:
+            for key in sorted(k for k in places if k):
+                self.control.update(key)
+
+
+class BatchFuser:
+    """Fusion without a persistent store (``rasd extract``): documents and events are added as
+    they come into a private in-memory SQLite store; ``settle`` sets every event's final
+    cluster_id/status (a later report can turn an earlier one's event from single-source to
+    confirmed or disputed)."""
+
+    def __init__(self, rules: Optional[Rules] = None):
+        from ..store.sqlite import SQLiteStore
+
+        self._docs: dict[str, Document] = {}
+        self.store = SQLiteStore(":memory:")
+        self.fuser = Fuser(self.store, rules, documents=self._docs.get, control=False, agreements=False)
+
+    def add(self, docs: Iterable[Document], events: list[Event]) -> list[Event]:
+        for d in docs:
+            self._docs[d.doc_id] = d
+        return self.fuser.process(events)
+
+    def settle(self, events: list[Event]) -> list[Event]:
+        status: dict[str, str] = {}
+        for ev in events:
+            cid = ev.cluster_id or ""
+            if cid and cid not in status:
+                fe = self.store.get_fused(cid)
+                status[cid] = fe.status if fe else ""
+            ev.status = status.get(cid) or ev.status
+        return events
+
+    def fused(self) -> list[FusedEvent]:
+        return self.store.query_fused(limit=10**9)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def fuse_in_memory(docs: list[Document], events: list[Event], rules: Optional[Rules] = None) -> list[FusedEvent]:
+    """Fuse one batch in memory: sets cluster_id/status on ``events``, returns the fused events."""
+    bf = BatchFuser(rules)
+    try:
+        bf.add(docs, events)
+        bf.settle(events)
+        return bf.fused()
+    finally:
+        bf.close()

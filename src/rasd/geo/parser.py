@@ -1,0 +1,68 @@
+"""The geoparsing stage: recognise place names in documents, then resolve them."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+from ..records import Document, Place, Toponym
+from .gazetteer import Gazetteer
+from .recognize import Recognizer, Span
+from .resolve import Mention, Resolver
+
+log = logging.getLogger(__name__)
+
+
+class Geoparser:
+    """``Geoparser(gazetteer=gaz, nlp=None).process(docs) -> list[list[Toponym]]``.
+
+    ``nlp`` is a loaded spaCy ``Language`` (its NER spans join the gazetteer's
+    matches) or None for gazetteer-only recognition. A caller that has already
+    parsed the documents with spaCy passes the parsed ``Doc`` objects as
+    ``parsed`` so the text is not parsed twice.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, nlp=None, fuzzy_threshold: float = 88.0):
+        self.gazetteer = gazetteer
+        self.nlp = nlp
+        self.recognizer = Recognizer(gazetteer, nlp)
+        self.resolver = Resolver(gazetteer, fuzzy_threshold=fuzzy_threshold)
+
+    def process(self, docs: list[Document], parsed: Optional[list[Any]] = None) -> list[list[Toponym]]:
+        out: list[list[Toponym]] = []
+        for i, doc in enumerate(docs):
+            ents = None
+            if parsed is not None and parsed[i] is not None:
+                ents = [(e.start_char, e.end_char, e.label_) for e in parsed[i].ents]
+            try:
+                spans = self.recognizer.find(doc.text, ents)
+                out.append(self._resolve(doc, spans))
+            except Exception as exc:  # one bad document must not stop the batch
+                log.warning("%s: geoparsing failed: %s", doc.doc_id, exc)
+                out.append([])
+        return out
+
+    def process_spans(self, doc: Document, spans: list[tuple[int, int]]) -> list[Toponym]:
+        """Resolve given spans only (gold spans: scores resolution apart from recognition)."""
+        given = [Span(s, e, doc.text[s:e], "given") for s, e in spans]
+        for sp in given:
+            sp.cue = self._cue(doc.text, sp.start, sp.end)
+        return self._resolve(doc, given)
+
+    def _cue(self, text: str, start: int, end: int) -> Optional[str]:
+        from .recognize import _WORD_RE
+
+        before = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text[max(0, start - 40):start])]
+        after = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text[end:end + 30])]
+        return self.recognizer.cue_before(before, len(before)) or self.recognizer.cue_after(after, 0)
+
+    def _resolve(self, doc: Document, spans: list[Span]) -> list[Toponym]:
+        mentions = [Mention(s.start, s.end, s.text, s.cue) for s in spans]
+        places = self.resolver.resolve_mentions(doc.text, mentions)
+        return [Toponym(doc_id=doc.doc_id, start=s.start, end=s.end, text=s.text, place=p,
+                        score=(p.score or 0.0) if p else 0.0, source=s.source)
+                for s, p in zip(spans, places)]
+
+    def resolve_name(self, name: str, context: Optional[list[Toponym]] = None) -> Optional[Place]:
+        """The best place for one name, in the context of a document's other toponyms."""
+        ctx = [t.place for t in context or [] if t.place is not None]
+        return self.resolver.resolve_mentions(name, [Mention(0, len(name), name)], ctx)[0]

@@ -1,0 +1,250 @@
+"""Toponym recognition: gazetteer matches in context, merged with spaCy's NER.
+
+Capitalised word runs (with the lower-case particles of Arabic and European
+names: al-, el-, de, of) are looked up in the gazetteer, longest first. A match
+is kept when it is a country, region or large place, when a cue makes it a
+place ("in X", "the town of X", "north of X", "X countryside", "X province"),
+or when spaCy marks it GPE/LOC/FAC. spaCy's GPE/LOC/FAC spans are kept too,
+and two of its known slips are mended: a PERSON span that starts with a place
+prefix ("Beit Jin") and an ORG span that is exactly a known place ("Idlib").
+Stoplists (``data/recognition.yaml``) keep common words and titles out.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from typing import Any, Optional
+
+import yaml
+
+from .gazetteer import Candidate, Gazetteer
+from .normalize import name_key
+
+# a word: letters with inner apostrophes, 'ayn marks, dots of abbreviations or hyphens
+_WORD_RE = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ0-9]+(?:['’‘ʻʼʿ`\-.][A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ0-9]+)*\.?|['’‘ʻʼʿ]"
+                      r"[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ]+")
+# lower-case words allowed inside a name ("Deir ez-Zor", "Bosnia and Herzegovina", "Rio de Janeiro")
+_PARTICLES = frozenset({"al", "el", "as", "ad", "at", "ash", "an", "ar", "az", "ez", "es", "ed", "en", "ul",
+                        "de", "del", "da", "do", "dos", "das", "di", "du", "la", "le", "les", "los", "van",
+                        "von", "der", "of", "and", "upon", "on", "bin", "ibn", "bint", "y", "sur", "am", "im"})
+_MAX_WORDS = 6
+_BIG_PLACE = 100_000
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+    source: str  # "gazetteer", "ner", "pattern", "given"
+    label: Optional[str] = None  # spaCy label when from NER
+    cue: Optional[str] = None  # the context cue that made it a place ("countryside", "north of")
+
+
+def _load_lists() -> dict[str, Any]:
+    with resources.files("rasd.geo").joinpath("data", "recognition.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper() or (word[:1] in "'’‘ʻʼʿ`" and word[1:2].isupper())
+
+
+class Recognizer:
+    """Finds place-name spans in a text. Build once with the gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer, nlp=None, lists: Optional[dict[str, Any]] = None):
+        self.gazetteer = gazetteer
+        self.nlp = nlp
+        lists = lists or _load_lists()
+        self.stop = frozenset(str(w).lower() for w in lists.get("stop") or [])
+        self.cues_before = sorted((str(c).lower().split() for c in lists.get("cues_before") or []),
+                                  key=len, reverse=True)
+        self.cues_after = sorted((str(c).lower().split() for c in lists.get("cues_after") or []),
+                                 key=len, reverse=True)
+        self.person_before = frozenset(str(w).lower() for w in lists.get("person_before") or [])
+        self.place_prefixes = frozenset(str(w).lower() for w in lists.get("place_prefixes") or [])
+
+    @cached_property
+    def _nlp_ok(self) -> bool:
+        return self.nlp is not None
+
+    # ---- context ----------------------------------------------------
+    def cue_before(self, words: list[tuple[int, int, str]], i: int) -> Optional[str]:
+        """The cue phrase ending just before word i ("in", "north of"), if any."""
+        for cue in self.cues_before:
+            n = len(cue)
+            if i - n < 0:
+                continue
+            if [w[2].lower().rstrip(".") for w in words[i - n:i]] == cue:
+                return " ".join(cue)
+        return None
+
+    def cue_after(self, words: list[tuple[int, int, str]], j: int) -> Optional[str]:
+        for cue in self.cues_after:
+            n = len(cue)
+            if [w[2].lower() for w in words[j:j + n]] == cue:
+                return " ".join(cue)
+        return None
+
+    # ---- recognition ------------------------------------------------
+    def find(self, text: str, ents: Optional[list[tuple[int, int, str]]] = None) -> list[Span]:
+        """Place-name spans in ``text``. ``ents`` are (start, end, label) NER spans, computed with
+        ``self.nlp`` when not given (and when a model was passed in)."""
+        if ents is None and self.nlp is not None:
+            ents = [(e.start_char, e.end_char, e.label_) for e in self.nlp(text).ents]
+        ents = ents or []
+        words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
+        gaz_spans = self._gazetteer_spans(text, words, ents)
+        ner_spans = self._ner_spans(text, ents, words)
+        return _merge(gaz_spans + ner_spans)
+
+    def _runs(self, text: str, words: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+        """Index ranges [i, j) of capitalised word runs (particles allowed inside)."""
+        runs = []
+        i, n = 0, len(words)
+        while i < n:
+            if not _is_cap(words[i][2]):
+                i += 1
+                continue
+            j = i + 1
+            while j < n:
+                w = words[j][2]
+                between = text[words[j - 1][1]:words[j][0]]
+                if between not in (" ", "-", "") or words[j - 1][2].endswith("."):
+                    break  # punctuation, a line break or a full stop ends a name
+                if _is_cap(w):
+                    j += 1
+                elif w.lower().split("-")[0] in _PARTICLES and j + 1 < n and _is_cap(words[j + 1][2]) \
+                        and words[j + 1][0] - words[j][1] <= 1:
+                    j += 2
+                elif "-" in w and w.lower().split("-")[0] in _PARTICLES:
+                    j += 1  # "al-Sham" written with its article: "ez-Zor"
+                else:
+                    break
+            runs.append((i, j))
+            i = j
+        return runs
+
+    def _gazetteer_spans(self, text: str, words: list[tuple[int, int, str]],
+                         ents: list[tuple[int, int, str]]) -> list[Span]:
+        runs = self._runs(text, words)
+        grams: list[tuple[int, int]] = []
+        for a, b in runs:
+            for i in range(a, b):
+                for j in range(min(b, i + _MAX_WORDS), i, -1):
+                    grams.append((i, j))
+        keys = {}
+        for i, j in grams:
+            keys[(i, j)] = name_key(text[words[i][0]:words[j - 1][1]])
+        found = self.gazetteer.by_keys(set(keys.values()))
+        ner_label = {}
+        for s, e, lab in ents:
+            ner_label[(s, e)] = lab
+        person_chars = set()
+        for s, e, lab in ents:
+            if lab in ("PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
+                person_chars.update(range(s, e))
+        out: list[Span] = []
+        taken: set[int] = set()
+        for (i, j) in sorted(grams, key=lambda g: (-(g[1] - g[0]), g[0])):
+            if any(k in taken for k in range(i, j)):
+                continue
+            cands = found.get(keys[(i, j)])
+            if not cands:
+                continue
+            start, end = words[i][0], words[j - 1][1]
+            surface = text[start:end].rstrip(".")
+            end = start + len(surface)
+            verdict = self._accept(text, words, i, j, surface, cands, ner_label.get((start, end)),
+                                   start in person_chars)
+            if verdict is None:
+                continue
+            taken.update(range(i, j))
+            out.append(Span(start, end, surface, "gazetteer", ner_label.get((start, end)), verdict or None))
+        return out
+
+    def _accept(self, text: str, words, i: int, j: int, surface: str, cands: list[Candidate],
+                label: Optional[str], in_other_entity: bool) -> Optional[str]:
+        """None to reject; else the cue that supports the match ('' when none was needed)."""
+        low = surface.lower()
+        if low in self.stop or len(surface) < 2:
+            return None
+        abbr = [c for c in cands if c.kind == "abbr"]
+        if abbr and len(cands) == len(abbr):
+            # abbreviations match only as written in the gazetteer: capitals ("US", not "us")
+            if not surface.replace(".", "").isupper():
+                return None
+        if i > 0 and words[i - 1][2].lower().rstrip(".") in self.person_before:
+            return None
+        if surface.isupper() and len(surface) > 4 and not abbr:
+            pass  # a headline in capitals: judged like any other
+        cue = self.cue_before(words, i) or self.cue_after(words, j) or ""
+        big = any(c.is_admin() or (c.feature or "").startswith(("L.", "H.", "T.")) or c.population >= _BIG_PLACE
+                  for c in cands if c.kind != "demonym")
+        if all(c.kind == "demonym" for c in cands):
+            return "demonym" if label in (None, "NORP", "GPE") else None
+        if label in ("GPE", "LOC", "FAC"):
+            return cue or "ner"
+        if in_other_entity and not cue and not self._prefixed(surface):
+            return None
+        sentence_start = i == 0 or words[i - 1][2].endswith((".", "!", "?")) or \
+            "\n" in text[words[i - 1][1]:words[i][0]] or text[words[i - 1][1]:words[i][0]].strip() in ('"', "“")
+        if cue:
+            return cue
+        if self._prefixed(surface):
+            return "prefix"
+        if big and not (sentence_start and j - i == 1 and self._common_word(text, surface)):
+            return ""
+        return None
+
+    def _prefixed(self, surface: str) -> bool:
+        first = surface.split()[0].lower().split("-")[0] if surface.split() else ""
+        return first in self.place_prefixes and len(surface.split()) > 1
+
+    @staticmethod
+    def _common_word(text: str, surface: str) -> bool:
+        """True when the word also stands in lower case in the text (a common word at a sentence start)."""
+        return re.search(r"\b" + re.escape(surface.lower()) + r"\b", text) is not None
+
+    def _ner_spans(self, text: str, ents: list[tuple[int, int, str]], words) -> list[Span]:
+        out: list[Span] = []
+        for s, e, lab in ents:
+            surface = text[s:e]
+            if lab in ("GPE", "LOC", "FAC"):
+                s2, surface2 = _strip_the(s, surface)
+                if surface2.lower() in self.stop or not surface2[:1].isupper():
+                    continue
+                out.append(Span(s2, s2 + len(surface2), surface2, "ner", lab))
+            elif lab in ("PERSON", "ORG"):
+                # spaCy's known slips: "Beit Jin" as PERSON, "Idlib" as ORG
+                key = name_key(surface)
+                cands = self.gazetteer.by_keys([key]).get(key, [])
+                if not cands:
+                    continue
+                if lab == "PERSON" and self._prefixed(surface):
+                    out.append(Span(s, e, surface, "ner", "GPE", "prefix"))
+                elif lab == "ORG" and any(c.is_admin() or c.population >= _BIG_PLACE for c in cands):
+                    out.append(Span(s, e, surface, "ner", "GPE"))
+        return out
+
+
+def _strip_the(start: int, surface: str) -> tuple[int, str]:
+    for art in ("the ", "The "):
+        if surface.startswith(art):
+            return start + len(art), surface[len(art):]
+    return start, surface
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    """Overlapping spans: the longer wins; at equal length the gazetteer's (it has candidates)."""
+    spans = sorted(spans, key=lambda s: (-(s.end - s.start), 0 if s.source == "gazetteer" else 1, s.start))
+    kept: list[Span] = []
+    for sp in spans:
+        if any(sp.start < k.end and k.start < sp.end for k in kept):
+            continue
+        kept.append(sp)
+    kept.sort(key=lambda s: s.start)
+    return kept

@@ -1,0 +1,192 @@
+"""Toponym resolution: rank a name's gazetteer candidates with features of the document.
+
+Features of a candidate (weights in ``WEIGHTS``): how the name matched (the
+place's name, an alternate name, an abbreviation, a demonym; exact, by
+transliteration skeleton, fuzzy), its population, its kind (country, first-level
+area, capital, city, region), the countries that the document names or that its
+other toponyms unambiguously fall in, its distance to the document's other
+places, and the words around the mention ("X province" wants an area, "the town
+of X" a populated place). Two passes: the first finds the document's context
+from the confident picks, the second ranks every toponym in that context.
+
+A name the gazetteer lacks falls back to the area it is said to lie in ("X in
+the Y countryside", "X, Y province", "X, near Y") with a lower geo_precision
+(2 near a place, 3 a province), and one failed toponym never stops the rest.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Optional
+
+from ..records import Place
+from .gazetteer import Candidate, Gazetteer, default_precision, haversine_km
+
+log = logging.getLogger(__name__)
+
+WEIGHTS = {
+    "kind_name": 1.0, "kind_alt": 0.85, "kind_abbr": 1.0, "kind_demonym": 0.8,
+    "match_skeleton": -0.35, "match_fuzzy": -0.6,
+    "population": 0.28,  # per decade of population
+    "country": 2.0, "admin1": 0.4, "capital": 0.9, "continent": 1.6, "region": 1.2,
+    "doc_country": 1.2, "admin1_doc_country": 1.0, "near_100km": 0.9, "near_400km": 0.45,
+    "cue_area": 1.2, "cue_place": 0.6,
+}
+_AREA_CUES = {"province", "governorate", "region", "district", "county", "state", "province of",
+              "governorate of", "region of", "district of"}
+_PLACE_CUES = {"town of", "city of", "village of", "villages of", "towns of", "city", "town", "village",
+               "suburb of", "neighbourhood of", "neighborhood of", "outskirts of", "airport", "residents"}
+_NEAR_CUES = {"countryside", "outskirts", "outskirts of", "suburbs", "suburb of", "near", "around",
+              "countryside of", "north of", "south of", "east of", "west of", "northeast of", "northwest of",
+              "southeast of", "southwest of", "north-east of", "north-west of", "south-east of",
+              "south-west of", "km of", "kilometres of", "kilometers of", "miles of"}
+_DIST_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(km|kilometres|kilometers|miles|mi)\s+"
+                      r"((?:north|south|east|west)(?:[- ]?(?:east|west))?)\s+of\s*$", re.I)
+
+
+@dataclass
+class Mention:
+    """A span to resolve, with what the text around it says."""
+
+    start: int
+    end: int
+    text: str
+    cue: Optional[str] = None
+
+
+class Resolver:
+    def __init__(self, gazetteer: Gazetteer, fuzzy_threshold: float = 88.0):
+        self.gazetteer = gazetteer
+        self.fuzzy_threshold = fuzzy_threshold
+
+    # ---- candidates ---------------------------------------------------
+    def candidates(self, name: str, cache: Optional[dict] = None) -> list[Candidate]:
+        if cache is not None and name in cache:
+            return cache[name]
+        try:
+            cands = self.gazetteer.lookup(name)
+        except Exception as exc:  # a broken look-up of one name must not stop the document
+            log.warning("look-up of %r failed: %s", name, exc)
+            cands = []
+        cands = [c for c in cands if c.lat is not None]
+        if cache is not None:
+            cache[name] = cands
+        return cands
+
+    # ---- scoring ------------------------------------------------------
+    def score(self, c: Candidate, mention: Optional[Mention], doc_countries: Counter,
+              anchors: list[tuple[float, float]]) -> float:
+        w = WEIGHTS
+        s = w.get(f"kind_{c.kind}", 0.8)
+        if c.match != "key":
+            s += w.get(f"match_{c.match}", 0.0) * (1.0 if c.match != "fuzzy" else (2 - c.similarity))
+        s += w["population"] * math.log10(max(1, c.population or 0)) / 1.0 * 0.5
+        f = c.feature or ""
+        if f.startswith("A.PCL") and c.kind in ("name", "alt", "abbr", "demonym"):
+            s += w["country"]
+        elif f.startswith("A.ADM1"):
+            s += w["admin1"]
+        elif f == "P.PPLC":
+            s += w["capital"]
+        elif f.startswith("L.CONT"):
+            s += w["continent"]
+        elif f.startswith(("L.", "H.", "T.")):
+            s += w["region"]
+        if doc_countries and c.country:
+            total = sum(doc_countries.values())
+            share = doc_countries.get(c.country, 0) / total
+            s += w["doc_country"] * share
+            if f.startswith("A.ADM1") and share >= 0.5:
+                s += w["admin1_doc_country"]  # "Georgia" in a story about the US is the state
+        if anchors and c.lat is not None and not f.startswith(("A.PCL", "L.CONT")):
+            d = min(haversine_km(c.lat, c.lon, a, b) for a, b in anchors)
+            if d < 100:
+                s += w["near_100km"]
+            elif d < 400:
+                s += w["near_400km"]
+        cue = (mention.cue or "") if mention else ""
+        if cue in _AREA_CUES and f.startswith("A.ADM"):
+            s += w["cue_area"]
+        if cue in _PLACE_CUES and f.startswith("P."):
+            s += w["cue_place"]
+        return s
+
+    # ---- documents ----------------------------------------------------
+    def resolve_mentions(self, text: str, mentions: list[Mention],
+                         context: Optional[list[Place]] = None) -> list[Optional[Place]]:
+        cache: dict[str, list[Candidate]] = {}
+        cand_lists = [self.candidates(m.text, cache) for m in mentions]
+        # pass 1: context from countries named and from unambiguous places
+        doc_countries: Counter = Counter()
+        anchors: list[tuple[float, float]] = []
+        for p in context or []:
+            if p.country:
+                doc_countries[p.country] += 1
+            if p.lat is not None and p.geo_precision == 1:
+                anchors.append((p.lat, p.lon))
+        first = []
+        for m, cands in zip(mentions, cand_lists):
+            best = self._best(cands, m, Counter(), [])
+            first.append(best)
+            if best is None:
+                continue
+            if best[1].is_country():
+                doc_countries[best[1].country] += 2
+            elif len({c.country for c in cands}) == 1 and best[1].country:
+                doc_countries[best[1].country] += 1
+                if best[1].feature_class == "P":
+                    anchors.append((best[1].lat, best[1].lon))
+        # pass 2: rank in context
+        out: list[Optional[Place]] = []
+        for idx, (m, cands) in enumerate(zip(mentions, cand_lists)):
+            others = [a for k, a in enumerate(anchors)]
+            best = self._best(cands, m, doc_countries, others)
+            if best is None:
+                out.append(None)
+                continue
+            score, cand = best
+            out.append(self._place(text, m, cand, score))
+        # fallbacks: a place the gazetteer lacks, placed at the area the text puts it in
+        for idx, (m, p) in enumerate(zip(mentions, out)):
+            if p is None:
+                out[idx] = self._fallback(text, m, mentions, out, idx)
+        return out
+
+    def _best(self, cands: list[Candidate], m: Optional[Mention], doc_countries: Counter,
+              anchors: list[tuple[float, float]]) -> Optional[tuple[float, Candidate]]:
+        if not cands:
+            return None
+        scored = [(self.score(c, m, doc_countries, anchors), c) for c in cands]
+        scored.sort(key=lambda x: (-x[0], -(x[1].population or 0), x[1].id))
+        return scored[0]
+
+    def _place(self, text: str, m: Mention, cand: Candidate, score: float) -> Place:
+        precision = default_precision(cand.feature)
+        cue = m.cue or ""
+        if precision == 1 and cue in ("countryside", "countryside of", "outskirts", "outskirts of"):
+            precision = 2
+        conf = 1.0 / (1.0 + math.exp(-(score - 2.5)))
+        return cand.to_place(mention=m.text, precision=precision, score=round(conf, 3))
+
+    def _fallback(self, text: str, m: Mention, mentions: list[Mention], placed: list[Optional[Place]],
+                  idx: int) -> Optional[Place]:
+        """"X, Y province" / "X in the Y countryside" / "X near Y": place X at Y, less precisely."""
+        tail = text[m.end:m.end + 60]
+        for k in range(idx + 1, len(mentions)):
+            other, p = mentions[k], placed[k]
+            if p is None or other.start - m.end > 50:
+                break
+            gap = text[m.end:other.start].lower()
+            if re.fullmatch(r"\s*(,|in|near|in the|near the|outside|outside the|of|of the|,? in the|,? near)\s*",
+                            gap) or re.fullmatch(r"\s*,\s*(in|near)?\s*(the)?\s*", gap):
+                prec = 3 if p.geo_precision == 3 else 2
+                log.info("%r not in the gazetteer: placed at %s (precision %d)", m.text, p.name, prec)
+                return Place(name=p.name, lat=p.lat, lon=p.lon, country=p.country, admin1=p.admin1,
+                             admin2=p.admin2, feature=p.feature, geonameid=p.geonameid, geo_precision=prec,
+                             mention=m.text, score=round((p.score or 0.5) * 0.6, 3))
+        del tail
+        log.info("toponym %r not found in the gazetteer", m.text)
+        return None

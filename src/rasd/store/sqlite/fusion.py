@@ -1,0 +1,180 @@
+"""Fused events, their reports, control timelines and agreements (migration 003)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any, Optional
+
+from ...records import Agreement, ControlPeriod, Event, FusedEvent
+
+
+def _iso(d: Any) -> Optional[str]:
+    return d.isoformat() if d else None
+
+
+class FusionMixin:
+    conn: sqlite3.Connection
+
+    # -- fused events -------------------------------------------------------
+    def fusion_candidates(self, *, sub_event_types: list[str], date_lo: str, date_hi: str,
+                          bbox: Optional[tuple[float, float, float, float]] = None,
+                          limit: int = 200) -> list[FusedEvent]:
+        if not sub_event_types:
+            return []
+        marks = ",".join("?" * len(sub_event_types))
+        sql = (f"SELECT data FROM fused_events"
+               f" WHERE date_lo <= ? AND date_hi >= ? AND sub_event_type IN ({marks})")
+        args: list[Any] = [date_hi, date_lo, *sub_event_types]
+        if bbox is not None:
+            w, s, e, n = bbox
+            sql += " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+            args += [s, n, w, e]
+        sql += " ORDER BY date_lo LIMIT ?"
+        args.append(limit)
+        return [FusedEvent.from_dict(json.loads(r[0])) for r in self.conn.execute(sql, args)]
+
+    def fused_for_doc(self, doc_id: str) -> list[FusedEvent]:
+        rows = self.conn.execute(
+            "SELECT f.data FROM fused_events f WHERE f.cluster_id IN"
+            " (SELECT cluster_id FROM fused_reports WHERE doc_id=?) ORDER BY f.cluster_id", (doc_id,))
+        return [FusedEvent.from_dict(json.loads(r[0])) for r in rows]
+
+    def get_fused(self, cluster_id: str) -> Optional[FusedEvent]:
+        row = self.conn.execute("SELECT data FROM fused_events WHERE cluster_id=?", (cluster_id,)).fetchone()
+        return FusedEvent.from_dict(json.loads(row[0])) if row else None
+
+    def save_fused(self, fused: FusedEvent, *, family: str, place_key: Optional[str]) -> None:
+        loc = fused.location
+        lo, hi = fused.date_range
+        values = (
+            family, fused.event_type, fused.sub_event_type, _iso(fused.date), _iso(lo), _iso(hi),
+            loc.name if loc else None, place_key, loc.lat if loc else None, loc.lon if loc else None,
+            fused.actor1.name if fused.actor1 else None, fused.actor2.name if fused.actor2 else None,
+            fused.fatalities, fused.fatalities_range[0], fused.fatalities_range[1], fused.status,
+            fused.corroboration, len(fused.reports), json.dumps(fused.to_dict(), ensure_ascii=False),
+        )
+        with self.transaction():  # type: ignore[attr-defined]
+            self.conn.execute(
+                "INSERT INTO fused_events(family, event_type, sub_event_type, date, date_lo, date_hi, location,"
+                " place_key, lat, lon, actor1, actor2, fatalities, fatalities_min, fatalities_max, status,"
+                " corroboration, n_reports, data, cluster_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT(cluster_id) DO UPDATE SET family=excluded.family, event_type=excluded.event_type,"
+                " sub_event_type=excluded.sub_event_type, date=excluded.date, date_lo=excluded.date_lo,"
+                " date_hi=excluded.date_hi, location=excluded.location, place_key=excluded.place_key,"
+                " lat=excluded.lat, lon=excluded.lon, actor1=excluded.actor1, actor2=excluded.actor2,"
+                " fatalities=excluded.fatalities, fatalities_min=excluded.fatalities_min,"
+                " fatalities_max=excluded.fatalities_max, status=excluded.status,"
+                " corroboration=excluded.corroboration, n_reports=excluded.n_reports, data=excluded.data,"
+                " updated_at=datetime('now')",
+                values + (fused.cluster_id,))
+            self.conn.execute("DELETE FROM fused_reports WHERE cluster_id=?", (fused.cluster_id,))
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO fused_reports(event_id, cluster_id, doc_id, outlet, stance, date,"
+                " fatalities, position) VALUES (?,?,?,?,?,?,?,?)",
+                [(r.event_id, fused.cluster_id, r.doc_id, r.outlet, r.stance, _iso(r.date), r.fatalities, i)
+                 for i, r in enumerate(fused.reports)])
+            self.conn.executemany(
+                "UPDATE events SET cluster_id=?, status=?,"
+                " data=json_set(data, '$.cluster_id', ?, '$.status', ?) WHERE event_id=?",
+                [(fused.cluster_id, fused.status, fused.cluster_id, fused.status, r.event_id)
+                 for r in fused.reports])
+
+    def delete_fused(self, cluster_id: str) -> None:
+        with self.transaction():  # type: ignore[attr-defined]
+            self.conn.execute(
+                "UPDATE events SET cluster_id=NULL, status=NULL,"
+                " data=json_set(data, '$.cluster_id', NULL, '$.status', NULL) WHERE cluster_id=?", (cluster_id,))
+            self.conn.execute("DELETE FROM fused_reports WHERE cluster_id=?", (cluster_id,))
+            self.conn.execute("DELETE FROM fused_events WHERE cluster_id=?", (cluster_id,))
+
+    def query_fused(self, *, status: Optional[str] = None, event_type: Optional[str] = None,
+                    place: Optional[str] = None, date_from: Optional[str] = None, date_to: Optional[str] = None,
+                    min_reports: int = 1, limit: int = 100, offset: int = 0) -> list[FusedEvent]:
+        where, args = ["n_reports >= ?"], [min_reports]
+        if status:
+            where.append("status = ?"); args.append(status)
+        if event_type:
+            where.append("(event_type = ? OR sub_event_type = ?)"); args += [event_type, event_type]
+        if place:
+            where.append("location LIKE ?"); args.append(f"%{place}%")
+        if date_from:
+            where.append("date >= ?"); args.append(date_from)
+        if date_to:
+            where.append("date <= ?"); args.append(date_to)
+        sql = (f"SELECT data FROM fused_events WHERE {' AND '.join(where)}"
+               " ORDER BY date IS NULL, date, cluster_id LIMIT ? OFFSET ?")
+        return [FusedEvent.from_dict(json.loads(r[0])) for r in self.conn.execute(sql, args + [limit, offset])]
+
+    def unfused_events(self, limit: int = 1000) -> list[Event]:
+        rows = self.conn.execute(
+            "SELECT e.data FROM events e JOIN documents d ON d.doc_id = e.doc_id"
+            " WHERE NOT EXISTS (SELECT 1 FROM fused_reports r WHERE r.event_id = e.event_id)"
+            " ORDER BY d.published IS NULL, d.published, e.doc_id, e.rowid LIMIT ?", (limit,))
+        return [Event.from_dict(json.loads(r[0])) for r in rows]
+
+    def fused_at_place(self, place_key: str, sub_event_types: list[str]) -> list[FusedEvent]:
+        marks = ",".join("?" * len(sub_event_types)) or "''"
+        rows = self.conn.execute(
+            f"SELECT data FROM fused_events WHERE place_key=? AND sub_event_type IN ({marks})"
+            " ORDER BY date IS NULL, date, cluster_id", [place_key, *sub_event_types])
+        return [FusedEvent.from_dict(json.loads(r[0])) for r in rows]
+
+    # -- control ------------------------------------------------------------
+    def replace_control(self, place_key: str, periods: list[ControlPeriod]) -> None:
+        with self.transaction():  # type: ignore[attr-defined]
+            self.conn.execute("DELETE FROM control_periods WHERE place_key=?", (place_key,))
+            self.conn.executemany(
+                "INSERT INTO control_periods(place_key, place, lat, lon, holder, start, end, status, data)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                [(place_key, p.place.name, p.place.lat, p.place.lon, p.holder, _iso(p.start), _iso(p.end),
+                  p.status, json.dumps(p.to_dict(), ensure_ascii=False)) for p in periods])
+
+    def control_timeline(self, place: str) -> list[ControlPeriod]:
+        rows = self.conn.execute(
+            "SELECT data FROM control_periods WHERE place_key = ? OR place = ? COLLATE NOCASE"
+            " ORDER BY place_key, start IS NOT NULL, start, id", (place, place)).fetchall()
+        if not rows:
+            rows = self.conn.execute(
+                "SELECT data FROM control_periods WHERE place LIKE ? ORDER BY place_key, start IS NOT NULL,"
+                " start, id", (f"%{place}%",)).fetchall()
+        return [ControlPeriod.from_dict(json.loads(r[0])) for r in rows]
+
+    def control_at(self, day: str) -> list[ControlPeriod]:
+        rows = self.conn.execute(
+            "SELECT data FROM control_periods WHERE (start IS NULL OR start <= ?) AND (end IS NULL OR end > ?)"
+            " ORDER BY place, start", (day, day))
+        return [ControlPeriod.from_dict(json.loads(r[0])) for r in rows]
+
+    # -- agreements ---------------------------------------------------------
+    def save_agreement(self, agreement: Agreement) -> None:
+        a, p = agreement, agreement.place
+        with self.transaction():  # type: ignore[attr-defined]
+            self.conn.execute("DELETE FROM agreements WHERE agreement_id=?", (a.agreement_id,))
+            self.conn.execute(
+                "INSERT INTO agreements(agreement_id, cluster_id, place, lat, lon, date, status, data)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                (a.agreement_id, a.cluster_id, p.name if p else None, p.lat if p else None, p.lon if p else None,
+                 _iso(a.date), a.status, json.dumps(a.to_dict(), ensure_ascii=False)))
+            self.conn.executemany(
+                "INSERT INTO agreement_clauses(agreement_id, position, kind, text, doc_id, start, end)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [(a.agreement_id, i, c.kind, c.text, c.evidence.doc_id if c.evidence else None,
+                  c.evidence.start if c.evidence else None, c.evidence.end if c.evidence else None)
+                 for i, c in enumerate(a.clauses)])
+
+    def delete_agreements(self, cluster_id: str) -> None:
+        with self.transaction():  # type: ignore[attr-defined]
+            self.conn.execute("DELETE FROM agreements WHERE cluster_id=?", (cluster_id,))
+
+    def query_agreements(self, *, place: Optional[str] = None, status: Optional[str] = None,
+                         limit: int = 100, offset: int = 0) -> list[Agreement]:
+        where, args = [], []
+        if place:
+            where.append("place LIKE ?"); args.append(f"%{place}%")
+        if status:
+            where.append("status = ?"); args.append(status)
+        cond = ("WHERE " + " AND ".join(where)) if where else ""
+        rows = self.conn.execute(
+            f"SELECT data FROM agreements {cond} ORDER BY date IS NULL, date, agreement_id LIMIT ? OFFSET ?",
+            args + [limit, offset])
+        return [Agreement.from_dict(json.loads(r[0])) for r in rows]
