@@ -27,7 +27,8 @@ def serve(
                                                  help="Reads need the token too (always from non-loopback clients)."),
     gazetteer: Optional[str] = typer.Option(None, "--gazetteer", help="Gazetteer file for place search "
                                             "(env RASD_GAZETTEER; built on first use)."),
-    no_gazetteer: bool = typer.Option(False, "--no-gazetteer", help="Serve without place search."),
+    no_gazetteer: bool = typer.Option(False, "--no-gazetteer",
+                                      help="Serve without place search (ingested events get no places)."),
     tiles: Optional[str] = typer.Option(None, "--tiles", envvar="RASD_TILES",
                                         help="Tile URL template ({z}/{x}/{y}) drawn over the bundled country outlines."),
     max_body_mb: float = typer.Option(10.0, "--max-body-mb", envvar="RASD_MAX_BODY_MB",
@@ -46,7 +47,8 @@ def serve(
     st = common.store(ctx)
     app = create_app(st, settings, token=token, require_token_for_reads=require_token_for_reads,
                      max_body_bytes=int(max_body_mb * 1024 * 1024), gazetteer=gaz,
-                     pipeline_factory=_pipeline_factory(None if no_gazetteer else (gazetteer or settings.gazetteer)), ontology=_ontology(), tiles=tiles)
+                     pipeline_factory=_pipeline_factory(None if no_gazetteer else (gazetteer or settings.gazetteer)),
+                     ontology=_ontology(), tiles=tiles)
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -89,11 +91,18 @@ def _ontology():
 
 
 def _pipeline_factory(gazetteer: Optional[str]):
-    """The ingest pipeline with the event coder (built on the first ingest: it loads the model)."""
+    """The ingest pipeline with the event coder (built on the first ingest: it loads the model).
+    Without a gazetteer (``--no-gazetteer``) events are coded without places."""
     def build():
         from ..pipeline import Pipeline
 
-        return Pipeline.for_ingest(with_events=True, gazetteer=gazetteer)
+        if gazetteer is not None:
+            return Pipeline.for_ingest(with_events=True, gazetteer=gazetteer)
+        from ..clean import Cleaner
+        from ..code import Coder
+        from ..nlp import load_nlp
+
+        return Pipeline(cleaner=Cleaner(), coder=Coder(load_nlp(), geoparser=None))
     return build
 
 

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from ..config import Settings
-from ..errors import RasdError
+from ..errors import RasdError, StoreError
 from ..store import Store
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,12 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(RasdError)
     async def _rasd(request: Request, exc: RasdError) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse({"error": str(exc)}, status_code=503 if isinstance(exc, StoreError) else 400)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return JSONResponse({"error": f"internal error: {type(exc).__name__}: {exc}"}, status_code=500)
 
 
 # -- the page -----------------------------------------------------------------------
