@@ -150,6 +150,13 @@ def test_ingest_text_and_file(server):
                     content="Shelling hit Maarat al-Numan overnight.".encode())
     assert r.status_code == 201
     assert server.get("/api/documents", params={"q": "Maarat"}).json()["items"][0]["doc_id"] == "upload-two"
+    # the coder runs on what the API ingests: a plain report gives an event with its evidence
+    r = server.post("/api/ingest", headers=AUTH, json={
+        "text": "Syrian government forces shelled Douma on Monday, killing 4 civilians, activists said.",
+        "doc_id": "api-three", "published": "2018-02-20"})
+    assert r.status_code == 201 and r.json()["documents"][0]["events"] >= 1
+    ev = server.get("/api/events", params={"doc_id": "api-three"}).json()["items"][0]
+    assert ev["event_type"] == "Explosions/Remote violence" and ev["fatalities"] == 4
     assert server.post("/api/ingest", json={"text": 5}, headers=AUTH).status_code == 422
     assert server.post("/api/ingest", json={"text": "x", "published": "May"}, headers=AUTH).status_code == 422
 

@@ -39,7 +39,7 @@ def ingest(
 
     Exit code 1 when any input failed (the others are stored), 2 on bad usage.
     """
-    from ..pipeline import Pipeline
+    from ..pipeline import Pipeline, store_results
     from ..read import FORMATS, Reader, ReadOptions, RowOptions, load_meta
 
     if fmt not in FORMATS:
@@ -90,17 +90,8 @@ def ingest(
                 continue
             # the parts of one input (a glued article split in two) and their events are
             # written together, in one transaction: a crash leaves no half-written document
-            with st.transaction():
-                for res in results:
-                    out = st.add_document(res.document)
-                    if out.status in ("new", "updated"):
-                        if pipe.coder is not None or out.status == "updated":
-                            if fuser is not None and out.status == "updated":
-                                fuser.forget_document(res.document.doc_id)
-                            st.replace_events(res.document.doc_id, res.events)
-                            if fuser is not None:  # fused in the same transaction
-                                fuser.process(res.events)
-                    counts[out.status] += 1
+            for out in store_results(st, pipe, fuser, results):
+                counts[out.status] += 1
             if bar is not None:
                 bar.set_postfix_str(f"{sum(counts.values())} docs, {failed} failed", refresh=False)
     if bar is not None:

@@ -13,6 +13,7 @@ def ingest_bytes(store, pipeline, content: bytes, suffix: str, meta: dict[str, A
                  max_bytes: int) -> tuple[list[dict[str, Any]], list[str]]:
     """Read ``content`` as a file named ``<doc_id><suffix>``, run the pipeline, store each
     document with its events in one transaction. Returns (stored documents, error lines)."""
+    from ..pipeline import store_results
     from ..read import ReadOptions, read_paths
 
     name = (meta.get("doc_id") or "upload") + suffix
@@ -34,10 +35,13 @@ def ingest_bytes(store, pipeline, content: bytes, suffix: str, meta: dict[str, A
             if meta.get("published"):
                 item.published = date.fromisoformat(meta["published"])
             docs.append(item)
-        for res in pipeline.run(docs):
-            with store.transaction():
-                out = store.add_document(res.document)
-                if out.status != "unchanged" and getattr(pipeline, "coder", None) is not None:
-                    store.replace_events(res.document.doc_id, res.events)
-            results.append({"doc_id": out.doc_id, "status": out.status, "events": len(res.events)})
+        fuser = pipeline.fuser_for(store)
+        for doc in docs:
+            try:
+                res = list(pipeline.run([doc]))
+            except Exception as exc:  # a bug in a stage: say which input, keep the server up
+                errors.append(f"{name}: could not be processed ({type(exc).__name__}: {exc})")
+                continue
+            for r, out in zip(res, store_results(store, pipeline, fuser, res)):
+                results.append({"doc_id": out.doc_id, "status": out.status, "events": len(r.events)})
     return results, errors
