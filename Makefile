@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 SHARED ?= ../shared
 
-.PHONY: install demo test bench clean help web serve chromium
+.PHONY: install demo test bench clean help web serve chromium screenshots
 
 help:
 	@echo "make demo    set up and run the main job on the example corpus"
@@ -45,6 +45,10 @@ chromium:
 # The built page is committed under src/rasd/serve/static, so this is needed only after editing web/.
 web:
 	cd web && npm ci --no-audit --no-fund && node build.mjs
+
+# Screenshots of the page's main views on the examples (and seeds): docs/screenshots/*.png
+screenshots: install chromium
+	$(BIN)/python docs/screenshots.py
 
 RASD_PORT ?= 8765
 serve: install

@@ -83,6 +83,12 @@ fetch("/static/countries.geojson").then((r) => r.json()).then((geo) => {
     .addTo(map).bringToBack();
 });
 state.markers = L.layerGroup().addTo(map);
+let selectedRing = null;
+function ring(lat, lon) {
+  if (selectedRing) map.removeLayer(selectedRing);
+  selectedRing = lat === null || lat === undefined ? null
+    : L.circleMarker([lat, lon], { radius: 11, weight: 3, color: "#111", fill: false, interactive: false }).addTo(map);
+}
 
 function tiles(url) {
   // optional tiles over the outlines; if none load, the outlines stay visible underneath
@@ -122,8 +128,24 @@ async function loadHistogram() {
   for (const [k, v] of Object.entries(f)) if (v) p.set(k, v);
   p.set("bin", "month");
   const data = await api("/api/events/histogram?" + p);
-  state.hist = data.bins;
+  state.hist = fillMonths(data.bins);
   drawHistogram();
+}
+
+function fillMonths(bins) {
+  // every month from the first to the last, empty ones included, so the axis is linear in time
+  if (!bins.length) return bins;
+  const count = new Map(bins.map((b) => [b.bin, b.count]));
+  const out = [];
+  let [y, m] = bins[0].bin.split("-").map(Number);
+  const [y1, m1] = bins[bins.length - 1].bin.split("-").map(Number);
+  while (y < y1 || (y === y1 && m <= m1)) {
+    const key = `${y}-${String(m).padStart(2, "0")}`;
+    out.push({ bin: key, count: count.get(key) || 0 });
+    m += 1;
+    if (m > 12) { m = 1; y += 1; }
+  }
+  return out;
 }
 
 function monthEnd(ym) {
@@ -148,7 +170,8 @@ function drawHistogram() {
     title.textContent = `${b.bin}: ${b.count}`;
     r.appendChild(title);
     svg.appendChild(r);
-    if (i === 0 || b.bin.endsWith("-01")) {
+    const firstLabel = i === 0 && !bins.slice(1, 7).some((x) => x.bin.endsWith("-01"));
+    if (firstLabel || b.bin.endsWith("-01")) {
       const t = svgEl("text", { x: 1 + i * bw, y: H - 4, class: "axis" });
       t.textContent = b.bin.endsWith("-01") ? b.bin.slice(0, 4) : b.bin;
       svg.appendChild(t);
@@ -379,7 +402,10 @@ async function openEvent(id) {
   }
   $("list-view").hidden = true;
   view.hidden = false;
-  if (loc && loc.lat !== null && loc.lat !== undefined) map.setView([loc.lat, loc.lon], Math.max(map.getZoom(), 8));
+  if (loc && loc.lat !== null && loc.lat !== undefined) {
+    map.setView([loc.lat, loc.lon], Math.max(map.getZoom(), 8));
+    ring(loc.lat, loc.lon);
+  } else ring(null);
 }
 
 async function showDocument(docId) {
@@ -393,6 +419,7 @@ async function showDocument(docId) {
 
 function closeEvent() {
   state.selected = null;
+  ring(null);
   history.replaceState(null, "", location.pathname + location.search);
   $("event-view").hidden = true;
   $("list-view").hidden = false;
