@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
 from typing import Optional
 
 import typer
@@ -125,13 +124,7 @@ def export_cmd(
     if fmt not in export.FORMATS:
         typer.echo(f"rasd: --format {fmt!r}: one of {', '.join(export.FORMATS)}", err=True)
         raise typer.Exit(2)
-    for flag, val in (("--from", date_from), ("--to", date_to)):
-        if val:
-            try:
-                date.fromisoformat(val)
-            except ValueError:
-                typer.echo(f"rasd: {flag} {val!r}: not a YYYY-MM-DD date", err=True)
-                raise typer.Exit(2)
+    common.check_dates(("--from", date_from), ("--to", date_to))
     if fmt == "parquet" and not output and sys.stdout.isatty():
         typer.echo("rasd: Parquet is binary: give --output FILE", err=True)
         raise typer.Exit(2)
