@@ -21,12 +21,26 @@ def build_store(path: str, n_events: int, hostile: Optional[str] = None) -> None
         fill_store(st, n_events, hostile=hostile)
 
 
+def small_gazetteer(path: str) -> str:
+    """A gazetteer file with a handful of places (no default layer: nothing to build)."""
+    from rasd.geo import open_gazetteer
+    from rasd.geo.gazetteer import PlaceRow
+
+    with open_gazetteer(path, build_default=False) as gaz:
+        gaz.add_layer("test", [PlaceRow("Saraqib", 35.8623, 36.8006, country="SY", admin1="Idlib",
+                                        feature="P.PPL", population=30000),
+                               PlaceRow("Saraqib Junction", 35.85, 36.79, country="SY", admin1="Idlib",
+                                        feature="S.RDJCT")])
+    return path
+
+
 @contextmanager
-def running_server(db: str, *extra: str) -> Iterator[str]:
+def running_server(db: str, *extra: str, gazetteer: Optional[str] = None) -> Iterator[str]:
     env = dict(os.environ, RASD_TOKEN=TOKEN, RASD_DB=db)
     env.pop("RASD_REQUIRE_TOKEN_FOR_READS", None)
+    gaz = ["--gazetteer", gazetteer] if gazetteer else ["--no-gazetteer"]
     proc = subprocess.Popen([sys.executable, "-m", "rasd", "serve", "--host", "127.0.0.1", "--port", "0",
-                             "--no-gazetteer", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             *gaz, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env)
     url = None
     deadline = time.time() + 60

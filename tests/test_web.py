@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from _server import CHROMIUM_ARGS, TOKEN, build_store, chromium_path, running_server
+from _server import CHROMIUM_ARGS, TOKEN, build_store, chromium_path, running_server, small_gazetteer
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,8 @@ def site(tmp_path_factory):
     db = str(tmp_path_factory.mktemp("web") / "web.db")
     build_store(db, 300)
     _add_hostile(db)
-    with running_server(db) as url:
+    gaz = small_gazetteer(str(tmp_path_factory.mktemp("gaz") / "gaz.db"))
+    with running_server(db, gazetteer=gaz) as url:
         yield url
 
 
@@ -81,8 +82,10 @@ def test_filter_open_evidence_correct_and_reload(browser, site, tmp_path):
     page.screenshot(path=str(tmp_path / "event.png"))
 
     page.fill("#c-place", "Saraqib")
-    page.fill("#c-lat", "35.862")
-    page.fill("#c-lon", "36.805")
+    page.click("#c-search")  # the gazetteer fills in the coordinates
+    page.wait_for_selector("#c-found:not([hidden]) option:nth-child(2)", state="attached")
+    page.select_option("#c-found", index=1)
+    assert page.input_value("#c-lat").startswith("35.86") and page.input_value("#c-lon").startswith("36.8")
     page.fill("#c-note", "the town in the dateline")
     page.click("#c-save")
     page.wait_for_function("() => document.querySelector('#ev-fields').textContent.includes('Saraqib')")
@@ -91,7 +94,7 @@ def test_filter_open_evidence_correct_and_reload(browser, site, tmp_path):
     page.wait_for_selector("body[data-ready='1']")
     page.wait_for_selector("#ev-fields")  # the event reopens from the address
     fields = page.locator("#ev-fields").text_content()
-    assert "Saraqib" in fields and "corrected" in fields
+    assert "Saraqib, Idlib" in fields and "corrected" in fields
     assert "the town in the dateline" in page.locator("#event-view").text_content()
     # the list and the map's data agree with the correction
     page.click("#back")
@@ -133,3 +136,11 @@ def test_hostile_article_shows_as_text(browser, site):
     page.wait_for_timeout(300)
     assert page.evaluate("() => window.__pwned") is None
     assert errors == []
+
+
+def test_gazetteer_search_api(site):
+    import httpx
+
+    items = httpx.get(site + "/api/gazetteer", params={"q": "Saraqib"}).json()["items"]
+    assert items[0]["name"] == "Saraqib" and abs(items[0]["lat"] - 35.8623) < 1e-6
+    assert httpx.get(site + "/api/gazetteer", params={"q": ""}).status_code == 422

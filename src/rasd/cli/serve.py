@@ -42,7 +42,8 @@ def serve(
 
     settings = common.settings(ctx)
     token = token or new_token()
-    gaz = None if no_gazetteer else _open_gazetteer(gazetteer or settings.gazetteer)
+    # a file given with --gazetteer is used as it is; the default one is built on first use
+    gaz = None if no_gazetteer else _open_gazetteer(gazetteer or settings.gazetteer, build=gazetteer is None)
     st = common.store(ctx)
     app = create_app(st, settings, token=token, require_token_for_reads=require_token_for_reads,
                      max_body_bytes=int(max_body_mb * 1024 * 1024), gazetteer=gaz,
@@ -69,13 +70,13 @@ def serve(
         st.close()
 
 
-def _open_gazetteer(path: str):
+def _open_gazetteer(path: str, build: bool):
     try:
         from ..geo import open_gazetteer
     except ImportError:
         return None
     try:
-        return open_gazetteer(path)
+        return open_gazetteer(path, build_default=build)
     except Exception as exc:  # place search is optional: say why and serve without it
         typer.echo(f"rasd: gazetteer {path}: {exc}; place search is off", err=True)
         return None
