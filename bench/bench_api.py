@@ -67,10 +67,11 @@ def build_store(path: Path, n: int) -> None:
     print(f"built a store of {n} synthetic events in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
 
-def start_server(db: Path) -> tuple[subprocess.Popen, str]:
+def start_server(db: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
     env = dict(os.environ, RASD_TOKEN=TOKEN)
     proc = subprocess.Popen([sys.executable, "-m", "rasd", "--db", str(db), "serve", "--host", "127.0.0.1",
-                             "--port", "0", "--no-gazetteer"], stdout=subprocess.PIPE, text=True, env=env)
+                             "--port", "0", "--no-gazetteer", "--workers", str(workers)],
+                            stdout=subprocess.PIPE, text=True, env=env)
     deadline = time.time() + 60
     while time.time() < deadline:
         line = proc.stdout.readline()
@@ -129,6 +130,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--events", type=int, default=100_000)
     ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--workers", type=int, default=2, help="server processes (rasd serve --workers)")
     ap.add_argument("--requests", type=int, default=3000, help="at most this many requests per run")
     ap.add_argument("--seconds", type=float, default=30, help="at most this long per run")
     args = ap.parse_args()
@@ -136,7 +138,7 @@ def main() -> None:
     bench_dir.mkdir(exist_ok=True)
     db = bench_dir / f"api-{args.events}.db"
     build_store(db, args.events)
-    proc, url = start_server(db)
+    proc, url = start_server(db, args.workers)
     try:
         import httpx
 
@@ -144,7 +146,8 @@ def main() -> None:
             t0 = time.perf_counter()
             r = httpx.get(url + "/api/events", params=dict(params, limit=50), timeout=30)
             r.raise_for_status()
-        print(f"api bench: store of {args.events} events, {args.clients} concurrent clients, loopback",
+        print(f"api bench: store of {args.events} events, {args.clients} concurrent clients, "
+              f"{args.workers} server workers, loopback",
               flush=True)
         summary = {"view": "summary"}
         runs = [

@@ -180,3 +180,15 @@ def test_reads_can_require_the_token(tmp_path: Path):
         assert httpx.get(url + "/api/events", headers=AUTH).status_code == 200
         assert httpx.get(url + "/", headers={"X-Rasd-Token": TOKEN}).status_code == 200
         assert httpx.get(url + "/health").status_code == 200
+
+
+def test_two_workers_share_the_store(tmp_path: Path):
+    db = str(tmp_path / "w.db")
+    build_store(db, 50)
+    with running_server(db, "--workers", "2") as url, httpx.Client(base_url=url, timeout=30) as c:
+        e = c.get("/api/events", params={"limit": 1}).json()["items"][0]
+        assert c.post(f"/api/events/{e['event_id']}/corrections", json={"fatalities": 77},
+                      headers=AUTH).status_code == 201
+        # whichever worker answers, it reads the correction from the shared store
+        seen = {c.get(f"/api/events/{e['event_id']}").json()["event"]["fatalities"] for _ in range(12)}
+        assert seen == {77}

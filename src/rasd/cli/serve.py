@@ -32,42 +32,93 @@ def serve(
                                         help="Tile URL template ({z}/{x}/{y}) drawn over the bundled country outlines."),
     max_body_mb: float = typer.Option(10.0, "--max-body-mb", envvar="RASD_MAX_BODY_MB",
                                       help="Largest request body accepted, in MB."),
+    workers: int = typer.Option(1, "--workers", envvar="RASD_SERVE_WORKERS",
+                                help="Server processes sharing the port (each opens the store itself)."),
 ) -> None:
     """Serve the store as an HTTP API with the web page (map, timeline, events, corrections)."""
     import socket
 
-    import uvicorn
+    from ..serve.app import new_token
 
-    from ..serve.app import create_app, new_token
-
+    if workers < 1:
+        typer.echo("rasd: --workers must be at least 1", err=True)
+        raise typer.Exit(2)
     settings = common.settings(ctx)
     token = token or new_token()
+    gaz_path = None if no_gazetteer else (gazetteer or settings.gazetteer)
     # a file given with --gazetteer is used as it is; the default one is built on first use
-    gaz = None if no_gazetteer else _open_gazetteer(gazetteer or settings.gazetteer, build=gazetteer is None)
-    st = common.store(ctx)
-    app = create_app(st, settings, token=token, require_token_for_reads=require_token_for_reads,
-                     max_body_bytes=int(max_body_mb * 1024 * 1024), gazetteer=gaz,
-                     pipeline_factory=_pipeline_factory(None if no_gazetteer else (gazetteer or settings.gazetteer)),
-                     ontology=_ontology(), tiles=tiles)
+    if gaz_path is not None and gazetteer is None:
+        g = _open_gazetteer(gaz_path, build=True)
+        if g is not None:
+            g.close()
+    with common.store(ctx) as st:  # opens (and migrates) the store once, before any worker starts
+        events = st.health()["events"]
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(2048)  # connections queue from now on, while the workers start
     except OSError as exc:
         typer.echo(f"rasd: cannot listen on {host}:{port}: {exc.strerror}", err=True)
         raise typer.Exit(3)
     real_port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
-    typer.echo(f"rasd: serving {st.stats().get('events', 0)} events from {settings.db}")
+    typer.echo(f"rasd: serving {events} events from {settings.db}" + (f" ({workers} workers)" if workers > 1 else ""))
     typer.echo(f"rasd: open http://{shown}:{real_port}/#token={token}")
     typer.echo(f"rasd: API at http://{shown}:{real_port}/api/docs ; write token: {token}")
     sys.stdout.flush()
-    config = uvicorn.Config(app, log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
+    opts = dict(token=token, require_token_for_reads=require_token_for_reads,
+                max_body_bytes=int(max_body_mb * 1024 * 1024), tiles=tiles)
+    if workers == 1:
+        _run_worker(ctx, sock, gaz_path, opts)
+    else:
+        _run_workers(ctx, sock, gaz_path, opts, workers)
+
+
+def _run_worker(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict) -> None:
+    """One server process: its own store connections, gazetteer and pipeline."""
+    import uvicorn
+
+    from ..serve.app import create_app
+
+    settings = common.settings(ctx)
+    gaz = _open_gazetteer(gaz_path, build=False) if gaz_path else None
+    st = common.store(ctx)
+    app = create_app(st, settings, gazetteer=gaz, pipeline_factory=_pipeline_factory(gaz_path),
+                     ontology=_ontology(), **opts)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     try:
         server.run(sockets=[sock])
     finally:
         st.close()
+
+
+def _run_workers(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict, n: int) -> None:
+    """Fork ``n`` workers sharing the listening socket; stop them all on SIGINT or SIGTERM."""
+    import signal
+
+    children = []
+    for _ in range(n):
+        pid = os.fork()
+        if pid == 0:  # the worker opens its own connections after the fork
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            try:
+                _run_worker(ctx, sock, gaz_path, opts)
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def stop(signum, frame):
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for pid in children:
+        os.waitpid(pid, 0)
 
 
 def _open_gazetteer(path: str, build: bool):
