@@ -94,8 +94,8 @@ class Pipeline:
 
 
 def store_results(store, pipeline: "Pipeline", fuser, results: list[Result]) -> list:
-    """Write one input's documents with their events (fused as they land) in one transaction;
-    returns the store's outcome of each document. Shared by `rasd ingest` and the HTTP ingest."""
+    """Write documents with their events (fused as they land) in one transaction; returns the
+    store's outcome of each document. Shared by `rasd ingest` and the HTTP ingest."""
     outcomes = []
     with store.transaction():
         for res in results:

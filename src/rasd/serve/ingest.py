@@ -42,6 +42,10 @@ def ingest_bytes(store, pipeline, content: bytes, suffix: str, meta: dict[str, A
             except Exception as exc:  # a bug in a stage: say which input, keep the server up
                 errors.append(f"{name}: could not be processed ({type(exc).__name__}: {exc})")
                 continue
+            empty = [r for r in res if not r.document.text.strip()]
+            for r in empty:
+                errors.append(f"{name}: no article text left in {r.document.doc_id!r} after removing boilerplate")
+            res = [r for r in res if r.document.text.strip()]
             for r, out in zip(res, store_results(store, pipeline, fuser, res)):
                 results.append({"doc_id": out.doc_id, "status": out.status, "events": len(r.events)})
     return results, errors
