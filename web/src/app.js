@@ -170,8 +170,8 @@ function drawHistogram() {
     title.textContent = `${b.bin}: ${b.count}`;
     r.appendChild(title);
     svg.appendChild(r);
-    const firstLabel = i === 0 && !bins.slice(1, 7).some((x) => x.bin.endsWith("-01"));
-    if (firstLabel || b.bin.endsWith("-01")) {
+    const firstLabel = i === 0 && !bins.slice(1, 12).some((x) => x.bin.endsWith("-01"));
+    if ((firstLabel || b.bin.endsWith("-01")) && 1 + i * bw < W - 28) {  // no label cut at the edge
       const t = svgEl("text", { x: 1 + i * bw, y: H - 4, class: "axis" });
       t.textContent = b.bin.endsWith("-01") ? b.bin.slice(0, 4) : b.bin;
       svg.appendChild(t);
