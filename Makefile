@@ -7,12 +7,14 @@ STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 SHARED ?= ../shared
 
-.PHONY: install demo test bench clean help
+.PHONY: install demo test bench clean help web serve chromium screenshots
 
 help:
 	@echo "make demo    set up and run the main job on the example corpus"
 	@echo "make test    set up and run the whole test suite"
 	@echo "make bench   speed and memory benchmarks (needs ../shared/data/dev)"
+	@echo "make serve   serve the demo store (map, timeline, API) and print its address"
+	@echo "make web     rebuild the web page from web/ into src/rasd/serve/static (npm ci)"
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -28,11 +30,31 @@ demo: install
 	$(BIN)/rasd --db $(DEMO_DB) documents --limit 100
 	$(BIN)/rasd --db $(DEMO_DB) stats
 
-test: install
+test: install chromium
 	$(BIN)/python -m pytest
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# The browser tests drive Debian's Chromium; install it when it is missing (root on CI).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "make: /usr/bin/chromium is missing (apt-get install chromium); browser tests will be skipped"; fi; \
+	fi
+
+# The built page is committed under src/rasd/serve/static, so this is needed only after editing web/.
+web:
+	cd web && npm ci --no-audit --no-fund && node build.mjs
+
+# Screenshots of the page's main views on the examples (and seeds): docs/screenshots/*.png
+screenshots: install chromium
+	$(BIN)/python docs/screenshots.py
+
+RASD_PORT ?= 8765
+serve: install
+	@test -f $(DEMO_DB) || $(MAKE) demo
+	$(BIN)/rasd --db $(DEMO_DB) serve --port $(RASD_PORT)
 
 clean:
 	rm -rf $(VENV) *.egg-info src/*.egg-info $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

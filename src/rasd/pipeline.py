@@ -102,3 +102,21 @@ class Pipeline:
         from .fuse import Fuser
 
         return Fuser(store)
+
+
+def store_results(store, pipeline: "Pipeline", fuser, results: list[Result]) -> list:
+    """Write documents with their events (fused as they land) in one transaction; returns the
+    store's outcome of each document. Shared by `rasd ingest` and the HTTP ingest."""
+    outcomes = []
+    with store.transaction():
+        for res in results:
+            out = store.add_document(res.document)
+            if out.status in ("new", "updated"):
+                if pipeline.coder is not None or out.status == "updated":
+                    if fuser is not None and out.status == "updated":
+                        fuser.forget_document(res.document.doc_id)
+                    store.replace_events(res.document.doc_id, res.events)
+                    if fuser is not None:  # fused in the same transaction
+                        fuser.process(res.events)
+            outcomes.append(out)
+    return outcomes

@@ -19,3 +19,16 @@ def store(ctx: typer.Context) -> Store:
 
 def report_error(err: InputError) -> None:
     typer.echo(f"rasd: {err.source}: {err.reason}", err=True)
+
+
+def check_dates(*flags: tuple[str, "str | None"]) -> None:
+    """Exit 2 with one line when a date flag is not YYYY-MM-DD: check_dates(("--from", value), ...)."""
+    from datetime import date
+
+    for label, val in flags:
+        if val:
+            try:
+                date.fromisoformat(val)
+            except ValueError:
+                typer.echo(f"rasd: {label} must be a date YYYY-MM-DD, not {val!r}", err=True)
+                raise typer.Exit(2)

@@ -47,7 +47,7 @@ def ingest(
 
     Exit code 1 when any input failed (the others are stored), 2 on bad usage.
     """
-    from ..pipeline import Pipeline
+    from ..pipeline import Pipeline, store_results
     from ..read import FORMATS, Reader, ReadOptions, RowOptions, load_meta
 
     if fmt not in FORMATS:
@@ -111,17 +111,8 @@ def ingest(
                                 f"no article text left in {r.document.doc_id!r} after removing boilerplate"))
         # one transaction per batch: each document with its events (and every part of a split
         # input) is written whole, and a crash loses nothing committed before
-        with st.transaction():
-            for res in kept:
-                out = st.add_document(res.document)
-                if out.status in ("new", "updated"):
-                    if pipe.coder is not None or out.status == "updated":
-                        if fuser is not None and out.status == "updated":
-                            fuser.forget_document(res.document.doc_id)
-                        st.replace_events(res.document.doc_id, res.events)
-                        if fuser is not None:  # fused in the same transaction
-                            fuser.process(res.events)
-                counts[out.status] += 1
+        for out in store_results(st, pipe, fuser, kept):
+            counts[out.status] += 1
         if bar is not None:
             done = sum(counts.values())
             rate = done / max(1e-6, time.perf_counter() - t0)

@@ -134,15 +134,7 @@ def events(
     status: Optional[str] = typer.Option(None, "--status", help="With --fused: confirmed, single-source or disputed."),
 ) -> None:
     """Query the events in the store."""
-    from datetime import date as _date
-
-    for label, val in (("--from", date_from), ("--to", date_to)):
-        if val:
-            try:
-                _date.fromisoformat(val)
-            except ValueError:
-                typer.echo(f"rasd: {label} must be a date YYYY-MM-DD, not {val!r}", err=True)
-                raise typer.Exit(2)
+    common.check_dates(("--from", date_from), ("--to", date_to))
     if fmt not in ("table", "jsonl", "csv"):
         typer.echo(f"rasd: --format must be table, jsonl or csv, not {fmt!r}", err=True)
         raise typer.Exit(2)

@@ -68,6 +68,71 @@ class Store(abc.ABC):
                      bbox: Optional[tuple[float, float, float, float]] = None,
                      limit: int = 100, offset: int = 0) -> list[Event]: ...
 
+    # -- corrections and the corrected view of events (migration 004) ----
+    # Filters of the *_view methods (all optional): event_type, sub_event_type, actor, place,
+    # bbox=(west, south, east, north), date_from, date_to, status ("rejected" lists rejected
+    # events), min_corroboration, text, doc_id, include_rejected.
+    @abc.abstractmethod
+    def add_correction(self, event_id: str, changes: dict[str, Any], *, author: Optional[str] = None,
+                       note: Optional[str] = None) -> Optional[Event]:
+        """Store validated corrections of one event (apart from machine output); return the
+        corrected event, or None when there is no such event."""
+
+    @abc.abstractmethod
+    def corrections_of(self, event_id: str) -> list[dict[str, Any]]:
+        """Every correction that applies to an event, oldest first (the audit trail)."""
+
+    @abc.abstractmethod
+    def get_event_view(self, event_id: str) -> Optional[Event]:
+        """One event with its corrections applied (``attrs['corrected']`` lists the fields)."""
+
+    @abc.abstractmethod
+    def query_events_view(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[Event]:
+        """Corrected events matching the filters, newest first, in a stable order."""
+
+    @abc.abstractmethod
+    def query_events_json(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[str]:
+        """As ``query_events_view``, each event as its exported JSON text (the fast path of the API)."""
+
+    @abc.abstractmethod
+    def query_events_summary(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
+        """As ``query_events_view``, each event as a short summary (no evidence): for lists and maps."""
+
+    @abc.abstractmethod
+    def iter_events_view(self, batch: int = 1000, **filters: Any) -> Iterator[list[Event]]:
+        """Every matching corrected event, a batch at a time (for streamed exports)."""
+
+    @abc.abstractmethod
+    def count_events_view(self, **filters: Any) -> int: ...
+
+    @abc.abstractmethod
+    def event_histogram(self, *, bin: str = "month", **filters: Any) -> list[tuple[str, int]]:
+        """(day, month or year, count) of matching events by their corrected date."""
+
+    @abc.abstractmethod
+    def event_points(self, *, limit: int = 5000, **filters: Any) -> list[tuple]:
+        """(event_id, lat, lon, event_type, date) of matching placed events."""
+
+    @abc.abstractmethod
+    def health(self) -> dict[str, Any]:
+        """Cheap facts for a health check (no table scans)."""
+
+    @abc.abstractmethod
+    def event_type_pairs(self) -> list[tuple[str, str]]:
+        """Distinct (event type, sub-event type) pairs in the store, corrections included."""
+
+    @abc.abstractmethod
+    def query_fused_view(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
+        """Fused events as JSON records, newest first; filters as above (no doc_id)."""
+
+    @abc.abstractmethod
+    def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]: ...
+
+    def reader(self, own: bool = False) -> "Store":
+        """A store to read from on the calling thread (``own``: a new one, for the caller
+        alone); backends with one connection return self."""
+        return self
+
     # -- fusion: fused events, control timelines, agreements (migration 003) --
     @abc.abstractmethod
     def fusion_candidates(self, *, sub_event_types: list[str], date_lo: str, date_hi: str,

@@ -13,13 +13,14 @@ from ...errors import StoreError
 from ...records import Document, OffsetMap
 from ..base import AddOutcome, DocumentSummary, Store
 from ..migrations import apply_sqlite
+from .corrections import CorrectionsMixin
 from .events import EventsMixin
 from .fusion import FusionMixin
 
 MIGRATIONS = "rasd.store.sqlite.migrations"
 
 
-class SQLiteStore(EventsMixin, FusionMixin, Store):
+class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, Store):
     def __init__(self, path: str, *, readonly: bool = False):
         self.path = str(path)
         try:

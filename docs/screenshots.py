@@ -1,0 +1,74 @@
+"""Screenshots of the web page's main views on the example corpus (and the seeds, when
+../shared/seeds exists), in Debian's Chromium: `make screenshots` writes docs/screenshots/*.png.
+
+The corpus goes through the ingest pipeline with the event coder and fusion (as the HTTP
+ingest does), into a temporary store that a real `rasd serve` then serves.
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+OUT = ROOT / "docs" / "screenshots"
+
+
+def build(db: str) -> int:
+    from rasd.errors import InputError
+    from rasd.pipeline import Pipeline, store_results
+    from rasd.read import Reader, ReadOptions, load_meta
+    from rasd.store import open_store
+
+    pipe = Pipeline.for_ingest(with_events=True)
+    n = 0
+    with open_store(db) as st:
+        fuser = pipe.fuser_for(st)
+        sources = [(ROOT / "examples", ROOT / "examples" / "meta.jsonl")]
+        seeds = ROOT.parent / "shared" / "seeds"
+        if seeds.is_dir():
+            sources.append((seeds, seeds / "meta.jsonl"))
+        for folder, meta in sources:
+            reader = Reader(ReadOptions(meta=load_meta(str(meta)), skip={str(meta.resolve())}))
+            for item in reader.read_paths([str(folder)]):
+                if isinstance(item, InputError):
+                    continue
+                results = list(pipe.run([item]))
+                store_results(st, pipe, fuser, results)
+                n += sum(len(r.events) for r in results)
+    return n
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    from _server import CHROMIUM_ARGS, TOKEN, chromium_path, running_server
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "shots.db")
+        print(f"coded {build(db)} events", file=sys.stderr)
+        with running_server(db) as url, sync_playwright() as p:
+            b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            page = b.new_page(viewport={"width": 1440, "height": 900})
+            page.goto(url + "/#token=" + TOKEN)
+            page.wait_for_selector("body[data-ready='1']")
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(OUT / "main.png"))
+            page.select_option("#f-type", "Battles")
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(OUT / "filtered.png"))
+            page.locator("#event-list li").first.click()
+            page.wait_for_selector("#ev-evidence")
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(OUT / "event.png"))
+            page.locator("#event-view").evaluate("n => n.parentElement.scrollTop = 10000")
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(OUT / "event-correct.png"))
+            b.close()
+    print(f"wrote {OUT}/*.png", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""A real `rasd serve` on 127.0.0.1 (a free port) over a synthetic store, for API and browser tests."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+TOKEN = "test-token-0123456789"
+
+
+def build_store(path: str, n_events: int, hostile: Optional[str] = None) -> None:
+    from rasd.serve.synthetic import fill_store
+    from rasd.store import open_store
+
+    with open_store(path) as st:
+        fill_store(st, n_events, hostile=hostile)
+
+
+def small_gazetteer(path: str) -> str:
+    """A gazetteer file with a handful of places (no default layer: nothing to build)."""
+    from rasd.geo import open_gazetteer
+    from rasd.geo.gazetteer import PlaceRow
+
+    with open_gazetteer(path, build_default=False) as gaz:
+        gaz.add_layer("test", [PlaceRow("Saraqib", 35.8623, 36.8006, country="SY", admin1="Idlib",
+                                        feature="P.PPL", population=30000),
+                               PlaceRow("Saraqib Junction", 35.85, 36.79, country="SY", admin1="Idlib",
+                                        feature="S.RDJCT")])
+    return path
+
+
+@contextmanager
+def running_server(db: str, *extra: str, gazetteer: Optional[str] = None) -> Iterator[str]:
+    env = dict(os.environ, RASD_TOKEN=TOKEN, RASD_DB=db)
+    env.pop("RASD_REQUIRE_TOKEN_FOR_READS", None)
+    gaz = ["--gazetteer", gazetteer] if gazetteer else ["--no-gazetteer"]
+    proc = subprocess.Popen([sys.executable, "-m", "rasd", "serve", "--host", "127.0.0.1", "--port", "0",
+                             *gaz, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    url = None
+    deadline = time.time() + 60
+    try:
+        while time.time() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            m = re.search(r"open (http://127\.0\.0\.1:\d+)/", line)
+            if m:
+                url = m.group(1)
+                break
+        if url is None:
+            proc.kill()
+            raise RuntimeError(f"rasd serve did not start: {proc.stderr.read()[-2000:]}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def chromium_path() -> Optional[str]:
+    p = Path("/usr/bin/chromium")
+    return str(p) if p.exists() else None
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
