@@ -370,10 +370,6 @@ def _merge(events: list[tuple[int, Event, dict]]) -> list[Event]:
     return [e for e, _ in out]
 
 
-def published_or_none(doc: Document) -> Optional[date]:
-    return doc.published
-
-
 def _pname(ev: Event) -> Optional[str]:
     return ev.location.name if ev.location else None
 

@@ -23,8 +23,6 @@ _HABITUAL = {"regular", "regularly", "repeated", "repeatedly", "frequent", "freq
              "often", "occasional", "occasionally", "constant", "constantly", "daily", "persistent", "periodic", "usually"}
 _BACKGROUND_VERBS = {"accompany", "follow", "precede", "back", "support", "cover", "preced", "prompt", "trigger"}
 _PATIENT_PREPS = {"on", "against", "with", "at", "targeting", "upon", "into", "toward", "towards"}
-_PLACE_PREPS = {"in", "near", "on", "at", "outside", "around", "inside", "across", "into", "from", "within",
-                "towards", "toward", "between", "throughout", "of", "to", "through", "north", "south", "east", "west"}
 
 
 @dataclass
@@ -175,8 +173,6 @@ class TriggerDetector:
 
     # -- roles -----------------------------------------------------------------
     def _roles(self, tok, c: Candidate) -> None:
-        base = tok.sent.start_char if hasattr(tok, "sent") else 0
-        del base
         e = c.entry
 
         def span(t) -> tuple[int, int]:
