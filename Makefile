@@ -25,6 +25,7 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/rasd --db $(DEMO_DB) ingest examples/ --meta examples/meta.jsonl
 	@if [ -d $(SHARED)/seeds ]; then $(BIN)/rasd --db $(DEMO_DB) ingest $(SHARED)/seeds --meta $(SHARED)/seeds/meta.jsonl; fi
+	$(BIN)/rasd --db $(DEMO_DB) documents --limit 100
 	$(BIN)/rasd --db $(DEMO_DB) stats
 
 test: install

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -57,11 +58,12 @@ def test_rules_are_general_not_tied_to_one_capture(cleaner):
            "Shelling kills five in Ariha\n\n"
            "Five civilians were killed when government artillery hit a market in Ariha on Friday, rescuers said.\n\n"
            "Residents said the town had been shelled for a week and that families were leaving for the border.\n\n"
-           "Share on Facebook\nFollow us on Telegram\nالنسخة العربية\n\n"
+           "Share on Facebook\nFollow us on Telegram\nالنسخة العربية\nشارك على فيسبوك\nتابعونا على تلغرام\n\n"
            "More stories\n- Another unrelated headline about markets\n- Weather warning for the coast\n"
+           "- A long related headline that reads like a sentence about the war in the north of Syria.\n"
            "We need your support to keep reporting.\n")
     [d] = cleaner.process([Document("g", raw)])
-    for gone in ("AB", "\n7\n", "Share on", "Telegram", "النسخة", "More stories", "unrelated", "Weather",
+    for gone in ("AB", "\n7\n", "Share on", "Telegram", "النسخة", "شارك", "تابعونا", "More stories", "unrelated", "Weather",
                  "support"):
         assert gone not in d.text, gone
     assert d.text.count("Shelling kills five in Ariha") == 1
@@ -88,6 +90,9 @@ def test_glued_article_is_split_with_its_own_raw_and_offsets(cleaner):
     assert b.meta["split_from"] == "000_x" and b.outlet == "Outlet"
     assert b.published is not None and b.published.isoformat() == "2025-03-07"  # the caption's date
     assert a.content_hash != b.content_hash
+    # the one copy kept of each repeated caption is marked, so later stages can weigh it
+    assert [a.text[s:e] for s, e in a.meta["caption_spans"]] == [cap1]
+    assert [b.text[s:e] for s, e in b.meta["caption_spans"]] == [cap2]
     for d in (a, b):
         assert "TT" not in d.text and "\n20\n" not in d.text
         assert_offsets_exact(d)
@@ -150,6 +155,9 @@ def test_seeds_cleaned(cleaner, shared):
         assert gone not in lines, gone
     for phrase in ("a month makes a difference", "Post category", "النسخة العربية", "We need your support"):
         assert phrase not in allt, phrase
+    # the seeds' only lists are lists of links to other stories: none is left
+    list_item = re.compile(r"^\s*(?:[-•]|\d{1,2}\.)\s")
+    assert [ln for ln in allt.split("\n") if list_item.match(ln)] == []
     for d in docs:
         assert_offsets_exact(d)
         heads = [ln for ln in d.text.split("\n") if ln.strip()]
@@ -188,3 +196,31 @@ def test_real_articles_are_not_damaged(cleaner, shared):
         if d.text != t.strip():
             changed.append((i, cleaner.dropped_lines(t)))
     assert changed == []
+
+
+def test_html_and_jsonl_examples_lose_nothing(cleaner):
+    items = list(read_paths([str(p) for p in sorted((ROOT / "examples").iterdir())
+                             if p.suffix in (".html", ".jsonl") and p.name != "meta.jsonl"]))
+    assert len(items) == 5 and all(isinstance(i, Document) for i in items)
+    for doc in items:
+        assert cleaner.dropped_lines(doc.raw) == [], doc.doc_id
+        [d] = cleaner.process([doc])
+        assert d.text == d.raw.strip()
+
+
+def test_related_block_then_glued_article(cleaner):
+    body1 = "\n\n".join(f"Sentence {i} of the first story describes the fighting around the town in detail."
+                       for i in range(6))
+    head2 = "Second story headline about aid convoys"
+    raw = (f"First story headline about the fighting\n\n{body1}\n\nRelated Articles\n\n"
+           "1. Some other story\n2. Yet another story\n\n"
+           f"{head2}\n\nA convoy waits at the crossing. (AP)\nA convoy waits at the crossing. (AP)\n\n{head2}\n\n"
+           "The convoy of forty trucks entered the province on Tuesday, the United Nations said in a statement.\n")
+    a, b = cleaner.process([Document("r", raw)])
+    assert "Related Articles" not in a.text and "Some other story" not in a.text
+    assert a.text.endswith("in detail.")
+    assert b.doc_id == "r#2" and b.text.startswith(head2) and b.text.count(head2) == 1
+    assert b.published is None  # no date in its captions
+    assert b.text.endswith("in a statement.")
+    for d in (a, b):
+        assert_offsets_exact(d)

@@ -33,14 +33,15 @@ def test_bad_inputs_reported_one_line_each_rest_stored(run_cli, db, tmp_path: Pa
     (d / "feed.jsonl").write_text('{"id": "j1", "text": "Raid in Idlib."}\n{"id": oops}\n')
     (d / "table.csv").write_text("id,body\n1,text\n")
     (d / "big.txt").write_text("x " * 5000)
+    (d / "chrome.txt").write_text("Share this Post\nTT\nSource link\n")
     proc = run_cli("ingest", str(d), "--max-bytes", "4000")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("rasd: ")]
-    assert len(errors) == 5, proc.stderr
-    for name in ("empty.txt", "binary.txt", "feed.jsonl:2", "table.csv", "big.txt"):
+    assert len(errors) == 6, proc.stderr
+    for name in ("empty.txt", "binary.txt", "feed.jsonl:2", "table.csv", "big.txt", "chrome.txt"):
         assert sum(name in ln for ln in errors) == 1, name
-    assert summary(proc).startswith("stored 2 new, 0 updated, 0 unchanged; 5 failed")
+    assert summary(proc).startswith("stored 2 new, 0 updated, 0 unchanged; 6 failed")
     ids = {r[0] for r in sqlite3.connect(db).execute("SELECT doc_id FROM documents")}
     assert ids == {"good", "j1"}
 
@@ -139,3 +140,40 @@ def test_seeds_ingest(run_cli, db, shared):
                  "Click here to support", "Post category"):
         assert gone not in everything
     assert all(ln.strip() not in ("TT", "20") for ln in everything.split("\n"))
+
+
+def test_new_metadata_for_same_content_updates(run_cli, db, tmp_path: Path):
+    f = tmp_path / "r.txt"
+    f.write_text("Five killed in shelling of Ariha, rescuers said.\n")
+    meta = tmp_path / "meta.jsonl"
+    meta.write_text('{"file": "r.txt", "published": "2019-05-01"}\n')
+    run_cli("ingest", str(f), "--meta", str(meta), check=True)
+    meta.write_text('{"file": "r.txt", "published": "2019-05-02", "outlet": "Wire"}\n')
+    proc = run_cli("ingest", str(f), "--meta", str(meta), check=True)
+    assert summary(proc).startswith("stored 0 new, 1 updated, 0 unchanged")
+    row = sqlite3.connect(db).execute("SELECT published, outlet FROM documents").fetchone()
+    assert row == ("2019-05-02", "Wire")
+
+
+def test_a_stage_failing_on_one_document_does_not_stop_the_batch(tmp_path: Path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from rasd.clean import Cleaner
+    from rasd.cli import app
+
+    for name in ("a", "bad", "c"):
+        (tmp_path / f"{name}.txt").write_text(f"Report {name}: shelling hit the town on Monday, the monitor said.\n")
+    real = Cleaner.clean
+
+    def flaky(self, doc):
+        if doc.doc_id == "bad":
+            raise ValueError("boom")
+        return real(self, doc)
+
+    monkeypatch.setattr(Cleaner, "clean", flaky)
+    db = str(tmp_path / "t.db")
+    res = CliRunner().invoke(app, ["--db", db, "ingest", str(tmp_path), "--no-progress"])
+    assert res.exit_code == 1
+    assert "bad.txt: could not be processed (ValueError: boom)" in res.output
+    assert "stored 2 new" in res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)

@@ -174,3 +174,31 @@ def test_missing_path_and_directory_of_mixed_files(tmp_path: Path):
     docs, errs = split(items)
     assert sorted(d.doc_id for d in docs) == ["a", "b"]
     assert sorted(Path(e.source).name for e in errs) == ["empty.txt", "nope.txt"]
+
+
+def test_windows_1252_quotes_are_not_control_characters(tmp_path: Path):
+    text = "\u201cWe will not leave,\u201d a resident of Douma said \u2013 on Monday.\n"
+    f = tmp_path / "quotes.txt"
+    f.write_bytes(text.encode("cp1252"))
+    docs, errs = read([f])
+    assert errs == [] and docs[0].raw == text and docs[0].encoding == "cp1252"
+
+
+def test_random_bytes_never_raise(tmp_path: Path):
+    import random
+
+    rng = random.Random(3)
+    pieces = [b"<html>", b"<p>", b"{\"id\": ", b"\"text\": \"", b",", b"\n", b"\xd8\xa7", b"\xc7\xe1",
+              b"\x93", b"id,text\n", b"\t", b"</", b"word ", b"\x00", b"\xff\xfe"]
+    paths = []
+    for i in range(60):
+        ext = rng.choice([".txt", ".html", ".jsonl", ".csv", ".tsv"])
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 80)))
+        p = tmp_path / f"f{i}{ext}"
+        p.write_bytes(data)
+        paths.append(str(p))
+    items = list(read_paths(paths, ReadOptions(max_bytes=10_000)))
+    assert all(isinstance(i, (Document, InputError)) for i in items)
+    # every file is accounted for: it gave documents, or errors naming it
+    sources = {(i.source or "").split(":")[0] for i in items}
+    assert sources == set(paths)

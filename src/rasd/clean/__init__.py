@@ -23,6 +23,7 @@ joined with one blank line where the raw text had any gap, else one newline. The
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -30,6 +31,8 @@ from typing import Optional
 
 from ..records import Document, OffsetMap, content_hash
 from .rules import Rules, has_month_word, normalise
+
+log = logging.getLogger(__name__)
 
 _CAPTION_DATE = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -182,6 +185,11 @@ class Cleaner:
         segs: list[list[int]] = []  # [clean_start, raw_start, length], raw relative to `raw`
         pos = 0
         prev: Optional[Line] = None
+        repeats: dict[str, int] = {}
+        for ln in lines:
+            if ln.text:
+                repeats[ln.norm] = repeats.get(ln.norm, 0) + 1
+        captions: list[list[int]] = []  # clean spans of kept lines the capture repeated
         for ln in lines:
             if not ln.text or not ln.keep:
                 continue
@@ -202,6 +210,12 @@ class Cleaner:
             pos += len(ln.text)
             prev = ln
         text = "".join(pieces)
+        # a repeated line other than the headline is a photo caption (its copies were dropped)
+        pos = 0
+        for i, line in enumerate(text.split("\n")):
+            if i > 0 and line and repeats.get(normalise(line), 0) > 1:
+                captions.append([pos, pos + len(line)])
+            pos += len(line) + 1
         if k == 0:
             out = doc if nparts == 1 else replace(doc, meta=dict(doc.meta))
         else:
@@ -219,9 +233,14 @@ class Cleaner:
                 out.meta["parts"] = nparts
         if not out.title:
             out.title = _title(text)
-        dropped = sum(1 for ln in lines if ln.text and not ln.keep)
+        if captions:
+            out.meta["caption_spans"] = captions
+        dropped = [ln for ln in lines if ln.text and not ln.keep]
         if dropped:
-            out.meta["dropped_lines"] = dropped
+            out.meta["dropped_lines"] = len(dropped)
+            if log.isEnabledFor(logging.DEBUG):
+                for ln in dropped:
+                    log.debug("%s: dropped (%s) %r", out.doc_id, ln.why, ln.text[:80])
         return out
 
 

@@ -8,9 +8,10 @@ from importlib import resources
 from typing import Optional
 
 _BULLET = re.compile(r"^[\s\-–—•·▪►*>|]+")
-_WS = re.compile(r"\s+")
 _STRAY = re.compile(r"[\W\d_]{1,8}")  # only digits, punctuation, symbols
 _TERMINAL = re.compile(r"[.!?:;\"”’»)\]]$")
+_PHRASE_MAX = 400
+_LIST_ITEM = re.compile(r"^\s*(?:[-–—•·▪►*]|\d{1,2}[.)])\s")
 _SENTENCE_END = re.compile(r"[.!?][\"”’»)]?$")
 _DATE_WORDS = ("january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december")
@@ -18,8 +19,9 @@ _DATE_WORDS = ("january", "february", "march", "april", "may", "june", "july", "
 
 def normalise(line: str) -> str:
     """Comparison form of a line: NFKC, white space collapsed, trimmed, case-folded."""
-    s = unicodedata.normalize("NFKC", line).replace("\u200b", "")
-    return _WS.sub(" ", s).strip().casefold()
+    if not line.isascii():
+        line = unicodedata.normalize("NFKC", line).replace("\u200b", "")
+    return " ".join(line.split()).casefold()
 
 
 def words(line: str) -> int:
@@ -59,27 +61,38 @@ class Rules:
     @staticmethod
     def match_form(line: str) -> str:
         """The line as phrase patterns see it: bullets off, white space collapsed."""
-        s = unicodedata.normalize("NFKC", line).replace("\u200b", "")
-        return _WS.sub(" ", _BULLET.sub("", s)).strip()
+        if not line.isascii():
+            line = unicodedata.normalize("NFKC", line).replace("\u200b", "")
+        return " ".join(_BULLET.sub("", line).split())
 
     def is_stray(self, line: str) -> bool:
+        if len(line) > 40:
+            return False
         s = self.match_form(line)
         return len(s) <= self.stray_max_chars or bool(_STRAY.fullmatch(s))
 
     def is_drop(self, line: str) -> bool:
+        if len(line) > _PHRASE_MAX:  # every phrase pattern is bounded well below this
+            return False
         s = self.match_form(line)
         return any(p.fullmatch(s) for p in self.drop_line)
 
     def is_tail_heading(self, line: str) -> bool:
+        if len(line) > 120:
+            return False
         s = self.match_form(line)
         return len(s) <= 60 and any(p.fullmatch(s) for p in self.tail_heading)
 
     def is_appeal(self, line: str) -> bool:
+        if len(line) > 2 * self.appeal_max_chars:
+            return False
         s = self.match_form(line)
         return len(s) <= self.appeal_max_chars and any(p.search(s) for p in self.appeal)
 
     def is_prose(self, line: str) -> bool:
         """A paragraph of running text: long, or a full sentence of a dozen words or more."""
+        if _LIST_ITEM.match(line):
+            return False  # an item of a list of links, however long
         n = words(line)
         s = line.rstrip()
         return n >= self.prose_words or (n >= 12 and bool(_SENTENCE_END.search(s)) and not s.endswith(".."))

@@ -25,15 +25,23 @@ def register(app: typer.Typer) -> None:
 
 def ingest(
     ctx: typer.Context,
-    paths: List[str] = typer.Argument(..., help="Files or directories (read recursively) to ingest; '-' reads stdin."),
-    meta: Optional[str] = typer.Option(None, "--meta", help="JSONL of per-document metadata: doc_id or file, published, outlet."),
+    paths: List[str] = typer.Argument(
+        ..., help="Files or directories (read recursively) to ingest; '-' reads stdin."),
+    meta: Optional[str] = typer.Option(
+        None, "--meta", help="JSONL of per-document metadata: doc_id or file, published, outlet."),
     fmt: str = typer.Option("auto", "--format", help="auto (by extension), text, html, jsonl, csv or tsv."),
-    delimiter: Optional[str] = typer.Option(None, "--delimiter", help="Field delimiter of CSV/TSV input (e.g. ';' or 'tab')."),
-    text_column: Optional[str] = typer.Option(None, "--text-column", help="CSV column / JSONL key of the text (default: text)."),
-    id_column: Optional[str] = typer.Option(None, "--id-column", help="CSV column / JSONL key of the document id (default: id)."),
-    date_column: Optional[str] = typer.Option(None, "--date-column", help="CSV column / JSONL key of the publication date (default: published, then date)."),
-    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Refuse files larger than this (env RASD_MAX_FILE_BYTES; default 50 MB)."),
+    delimiter: Optional[str] = typer.Option(
+        None, "--delimiter", help="Field delimiter of CSV/TSV input (e.g. ';' or 'tab')."),
+    text_column: Optional[str] = typer.Option(
+        None, "--text-column", help="CSV column / JSONL key of the text (default: text)."),
+    id_column: Optional[str] = typer.Option(
+        None, "--id-column", help="CSV column / JSONL key of the document id (default: id)."),
+    date_column: Optional[str] = typer.Option(
+        None, "--date-column", help="CSV column / JSONL key of the publication date (default: published, then date)."),
+    max_bytes: Optional[int] = typer.Option(
+        None, "--max-bytes", help="Refuse files larger than this (env RASD_MAX_FILE_BYTES; default 50 MB)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Documents processed and committed together."),
 ) -> None:
     """Read, clean and store documents. Same content twice changes nothing.
 
@@ -60,6 +68,10 @@ def ingest(
     opts = ReadOptions(meta=meta_rows, max_bytes=limit, format=fmt, skip=skip,
                        rows=RowOptions(text_column=text_column, id_column=id_column,
                                        date_column=date_column, delimiter=delimiter))
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        # trafilatura warns about every page it trims; our own error line is enough (-vv shows them)
+        for name in ("trafilatura", "htmldate", "courlan", "justext"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     reader = Reader(opts)
     bar = _progress_bar(reader.input_bytes(paths) if progress else None, enabled=progress)
     if bar is not None:
@@ -76,28 +88,60 @@ def ingest(
             bar.clear()
         common.report_error(err)
 
+    def process(batch: list) -> list:
+        """Results of a batch; when a stage fails on it, each input alone (to name the bad one)."""
+        try:
+            return list(pipe.run(batch, batch_size=len(batch)))
+        except Exception:  # a bug in a stage must not stop the run
+            if len(batch) > 1:
+                return [r for doc in batch for r in process([doc])]
+            doc = batch[0]
+            log.debug("pipeline failed on %s", doc.source, exc_info=True)
+            exc = sys.exc_info()[1]
+            fail(InputError(doc.source or doc.doc_id, f"could not be processed ({type(exc).__name__}: {exc})"))
+            return []
+
+    def write(results: list) -> None:
+        kept = []
+        for r in results:
+            if r.document.text.strip():
+                kept.append(r)
+            else:
+                fail(InputError(r.document.source or r.document.doc_id,
+                                f"no article text left in {r.document.doc_id!r} after removing boilerplate"))
+        # one transaction per batch: each document with its events (and every part of a split
+        # input) is written whole, and a crash loses nothing committed before
+        with st.transaction():
+            for res in kept:
+                out = st.add_document(res.document)
+                if out.status in ("new", "updated"):
+                    if pipe.coder is not None or out.status == "updated":
+                        if fuser is not None and out.status == "updated":
+                            fuser.forget_document(res.document.doc_id)
+                        st.replace_events(res.document.doc_id, res.events)
+                        if fuser is not None:  # fused in the same transaction
+                            fuser.process(res.events)
+                counts[out.status] += 1
+        if bar is not None:
+            done = sum(counts.values())
+            rate = done / max(1e-6, time.perf_counter() - t0)
+            bar.set_postfix_str(f"{done} docs, {rate:.0f} docs/s, {failed} failed", refresh=False)
+
     with common.store(ctx) as st:
+        # events, when coded, are fused as each document is stored (the fuse stage adds
+        # Pipeline.fuser_for; without it there is nothing to fuse)
+        fuser = pipe.fuser_for(st) if hasattr(pipe, "fuser_for") else None
+        batch: list = []
         for item in reader.read_paths(paths):
             if isinstance(item, InputError):
                 fail(item)
                 continue
-            try:
-                results = list(pipe.run([item]))
-            except Exception as exc:  # a bug in a stage must not stop the batch
-                log.debug("pipeline failed on %s", item.source, exc_info=True)
-                fail(InputError(item.source or item.doc_id, f"could not be processed ({type(exc).__name__}: {exc})"))
-                continue
-            # the parts of one input (a glued article split in two) and their events are
-            # written together, in one transaction: a crash leaves no half-written document
-            with st.transaction():
-                for res in results:
-                    out = st.add_document(res.document)
-                    if out.status in ("new", "updated"):
-                        if pipe.coder is not None or out.status == "updated":
-                            st.replace_events(res.document.doc_id, res.events)
-                    counts[out.status] += 1
-            if bar is not None:
-                bar.set_postfix_str(f"{sum(counts.values())} docs, {failed} failed", refresh=False)
+            batch.append(item)
+            if len(batch) >= batch_size:
+                write(process(batch))
+                batch = []
+        if batch:
+            write(process(batch))
     if bar is not None:
         bar.close()
     secs = time.perf_counter() - t0

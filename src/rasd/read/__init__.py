@@ -15,6 +15,7 @@ Directories are walked recursively in name order; hidden entries, files named
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from .meta import apply_meta, load_meta, meta_for, parse_date
 from .rows import RowOptions, read_jsonl, read_table
 
 Item = Union[Document, InputError]
+log = logging.getLogger(__name__)
 
 TEXT_EXT = {".txt", ".text", ".md"}
 HTML_EXT = {".html", ".htm", ".xhtml", ".shtml"}
@@ -114,7 +116,8 @@ class Reader:
             yield from fn()
         except InputError as exc:
             yield exc
-        except (OSError, ValueError, UnicodeError, RecursionError, MemoryError) as exc:
+        except Exception as exc:  # any other failure is still this input's, not the run's
+            log.debug("reading %s failed", label, exc_info=True)
             yield InputError(label, f"cannot read ({type(exc).__name__}: {exc})")
 
     # -- formats ----------------------------------------------------------

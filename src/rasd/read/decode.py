@@ -3,7 +3,8 @@
 Order of charsets tried: a byte-order mark, then a charset the content declares
 (HTML ``<meta charset>``, ``http-equiv`` content type, XML declaration), then
 UTF-8, then cp1256 (only when the result plausibly is Arabic), then latin-1,
-which never fails. The charset used is returned so it can be recorded.
+which never fails (cp1252 instead when the bytes hold its curly quotes and dashes,
+which latin-1 would turn into control characters). The charset used is returned so it can be recorded.
 """
 from __future__ import annotations
 
@@ -154,6 +155,13 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
             return text, "cp1256"
     except UnicodeDecodeError:
         pass
+    if any(0x80 <= b <= 0x9F for b in data):
+        # latin-1 would turn these bytes into control characters; in Windows-1252 they are
+        # the curly quotes and dashes of Western text
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
     return data.decode("latin-1"), "latin-1"
 
 

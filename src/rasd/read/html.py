@@ -44,7 +44,9 @@ class HtmlExtractor:
             try:
                 result = self._traf.bare_extraction(
                     html, with_metadata=True, include_comments=False, include_tables=False,
-                    favor_recall=recall, deduplicate=False, config=self._config)
+                    favor_recall=recall, deduplicate=False, config=self._config,
+                    date_extraction_params={"original_date": True, "extensive_search": True,
+                                            "outputformat": "%Y-%m-%d"})
             except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup
                 log.debug("%s: trafilatura failed: %s", source, exc)
                 result = None

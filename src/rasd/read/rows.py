@@ -134,3 +134,5 @@ def read_table(text: str, *, label: str, stem: str, encoding: str, delimiter: st
         row = dict(zip(header, values))
         yield _make_doc(row, text_key=text_key, id_key=id_key, date_keys=date_keys, stem=stem,
                         n=n - 1, source=where, encoding=encoding, meta=meta)
+    if n == 1:
+        yield InputError(label, "no data rows after the header")
