@@ -29,8 +29,9 @@ def eval_geo(
     """Resolution with gold spans (acc@161 km, mean/median error, AUC, coverage) and recognition P/R/F1."""
     from tqdm import tqdm
 
-    from ..evaluate.geo import CORPORA, ACC_KM, RecognitionScore, ResolutionScore, haversine, load_corpus
+    from ..evaluate.geo import ACC_KM, CORPORA, RecognitionScore, ResolutionScore, load_corpus
     from ..geo import Geoparser, open_gazetteer
+    from ..geo import haversine_km as haversine
     from ..records import Document
 
     root = Path(data)

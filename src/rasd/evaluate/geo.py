@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
 
+
 MAX_ERROR_KM = 20039.0
 ACC_KM = 161.0
 
@@ -51,34 +52,30 @@ def _f(el: Optional[ET.Element]) -> Optional[float]:
         return None
 
 
-def load_geowebnews(path: Path) -> Iterator[GoldDoc]:
-    root = ET.parse(path).getroot()
-    for art in root.iter("article"):
-        text = art.findtext("text") or ""
-        doc = GoldDoc(doc_id=f"gwn-{art.get('file')}", text=text)
-        for t in art.iter("toponym"):
-            lat, lon = _f(t.find("latitude")), _f(t.find("longitude"))
-            if lat is None or lon is None:
-                continue
-            s, e = int(t.findtext("start")), int(t.findtext("end"))
-            doc.toponyms.append(GoldToponym(s, e, text[s:e], lat, lon))
-        doc.toponyms.sort(key=lambda g: g.start)
-        yield doc
-
-
-def load_geovirus(path: Path) -> Iterator[GoldDoc]:
+def _load_xml(path: Path, prefix: str, loc_tag: str, lat_tag: str, lon_tag: str,
+              align: bool) -> Iterator[GoldDoc]:
     root = ET.parse(path).getroot()
     for i, art in enumerate(root.iter("article")):
         text = art.findtext("text") or ""
-        doc = GoldDoc(doc_id=f"geovirus-{i}", text=text)
-        for loc in art.iter("location"):
-            lat, lon = _f(loc.find("lat")), _f(loc.find("lon"))
+        doc = GoldDoc(doc_id=f"{prefix}-{art.get('file', i)}", text=text)
+        for loc in art.iter(loc_tag):
+            lat, lon = _f(loc.find(lat_tag)), _f(loc.find(lon_tag))
             if lat is None or lon is None:
                 continue
-            s, e = _align(text, loc.findtext("name") or "", int(loc.findtext("start")), int(loc.findtext("end")))
+            s, e = int(loc.findtext("start")), int(loc.findtext("end"))
+            if align:
+                s, e = _align(text, loc.findtext("name") or "", s, e)
             doc.toponyms.append(GoldToponym(s, e, text[s:e], lat, lon))
         doc.toponyms.sort(key=lambda g: g.start)
         yield doc
+
+
+def load_geowebnews(path: Path) -> Iterator[GoldDoc]:
+    return _load_xml(path, "gwn", "toponym", "latitude", "longitude", align=False)
+
+
+def load_geovirus(path: Path) -> Iterator[GoldDoc]:
+    return _load_xml(path, "geovirus", "location", "lat", "lon", align=True)
 
 
 def _align(text: str, name: str, start: int, end: int) -> tuple[int, int]:
@@ -122,12 +119,6 @@ CORPORA = {
 def load_corpus(root: Path, name: str) -> Iterator[GoldDoc]:
     rel, loader = CORPORA[name]
     return loader(root / rel)
-
-
-def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass

@@ -8,8 +8,9 @@ Sources (all installed from PyPI, all redistributable):
   demonyms, and English province names.
 - ``pycountry`` (LGPL-2.1; data iso-codes): ISO 3166 country and first-level
   subdivision names.
-- ``data/aliases.yaml`` and ``data/regions.yaml`` (this package): country
-  abbreviations (U.S, UK, UAE) and major regions with approximate centres.
+- ``data/aliases.yaml``, ``data/regions.yaml`` and ``data/localities.yaml`` (this
+  package): country abbreviations (U.S, UK, UAE), major regions with approximate
+  centres, and conflict localities the city data lacks (Beit Jinn, Khan al-Shih).
 
 First-level areas (provinces, governorates, states) have no coordinates in any
 of these packages. Fallback, documented in docs/geo.md: their point is the
@@ -35,7 +36,7 @@ from .normalize import name_key, strip_diacritics
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VERSION = "3"  # bump when the default layer's content changes: files rebuild on next open
+DEFAULT_VERSION = "9"  # bump when the default layer's content changes: files rebuild on next open
 MIN_CITY_POPULATION = 500
 
 _LATIN_RE = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF\u02B0-\u02FF\u2018-\u201F\u0300-\u036F ]+$")
@@ -125,11 +126,15 @@ def default_rows() -> Iterator[PlaceRow]:
         admin_names[("US", st["code"])].append(st["name"])
         admin_names[("US", st["code"])].extend(us_abbr.get(st["code"], []))
 
+    unlinked: dict[tuple[str, str], str] = {}
+
     def link(cc: str, name: str) -> None:
         bare = _ADMIN_SUFFIX_RE.sub("", strip_diacritics(name)).strip(" -,")
         hit = city_keys.get(cc, {}).get(name_key(bare))
         if hit:
             admin_names[(cc, hit[1])].append(name)
+        elif name_key(bare):
+            unlinked.setdefault((cc, name_key(bare)), strip_diacritics(name))
 
     for sub in pycountry.subdivisions:
         if sub.parent_code is None and sub.country_code != "US":
@@ -138,11 +143,13 @@ def default_rows() -> Iterator[PlaceRow]:
         if cc != "US":
             for prov in d.get("provinces") or []:
                 link(cc, prov)
+    alias_names: set[str] = set()
     for cc, items in (aliases.get("admin1") or {}).items():
         for item in items:
             hit = city_keys.get(cc, {}).get(name_key(item["city"]))
             if hit:
                 admin_names[(cc, hit[1])].extend(item["names"])
+                alias_names.update(item["names"])
 
     admin_label: dict[tuple[str, str], str] = {}
     for (cc, a1), names in admin_names.items():
@@ -150,7 +157,7 @@ def default_rows() -> Iterator[PlaceRow]:
         if not members:
             continue
         names = list(dict.fromkeys(names))
-        if cc != "US" and len({name_key(_ADMIN_SUFFIX_RE.sub("", n)) for n in names}) > 2:
+        if cc != "US" and len({name_key(_ADMIN_SUFFIX_RE.sub("", n)) for n in names if n not in alias_names}) > 2:
             # several different subdivisions fell on one code: GeoNames' admin1 is coarser
             # than ISO's here (England holds Liverpool and Barnet): no safe name for the area
             continue
@@ -166,6 +173,13 @@ def default_rows() -> Iterator[PlaceRow]:
         yield PlaceRow(name=label, lat=round(lat, 5), lon=round(lon, 5), country=cc, admin1=label,
                        feature="A.ADM1", population=sum(int(m.get("population") or 0) for m in members),
                        alt_names=tuple(names))
+
+    # first-level areas no city links to a GeoNames code: known by name (so they are recognised
+    # as places) but without coordinates (so they are never placed at a guessed point)
+    linked = {name_key(_ADMIN_SUFFIX_RE.sub("", n)) for names in admin_names.values() for n in names}
+    for (cc, key), name in unlinked.items():
+        if key not in linked:
+            yield PlaceRow(name=name, lat=None, lon=None, country=cc, admin1=name, feature="A.ADM1")
 
     # --- countries ---
     extra = aliases.get("countries") or {}
@@ -197,16 +211,19 @@ def default_rows() -> Iterator[PlaceRow]:
     cont_extra = aliases.get("continents") or {}
     for code, c in gc.get_continents().items():
         alts = [a["name"] for a in c.get("alternateNames", []) if a.get("lang") in ("en", None, "")]
-        alts += cont_extra.get(code, [])
+        extras = tuple(("abbr" if a.isupper() else "alt", a) for a in cont_extra.get(code, []))
         yield PlaceRow(name=c.get("toponymName") or c.get("name"), lat=float(c["lat"]), lon=float(c["lng"]),
                        feature="L.CONT", population=int(c.get("population") or 0),
-                       geonameid=str(c.get("geonameId") or ""), alt_names=tuple(a for a in alts if _usable_alt(a)))
+                       geonameid=str(c.get("geonameId") or ""), alt_names=tuple(a for a in alts if _usable_alt(a)),
+                       extra_names=extras)
 
     # --- major regions (this package's data) ---
-    for r in _data("regions.yaml").get("regions") or []:
-        feature = r.get("feature", "L.RGN")
-        # areas without a census figure rank like a large place
-        pop = int(r.get("population", 0 if feature.startswith(("P.", "S.")) else 1_000_000))
+    localities = _data("localities.yaml").get("places") or []
+    for r in (_data("regions.yaml").get("regions") or []) + localities:
+        feature = r.get("feature", "L.RGN" if "country" not in r or "admin1" not in r else "P.PPL")
+        # no census figure: areas rank like a large place, localities like a small town
+        pop = int(r.get("population", 1_000_000 if not feature.startswith(("P.", "S.")) else
+                        5_000 if r in localities else 0))
         yield PlaceRow(name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]), country=r.get("country"),
                        admin1=r.get("admin1"), feature=feature, population=pop, alt_names=tuple(r.get("alt", [])))
 

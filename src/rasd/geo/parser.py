@@ -41,12 +41,23 @@ class Geoparser:
                 out.append([])
         return out
 
-    def process_spans(self, doc: Document, spans: list[tuple[int, int]]) -> list[Toponym]:
-        """Resolve given spans only (gold spans: scores resolution apart from recognition)."""
+    def process_spans(self, doc: Document, spans: list[tuple[int, int]], context: bool = True) -> list[Toponym]:
+        """Resolve given spans only (gold spans: scores resolution apart from recognition).
+
+        With ``context`` the other place names of the text (gazetteer recognition, no NER) are
+        resolved alongside as context, as a reader would use them; only the given spans are returned."""
         given = [Span(s, e, doc.text[s:e], "given") for s, e in spans]
         for sp in given:
             sp.cue = self._cue(doc.text, sp.start, sp.end)
-        return self._resolve(doc, given)
+        extra: list[Span] = []
+        if context:
+            extra = [sp for sp in self.recognizer.find(doc.text, ents=[])
+                     if not any(sp.start < g.end and g.start < sp.end for g in given)]
+        # resolved in text order (fallbacks read the next names), returned in the given order
+        order = sorted(range(len(given) + len(extra)), key=lambda k: (given + extra)[k].start)
+        resolved = self._resolve(doc, [(given + extra)[k] for k in order])
+        by_index = {k: t for k, t in zip(order, resolved)}
+        return [by_index[k] for k in range(len(given))]
 
     def _cue(self, text: str, start: int, end: int) -> Optional[str]:
         from .recognize import _WORD_RE

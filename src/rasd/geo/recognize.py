@@ -30,6 +30,8 @@ _PARTICLES = frozenset({"al", "el", "as", "ad", "at", "ash", "an", "ar", "az", "
                         "de", "del", "da", "do", "dos", "das", "di", "du", "la", "le", "les", "los", "van",
                         "von", "der", "of", "and", "upon", "on", "bin", "ibn", "bint", "y", "sur", "am", "im"})
 _MAX_WORDS = 6
+# capitalised English words that may open a run but not a name ("At Tall" is still found as "Tall")
+_ENGLISH_LEAD = frozenset({"the", "a", "an", "as", "at", "in", "on", "of", "and", "to", "for", "by"})
 _BIG_PLACE = 100_000
 
 
@@ -49,7 +51,11 @@ def _load_lists() -> dict[str, Any]:
 
 
 def _is_cap(word: str) -> bool:
-    return word[:1].isupper() or (word[:1] in "'’‘ʻʼʿ`" and word[1:2].isupper())
+    """A capitalised word, or an article-prefixed one ("al-Tal", "el-Kiswah")."""
+    if word[:1].isupper() or (word[:1] in "'’‘ʻʼʿ`" and word[1:2].isupper()):
+        return True
+    head, dash, tail = word.partition("-")
+    return bool(dash) and head in _PARTICLES and tail[:1].isupper()
 
 
 class Recognizer:
@@ -96,7 +102,7 @@ class Recognizer:
         if ents is None and self.nlp is not None:
             ents = [(e.start_char, e.end_char, e.label_) for e in self.nlp(text).ents]
         ents = ents or []
-        words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
+        words = _words(text)
         gaz_spans = self._gazetteer_spans(text, words, ents)
         ner_spans = self._ner_spans(text, ents, words)
         return _merge(gaz_spans + ner_spans)
@@ -134,7 +140,13 @@ class Recognizer:
         grams: list[tuple[int, int]] = []
         for a, b in runs:
             for i in range(a, b):
+                if words[i][2].lower() in _ENGLISH_LEAD:
+                    continue  # "The", "An Iraqi", "As Syria": the name starts after it
+                if i > a and words[i][2][:1].islower() and _is_cap(words[i - 1][2]):
+                    continue  # "Tahrir al-Sham": "al-Sham" inside a longer name is not a place
                 for j in range(min(b, i + _MAX_WORDS), i, -1):
+                    if j - i > 1 and words[j - 1][2].lower() in _PARTICLES:
+                        continue  # "Syria As": a name does not end with a particle
                     grams.append((i, j))
         keys = {}
         for i, j in grams:
@@ -143,11 +155,16 @@ class Recognizer:
         ner_label = {}
         for s, e, lab in ents:
             ner_label[(s, e)] = lab
-        person_chars = set()
+        person_chars: set[int] = set()  # inside a person's (or a work's) name: not a place
+        org_chars: set[int] = set()  # inside an organisation's name: a place only if a big one
         for s, e, lab in ents:
-            if lab in ("PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
+            if lab in ("PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
                 person_chars.update(range(s, e))
+            elif lab in ("ORG", "NORP"):
+                org_chars.update(range(s, e))
+        lower_words = frozenset(w[2] for w in words if w[2].islower())
         out: list[Span] = []
+        pending: list[tuple[int, int, int, int, str]] = []
         taken: set[int] = set()
         for (i, j) in sorted(grams, key=lambda g: (-(g[1] - g[0]), g[0])):
             if any(k in taken for k in range(i, j)):
@@ -156,47 +173,82 @@ class Recognizer:
             if not cands:
                 continue
             start, end = words[i][0], words[j - 1][1]
-            surface = text[start:end].rstrip(".")
+            surface = text[start:end]
+            if surface.endswith(".") and "." not in surface[:-1]:
+                surface = surface[:-1]  # a full stop, not the last dot of "U.S." or "D.C."
             end = start + len(surface)
             verdict = self._accept(text, words, i, j, surface, cands, ner_label.get((start, end)),
-                                   start in person_chars)
+                                   start in person_chars, start in org_chars, lower_words)
             if verdict is None:
+                if start not in person_chars and surface.lower() not in self.stop:
+                    pending.append((i, j, start, end, surface))
                 continue
             taken.update(range(i, j))
             out.append(Span(start, end, surface, "gazetteer", ner_label.get((start, end)), verdict or None))
+        # a name listed with an accepted place ("al-Tal and el-Kiswah", "Homs, Hama and Idlib")
+        for _ in range(2):
+            ends, starts = {sp.end for sp in out}, {sp.start for sp in out}
+            for i, j, start, end, surface in sorted(pending, key=lambda p: p[2]):
+                if any(k in taken for k in range(i, j)):
+                    continue
+                before = _LIST_BEFORE_RE.search(text, max(0, start - 8), start)
+                after = _LIST_AFTER_RE.match(text, end, end + 8)
+                if (before and before.start() in ends) or (after and after.end() in starts):
+                    taken.update(range(i, j))
+                    out.append(Span(start, end, surface, "gazetteer", None, "list"))
+                    ends.add(end)
+                    starts.add(start)
         return out
 
     def _accept(self, text: str, words, i: int, j: int, surface: str, cands: list[Candidate],
-                label: Optional[str], in_other_entity: bool) -> Optional[str]:
-        """None to reject; else the cue that supports the match ('' when none was needed)."""
+                label: Optional[str], in_person: bool, in_org: bool = False,
+                lower_words: frozenset = frozenset()) -> Optional[str]:
+        """None to reject; else the cue that supports the match ('' when none was needed).
+
+        ``lower_words``: the words the text writes in lower case (a capitalised one at a sentence
+        start that also stands in lower case elsewhere is a common word)."""
         low = surface.lower()
-        if low in self.stop or len(surface) < 2:
-            return None
+        bare = surface.replace(".", "")
         abbr = [c for c in cands if c.kind == "abbr"]
-        if abbr and len(cands) == len(abbr):
-            # abbreviations match only as written in the gazetteer: capitals ("US", not "us")
-            if not surface.replace(".", "").isupper():
-                return None
+        if len(surface) < 2 or (low in self.stop and not (abbr and bare.isupper())):
+            return None
+        if abbr and len(cands) == len(abbr) and not bare.isupper():
+            return None  # abbreviations match only in capitals ("US", not "us")
+        if bare.isupper() and len(bare) <= 5 and " " not in surface and not abbr and label != "GPE":
+            return None  # short all-capital words are acronyms (BA, SEEK, AI), not places
+        major = [c for c in cands if c.is_admin() or (c.feature or "").startswith("L.CONT")]
+        if abbr and bare.isupper():
+            return "abbr"
         if i > 0 and words[i - 1][2].lower().rstrip(".") in self.person_before:
             return None
         if surface.isupper() and len(surface) > 4 and not abbr:
             pass  # a headline in capitals: judged like any other
         cue = self.cue_before(words, i) or self.cue_after(words, j) or ""
-        big = any(c.is_admin() or (c.feature or "").startswith(("L.", "H.", "T.")) or c.population >= _BIG_PLACE
+        # a large place by its own name, or a very large one by an alternate name ("Soon" is an
+        # old name of a Chinese city: not enough alone)
+        big = any((c.is_admin() or (c.feature or "").startswith(("L.", "H.", "T.")) or c.population >= _BIG_PLACE)
+                  and (c.kind in ("name", "abbr") or c.population >= 1_000_000 or c.is_admin())
                   for c in cands if c.kind != "demonym")
         if all(c.kind == "demonym" for c in cands):
             return "demonym" if label in (None, "NORP", "GPE") else None
+        if label == "NORP" and major:
+            return "demonym"  # "European", "Canadian": GeoWebNews counts demonyms as toponyms
         if label in ("GPE", "LOC", "FAC"):
             return cue or "ner"
-        if in_other_entity and not cue and not self._prefixed(surface):
+        if in_person and not cue and not self._prefixed(surface):
             return None
+        if in_org and not cue and surface[:1].islower():
+            return None  # "Tahrir al-Sham": part of an organisation's name
+        if in_org and not cue:
+            # "Pakistan Army", "HSBC Malta": a country or large place named inside an organisation
+            return "org" if big and not (surface.startswith("The ") or j - i > 3) else None
         sentence_start = i == 0 or words[i - 1][2].endswith((".", "!", "?")) or \
             "\n" in text[words[i - 1][1]:words[i][0]] or text[words[i - 1][1]:words[i][0]].strip() in ('"', "“")
         if cue:
             return cue
         if self._prefixed(surface):
             return "prefix"
-        if big and not (sentence_start and j - i == 1 and self._common_word(text, surface)):
+        if big and not (sentence_start and j - i == 1 and low in lower_words):
             return ""
         return None
 
@@ -204,22 +256,32 @@ class Recognizer:
         first = surface.split()[0].lower().split("-")[0] if surface.split() else ""
         return first in self.place_prefixes and len(surface.split()) > 1
 
-    @staticmethod
-    def _common_word(text: str, surface: str) -> bool:
-        """True when the word also stands in lower case in the text (a common word at a sentence start)."""
-        return re.search(r"\b" + re.escape(surface.lower()) + r"\b", text) is not None
-
     def _ner_spans(self, text: str, ents: list[tuple[int, int, str]], words) -> list[Span]:
         out: list[Span] = []
         for s, e, lab in ents:
             surface = text[s:e]
             if lab in ("GPE", "LOC", "FAC"):
                 s2, surface2 = _strip_the(s, surface)
+                pm = _POSSESSIVE_RE.search(surface2)
+                if pm:
+                    surface2 = surface2[:pm.start()]
                 if surface2.lower() in self.stop or not surface2[:1].isupper():
                     continue
+                prev = re.findall(r"([A-Za-z]+)\.?\s*$", text[max(0, s2 - 20):s2])
+                if prev and prev[-1].lower() in self.person_before:
+                    continue  # "President Washington", "Mr. Paris"
+                if lab == "GPE":
+                    key = name_key(surface2)
+                    cands = self.gazetteer.by_keys([key]).get(key, [])
+                    if not cands or not any(c.is_admin() or c.population >= 5000 or c.lat is None
+                                            for c in cands):
+                        continue  # spaCy's GPE on a name the gazetteer hardly knows is mostly a person
                 out.append(Span(s2, s2 + len(surface2), surface2, "ner", lab))
             elif lab in ("PERSON", "ORG"):
                 # spaCy's known slips: "Beit Jin" as PERSON, "Idlib" as ORG
+                s, surface = _strip_the(s, surface)
+                if surface.lower() in self.stop:
+                    continue
                 key = name_key(surface)
                 cands = self.gazetteer.by_keys([key]).get(key, [])
                 if not cands:
@@ -229,6 +291,33 @@ class Recognizer:
                 elif lab == "ORG" and any(c.is_admin() or c.population >= _BIG_PLACE for c in cands):
                     out.append(Span(s, e, surface, "ner", "GPE"))
         return out
+
+
+_LIST_BEFORE_RE = re.compile(r"\s*(?:,|,? and|,? or|/)\s*$")
+_LIST_AFTER_RE = re.compile(r"\s*(?:,|,? and|,? or|/)\s*")
+_POSSESSIVE_RE = re.compile(r"['’]s$")
+_QUOTE_CHARS = "'’‘ʻʼʿ`"
+
+
+def _words(text: str) -> list[tuple[int, int, str]]:
+    """Word tokens, without a possessive 's and without a leading quote mark."""
+    out = []
+    for m in _WORD_RE.finditer(text):
+        s, e, w = m.start(), m.end(), m.group()
+        if w[:1] in _QUOTE_CHARS and len(w) > 1 and w[1:2].isupper():
+            s, w = s + 1, w[1:]
+        pm = _POSSESSIVE_RE.search(w)
+        if pm and len(w) > 2:
+            e, w = e - 2, w[:-2]
+        if "-" in w:
+            # "Russian-backed" -> "Russian", "anti-Russian" -> "Russian"; "al-Tal", "ez-Zor" stay whole
+            head, _, tail = w.partition("-")
+            if tail[:1].islower() and head[:1].isupper() and not any(c.isupper() for c in tail):
+                e, w = s + len(head), head
+            elif head.islower() and head not in _PARTICLES and tail[:1].isupper():
+                s, w = s + len(head) + 1, tail
+        out.append((s, e, w))
+    return out
 
 
 def _strip_the(start: int, surface: str) -> tuple[int, str]:

@@ -33,6 +33,7 @@ WEIGHTS = {
     "population": 0.28,  # per decade of population
     "country": 2.0, "admin1": 0.4, "capital": 0.9, "continent": 1.6, "region": 1.2,
     "doc_country": 1.2, "admin1_doc_country": 1.0, "admin1_city_same_name": -1.2, "near_100km": 0.9, "near_400km": 0.45,
+    "doc_admin1": 0.8,
     "cue_area": 1.2, "cue_place": 0.6,
 }
 _AREA_CUES = {"province", "governorate", "region", "district", "county", "state", "province of",
@@ -78,8 +79,10 @@ class Resolver:
 
     # ---- scoring ------------------------------------------------------
     def score(self, c: Candidate, mention: Optional[Mention], doc_countries: Counter,
-              anchors: list[tuple[float, float]], city_countries: frozenset = frozenset()) -> float:
-        """``city_countries``: countries where a sizeable town bears the same name."""
+              anchors: list[tuple[float, float]], city_countries: frozenset = frozenset(),
+              doc_admins: frozenset = frozenset()) -> float:
+        """``city_countries``: countries where a sizeable town bears the same name;
+        ``doc_admins``: (country, admin1) of the first-level areas the story names."""
         w = WEIGHTS
         s = w.get(f"kind_{c.kind}", 0.8)
         if c.match != "key":
@@ -110,6 +113,8 @@ class Resolver:
                 s += w["near_100km"]
             elif d < 400:
                 s += w["near_400km"]
+        if doc_admins and c.admin1 and not f.startswith("A.ADM1") and (c.country, c.admin1) in doc_admins:
+            s += w["doc_admin1"]  # "Santa Maria" in a story that names California
         cue = (mention.cue or "") if mention else ""
         if cue in _AREA_CUES and f.startswith("A.ADM"):
             s += w["cue_area"]
@@ -130,23 +135,26 @@ class Resolver:
                 doc_countries[p.country] += 1
             if p.lat is not None and p.geo_precision == 1:
                 anchors.append((p.lat, p.lon))
-        first = []
+        admins: set[tuple[str, str]] = {(p.country, p.admin1) for p in context or []
+                                        if p.country and p.admin1 and (p.feature or "").startswith("A.ADM1")}
         for m, cands in zip(mentions, cand_lists):
             best = self._best(cands, m, Counter(), [])
-            first.append(best)
             if best is None:
                 continue
+            if (best[1].feature or "").startswith("A.ADM1") and best[1].admin1:
+                admins.add((best[1].country, best[1].admin1))
             if best[1].is_country():
                 doc_countries[best[1].country] += 2
             elif len({c.country for c in cands}) == 1 and best[1].country:
                 doc_countries[best[1].country] += 1
                 if best[1].feature_class == "P":
                     anchors.append((best[1].lat, best[1].lon))
-        # pass 2: rank in context
+        # pass 2: rank in context (anchors once each: a long text names the same towns many times)
+        anchors = list(dict.fromkeys((round(a, 2), round(b, 2)) for a, b in anchors))[:200]
         out: list[Optional[Place]] = []
+        doc_admins = frozenset(admins)
         for idx, (m, cands) in enumerate(zip(mentions, cand_lists)):
-            others = [a for k, a in enumerate(anchors)]
-            best = self._best(cands, m, doc_countries, others)
+            best = self._best(cands, m, doc_countries, anchors, doc_admins)
             if best is None:
                 out.append(None)
                 continue
@@ -159,11 +167,12 @@ class Resolver:
         return out
 
     def _best(self, cands: list[Candidate], m: Optional[Mention], doc_countries: Counter,
-              anchors: list[tuple[float, float]]) -> Optional[tuple[float, Candidate]]:
+              anchors: list[tuple[float, float]],
+              doc_admins: frozenset = frozenset()) -> Optional[tuple[float, Candidate]]:
         if not cands:
             return None
         cities = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 50_000)
-        scored = [(self.score(c, m, doc_countries, anchors, cities), c) for c in cands]
+        scored = [(self.score(c, m, doc_countries, anchors, cities, doc_admins), c) for c in cands]
         scored.sort(key=lambda x: (-x[0], -(x[1].population or 0), x[1].id))
         return scored[0]
 
