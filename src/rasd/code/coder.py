@@ -27,7 +27,7 @@ from .triggers import Candidate, TriggerDetector
 
 
 _BACKGROUND = re.compile(r"\b(?:(?:near |since |at )?the (?:start|beginning|outset) of the (?:\w+ ){0,2}(?:war|conflict|uprising|revolution)|"
-                         r"in recent years|over the (?:past|last) (?:few |several |\w+ )?years|for years|in the past|"
+                         r"in recent (?:years|months)|over the (?:past|last) (?:few |several |\w+ )?years|for years|in the past|"
                          r"years ago|decades? ago|earlier in the war|during the (?:civil )?war|\w+ years since)\b", re.I)
 _NEGOTIATING = {"negotiate", "negotiation", "talk", "discuss", "seek", "broker", "mediate"}
 
@@ -222,7 +222,8 @@ class Coder:
         when, precision, date_ev = None, None, None
         if d is not None:
             when, precision, date_ev = d.value, d.precision, (s0 + d.start, s0 + d.end)
-        elif ctx_date is not None and i - ctx_date[1] <= 6:
+        elif ctx_date is not None and i - ctx_date[1] <= 6 and (
+                ref is None or ctx_date[0].value is None or 0 <= (ref - ctx_date[0].value).days <= 60):
             dm = ctx_date[0]
             when, precision = dm.value, dm.precision
         elif ref is not None:
@@ -368,10 +369,6 @@ def _merge(events: list[tuple[int, Event, dict]]) -> list[Event]:
             target.actor2 = ev.actor2
         target.confidence = min(0.99, target.confidence + 0.05)
     return [e for e, _ in out]
-
-
-def published_or_none(doc: Document) -> Optional[date]:
-    return doc.published
 
 
 def _pname(ev: Event) -> Optional[str]:

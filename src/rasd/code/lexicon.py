@@ -64,7 +64,6 @@ class TriggerEntry:
     needs_prep: Optional[tuple[str, ...]] = None
     agent_prep: Optional[str] = None
     requires: Optional[str] = None
-    object_place: bool = False
     sub_event_type: Optional[str] = None
     forms: tuple[str, ...] = ()
     not_objects: tuple[str, ...] = ()
@@ -97,7 +96,7 @@ class TriggerLexicon:
                 governors=tuple(t["governors"]) if t.get("governors") is not None else None,
                 particle=t.get("particle"), needs_prep=tuple(t["needs_prep"]) if t.get("needs_prep") else None,
                 agent_prep=t.get("agent_prep"), requires=t.get("requires"),
-                object_place=bool(t.get("object_place")), sub_event_type=t.get("sub_event_type"),
+                sub_event_type=t.get("sub_event_type"),
                 forms=tuple(t.get("forms") or ()), not_objects=tuple(t.get("not_objects") or ()))
             by_lemma.setdefault(e.lemma, []).append(e)
         weapons = [(w["sub_event_type"], tuple(x.lower() for x in w["words"])) for w in d["weapon_cues"]]

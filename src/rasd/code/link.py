@@ -217,7 +217,9 @@ def place_score(top: Toponym, sent_start: int, sent_text: str, trig_off: int, ac
     p = top.place
     if p is not None:
         feat = (p.feature or "")
-        if feat.startswith("A.PCL") or (p.geo_precision or 1) >= 3:
+        if feat.startswith("A.PCL"):
+            score -= 3.5  # a whole country is the place of last resort
+        elif (p.geo_precision or 1) >= 3:
             score -= 1.5
         elif feat.startswith("A.ADM1"):
             score -= 0.7

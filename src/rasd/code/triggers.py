@@ -23,8 +23,6 @@ _HABITUAL = {"regular", "regularly", "repeated", "repeatedly", "frequent", "freq
              "often", "occasional", "occasionally", "constant", "constantly", "daily", "persistent", "periodic", "usually"}
 _BACKGROUND_VERBS = {"accompany", "follow", "precede", "back", "support", "cover", "preced", "prompt", "trigger"}
 _PATIENT_PREPS = {"on", "against", "with", "at", "targeting", "upon", "into", "toward", "towards"}
-_PLACE_PREPS = {"in", "near", "on", "at", "outside", "around", "inside", "across", "into", "from", "within",
-                "towards", "toward", "between", "throughout", "of", "to", "through", "north", "south", "east", "west"}
 
 
 @dataclass
@@ -63,7 +61,10 @@ class TriggerDetector:
         for tok in sent:
             keys = {tok.lemma_.lower(), tok.lower_}
             for key in keys:
+                modifier = tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN")
                 for entry in self.lex.by_lemma.get(key, ()):
+                    if modifier and entry.cls.resolve in ("agreement", "negotiation"):
+                        continue  # "ceasefire areas", "truce zone": a modifier, not an event
                     if self._fits(tok, entry):
                         out.append(self._candidate(tok, entry))
                         break
@@ -104,7 +105,8 @@ class TriggerDetector:
     def _candidate(self, tok, e: TriggerEntry) -> Candidate:
         c = Candidate(tok, e, e.cls.priority)
         c.negated = self._negated(tok)
-        if any(ch.lower_ in _HABITUAL for ch in tok.children if ch.dep_ in ("amod", "advmod")):
+        if any(t.lower_ in _HABITUAL for t in tok.subtree if t.i < tok.i and t.i >= tok.left_edge.i) or \
+                any(ch.lower_ in _HABITUAL for ch in tok.children if ch.dep_ == "advmod"):
             c.hypothetical = True  # "regular Israeli airstrikes": a pattern, not an event
         c.hypothetical, c.attempt = self._modality(tok)
         if c.attempt and e.cls.resolve != "territory" and e.cls.name not in ("clash", "attack"):
@@ -175,8 +177,6 @@ class TriggerDetector:
 
     # -- roles -----------------------------------------------------------------
     def _roles(self, tok, c: Candidate) -> None:
-        base = tok.sent.start_char if hasattr(tok, "sent") else 0
-        del base
         e = c.entry
 
         def span(t) -> tuple[int, int]:

@@ -1,17 +1,12 @@
 """Small metric helpers shared by the evaluations."""
 from __future__ import annotations
 
-import math
 from collections import Counter
 from typing import Optional
 
+from ..geo.gazetteer import haversine_km as km  # great-circle distance in km
 
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+__all__ = ["Tally", "confusion_table", "km"]
 
 
 class Tally:
