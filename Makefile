@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
+DEMO_SERVE ?= 1
+RASD_PORT ?= 8765
 SHARED ?= ../shared
 
 .PHONY: install demo test bench clean help web serve chromium screenshots
@@ -29,6 +31,11 @@ demo: install
 	@if [ -d $(SHARED)/seeds ]; then $(BIN)/rasd --db $(DEMO_DB) ingest $(SHARED)/seeds --meta $(SHARED)/seeds/meta.jsonl; fi
 	$(BIN)/rasd --db $(DEMO_DB) documents --limit 100
 	$(BIN)/rasd --db $(DEMO_DB) stats
+	$(BIN)/rasd --db $(DEMO_DB) events --fused --limit 5
+	@if [ "$(DEMO_SERVE)" != 0 ]; then \
+		echo "== serving the demo store: open the address below (Ctrl-C stops; DEMO_SERVE=0 make demo skips this)"; \
+		$(BIN)/rasd --db $(DEMO_DB) serve --port $(RASD_PORT); \
+	fi
 
 test: install chromium
 	$(BIN)/python -m pytest
@@ -51,7 +58,6 @@ web:
 screenshots: install chromium
 	$(BIN)/python docs/screenshots.py
 
-RASD_PORT ?= 8765
 serve: install
 	@test -f $(DEMO_DB) || $(MAKE) demo
 	$(BIN)/rasd --db $(DEMO_DB) serve --port $(RASD_PORT)
