@@ -32,3 +32,41 @@ def check_dates(*flags: tuple[str, "str | None"]) -> None:
             except ValueError:
                 typer.echo(f"rasd: {label} must be a date YYYY-MM-DD, not {val!r}", err=True)
                 raise typer.Exit(2)
+
+
+def shared_dir():
+    """../shared, or RASD_SHARED: where the seeds and their gold live."""
+    import os
+    from pathlib import Path
+
+    return Path(os.environ.get("RASD_SHARED", "../shared"))
+
+
+def code_seed_articles(ctx: typer.Context, gold: "str | None", seeds_dir: "str | None"):
+    """Read the seed gold and code the seed articles; yields (gold, results) once.
+
+    Exits with code 2 and a one-line message when the gold file cannot be read.
+    """
+    import json
+    from pathlib import Path
+
+    from ..pipeline import Pipeline
+    from ..read import ReadOptions, load_meta, read_paths
+
+    gold_path = Path(gold) if gold else shared_dir() / "gold" / "seeds.json"
+    sdir = Path(seeds_dir) if seeds_dir else shared_dir() / "seeds"
+    try:
+        g = json.loads(gold_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        typer.echo(f"rasd: {gold_path}: cannot read gold ({exc})", err=True)
+        raise typer.Exit(2)
+    meta = sdir / "meta.jsonl"
+    opts = ReadOptions(meta=load_meta(str(meta)) if meta.exists() else {}, skip={str(meta.resolve())})
+    pipe = Pipeline.for_ingest(with_events=True, gazetteer=settings(ctx).gazetteer)
+    results = []
+    for item in read_paths([str(sdir)], opts):
+        if isinstance(item, InputError):
+            report_error(item)
+            continue
+        results.extend(pipe.run([item]))
+    return g, results

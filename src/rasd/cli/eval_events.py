@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-from pathlib import Path
 from typing import List, Optional
 
 import typer
@@ -13,10 +11,6 @@ import typer
 def register_eval(eval_app: typer.Typer) -> None:
     eval_app.command("acled")(acled)
     eval_app.command("seeds")(seeds)
-
-
-def _shared() -> Path:
-    return Path(os.environ.get("RASD_SHARED", "../shared"))
 
 
 def acled(
@@ -66,29 +60,11 @@ def seeds(
     show: bool = typer.Option(False, "--show", help="Also print every predicted event."),
 ) -> None:
     """Score the coder on the seed articles against the seed gold."""
-    from ..errors import InputError
     from ..evaluate import seeds as sv
-    from ..pipeline import Pipeline
-    from ..read import ReadOptions, load_meta, read_paths
     from . import common
 
-    gold_path = Path(gold) if gold else _shared() / "gold" / "seeds.json"
-    sdir = Path(seeds_dir) if seeds_dir else _shared() / "seeds"
-    try:
-        g = json.loads(gold_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        typer.echo(f"rasd: {gold_path}: cannot read gold ({exc})", err=True)
-        raise typer.Exit(2)
-    meta = sdir / "meta.jsonl"
-    opts = ReadOptions(meta=load_meta(str(meta)) if meta.exists() else {})
-    pipe = Pipeline.for_ingest(with_events=True, gazetteer=common.settings(ctx).gazetteer)
-    events = []
-    for item in read_paths([str(sdir)], opts):
-        if isinstance(item, InputError):
-            common.report_error(item)
-            continue
-        for res in pipe.run([item]):
-            events += res.events
+    g, results = common.code_seed_articles(ctx, gold, seeds_dir)
+    events = [e for res in results for e in res.events]
     score = sv.score(g, events)
     if show:
         for e in events:
