@@ -55,3 +55,7 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("rasd: interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # last resort: one line for the user, the traceback only with -vv
+        logging.getLogger("rasd").debug("internal error", exc_info=True)
+        typer.echo(f"rasd: internal error: {type(exc).__name__}: {exc} (run with -vv for details)", err=True)
+        sys.exit(EXIT_SERVICE)
