@@ -36,7 +36,7 @@ from .normalize import name_key, strip_diacritics
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VERSION = "10"  # bump when the default layer's content changes: files rebuild on next open
+DEFAULT_VERSION = "11"  # bump when the default layer's content changes: files rebuild on next open
 MIN_CITY_POPULATION = 500
 
 _LATIN_RE = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF\u02B0-\u02FF\u2018-\u201F\u0300-\u036F ]+$")
@@ -95,6 +95,12 @@ def _keys_of(names: list[list[str]]) -> list[list[tuple[str, str]]]:
 def _city_keys(cities: list[dict]) -> list[list[tuple[str, str]]]:
     """Name keys of every city (the slow part of the build: about a million names)."""
     return _keys_of([[c["name"], *c.get("alternatenames", [])] for c in cities])
+
+
+def _suffixed(names: list[str]) -> list[str]:
+    """'Benue State', 'Oaxaca State', 'Washington State': how news names a first-level area."""
+    return [f"{n} {w}" for n in names if n and not _ADMIN_SUFFIX_RE.search(n) and not n.isupper()
+            for w in ("State", "Province")]
 
 
 def _capital_points(countries: dict, cities: list[dict]) -> dict[str, tuple[float, float]]:
@@ -210,14 +216,15 @@ def default_rows() -> Iterator[PlaceRow]:
             merged.add(id(r))
         yield PlaceRow(name=label, lat=round(lat, 5), lon=round(lon, 5), country=cc, admin1=label,
                        feature="A.ADM1", population=sum(int(m.get("population") or 0) for m in members),
-                       alt_names=tuple(names), extra_names=abbrs)
+                       alt_names=tuple(names + _suffixed(names)), extra_names=abbrs)
 
     # first-level areas no city links to a GeoNames code: known by name (so they are recognised
     # as places) but without coordinates (so they are never placed at a guessed point)
     linked = {name_key(_ADMIN_SUFFIX_RE.sub("", n)) for names in admin_names.values() for n in names}
     for (cc, key), name in unlinked.items():
         if key not in linked and (cc, key) not in given:
-            yield PlaceRow(name=name, lat=None, lon=None, country=cc, admin1=name, feature="A.ADM1")
+            yield PlaceRow(name=name, lat=None, lon=None, country=cc, admin1=name, feature="A.ADM1",
+                           alt_names=tuple(_suffixed([name])))
 
     # --- countries ---
     extra = aliases.get("countries") or {}
@@ -267,8 +274,12 @@ def default_rows() -> Iterator[PlaceRow]:
         # no census figure: areas rank like a large place, localities like a small town
         pop = int(r.get("population", 1_000_000 if not feature.startswith(("P.", "S.")) else
                         5_000 if r in localities else 0))
+        alts = list(r.get("alt", []))
+        if feature == "A.ADM1":
+            alts += _suffixed([r["name"], *alts])
         yield PlaceRow(name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]), country=r.get("country"),
-                       admin1=r.get("admin1"), feature=feature, population=pop, alt_names=tuple(r.get("alt", [])))
+                       admin1=r.get("admin1"), feature=feature, population=pop, alt_names=tuple(alts),
+                       extra_names=tuple(("abbr", a) for a in r.get("abbr", [])))
 
     # --- cities ---
     # the capital: the most populous city of the country bearing the capital's name
