@@ -36,7 +36,7 @@ from .normalize import name_key, strip_diacritics
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VERSION = "12"  # bump when the default layer's content changes: files rebuild on next open
+DEFAULT_VERSION = "13"  # bump when the default layer's content changes: files rebuild on next open
 MIN_CITY_POPULATION = 500
 
 _LATIN_RE = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF\u02B0-\u02FF\u2018-\u201F\u0300-\u036F ]+$")
