@@ -81,7 +81,11 @@ class Coder:
             self.morph.annotate(sd)
         toponyms: list[list[Toponym]] = [[] for _ in batch]
         if self.geoparser is not None and batch:
-            toponyms = self.geoparser.process(batch)
+            hints = [_actor_country(self.data.actors, d.text) for d in batch]
+            try:
+                toponyms = self.geoparser.process(batch, countries=hints)
+            except TypeError:  # a geoparser that takes no country hints
+                toponyms = self.geoparser.process(batch)
         out = []
         for doc, (spans, keep, first), tops in zip(batch, plans, toponyms):
             sents = {i: parsed[first + k] for k, i in enumerate(keep)}
