@@ -52,3 +52,21 @@ def test_an_unknown_village_falls_back_to_its_anchor(geo, text):
     if place is None:  # not recognised as a name at all: the anchor itself must be right
         place = tops["Homs"]
     assert place.country == "SY" and haversine_km(place.lat, place.lon, *HOMS) < 30
+
+
+@pytest.mark.parametrize("text", [
+    "Clashes erupted in Tal Zurqan in the southern countryside of Homs.",
+    "Clashes erupted in Abu Damascus village in the countryside of Homs.",
+])
+def test_part_of_a_longer_name_gives_way_to_the_anchor(geo, text):
+    tops = [t for t in geo.process([Document(doc_id="p", raw=text)], countries=["SY"])[0] if t.place is not None]
+    assert tops and tops[-1].text == "Homs"
+    for t in tops:  # "Tal" and "Damascus" here are pieces of a village's name: they land at Homs
+        assert haversine_km(t.place.lat, t.place.lon, *HOMS) < 30, t
+
+
+def test_a_name_followed_by_a_common_word_is_not_truncated(geo):
+    tops = _tops(geo, "Dozens protested outside the Basra Oil Company building.", "IQ")
+    basra = tops["Basra"]
+    assert basra is not None and basra.country == "IQ"
+    assert haversine_km(basra.lat, basra.lon, 30.51, 47.78) < 30

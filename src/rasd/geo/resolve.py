@@ -57,6 +57,20 @@ _ANCHOR_GAP = re.compile(
     re.I)
 
 
+# "Tal Jammeh" found as "Tal", "Abu Saida" as "Saida": a longer name the gazetteer lacks
+_NEXT_NAME = re.compile(r"[ -](?:(?:al|Al|el|El|ad|Ad)[- ])?(?!(?:Province|Governorate|District|City|Countryside|Region|"
+                        r"Area|Road|Airport|Base|Camp|Street|Bridge|Dam|Front|Axis|University|Hospital|Military|Council|"
+                        r"Brigade|Forces|Army|Mountains?|River|Lake|Valley|Northern|Southern|Eastern|Western|North|South|East|West|"
+                        r"Central|Oil|Gas|Company|Municipality|Operations?|Command|Police|Security|Governor|Island|"
+                        r"Crossing|Square|Sub|Refinery|Prison|Checkpoint|Market)\b)[A-Z][a-z]")
+_PREV_PARTICLE = re.compile(r"\b(?:Abu|Umm|Tal|Tall|Tell|Kafr|Deir|Dayr|Beit|Bayt|Khirbet|Khirbat|Jabal|Jebel|Wadi|"
+                            r"Bir|Ras|Qasr|Ain|Ein|Ayn|Tel|Sheikh|Shaykh|Arab)[ -]$")
+
+
+def _truncated(text: str, m: Mention) -> bool:
+    return bool(_NEXT_NAME.match(text, m.end)) or bool(_PREV_PARTICLE.search(text[max(0, m.start - 10):m.start]))
+
+
 def _abroad(p: Place, country: str) -> bool:
     """A place outside the story's country that is not itself a country or a continent."""
     f = p.feature or ""
@@ -192,7 +206,7 @@ class Resolver:
             m, p = mentions[idx], out[idx]
             if p is None:
                 out[idx] = self._fallback(text, m, mentions, out, idx)
-            elif country and _abroad(p, country):
+            elif (country and _abroad(p, country)) or _truncated(text, m):
                 # "Jan Tamr" read as "Jan" in Cameroon: a wrong point is worse than none
                 out[idx] = self._fallback(text, m, mentions, out, idx, country)
         return out
