@@ -228,6 +228,19 @@ def place_score(top: Toponym, sent_start: int, sent_text: str, trig_off: int, ac
     return score
 
 
+def inside(fine, area) -> bool:
+    """Whether a town lies in a wider area the text names (same first-level area, or within 150 km)."""
+    if fine.country != area.country or fine is area:
+        return False
+    if fine.admin1 and area.admin1 and (area.feature or "").startswith("A.ADM1"):
+        return fine.admin1 == area.admin1
+    if None in (fine.lat, area.lat):
+        return False
+    from ..geo.gazetteer import haversine_km
+
+    return haversine_km(fine.lat, fine.lon, area.lat, area.lon) <= 150
+
+
 def event_date(mentions, ref: Optional[date]):
     """The first resolvable date of a sentence, preferring those naming a day."""
     good = [d for d in mentions if d.value is not None]
