@@ -12,6 +12,8 @@ PLACES = {
     "Hasakah province": Place("Al-Hasakah", 36.5, 40.75, "SY", "Al-Hasakah", feature="A.ADM1", geo_precision=3),
     "Lima": Place("Lima", -12.04, -77.03, "PE", "Lima", feature="P.PPLC"),
     "Sulaymaniyah": Place("Sulaymaniyah", 35.56, 45.43, "IQ", "Sulaymaniyah", feature="P.PPLA"),
+    "Israel": Place("Israel", 31.5, 34.75, "IL", None, feature="A.PCLI", geo_precision=3),
+    "Damascus": Place("Damascus", 33.51, 36.29, "SY", "Dimashq", feature="P.PPLC"),
     "Gela": Place("Gela", 37.07, 14.25, "IT", "Sicily", feature="P.PPL"),
 }
 
@@ -73,3 +75,11 @@ def test_a_tie_between_countries_goes_to_the_actors_country(coder):
 def test_the_geo_stage_hears_the_country_of_the_actors(coder, geo):
     place_of(coder, "On 3 March, SDF fighters shelled Qamishli, killing two.")
     assert geo.hints[-1] == ["SY"]
+
+
+def test_a_sentence_naming_only_an_actors_country_takes_the_place_named_before(coder):
+    text = ("Qamishli was quiet on 1 March, and Qamishli markets opened. Iran is building a base outside Damascus, "
+            "officials said on 2 March. On 3 March an airstrike attributed to Israel hit a compound in that area.")
+    evs = coder.process([Document(doc_id="pc", raw=text, published=date(2022, 3, 9))])[0].events
+    strike = [e for e in evs if e.event_type == "Explosions/Remote violence"]
+    assert strike and strike[0].location.name == "Damascus"

@@ -209,7 +209,7 @@ class Coder:
                 top = None
             elif doc_country and top.place.country != doc_country and main_place is not None and len(resolved) >= 5:
                 top = None  # only places abroad named: the story's main place is the better guess
-        if top is None and not in_sent:
+        if top is None:
             # "hit a compound in that area": the place named just before carries over
             prev = [t for t in resolved if t.end <= s0 and t.start >= s0 - 400
                     and (not doc_country or t.place.country == doc_country)
