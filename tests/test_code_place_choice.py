@@ -83,3 +83,11 @@ def test_a_sentence_naming_only_an_actors_country_takes_the_place_named_before(c
     evs = coder.process([Document(doc_id="pc", raw=text, published=date(2022, 3, 9))])[0].events
     strike = [e for e in evs if e.event_type == "Explosions/Remote violence"]
     assert strike and strike[0].location.name == "Damascus"
+
+
+def test_where_people_are_sent_is_not_where_the_deal_was_made(coder):
+    text = ("Talks have gone on in Qamishli for weeks. The fighters reached an agreement with the government "
+            "on 3 March to leave with their families for Damascus.")
+    evs = coder.process([Document(doc_id="pc", raw=text, published=date(2022, 3, 9))])[0].events
+    deal = [e for e in evs if e.sub_event_type == "Agreement"]
+    assert deal and deal[0].location.name == "Qamishli"

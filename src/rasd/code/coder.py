@@ -209,12 +209,18 @@ class Coder:
                 top = None
             elif doc_country and top.place.country != doc_country and main_place is not None and len(resolved) >= 5:
                 top = None  # only places abroad named: the story's main place is the better guess
-        if top is None:
-            # "hit a compound in that area": the place named just before carries over
-            prev = [t for t in resolved if t.end <= s0 and t.start >= s0 - 400
+        goal = top is not None and link.is_destination(doc.text, top.start)
+        if top is None or goal:
+            # "hit a compound in that area": the place named just before carries over; "agreed to
+            # leave for Idlib": where people are sent is not where the event happened
+            prev = [t for t in resolved if t.end <= s0 and t.start >= s0 - (700 if goal else 400)
                     and (not doc_country or t.place.country == doc_country)
-                    and not (t.place.feature or "").startswith("A.PCL")]
+                    and not (t.place.feature or "").startswith("A.PCL")
+                    and not link.is_destination(doc.text, t.start)]
             carried = prev[-1] if prev else None
+            if goal:
+                top = None if carried is not None else top
+                carried = None if top is not None else carried
         else:
             carried = None
         place = top.place if top else (carried.place if carried else (main_place.place if main_place else None))
