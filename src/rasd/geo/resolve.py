@@ -206,7 +206,7 @@ class Resolver:
             m, p = mentions[idx], out[idx]
             if p is None:
                 out[idx] = self._fallback(text, m, mentions, out, idx)
-            elif (country and _abroad(p, country)) or _truncated(text, m):
+            elif country and (_abroad(p, country) or _truncated(text, m)):
                 # "Jan Tamr" read as "Jan" in Cameroon: a wrong point is worse than none
                 out[idx] = self._fallback(text, m, mentions, out, idx, country)
         return out
