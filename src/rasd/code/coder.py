@@ -10,6 +10,7 @@ continue each other are merged.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -53,6 +54,7 @@ class Coder:
         self.nlp = nlp
         self.data = data or CoderData.load()
         self.geoparser = geoparser
+        self._geo_hints = geoparser is not None and "countries" in inspect.signature(geoparser.process).parameters
         self.batch_size = batch_size
         strong, weak = self.data.lexicon.prefilter_keys()
         self.prefilter = Prefilter(strong, weak, self.data.actors.armed_aliases() + list(self.data.lexicon.companions))
@@ -81,7 +83,11 @@ class Coder:
             self.morph.annotate(sd)
         toponyms: list[list[Toponym]] = [[] for _ in batch]
         if self.geoparser is not None and batch:
-            toponyms = self.geoparser.process(batch)
+            if self._geo_hints:  # the country of each story's actors steers its place names
+                toponyms = self.geoparser.process(batch, countries=[_actor_country(self.data.actors, d.text)
+                                                                    for d in batch])
+            else:
+                toponyms = self.geoparser.process(batch)
         out = []
         for doc, (spans, keep, first), tops in zip(batch, plans, toponyms):
             sents = {i: parsed[first + k] for k, i in enumerate(keep)}
@@ -94,7 +100,8 @@ class Coder:
         kb = self.data.actors
         resolved = [t for t in tops if t.place is not None and t.place.lat is not None]
         resolved = [t for t in resolved if not _demonym_like(doc.text, t)]
-        doc_country = _place_country(resolved) or _actor_country(kb, doc.text)
+        hint = _actor_country(kb, doc.text)
+        doc_country = _place_country(resolved, hint) or hint
         main_place = _main_place([t for t in resolved if t.place.country == doc_country] or resolved)
         events: list[tuple[int, Event, dict]] = []
         last_date = None
@@ -181,10 +188,20 @@ class Coder:
         in_sent = [t for t in resolved if s0 <= t.start and t.end <= s0 + len(stext)]
         top = None
         if in_sent:
+            fine = [t for t in in_sent if (t.place.geo_precision or 1) <= 2
+                    and (not doc_country or t.place.country == doc_country)]
+            home = doc_country is not None and any(t.place.country == doc_country and link.place_score(
+                t, s0, stext, cand.token.idx, actor_spans) > -100 and not (t.place.feature or "").startswith("A.PCL")
+                for t in in_sent)
+
             def score(t: Toponym) -> float:
                 sc = link.place_score(t, s0, stext, cand.token.idx, actor_spans)
                 if doc_country and t.place.country and t.place.country != doc_country:
                     sc -= 2.5  # a place abroad is rarely where a local event happened
+                    if home:
+                        sc -= 10.0  # and never beats a place at home named with it
+                if (t.place.geo_precision or 1) >= 3 and any(link.inside(f.place, t.place) for f in fine):
+                    sc -= 3.0  # "between X and Y in Z province": the province only contains the event
                 return sc
 
             top = max(in_sent, key=lambda t: (score(t), -t.start))
@@ -192,12 +209,18 @@ class Coder:
                 top = None
             elif doc_country and top.place.country != doc_country and main_place is not None and len(resolved) >= 5:
                 top = None  # only places abroad named: the story's main place is the better guess
-        if top is None and not in_sent:
-            # "hit a compound in that area": the place named just before carries over
-            prev = [t for t in resolved if t.end <= s0 and t.start >= s0 - 400
+        goal = top is not None and link.is_destination(doc.text, top.start)
+        if top is None or goal:
+            # "hit a compound in that area": the place named just before carries over; "agreed to
+            # leave for Idlib": where people are sent is not where the event happened
+            prev = [t for t in resolved if t.end <= s0 and t.start >= s0 - (700 if goal else 400)
                     and (not doc_country or t.place.country == doc_country)
-                    and not (t.place.feature or "").startswith("A.PCL")]
+                    and not (t.place.feature or "").startswith("A.PCL")
+                    and not link.is_destination(doc.text, t.start)]
             carried = prev[-1] if prev else None
+            if goal:
+                top = None if carried is not None else top
+                carried = None if top is not None else carried
         else:
             carried = None
         place = top.place if top else (carried.place if carried else (main_place.place if main_place else None))
@@ -395,12 +418,14 @@ def _close(a: Optional[date], b: Optional[date], days: int = 7) -> bool:
     return a is None or b is None or abs((a - b).days) <= days
 
 
-def _place_country(tops: list[Toponym]) -> Optional[str]:
-    """The country most of a document's places are in."""
-    votes: dict[str, int] = {}
+def _place_country(tops: list[Toponym], hint: Optional[str] = None) -> Optional[str]:
+    """The country most of a document's places are in (a first-level area counts less than a
+    town or a country named; ties go to ``hint``, the country of the story's actors)."""
+    votes: dict[str, float] = {}
     for t in tops:
         if t.place.country:
-            votes[t.place.country] = votes.get(t.place.country, 0) + 1
+            w = 0.6 if (t.place.feature or "").startswith("A.ADM1") else 1.0
+            votes[t.place.country] = votes.get(t.place.country, 0) + w + (0.1 if t.place.country == hint else 0.0)
     return max(votes.items(), key=lambda kv: kv[1])[0] if votes else None
 
 

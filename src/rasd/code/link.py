@@ -228,6 +228,29 @@ def place_score(top: Toponym, sent_start: int, sent_text: str, trig_off: int, ac
     return score
 
 
+_DESTINATION = re.compile(r"\b(?:leave|leaving|left|go|going|head|heading|move|moving|moved|transferr?\w*|evacuat\w*|"
+                          r"deport\w*|relocat\w*|bus(?:es|ed|sed)?|sent|send|fled|flee|exit|depart\w*)\b[^.;]{0,60}?"
+                          r"\b(?:to|towards|for)\s+(?:the\s+)?(?:\w+ern\s+)?(?:(?:city|town|province|countryside)\s+of\s+)?$", re.I)
+
+
+def is_destination(text: str, start: int) -> bool:
+    """Whether a place is where people are sent ("agreed to leave with their families to Idlib")."""
+    return bool(_DESTINATION.search(text[max(0, start - 90):start]))
+
+
+def inside(fine, area) -> bool:
+    """Whether a town lies in a wider area the text names (same first-level area, or within 150 km)."""
+    if fine.country != area.country or fine is area:
+        return False
+    if fine.admin1 and area.admin1 and (area.feature or "").startswith("A.ADM1"):
+        return fine.admin1 == area.admin1
+    if None in (fine.lat, area.lat):
+        return False
+    from ..geo.gazetteer import haversine_km
+
+    return haversine_km(fine.lat, fine.lon, area.lat, area.lon) <= 150
+
+
 def event_date(mentions, ref: Optional[date]):
     """The first resolvable date of a sentence, preferring those naming a day."""
     good = [d for d in mentions if d.value is not None]

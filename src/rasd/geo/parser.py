@@ -27,7 +27,11 @@ class Geoparser:
         self.recognizer = Recognizer(gazetteer, nlp)
         self.resolver = Resolver(gazetteer, fuzzy_threshold=fuzzy_threshold)
 
-    def process(self, docs: list[Document], parsed: Optional[list[Any]] = None) -> list[list[Toponym]]:
+    def process(self, docs: list[Document], parsed: Optional[list[Any]] = None,
+                countries: Optional[list[Optional[str]]] = None) -> list[list[Toponym]]:
+        """``countries``: per document, the country its story is known to be about (from its
+        actors, say) or None; places there are preferred and a place abroad gives way to the
+        area the text puts it in."""
         out: list[list[Toponym]] = []
         for i, doc in enumerate(docs):
             ents = None
@@ -35,7 +39,8 @@ class Geoparser:
                 ents = [(e.start_char, e.end_char, e.label_) for e in parsed[i].ents]
             try:
                 spans = self.recognizer.find(doc.text, ents)
-                out.append(self._resolve(doc, spans))
+                hint = countries[i] if countries is not None and i < len(countries) else None
+                out.append(self._resolve(doc, spans, hint))
             except Exception as exc:  # one bad document must not stop the batch
                 log.warning("%s: geoparsing failed: %s", doc.doc_id, exc)
                 out.append([])
@@ -66,9 +71,9 @@ class Geoparser:
         after = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text[end:end + 30])]
         return self.recognizer.cue_before(before, len(before)) or self.recognizer.cue_after(after, 0)
 
-    def _resolve(self, doc: Document, spans: list[Span]) -> list[Toponym]:
+    def _resolve(self, doc: Document, spans: list[Span], country: Optional[str] = None) -> list[Toponym]:
         mentions = [Mention(s.start, s.end, s.text, s.cue) for s in spans]
-        places = self.resolver.resolve_mentions(doc.text, mentions)
+        places = self.resolver.resolve_mentions(doc.text, mentions, country=country)
         return [Toponym(doc_id=doc.doc_id, start=s.start, end=s.end, text=s.text, place=p,
                         score=(p.score or 0.0) if p else 0.0, source=s.source)
                 for s, p in zip(spans, places)]

@@ -48,6 +48,35 @@ _DIST_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(km|kilometres|kilometers|miles|mi)\s+
                       r"((?:north|south|east|west)(?:[- ]?(?:east|west))?)\s+of\s*$", re.I)
 
 
+# the words between a place and the area it is said to lie in: "X village in the eastern
+# countryside of Y", "X, Y district", "X (Y)", "X area near Y", "X in Y's outskirts"
+_ANCHOR_GAP = re.compile(
+    r"[\s,(]*(?:(?:village|villages|town|towns|city|area|region|district|neighbourhood|neighborhood|"
+    r"island|camp|in|near|nearby|the|of|outside|around|vicinity|countryside|outskirts|suburbs?|"
+    r"(?:north|south|east|west)(?:ern)?|(?:north|south)-?(?:east|west)(?:ern)?|rural)[\s,(]+)*",
+    re.I)
+
+
+# "Tal Jammeh" found as "Tal", "Abu Saida" as "Saida": a longer name the gazetteer lacks
+_NEXT_NAME = re.compile(r"[ -](?:(?:al|Al|el|El|ad|Ad)[- ])?(?!(?:Province|Governorate|District|City|Countryside|Region|"
+                        r"Area|Road|Airport|Base|Camp|Street|Bridge|Dam|Front|Axis|University|Hospital|Military|Council|"
+                        r"Brigade|Forces|Army|Mountains?|River|Lake|Valley|Northern|Southern|Eastern|Western|North|South|East|West|"
+                        r"Central|Oil|Gas|Company|Municipality|Operations?|Command|Police|Security|Governor|Island|"
+                        r"Crossing|Square|Sub|Refinery|Prison|Checkpoint|Market)\b)[A-Z][a-z]")
+_PREV_PARTICLE = re.compile(r"\b(?:Abu|Umm|Tal|Tall|Tell|Kafr|Deir|Dayr|Beit|Bayt|Khirbet|Khirbat|Jabal|Jebel|Wadi|"
+                            r"Bir|Ras|Qasr|Ain|Ein|Ayn|Tel|Sheikh|Shaykh|Arab)[ -]$")
+
+
+def _truncated(text: str, m: Mention) -> bool:
+    return bool(_NEXT_NAME.match(text, m.end)) or bool(_PREV_PARTICLE.search(text[max(0, m.start - 10):m.start]))
+
+
+def _abroad(p: Place, country: str) -> bool:
+    """A place outside the story's country that is not itself a country or a continent."""
+    f = p.feature or ""
+    return bool(p.country) and p.country != country and not f.startswith(("A.PCL", "L.CONT"))
+
+
 @dataclass
 class Mention:
     """A span to resolve, with what the text around it says."""
@@ -124,7 +153,11 @@ class Resolver:
 
     # ---- documents ----------------------------------------------------
     def resolve_mentions(self, text: str, mentions: list[Mention],
-                         context: Optional[list[Place]] = None) -> list[Optional[Place]]:
+                         context: Optional[list[Place]] = None,
+                         country: Optional[str] = None) -> list[Optional[Place]]:
+        """``country``: the country the story is known to be about (ISO2), or None. Its places
+        are preferred, and a small place that resolves abroad gives way to the area the text
+        puts it in ("X village in the Y countryside") when that area is in the country."""
         cache: dict[str, list[Candidate]] = {}
         cand_lists = [self.candidates(m.text, cache) for m in mentions]
         # pass 1: context from countries named and from unambiguous places
@@ -137,6 +170,7 @@ class Resolver:
                 anchors.append((p.lat, p.lon))
         admins: set[tuple[str, str]] = {(p.country, p.admin1) for p in context or []
                                         if p.country and p.admin1 and (p.feature or "").startswith("A.ADM1")}
+        sure: Counter = Counter()  # countries of the places (not country names) only one country has
         for m, cands in zip(mentions, cand_lists):
             best = self._best(cands, m, Counter(), [])
             if best is None:
@@ -147,8 +181,14 @@ class Resolver:
                 doc_countries[best[1].country] += 2
             elif len({c.country for c in cands}) == 1 and best[1].country:
                 doc_countries[best[1].country] += 1
+                if (best[1].population or 0) >= 20_000 or (best[1].feature or "").startswith("A.ADM"):
+                    sure[best[1].country] += 1  # a hamlet of one country is no proof
                 if best[1].feature_class == "P":
                     anchors.append((best[1].lat, best[1].lon))
+        if country and sure and sure[country] < max(sure.values()):
+            country = None  # the places the text names unambiguously outweigh a guess from its actors
+        if country:
+            doc_countries[country] += max(3, sum(doc_countries.values()))
         # pass 2: rank in context (anchors once each: a long text names the same towns many times)
         anchors = list(dict.fromkeys((round(a, 2), round(b, 2)) for a, b in anchors))[:200]
         out: list[Optional[Place]] = []
@@ -160,10 +200,15 @@ class Resolver:
                 continue
             score, cand = best
             out.append(self._place(text, m, cand, score))
-        # fallbacks: a place the gazetteer lacks, placed at the area the text puts it in
-        for idx, (m, p) in enumerate(zip(mentions, out)):
+        # fallbacks: a place the gazetteer lacks, placed at the area the text puts it in; with a
+        # known country, a village that only matched abroad is treated as lacking too
+        for idx in range(len(mentions) - 1, -1, -1):
+            m, p = mentions[idx], out[idx]
             if p is None:
                 out[idx] = self._fallback(text, m, mentions, out, idx)
+            elif country and (_abroad(p, country) or _truncated(text, m)):
+                # "Jan Tamr" read as "Jan" in Cameroon: a wrong point is worse than none
+                out[idx] = self._fallback(text, m, mentions, out, idx, country)
         return out
 
     def _best(self, cands: list[Candidate], m: Optional[Mention], doc_countries: Counter,
@@ -185,21 +230,22 @@ class Resolver:
         return cand.to_place(mention=m.text, precision=precision, score=round(conf, 3))
 
     def _fallback(self, text: str, m: Mention, mentions: list[Mention], placed: list[Optional[Place]],
-                  idx: int) -> Optional[Place]:
-        """"X, Y province" / "X in the Y countryside" / "X near Y": place X at Y, less precisely."""
-        tail = text[m.end:m.end + 60]
+                  idx: int, country: Optional[str] = None) -> Optional[Place]:
+        """"X, Y province" / "X village in the eastern Y countryside" / "X near Y": place X at Y,
+        less precisely. With ``country``, Y must lie in it."""
         for k in range(idx + 1, len(mentions)):
             other, p = mentions[k], placed[k]
-            if p is None or other.start - m.end > 50:
+            if other.start - m.end > 60:
                 break
             gap = text[m.end:other.start].lower()
-            if re.fullmatch(r"\s*(,|in|near|in the|near the|outside|outside the|of|of the|,? in the|,? near)\s*",
-                            gap) or re.fullmatch(r"\s*,\s*(in|near)?\s*(the)?\s*", gap):
-                prec = 3 if p.geo_precision == 3 else 2
-                log.info("%r not in the gazetteer: placed at %s (precision %d)", m.text, p.name, prec)
-                return Place(name=p.name, lat=p.lat, lon=p.lon, country=p.country, admin1=p.admin1,
-                             admin2=p.admin2, feature=p.feature, geonameid=p.geonameid, geo_precision=prec,
-                             mention=m.text, score=round((p.score or 0.5) * 0.6, 3))
-        del tail
+            if not _ANCHOR_GAP.fullmatch(gap):
+                break
+            if p is None or (country and _abroad(p, country)):
+                continue
+            prec = 3 if p.geo_precision == 3 else 2
+            log.info("%r not in the gazetteer: placed at %s (precision %d)", m.text, p.name, prec)
+            return Place(name=p.name, lat=p.lat, lon=p.lon, country=p.country, admin1=p.admin1,
+                         admin2=p.admin2, feature=p.feature, geonameid=p.geonameid, geo_precision=prec,
+                         mention=m.text, score=round((p.score or 0.5) * 0.6, 3))
         log.info("toponym %r not found in the gazetteer", m.text)
         return None

@@ -1,0 +1,93 @@
+"""Which of a sentence's places the coder gives an event (sentences written for these tests)."""
+import re
+from datetime import date
+
+import pytest
+
+from rasd.records import Document, Place, Toponym
+
+PLACES = {
+    "Tal Hamis": Place("Tal Hamis", 36.64, 41.28, "SY", "Al-Hasakah", feature="P.PPL"),
+    "Qamishli": Place("Qamishli", 37.05, 41.22, "SY", "Al-Hasakah", feature="P.PPL"),
+    "Hasakah province": Place("Al-Hasakah", 36.5, 40.75, "SY", "Al-Hasakah", feature="A.ADM1", geo_precision=3),
+    "Lima": Place("Lima", -12.04, -77.03, "PE", "Lima", feature="P.PPLC"),
+    "Sulaymaniyah": Place("Sulaymaniyah", 35.56, 45.43, "IQ", "Sulaymaniyah", feature="P.PPLA"),
+    "Israel": Place("Israel", 31.5, 34.75, "IL", None, feature="A.PCLI", geo_precision=3),
+    "Damascus": Place("Damascus", 33.51, 36.29, "SY", "Dimashq", feature="P.PPLC"),
+    "Gela": Place("Gela", 37.07, 14.25, "IT", "Sicily", feature="P.PPL"),
+}
+
+
+class HintedGeo:
+    """Test-only geo stage: a fixed table of names; records the country hints it was given."""
+
+    def __init__(self):
+        self.hints = []
+
+    def process(self, docs, countries=None):
+        self.hints.append(countries)
+        out = []
+        for d in docs:
+            tops = []
+            for name, place in PLACES.items():
+                for m in re.finditer(re.escape(name), d.text):
+                    tops.append(Toponym(d.doc_id, m.start(), m.end(), name, place, 0.9))
+            out.append(sorted(tops, key=lambda t: t.start))
+        return out
+
+
+@pytest.fixture(scope="module")
+def geo():
+    return HintedGeo()
+
+
+@pytest.fixture(scope="module")
+def coder(geo):
+    from rasd.code import Coder
+    from rasd.nlp import load_nlp
+
+    return Coder(load_nlp(), geoparser=geo)
+
+
+def place_of(coder, text):
+    evs = coder.process([Document(doc_id="pc", raw=text, published=date(2022, 3, 9))])[0].events
+    assert evs, text
+    return evs[0].location
+
+
+def test_a_town_named_beats_the_province_that_contains_it(coder):
+    loc = place_of(coder, "On 3 March, SDF fighters clashed with ISIS militants in the area between "
+                          "Tal Hamis and Qamishli in Hasakah province, killing two.")
+    assert loc.name in ("Tal Hamis", "Qamishli")
+
+
+def test_a_place_abroad_never_beats_a_place_at_home(coder):
+    loc = place_of(coder, "On 3 March, Turkish drones struck a PKK hideout in the village of Lima, killing two "
+                          "militants, Sulaymaniyah officials said. Officials in Sulaymaniyah condemned it.")
+    assert loc.name == "Sulaymaniyah"
+
+
+def test_a_tie_between_countries_goes_to_the_actors_country(coder):
+    loc = place_of(coder, "On 3 March, Iraqi police arrested two ISIS suspects in Gela district of Sulaymaniyah.")
+    assert loc.country == "IQ"
+
+
+def test_the_geo_stage_hears_the_country_of_the_actors(coder, geo):
+    place_of(coder, "On 3 March, SDF fighters shelled Qamishli, killing two.")
+    assert geo.hints[-1] == ["SY"]
+
+
+def test_a_sentence_naming_only_an_actors_country_takes_the_place_named_before(coder):
+    text = ("Qamishli was quiet on 1 March, and Qamishli markets opened. Iran is building a base outside Damascus, "
+            "officials said on 2 March. On 3 March an airstrike attributed to Israel hit a compound in that area.")
+    evs = coder.process([Document(doc_id="pc", raw=text, published=date(2022, 3, 9))])[0].events
+    strike = [e for e in evs if e.event_type == "Explosions/Remote violence"]
+    assert strike and strike[0].location.name == "Damascus"
+
+
+def test_where_people_are_sent_is_not_where_the_deal_was_made(coder):
+    text = ("Talks have gone on in Qamishli for weeks. The fighters reached an agreement with the government "
+            "on 3 March to leave with their families for Damascus.")
+    evs = coder.process([Document(doc_id="pc", raw=text, published=date(2022, 3, 9))])[0].events
+    deal = [e for e in evs if e.sub_event_type == "Agreement"]
+    assert deal and deal[0].location.name == "Qamishli"
