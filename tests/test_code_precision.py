@@ -32,3 +32,31 @@ def test_plural_trigger_over_a_span_of_time_is_a_pattern(coder):
     # a single raid dated within those weeks stays an event
     evs = code(coder, "The army carried out a raid on a village near Idlib on Monday.")
     assert len(evs) == 1
+
+
+def kills(text):
+    from rasd.code.fatalities import FatalityCounter, total
+
+    return total([FatalityCounter().find(text)], "kill")
+
+
+def test_day_of_the_month_is_not_a_death_toll():
+    assert kills("On Mar 14 masked men killed a teacher outside his school.") == 1
+    assert kills("On 9 June, 2018 three guards died in the ambush.") == 3
+    assert kills("Early on Sept 30 a shepherd was shot dead near the border.") == 1
+    # a word that merely starts like a month is no date
+    assert kills("The decapitated body of a farmer was found near the river.") == 1
+
+
+def test_killed_or_wounded_gives_no_figure_for_the_dead():
+    assert kills("In total 9 guerrillas were killed or wounded in the raids.") is None
+    assert kills("Shelling left 4 people injured or killed in the camp.") is None
+    assert kills("Shelling killed 4 people and wounded 7 others.") == 4
+
+
+def test_one_person_named_by_a_singular_noun_phrase():
+    assert kills("A local council employee was stabbed to death in the market.") == 1
+    assert kills("The mayor of the town was assassinated by unknown gunmen.") == 1
+    assert kills("Masked men stopped the bus and killed a retired judge.") == 1
+    assert kills("A teacher was shot and killed at a checkpoint.") == 1
+    assert kills("The convoy was attacked near the bridge.") is None
