@@ -60,3 +60,12 @@ def test_one_person_named_by_a_singular_noun_phrase():
     assert kills("Masked men stopped the bus and killed a retired judge.") == 1
     assert kills("A teacher was shot and killed at a checkpoint.") == 1
     assert kills("The convoy was attacked near the bridge.") is None
+
+
+def test_a_bare_toll_is_the_toll_of_the_event_before(coder):
+    evs = code(coder, "On Sunday, rebels and army troops clashed near Aleppo. Five civilians were killed.")
+    assert len(evs) == 1
+    assert evs[0].event_type == "Battles" and evs[0].fatalities == 5
+    # a killing with its own place is its own event
+    evs = code(coder, "On Sunday, rebels and army troops clashed near Aleppo. In Mosul, gunmen killed five civilians on Monday.")
+    assert len(evs) == 2
