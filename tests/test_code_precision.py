@@ -69,3 +69,21 @@ def test_a_bare_toll_is_the_toll_of_the_event_before(coder):
     # a killing with its own place is its own event
     evs = code(coder, "On Sunday, rebels and army troops clashed near Aleppo. In Mosul, gunmen killed five civilians on Monday.")
     assert len(evs) == 2
+
+
+def test_a_toll_split_by_place_goes_to_the_place_of_the_event():
+    from rasd.code.fatalities import allocated_figure
+
+    note = ("Fighting in Kafr Nabl and Maarat Harma left 9 fighters dead. Total fatalities 9 split as follows: "
+            "5 to Kafr Nabl and 4 Maarat Harma.")
+    assert allocated_figure(note, "Rebels clashed with the army in Maarat Harma near Idlib.").value == 4
+    assert allocated_figure(note, "Rebels clashed with the army in Kafr Nabel.").value == 5  # spelling differs
+    # a place the list does not name, or no list at all: nothing to allocate
+    assert allocated_figure(note, "Rebels clashed with the army in Saraqib.") is None
+    assert allocated_figure("Clashes in Saraqib killed 12 fighters.", "Clashes in Saraqib.") is None
+    # counts of the dead are not shares: "7 Kurdish fighters were killed ..."
+    dead = "7 Kurdish fighters and 3 Arab fighters were killed, with fatalities coded to the battle."
+    assert allocated_figure(dead, "Kurdish fighters clashed with Arab fighters.") is None
+    # a figure stated for one place wins
+    own = note + " Total fatalities in Maarat Harma coded to 6."
+    assert allocated_figure(own, "Rebels clashed with the army in Maarat Harma.").value == 6

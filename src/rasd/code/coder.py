@@ -21,7 +21,7 @@ from ..pipeline import Result
 from ..records import Document, Event, Evidence, Toponym
 from . import link
 from .dates import DateFinder
-from .fatalities import FatalityCounter, stated_figure, total
+from .fatalities import FatalityCounter, allocated_figure, stated_figure, total
 from .lexicon import ActorKB, Ontology, TriggerLexicon
 from .triggers import Candidate, TriggerDetector
 
@@ -132,10 +132,12 @@ class Coder:
                 events.append((i, ev, own))
         merged = _merge(events)
         stated = stated_figure(doc.text)
-        if stated is not None:
-            for ev in merged:
-                ev.fatalities = stated.value
-                ev.evidence.append(_ev(doc, stated.start, stated.end, "fatalities"))
+        for ev in merged:
+            # a toll the report splits by place goes by the place the event's own sentence names
+            fig = allocated_figure(doc.text, ev.sentence or "") or stated
+            if fig is not None:
+                ev.fatalities = fig.value
+                ev.evidence.append(_ev(doc, fig.start, fig.end, "fatalities"))
         return merged
 
     def _requirements(self, cand: Candidate, stext: str) -> bool:

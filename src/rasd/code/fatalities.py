@@ -201,3 +201,65 @@ def total(counts: list[list[Count]], kind: str) -> Optional[int]:
     if best is None and any(c.kind == "none" for c in flat):
         return 0
     return best
+
+
+# An allocation list in a report that splits one toll between its events by place:
+# "3 fatalities allocated as follows: 2 Harbal, 1 Sheikh Isa", "with 12 coded to A, 11 to B, and 11 C",
+# "coded 6 to each of the following locations: A, B and 5 to C", "total fatalities in A coded to 8".
+_ALLOC_CUE = re.compile(r"\b(?:allocated|split|distributed|coded)\b", re.I)
+_ALLOC_NUM = re.compile(r"(?<![\w.-])(\d{1,4})(?![\w.-])")
+_PLACE_NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:(?:al|el|ad|as|ar|an|at|ash|az|ibn|bin)\b|[A-Z][\w'-]*))*")
+_THIS_PLACE = re.compile(r"\bcoded\s+(?:to|as|at)\s+(?P<n>\d+)\s+(?:at|in|for)\s+(?:that|this)\s+(?:location|place|town|village|area)\b", re.I)
+_DEAD_WORDS = re.compile(r"\b(?:people|persons?|civilians?|children|fighters?|soldiers?|militants?|members?|troops|rebels?|"
+                         r"personnel|killed|died|dead|wounded|injured)\b", re.I)
+_PLACE_OWN = re.compile(r"\bfatalities\s+in\s+(?:the\s+)?(?:\w+\s+of\s+)?(?P<name>[A-Z][^,.;]{1,40}?)\s+(?:were\s+)?coded\s+(?:to|as|at)\s+(?P<n>\d+)\b")
+_NOT_PLACES = {"total", "the", "in", "and", "with", "clashes", "fatalities", "remaining", "a", "an", "during", "amid"}
+
+
+def _alloc_groups(sentence: str) -> list[tuple[int, list[str], int]]:
+    """(figure, place names, offset) for each figure of an allocation sentence that is followed by names."""
+    nums = list(_ALLOC_NUM.finditer(sentence))
+    out = []
+    for k, m in enumerate(nums):
+        seg = sentence[m.end(): nums[k + 1].start() if k + 1 < len(nums) else len(sentence)]
+        names = [n.group(0) for n in _PLACE_NAME.finditer(seg) if n.group(0).split()[0].lower() not in _NOT_PLACES]
+        if not names or _DEAD_WORDS.search(seg):
+            continue  # "17 QSD fighters were killed": a count of the dead, not a share of the toll
+        out.append((int(m.group(1)), names, m.start()))
+    return out
+
+
+def _position(name: str, text: str) -> Optional[int]:
+    i = text.lower().find(name.lower())
+    if i >= 0:
+        return i
+    if len(name) < 5:
+        return None
+    from rapidfuzz import fuzz
+
+    al = fuzz.partial_ratio_alignment(name.lower(), text.lower())
+    return al.dest_start if al is not None and al.score >= 88 else None
+
+
+def allocated_figure(text: str, own_sentence: str) -> Optional[Count]:
+    """The share of an allocated toll that goes to the place an event's own sentence names first."""
+    if not own_sentence or not _ALLOC_CUE.search(text):
+        return None
+    m = _THIS_PLACE.search(text)
+    if m:
+        return Count("coded", int(m.group("n")), m.start(), m.end(), m.group(0))
+    for m in _PLACE_OWN.finditer(text):
+        if _position(m.group("name").strip(), own_sentence) is not None:
+            return Count("coded", int(m.group("n")), m.start(), m.end(), m.group(0))
+    best: Optional[tuple[int, Count]] = None
+    for sm in re.finditer(r"[^.]*\b(?:allocated|split|distributed|coded)\b[^.]*", text):
+        groups = _alloc_groups(sm.group(0))
+        if len(groups) < 2:
+            continue
+        for n, names, off in groups:
+            for name in names:
+                pos = _position(name, own_sentence)
+                if pos is not None and (best is None or pos < best[0]):
+                    start = sm.start() + off
+                    best = (pos, Count("coded", n, start, start + len(str(n)), name))
+    return best[1] if best else None
