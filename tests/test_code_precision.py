@@ -87,3 +87,15 @@ def test_a_toll_split_by_place_goes_to_the_place_of_the_event():
     # a figure stated for one place wins
     own = note + " Total fatalities in Maarat Harma coded to 6."
     assert allocated_figure(own, "Rebels clashed with the army in Maarat Harma.").value == 6
+
+
+def test_an_earlier_year_is_background(coder):
+    from rasd.code.dates import DateFinder
+
+    f = DateFinder()
+    [m] = [d for d in f.find("In 2017, the army retook the town.", date(2021, 6, 12)) if d.value]
+    assert (m.value.year, m.precision) == (2017, "year")
+    # the report's own year is no finer than its date: not resolved
+    assert [d.value for d in f.find("in 2021 the town fell", date(2021, 6, 12)) if d.value] == []
+    assert code(coder, "In 2017, Russian airstrikes hit a market in Aleppo.") == []
+    assert len(code(coder, "On Tuesday, Russian airstrikes hit a market in Aleppo.")) == 1
