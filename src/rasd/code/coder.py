@@ -22,7 +22,7 @@ from ..pipeline import Result
 from ..records import Document, Event, Evidence, Toponym
 from . import link
 from .dates import DateFinder
-from .fatalities import FatalityCounter, stated_figure, total
+from .fatalities import FatalityCounter, allocated_figure, stated_figure, total
 from .lexicon import ActorKB, Ontology, TriggerLexicon
 from .triggers import Candidate, TriggerDetector
 
@@ -139,10 +139,12 @@ class Coder:
                 events.append((i, ev, own))
         merged = _merge(events)
         stated = stated_figure(doc.text)
-        if stated is not None:
-            for ev in merged:
-                ev.fatalities = stated.value
-                ev.evidence.append(_ev(doc, stated.start, stated.end, "fatalities"))
+        for ev in merged:
+            # a toll the report splits by place goes by the place the event's own sentence names
+            fig = allocated_figure(doc.text, ev.sentence or "") or stated
+            if fig is not None:
+                ev.fatalities = fig.value
+                ev.evidence.append(_ev(doc, fig.start, fig.end, "fatalities"))
         return merged
 
     def _requirements(self, cand: Candidate, stext: str) -> bool:
@@ -299,7 +301,8 @@ class Coder:
         conf = 0.45 + (0.15 if a1m else 0) + (0.15 if top else 0) + (0.1 if date_ev else 0) + \
             (0.05 if tok.dep_ == "ROOT" else 0) - (0.2 if stance == "uncertain" else 0) - (0.1 if cand.subordinate else 0)
         ev.confidence = max(0.05, min(0.99, conf))
-        own = {"place": top is not None, "date": date_ev is not None}
+        # a bare toll ("6 civilians were killed.") may continue the event told before it
+        own = {"place": top is not None, "date": date_ev is not None, "toll": cand.entry.cls.name == "kill" and kill is not None}
         if top is not None and cand.entry.cls.resolve == "territory":
             # "seized Aleppo and Hama": one event per place taken
             others = [t for t in in_sent if t is not top and t.place.name != top.place.name
@@ -368,10 +371,15 @@ def _merge(events: list[tuple[int, Event, dict]]) -> list[Event]:
     out: list[tuple[Event, dict]] = []
     for i, ev, own in events:
         target = None
+        toll_only = False
         if out:
             prev, pown = out[-1]
             if not own.get("place") and not own.get("date") and prev.event_type == ev.event_type:
                 target = prev
+            elif not own.get("place") and not own.get("date") and own.get("toll") and prev.fatalities is None \
+                    and prev.event_type != "Strategic developments":
+                # "Clashes broke out in X. 6 civilians were killed.": the toll of the event before, not a new one
+                target, toll_only = prev, True
         if target is None:
             for prev, _ in out:
                 if prev.event_type == ev.event_type and _pname(prev) == _pname(ev) and _close(prev.date, ev.date):
@@ -379,6 +387,12 @@ def _merge(events: list[tuple[int, Event, dict]]) -> list[Event]:
                     break
         if target is None:
             out.append((ev, own))
+            continue
+        if toll_only:
+            target.evidence += [e for e in ev.evidence if e.field in ("fatalities", "wounded")]
+            target.fatalities = ev.fatalities
+            if target.wounded is None:
+                target.wounded = ev.wounded
             continue
         target.evidence += [e for e in ev.evidence if e.field not in ("event_type", "sub_event_type")]
         for f in ("fatalities", "wounded"):

@@ -38,6 +38,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("week", re.compile(r"\b(?P<part>earlier|later|late|early)?\s*(?P<rel>this|last|next|the past|the previous)\s+week(?:end)?\b", re.I)),
     ("weekday", re.compile(r"\b(?:(?P<rel>last|this|next|on|late|early)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s)?\b", re.I)),
     ("yesterday", re.compile(r"\b(?P<w>yesterday|today|tonight|last night|this morning|this afternoon|this evening|overnight)\b", re.I)),
+    ("year", re.compile(r"\b(?:in|during|back in)\s+(?P<year>(?:19|20)\d{2})\b(?![-/]\d)", re.I)),
     ("ago", re.compile(r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|a couple of|several|a few)\s+(?P<unit>day|days|week|weeks|month|months)\s+ago\b", re.I)),
 ]
 
@@ -132,6 +133,13 @@ class DateFinder:
             if year:
                 return _safe(year, mon, day), "day", True
             return (_before(ref, mon, day), "day", False) if ref else (None, None, False)
+        if kind == "year":
+            # "In 2020, ...": a past year is background for a report of a later year; the report's own
+            # year says nothing finer than the reference date does
+            year = int(g["year"])
+            if ref is not None and year >= ref.year:
+                return None, None, False
+            return _safe(year, 7, 1), "year", True
         if kind == "month_year":
             mon, year = _mon(g["mon"]), _year(g["year"])
             return (_safe(year, mon, 15), "month", True) if mon and year else (None, None, False)

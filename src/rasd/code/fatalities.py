@@ -29,11 +29,13 @@ _Q = r"(?:at least|more than|over|up to|around|about|nearly|almost|some|approxim
 _VICTIM = r"(?:[\w'-]+\s+){0,4}?(?:people|persons?|civilians?|children|child|women|woman|men|man|fighters?|soldiers?|militants?|members?|" \
           r"troops|rebels?|personnel|policemen|policeman|officers?|officials?|residents?|protesters?|demonstrators?|" \
           r"jihadists?|insurgents?|gunmen|guards?|workers?|students?|others?|individuals?|victims?|bodies|combatants?|" \
-          r"militiamen|recruits|commanders?|elements|fighters|members|family members|pilgrims|villagers|farmers?|" \
+          r"militiamen|recruits|commanders?|elements|fighters|members|family members|pilgrims|villagers?|farmers?|" \
           r"shepherds?|drivers?|journalists?|doctors?|detainees|prisoners|Kurds|Arabs|Syrians|Iraqis|Turks|Russians|" \
           r"lieutenants?|colonels?|captains?|sergeants?|generals?|majors?|brigadiers?|privates?|conscripts?|" \
           r"pilots?|medics?|paramedics?|boys?|girls?|babies|baby|infants?|teenagers?|youths?|elders?|leaders?|chiefs?)"
 _KILL = r"(?:killed|dead|died|killing|deaths?|lost their lives|were slain|slain|massacred|executed|shot dead|perished|fatalities)"
+_SINGLE_KILL = r"(?:(?:shot|stabbed|beaten|tortured|attacked)\s+and\s+killed|killed|assassinated|shot dead|murdered|executed|" \
+               r"(?:stabbed|beaten|burned|tortured|shot)\s+to\s+death)"
 _HURT = r"(?:wounded|injured|hurt|injuring|wounding|injuries|casualties)"
 
 _PATTERNS = [
@@ -45,6 +47,13 @@ _PATTERNS = [
     ("kill", re.compile(rf"\b(?:killing|killed)\s+(?:{_Q})?(?P<n>\d+|{_NUMWORD})\s+of\s+(?:the|them|their)\b", re.I)),
     ("kill", re.compile(rf"\b(?P<n>the|a|an|one)\s+(?:[\w'-]+\s+){{0,3}}?(?:body|corpse)\s+(?:of\s+[\w\s'-]{{0,60}}?)?(?:was|were|has been|had been)\s+(?:found|recovered|discovered)", re.I)),
     ("kill", re.compile(rf"\b(?P<n>the)\s+(?:[\w'-]+\s+){{0,2}}?(?:fighter|soldier|man|woman|child|boy|girl|member|officer|driver|civilian|militant)\s+(?:was|has been|had been)\s+(?:killed|shot dead)", re.I)),
+    # one person named by a singular noun phrase: "a security guard was shot and killed", "the head of the council
+    # was assassinated", "an activist was stabbed to death"
+    ("kill", _SINGLE_PASSIVE := re.compile(rf"\b(?P<n>an?|one|the)\s+(?:(?!(?:was|were|and|or|has|had|by|which|who)\b)[\w'-]+\s+){{1,6}}?(?:was|has been|had been)\s+"
+                        rf"(?:reportedly\s+)?{_SINGLE_KILL}\b", re.I)),
+    # "gunmen killed a civil servant", "targeted and killed a prominent lawyer"
+    ("kill", _SINGLE_ACTIVE := re.compile(rf"\b(?:killed|killing|assassinated|assassinating|murdered|murdering|shot dead|stabbed to death)\s+"
+                        rf"(?P<n>an?|one)\s+(?!number\b|few\b|couple\b|dozen\b|total\b)[\w'-]+", re.I)),
     # "5 people were killed", "at least 31 civilians died", "two dead"
     ("kill", re.compile(rf"\b(?:{_Q})?(?P<n>{NUM})\s+(?:{_VICTIM}\s+)?(?:(?:were|was|have been|had been|being|are|got|reportedly|were reportedly|reported)\s+)*{_KILL}", re.I)),
     ("kill", re.compile(rf"\b(?:killing|killed|kills)\s+(?:{_Q})?(?P<n>\d[\d,]*|{_NUMWORD})\b(?=\s*(?:[.,;]|and\b|$))", re.I)),
@@ -70,6 +79,15 @@ _DOC_SPLIT = re.compile(r"\bfata?l?ities\s+(?P<total>\d+)\s+split\s+between\s+(?
 
 
 _EACH = re.compile(r"\b(?:with\s+)?(?P<n>\d+)\s+(?:fatalit(?:y|ies)\s+)?coded\s+to\s+each\b|\bcoded\s+(?P<n_>\d+)\s+to\s+each\b", re.I)
+
+
+_MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+_DATE_BEFORE = re.compile(rf"(?<!\d )\b{_MONTHS}\s+$", re.I)
+_YEAR_BEFORE = re.compile(rf"(?:\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}|\bin)\s*,?\s+$", re.I)
+_DATE_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}(?=\W)|,?\s+(?:19|20)\d\d\b", re.I)
+_OR_HURT = re.compile(r"\s+(?:or|and/or)\s+(?:\w+\s+)?(?:injured|wounded|hurt)\b", re.I)
+_HURT_OR = re.compile(r"\b(?:injured|wounded|hurt)\s+or\s+$", re.I)
 
 
 def parse_number(text: str) -> Optional[int]:
@@ -121,14 +139,23 @@ class FatalityCounter:
             if n is not None:
                 out.append(Count("coded", n, base + m.start(), base + m.end(), m.group(0)))
         for kind, pat in _PATTERNS:
-            for m in pat.finditer(text):
+            pos = 0
+            while (m := pat.search(text, pos)) is not None:
+                pos = m.end()
                 if any(m.start() < b and m.end() > a for a, b in spans):
                     continue
                 n = parse_number(m.group("n"))
                 if n is None:
                     continue
+                if _DATE_BEFORE.search(text, 0, m.start("n")) or _DATE_AFTER.match(text, m.end("n")) or \
+                        (re.fullmatch(r"(?:19|20)\d\d", m.group("n")) and _YEAR_BEFORE.search(text, 0, m.start("n"))):
+                    pos = m.end("n")  # "On Feb 24 gunmen killed ...", "on 3 March ...": a day of the month, not a count
+                    continue
+                if kind == "kill" and (_OR_HURT.match(text, m.end()) or _HURT_OR.search(text, 0, m.start())):
+                    continue  # "killed or injured": no figure for the dead alone, ACLED codes none
                 # "a regime fighter" / "an explosion": the article only counts before a victim noun
-                if m.group("n").lower() in ("a", "an") and not re.search(_VICTIM, m.group(0)[2:], re.I):
+                if m.group("n").lower() in ("a", "an") and pat not in (_SINGLE_PASSIVE, _SINGLE_ACTIVE) and \
+                        not re.search(_VICTIM, m.group(0)[2:], re.I):
                     continue
                 spans.append(m.span())
                 out.append(Count(kind, n, base + m.start(), base + m.end(), m.group(0)))
@@ -174,3 +201,65 @@ def total(counts: list[list[Count]], kind: str) -> Optional[int]:
     if best is None and any(c.kind == "none" for c in flat):
         return 0
     return best
+
+
+# An allocation list in a report that splits one toll between its events by place:
+# "3 fatalities allocated as follows: 2 Harbal, 1 Sheikh Isa", "with 12 coded to A, 11 to B, and 11 C",
+# "coded 6 to each of the following locations: A, B and 5 to C", "total fatalities in A coded to 8".
+_ALLOC_CUE = re.compile(r"\b(?:allocated|split|distributed|coded)\b", re.I)
+_ALLOC_NUM = re.compile(r"(?<![\w.-])(\d{1,4})(?![\w.-])")
+_PLACE_NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:(?:al|el|ad|as|ar|an|at|ash|az|ibn|bin)\b|[A-Z][\w'-]*))*")
+_THIS_PLACE = re.compile(r"\bcoded\s+(?:to|as|at)\s+(?P<n>\d+)\s+(?:at|in|for)\s+(?:that|this)\s+(?:location|place|town|village|area)\b", re.I)
+_DEAD_WORDS = re.compile(r"\b(?:people|persons?|civilians?|children|fighters?|soldiers?|militants?|members?|troops|rebels?|"
+                         r"personnel|killed|died|dead|wounded|injured)\b", re.I)
+_PLACE_OWN = re.compile(r"\bfatalities\s+in\s+(?:the\s+)?(?:\w+\s+of\s+)?(?P<name>[A-Z][^,.;]{1,40}?)\s+(?:were\s+)?coded\s+(?:to|as|at)\s+(?P<n>\d+)\b")
+_NOT_PLACES = {"total", "the", "in", "and", "with", "clashes", "fatalities", "remaining", "a", "an", "during", "amid"}
+
+
+def _alloc_groups(sentence: str) -> list[tuple[int, list[str], int]]:
+    """(figure, place names, offset) for each figure of an allocation sentence that is followed by names."""
+    nums = list(_ALLOC_NUM.finditer(sentence))
+    out = []
+    for k, m in enumerate(nums):
+        seg = sentence[m.end(): nums[k + 1].start() if k + 1 < len(nums) else len(sentence)]
+        names = [n.group(0) for n in _PLACE_NAME.finditer(seg) if n.group(0).split()[0].lower() not in _NOT_PLACES]
+        if not names or _DEAD_WORDS.search(seg):
+            continue  # "17 QSD fighters were killed": a count of the dead, not a share of the toll
+        out.append((int(m.group(1)), names, m.start()))
+    return out
+
+
+def _position(name: str, text: str) -> Optional[int]:
+    i = text.lower().find(name.lower())
+    if i >= 0:
+        return i
+    if len(name) < 5:
+        return None
+    from rapidfuzz import fuzz
+
+    al = fuzz.partial_ratio_alignment(name.lower(), text.lower())
+    return al.dest_start if al is not None and al.score >= 88 else None
+
+
+def allocated_figure(text: str, own_sentence: str) -> Optional[Count]:
+    """The share of an allocated toll that goes to the place an event's own sentence names first."""
+    if not own_sentence or not _ALLOC_CUE.search(text):
+        return None
+    m = _THIS_PLACE.search(text)
+    if m:
+        return Count("coded", int(m.group("n")), m.start(), m.end(), m.group(0))
+    for m in _PLACE_OWN.finditer(text):
+        if _position(m.group("name").strip(), own_sentence) is not None:
+            return Count("coded", int(m.group("n")), m.start(), m.end(), m.group(0))
+    best: Optional[tuple[int, Count]] = None
+    for sm in re.finditer(r"[^.]*\b(?:allocated|split|distributed|coded)\b[^.]*", text):
+        groups = _alloc_groups(sm.group(0))
+        if len(groups) < 2:
+            continue
+        for n, names, off in groups:
+            for name in names:
+                pos = _position(name, own_sentence)
+                if pos is not None and (best is None or pos < best[0]):
+                    start = sm.start() + off
+                    best = (pos, Count("coded", n, start, start + len(str(n)), name))
+    return best[1] if best else None

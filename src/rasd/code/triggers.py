@@ -21,6 +21,9 @@ _CARRY = {"carry", "launch", "conduct", "stage", "mount", "wage", "perpetrate", 
 _HAPPEN = {"take", "occur", "break", "erupt", "rage", "happen", "flare", "continue", "resume", "break out", "ensue"}
 _HABITUAL = {"regular", "regularly", "repeated", "repeatedly", "frequent", "frequently", "routine", "routinely",
              "often", "occasional", "occasionally", "constant", "constantly", "daily", "persistent", "periodic", "usually"}
+_SPAN_PREPS = {"in", "over", "during", "throughout", "for"}
+_SPAN_UNITS = {"day", "week", "month", "year"}
+_SPAN_MODS = {"recent", "past", "last", "previous", "several", "many", "few", "coming"}
 _BACKGROUND_VERBS = {"accompany", "follow", "precede", "back", "support", "cover", "preced", "prompt", "trigger"}
 _PATIENT_PREPS = {"on", "against", "with", "at", "targeting", "upon", "into", "toward", "towards"}
 
@@ -105,10 +108,9 @@ class TriggerDetector:
     def _candidate(self, tok, e: TriggerEntry) -> Candidate:
         c = Candidate(tok, e, e.cls.priority)
         c.negated = self._negated(tok)
-        if any(t.lower_ in _HABITUAL for t in tok.subtree if t.i < tok.i and t.i >= tok.left_edge.i) or \
-                any(ch.lower_ in _HABITUAL for ch in tok.children if ch.dep_ == "advmod"):
-            c.hypothetical = True  # "regular Israeli airstrikes": a pattern, not an event
         c.hypothetical, c.attempt = self._modality(tok)
+        if self._habitual(tok):
+            c.hypothetical = True  # "regular Israeli airstrikes", "strikes in recent weeks": a pattern, not an event
         if c.attempt and e.cls.resolve != "territory" and e.cls.name not in ("clash", "attack"):
             c.hypothetical = True  # "attempting to plant landmines": nothing went off
         c.subordinate = self._subordinate(tok)
@@ -122,6 +124,28 @@ class TriggerDetector:
             c.entry = TriggerEntry(e.lemma, self.lex.classes["air"])
         self._roles(tok, c)
         return c
+
+    @staticmethod
+    def _habitual(tok) -> bool:
+        if any(t.lower_ in _HABITUAL for t in tok.subtree if tok.left_edge.i <= t.i < tok.i) or \
+                any(ch.lower_ in _HABITUAL for ch in tok.children if ch.dep_ == "advmod"):
+            return True
+        # a plural trigger counted over a span of time: "has stepped up its strikes in recent weeks",
+        # "carried out raids over the past months"; the span hangs on the trigger or on its verb
+        if tok.tag_ not in ("NNS", "NNPS"):
+            return False
+        holders = [tok]
+        if tok.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj") and tok.head is not tok:
+            holders.append(tok.head if tok.dep_ != "pobj" else tok.head.head)
+        for h in holders:
+            for prep in h.children:
+                if prep.dep_ != "prep" or prep.lower_ not in _SPAN_PREPS:
+                    continue
+                for obj in prep.children:
+                    if obj.dep_ == "pobj" and obj.lemma_.lower() in _SPAN_UNITS and obj.tag_ == "NNS" and \
+                            any(m.lower_ in _SPAN_MODS for m in obj.children if m.dep_ in ("amod", "det", "nummod")):
+                        return True
+        return False
 
     def _negated(self, tok) -> bool:
         for ch in tok.children:
