@@ -99,3 +99,11 @@ def test_an_earlier_year_is_background(coder):
     assert [d.value for d in f.find("in 2021 the town fell", date(2021, 6, 12)) if d.value] == []
     assert code(coder, "In 2017, Russian airstrikes hit a market in Aleppo.") == []
     assert len(code(coder, "On Tuesday, Russian airstrikes hit a market in Aleppo.")) == 1
+
+
+def test_hyphenated_article_in_an_armed_actor_name_passes_the_prefilter(coder):
+    # "agreement"/"negotiations" are weak triggers: they need an armed actor named in the sentence,
+    # and the text writes "al-Sham" where the actor list keeps "al sham"
+    text = "Negotiations are under way over the exit of Hayat Tahrir al-Sham from Idlib."
+    evs = code(coder, text)
+    assert [(e.event_type, e.sub_event_type) for e in evs] == [("Strategic developments", "Other")]

@@ -30,6 +30,7 @@ from .triggers import Candidate, TriggerDetector
 _BACKGROUND = re.compile(r"\b(?:(?:near |since |at )?the (?:start|beginning|outset) of the (?:\w+ ){0,2}(?:war|conflict|uprising|revolution)|"
                          r"in recent (?:years|months)|over the (?:past|last) (?:few |several |\w+ )?years|for years|in the past|"
                          r"years ago|decades? ago|earlier in the war|during the (?:civil )?war|\w+ years since)\b", re.I)
+_ARTICLE_SPACE = re.compile(r"\b(al|el|ad|an|ar|as|ash|at|az|ad) (?=\w)")
 _NEGOTIATING = {"negotiate", "negotiation", "talk", "discuss", "seek", "broker", "mediate"}
 
 
@@ -57,7 +58,10 @@ class Coder:
         self._geo_hints = geoparser is not None and "countries" in inspect.signature(geoparser.process).parameters
         self.batch_size = batch_size
         strong, weak = self.data.lexicon.prefilter_keys()
-        self.prefilter = Prefilter(strong, weak, self.data.actors.armed_aliases() + list(self.data.lexicon.companions))
+        aliases = self.data.actors.armed_aliases()
+        # aliases are stored normalised ("tahrir al sham"); texts write the article with a hyphen ("al-Sham")
+        aliases += [_ARTICLE_SPACE.sub(r"\1-", a) for a in aliases if _ARTICLE_SPACE.search(a)]
+        self.prefilter = Prefilter(strong, weak, aliases + list(self.data.lexicon.companions))
         self.detector = TriggerDetector(self.data.lexicon)
         self.dates = DateFinder()
         self.counter = FatalityCounter()
