@@ -267,3 +267,21 @@ def test_territorial_mentions_compare_who_gains(st):
     fuse_doc(st, f, "c", [wd])
     fuse_doc(st, f, "d", [tk])
     assert wd.cluster_id == tk.cluster_id
+
+
+def test_negotiations_at_one_place_fuse_with_a_generic_party_but_not_a_different_deal(st):
+    """Deals are rare at one place within days: a named group and 'rebels' negotiating there are
+    one event even in few shared words; a negotiation at another place is not."""
+    f = Fuser(st)
+    neg = {"agreement_status": "negotiating"}
+    a = fuse_doc(st, f, "a", [event("a:0", "a", "Other", date(2017, 12, 28), "Beit Jinn", a1=HTS, attrs=neg,
+                                    sentence="Talks to guarantee the departure of Tahrir al-Sham from Beit Jinn.")],
+                 outlet="Outlet A")
+    b = fuse_doc(st, f, "b", [event("b:0", "b", "Other", date(2017, 12, 27), "Beit Jinn", a1=REBELS, attrs=neg,
+                                    sentence="Rebels trapped in Beit Jinn are bargaining with the government over their departure.")],
+                 outlet="Outlet B")
+    c = fuse_doc(st, f, "c", [event("c:0", "c", "Other", date(2017, 12, 27), "Douma", a1=REBELS, attrs=neg,
+                                    sentence="Rebels trapped in Douma are bargaining with the government over their departure.")],
+                 outlet="Outlet C")
+    assert a[0].cluster_id == b[0].cluster_id
+    assert c[0].cluster_id != a[0].cluster_id

@@ -211,16 +211,17 @@ class Rules:
 
     def _placed_and_named(self, a: Mention, b: Mention, place: float, actor: float, text: float) -> bool:
         """Few words in common may still be one event: at the same exact place, the same named
-        actor; or, for a change of hands (rare at one place), the same kind of gainer and at
-        least half the usual words in common."""
+        actor; or, for a change of hands or a deal (each rare at one place within days), the
+        same kind of actor and at least half the usual words in common."""
         if place < 0.8:
             return False
         if text < self.support_text / 2:
             return False
         if actor >= 1.0:
             return True
-        return (actor >= 0.6
-                and a.sub_event_type in self.territorial and b.sub_event_type in self.territorial)
+        rare_at_a_place = ((a.sub_event_type in self.territorial and b.sub_event_type in self.territorial)
+                           or (self.is_deal_mention(a) and self.is_deal_mention(b)))
+        return actor >= 0.6 and rare_at_a_place
 
     def same_doc_ok(self, a: Mention, b: Mention) -> bool:
         """Two mentions of one document fuse only when they repeat each other."""
