@@ -278,10 +278,10 @@ def test_negotiations_at_one_place_fuse_with_a_generic_party_but_not_a_different
                                     sentence="Talks to guarantee the departure of Tahrir al-Sham from Beit Jinn.")],
                  outlet="Outlet A")
     b = fuse_doc(st, f, "b", [event("b:0", "b", "Other", date(2017, 12, 27), "Beit Jinn", a1=REBELS, attrs=neg,
-                                    sentence="Rebels trapped in Beit Jinn are bargaining with the government over their departure.")],
+                                    sentence="Fighters in the Beit Jinn pocket are bargaining with the government over leaving.")],
                  outlet="Outlet B")
     c = fuse_doc(st, f, "c", [event("c:0", "c", "Other", date(2017, 12, 27), "Douma", a1=REBELS, attrs=neg,
-                                    sentence="Rebels trapped in Douma are bargaining with the government over their departure.")],
+                                    sentence="Fighters in the Douma pocket are bargaining with the government over leaving.")],
                  outlet="Outlet C")
     assert a[0].cluster_id == b[0].cluster_id
     assert c[0].cluster_id != a[0].cluster_id
