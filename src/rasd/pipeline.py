@@ -71,24 +71,18 @@ class Pipeline:
                 geoparser = Geoparser(gazetteer=open_gazetteer(path=gazetteer), nlp=nlp if geo_ner else None)
         return Coder(nlp, geoparser=geoparser)
 
-    def clean(self, docs: list[Document]) -> list[Document]:
-        return self.cleaner.process(docs)
-
     def run(self, docs: Iterable[Document], batch_size: int = 16) -> Iterator[Result]:
         batch: list[Document] = []
         for doc in docs:
             batch.append(doc)
             if len(batch) >= batch_size:
-                yield from self._run_batch(batch)
+                yield from self.run_batch(batch)
                 batch = []
         if batch:
-            yield from self._run_batch(batch)
+            yield from self.run_batch(batch)
 
     def run_batch(self, batch: list[Document]) -> list[Result]:
         """Clean and code one batch of documents."""
-        return self._run_batch(batch)
-
-    def _run_batch(self, batch: list[Document]) -> list[Result]:
         cleaned = self.cleaner.process(batch)
         if self.coder is None:
             return [Result(d) for d in cleaned]
