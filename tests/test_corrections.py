@@ -161,3 +161,27 @@ def test_summaries_agree_with_full_records(st):
             assert (s["date"], s["location"]["name"], s["fatalities"], s["event_type"]) == (
                 e.date.isoformat(), e.location.name, e.fatalities, e.event_type)
             assert s["corrected"] == list(e.attrs.get("corrected") or [])
+
+
+def test_cli_events_show_what_analysts_corrected(st, db, run_cli):
+    """`rasd events` prints the corrected view, as the API and exports do, and hides rejections."""
+    st.add_correction("d1:0", {"location": {"name": "Harasta", "lat": 33.56, "lon": 36.36}, "fatalities": 5})
+    st.close()
+    row = json.loads(run_cli("--db", db, "events", "-f", "jsonl").stdout)
+    assert row["location"]["name"] == "Harasta" and row["fatalities"] == 5
+    assert run_cli("--db", db, "events", "--place", "Harasta").stdout.count("Harasta") == 1
+    assert run_cli("--db", db, "events", "--place", "Douma").stdout == ""
+    with open_store(db) as s:
+        s.add_correction("d1:0", {"rejected": True})
+        # the machine's own record is still there for those who ask the store for it
+        assert [e.location.name for e in s.query_events()] == ["Douma"]
+    assert run_cli("--db", db, "events").stdout == ""
+
+
+def test_machine_query_shares_the_view_filters(st):
+    """query_events (machine values) and the corrected view filter alike on untouched events."""
+    for f in ({"place": "Douma"}, {"actor": "Military"}, {"date_from": "2018-02-19", "date_to": "2018-02-19"},
+              {"text": "shelled"}, {"bbox": (36.3, 33.5, 36.5, 33.6)}, {"event_type": "Explosions/Remote violence"}):
+        assert [e.event_id for e in st.query_events(**f)] == [e.event_id for e in st.query_events_view(**f)] == ["d1:0"]
+    for f in ({"place": "Aleppo"}, {"date_from": "2018-02-20"}, {"text": "bombed"}, {"bbox": (0.0, 0.0, 1.0, 1.0)}):
+        assert st.query_events(**f) == st.query_events_view(**f) == []

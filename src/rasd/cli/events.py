@@ -133,7 +133,8 @@ def events(
     fused: bool = typer.Option(False, "--fused", help="Fused events (one per real-world event) with their reports."),
     status: Optional[str] = typer.Option(None, "--status", help="With --fused: confirmed, single-source or disputed."),
 ) -> None:
-    """Query the events in the store."""
+    """Query the events in the store, newest first, with analysts' corrections applied
+    (rejected events left out), as the HTTP API and `rasd export` show them."""
     common.check_dates(("--from", date_from), ("--to", date_to))
     if fmt not in ("table", "jsonl", "csv"):
         typer.echo(f"rasd: --format must be table, jsonl or csv, not {fmt!r}", err=True)
@@ -149,11 +150,12 @@ def events(
                                     date_to=date_to, limit=limit, offset=offset)
         print_fused(rows_f, as_json=fmt == "jsonl")
         return
+    # what the API, the page and `rasd export` show: analysts' corrections applied, rejections left out
     kw = dict(actor=actor, place=place, date_from=date_from, date_to=date_to, text=text, limit=limit, offset=offset)
     with common.store(ctx) as st:
-        rows = st.query_events(event_type=event_type, **kw)
+        rows = st.query_events_view(event_type=event_type, **kw)
         if event_type and not rows:
-            rows = st.query_events(sub_event_type=event_type, **kw)
+            rows = st.query_events_view(sub_event_type=event_type, **kw)
     if fmt == "csv":
         from ..export.acled_csv import write_csv
 

@@ -15,6 +15,7 @@ from typing import Any, Iterator, Optional
 from ... import corrections as corr
 from ...export import event_json
 from ...records import Event
+from .events import field_filters, where
 
 # effective (corrected) value of an events column
 _EFF = {c: f"COALESCE(o.{c}, e.{c})" for c in (
@@ -350,32 +351,9 @@ class CorrectionsMixin:
         if unknown:
             raise TypeError(f"unknown event filters: {sorted(unknown)}")
         col = (lambda c: _EFF[c]) if corrected else (lambda c: f"e.{c}")
-        c: list[str] = []
-        a: list[Any] = []
+        c, a = field_filters(f, col)
         if not corrected:
-            c.append("e.event_id NOT IN (SELECT event_id FROM event_overrides)")
-        if f.get("event_type"):
-            c.append(f"{col('event_type')} = ?"); a.append(f["event_type"])
-        if f.get("sub_event_type"):
-            c.append(f"{col('sub_event_type')} = ?"); a.append(f["sub_event_type"])
-        if f.get("actor"):
-            c.append(f"({col('actor1')} LIKE ? OR {col('actor2')} LIKE ?)"); a += [f"%{f['actor']}%"] * 2
-        if f.get("place"):
-            c.append(f"({col('location')} LIKE ? OR {col('admin1')} LIKE ?)"); a += [f"%{f['place']}%"] * 2
-        if f.get("date_from"):
-            c.append(f"{col('date')} >= ?"); a.append(f["date_from"])
-        if f.get("date_to"):
-            c.append(f"{col('date')} <= ?"); a.append(f["date_to"])
-        if f.get("text"):
-            c.append("e.sentence LIKE ?"); a.append(f"%{f['text']}%")
-        if f.get("doc_id"):
-            c.append("e.doc_id = ?"); a.append(f["doc_id"])
-        if f.get("bbox"):
-            w, s, e, n = f["bbox"]
-            # '+' keeps the planner on the (date, id) order: a page of a large box is found at once
-            c.append(f"+{col('lat')} BETWEEN ? AND ? AND +{col('lon')} BETWEEN ? AND ?"); a += [s, n, w, e]
-        if f.get("_placed"):
-            c.append(f"{col('lat')} IS NOT NULL AND {col('lon')} IS NOT NULL")
+            c.insert(0, "e.event_id NOT IN (SELECT event_id FROM event_overrides)")
         status = f.get("status")
         if status == "rejected":
             c.append("o.rejected = 1" if corrected else "0")
@@ -390,7 +368,7 @@ class CorrectionsMixin:
                 a.append(int(f["min_corroboration"]))
             else:
                 c.append("0")  # nothing is corroborated without fusion
-        return ("WHERE " + " AND ".join(c)) if c else "", a
+        return where(c), a
 
     def _row_event(self, row: sqlite3.Row) -> Event:
         event = Event.from_dict(json.loads(row["data"]))

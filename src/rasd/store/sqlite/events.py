@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from ...records import Event
 
@@ -28,36 +28,49 @@ class EventsMixin:
                      text: Optional[str] = None, doc_id: Optional[str] = None,
                      bbox: Optional[tuple[float, float, float, float]] = None,
                      limit: int = 100, offset: int = 0) -> list[Event]:
-        where, args = _event_filters(event_type=event_type, sub_event_type=sub_event_type, actor=actor,
+        """Machine-coded events as the coder stored them (no analyst corrections: for those, and
+        for what users see, read ``query_events_view``), oldest first."""
+        c, args = field_filters(dict(event_type=event_type, sub_event_type=sub_event_type, actor=actor,
                                      place=place, date_from=date_from, date_to=date_to, text=text,
-                                     doc_id=doc_id, bbox=bbox)
-        sql = (f"SELECT data FROM events {where} ORDER BY date IS NULL, date, event_id LIMIT ? OFFSET ?")
+                                     doc_id=doc_id, bbox=bbox))
+        sql = f"SELECT e.data FROM events e {where(c)} ORDER BY e.date IS NULL, e.date, e.event_id LIMIT ? OFFSET ?"
         rows = self.conn.execute(sql, args + [limit, offset]).fetchall()
         return [Event.from_dict(json.loads(r["data"])) for r in rows]
 
 
-def _event_filters(**f: Any) -> tuple[str, list[Any]]:
-    clauses, args = [], []
+def field_filters(f: dict[str, Any], col: Callable[[str], str] = lambda c: f"e.{c}") -> tuple[list[str], list[Any]]:
+    """SQL conditions and arguments for the filters on an event's own fields (type, actor, place,
+    dates, text, document, box, placed), over the column expression ``col(name)`` gives: the
+    machine's columns of ``events e`` by default, or corrected values (see corrections.py)."""
+    c: list[str] = []
+    a: list[Any] = []
     if f.get("event_type"):
-        clauses.append("event_type = ?"); args.append(f["event_type"])
+        c.append(f"{col('event_type')} = ?"); a.append(f["event_type"])
     if f.get("sub_event_type"):
-        clauses.append("sub_event_type = ?"); args.append(f["sub_event_type"])
+        c.append(f"{col('sub_event_type')} = ?"); a.append(f["sub_event_type"])
     if f.get("actor"):
-        clauses.append("(actor1 LIKE ? OR actor2 LIKE ?)"); args += [f"%{f['actor']}%"] * 2
+        c.append(f"({col('actor1')} LIKE ? OR {col('actor2')} LIKE ?)"); a += [f"%{f['actor']}%"] * 2
     if f.get("place"):
-        clauses.append("(location LIKE ? OR admin1 LIKE ?)"); args += [f"%{f['place']}%"] * 2
+        c.append(f"({col('location')} LIKE ? OR {col('admin1')} LIKE ?)"); a += [f"%{f['place']}%"] * 2
     if f.get("date_from"):
-        clauses.append("date >= ?"); args.append(f["date_from"])
+        c.append(f"{col('date')} >= ?"); a.append(f["date_from"])
     if f.get("date_to"):
-        clauses.append("date <= ?"); args.append(f["date_to"])
+        c.append(f"{col('date')} <= ?"); a.append(f["date_to"])
     if f.get("text"):
-        clauses.append("sentence LIKE ?"); args.append(f"%{f['text']}%")
+        c.append("e.sentence LIKE ?"); a.append(f"%{f['text']}%")
     if f.get("doc_id"):
-        clauses.append("doc_id = ?"); args.append(f["doc_id"])
+        c.append("e.doc_id = ?"); a.append(f["doc_id"])
     if f.get("bbox"):
         w, s, e, n = f["bbox"]
-        clauses.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"); args += [s, n, w, e]
-    return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
+        # '+' keeps the planner on the (date, id) order: a page of a large box is found at once
+        c.append(f"+{col('lat')} BETWEEN ? AND ? AND +{col('lon')} BETWEEN ? AND ?"); a += [s, n, w, e]
+    if f.get("_placed"):
+        c.append(f"{col('lat')} IS NOT NULL AND {col('lon')} IS NOT NULL")
+    return c, a
+
+
+def where(clauses: list[str]) -> str:
+    return ("WHERE " + " AND ".join(clauses)) if clauses else ""
 
 
 def _event_row(e: Event) -> tuple:
