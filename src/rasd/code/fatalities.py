@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional
 
 _UNITS = {"zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
           "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -241,6 +241,20 @@ def _position(name: str, text: str) -> Optional[int]:
     return al.dest_start if al is not None and al.score >= 88 else None
 
 
+def _cue_sentences(text: str) -> Iterator[tuple[int, str]]:
+    """(start, text) of each period-delimited stretch holding an allocation cue, once each:
+    found from the cues outwards, in time linear in the text."""
+    last = -1
+    for m in _ALLOC_CUE.finditer(text):
+        start = text.rfind(".", 0, m.start()) + 1
+        if start <= last:
+            continue
+        end = text.find(".", m.end())
+        end = len(text) if end < 0 else end
+        last = start
+        yield start, text[start:end]
+
+
 def allocated_figure(text: str, own_sentence: str) -> Optional[Count]:
     """The share of an allocated toll that goes to the place an event's own sentence names first."""
     if not own_sentence or not _ALLOC_CUE.search(text):
@@ -252,14 +266,14 @@ def allocated_figure(text: str, own_sentence: str) -> Optional[Count]:
         if _position(m.group("name").strip(), own_sentence) is not None:
             return Count("coded", int(m.group("n")), m.start(), m.end(), m.group(0))
     best: Optional[tuple[int, Count]] = None
-    for sm in re.finditer(r"[^.]*\b(?:allocated|split|distributed|coded)\b[^.]*", text):
-        groups = _alloc_groups(sm.group(0))
+    for s_start, seg in _cue_sentences(text):
+        groups = _alloc_groups(seg)
         if len(groups) < 2:
             continue
         for n, names, off in groups:
             for name in names:
                 pos = _position(name, own_sentence)
                 if pos is not None and (best is None or pos < best[0]):
-                    start = sm.start() + off
+                    start = s_start + off
                     best = (pos, Count("coded", n, start, start + len(str(n)), name))
     return best[1] if best else None
