@@ -54,14 +54,14 @@ def test_hts_led_rebels_names_the_leader(st):
     assert [(p.holder, p.led_by) for p in tl] == [(GOV.name, None), ("Rebels", "Hayat Tahrir al-Sham")]
 
 
-DEAL = ("Douma\nThe two sides reached a final agreement on Monday. Under its terms, 300 fighters will leave "
-        "the town for Idlib, taking their light weapons.")
+DEAL = ("Douma\nThe two sides reached a final agreement in Douma on Monday. Under its terms, 300 fighters will "
+        "leave the town for Idlib, taking their light weapons.")
 TALKS = "Douma\nTalks are ongoing over the evacuation of fighters from Douma to Idlib."
 
 
 def test_a_reached_evacuation_deal_hands_the_place_to_the_state_party(st):
     f = Fuser(st)
-    sent = "The two sides reached a final agreement on Monday."
+    sent = "The two sides reached a final agreement in Douma on Monday."
     ev = event("d:0", "d", "Agreement", date(2018, 4, 2), "Douma", a1=GOV, a2=HTS, sentence=sent)
     fuse_doc(st, f, "d", [ev], text=DEAL)
     tl = st.control_timeline("Douma")
@@ -69,6 +69,15 @@ def test_a_reached_evacuation_deal_hands_the_place_to_the_state_party(st):
         (HTS.name, None, date(2018, 4, 2)), (GOV.name, date(2018, 4, 2), None)]
     assert ev.event_id in tl[1].event_ids
     assert any("300 fighters will leave" in e.text for e in tl[1].evidence)
+
+
+def test_a_deal_whose_texts_do_not_name_its_place_moves_no_line(st):
+    f = Fuser(st)
+    text = "Douma\nHer husband surrendered to government forces after the deal was reached."
+    ev = event("u:0", "u", "Agreement", date(2018, 4, 2), "Douma", a1=GOV, sentence=text.split("\n")[1])
+    fuse_doc(st, f, "u", [ev], text=text)
+    assert st.query_agreements()[0].status == "reached"
+    assert st.control_timeline("Douma") == []
 
 
 def test_a_negotiated_or_collapsed_deal_changes_no_hands(st):

@@ -103,12 +103,16 @@ class ControlTracker:
     def change_of_deal(self, ag: Agreement) -> Optional[Change]:
         """A reached evacuation, surrender or reconciliation deal: the fighters leave, the place
         passes to the state party from the deal's date (the other armed party, if named, loses it).
-        A deal with no state party, or one that moves nobody (a ceasefire), changes no hands."""
+        A deal with no state party, one that moves nobody (a ceasefire), or one whose texts do
+        not name its place changes no hands."""
         if ag.status != "reached" or ag.date is None or ag.place is None:
             return None
         words = " ".join([c.text for c in ag.clauses] + [e.text for e in ag.evidence])
         if not (any(c.kind == "who_leaves" for c in ag.clauses) or self.handover.search(words)):
             return None
+        names = {n.lower() for n in (ag.place.mention, ag.place.name) if n and len(n) > 2}
+        if not any(n in words.lower() for n in names):
+            return None  # a deal whose texts never name the place ("her husband surrendered") moves no line
         state = [p for p in ag.parties if _is_state(p) and _name(p)]
         if not state:
             return None
