@@ -7,6 +7,7 @@ Gold clusters whose members the coder/geoparser did not produce at all are repor
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -29,7 +30,8 @@ def seeded(tmp_path_factory, gazetteer_path):
     db = str(tmp_path_factory.mktemp("seeds") / "seeds.db")
     pipe = Pipeline.for_ingest(with_events=True, gazetteer=gazetteer_path)
     st = open_store(db)
-    fuser = Fuser(st)
+    fuser = pipe.fuser_for(st)  # with the geoparser (an agreement's subject place) and the actors
+    assert isinstance(fuser, Fuser)
     opts = ReadOptions(meta=load_meta(str(SHARED / "seeds" / "meta.jsonl")),
                        skip={str((SHARED / "seeds" / "meta.jsonl").resolve())})
     for item in Reader(opts).read_paths([str(SHARED / "seeds")]):
@@ -99,3 +101,54 @@ def test_khan_al_shih_agreement_with_its_clauses(seeded):
     kinds = {c.kind for c in ag.clauses}
     assert {"who_leaves", "destination"} <= kinds
     assert any("Idlib" in c.text for c in ag.clauses if c.kind == "destination")
+
+
+def _gold(gold, gid):
+    return next(x for x in gold["events"] if x["id"] == gid)
+
+
+def test_homs_control_government_until_the_takeover_then_the_hts_led_opposition(seeded):
+    gold, st, _ = seeded
+    day = date.fromisoformat(_gold(gold, "002-homs")["date"])
+    tl = st.control_timeline("Homs")
+    assert len(tl) == 2
+    before, after = tl
+    assert before.holder.startswith("Military Forces of Syria") and before.start is None
+    assert before.end == after.start == day
+    assert any(e.doc_id.startswith("002") and "Homs" in e.text for e in before.evidence)
+    assert "Rebels" in after.holder and after.led_by == "Hayat Tahrir al-Sham" and after.end is None
+    assert after.previous == before.holder and after.status == "disputed"
+    assert {e.doc_id[:3] for e in after.evidence} >= {"002", "003"}
+    holders = {p.place.name: p.holder for p in st.control_at("2024-12-10")}
+    assert holders.get("Homs") == after.holder
+
+
+def test_reached_deals_hand_al_tal_and_khan_al_shih_to_the_government(seeded):
+    gold, st, _ = seeded
+    for gid in ("001-agreement", "001-khan-shih-deal"):
+        g = _gold(gold, gid)
+        ag = next((a for a in st.query_agreements(status="reached", limit=1000)
+                   if a.place and km(a.place.lat, a.place.lon, g["location"]["lat"], g["location"]["lon"]) < 3), None)
+        assert ag is not None, gid
+        assert abs((ag.date - date.fromisoformat(g["date"])).days) <= g["date_tolerance_days"], (gid, ag.date)
+        tl = st.control_timeline(ag.place.name)
+        assert [p.holder.startswith("Military Forces of Syria") for p in tl] == [True], gid
+        assert tl[0].start == ag.date and set(ag.event_ids) <= set(tl[0].event_ids)
+
+
+def test_ongoing_negotiations_make_no_reached_agreement(seeded):
+    _, st, _ = seeded
+    ags = st.query_agreements(limit=1000)
+    doc0 = [a for a in ags if any(e.doc_id.startswith("000") for e in a.evidence)]
+    assert len(doc0) == 1 and doc0[0].status == "negotiating"
+    assert {e.doc_id[:3] for e in doc0[0].evidence} >= {"000", "004"}  # one negotiation, two outlets
+
+
+def test_al_tal_clauses_come_from_the_terms_not_the_introduction(seeded):
+    gold, st, _ = seeded
+    ag = next(a for a in st.query_agreements(limit=1000) if any("individual weapons" in c.text for c in a.clauses))
+    raw = st.get_document(ag.clauses[0].evidence.doc_id).raw
+    deal_at = raw.find("reached a final agreement")
+    assert deal_at > 0
+    assert all(c.evidence.start > deal_at for c in ag.clauses)  # nothing from the background before it
+    assert ag.date == date.fromisoformat(_gold(gold, "001-agreement")["date"])  # the day the deal was reached

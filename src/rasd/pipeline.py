@@ -94,8 +94,11 @@ class Pipeline:
         if self.coder is None:
             return None
         from .fuse import Fuser
+        from .fuse.agreements import geo_lookup
 
-        return Fuser(store)
+        geo = getattr(self.coder, "geoparser", None)
+        actors = getattr(getattr(self.coder, "data", None), "actors", None)
+        return Fuser(store, places=geo_lookup(geo) if geo is not None else None, actors=actors)
 
 
 def store_results(store, pipeline: "Pipeline", fuser, results: list[Result]) -> list:

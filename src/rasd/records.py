@@ -371,6 +371,7 @@ class ControlPeriod:
     evidence: list[Evidence] = field(default_factory=list)
     status: Optional[str] = None  # status of the fused event that started the period (e.g. "disputed")
     previous: Optional[str] = None  # who held it before, when the starting event says so
+    led_by: Optional[str] = None  # a generic holder's leading group, when the reports' texts name it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -378,6 +379,7 @@ class ControlPeriod:
             "start": self.start.isoformat() if self.start else None,
             "end": self.end.isoformat() if self.end else None, "event_ids": list(self.event_ids),
             "evidence": [e.to_dict() for e in self.evidence], "status": self.status, "previous": self.previous,
+            "led_by": self.led_by,
         }
 
     @classmethod
@@ -386,7 +388,7 @@ class ControlPeriod:
                    start=_date_or_none(d.get("start")), end=_date_or_none(d.get("end")),
                    event_ids=list(d.get("event_ids") or []),
                    evidence=[_evidence_from(e) for e in d.get("evidence") or []],
-                   status=d.get("status"), previous=d.get("previous"))
+                   status=d.get("status"), previous=d.get("previous"), led_by=d.get("led_by"))
 
 
 @dataclass

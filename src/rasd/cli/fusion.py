@@ -24,9 +24,10 @@ def fuse(
     from tqdm import tqdm
 
     from ..fuse import Fuser
+    from ..fuse.agreements import geo_lookup
 
     with common.store(ctx) as st:
-        fuser = Fuser(st)
+        fuser = Fuser(st, places=_lazy_places(geo_lookup))
         done = 0
         with tqdm(desc="fusing", unit="event", disable=None) as bar:
             while True:
@@ -42,6 +43,24 @@ def fuse(
         by_status[fe.status] = by_status.get(fe.status, 0) + 1
     summary = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
     typer.echo(f"fused {done} new events; the store holds {len(fused)} fused events ({summary or 'none'})")
+
+
+def _lazy_places(make):
+    """A place lookup that opens the gazetteer (no NER) only when an agreement first needs it."""
+    box: list = []
+
+    def look(name, near):
+        if not box:
+            try:
+                from ..geo import Geoparser, open_gazetteer
+
+                box.append(make(Geoparser(gazetteer=open_gazetteer(), nlp=None)))
+            except Exception as exc:  # no gazetteer: agreements keep their events' places
+                typer.echo(f"rasd: no gazetteer for agreement places ({exc})", err=True)
+                box.append(lambda _n, _p: None)
+        return box[0](name, near)
+
+    return look
 
 
 def _check_date(value: Optional[str]) -> Optional[str]:
@@ -78,7 +97,8 @@ def control(
         since = p.start.isoformat() if p.start else "…"
         until = p.end.isoformat() if p.end else "now"
         flag = f"  [{p.status}]" if p.status == "disputed" else ""
-        typer.echo(f"{p.place.name}\t{since} → {until}\t{p.holder}{flag}")
+        led = f", led by {p.led_by}" if p.led_by else ""
+        typer.echo(f"{p.place.name}\t{since} → {until}\t{p.holder}{led}{flag}")
         for e in p.evidence[:3]:
             typer.echo(f"    {e.doc_id}:{e.start}-{e.end}  {e.text[:110]}")
 
@@ -118,6 +138,7 @@ def print_fused(rows, as_json: bool = False) -> None:
                               fe.actor1.name if fe.actor1 else "-", fe.location.name if fe.location else "-",
                               fat, fe.status, f"outlets={fe.corroboration}", f"reports={len(fe.reports)}"]))
         for r in fe.reports:
-            typer.echo(f"    {r.doc_id}\t{r.outlet or '-'}\t{r.stance}\t{r.date or '-'}\t{(r.sentence or '')[:90]}")
+            who = r.outlet or "; ".join(r.sources) or "-"  # the outlet, else the source the text names
+            typer.echo(f"    {r.doc_id}\t{who}\t{r.stance}\t{r.date or '-'}\t{(r.sentence or '')[:90]}")
         for d in fe.disputes:
             typer.echo(f"    dispute on {d['field']}")

@@ -1,4 +1,5 @@
-"""Reading a mention's surroundings: a claim answered by a denial in the next breath.
+"""Reading a mention's surroundings: a claim answered by a denial in the next breath; who
+held a place before a takeover and who leads the group that took it.
 
 "The rebels said they had captured Homs. But the defence ministry denied this." is two
 reports of one event that disagree; the coder sees the first sentence as the event and the
@@ -9,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from typing import Optional
 
-from ..records import Document, Evidence, Report
+from ..records import Document, Evidence, Place, Report
 from .agreements import sentences
-from .rules import load_data
+from .rules import load_data, norm_name
 
 
 class DenialReader:
@@ -58,3 +60,75 @@ class DenialReader:
         while words and words[-1].lower() in self.tail:
             words = words[:-1]
         return " ".join(words).strip(" ,;:")
+
+
+class HolderReader:
+    """Who held a place before a takeover, and which group leads a generic holder, read in the
+    texts of the takeover's reports (patterns: ``control`` in fusion.yaml).
+
+    ``actors`` is the coder's actor knowledge base (alias matching); without it nothing is read."""
+
+    def __init__(self, actors=None) -> None:
+        cfg = load_data("fusion.yaml").get("control") or {}
+        never = r"(?!x)x"
+        self.actors = actors
+        self.loss = re.compile(cfg.get("loss_verbs", never), re.IGNORECASE)
+        self.loss_place_chars = int(cfg.get("loss_place_chars", 40))
+        self.loss_actor_chars = int(cfg.get("loss_actor_chars", 80))
+        self.led_by = re.compile(cfg.get("led_by", never), re.IGNORECASE)
+        self.led_suffix = re.compile(cfg.get("led_suffix", never), re.IGNORECASE)
+        self.led_group = re.compile(cfg.get("led_group", never), re.IGNORECASE)
+
+    def _actor(self, ident: str, mention: str, when: Optional[date], country: Optional[str]) -> Optional[str]:
+        entry = self.actors.actors.get(ident)
+        if entry is None or not entry.armed:
+            return None
+        return self.actors.actor(ident, mention, when, country).name
+
+    def loser(self, doc: Optional[Document], place: Optional[Place], when: Optional[date]
+              ) -> Optional[tuple[str, Evidence]]:
+        """"government forces vacated Homs": (the actor who left the place, the sentence)."""
+        if doc is None or place is None or self.actors is None:
+            return None
+        names = sorted({n for n in (place.mention, place.name) if n and len(n) > 2}, key=len, reverse=True)
+        if not names:
+            return None
+        for s, e in sentences(doc.text):
+            text = doc.text[s:e]
+            low = text.lower()
+            for m in self.loss.finditer(text):
+                after = low[m.end():m.end() + self.loss_place_chars + max(map(len, names))]
+                if not any(n.lower() in after[:self.loss_place_chars + len(n)] for n in names):
+                    continue
+                found = [f for f in self.actors.find(text[:m.start()])
+                         if f[2] == "actor" and m.start() - f[1] <= self.loss_actor_chars
+                         and not re.search(r"[;.]", text[f[1]:m.start()])]
+                for a, b, _, ident in reversed(found):  # the nearest actor before the verb
+                    name = self._actor(ident, text[a:b], when, place.country)
+                    if name:
+                        rs, re_ = doc.raw_span(s, e)
+                        return name, Evidence(doc.doc_id, rs, re_, doc.raw[rs:re_], field="control:loser")
+        return None
+
+    def leader(self, doc: Optional[Document], when: Optional[date], country: Optional[str],
+               generic: set[str]) -> Optional[tuple[str, Evidence]]:
+        """"the insurgents, led by HTS, ..." / "HTS-led rebels": (the leading group, the sentence)."""
+        if doc is None or self.actors is None:
+            return None
+        for s, e in sentences(doc.text):
+            text = doc.text[s:e]
+            hits: list[tuple[int, int, str]] = []
+            for m in self.led_by.finditer(text):
+                if not self.led_group.search(text, max(0, m.start() - 40), m.start()):
+                    continue
+                hits += [(m.end() + a, m.end() + b, i) for a, b, k, i in self.actors.find(text[m.end():m.end() + 60])
+                         if k == "actor" and a == 0]
+            for m in self.led_suffix.finditer(text):
+                hits += [(a, b, i) for a, b, k, i in self.actors.find(text[:m.start()])
+                         if k == "actor" and b == m.start()]
+            for a, b, ident in hits:
+                name = self._actor(ident, text[a:b], when, country)
+                if name and norm_name(name) not in generic and self.actors.actors[ident].actor_type != "state forces":
+                    rs, re_ = doc.raw_span(s, e)
+                    return name, Evidence(doc.doc_id, rs, re_, doc.raw[rs:re_], field="control:led_by")
+        return None

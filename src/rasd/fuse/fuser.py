@@ -14,7 +14,8 @@ from typing import Callable, Iterable, Optional
 from ..records import Document, Event, FusedEvent, Place, Report
 from ..store.base import Store
 from . import merge
-from .rules import Rules, bbox_around, norm_name
+from .agreements import PlaceLookup
+from .rules import Rules, bbox_around, norm_name, vague_place
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +39,24 @@ class Fuser:
     ``cluster_id`` and ``status`` set. Control timelines and agreements follow the fused events."""
 
     def __init__(self, store: Store, rules: Optional[Rules] = None, *, documents: Optional[DocLookup] = None,
-                 control: bool = True, agreements: bool = True, denials: bool = True):
+                 control: bool = True, agreements: bool = True, denials: bool = True,
+                 places: Optional[PlaceLookup] = None, actors=None):
+        """``places(name, near)`` resolves a place name near a place (the geoparser: an agreement's
+        subject place); ``actors`` is the coder's ActorKB (read for who held a place before a
+        takeover and who leads its taker; loaded here when None)."""
         from .agreements import AgreementBuilder
-        from .context import DenialReader
+        from .context import DenialReader, HolderReader
         from .control import ControlTracker
 
         self.store = store
         self.rules = rules or Rules.load()
         self.documents: DocLookup = documents or store.get_document
-        self.control = ControlTracker(store, self.rules) if control else None
-        self.agreements = AgreementBuilder(self.rules, self.documents) if agreements else None
+        if control and actors is None:
+            from ..code.lexicon import ActorKB
+
+            actors = ActorKB.load()
+        self.control = ControlTracker(store, self.rules, self.documents, HolderReader(actors)) if control else None
+        self.agreements = AgreementBuilder(self.rules, self.documents, places) if agreements else None
         self.denials = DenialReader() if denials else None
 
     # -- the stage ------------------------------------------------------------
@@ -80,15 +89,15 @@ class Fuser:
             for fe in self.store.fused_for_doc(doc_id):
                 keep = [r for r in fe.reports if r.doc_id != doc_id]
                 n += len(fe.reports) - len(keep)
-                if self.agreements is not None:
-                    self.store.delete_agreements(fe.cluster_id)
                 if keep:
                     self._save(merge.build(fe.cluster_id, keep, self.rules))
                     self._follow_up([self.store.get_fused(fe.cluster_id)])  # type: ignore[list-item]
                 else:
+                    places = self._drop_agreements(fe.cluster_id)
                     self.store.delete_fused(fe.cluster_id)
                     if self.control is not None:
-                        self.control.update(place_key(fe.location))
+                        for key, place in {**places, place_key(fe.location): fe.location}.items():
+                            self.control.update(key, place)
         return n
 
     # -- matching ---------------------------------------------------------------
@@ -119,8 +128,11 @@ class Fuser:
             return 1.0
         if same_doc and not any(r.same_doc_ok(ev, rep) for rep in same_doc):
             return 0.0  # the document reports two different events here
-        # hard rules (type, place, date) hold against every report; the score is the best link
-        scores = [r.pair_score(ev, rep) for rep in fe.reports]
+        # hard rules (type, place, date) hold against every report; the score is the best link.
+        # A report with only a vague place (a region, "near" a city) that joined a report placed
+        # exactly does not veto: its place says less than the exact one.
+        core = [rep for rep in fe.reports if rep.location is None or not vague_place(rep.location)] or fe.reports
+        scores = [r.pair_score(ev, rep) for rep in core]
         if not scores or min(scores) == 0.0:
             return 0.0
         return max(scores)
@@ -145,20 +157,36 @@ class Fuser:
     def _save(self, fe: FusedEvent) -> None:
         self.store.save_fused(fe, family=self.rules.family_key(fe.sub_event_type), place_key=place_key(fe.location))
 
+    def _drop_agreements(self, cluster_id: str) -> dict[str, Place]:
+        """Delete a fused event's agreements; returns the places (by key) whose control they fed."""
+        if self.agreements is None:
+            return {}
+        old = self.store.query_agreements(cluster_id=cluster_id, limit=100)
+        self.store.delete_agreements(cluster_id)
+        return {k: a.place for a in old if a.place is not None and (k := place_key(a.place))}
+
     def _follow_up(self, fused: Iterable[FusedEvent]) -> None:
-        places = set()
+        places: dict[str, Place] = {}
+
+        def touch(p: Optional[Place]) -> None:
+            if self.control is not None and p is not None and (p.geo_precision or 1) <= 2:
+                key = place_key(p)
+                if key:
+                    places[key] = p
+
         for fe in fused:
-            if (self.control is not None and fe.sub_event_type in self.rules.territorial
-                    and fe.location is not None and (fe.location.geo_precision or 1) <= 2):
-                places.add(place_key(fe.location))
+            if fe.sub_event_type in self.rules.territorial:
+                touch(fe.location)
             if self.agreements is not None:
-                self.store.delete_agreements(fe.cluster_id)
+                for p in self._drop_agreements(fe.cluster_id).values():
+                    touch(p)
                 ag = self.agreements.build(fe)
                 if ag is not None:
                     self.store.save_agreement(ag)
+                    touch(ag.place)
         if self.control is not None:
-            for key in sorted(k for k in places if k):
-                self.control.update(key)
+            for key in sorted(places):
+                self.control.update(key, places[key])
 
 
 class BatchFuser:

@@ -245,8 +245,11 @@ class Rules:
         later = a if sa > sb else b
         if not self.deal_reference.search(later.sentence or ""):
             return False  # "a deal brokered by ..." starts another deal; "the agreement ..." goes on
-        return (self.actor_score(a, b) >= 0.5 and (self.date_gap(a, b) or 0) <= 1
-                and self.place_score(a, b) is not None)
+        if self.actor_score(a, b) < 0.5 or (self.date_gap(a, b) or 0) > 1:
+            return False
+        # "negotiations are ongoing in the Damascus countryside" after a headline on talks in
+        # Beit Jin: a vague place (a region, a country, "near" a city) does not make another deal
+        return self.place_score(a, b) is not None or vague_place(a.location) or vague_place(b.location)
 
     def is_deal_mention(self, m: Mention) -> bool:
         """An Agreement, or a negotiation-family mention the coder gave an agreement status."""
@@ -267,6 +270,11 @@ def load_data(name: str, path: Optional[str] = None) -> dict[str, Any]:
     src = open(path, encoding="utf-8").read() if path else \
         resources.files("rasd.fuse").joinpath("data", name).read_text(encoding="utf-8")
     return yaml.safe_load(src) or {}
+
+
+def vague_place(p: Optional[Place]) -> bool:
+    """No place, or one that is no exact point: a region, a country, or "near" a place."""
+    return p is None or p.lat is None or (p.geo_precision or 1) >= 2 or is_country(p)
 
 
 def is_country(p: Place) -> bool:

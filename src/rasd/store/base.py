@@ -187,7 +187,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def query_agreements(self, *, place: Optional[str] = None, status: Optional[str] = None,
-                         limit: int = 100, offset: int = 0) -> list[Agreement]: ...
+                         limit: int = 100, offset: int = 0, cluster_id: Optional[str] = None) -> list[Agreement]: ...
 
     # -- misc -----------------------------------------------------------
     @abc.abstractmethod

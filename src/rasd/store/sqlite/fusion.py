@@ -167,8 +167,10 @@ class FusionMixin:
             self.conn.execute("DELETE FROM agreements WHERE cluster_id=?", (cluster_id,))
 
     def query_agreements(self, *, place: Optional[str] = None, status: Optional[str] = None,
-                         limit: int = 100, offset: int = 0) -> list[Agreement]:
+                         limit: int = 100, offset: int = 0, cluster_id: Optional[str] = None) -> list[Agreement]:
         where, args = [], []
+        if cluster_id:
+            where.append("cluster_id = ?"); args.append(cluster_id)
         if place:
             where.append("place LIKE ?"); args.append(f"%{place}%")
         if status:
