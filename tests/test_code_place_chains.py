@@ -122,3 +122,33 @@ def test_the_owner_of_forces_is_not_the_country_of_the_story(coder):
     loc = place_of(coder, "On 3 March, a roadside bomb targeted a US convoy carrying US contractors "
                           "near Tell Qarnawi south of Nahrawan, causing damage.")
     assert loc.country == "IQ" and loc.name == "Nahrawan"
+
+
+# ---- dates, commentary and spells before a deal (sentences written for these tests) -----------------------
+def events_of(coder, text, published=date(2022, 3, 9)):
+    return coder.process([Document(doc_id="seq", raw=text, published=published)])[0].events
+
+
+def test_a_date_in_a_background_clause_dates_neither_the_event_nor_the_next_sentence(coder):
+    text = ("Talks in Marwan have gone on for a month after it was cut off from Halabiya last January. "
+            "A local reporter said the rebels reached an agreement with the regime to leave Marwan.")
+    deal = [e for e in events_of(coder, text) if e.sub_event_type == "Agreement"]
+    assert deal and deal[0].date is not None and deal[0].date.month == 3
+
+
+def test_a_sentence_without_a_place_takes_the_best_cued_place_before_it(coder):
+    text = ("On 3 March, talks went on in Marwan in Halabiya province after it was cut off from Nahrawan. "
+            "The rebels then reached an agreement with the regime.")
+    deal = [e for e in events_of(coder, text) if e.sub_event_type == "Agreement"]
+    assert deal and deal[0].location.name == "Marwan"
+
+
+def test_a_toll_summed_over_a_war_is_not_an_event(coder):
+    evs = events_of(coder, "He noted that hundreds of thousands of Syrians were killed, tortured and displaced.")
+    assert evs == []
+
+
+def test_violence_a_deal_came_after_is_an_event_of_its_own(coder):
+    evs = events_of(coder, "On 3 March, the talks on evacuating Marwan came after weeks of heavy shelling "
+                           "and barrel bombing of the town by regime forces.")
+    assert "Explosions/Remote violence" in {e.event_type for e in evs}

@@ -31,6 +31,12 @@ from .triggers import Candidate, TriggerDetector
 _BACKGROUND = re.compile(r"\b(?:(?:near |since |at )?the (?:start|beginning|outset) of the (?:\w+ ){0,2}(?:war|conflict|uprising|revolution)|"
                          r"in recent (?:years|months)|over the (?:past|last) (?:few |several |\w+ )?years|for years|in the past|"
                          r"years ago|decades? ago|earlier in the war|during the (?:civil )?war|\w+ years since)\b", re.I)
+# "after it was separated from X last October": a finite clause of an earlier happening, open up to a date
+_BACKGROUND_CLAUSE = re.compile(r"\b(?:after|since|following|before|prior to|until)\s+(?=[^,;:.()]*\b(?:was|were|had|it|they|he|she)\b)"
+                                r"[^,;:.()]*$", re.I)
+_AGGREGATE = re.compile(r"\b(?:hundreds of thousands|tens of thousands|thousands|millions|prolonged|protracted|"
+                        r"(?:years|decades) of|entire (?:populations|cities|communities|neighbou?rhoods))\b", re.I)
+_SPELL_BEFORE = re.compile(r"\b(?:after|following)\s+(?:\w+\s+)?(?:days|weeks|months)\s+of\s+(?:[\w-]+\s+){0,3}$", re.I)
 _ARTICLE_SPACE = re.compile(r"\b(al|el|ad|an|ar|as|ash|at|az|ad) (?=\w)")
 _NEGOTIATING = {"negotiate", "negotiation", "talk", "discuss", "seek", "broker", "mediate"}
 
@@ -126,17 +132,24 @@ class Coder:
             if i not in near:
                 continue
             stext = doc.text[s0:s1]
-            d = link.event_date(self.dates.find(stext, ref, base=0), ref)
+            # a date inside a background clause ("after it was cut off last October") is the time of
+            # that earlier happening: it neither dates this sentence's event nor the ones after it
+            d = link.event_date([m for m in self.dates.find(stext, ref, base=0)
+                                 if not _BACKGROUND_CLAUSE.search(stext[max(0, m.start - 90):m.start])], ref)
             if d is not None:
                 last_date = (d, i)
             sent = parsed.get(i)
             if sent is None:
                 continue
-            cand = self._choose([c for c in self.detector.detect(sent) if self._requirements(c, stext)], stext)
+            found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)]
+            cand = self._choose(found, stext)
             if cand is None:
                 continue
             event_sents.add(i)
             drafts.append((i, cand, sent, d, last_date))
+            spell = self._spell_before(found, cand, stext)
+            if spell is not None:
+                drafts.append((i, spell, sent, d, last_date))
         for i, cand, sent, d, ctx_date in drafts:
             s0, s1 = spans[i]
             stext = doc.text[s0:s1]
@@ -166,6 +179,19 @@ class Coder:
         "US forces") and country adjectives are not; resolved ones carry coordinates."""
         return [t for t in tops if not place_mod.affiliation(doc.text, t.start, t.end) and not (
             t.place is not None and (t.place.lat is None or _demonym_like(doc.text, t) or place_mod.attributive(doc.text, t)))]
+
+    @staticmethod
+    def _spell_before(found: list[Candidate], main: Candidate, stext: str) -> Optional[Candidate]:
+        """'The talks came after weeks of rocket fire and barrel bombing': a spell of violence the
+        sentence states as the fact its main event followed is an event of its own (of another type)."""
+        for c in found:
+            if main.entry.cls.event_type != "Strategic developments":
+                break  # talks, deals and truces are what typically "came after weeks of" violence
+            if c is main or not c.happened or c.entry.cls.event_type in ("Strategic developments",):
+                continue
+            if _SPELL_BEFORE.search(stext[max(0, c.token.idx - 60):c.token.idx]):
+                return c
+        return None
 
     def _requirements(self, cand: Candidate, stext: str) -> bool:
         if cand.entry.requires != "armed_agent":
@@ -220,7 +246,7 @@ class Coder:
                     and (not doc_country or t.place.country == doc_country)
                     and not (t.place.feature or "").startswith("A.PCL")
                     and not place_mod.is_destination(doc.text, t.start)]
-            carried = prev[-1] if prev else None
+            carried = place_mod.carried(doc.text, prev)
             if goal and carried is not None:
                 top = place = None
             elif goal:
@@ -260,6 +286,9 @@ class Coder:
             return None, {}  # background long before the report, or a future that has not happened
         if _BACKGROUND.search(stext):
             return None, {}  # "since the start of the war", "in recent years": history, not news
+        if date_ev is None and (place is None or (place.feature or "").startswith("A.PCL")) and _AGGREGATE.search(stext):
+            return None, {}  # "hundreds of thousands were killed", "prolonged sieges starved entire populations":
+            # a toll or a practice summed over a war, with no day and no place of its own, is commentary
         # actors
         actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, stext)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None

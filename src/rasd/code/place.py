@@ -41,7 +41,7 @@ _NOT_A_PLACE = re.compile(r"(?:\b(?:pro|anti|non)-\s*$)", re.I)
 _AFFILIATION_AFTER = re.compile(r"^-(?:backed|led|based|supported|affiliated|aligned|allied|sponsored|funded|trained|"
                                 r"controlled|held)\b", re.I)
 _DESTINATION = re.compile(r"\b(?:leave|leaving|left|go|going|head|heading|move|moving|moved|transferr?\w*|evacuat\w*|"
-                          r"deport\w*|relocat\w*|bus(?:es|ed|sed)?|sent|send|fled|flee|exit|depart\w*)\b[^.;]{0,60}?"
+                          r"deport\w*|relocat\w*|transport\w*|bus(?:es|ed|sed)?|sent|send|fled|flee|exit|depart\w*)\b[^.;]{0,60}?"
                           r"\b(?:to|towards|for)\s+(?:the\s+)?(?:\w+ern\s+)?(?:(?:city|town|province|countryside)\s+of\s+)?$", re.I)
 _EVENT_PREPS = {"in", "near", "at", "around", "outside", "inside", "on", "across", "along", "within", "into", "towards",
                 "toward", "between"}
@@ -261,3 +261,17 @@ def choose(text: str, s0: int, stext: str, cand, tops: list[Toponym], actor_span
 
     best = max(placed, key=lambda it: (score(it), -it[0].head.start))
     return best[1], best[2]
+
+
+def carried(text: str, prev: list[Toponym]) -> Optional[Toponym]:
+    """The place a sentence naming none takes from before it: among the places of the last sentence
+    that names any, the head of the best-cued chain ("negotiations in X in Y, cut off from Z": X)."""
+    if not prev:
+        return None
+    last = prev[-1]
+    b = max(text.rfind(". ", 0, last.start), text.rfind("\n", 0, last.start)) + 1
+    same = [t for t in prev if t.start >= b]
+    heads = [ch.head for ch in chains(text, same) if ch.head.place is not None]
+    if not heads:
+        return last
+    return max(heads, key=lambda t: (cue_score(t, b, text[b:t.end + 20]), -t.start))
