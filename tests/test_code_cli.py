@@ -38,6 +38,21 @@ def test_extract_jsonl_and_csv(run_cli, tmp_path, gaz):
     assert list(rows[0].keys()) == ACLED_COLUMNS and len(rows) == len(evs)
 
 
+def test_extract_reads_csv_with_the_column_options_of_ingest(run_cli, tmp_path, gaz):
+    rows = [["key", "body", "day"],
+            ["n1", "Syrian army troops shelled rebel positions on Sunday, killing three fighters.", "2020-03-03"],
+            ["n2", "Dozens of residents protested against the siege on Monday.", "2020-03-03"]]
+    (tmp_path / "notes.csv").write_text("\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8")
+    out = run_cli("extract", str(tmp_path / "notes.csv"), "--delimiter", "semicolon", "--text-column", "body",
+                  "--id-column", "key", "--date-column", "day", "--no-progress", env=gaz, check=True)
+    evs = [json.loads(line) for line in out.stdout.splitlines()]
+    shell = next(e for e in evs if e["doc_id"] == "n1")
+    assert shell["date"] == "2020-03-01" and shell["fatalities"] == 3
+    assert any(e["doc_id"] == "n2" and e["event_type"] == "Protests" for e in evs)
+    bad = run_cli("extract", str(tmp_path / "notes.csv"), "--delimiter", "ab", "--no-progress", env=gaz)
+    assert bad.returncode == 2 and "--delimiter" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_extract_reports_bad_input_and_goes_on(run_cli, tmp_path, gaz):
     d = _inputs(tmp_path)
     out = run_cli("extract", str(d / "a.txt"), str(d / "missing.txt"), "--no-progress", env=gaz)

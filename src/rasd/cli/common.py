@@ -1,5 +1,8 @@
-"""Helpers the command modules share: opening the store, reporting input errors."""
+"""Helpers the command modules share: opening the store, reporting input errors, the options
+of row-shaped inputs (CSV / TSV / JSONL) that `rasd ingest` and `rasd extract` both take."""
 from __future__ import annotations
+
+from typing import Annotated, Optional
 
 import typer
 
@@ -70,3 +73,29 @@ def code_seed_articles(ctx: typer.Context, gold: "str | None", seeds_dir: "str |
             continue
         results.extend(pipe.run([item]))
     return g, results
+
+
+# ---- options of row-shaped inputs, shared by ingest and extract --------------------------------
+DelimiterOption = Annotated[Optional[str], typer.Option(
+    "--delimiter", help="Field delimiter of CSV/TSV input (e.g. ';' or 'tab').")]
+TextColumnOption = Annotated[Optional[str], typer.Option(
+    "--text-column", help="CSV column / JSONL key of the text (default: text).")]
+IdColumnOption = Annotated[Optional[str], typer.Option(
+    "--id-column", help="CSV column / JSONL key of the document id (default: id).")]
+DateColumnOption = Annotated[Optional[str], typer.Option(
+    "--date-column", help="CSV column / JSONL key of the publication date (default: published, then date).")]
+
+_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+
+
+def row_options(text_column: Optional[str], id_column: Optional[str], date_column: Optional[str],
+                delimiter: Optional[str]):
+    """The RowOptions of those flags; exits 2 with one line on a bad delimiter."""
+    from ..read import RowOptions
+
+    if delimiter is not None:
+        delimiter = _DELIMITER_NAMES.get(delimiter, delimiter)
+        if len(delimiter) != 1:
+            typer.echo("rasd: --delimiter must be one character (or 'tab')", err=True)
+            raise typer.Exit(2)
+    return RowOptions(text_column=text_column, id_column=id_column, date_column=date_column, delimiter=delimiter)

@@ -30,14 +30,10 @@ def ingest(
     meta: Optional[str] = typer.Option(
         None, "--meta", help="JSONL of per-document metadata: doc_id or file, published, outlet."),
     fmt: str = typer.Option("auto", "--format", help="auto (by extension), text, html, jsonl, csv or tsv."),
-    delimiter: Optional[str] = typer.Option(
-        None, "--delimiter", help="Field delimiter of CSV/TSV input (e.g. ';' or 'tab')."),
-    text_column: Optional[str] = typer.Option(
-        None, "--text-column", help="CSV column / JSONL key of the text (default: text)."),
-    id_column: Optional[str] = typer.Option(
-        None, "--id-column", help="CSV column / JSONL key of the document id (default: id)."),
-    date_column: Optional[str] = typer.Option(
-        None, "--date-column", help="CSV column / JSONL key of the publication date (default: published, then date)."),
+    delimiter: common.DelimiterOption = None,
+    text_column: common.TextColumnOption = None,
+    id_column: common.IdColumnOption = None,
+    date_column: common.DateColumnOption = None,
     max_bytes: Optional[int] = typer.Option(
         None, "--max-bytes", help="Refuse files larger than this (env RASD_MAX_FILE_BYTES; default 50 MB)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
@@ -48,14 +44,11 @@ def ingest(
     Exit code 1 when any input failed (the others are stored), 2 on bad usage.
     """
     from ..pipeline import Pipeline, store_results
-    from ..read import FORMATS, Reader, ReadOptions, RowOptions, load_meta
+    from ..read import FORMATS, Reader, ReadOptions, load_meta
 
     if fmt not in FORMATS:
         _usage(f"--format must be one of {', '.join(FORMATS)}")
-    if delimiter is not None:
-        delimiter = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(delimiter, delimiter)
-        if len(delimiter) != 1:
-            _usage("--delimiter must be one character (or 'tab')")
+    rows = common.row_options(text_column, id_column, date_column, delimiter)
     settings = common.settings(ctx)
     limit = max_bytes if max_bytes is not None else settings.max_file_bytes
     if limit <= 0:
@@ -65,9 +58,7 @@ def ingest(
     except InputError as exc:
         _usage(str(exc))
     skip = {str(Path(meta).resolve())} if meta else set()
-    opts = ReadOptions(meta=meta_rows, max_bytes=limit, format=fmt, skip=skip,
-                       rows=RowOptions(text_column=text_column, id_column=id_column,
-                                       date_column=date_column, delimiter=delimiter))
+    opts = ReadOptions(meta=meta_rows, max_bytes=limit, format=fmt, skip=skip, rows=rows)
     if not logging.getLogger().isEnabledFor(logging.DEBUG):
         # trafilatura warns about every page it trims; our own error line is enough (-vv shows them)
         for name in ("trafilatura", "htmldate", "courlan", "justext"):

@@ -21,6 +21,10 @@ def extract(
     paths: List[str] = typer.Argument(..., help="Files or directories to read ('-' for stdin), as for ingest."),
     meta: Optional[str] = typer.Option(None, "--meta", help="JSONL of per-document metadata (doc_id or file, published, outlet)."),
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (one event per line) or csv (ACLED column names)."),
+    delimiter: common.DelimiterOption = None,
+    text_column: common.TextColumnOption = None,
+    id_column: common.IdColumnOption = None,
+    date_column: common.DateColumnOption = None,
     workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Worker processes, each loading the model once (env RASD_WORKERS; default 1)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
@@ -33,8 +37,9 @@ def extract(
     from ..read import ReadOptions, load_meta, read_paths
 
     n_workers = workers if workers is not None else common.settings(ctx).workers
+    rows = common.row_options(text_column, id_column, date_column, delimiter)
     try:
-        opts = ReadOptions(meta=load_meta(meta) if meta else {})
+        opts = ReadOptions(meta=load_meta(meta) if meta else {}, rows=rows)
     except (OSError, ValueError) as exc:
         typer.echo(f"rasd: {meta}: cannot read metadata ({exc})", err=True)
         raise typer.Exit(2)

@@ -21,6 +21,7 @@ from ..nlp.morph import Morph
 from ..pipeline import Result
 from ..records import Document, Event, Evidence, Toponym
 from . import link
+from . import place as place_mod
 from .dates import DateFinder
 from .fatalities import FatalityCounter, allocated_figure, stated_figure, total
 from .lexicon import ActorKB, Ontology, TriggerLexicon
@@ -30,6 +31,12 @@ from .triggers import Candidate, TriggerDetector
 _BACKGROUND = re.compile(r"\b(?:(?:near |since |at )?the (?:start|beginning|outset) of the (?:\w+ ){0,2}(?:war|conflict|uprising|revolution)|"
                          r"in recent (?:years|months)|over the (?:past|last) (?:few |several |\w+ )?years|for years|in the past|"
                          r"years ago|decades? ago|earlier in the war|during the (?:civil )?war|\w+ years since)\b", re.I)
+# "after it was separated from X last October": a finite clause of an earlier happening, open up to a date
+_BACKGROUND_CLAUSE = re.compile(r"\b(?:after|since|following|before|prior to|until)\s+(?=[^,;:.()]*\b(?:was|were|had|it|they|he|she)\b)"
+                                r"[^,;:.()]*$", re.I)
+_AGGREGATE = re.compile(r"\b(?:hundreds of thousands|tens of thousands|thousands|millions|prolonged|protracted|"
+                        r"(?:years|decades) of|entire (?:populations|cities|communities|neighbou?rhoods))\b", re.I)
+_SPELL_BEFORE = re.compile(r"\b(?:after|following)\s+(?:\w+\s+)?(?:days|weeks|months)\s+of\s+(?:[\w-]+\s+){0,3}$", re.I)
 _ARTICLE_SPACE = re.compile(r"\b(al|el|ad|an|ar|as|ash|at|az|ad) (?=\w)")
 _NEGOTIATING = {"negotiate", "negotiation", "talk", "discuss", "seek", "broker", "mediate"}
 
@@ -88,8 +95,16 @@ class Coder:
         toponyms: list[list[Toponym]] = [[] for _ in batch]
         if self.geoparser is not None and batch:
             if self._geo_hints:  # the country of each story's actors steers its place names
-                toponyms = self.geoparser.process(batch, countries=[_actor_country(self.data.actors, d.text)
-                                                                    for d in batch])
+                hints = [_actor_country(self.data.actors, d.text) for d in batch]
+                toponyms = self.geoparser.process(batch, countries=hints)
+                # a story whose places make its country clear is read again in that country: a
+                # village that matched a namesake abroad then falls back to the area it is said to lie in
+                again = [(k, c) for k, c in ((k, _refined_country(self._named(d, t), hints[k]))
+                                             for k, (d, t) in enumerate(zip(batch, toponyms))) if c]
+                if again:
+                    redone = self.geoparser.process([batch[k] for k, _ in again], countries=[c for _, c in again])
+                    for (k, _), tops in zip(again, redone):
+                        toponyms[k] = tops
             else:
                 toponyms = self.geoparser.process(batch)
         out = []
@@ -102,8 +117,8 @@ class Coder:
     def code_document(self, doc: Document, spans: list[tuple[int, int]], parsed: dict, tops: list[Toponym]) -> list[Event]:
         ref = doc.published
         kb = self.data.actors
-        resolved = [t for t in tops if t.place is not None and t.place.lat is not None]
-        resolved = [t for t in resolved if not _demonym_like(doc.text, t)]
+        named = self._named(doc, tops)
+        resolved = [t for t in named if t.place is not None]
         hint = _actor_country(kb, doc.text)
         doc_country = _place_country(resolved, hint) or hint
         main_place = _main_place([t for t in resolved if t.place.country == doc_country] or resolved)
@@ -117,17 +132,24 @@ class Coder:
             if i not in near:
                 continue
             stext = doc.text[s0:s1]
-            d = link.event_date(self.dates.find(stext, ref, base=0), ref)
+            # a date inside a background clause ("after it was cut off last October") is the time of
+            # that earlier happening: it neither dates this sentence's event nor the ones after it
+            d = link.event_date([m for m in self.dates.find(stext, ref, base=0)
+                                 if not _BACKGROUND_CLAUSE.search(stext[max(0, m.start - 90):m.start])], ref)
             if d is not None:
                 last_date = (d, i)
             sent = parsed.get(i)
             if sent is None:
                 continue
-            cand = self._choose([c for c in self.detector.detect(sent) if self._requirements(c, stext)], stext)
+            found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)]
+            cand = self._choose(found, stext)
             if cand is None:
                 continue
             event_sents.add(i)
             drafts.append((i, cand, sent, d, last_date))
+            spell = self._spell_before(found, cand, stext)
+            if spell is not None:
+                drafts.append((i, spell, sent, d, last_date))
         for i, cand, sent, d, ctx_date in drafts:
             s0, s1 = spans[i]
             stext = doc.text[s0:s1]
@@ -135,7 +157,7 @@ class Coder:
             cont = [j for j in range(i + 1, min(i + 3, len(spans))) if j not in event_sents]
             cont = [j for k, j in enumerate(cont) if j == i + 1 + k]
             context = " ".join(doc.text[a:b] for a, b in [spans[i]] + [spans[j] for j in cont])
-            ev, own = self._event(doc, i, s0, stext, cand, d, ctx_date, resolved, main_place, context,
+            ev, own = self._event(doc, i, s0, stext, cand, d, ctx_date, resolved, named, main_place, context,
                                   [spans[j] for j in cont], ref, kb, doc_country)
             if isinstance(ev, list):
                 events += [(i, e, o) for e, o in ev]
@@ -150,6 +172,26 @@ class Coder:
                 ev.fatalities = fig.value
                 ev.evidence.append(_ev(doc, fig.start, fig.end, "fatalities"))
         return merged
+
+    @staticmethod
+    def _named(doc: Document, tops: list[Toponym]) -> list[Toponym]:
+        """The toponyms that name places: names inside actor descriptions ("pro-Turkey", "Iran-backed",
+        "US forces") and country adjectives are not; resolved ones carry coordinates."""
+        return [t for t in tops if not place_mod.affiliation(doc.text, t.start, t.end) and not (
+            t.place is not None and (t.place.lat is None or _demonym_like(doc.text, t) or place_mod.attributive(doc.text, t)))]
+
+    @staticmethod
+    def _spell_before(found: list[Candidate], main: Candidate, stext: str) -> Optional[Candidate]:
+        """'The talks came after weeks of rocket fire and barrel bombing': a spell of violence the
+        sentence states as the fact its main event followed is an event of its own (of another type)."""
+        for c in found:
+            if main.entry.cls.event_type != "Strategic developments":
+                break  # talks, deals and truces are what typically "came after weeks of" violence
+            if c is main or not c.happened or c.entry.cls.event_type in ("Strategic developments",):
+                continue
+            if _SPELL_BEFORE.search(stext[max(0, c.token.idx - 60):c.token.idx]):
+                return c
+        return None
 
     def _requirements(self, cand: Candidate, stext: str) -> bool:
         if cand.entry.requires != "armed_agent":
@@ -185,51 +227,34 @@ class Coder:
             return None
         return max(ok, key=lambda c: (c.priority, -c.token.i))
 
-    def _event(self, doc, i, s0, stext, cand, d, ctx_date, resolved, main_place, context, cont_spans, ref, kb,
+    def _event(self, doc, i, s0, stext, cand, d, ctx_date, resolved, named, main_place, context, cont_spans, ref, kb,
                doc_country):
         mentions, sources = link.actor_mentions(kb, stext)
         src_spans = [(a, b) for a, b, _ in sources]
         # place first: the event's country decides whose state forces are "the government"
         actor_spans = [(m.start, m.end) for m in mentions]
-        in_sent = [t for t in resolved if s0 <= t.start and t.end <= s0 + len(stext)]
-        top = None
-        if in_sent:
-            fine = [t for t in in_sent if (t.place.geo_precision or 1) <= 2
-                    and (not doc_country or t.place.country == doc_country)]
-            home = doc_country is not None and any(t.place.country == doc_country and link.place_score(
-                t, s0, stext, cand.token.idx, actor_spans) > -100 and not (t.place.feature or "").startswith("A.PCL")
-                for t in in_sent)
-
-            def score(t: Toponym) -> float:
-                sc = link.place_score(t, s0, stext, cand.token.idx, actor_spans)
-                if doc_country and t.place.country and t.place.country != doc_country:
-                    sc -= 2.5  # a place abroad is rarely where a local event happened
-                    if home:
-                        sc -= 10.0  # and never beats a place at home named with it
-                if (t.place.geo_precision or 1) >= 3 and any(link.inside(f.place, t.place) for f in fine):
-                    sc -= 3.0  # "between X and Y in Z province": the province only contains the event
-                return sc
-
-            top = max(in_sent, key=lambda t: (score(t), -t.start))
-            if score(top) <= -100:
-                top = None
-            elif doc_country and top.place.country != doc_country and main_place is not None and len(resolved) >= 5:
-                top = None  # only places abroad named: the story's main place is the better guess
-        goal = top is not None and link.is_destination(doc.text, top.start)
+        in_sent = [t for t in named if s0 <= t.start and t.end <= s0 + len(stext)]
+        top, place = place_mod.choose(doc.text, s0, stext, cand, in_sent, actor_spans, doc_country)
+        if top is not None and doc_country and place.country != doc_country and main_place is not None \
+                and len(resolved) >= 5:
+            top = place = None  # only places abroad named: the story's main place is the better guess
+        goal = top is not None and place_mod.is_destination(doc.text, top.start)
         if top is None or goal:
             # "hit a compound in that area": the place named just before carries over; "agreed to
             # leave for Idlib": where people are sent is not where the event happened
             prev = [t for t in resolved if t.end <= s0 and t.start >= s0 - (700 if goal else 400)
                     and (not doc_country or t.place.country == doc_country)
                     and not (t.place.feature or "").startswith("A.PCL")
-                    and not link.is_destination(doc.text, t.start)]
-            carried = prev[-1] if prev else None
-            if goal:
-                top = None if carried is not None else top
-                carried = None if top is not None else carried
+                    and not place_mod.is_destination(doc.text, t.start)]
+            carried = place_mod.carried(doc.text, prev)
+            if goal and carried is not None:
+                top = place = None
+            elif goal:
+                carried = None
         else:
             carried = None
-        place = top.place if top else (carried.place if carried else (main_place.place if main_place else None))
+        if place is None:
+            place = carried.place if carried else (main_place.place if main_place else None)
         country = place.country if place else doc_country
         a1m, a2m = link.pick_actors(kb, cand, mentions, stext, src_spans)
         et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context, country)
@@ -261,6 +286,9 @@ class Coder:
             return None, {}  # background long before the report, or a future that has not happened
         if _BACKGROUND.search(stext):
             return None, {}  # "since the start of the war", "in recent years": history, not news
+        if date_ev is None and (place is None or (place.feature or "").startswith("A.PCL")) and _AGGREGATE.search(stext):
+            return None, {}  # "hundreds of thousands were killed", "prolonged sieges starved entire populations":
+            # a toll or a practice summed over a war, with no day and no place of its own, is commentary
         # actors
         actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, stext)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
@@ -309,7 +337,9 @@ class Coder:
         own = {"place": top is not None, "date": date_ev is not None, "toll": cand.entry.cls.name == "kill" and kill is not None}
         if top is not None and cand.entry.cls.resolve == "territory":
             # "seized Aleppo and Hama": one event per place taken
-            others = [t for t in in_sent if t is not top and t.place.name != top.place.name
+            heads = {id(ch.head) for ch in place_mod.chains(doc.text, in_sent)}  # not the areas places lie in
+            others = [t for t in in_sent if t is not top and id(t) in heads and t.place is not None and t.place.lat is not None
+                      and t.place.name != place.name
                       and any(a <= t.start - s0 and t.end - s0 <= b for a, b in cand.patients)
                       and (not doc_country or t.place.country == doc_country)
                       and not (t.place.feature or "").startswith("A.PCL")]
@@ -436,15 +466,40 @@ def _close(a: Optional[date], b: Optional[date], days: int = 7) -> bool:
     return a is None or b is None or abs((a - b).days) <= days
 
 
-def _place_country(tops: list[Toponym], hint: Optional[str] = None) -> Optional[str]:
-    """The country most of a document's places are in (a first-level area counts less than a
-    town or a country named; ties go to ``hint``, the country of the story's actors)."""
+def _place_votes(tops: list[Toponym], by_score: bool = False) -> dict[str, float]:
+    """Votes of a document's resolved places for its country (a first-level area counts less than
+    a town or a country named; ``by_score``: a confident resolution more than a doubtful one)."""
     votes: dict[str, float] = {}
     for t in tops:
         if t.place.country:
             w = 0.6 if (t.place.feature or "").startswith("A.ADM1") else 1.0
-            votes[t.place.country] = votes.get(t.place.country, 0) + w + (0.1 if t.place.country == hint else 0.0)
+            if by_score:
+                w *= 0.5 + (t.place.score or 0.5)
+            votes[t.place.country] = votes.get(t.place.country, 0) + w
+    return votes
+
+
+def _place_country(tops: list[Toponym], hint: Optional[str] = None) -> Optional[str]:
+    """The country most of a document's places are in (ties go to ``hint``, the country of the story's actors)."""
+    votes = _place_votes(tops)
+    if hint in votes:
+        votes[hint] += 0.1
     return max(votes.items(), key=lambda kv: kv[1])[0] if votes else None
+
+
+def _refined_country(tops: list[Toponym], hint: Optional[str]) -> Optional[str]:
+    """A country the document's places make clear and its actors did not give (None when no
+    better than ``hint``): the geoparser then reads the story again in that country."""
+    votes = _place_votes([t for t in tops if t.place is not None and not (t.place.feature or "").startswith("A.PCL")],
+                         by_score=True)
+    if not votes:
+        return None
+    best, top = max(votes.items(), key=lambda kv: kv[1])
+    if best == hint:
+        return None
+    if hint is None:
+        return best if top >= 1.5 * max([v for c, v in votes.items() if c != best] or [0]) else None
+    return best if top >= 1.5 and votes.get(hint, 0.0) == 0.0 else None
 
 
 _DEMONYM_END = re.compile(r"(?:ish|ian|ese|i|an)$")

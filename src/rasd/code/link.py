@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-from ..records import Actor, Toponym
+from ..records import Actor
 from .lexicon import ActorKB, TriggerLexicon
 from .triggers import Candidate
 
@@ -18,10 +18,6 @@ ARMED_NOUNS = {"fighters", "fighter", "militants", "militant", "forces", "troops
                "militias", "militiamen", "jihadists", "rebels", "insurgents", "army", "group", "faction", "factions",
                "brigade", "battalion", "units", "unit", "cell", "cells", "police", "jets", "warplanes", "aircraft",
                "drones", "helicopters", "artillery", "members", "commanders", "regime", "government"}
-_PLACE_CUE = re.compile(r"(?:\b(?:in|near|at|outside|around|inside|on|of|into|from|towards|toward|entered|captured|seized|"
-                        r"took|control of|village of|town of|city of|countryside of|outskirts of|district of|area of)\s+(?:the\s+)?"
-                        r"(?:(?:\w+ern|northern|southern|eastern|western|central|rural)\s+)?(?:(?:city|town|village|area|district|"
-                        r"countryside|outskirts|neighbourhood|neighborhood|province|governorate|suburb)\s+of\s+(?:the\s+)?)?)$", re.I)
 _UMBRELLA_CUE = re.compile(r"\b(?:under|as part of|part of|within|under the banner of|under the umbrella of|operating in)\s+(?:the\s+)?$", re.I)
 
 
@@ -202,53 +198,6 @@ def protest_actors(kb: ActorKB, et: str, st: str, mentions: list[ActorMention]) 
                 second = m.ident
                 break
     return first, second
-
-
-def place_score(top: Toponym, sent_start: int, sent_text: str, trig_off: int, actor_spans: list[tuple[int, int]]) -> float:
-    a = top.start - sent_start
-    b = top.end - sent_start
-    if any(a < y and b > x for x, y in actor_spans):
-        return -100.0
-    score = 0.0
-    if _PLACE_CUE.search(sent_text[max(0, a - 45):a]):
-        score += 3.0
-    if sent_text[b:b + 13].lower().startswith((" countryside", " province", " governorate", " area", " city", " village", " town")):
-        score += 1.0
-    p = top.place
-    if p is not None:
-        feat = (p.feature or "")
-        if feat.startswith("A.PCL"):
-            score -= 3.5  # a whole country is the place of last resort
-        elif (p.geo_precision or 1) >= 3:
-            score -= 1.5
-        elif feat.startswith("A.ADM1"):
-            score -= 0.7
-    score -= abs(a - trig_off) / 400.0
-    score += (top.score or 0.0) * 0.3
-    return score
-
-
-_DESTINATION = re.compile(r"\b(?:leave|leaving|left|go|going|head|heading|move|moving|moved|transferr?\w*|evacuat\w*|"
-                          r"deport\w*|relocat\w*|bus(?:es|ed|sed)?|sent|send|fled|flee|exit|depart\w*)\b[^.;]{0,60}?"
-                          r"\b(?:to|towards|for)\s+(?:the\s+)?(?:\w+ern\s+)?(?:(?:city|town|province|countryside)\s+of\s+)?$", re.I)
-
-
-def is_destination(text: str, start: int) -> bool:
-    """Whether a place is where people are sent ("agreed to leave with their families to Idlib")."""
-    return bool(_DESTINATION.search(text[max(0, start - 90):start]))
-
-
-def inside(fine, area) -> bool:
-    """Whether a town lies in a wider area the text names (same first-level area, or within 150 km)."""
-    if fine.country != area.country or fine is area:
-        return False
-    if fine.admin1 and area.admin1 and (area.feature or "").startswith("A.ADM1"):
-        return fine.admin1 == area.admin1
-    if None in (fine.lat, area.lat):
-        return False
-    from ..geo.gazetteer import haversine_km
-
-    return haversine_km(fine.lat, fine.lon, area.lat, area.lon) <= 150
 
 
 def event_date(mentions, ref: Optional[date]):
