@@ -46,6 +46,18 @@ def test_fuse_control_agreements(db, run_cli):
     assert {c["kind"] for c in rec["clauses"]} >= {"who_leaves", "destination"}
 
 
+def test_control_finds_a_place_by_another_spelling(db, run_cli, gazetteer_path):
+    """The store keeps one spelling of a place; `rasd control` matches others through the gazetteer."""
+    _seed(db)
+    run_cli("fuse", check=True)
+    env = {"RASD_GAZETTEER": gazetteer_path}
+    assert run_cli("control", "Emesa", env=env).returncode == 0  # not a substring of any stored name
+    tl = run_cli("control", "Emesa", env=env, check=True).stdout.splitlines()
+    assert tl[0].startswith("Homs\t") and any("Hayat Tahrir al-Sham" in line for line in tl)
+    miss = run_cli("control", "Aleppo", env=env)  # a real place with no timeline stays a miss
+    assert miss.returncode == 1 and "no control record" in miss.stderr
+
+
 def test_bad_usage_exits_2_and_unknown_place_1(db, run_cli):
     bad = run_cli("control", "--at", "yesterday")
     assert bad.returncode == 2 and "not a date" in bad.stderr

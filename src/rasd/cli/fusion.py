@@ -63,6 +63,31 @@ def _lazy_places(make):
     return look
 
 
+def _by_other_spelling(st, place: str) -> list:
+    """Timelines of the places the gazetteer knows by this name, however the store spells them
+    ("Quneitra" finds "Al Qunaytirah"): the gazetteer's candidates, matched by distance."""
+    try:
+        from ..geo import open_gazetteer
+
+        with open_gazetteer() as gaz:
+            cands = sorted(gaz.lookup(place), key=lambda c: -(c.population or 0))[:20]
+    except Exception as exc:  # no gazetteer: only the names as stored can be matched
+        typer.echo(f"rasd: no gazetteer to match other spellings of {place!r} ({exc})", err=True)
+        return []
+    seen: set[tuple] = set()
+    out = []
+    for c in cands:
+        if c.lat is None:
+            continue
+        km = 10.0 if (c.feature or "").startswith("P") else 30.0
+        for p in st.control_near(c.lat, c.lon, km):
+            key = (p.place.name, p.holder, p.start, p.end)
+            if key not in seen:
+                seen.add(key)
+                out.append(p)
+    return out
+
+
 def _check_date(value: Optional[str]) -> Optional[str]:
     if value is None:
         return None
@@ -84,6 +109,8 @@ def control(
         raise typer.BadParameter("give a PLACE or --at DATE")
     with common.store(ctx) as st:
         periods = st.control_timeline(place) if place else st.control_at(day)  # type: ignore[arg-type]
+        if place and not periods:
+            periods = _by_other_spelling(st, place)
         if place and day:
             periods = [p for p in periods if (p.start is None or p.start.isoformat() <= day)
                        and (p.end is None or p.end.isoformat() > day)]

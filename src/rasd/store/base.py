@@ -176,6 +176,10 @@ class Store(abc.ABC):
         """Periods of one place (its name, case-insensitive, or its key), oldest first."""
 
     @abc.abstractmethod
+    def control_near(self, lat: float, lon: float, km: float) -> list[ControlPeriod]:
+        """Periods of the places within ``km`` of a point (for names spelt otherwise), oldest first."""
+
+    @abc.abstractmethod
     def control_at(self, day: str) -> list[ControlPeriod]:
         """The period in force on ``day`` (YYYY-MM-DD) at every place that has a timeline."""
 
