@@ -111,6 +111,16 @@ def test_evidence_is_in_raw_coordinates_for_every_field(coder):
     assert ev.date == date(2021, 5, 3) and ev.fatalities == 2
 
 
+def test_a_place_carried_from_an_earlier_sentence_cites_that_sentence(coder):
+    """A sentence naming no place takes the one named just before; its evidence is that name."""
+    raw = "Fighting went on near Idlib for a week. On Monday, government forces shelled the area, killing three."
+    ev = [e for e in coder.process([Document(doc_id="c1", raw=raw, published=date(2021, 6, 1))])[0].events
+          if e.sub_event_type == "Shelling/artillery/missile attack"][0]
+    assert ev.location is not None and ev.location.name == "Idlib"
+    loc = [e for e in ev.evidence if e.field == "location"]
+    assert len(loc) == 1 and loc[0].text == "Idlib" and raw[loc[0].start:loc[0].end] == "Idlib"
+
+
 def test_events_validate_against_the_published_schema(coder):
     schema = json.loads(resources.files("rasd.code").joinpath("data").joinpath("event.schema.json").read_text())
     evs = code(coder, "Gunmen abducted three aid workers in Mosul on Monday. Police arrested a suspect in Basra.")

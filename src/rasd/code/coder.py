@@ -253,8 +253,10 @@ class Coder:
                 carried = None
         else:
             carried = None
+        # the toponym the place comes from: the sentence's own, one carried over, or the story's main one
+        where = top if place is not None else (carried or main_place)
         if place is None:
-            place = carried.place if carried else (main_place.place if main_place else None)
+            place = where.place if where else None
         country = place.country if place else doc_country
         a1m, a2m = link.pick_actors(kb, cand, mentions, stext, src_spans)
         et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context, country)
@@ -322,8 +324,8 @@ class Coder:
             ev.evidence.append(_ev(doc, s0 + a2m.start, s0 + a2m.end, "actor2"))
         if date_ev:
             ev.evidence.append(_ev(doc, *date_ev, "date"))
-        if top:
-            ev.evidence.append(_ev(doc, top.start, top.end, "location"))
+        if where is not None:  # every field cites its span, a place carried from elsewhere too
+            ev.evidence.append(_ev(doc, where.start, where.end, "location"))
         for cs in counts:
             for c in cs:
                 f = "wounded" if c.kind == "hurt" else "fatalities"

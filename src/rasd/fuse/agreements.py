@@ -195,7 +195,9 @@ class AgreementBuilder:
         # the sentences that gave the deal's date and place first, then the reports' own
         evidence = [ev for d, ev in dated if ev is not None and d == day][:1]
         evidence += [ev for p, ev in places if ev is not None and p is place][:1]
-        evidence += [e for r in fe.reports for e in r.evidence[:2]]
+        # each report's sentence and trigger, and where it names the place (maybe another sentence)
+        evidence += [e for r in fe.reports
+                     for e in r.evidence[:2] + [x for x in r.evidence[2:] if x.field == "location"][:1]]
         return Agreement(
             agreement_id="ag_" + fe.cluster_id.removeprefix("fe_"), parties=parties, place=place,
             date=day, status=status, clauses=clauses, event_ids=[r.event_id for r in fe.reports],
