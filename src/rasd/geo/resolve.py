@@ -32,6 +32,7 @@ WEIGHTS = {
     "match_skeleton": -0.35, "match_fuzzy": -0.6,
     "population": 0.28,  # per decade of population
     "country": 2.0, "admin1": 0.4, "capital": 0.9, "continent": 1.6, "region": 1.2,
+    "admin2": -0.3, "admin2_town_same_name": -1.2,
     "doc_country": 1.2, "admin1_doc_country": 1.0, "admin1_city_same_name": -1.2, "near_100km": 0.9, "near_400km": 0.45,
     "doc_admin1": 0.8,
     "cue_area": 1.2, "cue_place": 0.6,
@@ -109,8 +110,11 @@ class Resolver:
     # ---- scoring ------------------------------------------------------
     def score(self, c: Candidate, mention: Optional[Mention], doc_countries: Counter,
               anchors: list[tuple[float, float]], city_countries: frozenset = frozenset(),
-              doc_admins: frozenset = frozenset()) -> float:
-        """``city_countries``: countries where a sizeable town bears the same name;
+              doc_admins: frozenset = frozenset(), town_countries: frozenset = frozenset(),
+              own_name_cities: frozenset = frozenset()) -> float:
+        """``city_countries``: countries where a sizeable town bears the same name
+        (``own_name_cities``: as its own name, not an other name: Hama, not New York City);
+        ``town_countries``: countries where any town of 1,000 people or more bears it;
         ``doc_admins``: (country, admin1) of the first-level areas the story names."""
         w = WEIGHTS
         s = w.get(f"kind_{c.kind}", 0.8)
@@ -124,6 +128,10 @@ class Resolver:
             s += w["admin1"]
             if c.country in city_countries and (mention is None or (mention.cue or "") not in _AREA_CUES):
                 s += w["admin1_city_same_name"]  # "New York", "Aleppo": the city, unless "province" says not
+        elif f.startswith("A.ADM2"):
+            s += w["admin2"]
+            if c.country in town_countries and (mention is None or (mention.cue or "") not in _AREA_CUES):
+                s += w["admin2_town_same_name"]  # "Toronto", "Manbij": the town, unless "district" says not
         elif f == "P.PPLC":
             s += w["capital"]
         elif f.startswith("L.CONT"):
@@ -134,8 +142,9 @@ class Resolver:
             total = sum(doc_countries.values())
             share = doc_countries.get(c.country, 0) / total
             s += w["doc_country"] * share
-            if f.startswith("A.ADM1") and share >= 0.5:
-                s += w["admin1_doc_country"]  # "Georgia" in a story about the US is the state
+            if f.startswith("A.ADM1") and share >= 0.5 and c.country not in own_name_cities:
+                # "Georgia" in a story about the US is the state; "Hama" in a Syrian one the city
+                s += w["admin1_doc_country"]
         if anchors and c.lat is not None and not f.startswith(("A.PCL", "L.CONT")):
             d = min(haversine_km(c.lat, c.lon, a, b) for a, b in anchors)
             if d < 100:
@@ -217,7 +226,10 @@ class Resolver:
         if not cands:
             return None
         cities = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 50_000)
-        scored = [(self.score(c, m, doc_countries, anchors, cities, doc_admins), c) for c in cands]
+        own = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 50_000
+                        and c.kind == "name")
+        towns = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 1_000)
+        scored = [(self.score(c, m, doc_countries, anchors, cities, doc_admins, towns, own), c) for c in cands]
         scored.sort(key=lambda x: (-x[0], -(x[1].population or 0), x[1].id))
         return scored[0]
 
