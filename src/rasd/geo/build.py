@@ -31,6 +31,7 @@ from typing import Iterator
 
 import yaml
 
+from .airports import airport_rows
 from .areas import box_middle, geonames_areas, group_towns, iso_subdivisions
 from .gazetteer import PlaceRow, haversine_km
 from .normalize import name_key, strip_diacritics
@@ -194,6 +195,7 @@ def default_rows() -> Iterator[PlaceRow]:
     gn_admin1 = {(a.country, a.code): a for a in areas if a.level == 1}
 
     admin_label: dict[tuple[str, str], str] = {}
+    admin_keys: dict[tuple[str, str], str] = {}  # (country, name key) -> label, for the airports
     # name keys of the areas' names (the unlinked names below skip them)
     emitted = {name_key(_ADMIN_SUFFIX_RE.sub("", n)) for names in admin_names.values() for n in names}
     for cc, a1 in dict.fromkeys([*admin_names, *gn_admin1]):
@@ -240,6 +242,8 @@ def default_rows() -> Iterator[PlaceRow]:
             merged.add(id(r))
         emitted.update(name_key(_ADMIN_SUFFIX_RE.sub("", n)) for n in names)
         admin_label[(cc, a1)] = label
+        if point:
+            admin_keys.update({(cc, name_key(n)): label for n in names})
         lat, lon = (round(point[0], 5), round(point[1], 5)) if point else (None, None)
         # an area without a point is known by name (so it is recognised as a place) but never
         # placed at a guess
@@ -345,3 +349,6 @@ def default_rows() -> Iterator[PlaceRow]:
                        admin1=admin_label.get((cc, a1), a1 or None), feature=feature,
                        population=int(c.get("population") or 0), geonameid=str(c.get("geonameid") or ""),
                        keys=c.pop("_keys"))
+
+    # --- airports and air bases ---
+    yield from airport_rows(lambda cc, subd: admin_keys.get((cc, name_key(subd))))
