@@ -72,6 +72,21 @@ def _truncated(text: str, m: Mention) -> bool:
     return bool(_NEXT_NAME.match(text, m.end)) or bool(_PREV_PARTICLE.search(text[max(0, m.start - 10):m.start]))
 
 
+# "Tell Abiad in Ar-Raqqa", "Tell Abiad (Raqqa)": the second name is the area the first lies in
+_IN_AREA_GAP = re.compile(r"\s+in\s+(?:the\s+)?|\s*\(\s*")
+
+
+def _containers(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions, a name written right after another place as the area it lies in ("X in Y",
+    "X (Y)") cued as an area: Y's province beats its same-named city there."""
+    out = list(mentions)
+    for k in range(1, len(out)):
+        prev, m = out[k - 1], out[k]
+        if (m.cue or "in") == "in" and prev.end <= m.start and _IN_AREA_GAP.fullmatch(text[prev.end:m.start]):
+            out[k] = Mention(m.start, m.end, m.text, "in area")
+    return out
+
+
 def _abroad(p: Place, country: str) -> bool:
     """A place outside the story's country that is not itself a country or a continent."""
     f = p.feature or ""
@@ -126,7 +141,7 @@ class Resolver:
             s += w["country"]
         elif f.startswith("A.ADM1"):
             s += w["admin1"]
-            if c.country in city_countries and (mention is None or (mention.cue or "") not in _AREA_CUES):
+            if c.country in city_countries and (mention is None or (mention.cue or "") not in _AREA_CUES | {"in area"}):
                 s += w["admin1_city_same_name"]  # "New York", "Aleppo": the city, unless "province" says not
         elif f.startswith("A.ADM2"):
             s += w["admin2"]
@@ -154,7 +169,7 @@ class Resolver:
         if doc_admins and c.admin1 and not f.startswith("A.ADM1") and (c.country, c.admin1) in doc_admins:
             s += w["doc_admin1"]  # "Santa Maria" in a story that names California
         cue = (mention.cue or "") if mention else ""
-        if cue in _AREA_CUES and f.startswith("A.ADM"):
+        if (cue in _AREA_CUES and f.startswith("A.ADM")) or (cue == "in area" and f.startswith("A.ADM1")):
             s += w["cue_area"]
         if cue in _PLACE_CUES and f.startswith("P."):
             s += w["cue_place"]
@@ -168,6 +183,7 @@ class Resolver:
         are preferred, and a small place that resolves abroad gives way to the area the text
         puts it in ("X village in the Y countryside") when that area is in the country."""
         cache: dict[str, list[Candidate]] = {}
+        mentions = _containers(text, mentions)
         cand_lists = [self.candidates(m.text, cache) for m in mentions]
         # pass 1: context from countries named and from unambiguous places
         doc_countries: Counter = Counter()
