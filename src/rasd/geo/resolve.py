@@ -32,7 +32,7 @@ WEIGHTS = {
     "match_skeleton": -0.35, "match_fuzzy": -0.6,
     "population": 0.28,  # per decade of population
     "country": 2.0, "admin1": 0.4, "capital": 0.9, "continent": 1.6, "region": 1.2,
-    "admin2": -0.3, "admin2_town_same_name": -1.2,
+    "admin2_town_same_name": -1.2,
     "doc_country": 1.2, "admin1_doc_country": 1.0, "admin1_city_same_name": -1.2, "near_100km": 0.9, "near_400km": 0.45,
     "doc_admin1": 0.8,
     "cue_area": 1.2, "cue_place": 0.6,
@@ -144,7 +144,6 @@ class Resolver:
             if c.country in city_countries and (mention is None or (mention.cue or "") not in _AREA_CUES | {"in area"}):
                 s += w["admin1_city_same_name"]  # "New York", "Aleppo": the city, unless "province" says not
         elif f.startswith("A.ADM2"):
-            s += w["admin2"]
             if c.country in town_countries and (mention is None or (mention.cue or "") not in _AREA_CUES):
                 s += w["admin2_town_same_name"]  # "Toronto", "Manbij": the town, unless "district" says not
         elif f == "P.PPLC":
