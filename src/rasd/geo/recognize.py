@@ -216,7 +216,7 @@ class Recognizer:
             return None  # abbreviations match only in capitals ("US", not "us")
         if bare.isupper() and len(bare) <= 5 and " " not in surface and not abbr and label != "GPE":
             return None  # short all-capital words are acronyms (BA, SEEK, AI), not places
-        major = [c for c in cands if c.is_admin() or (c.feature or "").startswith("L.CONT")]
+        major = [c for c in cands if (c.feature or "").startswith(("A.PCL", "A.ADM1", "L.CONT"))]
         if abbr and bare.isupper():
             return "abbr"
         if i > 0 and words[i - 1][2].lower().rstrip(".") in self.person_before:
@@ -226,8 +226,10 @@ class Recognizer:
         cue = self.cue_before(words, i) or self.cue_after(words, j) or ""
         # a large place by its own name, or a very large one by an alternate name ("Soon" is an
         # old name of a Chinese city: not enough alone)
+        # (a county or district only by its own name: "Union", "Lincoln" are counties' other names)
         big = any((c.is_admin() or (c.feature or "").startswith(("L.", "H.", "T.")) or c.population >= _BIG_PLACE)
                   and (c.kind in ("name", "abbr") or c.population >= 1_000_000 or c.is_admin())
+                  and (c.kind == "name" or not (c.feature or "").startswith("A.ADM2"))
                   for c in cands if c.kind != "demonym")
         if all(c.kind == "demonym" for c in cands):
             return "demonym" if label in (None, "NORP", "GPE") else None

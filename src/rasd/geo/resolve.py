@@ -32,6 +32,7 @@ WEIGHTS = {
     "match_skeleton": -0.35, "match_fuzzy": -0.6,
     "population": 0.28,  # per decade of population
     "country": 2.0, "admin1": 0.4, "capital": 0.9, "continent": 1.6, "region": 1.2,
+    "admin2_town_same_name": -1.2,
     "doc_country": 1.2, "admin1_doc_country": 1.0, "admin1_city_same_name": -1.2, "near_100km": 0.9, "near_400km": 0.45,
     "doc_admin1": 0.8,
     "cue_area": 1.2, "cue_place": 0.6,
@@ -69,6 +70,21 @@ _PREV_PARTICLE = re.compile(r"\b(?:Abu|Umm|Tal|Tall|Tell|Kafr|Deir|Dayr|Beit|Bay
 
 def _truncated(text: str, m: Mention) -> bool:
     return bool(_NEXT_NAME.match(text, m.end)) or bool(_PREV_PARTICLE.search(text[max(0, m.start - 10):m.start]))
+
+
+# "Tell Abiad in Ar-Raqqa", "Tell Abiad (Raqqa)": the second name is the area the first lies in
+_IN_AREA_GAP = re.compile(r"\s+in\s+(?:the\s+)?|\s*\(\s*")
+
+
+def _containers(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions, a name written right after another place as the area it lies in ("X in Y",
+    "X (Y)") cued as an area: Y's province beats its same-named city there."""
+    out = list(mentions)
+    for k in range(1, len(out)):
+        prev, m = out[k - 1], out[k]
+        if (m.cue or "in") == "in" and prev.end <= m.start and _IN_AREA_GAP.fullmatch(text[prev.end:m.start]):
+            out[k] = Mention(m.start, m.end, m.text, "in area")
+    return out
 
 
 def _abroad(p: Place, country: str) -> bool:
@@ -109,8 +125,11 @@ class Resolver:
     # ---- scoring ------------------------------------------------------
     def score(self, c: Candidate, mention: Optional[Mention], doc_countries: Counter,
               anchors: list[tuple[float, float]], city_countries: frozenset = frozenset(),
-              doc_admins: frozenset = frozenset()) -> float:
-        """``city_countries``: countries where a sizeable town bears the same name;
+              doc_admins: frozenset = frozenset(), town_countries: frozenset = frozenset(),
+              own_name_cities: frozenset = frozenset()) -> float:
+        """``city_countries``: countries where a sizeable town bears the same name
+        (``own_name_cities``: as its own name, not an other name: Hama, not New York City);
+        ``town_countries``: countries where any town of 1,000 people or more bears it;
         ``doc_admins``: (country, admin1) of the first-level areas the story names."""
         w = WEIGHTS
         s = w.get(f"kind_{c.kind}", 0.8)
@@ -122,8 +141,11 @@ class Resolver:
             s += w["country"]
         elif f.startswith("A.ADM1"):
             s += w["admin1"]
-            if c.country in city_countries and (mention is None or (mention.cue or "") not in _AREA_CUES):
+            if c.country in city_countries and (mention is None or (mention.cue or "") not in _AREA_CUES | {"in area"}):
                 s += w["admin1_city_same_name"]  # "New York", "Aleppo": the city, unless "province" says not
+        elif f.startswith("A.ADM2"):
+            if c.country in town_countries and (mention is None or (mention.cue or "") not in _AREA_CUES):
+                s += w["admin2_town_same_name"]  # "Toronto", "Manbij": the town, unless "district" says not
         elif f == "P.PPLC":
             s += w["capital"]
         elif f.startswith("L.CONT"):
@@ -134,8 +156,9 @@ class Resolver:
             total = sum(doc_countries.values())
             share = doc_countries.get(c.country, 0) / total
             s += w["doc_country"] * share
-            if f.startswith("A.ADM1") and share >= 0.5:
-                s += w["admin1_doc_country"]  # "Georgia" in a story about the US is the state
+            if f.startswith("A.ADM1") and share >= 0.5 and c.country not in own_name_cities:
+                # "Georgia" in a story about the US is the state; "Hama" in a Syrian one the city
+                s += w["admin1_doc_country"]
         if anchors and c.lat is not None and not f.startswith(("A.PCL", "L.CONT")):
             d = min(haversine_km(c.lat, c.lon, a, b) for a, b in anchors)
             if d < 100:
@@ -145,7 +168,7 @@ class Resolver:
         if doc_admins and c.admin1 and not f.startswith("A.ADM1") and (c.country, c.admin1) in doc_admins:
             s += w["doc_admin1"]  # "Santa Maria" in a story that names California
         cue = (mention.cue or "") if mention else ""
-        if cue in _AREA_CUES and f.startswith("A.ADM"):
+        if (cue in _AREA_CUES and f.startswith("A.ADM")) or (cue == "in area" and f.startswith("A.ADM1")):
             s += w["cue_area"]
         if cue in _PLACE_CUES and f.startswith("P."):
             s += w["cue_place"]
@@ -159,6 +182,7 @@ class Resolver:
         are preferred, and a small place that resolves abroad gives way to the area the text
         puts it in ("X village in the Y countryside") when that area is in the country."""
         cache: dict[str, list[Candidate]] = {}
+        mentions = _containers(text, mentions)
         cand_lists = [self.candidates(m.text, cache) for m in mentions]
         # pass 1: context from countries named and from unambiguous places
         doc_countries: Counter = Counter()
@@ -217,7 +241,10 @@ class Resolver:
         if not cands:
             return None
         cities = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 50_000)
-        scored = [(self.score(c, m, doc_countries, anchors, cities, doc_admins), c) for c in cands]
+        own = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 50_000
+                        and c.kind == "name")
+        towns = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 1_000)
+        scored = [(self.score(c, m, doc_countries, anchors, cities, doc_admins, towns, own), c) for c in cands]
         scored.sort(key=lambda x: (-x[0], -(x[1].population or 0), x[1].id))
         return scored[0]
 
