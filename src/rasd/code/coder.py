@@ -177,8 +177,9 @@ class Coder:
     def _named(doc: Document, tops: list[Toponym]) -> list[Toponym]:
         """The toponyms that name places: names inside actor descriptions ("pro-Turkey", "Iran-backed",
         "US forces") and country adjectives are not; resolved ones carry coordinates."""
-        return [t for t in tops if not place_mod.affiliation(doc.text, t.start, t.end) and not (
+        named = [t for t in tops if not place_mod.affiliation(doc.text, t.start, t.end) and not (
             t.place is not None and (t.place.lat is None or _demonym_like(doc.text, t) or place_mod.attributive(doc.text, t)))]
+        return place_mod.consistent(doc.text, named)
 
     @staticmethod
     def _spell_before(found: list[Candidate], main: Candidate, stext: str) -> Optional[Candidate]:
@@ -200,7 +201,7 @@ class Coder:
             return False
         for a, b in cand.agents:
             for m in self.data.actors.find(stext[a:b]):
-                if m[2] == "actor" and self.data.actors.actors[m[3]].armed:
+                if m[2] in ("actor", "metonym") and self.data.actors.actors[m[3]].armed:
                     return True
         return link.is_armed(self.data.actors, None, cand, stext)
 
@@ -229,7 +230,7 @@ class Coder:
 
     def _event(self, doc, i, s0, stext, cand, d, ctx_date, resolved, named, main_place, context, cont_spans, ref, kb,
                doc_country):
-        mentions, sources = link.actor_mentions(kb, stext)
+        mentions, sources = link.actor_mentions(kb, stext, cand.agents + cand.between)
         src_spans = [(a, b) for a, b, _ in sources]
         # place first: the event's country decides whose state forces are "the government"
         actor_spans = [(m.start, m.end) for m in mentions]
@@ -484,7 +485,12 @@ def _place_country(tops: list[Toponym], hint: Optional[str] = None) -> Optional[
     votes = _place_votes(tops)
     if hint in votes:
         votes[hint] += 0.1
-    return max(votes.items(), key=lambda kv: kv[1])[0] if votes else None
+    if not votes:
+        return None
+    best, top = max(votes.items(), key=lambda kv: kv[1])
+    if hint and hint not in votes and top < 1.5 * max([v for c, v in votes.items() if c != best] or [0]):
+        return hint  # namesakes scattered over several countries outvote nothing: the actors' country stands
+    return best
 
 
 def _refined_country(tops: list[Toponym], hint: Optional[str]) -> Optional[str]:
@@ -497,9 +503,11 @@ def _refined_country(tops: list[Toponym], hint: Optional[str]) -> Optional[str]:
     best, top = max(votes.items(), key=lambda kv: kv[1])
     if best == hint:
         return None
+    # a clear winner only: places scattered over several countries are namesakes, not a country
+    clear = top >= 1.5 * max([v for c, v in votes.items() if c != best] or [0])
     if hint is None:
-        return best if top >= 1.5 * max([v for c, v in votes.items() if c != best] or [0]) else None
-    return best if top >= 1.5 and votes.get(hint, 0.0) == 0.0 else None
+        return best if clear else None
+    return best if clear and top >= 1.5 and votes.get(hint, 0.0) == 0.0 else None
 
 
 _DEMONYM_END = re.compile(r"(?:ish|ian|ese|i|an)$")

@@ -29,11 +29,26 @@ class ActorMention:
     text: str
 
 
-def actor_mentions(kb: ActorKB, text: str) -> tuple[list[ActorMention], list[tuple[int, int, str]]]:
-    """KB actor mentions and source mentions (start, end, source name) in a sentence."""
+_AFFIL_BEFORE = re.compile(r"\b(?:pro|anti|non)-\s*$", re.I)
+_AFFIL_AFTER = re.compile(r"^(?:-|\s)(?:backed|led|based|supported|affiliated|aligned|allied|sponsored|funded|trained)\b", re.I)
+
+_BY_AGENT = re.compile(r"\b(?:by|attributed to|blamed on)\s+(?:the\s+)?$", re.I)
+
+
+def actor_mentions(kb: ActorKB, text: str, agents: Optional[list[tuple[int, int]]] = None
+                   ) -> tuple[list[ActorMention], list[tuple[int, int, str]]]:
+    """KB actor mentions and source mentions (start, end, source name) in a sentence. A country's
+    or capital's name ("Turkey", "Ankara") is its forces only as the event's agent (``agents``:
+    "Turkey shelled X", "clashes between Turkey and X") or named as the doer ("a strike by Israel",
+    "attributed to Israel"), never as a place or in "pro-Turkey"."""
     actors, sources = [], []
     for a, b, kind, ident in kb.find(text):
-        if kind == "actor":
+        if kind == "metonym":
+            agent = (agents and any(a >= x and b <= y for x, y in agents)) or _BY_AGENT.search(text[max(0, a - 30):a])
+            if agent and not _AFFIL_BEFORE.search(text[max(0, a - 5):a]) \
+                    and not _AFFIL_AFTER.match(text[b:b + 12]):
+                actors.append(ActorMention(a, b, ident, text[a:b]))
+        elif kind == "actor":
             actors.append(ActorMention(a, b, ident, text[a:b]))
         else:
             sources.append((a, b, kb.sources[int(ident)].name))
