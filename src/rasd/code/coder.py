@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Optional
 
@@ -122,6 +122,7 @@ class Coder:
         hint = _actor_country(kb, doc.text)
         doc_country = _place_country(resolved, hint) or hint
         main_place = _main_place([t for t in resolved if t.place.country == doc_country] or resolved)
+        focus = _headline_place(doc, resolved, doc_country)
         events: list[tuple[int, Event, dict]] = []
         last_date = None
         event_sents = set()
@@ -158,7 +159,7 @@ class Coder:
             cont = [j for k, j in enumerate(cont) if j == i + 1 + k]
             context = " ".join(doc.text[a:b] for a, b in [spans[i]] + [spans[j] for j in cont])
             ev, own = self._event(doc, i, s0, stext, cand, d, ctx_date, resolved, named, main_place, context,
-                                  [spans[j] for j in cont], ref, kb, doc_country)
+                                  [spans[j] for j in cont], ref, kb, doc_country, focus)
             if isinstance(ev, list):
                 events += [(i, e, o) for e, o in ev]
             elif ev is not None:
@@ -229,7 +230,7 @@ class Coder:
         return max(ok, key=lambda c: (c.priority, -c.token.i))
 
     def _event(self, doc, i, s0, stext, cand, d, ctx_date, resolved, named, main_place, context, cont_spans, ref, kb,
-               doc_country):
+               doc_country, focus=None):
         mentions, sources = link.actor_mentions(kb, stext, cand.agents + cand.between)
         src_spans = [(a, b) for a, b, _ in sources]
         # place first: the event's country decides whose state forces are "the government"
@@ -256,6 +257,12 @@ class Coder:
             carried = None
         if place is None:
             place = carried.place if carried else (main_place.place if main_place else None)
+        area = top or carried
+        if area is not None and place is not None and focus is not None and focus.place.name != place.name \
+                and place_mod.region_use(doc.text, area) and place_mod.within_region(focus.place, place):
+            # "negotiations in the Damascus countryside" in a story headlined on a town of that area:
+            # the region stands for the town the story is about
+            place = replace(focus.place, mention=focus.text)
         country = place.country if place else doc_country
         a1m, a2m = link.pick_actors(kb, cand, mentions, stext, src_spans)
         et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context, country)
@@ -389,6 +396,25 @@ def _ev(doc: Document, start: int, end: int, field: str) -> Evidence:
 
 def _event_id(doc_id: str, offset: int) -> str:
     return "ev_" + hashlib.sha1(f"{doc_id}:{offset}".encode()).hexdigest()[:16]
+
+
+def _headline_place(doc: Document, resolved: list[Toponym], country: Optional[str]) -> Optional[Toponym]:
+    """The town a story's headline (its title, or a short first line followed by more text) names."""
+    if doc.title:
+        head_end, title = None, doc.title
+    else:
+        nl = doc.text.find("\n")
+        if nl < 0 or nl > 160 or not doc.text[nl:].strip():
+            return None
+        head_end, title = nl, doc.text[:nl]
+    for t in resolved:
+        if (head_end is not None and t.start >= head_end) or (head_end is None and t.text not in title):
+            continue
+        p = t.place
+        if (country is None or p.country == country) and (p.geo_precision or 1) == 1 \
+                and not (p.feature or "").startswith(("A.", "L.")):
+            return t
+    return None
 
 
 def _main_place(tops: list[Toponym]) -> Optional[Toponym]:

@@ -239,6 +239,28 @@ def chains(text: str, tops: list[Toponym]) -> list[Chain]:
     return out
 
 
+_REGION_AFTER = re.compile(r"^\s+(?:countryside|province|governorate|region|desert|plains?|outskirts|suburbs|environs)\b", re.I)
+_REGION_BEFORE = re.compile(r"\b(?:(?:countryside|outskirts|suburbs|province|governorate|environs) of|rural|"
+                            r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)? of)\s+(?:the\s+)?$", re.I)
+
+
+def region_use(text: str, top: Toponym) -> bool:
+    """'the Damascus countryside', 'Idlib province', 'southwest of Damascus': the name stands for the
+    area around or under a place, not for the place itself."""
+    return bool(_REGION_AFTER.match(text[top.end:top.end + 16])) or bool(_REGION_BEFORE.search(text[max(0, top.start - 30):top.start]))
+
+
+def within_region(fine: Place, area: Place, km: float = 60.0) -> bool:
+    """Whether a town lies in the area a region use names (its first-level area, or near its centre)."""
+    if fine.country != area.country or fine.lat is None or area.lat is None:
+        return False
+    if (area.feature or "").startswith("A.ADM1") and fine.admin1 and area.admin1:
+        return fine.admin1 == area.admin1
+    from ..geo.gazetteer import haversine_km
+
+    return haversine_km(fine.lat, fine.lon, area.lat, area.lon) <= km
+
+
 def consistent(text: str, tops: list[Toponym]) -> list[Toponym]:
     """The toponyms with each chain member that resolved in another country than the area the text
     puts it in left unresolved ("al-Jadida area in Baghdad" with al-Jadida matched in Morocco): the
