@@ -107,3 +107,13 @@ def test_a_region_stands_for_the_town_the_headline_names(coder):
     evs = events_of(coder, "Negotiations went on in the Halabiya countryside on 3 March to reach a deal over the exit "
                            "of the rebels from Marwan.")
     assert evs[0].location.name == "Halabiya"
+
+
+def test_a_fronted_date_is_not_what_a_later_verb_demanded(coder):
+    # the parser may hang "people ... protested" under a fronted "On March 9"; "demanded" then governs
+    # that phrase, which is a time, not a demand: the protest happened
+    s = "On March 9 people in As Sab town protested in support of the strike and demanded a new independent mayor."
+    doc = coder.nlp(s, disable=coder._disable)
+    coder.morph.annotate(doc)
+    protest = [c for c in coder.detector.detect(doc) if c.token.lower_ == "protested"]
+    assert protest and protest[0].happened
