@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Optional
 
@@ -122,6 +122,7 @@ class Coder:
         hint = _actor_country(kb, doc.text)
         doc_country = _place_country(resolved, hint) or hint
         main_place = _main_place([t for t in resolved if t.place.country == doc_country] or resolved)
+        focus = _headline_place(doc, resolved, doc_country)
         events: list[tuple[int, Event, dict]] = []
         last_date = None
         event_sents = set()
@@ -158,7 +159,7 @@ class Coder:
             cont = [j for k, j in enumerate(cont) if j == i + 1 + k]
             context = " ".join(doc.text[a:b] for a, b in [spans[i]] + [spans[j] for j in cont])
             ev, own = self._event(doc, i, s0, stext, cand, d, ctx_date, resolved, named, main_place, context,
-                                  [spans[j] for j in cont], ref, kb, doc_country)
+                                  [spans[j] for j in cont], ref, kb, doc_country, focus)
             if isinstance(ev, list):
                 events += [(i, e, o) for e, o in ev]
             elif ev is not None:
@@ -177,8 +178,9 @@ class Coder:
     def _named(doc: Document, tops: list[Toponym]) -> list[Toponym]:
         """The toponyms that name places: names inside actor descriptions ("pro-Turkey", "Iran-backed",
         "US forces") and country adjectives are not; resolved ones carry coordinates."""
-        return [t for t in tops if not place_mod.affiliation(doc.text, t.start, t.end) and not (
+        named = [t for t in tops if not place_mod.affiliation(doc.text, t.start, t.end) and not (
             t.place is not None and (t.place.lat is None or _demonym_like(doc.text, t) or place_mod.attributive(doc.text, t)))]
+        return place_mod.consistent(doc.text, named)
 
     @staticmethod
     def _spell_before(found: list[Candidate], main: Candidate, stext: str) -> Optional[Candidate]:
@@ -200,7 +202,7 @@ class Coder:
             return False
         for a, b in cand.agents:
             for m in self.data.actors.find(stext[a:b]):
-                if m[2] == "actor" and self.data.actors.actors[m[3]].armed:
+                if m[2] in ("actor", "metonym") and self.data.actors.actors[m[3]].armed:
                     return True
         return link.is_armed(self.data.actors, None, cand, stext)
 
@@ -228,8 +230,8 @@ class Coder:
         return max(ok, key=lambda c: (c.priority, -c.token.i))
 
     def _event(self, doc, i, s0, stext, cand, d, ctx_date, resolved, named, main_place, context, cont_spans, ref, kb,
-               doc_country):
-        mentions, sources = link.actor_mentions(kb, stext)
+               doc_country, focus=None):
+        mentions, sources = link.actor_mentions(kb, stext, cand.agents + cand.between)
         src_spans = [(a, b) for a, b, _ in sources]
         # place first: the event's country decides whose state forces are "the government"
         actor_spans = [(m.start, m.end) for m in mentions]
@@ -257,6 +259,13 @@ class Coder:
         where = top if place is not None else (carried or main_place)
         if place is None:
             place = where.place if where else None
+        area = top or carried
+        if area is not None and place is not None and focus is not None and focus.place.name != place.name \
+                and place_mod.region_use(doc.text, area) and place_mod.within_region(focus.place, place):
+            # "negotiations in the Damascus countryside" in a story headlined on a town of that area:
+            # the region stands for the town the story is about (and the headline's name is the evidence)
+            place = replace(focus.place, mention=focus.text)
+            where = focus
         country = place.country if place else doc_country
         a1m, a2m = link.pick_actors(kb, cand, mentions, stext, src_spans)
         et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context, country)
@@ -392,6 +401,25 @@ def _event_id(doc_id: str, offset: int) -> str:
     return "ev_" + hashlib.sha1(f"{doc_id}:{offset}".encode()).hexdigest()[:16]
 
 
+def _headline_place(doc: Document, resolved: list[Toponym], country: Optional[str]) -> Optional[Toponym]:
+    """The town a story's headline (its title, or a short first line followed by more text) names."""
+    if doc.title:
+        head_end, title = None, doc.title
+    else:
+        nl = doc.text.find("\n")
+        if nl < 0 or nl > 160 or not doc.text[nl:].strip():
+            return None
+        head_end, title = nl, doc.text[:nl]
+    for t in resolved:
+        if (head_end is not None and t.start >= head_end) or (head_end is None and t.text not in title):
+            continue
+        p = t.place
+        if (country is None or p.country == country) and (p.geo_precision or 1) == 1 \
+                and not (p.feature or "").startswith(("A.", "L.")):
+            return t
+    return None
+
+
 def _main_place(tops: list[Toponym]) -> Optional[Toponym]:
     if not tops:
         return None
@@ -486,7 +514,12 @@ def _place_country(tops: list[Toponym], hint: Optional[str] = None) -> Optional[
     votes = _place_votes(tops)
     if hint in votes:
         votes[hint] += 0.1
-    return max(votes.items(), key=lambda kv: kv[1])[0] if votes else None
+    if not votes:
+        return None
+    best, top = max(votes.items(), key=lambda kv: kv[1])
+    if hint and hint not in votes and top < 1.5 * max([v for c, v in votes.items() if c != best] or [0]):
+        return hint  # namesakes scattered over several countries outvote nothing: the actors' country stands
+    return best
 
 
 def _refined_country(tops: list[Toponym], hint: Optional[str]) -> Optional[str]:
@@ -499,9 +532,11 @@ def _refined_country(tops: list[Toponym], hint: Optional[str]) -> Optional[str]:
     best, top = max(votes.items(), key=lambda kv: kv[1])
     if best == hint:
         return None
+    # a clear winner only: places scattered over several countries are namesakes, not a country
+    clear = top >= 1.5 * max([v for c, v in votes.items() if c != best] or [0])
     if hint is None:
-        return best if top >= 1.5 * max([v for c, v in votes.items() if c != best] or [0]) else None
-    return best if top >= 1.5 and votes.get(hint, 0.0) == 0.0 else None
+        return best if clear else None
+    return best if clear and top >= 1.5 and votes.get(hint, 0.0) == 0.0 else None
 
 
 _DEMONYM_END = re.compile(r"(?:ish|ian|ese|i|an)$")

@@ -160,6 +160,7 @@ class ActorEntry:
     umbrella: bool = False
     names: list[dict] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    place_aliases: list[str] = field(default_factory=list)  # "Turkey", "Ankara": the actor only as an agent
 
     def name_at(self, when: Optional[date], country_name: Optional[str]) -> str:
         name = self.name
@@ -210,6 +211,8 @@ class ActorKB:
             for al in [a.name.replace(" ({country})", "").replace("{country}", "").strip()] + a.aliases + \
                     [n["name"] for n in a.names]:
                 add(al, "actor", a.id)
+            for al in a.place_aliases:
+                add(al, "metonym", a.id)
             demonym = getattr(a, "_demonym", None)
             if demonym:
                 for fn in force_nouns:
@@ -230,7 +233,8 @@ class ActorKB:
             e = ActorEntry(id=a["id"], name=a["name"], actor_type=a["type"], country=a.get("country"),
                            template=bool(a.get("template")), state_role=a.get("state_role"),
                            umbrella=bool(a.get("umbrella")), names=list(a.get("names") or []),
-                           aliases=[str(x) for x in a.get("aliases") or []])
+                           aliases=[str(x) for x in a.get("aliases") or []],
+                           place_aliases=[str(x) for x in a.get("place_aliases") or []])
             if a.get("demonym"):
                 e._demonym = a["demonym"]  # type: ignore[attr-defined]
             actors.append(e)
@@ -240,12 +244,14 @@ class ActorKB:
     def armed_aliases(self) -> list[str]:
         """Normalised aliases of armed actors and crowds (the prefilter's companions of weak triggers)."""
         return [k for k, vals in self._table.items()
-                if any(kind == "actor" and (self.actors[i].armed or self.actors[i].actor_type in ("protesters", "rioters"))
+                if any(kind in ("actor", "metonym") and (self.actors[i].armed or self.actors[i].actor_type in ("protesters", "rioters"))
                        for kind, i, _ in vals)]
 
     # -- matching ---------------------------------------------------------
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
-        """Longest non-overlapping alias matches in ``text``: (start, end, kind, id).
+        """Longest non-overlapping alias matches in ``text``: (start, end, kind, id). ``kind`` is
+        "actor", "source", or "metonym" for an actor's place alias ("Turkey"), which names the
+        actor only as the agent of an event (see ``link.actor_mentions``).
 
         ``text`` must keep its length under ``norm`` (hyphens and quotes are folded
         one character for one; runs of spaces are matched only when single)."""
@@ -274,7 +280,7 @@ class ActorKB:
         n = norm(re.sub(r"\s*\((?:[A-Z][^()]*|\d{4}-?\d{0,4})\)\s*$", "", name))
         for cand in (n, norm(re.sub(r"^[A-Z]{2,5}:\s*", "", name)), norm(name)):
             for kind, ident, cs in self._table.get(cand, []):
-                if kind == "actor":
+                if kind in ("actor", "metonym"):  # a whole name "Turkey" asked for as an actor
                     return ident
         # sub-units: "Military Forces of Iraq (2018-) Popular Mobilization Forces"
         for m in sorted(self.find(name), key=lambda m: m[0]):

@@ -29,11 +29,26 @@ class ActorMention:
     text: str
 
 
-def actor_mentions(kb: ActorKB, text: str) -> tuple[list[ActorMention], list[tuple[int, int, str]]]:
-    """KB actor mentions and source mentions (start, end, source name) in a sentence."""
+_AFFIL_BEFORE = re.compile(r"\b(?:pro|anti|non)-\s*$", re.I)
+_AFFIL_AFTER = re.compile(r"^(?:-|\s)(?:backed|led|based|supported|affiliated|aligned|allied|sponsored|funded|trained)\b", re.I)
+
+_BY_AGENT = re.compile(r"\b(?:by|attributed to|blamed on)\s+(?:the\s+)?$", re.I)
+
+
+def actor_mentions(kb: ActorKB, text: str, agents: Optional[list[tuple[int, int]]] = None
+                   ) -> tuple[list[ActorMention], list[tuple[int, int, str]]]:
+    """KB actor mentions and source mentions (start, end, source name) in a sentence. A country's
+    or capital's name ("Turkey", "Ankara") is its forces only as the event's agent (``agents``:
+    "Turkey shelled X", "clashes between Turkey and X") or named as the doer ("a strike by Israel",
+    "attributed to Israel"), never as a place or in "pro-Turkey"."""
     actors, sources = [], []
     for a, b, kind, ident in kb.find(text):
-        if kind == "actor":
+        if kind == "metonym":
+            agent = (agents and any(a >= x and b <= y for x, y in agents)) or _BY_AGENT.search(text[max(0, a - 30):a])
+            if agent and not _AFFIL_BEFORE.search(text[max(0, a - 5):a]) \
+                    and not _AFFIL_AFTER.match(text[b:b + 12]):
+                actors.append(ActorMention(a, b, ident, text[a:b]))
+        elif kind == "actor":
             actors.append(ActorMention(a, b, ident, text[a:b]))
         else:
             sources.append((a, b, kb.sources[int(ident)].name))
@@ -65,7 +80,10 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
             a1 = next((m for m in usable if m is not a2 and not _in(cand.patients, m)), None)
     if a2 is None and a1 is not None:
         t0 = cand.token.idx
-        after = [m for m in usable if m.start >= t0 and m.ident != a1.ident and m is not a1]
+        # "seized Palmyra, a day after activists said it had been liberated from IS": an actor of
+        # another clause is not the event's second party
+        after = [m for m in usable if m.start >= t0 and m.ident != a1.ident and m is not a1
+                 and not other_clause(cand, m.start)]
         a2 = after[0] if after else None
     if a1 is not None and kb.actors[a1.ident].actor_type != "state forces":
         # "JWS, operating under Operation Peace Spring": the umbrella operation is the actor
@@ -77,6 +95,44 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
     if a2 is not None and a1 is not None and a2.ident == a1.ident:
         a2 = None
     return a1, a2
+
+
+def _finite_clause(w) -> bool:
+    """A reported or subordinate clause: the content of a saying ("claimed it had been ...") or a
+    clause with its own subject under a subordinator ("after activists claimed ...")."""
+    if w.pos_ not in ("VERB", "AUX"):
+        return False
+    if w.dep_ == "ccomp":
+        return True
+    kids = [c.dep_ for c in w.children]
+    return "mark" in kids and any(d in ("nsubj", "nsubjpass", "expl") for d in kids)
+
+
+def other_clause(cand: Candidate, start: int) -> bool:
+    """Whether the word at sentence offset ``start`` belongs to another clause than the trigger's:
+    a reported or subordinate clause stands between it and the trigger (or the verb whose object the
+    trigger is) in the parse. Participles ("..., killing two soldiers") continue the trigger's clause."""
+    tok = cand.token
+    doc = getattr(tok, "doc", None)
+    if doc is None:
+        return False
+    t = next((w for w in doc if w.idx <= start < w.idx + len(w)), None)
+    if t is None:
+        return False
+    clause = tok.head if tok.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj", "attr") and tok.head.pos_ in ("VERB", "AUX") \
+        else tok
+    path = []
+    cur = t
+    for _ in range(40):
+        if cur.i in (tok.i, clause.i):
+            # (entered through its subject, the clause only predicates something of the mention's phrase)
+            return any(_finite_clause(w) and path[k].dep_ not in ("nsubj", "nsubjpass")
+                       for k, w in enumerate(path[1:]))
+        path.append(cur)
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+    return False  # the trigger hangs below the word (a relative clause of its agent): the same event
 
 
 def unknown_agent(cand: Candidate, sent_text: str) -> Optional[Actor]:

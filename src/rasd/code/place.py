@@ -48,9 +48,20 @@ _EVENT_PREPS = {"in", "near", "at", "around", "outside", "inside", "on", "across
 _ARG_DEPS = {"nsubj", "nsubjpass", "agent", "csubj"}
 
 
+# "Quds Brigade", "Turkistan Islamic Party", "Al Bab Military Council", "Liberation Army of Afrin": a place
+# name inside the proper name of an armed group (capitalised nouns only: "the Hama front" is a front line)
+_ORG_NOUN = (r"(?:Brigades?|Battalions?|Party|Front|Movement|Council|Corps|Division|Regiment|Army|Legion|Force|"
+             r"Forces|Gathering|Shield|Falcons|Lions|Guards?|Revolutionaries|Mujahideen|Union)")
+_ORG_AFTER = re.compile(r"^\s+(?:(?:Islamic|Military|Revolutionary|Liberation|National|Free|Popular|Martyrs?|Democratic)\s+){0,2}"
+                        + _ORG_NOUN + r"\b")
+_ORG_BEFORE = re.compile(r"\b" + _ORG_NOUN + r"\s+(?:of|for)\s+(?:the\s+)?$")
+
+
 def affiliation(text: str, start: int, end: int) -> bool:
-    """'pro-Turkey', 'anti-Assad', 'Iran-backed': a place name inside a description of an actor."""
-    return bool(_NOT_A_PLACE.search(text[max(0, start - 5):start])) or bool(_AFFILIATION_AFTER.match(text[end:end + 14]))
+    """'pro-Turkey', 'anti-Assad', 'Iran-backed', 'Quds Brigade', 'Army of Afrin': a place name inside a
+    description or the proper name of an actor."""
+    return bool(_NOT_A_PLACE.search(text[max(0, start - 5):start])) or bool(_AFFILIATION_AFTER.match(text[end:end + 14])) \
+        or bool(_ORG_AFTER.match(text[end:end + 50])) or bool(_ORG_BEFORE.search(text[max(0, start - 20):start]))
 
 
 _ATTRIBUTIVE_AFTER = re.compile(
@@ -226,6 +237,44 @@ def chains(text: str, tops: list[Toponym]) -> list[Chain]:
                 continue
         out.append(Chain([t]))
     return out
+
+
+_REGION_AFTER = re.compile(r"^\s+(?:countryside|province|governorate|region|desert|plains?|outskirts|suburbs|environs)\b", re.I)
+_REGION_BEFORE = re.compile(r"\b(?:(?:countryside|outskirts|suburbs|province|governorate|environs) of|rural|"
+                            r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)? of)\s+(?:the\s+)?$", re.I)
+
+
+def region_use(text: str, top: Toponym) -> bool:
+    """'the Damascus countryside', 'Idlib province', 'southwest of Damascus': the name stands for the
+    area around or under a place, not for the place itself."""
+    return bool(_REGION_AFTER.match(text[top.end:top.end + 16])) or bool(_REGION_BEFORE.search(text[max(0, top.start - 30):top.start]))
+
+
+def within_region(fine: Place, area: Place, km: float = 60.0) -> bool:
+    """Whether a town lies in the area a region use names (its first-level area, or near its centre)."""
+    if fine.country != area.country or fine.lat is None or area.lat is None:
+        return False
+    if (area.feature or "").startswith("A.ADM1") and fine.admin1 and area.admin1:
+        return fine.admin1 == area.admin1
+    from ..geo.gazetteer import haversine_km
+
+    return haversine_km(fine.lat, fine.lon, area.lat, area.lon) <= km
+
+
+def consistent(text: str, tops: list[Toponym]) -> list[Toponym]:
+    """The toponyms with each chain member that resolved in another country than the area the text
+    puts it in left unresolved ("al-Jadida area in Baghdad" with al-Jadida matched in Morocco): the
+    wider area, named more often and matched more surely, decides the country; the chain then falls
+    back to it."""
+    out = {id(t): t for t in tops}
+    for ch in chains(text, tops):
+        for k, t in enumerate(ch.members[:-1]):
+            if t.place is None:
+                continue
+            outer = next((m.place for m in ch.members[k + 1:] if m.place is not None and m.place.lat is not None), None)
+            if outer is not None and outer.country and t.place.country and outer.country != t.place.country:
+                out[id(t)] = replace(t, place=None, score=0.0)
+    return [out[id(t)] for t in tops]
 
 
 def choose(text: str, s0: int, stext: str, cand, tops: list[Toponym], actor_spans: list[tuple[int, int]],

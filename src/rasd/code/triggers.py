@@ -170,7 +170,9 @@ class TriggerDetector:
                 h = t.head
                 hl = h.lemma_.lower()
                 if t.dep_ == "pobj" and h.dep_ == "prep":
-                    if h.lower_ not in ("for", "to", "of", "on"):  # "called for", "plans to", "threat of"
+                    if h.lower_ not in ("for", "to", "of", "on") or h.i < h.head.i:
+                        # "called for", "plans to", "threat of" follow their governor; a fronted "On Feb 20
+                        # people ... demanded" is a time phrase, not what was demanded
                         break
                     h = h.head
                     hl = h.lemma_.lower()
