@@ -90,7 +90,7 @@ class Fallbacks:
     to use, a subset of ``STEPS``; ``country`` (ISO2) restricts the targets to that country."""
 
     def __init__(self, inner: Callable[[str], Optional[Place]], steps: Sequence[str] = STEPS,
-                 dominant_share: float = 0.6, dominant_km: float = 100.0):
+                 dominant_share: float = 0.5, dominant_km: float = 100.0):
         self.inner_lookup = inner
         self.steps = tuple(steps)
         self.dominant_share = dominant_share

@@ -219,9 +219,17 @@ class Resolver:
                 if p is not None and country and (_abroad(p, country) or _truncated(text, m))]
 
         def inner(name: str) -> Optional[Place]:
+            """A part of a longer name, by its exact name, when the story's places are near it or it
+            is a country, a province or a large city ("South", "West", "Royal" are words)."""
             cands = [c for c in self.candidates(name, cache) if c.match == "key" and c.kind != "demonym"]
             best = self._best(cands, Mention(0, len(name), name), doc_countries, anchors, doc_admins)
-            return self._place(text, Mention(0, len(name), name), best[1], best[0]) if best else None
+            if best is None:
+                return None
+            c = best[1]
+            near = any(haversine_km(c.lat, c.lon, a, b) < 400 for a, b in anchors)
+            if not (near or (c.population or 0) >= 100_000 or (c.feature or "").startswith(("A.PCL", "A.ADM1"))):
+                return None
+            return self._place(text, Mention(0, len(name), name), c, best[0])
 
         Fallbacks(inner, self.fallbacks).fill(text, mentions, out, country, redo)
         return out
