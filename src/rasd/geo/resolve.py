@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from ..records import Place
-from .fallback import STEPS, Fallbacks, _abroad
+from .fallback import DEFAULT_STEPS, Fallbacks, _abroad
 from .gazetteer import Candidate, Gazetteer, default_precision, haversine_km
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ class Mention:
 
 
 class Resolver:
-    def __init__(self, gazetteer: Gazetteer, fuzzy_threshold: float = 88.0, fallbacks: Sequence[str] = STEPS):
+    def __init__(self, gazetteer: Gazetteer, fuzzy_threshold: float = 88.0, fallbacks: Sequence[str] = DEFAULT_STEPS):
         """``fallbacks``: the rules of ``fallback.py`` used for a name the gazetteer lacks."""
         self.gazetteer = gazetteer
         self.fuzzy_threshold = fuzzy_threshold
