@@ -158,6 +158,10 @@ class Place:
     geo_precision: int = 1  # 1 exact place, 2 near / part of a region, 3 region or province
     mention: Optional[str] = None
     score: Optional[float] = None
+    # set when the gazetteer lacked the place and it was put at another: "anchor" (the place the
+    # text puts it in or near), "facility" (the town a street or building lies in), "document"
+    # (the story's dominant place); see docs/geo.md
+    fallback: Optional[str] = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -225,7 +229,8 @@ class Event:
         place = None
         if loc:
             place = Place(**{k: loc.get(k) for k in (
-                "name", "lat", "lon", "country", "admin1", "admin2", "feature", "geonameid", "mention", "score")})
+                "name", "lat", "lon", "country", "admin1", "admin2", "feature", "geonameid", "mention", "score",
+                "fallback")})
             place.geo_precision = int(loc.get("geo_precision") or 1)
         return cls(
             event_id=d["event_id"], doc_id=d["doc_id"], event_type=d["event_type"],
@@ -263,6 +268,7 @@ def _place_json(p: Optional[Place]) -> Optional[dict[str, Any]]:
         "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country, "admin1": p.admin1,
         "geo_precision": p.geo_precision, "admin2": p.admin2, "feature": p.feature,
         "geonameid": p.geonameid, "mention": p.mention,
+        **({"fallback": p.fallback} if p.fallback else {}),
     }
 
 
@@ -466,6 +472,7 @@ def _place_from(p: Optional[dict[str, Any]]) -> Optional[Place]:
     if not p:
         return None
     place = Place(**{k: p.get(k) for k in (
-        "name", "lat", "lon", "country", "admin1", "admin2", "feature", "geonameid", "mention", "score")})
+        "name", "lat", "lon", "country", "admin1", "admin2", "feature", "geonameid", "mention", "score",
+                "fallback")})
     place.geo_precision = int(p.get("geo_precision") or 1)
     return place

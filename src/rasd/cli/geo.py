@@ -210,5 +210,5 @@ def _emit(doc_id: str, toponyms) -> None:
                     "country": p.country if p else None, "admin1": p.admin1 if p else None,
                     "feature": p.feature if p else None, "geonameid": p.geonameid if p else None,
                     "geo_precision": p.geo_precision if p else None, "score": round(t.score, 3),
-                    "source": t.source})
+                    "source": t.source, **({"fallback": p.fallback} if p and p.fallback else {})})
     typer.echo(json.dumps({"doc_id": doc_id, "toponyms": out}, ensure_ascii=False))

@@ -30,6 +30,8 @@ _PARTICLES = frozenset({"al", "el", "as", "ad", "at", "ash", "an", "ar", "az", "
                         "de", "del", "da", "do", "dos", "das", "di", "du", "la", "le", "les", "los", "van",
                         "von", "der", "of", "and", "upon", "on", "bin", "ibn", "bint", "y", "sur", "am", "im"})
 _MAX_WORDS = 6
+# a particle that joins the parts of one Arabic name ("Muqtada al Sadr", "Hamza bin Laden")
+_ARABIC_LINKS = frozenset({"al", "el", "bin", "ibn", "bint"})
 # capitalised English words that may open a run but not a name ("At Tall" is still found as "Tall")
 _ENGLISH_LEAD = frozenset({"the", "a", "an", "as", "at", "in", "on", "of", "and", "to", "for", "by"})
 _BIG_PLACE = 100_000
@@ -144,6 +146,8 @@ class Recognizer:
                     continue  # "The", "An Iraqi", "As Syria": the name starts after it
                 if i > a and words[i][2][:1].islower() and _is_cap(words[i - 1][2]):
                     continue  # "Tahrir al-Sham": "al-Sham" inside a longer name is not a place
+                if i > a + 1 and words[i - 1][2].lower() in _ARABIC_LINKS and _is_cap(words[i - 2][2]):
+                    continue  # "Muqtada al Sadr", "Osama bin Laden": the end of a longer name
                 for j in range(min(b, i + _MAX_WORDS), i, -1):
                     if j - i > 1 and words[j - 1][2].lower() in _PARTICLES:
                         continue  # "Syria As": a name does not end with a particle

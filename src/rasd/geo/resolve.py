@@ -20,9 +20,10 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 from ..records import Place
+from .fallback import DEFAULT_STEPS, Fallbacks, _abroad
 from .gazetteer import Candidate, Gazetteer, default_precision, haversine_km
 
 log = logging.getLogger(__name__)
@@ -47,15 +48,6 @@ _NEAR_CUES = {"countryside", "outskirts", "outskirts of", "suburbs", "suburb of"
               "south-west of", "km of", "kilometres of", "kilometers of", "miles of"}
 _DIST_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(km|kilometres|kilometers|miles|mi)\s+"
                       r"((?:north|south|east|west)(?:[- ]?(?:east|west))?)\s+of\s*$", re.I)
-
-
-# the words between a place and the area it is said to lie in: "X village in the eastern
-# countryside of Y", "X, Y district", "X (Y)", "X area near Y", "X in Y's outskirts"
-_ANCHOR_GAP = re.compile(
-    r"[\s,(]*(?:(?:village|villages|town|towns|city|area|region|district|neighbourhood|neighborhood|"
-    r"island|camp|in|near|nearby|the|of|outside|around|vicinity|countryside|outskirts|suburbs?|"
-    r"(?:north|south|east|west)(?:ern)?|(?:north|south)-?(?:east|west)(?:ern)?|rural)[\s,(]+)*",
-    re.I)
 
 
 # "Tal Jammeh" found as "Tal", "Abu Saida" as "Saida": a longer name the gazetteer lacks
@@ -87,12 +79,6 @@ def _containers(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def _abroad(p: Place, country: str) -> bool:
-    """A place outside the story's country that is not itself a country or a continent."""
-    f = p.feature or ""
-    return bool(p.country) and p.country != country and not f.startswith(("A.PCL", "L.CONT"))
-
-
 @dataclass
 class Mention:
     """A span to resolve, with what the text around it says."""
@@ -104,9 +90,11 @@ class Mention:
 
 
 class Resolver:
-    def __init__(self, gazetteer: Gazetteer, fuzzy_threshold: float = 88.0):
+    def __init__(self, gazetteer: Gazetteer, fuzzy_threshold: float = 88.0, fallbacks: Sequence[str] = DEFAULT_STEPS):
+        """``fallbacks``: the rules of ``fallback.py`` used for a name the gazetteer lacks."""
         self.gazetteer = gazetteer
         self.fuzzy_threshold = fuzzy_threshold
+        self.fallbacks = tuple(fallbacks)
 
     # ---- candidates ---------------------------------------------------
     def candidates(self, name: str, cache: Optional[dict] = None) -> list[Candidate]:
@@ -224,15 +212,26 @@ class Resolver:
                 continue
             score, cand = best
             out.append(self._place(text, m, cand, score))
-        # fallbacks: a place the gazetteer lacks, placed at the area the text puts it in; with a
-        # known country, a village that only matched abroad is treated as lacking too
-        for idx in range(len(mentions) - 1, -1, -1):
-            m, p = mentions[idx], out[idx]
-            if p is None:
-                out[idx] = self._fallback(text, m, mentions, out, idx)
-            elif country and (_abroad(p, country) or _truncated(text, m)):
-                # "Jan Tamr" read as "Jan" in Cameroon: a wrong point is worse than none
-                out[idx] = self._fallback(text, m, mentions, out, idx, country)
+        # fallbacks: a place the gazetteer lacks, placed at the area the text puts it in, the town
+        # a facility lies in, or the story's dominant place; with a known country, a village that
+        # only matched abroad is treated as lacking too ("Jan Tamr" read as "Jan" in Cameroon)
+        redo = [i for i, (m, p) in enumerate(zip(mentions, out))
+                if p is not None and country and (_abroad(p, country) or _truncated(text, m))]
+
+        def inner(name: str) -> Optional[Place]:
+            """A part of a longer name, by its exact name, when the story's places are near it or it
+            is a country, a province or a large city ("South", "West", "Royal" are words)."""
+            cands = [c for c in self.candidates(name, cache) if c.match == "key" and c.kind != "demonym"]
+            best = self._best(cands, Mention(0, len(name), name), doc_countries, anchors, doc_admins)
+            if best is None:
+                return None
+            c = best[1]
+            near = any(haversine_km(c.lat, c.lon, a, b) < 400 for a, b in anchors)
+            if not (near or (c.population or 0) >= 100_000 or (c.feature or "").startswith(("A.PCL", "A.ADM1"))):
+                return None
+            return self._place(text, Mention(0, len(name), name), c, best[0])
+
+        Fallbacks(inner, self.fallbacks).fill(text, mentions, out, country, redo)
         return out
 
     def _best(self, cands: list[Candidate], m: Optional[Mention], doc_countries: Counter,
@@ -255,24 +254,3 @@ class Resolver:
             precision = 2
         conf = 1.0 / (1.0 + math.exp(-(score - 2.5)))
         return cand.to_place(mention=m.text, precision=precision, score=round(conf, 3))
-
-    def _fallback(self, text: str, m: Mention, mentions: list[Mention], placed: list[Optional[Place]],
-                  idx: int, country: Optional[str] = None) -> Optional[Place]:
-        """"X, Y province" / "X village in the eastern Y countryside" / "X near Y": place X at Y,
-        less precisely. With ``country``, Y must lie in it."""
-        for k in range(idx + 1, len(mentions)):
-            other, p = mentions[k], placed[k]
-            if other.start - m.end > 60:
-                break
-            gap = text[m.end:other.start].lower()
-            if not _ANCHOR_GAP.fullmatch(gap):
-                break
-            if p is None or (country and _abroad(p, country)):
-                continue
-            prec = 3 if p.geo_precision == 3 else 2
-            log.info("%r not in the gazetteer: placed at %s (precision %d)", m.text, p.name, prec)
-            return Place(name=p.name, lat=p.lat, lon=p.lon, country=p.country, admin1=p.admin1,
-                         admin2=p.admin2, feature=p.feature, geonameid=p.geonameid, geo_precision=prec,
-                         mention=m.text, score=round((p.score or 0.5) * 0.6, 3))
-        log.info("toponym %r not found in the gazetteer", m.text)
-        return None
