@@ -54,3 +54,21 @@ def gazetteer_path(tmp_path_factory) -> str:
     path = str(tmp_path_factory.mktemp("gaz") / "gazetteer.db")
     open_gazetteer(path).close()
     return path
+
+
+@pytest.fixture(scope="module")
+def gaz(gazetteer_path):
+    """The default gazetteer layer, opened once per test module."""
+    from rasd.geo import open_gazetteer
+
+    g = open_gazetteer(gazetteer_path)
+    yield g
+    g.close()
+
+
+@pytest.fixture(scope="module")
+def geo(gaz):
+    """A geoparser on the default layer, without NER (modules may define their own ``geo``)."""
+    from rasd.geo import Geoparser
+
+    return Geoparser(gazetteer=gaz, nlp=None)

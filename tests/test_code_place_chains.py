@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 
+from coder_helpers import place_of, table_coder
+
 from rasd.records import Document, Place, Toponym
 
 TOWN = Place("Marwan", 36.50, 37.95, "SY", "Aleppo", feature="P.PPL", score=0.5)
@@ -62,16 +64,7 @@ def geo():
 
 @pytest.fixture(scope="module")
 def coder(geo):
-    from rasd.code import Coder
-    from rasd.nlp import load_nlp
-
-    return Coder(load_nlp(), geoparser=geo)
-
-
-def place_of(coder, text):
-    evs = coder.process([Document(doc_id="chain", raw=text, published=date(2022, 3, 9))])[0].events
-    assert evs, text
-    return evs[0].location
+    return table_coder(geo)
 
 
 def test_a_village_missing_from_the_gazetteer_is_placed_at_the_town_it_lies_near(coder):

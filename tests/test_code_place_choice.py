@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 
+from coder_helpers import place_of, table_coder
+
 from rasd.records import Document, Place, Toponym
 
 PLACES = {
@@ -43,16 +45,7 @@ def geo():
 
 @pytest.fixture(scope="module")
 def coder(geo):
-    from rasd.code import Coder
-    from rasd.nlp import load_nlp
-
-    return Coder(load_nlp(), geoparser=geo)
-
-
-def place_of(coder, text):
-    evs = coder.process([Document(doc_id="pc", raw=text, published=date(2022, 3, 9))])[0].events
-    assert evs, text
-    return evs[0].location
+    return table_coder(geo)
 
 
 def test_a_town_named_beats_the_province_that_contains_it(coder):

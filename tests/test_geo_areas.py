@@ -6,22 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from rasd.geo import Geoparser, haversine_km, open_gazetteer
+from rasd.geo import haversine_km
 from rasd.geo.airports import _stem
 from rasd.geo.areas import _plain_english, box_middle, iso_subdivisions
 from rasd.records import Document
-
-
-@pytest.fixture(scope="module")
-def gaz(gazetteer_path):
-    g = open_gazetteer(gazetteer_path)
-    yield g
-    g.close()
-
-
-@pytest.fixture(scope="module")
-def geo(gaz):
-    return Geoparser(gazetteer=gaz, nlp=None)
 
 
 def _place(geo, name, story):

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from rasd.geo import Geoparser, haversine_km, open_gazetteer
+from rasd.geo import Geoparser, haversine_km
 from rasd.records import Document
 
 # seeds of the brief: where each name must land (within 30 km)
@@ -18,18 +18,6 @@ SEED_POINTS = {
     "Aleppo": (36.2021, 37.1343), "Hama": (35.1318, 36.7578), "Quneitra": (33.18, 35.87),
     "Sednaya": (33.665, 36.32),
 }
-
-
-@pytest.fixture(scope="module")
-def gaz(gazetteer_path):
-    g = open_gazetteer(gazetteer_path)
-    yield g
-    g.close()
-
-
-@pytest.fixture(scope="module")
-def geo(gaz):
-    return Geoparser(gazetteer=gaz, nlp=None)
 
 
 @pytest.fixture(scope="module")
