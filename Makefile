@@ -31,7 +31,8 @@ demo: install
 	@if [ -d $(SHARED)/seeds ]; then $(BIN)/rasd --db $(DEMO_DB) ingest $(SHARED)/seeds --meta $(SHARED)/seeds/meta.jsonl; fi
 	$(BIN)/rasd --db $(DEMO_DB) documents --limit 100
 	$(BIN)/rasd --db $(DEMO_DB) stats
-	$(BIN)/rasd --db $(DEMO_DB) events --fused --limit 5
+	$(BIN)/rasd --db $(DEMO_DB) events --fused --status confirmed --limit 3
+	$(BIN)/rasd --db $(DEMO_DB) events --fused --status disputed --limit 3
 	@if [ "$(DEMO_SERVE)" != 0 ]; then \
 		echo "== serving the demo store: open the address below (Ctrl-C stops; DEMO_SERVE=0 make demo skips this)"; \
 		$(BIN)/rasd --db $(DEMO_DB) serve --port $(RASD_PORT); \
