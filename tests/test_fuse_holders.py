@@ -156,6 +156,28 @@ def test_a_vaguely_placed_negotiation_continues_the_documents_deal(st):
     assert len(st.query_agreements()) == 1
 
 
+def test_a_headline_report_merged_with_its_body_sentence_takes_the_bodys_clauses(st):
+    """The coder merges a headline and the body sentence on the same talks into one event citing
+    both; the terms are read from the body sentence, not lost with the headline."""
+    f = Fuser(st)
+    head = "Talks on the evacuation of HTS from Beit Jinn"
+    body = ("Negotiations are ongoing in the Damascus countryside to reach an agreement over ensuring the exit "
+            "of HTS from the region. The plan is to transport them to Idlib province.")
+    text = head + "\n\nBeirut - Our Correspondent\n\n" + body  # a byline between them, as captures have
+    at = text.index(body)
+    ev = event("m:0", "m", "Agreement", date(2017, 12, 28), "Beit Jinn", a1=HTS, sentence=head,
+               attrs={"agreement_status": "negotiating"})
+    first = body.split(". ")[0] + "."
+    ev.evidence = [Evidence("m", 0, len(head), head, "sentence"), Evidence("m", 0, 5, "Talks", "event_type"),
+                   Evidence("m", at, at + len(first), first, "sentence")]
+    fuse_doc(st, f, "m", [ev], text=text)
+    (ag,) = st.query_agreements()
+    assert ag.status == "negotiating"
+    kinds = {c.kind for c in ag.clauses}
+    assert {"who_leaves", "destination"} <= kinds, [(c.kind, c.text) for c in ag.clauses]
+    assert all(c.evidence.start > len(head) for c in ag.clauses)  # none from the headline
+
+
 BACKGROUND = (
     "They call it national reconciliation. Each side describes the exit of opposition forces differently. "
     "At first the regime banned movement and the entry of food items.\n\n"

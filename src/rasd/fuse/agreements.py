@@ -224,6 +224,18 @@ class AgreementBuilder:
             if self.states_deal(t) or self._sentence_clauses(rd, rd.at):
                 rd.anchors.append(rd.at)
                 rd.stated.append(rd.at)
+        # a report the coder merged from several sentences (a headline and the body's sentence
+        # on the same deal) cites each: the body's sentence states the terms the headline cannot
+        for ev in rep.evidence:
+            if ev.field != "sentence" or len(ev.text) < 20:
+                continue
+            at = doc.text.find(ev.text)
+            k = next((i for i, (s, e) in enumerate(spans) if s <= at < e), None) if at >= 0 else None
+            if k is None or k == rd.at or k in rd.anchors or _is_heading(rd.text(k)):
+                continue
+            if self.states_deal(rd.text(k)) or self._sentence_clauses(rd, k):
+                rd.anchors.append(k)
+                rd.stated.append(k)
         names = {n.lower() for n in ((rep.location.mention, rep.location.name) if rep.location else ())
                  if n and len(n) > 2}
         for i in range(len(spans)):
