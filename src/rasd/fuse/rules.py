@@ -56,6 +56,10 @@ class Rules:
     support_text: float = 0.4
     same_doc_text: float = 0.5
     region_same_name: float = 0.5
+    spot_text: float = 0.2
+    spot_precisions: frozenset = frozenset({"day"})
+    carried_place: float = 0.6
+    member_if: dict[str, tuple[Optional[str], Optional[re.Pattern]]] = field(default_factory=dict)
     deal_reference: re.Pattern = field(default=re.compile(r"\bthe agreement\b", re.I), repr=False)
     _family_of: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
@@ -78,6 +82,11 @@ class Rules:
             conflict_text=float(m.get("conflict_text", 0.5)),
             support_text=float(m.get("support_text", 0.4)),
             region_same_name=float(m.get("region_same_name", 0.5)),
+            spot_text=float((m.get("on_the_spot") or {}).get("text", 0.2)),
+            spot_precisions=frozenset((m.get("on_the_spot") or {}).get("precisions", ["day"])),
+            carried_place=float(m.get("carried_place", 0.6)),
+            member_if={str(k): (v.get("attr"), re.compile(v["words"], re.I) if v.get("words") else None)
+                       for k, v in (data.get("member_if") or {}).items()},
             deal_reference=re.compile(data.get("deal_reference", r"\bthe agreement\b"), re.I), same_doc_text=float(m.get("same_doc_text", 0.5)),
         )
         for fam, subs in rules.families.items():
@@ -94,15 +103,27 @@ class Rules:
         fams = sorted(self.families_of(sub_event_type))
         return "|".join(fams) if fams else (sub_event_type or "")
 
+    def mention_families(self, m: Mention) -> set[str]:
+        """The families of a mention's sub-event type; none for a type that belongs only with an
+        attribute or words the mention lacks ("Other" that speaks of no deal)."""
+        need = self.member_if.get(m.sub_event_type or "")
+        if need is not None:
+            attr, words = need
+            has_attr = bool(attr and (getattr(m, "attrs", None) or {}).get(attr))
+            if not has_attr and not (words is not None and words.search(m.sentence or "")):
+                return set()
+        return self.families_of(m.sub_event_type)
+
     def type_score(self, a: Mention, b: Mention) -> float:
         if a.sub_event_type and a.sub_event_type == b.sub_event_type:
             return 1.0
-        if self.families_of(a.sub_event_type) & self.families_of(b.sub_event_type):
+        if self.mention_families(a) & self.mention_families(b):
             return 0.7
         return 0.0
 
-    def place_score(self, a: Mention, b: Mention) -> Optional[float]:
-        """1 at the same point, falling to 0 at the farthest allowed distance; None = too far."""
+    def place_score(self, a: Mention, b: Mention, discount: bool = True) -> Optional[float]:
+        """1 at the same point, falling to 0 at the farthest allowed distance; None = too far.
+        Times ``carried_place`` when either place was carried over (unless ``discount`` is off)."""
         pa, pb = a.location, b.location
         if pa is None or pb is None:
             return 0.0  # unplaced: only type, date, actors and words can carry the match
@@ -118,7 +139,10 @@ class Rules:
         if km > limit:
             return None
         s = 1.0 - km / limit
-        return max(s, 0.9) if same_name else s
+        s = max(s, 0.9) if same_name else s
+        # a place carried over from another sentence is where the story is, not where its
+        # sentence says this happened: weaker evidence of one event
+        return s * self.carried_place if discount and (carried_place(a) or carried_place(b)) else s
 
     def interval(self, m: Mention) -> Optional[tuple[date, date]]:
         return date_interval(m.date, m.time_precision)
@@ -203,25 +227,34 @@ class Rules:
         act = self.actor_score(a, b)
         if act < 0.5 and x < self.conflict_text:
             return 0.0  # different actors: the words must say it is the same event
-        if x < self.support_text and not self._placed_and_named(a, b, p, act, x):
+        if x < self.support_text and not self._placed_and_named(a, b, act, x, t):
             return 0.0  # type, place and day alone are not enough: shared words, or a named actor on the spot
         w = self.weights
         return (w.get("type", 0.25) * t + w.get("place", 0.25) * p + w.get("date", 0.15) * d
                 + w.get("actor", 0.15) * act + w.get("text", 0.2) * x)
 
-    def _placed_and_named(self, a: Mention, b: Mention, place: float, actor: float, text: float) -> bool:
-        """Few words in common may still be one event: at the same exact place, the same named
-        actor; or, for a change of hands or a deal (each rare at one place within days), the
-        same kind of actor and at least half the usual words in common."""
-        if place < 0.8:
+    def _placed_and_named(self, a: Mention, b: Mention, actor: float, text: float, type_: float = 1.0) -> bool:
+        """Few words in common may still be one event "on the spot": at the same exact place, with
+        dates that meet and one of them given to the day (``on_the_spot.precisions``), and
+        - the same sub-event type, both places named in the mentions' own sentences and one
+          named actor in common; a city's dominant actor (IS at Raqqa) is in most sentences
+          about it, so a place carried over from another sentence, a week guessed from the
+          publication day on both sides, or a clash next to a takeover says too little;
+        - or, for two changes of hands or two deals (each rare at one place within days), the
+          same kind of actor; the place may be the story's own (a deal is what it is about)."""
+        if text < self.spot_text:
             return False
-        if text < self.support_text / 2:
+        place = self.place_score(a, b, discount=False)
+        if place is None or place < 0.8:
             return False
-        if actor >= 1.0:
-            return True
+        if a.date is None or b.date is None or not (
+                a.time_precision in self.spot_precisions or b.time_precision in self.spot_precisions):
+            return False
         rare_at_a_place = ((a.sub_event_type in self.territorial and b.sub_event_type in self.territorial)
                            or (self.is_deal_mention(a) and self.is_deal_mention(b)))
-        return actor >= 0.6 and rare_at_a_place
+        if rare_at_a_place and actor >= 0.6:
+            return True
+        return actor >= 1.0 and type_ >= 1.0 and not carried_place(a) and not carried_place(b)
 
     def same_doc_ok(self, a: Mention, b: Mention) -> bool:
         """Two mentions of one document fuse only when they repeat each other."""
@@ -270,6 +303,24 @@ def load_data(name: str, path: Optional[str] = None) -> dict[str, Any]:
     src = open(path, encoding="utf-8").read() if path else \
         resources.files("rasd.fuse").joinpath("data", name).read_text(encoding="utf-8")
     return yaml.safe_load(src) or {}
+
+
+def carried_place(m: Mention) -> bool:
+    """The mention's place was not named in its own sentence: the coder carried it over from an
+    earlier sentence or the headline (its "location" evidence lies outside every "sentence"
+    span of the event), or the geoparser put the story's main place in for an unknown name
+    (fallback "document"). Without location or sentence evidence nothing is known: not carried."""
+    p = m.location
+    if p is None:
+        return False
+    if p.fallback == "document":
+        return True
+    ev = getattr(m, "evidence", None) or []
+    locs = [e for e in ev if e.field == "location"]
+    sents = [e for e in ev if e.field == "sentence"]
+    if not locs or not sents:
+        return False
+    return not any(s.start <= e.start and e.end <= s.end for e in locs for s in sents)
 
 
 def vague_place(p: Optional[Place]) -> bool:
