@@ -38,6 +38,21 @@ def test_withdrawal_hands_over_and_a_recapture_ends_the_period(st):
     assert [p.holder for p in st.control_at("2016-01-01")] == ["Rebels"]
 
 
+def test_a_withdrawal_and_a_takeover_on_one_day_leave_no_empty_period(st):
+    """The army withdrew and HTS moved in on the same day: the place went from one to the other,
+    with no zero-length 'unknown' holder between them."""
+    f = Fuser(st)
+    fuse_doc(st, f, "w", [event("w:0", "w", "Non-violent transfer of territory", date(2024, 12, 8), "Hama",
+                                a1=GOV, sentence="Government troops withdrew from Hama overnight.")])
+    fuse_doc(st, f, "t", [event("t:0", "t", "Non-state actor overtakes territory", date(2024, 12, 8), "Hama",
+                                a1=HTS, sentence="HTS fighters moved into Hama.")])
+    tl = st.control_timeline("Hama")
+    assert [(p.holder, p.start, p.end) for p in tl] == [
+        (GOV.name, None, date(2024, 12, 8)), (HTS.name, date(2024, 12, 8), None)]
+    assert tl[1].previous == GOV.name
+    assert any("withdrew" in e.text for e in tl[1].evidence)  # the withdrawal's evidence is kept
+
+
 def test_denied_takeover_keeps_status_and_evidence_of_the_assertion(st):
     f = Fuser(st)
     fuse_doc(st, f, "a", [event("a:0", "a", "Non-state actor overtakes territory", date(2024, 12, 7), "Homs",

@@ -186,15 +186,24 @@ def periods_of(changes: Iterable[Change]) -> list[ControlPeriod]:
             periods.append(ControlPeriod(place=ch.place, holder=loser, start=None, end=ch.day,
                                          event_ids=list(ch.event_ids), evidence=ch.loser_evidence + ch.evidence))
         cur = periods[-1] if periods else None
+        gap: list = []
+        if cur is not None and cur.holder == UNKNOWN and cur.start == ch.day and gainer != UNKNOWN:
+            # "the troops withdrew" and "the rebels moved in" on one day: the place went straight
+            # to the rebels; the withdrawal's evidence stays with them
+            periods.pop()
+            gap = cur.evidence
+            cur = periods[-1] if periods else None
+            if cur is not None:
+                cur.end = None
         if cur is not None and norm_name(cur.holder) == norm_name(gainer):
             cur.event_ids += [i for i in ch.event_ids if i not in cur.event_ids]
-            cur.evidence += ch.evidence
+            cur.evidence += ch.evidence + gap
             cur.led_by = cur.led_by or ch.led_by
             continue
         if cur is not None and cur.end is None:
             cur.end = ch.day
         periods.append(ControlPeriod(place=ch.place, holder=gainer, start=ch.day, end=None,
-                                     event_ids=list(ch.event_ids), evidence=ch.evidence + ch.led_by_evidence,
+                                     event_ids=list(ch.event_ids), evidence=ch.evidence + ch.led_by_evidence + gap,
                                      status=ch.status, previous=loser or (cur.holder if cur else None),
                                      led_by=ch.led_by))
     return periods
