@@ -219,29 +219,15 @@ class Event:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Event":
-        def actor(a: Optional[dict]) -> Optional[Actor]:
-            if not a:
-                return None
-            return Actor(name=a["name"], mention=a.get("mention"), actor_type=a.get("type"),
-                         country=a.get("country"), known=a.get("known", True))
-
-        loc = d.get("location")
-        place = None
-        if loc:
-            place = Place(**{k: loc.get(k) for k in (
-                "name", "lat", "lon", "country", "admin1", "admin2", "feature", "geonameid", "mention", "score",
-                "fallback")})
-            place.geo_precision = int(loc.get("geo_precision") or 1)
         return cls(
             event_id=d["event_id"], doc_id=d["doc_id"], event_type=d["event_type"],
             sub_event_type=d["sub_event_type"],
             date=date.fromisoformat(d["date"]) if d.get("date") else None,
             time_precision=d.get("time_precision"),
-            actor1=actor(d.get("actor1")), actor2=actor(d.get("actor2")),
-            location=place, fatalities=d.get("fatalities"), wounded=d.get("wounded"),
+            actor1=_actor_from(d.get("actor1")), actor2=_actor_from(d.get("actor2")),
+            location=_place_from(d.get("location")), fatalities=d.get("fatalities"), wounded=d.get("wounded"),
             stance=d.get("stance") or "asserted", sources=list(d.get("sources") or []),
-            evidence=[Evidence(e["doc_id"], e["start"], e["end"], e["text"], e.get("field"))
-                      for e in d.get("evidence") or []],
+            evidence=[_evidence_from(e) for e in d.get("evidence") or []],
             confidence=float(d.get("confidence") or 0.0), sentence=d.get("sentence"),
             notes=d.get("notes"), attrs=dict(d.get("attrs") or {}),
             cluster_id=d.get("cluster_id"), status=d.get("status"),
@@ -473,6 +459,6 @@ def _place_from(p: Optional[dict[str, Any]]) -> Optional[Place]:
         return None
     place = Place(**{k: p.get(k) for k in (
         "name", "lat", "lon", "country", "admin1", "admin2", "feature", "geonameid", "mention", "score",
-                "fallback")})
+        "fallback")})
     place.geo_precision = int(p.get("geo_precision") or 1)
     return place
