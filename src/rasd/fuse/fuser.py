@@ -11,11 +11,12 @@ import logging
 from datetime import timedelta
 from typing import Callable, Iterable, Optional
 
+from ..geodesy import bbox_around
 from ..records import Document, Event, FusedEvent, Place, Report
 from ..store.base import Store
 from . import merge
 from .agreements import PlaceLookup
-from .rules import Rules, bbox_around, norm_name, vague_place
+from .rules import Rules, norm_name, vague_place
 
 log = logging.getLogger(__name__)
 

@@ -7,13 +7,13 @@ event_type, sub_event_type, date, time_precision, actor1/2, location and sentenc
 from __future__ import annotations
 
 import calendar
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
 from typing import Any, Optional, Protocol
 
+from ..geodesy import haversine_km
 from ..records import Actor, Place
 
 _WORD = re.compile(r"[a-z0-9\u0600-\u06ff]+")
@@ -333,21 +333,6 @@ def is_country(p: Place) -> bool:
     if p.feature:
         return p.feature.upper().startswith("A.PCL")
     return (p.geo_precision or 1) >= 3 and not p.admin1
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371.0
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(h)))
-
-
-def bbox_around(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
-    """(west, south, east, north) of a box holding every point within ``km`` of (lat, lon)."""
-    dlat = km / 111.0
-    dlon = km / (111.0 * max(0.1, math.cos(math.radians(lat))))
-    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
 
 
 def date_interval(d: Optional[date], precision: Optional[str]) -> Optional[tuple[date, date]]:

@@ -10,7 +10,6 @@ from ``rasd gazetteer add`` or ``download``.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..errors import StoreError
+from ..geodesy import bbox_around, haversine_km  # noqa: F401 (haversine_km is re-exported)
 from ..records import Place
 from .normalize import name_key, skeleton_key, skeleton_of_key
 
@@ -47,16 +47,6 @@ CREATE INDEX IF NOT EXISTS names_key ON names(key);
 CREATE INDEX IF NOT EXISTS names_skel ON names(skel);
 CREATE INDEX IF NOT EXISTS names_place ON names(place_id);
 """
-
-EARTH_RADIUS_KM = 6371.0088
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
 
 @dataclass
 class PlaceRow:
@@ -222,12 +212,11 @@ class Gazetteer:
 
     def near(self, lat: float, lon: float, km: float, limit: int = 50) -> list[tuple[float, Candidate]]:
         """Places within ``km`` of a point, nearest first (R*Tree box, then exact distance)."""
-        dlat = km / 111.0
-        dlon = km / max(1e-6, 111.0 * math.cos(math.radians(max(-89.0, min(89.0, lat)))))
+        w, south, e, north = bbox_around(lat, lon, km)
         rows = self._rows(
             f"SELECT {_COLS}, 'name' FROM places_rtree r JOIN places p ON p.id = r.id "
             "WHERE r.min_lat <= ? AND r.max_lat >= ? AND r.min_lon <= ? AND r.max_lon >= ?",
-            (lat + dlat, lat - dlat, lon + dlon, lon - dlon))
+            (north, south, e, w))
         out = [(haversine_km(lat, lon, c.lat, c.lon), c) for c in rows if c.lat is not None]
         out = [x for x in out if x[0] <= km]
         out.sort(key=lambda x: x[0])

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 from typing import Any, Optional
 
+from ...geodesy import bbox_around, haversine_km
 from ...records import Agreement, ControlPeriod, Event, FusedEvent
 
 
@@ -141,13 +141,10 @@ class FusionMixin:
         return [ControlPeriod.from_dict(json.loads(r[0])) for r in rows]
 
     def control_near(self, lat: float, lon: float, km: float) -> list[ControlPeriod]:
-        from ...geo.gazetteer import haversine_km
-
-        dlat = km / 111.0
-        dlon = km / max(1e-6, 111.0 * math.cos(math.radians(max(-89.0, min(89.0, lat)))))
+        w, south, e, north = bbox_around(lat, lon, km)
         rows = self.conn.execute(
             "SELECT lat, lon, data FROM control_periods WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
-            " ORDER BY place_key, start IS NOT NULL, start, id", (lat - dlat, lat + dlat, lon - dlon, lon + dlon))
+            " ORDER BY place_key, start IS NOT NULL, start, id", (south, north, w, e))
         return [ControlPeriod.from_dict(json.loads(r[2])) for r in rows if haversine_km(lat, lon, r[0], r[1]) <= km]
 
     def control_at(self, day: str) -> list[ControlPeriod]:
