@@ -72,6 +72,13 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if text[s:e].strip()]
 
 
+def sentence_at(spans: list[tuple[int, int]], offset: Optional[int]) -> Optional[int]:
+    """Index of the sentence span holding ``offset`` (None for none, or a negative offset)."""
+    if offset is None or offset < 0:
+        return None
+    return next((i for i, (s, e) in enumerate(spans) if s <= offset < e), None)
+
+
 def _is_heading(text: str) -> bool:
     t = text.strip()
     return 0 < len(t) <= 80 and t[-1] not in ".!?\"”’:" and "\n" not in t
@@ -216,9 +223,7 @@ class AgreementBuilder:
         reached or negotiated just before one of those (same section)."""
         spans = sentences(doc.text)
         rd = _Reading(doc, spans, None)
-        at = _locate(doc, rep)
-        if at is not None:
-            rd.at = next((i for i, (s, e) in enumerate(spans) if s <= at < e), None)
+        rd.at = sentence_at(spans, _locate(doc, rep))
         if rd.at is not None:
             t = rd.text(rd.at)
             if self.states_deal(t) or self._sentence_clauses(rd, rd.at):
@@ -229,8 +234,7 @@ class AgreementBuilder:
         for ev in rep.evidence:
             if ev.field != "sentence" or len(ev.text) < 20:
                 continue
-            at = doc.text.find(ev.text)
-            k = next((i for i, (s, e) in enumerate(spans) if s <= at < e), None) if at >= 0 else None
+            k = sentence_at(spans, doc.text.find(ev.text))
             if k is None or k == rd.at or k in rd.anchors or _is_heading(rd.text(k)):
                 continue
             if self.states_deal(rd.text(k)) or self._sentence_clauses(rd, k):

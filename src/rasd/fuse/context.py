@@ -14,7 +14,7 @@ from datetime import date
 from typing import Optional
 
 from ..records import Document, Evidence, Place, Report
-from .agreements import sentences
+from .agreements import sentence_at, sentences
 from .rules import load_data, norm_name
 
 
@@ -32,7 +32,7 @@ class DenialReader:
         if at < 0:
             return None
         spans = sentences(doc.text)
-        i = next((k for k, (s, e) in enumerate(spans) if s <= at < e), None)
+        i = sentence_at(spans, at)
         if i is None:
             return None
         for s, e in spans[i:i + 2]:
