@@ -12,10 +12,15 @@ def table_coder(geo):
     return Coder(load_nlp(), geoparser=geo)
 
 
-def place_of(coder, text, doc_id="pc"):
-    """The place of the first event the coder finds in ``text``."""
+def coded_events(coder, text, published=date(2022, 3, 9), doc_id="t"):
+    """The events the coder finds in ``text``, coded as one document published on ``published``."""
     from rasd.records import Document
 
-    evs = coder.process([Document(doc_id=doc_id, raw=text, published=date(2022, 3, 9))])[0].events
+    return coder.process([Document(doc_id=doc_id, raw=text, published=published)])[0].events
+
+
+def place_of(coder, text, doc_id="pc"):
+    """The place of the first event the coder finds in ``text``."""
+    evs = coded_events(coder, text, doc_id=doc_id)
     assert evs, text
     return evs[0].location

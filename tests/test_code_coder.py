@@ -7,6 +7,8 @@ from importlib import resources
 import jsonschema
 import pytest
 
+from coder_helpers import coded_events, table_coder
+
 from rasd.records import Document, Place, Toponym
 
 
@@ -34,14 +36,11 @@ class TinyGeo:
 
 @pytest.fixture(scope="module")
 def coder():
-    from rasd.code import Coder
-    from rasd.nlp import load_nlp
-
-    return Coder(load_nlp(), geoparser=TinyGeo())
+    return table_coder(TinyGeo())
 
 
 def code(coder, text, published=date(2021, 6, 12), doc_id="t1"):
-    return coder.process([Document(doc_id=doc_id, raw=text, published=published)])[0].events
+    return coded_events(coder, text, published, doc_id)
 
 
 def test_clash_between_two_known_actors(coder):
@@ -114,7 +113,7 @@ def test_evidence_is_in_raw_coordinates_for_every_field(coder):
 def test_a_place_carried_from_an_earlier_sentence_cites_that_sentence(coder):
     """A sentence naming no place takes the one named just before; its evidence is that name."""
     raw = "Fighting went on near Idlib for a week. On Monday, government forces shelled the area, killing three."
-    ev = [e for e in coder.process([Document(doc_id="c1", raw=raw, published=date(2021, 6, 1))])[0].events
+    ev = [e for e in code(coder, raw, date(2021, 6, 1), "c1")
           if e.sub_event_type == "Shelling/artillery/missile attack"][0]
     assert ev.location is not None and ev.location.name == "Idlib"
     loc = [e for e in ev.evidence if e.field == "location"]

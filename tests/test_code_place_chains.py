@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from coder_helpers import place_of, table_coder
+from coder_helpers import coded_events, place_of, table_coder
 
-from rasd.records import Document, Place, Toponym
+from rasd.records import Place, Toponym
 
 TOWN = Place("Marwan", 36.50, 37.95, "SY", "Aleppo", feature="P.PPL", score=0.5)
 CITY = Place("Halabiya", 36.20, 37.15, "SY", "Aleppo", feature="P.PPLA", score=0.95)
@@ -119,7 +119,7 @@ def test_the_owner_of_forces_is_not_the_country_of_the_story(coder):
 
 # ---- dates, commentary and spells before a deal (sentences written for these tests) -----------------------
 def events_of(coder, text, published=date(2022, 3, 9)):
-    return coder.process([Document(doc_id="seq", raw=text, published=published)])[0].events
+    return coded_events(coder, text, published, "seq")
 
 
 def test_a_date_in_a_background_clause_dates_neither_the_event_nor_the_next_sentence(coder):

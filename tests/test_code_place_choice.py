@@ -1,12 +1,11 @@
 """Which of a sentence's places the coder gives an event (sentences written for these tests)."""
 import re
-from datetime import date
 
 import pytest
 
-from coder_helpers import place_of, table_coder
+from coder_helpers import coded_events, place_of, table_coder
 
-from rasd.records import Document, Place, Toponym
+from rasd.records import Place, Toponym
 
 PLACES = {
     "Tal Hamis": Place("Tal Hamis", 36.64, 41.28, "SY", "Al-Hasakah", feature="P.PPL"),
@@ -73,7 +72,7 @@ def test_the_geo_stage_hears_the_country_of_the_actors(coder, geo):
 def test_a_sentence_naming_only_an_actors_country_takes_the_place_named_before(coder):
     text = ("Qamishli was quiet on 1 March, and Qamishli markets opened. Iran is building a base outside Damascus, "
             "officials said on 2 March. On 3 March an airstrike attributed to Israel hit a compound in that area.")
-    evs = coder.process([Document(doc_id="pc", raw=text, published=date(2022, 3, 9))])[0].events
+    evs = coded_events(coder, text, doc_id="pc")
     strike = [e for e in evs if e.event_type == "Explosions/Remote violence"]
     assert strike and strike[0].location.name == "Damascus"
 
@@ -81,6 +80,6 @@ def test_a_sentence_naming_only_an_actors_country_takes_the_place_named_before(c
 def test_where_people_are_sent_is_not_where_the_deal_was_made(coder):
     text = ("Talks have gone on in Qamishli for weeks. The fighters reached an agreement with the government "
             "on 3 March to leave with their families for Damascus.")
-    evs = coder.process([Document(doc_id="pc", raw=text, published=date(2022, 3, 9))])[0].events
+    evs = coded_events(coder, text, doc_id="pc")
     deal = [e for e in evs if e.sub_event_type == "Agreement"]
     assert deal and deal[0].location.name == "Qamishli"

@@ -2,11 +2,11 @@
 names inside group names, country names standing for forces, parties of another clause, regions that
 stand for a story's town (sentences and places written for these tests)."""
 import re
-from datetime import date
 
 import pytest
+from coder_helpers import coded_events, table_coder
 
-from rasd.records import Document, Place, Toponym
+from rasd.records import Place, Toponym
 
 CITY = Place("Halabiya", 36.20, 37.15, "SY", "Aleppo", feature="P.PPLA", score=0.9)
 TOWN = Place("Marwan", 36.40, 37.30, "SY", "Aleppo", feature="P.PPL", score=0.6)
@@ -30,14 +30,11 @@ class PlainGeo:
 
 @pytest.fixture(scope="module")
 def coder():
-    from rasd.code import Coder
-    from rasd.nlp import load_nlp
-
-    return Coder(load_nlp(), geoparser=PlainGeo())
+    return table_coder(PlainGeo())
 
 
 def events_of(coder, text):
-    evs = coder.process([Document(doc_id="ctx", raw=text, published=date(2022, 3, 9))])[0].events
+    evs = coded_events(coder, text, doc_id="ctx")
     assert evs, text
     return evs
 

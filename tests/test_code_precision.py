@@ -2,21 +2,17 @@
 from datetime import date
 
 import pytest
+from coder_helpers import coded_events, table_coder
 from test_code_coder import TinyGeo
-
-from rasd.records import Document
 
 
 @pytest.fixture(scope="module")
 def coder():
-    from rasd.code import Coder
-    from rasd.nlp import load_nlp
-
-    return Coder(load_nlp(), geoparser=TinyGeo())
+    return table_coder(TinyGeo())
 
 
 def code(coder, text, published=date(2021, 6, 12)):
-    return coder.process([Document(doc_id="p1", raw=text, published=published)])[0].events
+    return coded_events(coder, text, published, "p1")
 
 
 def test_habitual_modifier_is_not_an_event(coder):
