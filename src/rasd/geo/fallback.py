@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Callable, Optional, Sequence
 
 from ..records import Place
@@ -73,9 +74,8 @@ def facility_like(text: str, start: int, end: int, name: str) -> bool:
 
 
 def _copy(p: Place, mention: str, precision: int, how: str) -> Place:
-    return Place(name=p.name, lat=p.lat, lon=p.lon, country=p.country, admin1=p.admin1, admin2=p.admin2,
-                 feature=p.feature, geonameid=p.geonameid, geo_precision=precision, mention=mention,
-                 score=round((p.score or 0.5) * _SCORE[how], 3), fallback=how)
+    return replace(p, geo_precision=precision, mention=mention, score=round((p.score or 0.5) * _SCORE[how], 3),
+                   fallback=how)
 
 
 def _announce(p: Optional[Place], name: str, how: str) -> Optional[Place]:
