@@ -23,6 +23,12 @@ class Settings:
     gazetteer: str = field(default_factory=lambda: os.environ.get(
         "RASD_GAZETTEER", str(Path(os.environ.get("RASD_HOME", Path.home() / ".rasd")) / "gazetteer.db")))
     workers: int = field(default_factory=lambda: _env_int("RASD_WORKERS", 1))
+    # the bound on the work one document may cost: the coder and geoparser read at most this many
+    # characters of its clean text (the longest article of the Guardian dev sample has 58,265), and
+    # keep at most this many of its events (fusion compares the events of one document pairwise);
+    # the rest of a longer document is stored, not coded, and the document carries a warning
+    max_code_chars: int = field(default_factory=lambda: _env_int("RASD_MAX_CODE_CHARS", 100_000))
+    max_events_per_doc: int = field(default_factory=lambda: _env_int("RASD_MAX_EVENTS_PER_DOC", 200))
 
     def replace(self, **kw) -> "Settings":
         vals = {k: getattr(self, k) for k in self.__dataclass_fields__}

@@ -95,6 +95,10 @@ def ingest(
     def write(results: list) -> None:
         kept = []
         for r in results:
+            for warning in r.document.meta.get("warnings") or []:
+                if bar is not None:
+                    bar.clear()
+                typer.echo(f"rasd: warning: {r.document.source or r.document.doc_id}: {warning}", err=True)
             if r.document.text.strip():
                 kept.append(r)
             else:

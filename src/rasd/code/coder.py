@@ -55,11 +55,23 @@ class CoderData:
         return cls(onto, TriggerLexicon.load(onto), ActorKB.load())
 
 
+def _warn(doc: Document, message: str) -> None:
+    """A note stored with the document (``meta["warnings"]``) and shown by the CLI and the API."""
+    doc.meta.setdefault("warnings", []).append(message)
+
+
 class Coder:
     """Document -> Result. Built once with the model, its data and (optionally) a geoparser."""
 
-    def __init__(self, nlp, data: Optional[CoderData] = None, geoparser: Any = None, batch_size: int = 256):
+    def __init__(self, nlp, data: Optional[CoderData] = None, geoparser: Any = None, batch_size: int = 256,
+                 max_chars: Optional[int] = None, max_events: Optional[int] = None):
+        from ..config import Settings
+
         self.nlp = nlp
+        # the bound on one document's work (config.Settings: RASD_MAX_CODE_CHARS, RASD_MAX_EVENTS_PER_DOC)
+        defaults = Settings() if max_chars is None or max_events is None else None
+        self.max_chars = max_chars if max_chars is not None else defaults.max_code_chars  # type: ignore[union-attr]
+        self.max_events = max_events if max_events is not None else defaults.max_events_per_doc  # type: ignore[union-attr]
         self.data = data or CoderData.load()
         self.geoparser = geoparser
         self._geo_hints = geoparser is not None and "countries" in inspect.signature(geoparser.process).parameters
@@ -82,6 +94,8 @@ class Coder:
 
     # ------------------------------------------------------------------ stage
     def process(self, batch: list[Document]) -> list[Result]:
+        whole = batch
+        batch = [self._within_bound(d) for d in batch]
         plans = []
         texts: list[str] = []
         for doc in batch:
@@ -108,10 +122,27 @@ class Coder:
             else:
                 toponyms = self.geoparser.process(batch)
         out = []
-        for doc, (spans, keep, first), tops in zip(batch, plans, toponyms):
+        for full, doc, (spans, keep, first), tops in zip(whole, batch, plans, toponyms):
             sents = {i: parsed[first + k] for k, i in enumerate(keep)}
-            out.append(Result(doc, self.code_document(doc, spans, sents, tops)))
+            events = self.code_document(doc, spans, sents, tops)
+            if len(events) > self.max_events:
+                _warn(full, f"{len(events)} events coded; kept the first {self.max_events} "
+                            f"(RASD_MAX_EVENTS_PER_DOC)")
+                events = events[:self.max_events]
+            out.append(Result(full, events))
         return out
+
+    def _within_bound(self, doc: Document) -> Document:
+        """The part of ``doc`` the coder reads: all of it, or its first ``max_chars`` characters
+        cut at a sentence end (the same offsets, so evidence spans stay valid in the whole text)."""
+        n = len(doc.text)
+        if n <= self.max_chars:
+            return doc
+        cut = max(doc.text.rfind(". ", 0, self.max_chars) + 1, doc.text.rfind("\n", 0, self.max_chars))
+        cut = cut if cut > self.max_chars // 2 else self.max_chars
+        _warn(doc, f"text of {n:,} characters: coded the first {cut:,} (RASD_MAX_CODE_CHARS); "
+                   "the rest is stored, not coded")
+        return replace(doc, text=doc.text[:cut], meta=dict(doc.meta))
 
     # ------------------------------------------------------------------ per document
     def code_document(self, doc: Document, spans: list[tuple[int, int]], parsed: dict, tops: list[Toponym]) -> list[Event]:
