@@ -48,6 +48,8 @@ class ReadOptions:
     rows: RowOptions = field(default_factory=RowOptions)
     skip: set[str] = field(default_factory=set)  # resolved paths not to read (the --meta file)
     stdin: Optional[BinaryIO] = None  # defaults to sys.stdin.buffer
+    # what standard input is called in doc ids: "<name>-<content hash>", rows without an id "<name>-<n>"
+    stdin_name: str = "stdin"
     progress: Optional[Callable[[int], None]] = None  # called with bytes consumed, as reading goes
 
 
@@ -186,7 +188,7 @@ class Reader:
         fmt = self.options.format
         if fmt == "auto":
             fmt = "jsonl" if _looks_jsonl(data) else "text"
-        yield from self._read_bytes(data, label="<stdin>", stem="stdin", fmt=fmt, path=None)
+        yield from self._read_bytes(data, label="<stdin>", stem=self.options.stdin_name, fmt=fmt, path=None)
 
     def _read_bytes(self, data: bytes, *, label: str, stem: str, fmt: str, path: Optional[Path],
                     advance: Optional[Callable[[int], None]] = None) -> Iterator[Item]:
@@ -205,7 +207,7 @@ class Reader:
         if fmt == "html" or (fmt == "text" and looks_like_html(text)):
             yield self._html_doc(text, label=label, stem=stem, enc=enc, path=path)
             return
-        doc_id = stem if path is not None else f"stdin-{content_hash(text)[:12]}"
+        doc_id = stem if path is not None else f"{stem}-{content_hash(text)[:12]}"
         doc = Document(doc_id=doc_id, raw=text, source=label, encoding=enc)
         yield apply_meta(doc, meta_for(self.options.meta, doc_id, path))
 
@@ -219,7 +221,7 @@ class Reader:
         title = got["title"]
         if title and not raw.lstrip().startswith(title.strip()):
             raw = f"{title.strip()}\n\n{raw}"  # the headline is part of what the article says
-        doc_id = stem if path is not None else f"stdin-{content_hash(raw)[:12]}"
+        doc_id = stem if path is not None else f"{stem}-{content_hash(raw)[:12]}"
         doc = Document(doc_id=doc_id, raw=raw, title=title, published=got["published"], url=got["url"],
                        outlet=got["sitename"], source=label, encoding=enc)
         doc.meta["format"] = "html"
