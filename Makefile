@@ -53,7 +53,7 @@ chromium:
 
 # The built page is committed under src/rasd/serve/static, so this is needed only after editing web/.
 web:
-	cd web && npm ci --no-audit --no-fund && node build.mjs
+	cd web && npm ci --no-audit --no-fund --ignore-scripts && node build.mjs
 
 # Screenshots of the page's main views on the examples (and seeds): docs/screenshots/*.png
 screenshots: install chromium
