@@ -1,42 +1,57 @@
 """Documents, ingest, gazetteer search, control timelines, agreements and health."""
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-from datetime import date
-from typing import Any, Optional
+import functools
+import os
+from typing import Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 
-from .api_events import _json
-from .app import require_read, require_write
-from .ingest import ingest_bytes
+from . import params as P
+from . import responses as R
+from .app import require_read, require_write, token_ok
+from .ingest import format_for, ingest_bytes
+from .responses import json_response as _json
 
 router = APIRouter()
 
 
-@router.get("/health", tags=["service"], summary="Is the service up, and what does its store hold")
+@router.get("/health", tags=["service"], summary="Is the service up (with the token: what its store holds)",
+            responses=R.responses(503))
 async def health(request: Request):
     st = request.app.state.store.reader()
     try:
         store = st.health()
     except Exception as exc:  # the store is gone: say so, with a 503
         return _json({"status": "error", "error": f"store: {exc}"}, status=503)
-    return _json({"status": "ok", "store": store, "gazetteer": request.app.state.gazetteer is not None})
+    out: dict[str, Any] = {"status": "ok", "gazetteer": request.app.state.gazetteer is not None}
+    if token_ok(request):  # what the store holds is for those who hold the token
+        out["store"] = store
+    return _json(out)
 
 
 @router.get("/api/documents", dependencies=[Depends(require_read)], tags=["documents"],
-            summary="Documents in a stable order, or full-text search results (words ANDed)")
-def list_documents(request: Request, q: Optional[str] = Query(None, max_length=500),
-                   limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=10_000_000)):
-    rows = request.app.state.store.reader().list_documents(q, limit=limit, offset=offset)
+            summary="Documents in a stable order, or full-text search results (words ANDed)",
+            openapi_extra=P.openapi(P.PAGING, q=({"type": "string", "maxLength": 500}, "words to search for")),
+            responses=R.responses(401, 422))
+def list_documents(request: Request):
+    q = request.query_params
+    query = P.text(q, "q", 500)
+    limit, offset = P.integer(q, "limit", 50, 1, 500), P.integer(q, "offset", 0, 0, 10_000_000)
+    rows = request.app.state.store.reader().list_documents(query, limit=limit, offset=offset)
     return _json({"items": [dataclasses.asdict(r) for r in rows], "limit": limit, "offset": offset,
                   "next_offset": offset + limit if len(rows) == limit else None})
 
 
 @router.get("/api/documents/{doc_id}", dependencies=[Depends(require_read)], tags=["documents"],
-            summary="One document with its clean text (raw text with raw=true)")
-def get_document(request: Request, doc_id: str, raw: bool = Query(False)):
-    doc = request.app.state.store.reader().get_document(doc_id)
+            summary="One document with its clean text (raw text with raw=true)",
+            openapi_extra=P.openapi(raw=({"type": "boolean", "default": False}, "also the raw text")),
+            responses=R.responses(401, 404, 422))
+def get_document(request: Request, doc_id: str):
+    raw = P.boolean(request.query_params, "raw")
+    doc = request.app.state.store.reader().get_document(P.checked_text("doc_id", doc_id))
     if doc is None:
         raise HTTPException(404, f"no document {doc_id!r}")
     out: dict[str, Any] = {
@@ -49,80 +64,130 @@ def get_document(request: Request, doc_id: str, raw: bool = Query(False)):
     return _json(out)
 
 
+_TEXT = {"type": "string", "minLength": 1, "pattern": P.NO_NUL_PATTERN}
+_LABEL = {"type": "string", "minLength": 1, "maxLength": 500, "pattern": P.NO_NUL_PATTERN}
+INGEST_BODY = {
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "text": {**_TEXT, "description": "the document as plain text"},
+        "html": {**_TEXT, "description": "the document as an HTML page (its main text is extracted)"},
+        "doc_id": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": P.DOC_ID_PATTERN,
+                   "description": "the document's id; without one it is named by its content hash, "
+                                  "and only a document given the same id replaces it"},
+        "title": _LABEL, "outlet": _LABEL, "url": _LABEL,
+        "published": {"type": "string", "format": "date", "pattern": P.DATE_PATTERN},
+    },
+    "oneOf": [{"required": ["text"]}, {"required": ["html"]}],
+}
+
+
 @router.post("/api/ingest", dependencies=[Depends(require_write)], tags=["ingest"], status_code=201,
-             summary="Ingest one document given as text or HTML, through the CLI's pipeline")
-def ingest_json(request: Request, body: dict = Body(..., examples=[
-        {"text": "Shelling hit Douma on Monday.", "title": "Douma", "published": "2018-02-19", "outlet": "X"},
-        {"html": "<html><body><p>Shelling hit Douma.</p></body></html>", "doc_id": "douma-1"}])):
+             summary="Ingest one document given as text or HTML, through the CLI's pipeline",
+             openapi_extra=P.json_body_openapi(INGEST_BODY, {
+                 "text": {"summary": "a short report as text", "value": {
+                     "text": "Shelling hit Douma on Monday.", "title": "Douma", "published": "2018-02-19",
+                     "outlet": "X"}},
+                 "html": {"summary": "an HTML page with its id", "value": {
+                     "html": "<html><body><article><p>Government forces shelled the town of Douma on Monday, "
+                             "killing four civilians, a monitor said.</p></article></body></html>",
+                     "doc_id": "douma-1"}}}),
+             responses=R.responses(201, 401, 413, 422))
+async def ingest_json(request: Request):
+    body = await P.json_body(request)
+    unknown = sorted(set(body) - set(INGEST_BODY["properties"]))
+    if unknown:
+        raise P.bad(unknown[0], "not a field of an ingest (text or html, doc_id, title, outlet, url, published)")
     text, html = body.get("text"), body.get("html")
-    if (text is None) == (html is None) or not isinstance(text if text is not None else html, str):
-        raise HTTPException(422, "bad parameter body: give exactly one of 'text' or 'html' (a string)")
+    if (text is None) == (html is None):
+        raise P.bad("body", "give exactly one of 'text' or 'html'")
+    key = "text" if text is not None else "html"
+    content = body[key]
+    if not isinstance(content, str) or not content:
+        raise P.bad(key, "a non-empty string")
+    P.checked_text(key, content)
     meta = _meta(body)
-    content = (text if text is not None else html).encode("utf-8")
-    return _ingest(request, content, ".txt" if text is not None else ".html", meta)
+    return await _ingest(request, content.encode("utf-8"), "text" if key == "text" else "html", meta,
+                         name=meta.get("doc_id") or "upload")
 
 
 @router.post("/api/ingest/file", dependencies=[Depends(require_write)], tags=["ingest"], status_code=201,
-             summary="Ingest a file sent as the request body; its name's suffix tells the format")
-async def ingest_file(request: Request, name: str = Query(..., min_length=1, max_length=200,
-                                                          description="file name, e.g. report.html"),
-                      published: Optional[date] = Query(None), outlet: Optional[str] = Query(None, max_length=200),
-                      title: Optional[str] = Query(None, max_length=500)):
+             summary="Ingest a file sent as the request body; its name's suffix tells the format",
+             openapi_extra={**P.openapi(
+                 {"name": ({"type": "string", "maxLength": 200, "pattern": P.DOC_ID_PATTERN},
+                           "file name, e.g. report.html: its suffix tells the format (.txt, .html, .jsonl, "
+                           ".csv, .tsv) and the rest is the document's id; never a path"),
+                  "published": ({"type": "string", "format": "date", "pattern": P.DATE_PATTERN}, "YYYY-MM-DD"),
+                  "outlet": ({"type": "string", "maxLength": 200}, "the outlet that published it"),
+                  "title": ({"type": "string", "maxLength": 500}, "its headline")}, required=("name",)),
+                 "requestBody": {"required": True, "content": {
+                     "application/octet-stream": {"schema": {"type": "string", "format": "binary", "minLength": 1}},
+                     "text/plain": {"schema": {"type": "string", "minLength": 1}}}}},
+             responses=R.responses(201, 401, 413, 422))
+async def ingest_file(request: Request):
+    q = request.query_params
+    name = P.doc_id("name", P.required_text(q, "name", 200))
+    published, outlet, title = P.day(q, "published"), P.text(q, "outlet", 200), P.text(q, "title", 500)
     content = await request.body()
     if not content:
-        raise HTTPException(422, "bad parameter body: the file is empty")
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ".txt"
-    meta = _meta({"doc_id": name.rsplit(".", 1)[0], "published": published.isoformat() if published else None,
-                  "outlet": outlet, "title": title})
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(_ingest, request, content, suffix, meta)
+        raise P.bad("body", "the file is empty")
+    stem = os.path.splitext(name)[0] or name
+    meta = _meta({"doc_id": stem, "published": published, "outlet": outlet, "title": title})
+    return await _ingest(request, content, format_for(name), meta, name=name)
 
 
 def _meta(body: dict) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     for key in ("doc_id", "title", "outlet", "url"):
         v = body.get(key)
-        if v is not None:
-            if not isinstance(v, str) or not v.strip() or len(v) > 500:
-                raise HTTPException(422, f"bad parameter {key}: a non-empty string of at most 500 characters")
-            meta[key] = v.strip()
-    if "doc_id" in meta and any(c in meta["doc_id"] for c in "/\\\0"):
-        raise HTTPException(422, "bad parameter doc_id: no slashes")
-    if body.get("published"):
-        try:
-            meta["published"] = date.fromisoformat(str(body["published"])).isoformat()
-        except ValueError:
-            raise HTTPException(422, f"bad parameter published: {body['published']!r} is not YYYY-MM-DD") from None
+        if v is None:
+            continue
+        if not isinstance(v, str) or len(v) > 500:
+            raise P.bad(key, "a string of at most 500 characters")
+        v = P.checked_text(key, v).strip()
+        if key == "doc_id":
+            meta[key] = P.doc_id(key, v)
+        elif v:
+            meta[key] = v
+    if body.get("published") is not None:
+        if not isinstance(body["published"], str):
+            raise P.bad("published", "a YYYY-MM-DD string")
+        meta["published"] = P.day_value("published", body["published"])
     return meta
 
 
-def _ingest(request: Request, content: bytes, suffix: str, meta: dict[str, Any]):
+async def _ingest(request: Request, content: bytes, fmt: str, meta: dict[str, Any], name: str):
     state = request.app.state
-    with state.ingest_lock:  # the pipeline is not re-entrant: one ingest at a time
-        if state.pipeline is None:
-            state.pipeline = state.pipeline_factory() if state.pipeline_factory else _default_pipeline()
-        results, errors = ingest_bytes(state.store, state.pipeline, content, suffix, meta,
-                                       max_bytes=state.opts.max_body_bytes)
+    job = functools.partial(_run_ingest, state.store, content, fmt, meta, state.opts.max_body_bytes, name)
+    results, errors = await asyncio.wrap_future(state.ingest_workers.submit(job))
     if errors and not results:
         raise HTTPException(422, "; ".join(errors))
     return _json({"documents": results, "errors": errors}, status=201)
 
 
-def _default_pipeline():
+def _run_ingest(store, content: bytes, fmt: str, meta: dict[str, Any], max_bytes: int, name: str, pipeline):
+    return ingest_bytes(store, pipeline, content, fmt, meta, max_bytes=max_bytes, name=name)
+
+
+def default_pipeline():
     from ..pipeline import Pipeline
 
     return Pipeline.for_ingest()
 
 
 @router.get("/api/gazetteer", dependencies=[Depends(require_read)], tags=["places"],
-            summary="Places whose name matches, most populous first")
-async def gazetteer_search(request: Request, q: str = Query(..., min_length=1, max_length=200),
-                           limit: int = Query(10, ge=1, le=100)):
+            summary="Places whose name matches, most populous first",
+            openapi_extra=P.openapi(
+                {"q": ({"type": "string", "maxLength": 200}, "a place name, or its start")},
+                limit=({"type": "integer", "minimum": 1, "maximum": 100, "default": 10}, "at most this many"),
+                required=("q",)),
+            responses=R.responses(401, 422, 503))
+def gazetteer_search(request: Request):
+    q = request.query_params
+    name, limit = P.required_text(q, "q", 200), P.integer(q, "limit", 10, 1, 100)
     gaz = request.app.state.gazetteer
     if gaz is None:
         raise HTTPException(503, "no gazetteer is configured for this server")
-    return _json({"items": [_plain(c) for c in gaz.search(q, limit=limit)]})
+    return _json({"items": [_plain(c) for c in gaz.search(name, limit=limit)]})
 
 
 def _plain(obj: Any) -> Any:
@@ -134,26 +199,36 @@ def _plain(obj: Any) -> Any:
 
 
 @router.get("/api/control", dependencies=[Depends(require_read)], tags=["control"],
-            summary="Who held a place, from when until when, on what evidence")
-def control(request: Request, place: str = Query(..., min_length=1, max_length=200)):
+            summary="Who held a place, from when until when, on what evidence",
+            openapi_extra=P.openapi({"place": ({"type": "string", "maxLength": 200}, "a place name")},
+                                    required=("place",)),
+            responses=R.responses(401, 422))
+def control(request: Request):
+    place = P.required_text(request.query_params, "place", 200)
     st = request.app.state.store.reader()
-    if not hasattr(st, "control_timeline"):
-        raise HTTPException(503, "control timelines need the fusion stage, not installed in this build")
     return _json({"place": place, "periods": [p.to_dict() for p in st.control_timeline(place)]})
 
 
+AGREEMENT_STATUSES = ("negotiating", "reached", "collapsed")
+
+
 @router.get("/api/agreements", dependencies=[Depends(require_read)], tags=["agreements"],
-            summary="Agreements (evacuation, surrender, reconciliation) with their clauses")
-def agreements(request: Request, place: Optional[str] = Query(None, max_length=200),
-               status: Optional[str] = Query(None, pattern="^(negotiating|reached|collapsed)$"),
-               limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
-    st = request.app.state.store.reader()
-    if not hasattr(st, "query_agreements"):
-        raise HTTPException(503, "agreements need the fusion stage, not installed in this build")
-    items = st.query_agreements(place=place, status=status, limit=limit, offset=offset)
+            summary="Agreements (evacuation, surrender, reconciliation) with their clauses",
+            openapi_extra=P.openapi(
+                {"place": ({"type": "string", "maxLength": 200}, "part of the place's name"),
+                 "status": ({"type": "string", "enum": list(AGREEMENT_STATUSES)}, "the agreement's state")},
+                P.PAGING),
+            responses=R.responses(401, 422))
+def agreements(request: Request):
+    q = request.query_params
+    place, status = P.text(q, "place", 200), P.choice(q, "status", AGREEMENT_STATUSES)
+    limit, offset = P.integer(q, "limit", 50, 1, 500), P.integer(q, "offset", 0, 0, 10_000_000)
+    items = request.app.state.store.reader().query_agreements(place=place, status=status, limit=limit,
+                                                              offset=offset)
     return _json({"items": [a.to_dict() for a in items], "limit": limit, "offset": offset})
 
 
-@router.get("/api/stats", dependencies=[Depends(require_read)], tags=["service"])
+@router.get("/api/stats", dependencies=[Depends(require_read)], tags=["service"],
+            summary="Counts of documents and events by outlet and type", responses=R.responses(401))
 def stats(request: Request):
     return _json(request.app.state.store.reader().stats())

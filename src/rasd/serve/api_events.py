@@ -2,24 +2,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator, Literal, Optional
+from typing import Any, Iterator, Optional
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
 from .. import corrections as corr
 from .. import export
-from .app import require_read, require_write
 from . import params as P
+from . import responses as R
+from .app import require_read, require_write
 from .evidence import excerpts
 from .params import event_filters, paging
+from .responses import json_response as _json
 
 router = APIRouter()
-
-
-def _json(data: Any, status: int = 200) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")), status_code=status,
-                    media_type="application/json")
 
 
 def _event_json(e) -> dict[str, Any]:
@@ -27,7 +24,8 @@ def _event_json(e) -> dict[str, Any]:
 
 
 @router.get("/api/meta", dependencies=[Depends(require_read)], tags=["service"],
-            summary="What the page needs to start: event types and sub-types, tile URL")
+            summary="What the page needs to start: event types and sub-types, tile URL",
+            responses=R.responses(401))
 def meta(request: Request):
     types: dict[str, list[str]] = {k: list(v) for k, v in (request.app.state.ontology or {}).items()}
     for t, sub in request.app.state.store.reader().event_type_pairs():
@@ -42,13 +40,11 @@ def meta(request: Request):
             openapi_extra=P.openapi(P.FILTERS, P.PAGING, count=(
                 {"type": "boolean", "default": False}, "also return the total number matching"), view=(
                 {"type": "string", "enum": ["full", "summary"], "default": "full"},
-                "full records, or short summaries (no evidence) for lists")))
+                "full records, or short summaries (no evidence) for lists")), responses=R.responses(401, 422))
 async def list_events(request: Request, f: dict = Depends(event_filters), page: tuple = Depends(paging)):
     limit, offset = page
     count = P.boolean(request.query_params, "count")
-    view = request.query_params.get("view") or "full"
-    if view not in ("full", "summary"):
-        raise P.bad("view", f"{view!r} is not full or summary")
+    view = P.choice(request.query_params, "view", ("full", "summary"), "full")
     st = request.app.state.store.reader()
     if view == "summary":
         out: dict[str, Any] = {"items": st.query_events_summary(limit=limit, offset=offset, **f)}
@@ -67,9 +63,12 @@ async def list_events(request: Request, f: dict = Depends(event_filters), page: 
 
 
 @router.get("/api/events/histogram", dependencies=[Depends(require_read)], tags=["events"],
-            summary="Matching events per day, month or year (the timeline)", openapi_extra=P.openapi(P.FILTERS))
-def histogram(request: Request, f: dict = Depends(event_filters),
-              bin: Literal["day", "month", "year"] = Query("month")):
+            summary="Matching events per day, month or year (the timeline)",
+            openapi_extra=P.openapi(P.FILTERS, bin=({"type": "string", "enum": ["day", "month", "year"],
+                                                      "default": "month"}, "the width of a bar")),
+            responses=R.responses(401, 422))
+def histogram(request: Request, f: dict = Depends(event_filters)):
+    bin = P.choice(request.query_params, "bin", ("day", "month", "year"), "month")
     st = request.app.state.store.reader()
     rows = st.event_histogram(bin=bin, **f)
     return _json({"bin": bin, "bins": [{"bin": b, "count": n} for b, n in rows],
@@ -78,15 +77,20 @@ def histogram(request: Request, f: dict = Depends(event_filters),
 
 @router.get("/api/events/points", dependencies=[Depends(require_read)], tags=["events"],
             summary="[event_id, lat, lon, event_type, date] of matching placed events, for the map",
-            openapi_extra=P.openapi(P.FILTERS))
-def points(request: Request, f: dict = Depends(event_filters), limit: int = Query(5000, ge=1, le=50_000)):
+            openapi_extra=P.openapi(P.FILTERS, limit=({"type": "integer", "minimum": 1, "maximum": 50_000,
+                                                       "default": 5000}, "at most this many points")),
+            responses=R.responses(401, 422))
+def points(request: Request, f: dict = Depends(event_filters)):
+    limit = P.integer(request.query_params, "limit", 5000, 1, 50_000)
     rows = request.app.state.store.reader().event_points(limit=limit, **f)
     return _json({"points": [list(r) for r in rows], "truncated": len(rows) == limit})
 
 
 @router.get("/api/events/{event_id}", dependencies=[Depends(require_read)], tags=["events"],
-            summary="One event with its evidence in context, its reports, corrections and control timeline")
+            summary="One event with its evidence in context, its reports, corrections and control timeline",
+            responses=R.responses(401, 404, 422))
 def get_event(request: Request, event_id: str):
+    P.checked_text("event_id", event_id)
     st = request.app.state.store.reader()
     ev = st.get_event_view(event_id)
     if ev is None:
@@ -112,38 +116,77 @@ def _control(st, place: Optional[str]) -> list[dict[str, Any]]:
     return [p.to_dict() for p in st.control_timeline(place)]
 
 
+_NAME = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"}
+_ACTOR = {"oneOf": [_NAME, {"type": "object", "required": ["name"], "properties": {"name": _NAME}}]}
+CORRECTION_BODY: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "event_type": {**_NAME, "maxLength": 100, "description": "an ACLED event type"},
+        "sub_event_type": {**_NAME, "maxLength": 100, "description": "an ACLED sub-event type"},
+        "actor1": _ACTOR, "actor2": {"oneOf": [_ACTOR, {"type": "null"}]},
+        "location": {"oneOf": [{"type": "null"}, _NAME, {
+            "type": "object", "required": ["name"], "dependentRequired": {"lat": ["lon"], "lon": ["lat"]},
+            "properties": {"name": _NAME, "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                           "lon": {"type": "number", "minimum": -180, "maximum": 180},
+                           "country": {"type": "string", "maxLength": 100},
+                           "admin1": {"type": "string", "maxLength": 100}}}]},
+        "date": {"oneOf": [{"type": "null"}, {"type": "string", "format": "date", "pattern": P.DATE_PATTERN}]},
+        "fatalities": {"oneOf": [{"type": "null"}, {"type": "integer", "minimum": 0, "maximum": 1_000_000}]},
+        "rejected": {"type": "boolean"},
+        "note": {"type": "string", "maxLength": 2000}, "author": {"type": "string", "maxLength": 200},
+    },
+    "anyOf": [{"required": [f]} for f in corr.FIELDS],
+}
+
+
 @router.post("/api/events/{event_id}/corrections", dependencies=[Depends(require_write)], tags=["corrections"],
-             summary="Correct an event's type, sub-type, actors, place, date or fatalities, or reject it")
-def correct_event(request: Request, event_id: str, body: dict = Body(..., examples=[
-        {"location": {"name": "Harasta", "lat": 33.56, "lon": 36.36}, "note": "the town named in the headline"},
-        {"rejected": True, "note": "not an event: an anniversary piece"}])):
+             summary="Correct an event's type, sub-type, actors, place, date or fatalities, or reject it",
+             status_code=201, openapi_extra=P.json_body_openapi(CORRECTION_BODY, {
+                 "place": {"summary": "the place named in the headline", "value": {
+                     "location": {"name": "Harasta", "lat": 33.56, "lon": 36.36},
+                     "note": "the town named in the headline"}},
+                 "reject": {"summary": "not an event", "value": {
+                     "rejected": True, "note": "not an event: an anniversary piece"}}}),
+             responses=R.responses(201, 401, 404, 413, 422))
+async def correct_event(request: Request, event_id: str):
+    body = await P.json_body(request)
+    P.checked_text("event_id", event_id)
+    unknown = sorted(set(body) - set(CORRECTION_BODY["properties"]))
+    if unknown:
+        raise P.bad(unknown[0], f"not a correctable field (one of {', '.join(corr.FIELDS)}, note, author)")
     changes = {k: v for k, v in body.items() if k not in ("note", "author")}
     if not changes:
-        raise HTTPException(422, f"bad parameter body: give at least one of {', '.join(corr.FIELDS)}")
+        raise P.bad("body", f"give at least one of {', '.join(corr.FIELDS)}")
+    if isinstance(changes.get("date"), str):
+        P.day_value("date", changes["date"])
     try:
         clean = {k: corr.validate(k, v, request.app.state.ontology) for k, v in changes.items()}
     except corr.CorrectionError as exc:
         raise HTTPException(422, f"bad correction: {exc}") from None
     note, author = body.get("note"), body.get("author")
     if note is not None and (not isinstance(note, str) or len(note) > 2000):
-        raise HTTPException(422, "bad correction: note must be a string of at most 2000 characters")
+        raise P.bad("note", "a string of at most 2000 characters")
     if author is not None and (not isinstance(author, str) or len(author) > 200):
-        raise HTTPException(422, "bad correction: author must be a string of at most 200 characters")
-    ev = request.app.state.store.add_correction(event_id, clean, author=author, note=note)
+        raise P.bad("author", "a string of at most 200 characters")
+    from starlette.concurrency import run_in_threadpool
+
+    store = request.app.state.store
+    ev = await run_in_threadpool(store.add_correction, event_id, clean, author=author, note=note)
     if ev is None:
         raise HTTPException(404, f"no event {event_id!r}")
-    return _json({"event": _event_json(ev), "corrections": request.app.state.store.corrections_of(event_id)},
-                 status=201)
+    return _json({"event": _event_json(ev), "corrections": store.corrections_of(event_id)}, status=201)
 
 
-@router.get("/api/events/{event_id}/corrections", dependencies=[Depends(require_read)], tags=["corrections"])
+@router.get("/api/events/{event_id}/corrections", dependencies=[Depends(require_read)], tags=["corrections"],
+            summary="The corrections of one event, oldest first", responses=R.responses(401, 422))
 def list_corrections(request: Request, event_id: str):
+    P.checked_text("event_id", event_id)
     return _json({"corrections": request.app.state.store.reader().corrections_of(event_id)})
 
 
 @router.get("/api/fused", dependencies=[Depends(require_read)], tags=["fused events"],
             summary="Fused events (real-world events, reports across outlets), newest first",
-            openapi_extra=P.openapi(P.FILTERS, P.PAGING))
+            openapi_extra=P.openapi(P.FILTERS, P.PAGING), responses=R.responses(401, 422))
 def list_fused(request: Request, f: dict = Depends(event_filters), page: tuple = Depends(paging)):
     limit, offset = page
     f = {k: v for k, v in f.items() if k not in ("doc_id", "include_rejected")}
@@ -154,8 +197,10 @@ def list_fused(request: Request, f: dict = Depends(event_filters), page: tuple =
                   "next_offset": offset + limit if len(items) == limit else None})
 
 
-@router.get("/api/fused/{cluster_id}", dependencies=[Depends(require_read)], tags=["fused events"])
+@router.get("/api/fused/{cluster_id}", dependencies=[Depends(require_read)], tags=["fused events"],
+            summary="One fused event with its reports", responses=R.responses(401, 404, 422))
 def get_fused(request: Request, cluster_id: str):
+    P.checked_text("cluster_id", cluster_id)
     fused = request.app.state.store.reader().get_fused_view(cluster_id)
     if fused is None:
         raise HTTPException(404, f"no fused event {cluster_id!r}")
@@ -164,9 +209,13 @@ def get_fused(request: Request, cluster_id: str):
 
 @router.get("/api/export", dependencies=[Depends(require_read)], tags=["exports"],
             summary="Every matching event as ACLED-column CSV, GeoJSON, JSON Lines or Parquet, streamed",
-            openapi_extra=P.openapi(P.FILTERS))
-def export_events(request: Request, f: dict = Depends(event_filters),
-                  format: Literal["csv", "geojson", "jsonl", "parquet"] = Query("jsonl")):
+            openapi_extra=P.openapi(P.FILTERS, format=({"type": "string", "enum": list(export.FORMATS),
+                                                        "default": "jsonl"}, "the file format")),
+            responses={200: {"description": "The events, streamed in the format asked for", "content": {
+                export.MEDIA_TYPES[f].split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                for f in export.FORMATS}}, **R.responses(401, 422)})
+def export_events(request: Request, f: dict = Depends(event_filters)):
+    format = P.choice(request.query_params, "format", export.FORMATS, "jsonl")
     store = request.app.state.store
     if format == "csv":
         try:

@@ -3,6 +3,9 @@
 
 Reads are open to loopback clients unless ``require_token_for_reads``; writes (ingest,
 corrections) always need the token (``Authorization: Bearer <token>`` or ``X-Rasd-Token``).
+Requests must name an allowed host (``Host``: loopback names, plus ``allowed_hosts``), so that a
+page of another site cannot read the store through DNS rebinding; every response carries
+security headers (a Content-Security-Policy without inline script, nosniff, no referrer).
 """
 from __future__ import annotations
 
@@ -10,13 +13,13 @@ import hmac
 import ipaddress
 import logging
 import secrets
-import threading
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
@@ -28,11 +31,15 @@ from ..store import Store
 log = logging.getLogger(__name__)
 
 
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
 @dataclass
 class ServeOptions:
     token: str
     require_token_for_reads: bool = False
     max_body_bytes: int = 10 * 1024 * 1024
+    allowed_hosts: frozenset[str] = frozenset(LOOPBACK_HOSTS)
 
 
 def new_token() -> str:
@@ -42,19 +49,25 @@ def new_token() -> str:
 def create_app(store: Store, settings: Optional[Settings] = None, *, token: Optional[str] = None,
                require_token_for_reads: bool = False, max_body_bytes: Optional[int] = None,
                gazetteer: Any = None, pipeline_factory: Optional[Callable[[], Any]] = None,
-               ontology: Optional[dict[str, list[str]]] = None, tiles: Optional[str] = None) -> FastAPI:
+               ontology: Optional[dict[str, list[str]]] = None, tiles: Optional[str] = None,
+               allowed_hosts: Iterable[str] = (), ingest_threads: int = 2) -> FastAPI:
     """Build the application around an open store.
 
-    ``pipeline_factory`` builds the ingest pipeline (the CLI's) on first use; ``gazetteer``
-    answers place searches; ``ontology`` (event type -> sub-event types) checks corrections;
-    ``tiles`` is an optional tile URL template drawn over the bundled country outlines.
+    ``pipeline_factory`` builds the ingest pipeline (the CLI's) on first use, once for each of
+    ``ingest_threads`` ingest threads; ``gazetteer`` answers place searches; ``ontology`` (event
+    type -> sub-event types) checks corrections; ``tiles`` is an optional tile URL template drawn
+    over the bundled country outlines; ``allowed_hosts`` are host names (or addresses) the server
+    answers to besides the loopback ones.
     """
     from . import api_documents, api_events
+    from .ingest import IngestWorkers
 
     settings = settings or Settings()
+    hosts = frozenset(LOOPBACK_HOSTS) | {_host_name(h) for h in allowed_hosts if h and h.strip()}
     opts = ServeOptions(token=token or new_token(), require_token_for_reads=require_token_for_reads,
-                        max_body_bytes=max_body_bytes or min(settings.max_file_bytes, 10 * 1024 * 1024))
-    app = FastAPI(title="rasd", version="0.1.0", docs_url="/api/docs", redoc_url=None,
+                        max_body_bytes=max_body_bytes or min(settings.max_file_bytes, 10 * 1024 * 1024),
+                        allowed_hosts=frozenset(hosts))
+    app = FastAPI(title="rasd", version="0.1.0", docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json",
                   description="Conflict events coded in the ACLED ontology, with evidence spans, "
                               "fused across outlets, and analyst corrections.")
@@ -63,17 +76,44 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     app.state.opts = opts
     app.state.gazetteer = gazetteer
     app.state.pipeline_factory = pipeline_factory
-    app.state.pipeline = None
     app.state.ontology = ontology
-    app.state.ingest_lock = threading.Lock()
+    app.state.ingest_workers = IngestWorkers(pipeline_factory or api_documents.default_pipeline,
+                                             size=ingest_threads)
     app.state.tiles = tiles
 
     _errors(app)
     app.include_router(api_events.router)
     app.include_router(api_documents.router)
     _static(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(_BodyLimit, limit=opts.max_body_bytes)  # type: ignore[arg-type]
+    app.add_middleware(_Guard, hosts=opts.allowed_hosts, csp=content_security_policy(tiles))  # type: ignore[arg-type]
     return app
+
+
+def _host_name(host: str) -> str:
+    """A Host header's name without its port, lower case; IPv6 addresses keep their brackets."""
+    h = host.strip().lower()
+    if h.startswith("["):
+        return h[:h.find("]") + 1] if "]" in h else h
+    if h.count(":") > 1:  # a bare IPv6 address
+        return f"[{h}]"
+    return h.rsplit(":", 1)[0] if ":" in h else h
+
+
+def content_security_policy(tiles: Optional[str]) -> str:
+    """Scripts and styles from this server only (no inline script); images also from the tile
+    server when one is configured."""
+    img = "'self' data:"
+    if tiles:
+        from urllib.parse import urlsplit
+
+        u = urlsplit(tiles.replace("{", "").replace("}", ""))
+        if u.scheme in ("http", "https") and u.hostname:
+            img += f" {u.scheme}://{tiles.split('://', 1)[1].split('/', 1)[0]}"
+    return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            f"img-src {img}; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
+            "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
 # -- auth -------------------------------------------------------------------------
@@ -93,7 +133,7 @@ def _given_token(request: Request) -> Optional[str]:
     return request.headers.get("x-rasd-token")
 
 
-def _token_ok(request: Request) -> bool:
+def token_ok(request: Request) -> bool:
     given = _given_token(request)
     return bool(given) and hmac.compare_digest(given.encode(), request.app.state.opts.token.encode())
 
@@ -101,12 +141,12 @@ def _token_ok(request: Request) -> bool:
 async def require_read(request: Request) -> None:
     opts: ServeOptions = request.app.state.opts
     host = request.client.host if request.client else None
-    if (opts.require_token_for_reads or not _is_loopback(host)) and not _token_ok(request):
+    if (opts.require_token_for_reads or not _is_loopback(host)) and not token_ok(request):
         raise HTTPException(401, "this server needs a token for reads: send 'Authorization: Bearer <token>'")
 
 
 async def require_write(request: Request) -> None:
-    if not _token_ok(request):
+    if not token_ok(request):
         raise HTTPException(401, "writes need the token printed by 'rasd serve' (or RASD_TOKEN): "
                                  "send 'Authorization: Bearer <token>'")
 
@@ -125,8 +165,12 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:  # every method of the path, not only those of the first route
+            methods = _methods_of(app, request.scope)
+            if methods:
+                headers["Allow"] = ", ".join(methods)
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=headers or None)
 
     @app.exception_handler(RasdError)
     async def _rasd(request: Request, exc: RasdError) -> JSONResponse:
@@ -136,6 +180,61 @@ def _errors(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         return JSONResponse({"error": f"internal error: {type(exc).__name__}: {exc}"}, status_code=500)
+
+
+def _methods_of(app: FastAPI, scope) -> list[str]:
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches({**scope, "method": "GET"})
+        if match != Match.NONE and getattr(route, "methods", None):
+            methods |= set(route.methods)
+        match, _ = route.matches({**scope, "method": "POST"})
+        if match != Match.NONE and getattr(route, "methods", None):
+            methods |= set(route.methods)
+    return sorted(methods)
+
+
+# -- the OpenAPI document ----------------------------------------------------------------
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, made to tell the truth: the errors are ours ({"error": ...}), not
+    FastAPI's validation shape; writes declare the bearer token; corrections list the ontology."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from .responses import ERROR_SCHEMA, WHY
+
+    doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    comps = doc.setdefault("components", {})
+    schemas = comps.setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    if not schemas:
+        comps.pop("schemas")
+    comps["securitySchemes"] = {"token": {"type": "http", "scheme": "bearer",
+                                          "description": "the token printed by 'rasd serve' (or RASD_TOKEN)"}}
+    onto = app.state.ontology or {}
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            responses = op.setdefault("responses", {})
+            responses.pop("default", None)
+            if "422" in responses:  # FastAPI's own shape for path parameters: ours instead
+                responses["422"] = {"description": WHY[422],
+                                    "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+            if "201" in responses:
+                responses.pop("200", None)
+            responses.setdefault("400", {"description": WHY[400],
+                                         "content": {"application/json": {"schema": ERROR_SCHEMA}}})
+            if method == "post":
+                op["security"] = [{"token": []}]
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            props = body.get("properties", {})
+            if onto and "event_type" in props and "sub_event_type" in props:
+                props["event_type"] = {**props["event_type"], "enum": sorted(onto)}
+                props["sub_event_type"] = {**props["sub_event_type"],
+                                           "enum": sorted({s for subs in onto.values() for s in subs})}
+    app.openapi_schema = doc
+    return doc
 
 
 # -- the page -----------------------------------------------------------------------
@@ -150,8 +249,46 @@ def _static(app: FastAPI) -> None:
             return JSONResponse({"error": "the web page is not built: run 'make web'"}, status_code=404)
         return FileResponse(str(index), headers={"Cache-Control": "no-cache"})
 
+    docs = static.joinpath("docs.html")
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def _docs():
+        # Swagger UI from the bundled, pinned copy (static/vendor/swagger-ui), started by docs.js
+        if not docs.is_file():
+            return JSONResponse({"error": "the web page is not built: run 'make web'"}, status_code=404)
+        return FileResponse(str(docs), headers={"Cache-Control": "no-cache"})
+
     if static.is_dir():
         app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+
+# -- hosts and headers ------------------------------------------------------------------
+class _Guard:
+    """Answers only requests whose Host is allowed (a 400 naming --allowed-host otherwise), and
+    adds the security headers to every response."""
+
+    def __init__(self, app, hosts: frozenset[str], csp: str):
+        self.app = app
+        self.hosts = hosts
+        self.headers = [(b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
+                        (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY")]
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+        name = _host_name(host)
+        if name not in self.hosts:
+            return await _send_json(send, 400, {"error": (
+                f"host {host[:100]!r} is not one this server answers to: start it with "
+                f"--allowed-host {name[:100] or 'NAME'} (or RASD_ALLOWED_HOSTS) to allow it")}, self.headers)
+
+        async def with_headers(msg):
+            if msg["type"] == "http.response.start":
+                msg = {**msg, "headers": [*msg.get("headers", []), *self.headers]}
+            await send(msg)
+
+        await self.app(scope, receive, with_headers)
 
 
 # -- request size ---------------------------------------------------------------------
@@ -198,9 +335,14 @@ class _TooLarge(Exception):
 
 
 async def _too_large(send, limit: int) -> None:
+    await _send_json(send, 413, {"error": f"request body over the limit of {limit} bytes"})
+
+
+async def _send_json(send, status: int, data: dict, headers: Iterable[tuple[bytes, bytes]] = ()) -> None:
     import json
 
-    body = json.dumps({"error": f"request body over the limit of {limit} bytes"}).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    body = json.dumps(data, ensure_ascii=False).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            *headers]})
     await send({"type": "http.response.body", "body": body})

@@ -6,12 +6,22 @@ JSON 422 errors, and documents them in the OpenAPI schema (``openapi(...)``).
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Optional
 
 from fastapi import HTTPException, Request
 
 STATUSES = ("confirmed", "single-source", "disputed", "rejected")
+# a calendar day written YYYY-MM-DD and nothing else (date.fromisoformat also takes 20200101, 2020-W01-1)
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_LON = r"-?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]+)?)"
+_LAT = r"-?(?:90(?:\.0+)?|[1-8]?[0-9](?:\.[0-9]+)?)"
+BBOX_PATTERN = f"^{_LON},{_LAT},{_LON},{_LAT}$"
+_BBOX_RE = re.compile(BBOX_PATTERN)
+NO_NUL_PATTERN = "^[^\\u0000]*$"  # free text: anything but a NUL
+_DIGITS_RE = re.compile(r"-?[0-9]{1,12}\Z")  # ASCII digits only ("٣" is refused), at most 12 of them
 
 # name -> (OpenAPI schema, description)
 FILTERS: dict[str, tuple[dict, str]] = {
@@ -19,9 +29,10 @@ FILTERS: dict[str, tuple[dict, str]] = {
     "sub_type": ({"type": "string", "maxLength": 100}, "ACLED sub-event type"),
     "actor": ({"type": "string", "maxLength": 200}, "part of an actor's name"),
     "place": ({"type": "string", "maxLength": 200}, "part of a place or province name"),
-    "bbox": ({"type": "string"}, "west,south,east,north in degrees"),
-    "date_from": ({"type": "string", "format": "date"}, "YYYY-MM-DD, inclusive"),
-    "date_to": ({"type": "string", "format": "date"}, "YYYY-MM-DD, inclusive"),
+    "bbox": ({"type": "string", "pattern": BBOX_PATTERN},
+             "west,south,east,north in decimal degrees; a box with south above north matches nothing"),
+    "date_from": ({"type": "string", "format": "date", "pattern": DATE_PATTERN}, "YYYY-MM-DD, inclusive"),
+    "date_to": ({"type": "string", "format": "date", "pattern": DATE_PATTERN}, "YYYY-MM-DD, inclusive"),
     "status": ({"type": "string", "enum": list(STATUSES)}, "fusion status, or 'rejected' by an analyst"),
     "min_corroboration": ({"type": "integer", "minimum": 1, "maximum": 1000}, "independent outlets at least"),
     "text": ({"type": "string", "maxLength": 200}, "words in the event's sentence"),
@@ -34,76 +45,176 @@ PAGING: dict[str, tuple[dict, str]] = {
 }
 
 
-def openapi(*groups: dict[str, tuple[dict, str]], **more: tuple[dict, str]) -> dict[str, Any]:
+def openapi(*groups: dict[str, tuple[dict, str]], required: tuple[str, ...] = (),
+            **more: tuple[dict, str]) -> dict[str, Any]:
+    """The OpenAPI parameters of hand-parsed query parameters (a string is never empty)."""
     params = []
     for group in (*groups, more):
         for name, (schema, desc) in group.items():
-            params.append({"name": name, "in": "query", "required": False, "schema": schema, "description": desc})
+            if schema.get("type") == "string" and "enum" not in schema:
+                schema = {"minLength": 1, "pattern": NO_NUL_PATTERN, **schema}
+            params.append({"name": name, "in": "query", "required": name in required, "schema": schema,
+                           "description": desc})
     return {"parameters": params}
+
+
+# a document id: no slash, backslash or control character, not only dots (it is never a path,
+# but it names the document in URLs and exports)
+DOC_ID_PATTERN = "^[^/\\\\\\u0000-\\u001f]*[^./\\\\\\u0000-\\u001f][^/\\\\\\u0000-\\u001f]*$"
+_DOC_ID_RE = re.compile(DOC_ID_PATTERN)
+
+
+def doc_id(name: str, v: str) -> str:
+    """A client's document id (or file name), or a 422 that says what is wrong with it."""
+    checked_text(name, v)
+    if any(c in v for c in "/\\"):
+        raise bad(name, "holds a slash (/ or \\)")
+    if any(ord(c) < 32 for c in v):
+        raise bad(name, "holds a control character (a line break, a tab)")
+    if not 1 <= len(v) <= 200:
+        raise bad(name, "must have 1 to 200 characters")
+    if not _DOC_ID_RE.match(v):
+        raise bad(name, "must hold something other than dots")
+    return v
 
 
 def bad(name: str, reason: str) -> HTTPException:
     return HTTPException(422, f"bad parameter {name}: {reason}")
 
 
-def text(q, name: str, max_len: int) -> Optional[str]:
+def given(q, name: str) -> Optional[str]:
+    """The raw value of a parameter, None when absent; an empty value ("date_to=") is refused,
+    and so is a NUL or a character that is not text (a lone surrogate)."""
     v = q.get(name)
-    if v is None or v == "":
+    if v is None:
         return None
-    if len(v) > max_len:
+    if v == "":
+        raise bad(name, "empty (leave the parameter out instead)")
+    return checked_text(name, v)
+
+
+def checked_text(name: str, v: str) -> str:
+    if "\x00" in v:
+        raise bad(name, "holds a NUL character")
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        raise bad(name, "holds a lone surrogate, which is not Unicode text") from None
+    return v
+
+
+def text(q, name: str, max_len: int) -> Optional[str]:
+    v = given(q, name)
+    if v is not None and len(v) > max_len:
         raise bad(name, f"longer than {max_len} characters")
     return v
 
 
+def required_text(q, name: str, max_len: int) -> str:
+    v = text(q, name, max_len)
+    if v is None:
+        raise bad(name, "required")
+    return v
+
+
 def integer(q, name: str, default: Optional[int], lo: int, hi: int) -> Optional[int]:
-    v = q.get(name)
-    if v is None or v == "":
+    v = given(q, name)
+    if v is None:
         return default
-    try:
-        n = int(v)
-    except ValueError:
-        raise bad(name, f"{v!r} is not a whole number") from None
+    if not _DIGITS_RE.match(v):
+        raise bad(name, f"{v[:40]!r} is not a whole number written in digits 0-9")
+    n = int(v)
     if not lo <= n <= hi:
         raise bad(name, f"{n} is not between {lo} and {hi}")
     return n
 
 
 def boolean(q, name: str) -> bool:
-    v = (q.get(name) or "false").lower()
-    if v not in ("true", "false", "1", "0", "yes", "no"):
-        raise bad(name, f"{v!r} is not true or false")
-    return v in ("true", "1", "yes")
+    v = given(q, name)
+    if v is None:
+        return False
+    if v.lower() not in ("true", "false", "1", "0", "yes", "no"):
+        raise bad(name, f"{v[:40]!r} is not true or false")
+    return v.lower() in ("true", "1", "yes")
 
 
-def day(q, name: str) -> Optional[str]:
-    v = q.get(name)
-    if not v:
-        return None
+def choice(q, name: str, options: tuple[str, ...], default: Optional[str] = None) -> Optional[str]:
+    v = given(q, name)
+    if v is None:
+        return default
+    if v not in options:
+        raise bad(name, f"{v[:40]!r} is not one of {', '.join(options)}")
+    return v
+
+
+def day_value(name: str, v: str) -> str:
+    """A YYYY-MM-DD string checked to be a real day (ISO week dates and basic forms are refused)."""
+    if not _DATE_RE.match(v):
+        raise bad(name, f"{v[:40]!r} is not a YYYY-MM-DD date")
     try:
         return date.fromisoformat(v).isoformat()
     except ValueError:
-        raise bad(name, f"{v!r} is not a YYYY-MM-DD date") from None
+        raise bad(name, f"{v!r} is not a day of the calendar") from None
+
+
+def day(q, name: str) -> Optional[str]:
+    v = given(q, name)
+    return None if v is None else day_value(name, v)
 
 
 def bbox(q) -> Optional[tuple[float, float, float, float]]:
-    v = q.get("bbox")
-    if not v:
+    v = given(q, "bbox")
+    if v is None:
         return None
-    try:
-        w, s, e, n = (float(x) for x in v.split(","))
-    except ValueError:
-        raise bad("bbox", f"{v!r} is not 'west,south,east,north'") from None
-    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= n <= 90 and w <= e):
-        raise bad("bbox", f"{v!r} is out of range or inverted")
+    if not _BBOX_RE.match(v):
+        raise bad("bbox", f"{v[:80]!r} is not 'west,south,east,north' in decimal degrees within range")
+    w, s, e, n = (float(x) for x in v.split(","))
     return (w, s, e, n)
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object; a 422 naming ``body`` (or the field at fault) when it is not one,
+    or when a string in it is not Unicode text (a lone surrogate such as \\ud800)."""
+    import json
+
+    raw = await request.body()
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise bad("body", "not a JSON document") from None
+    if not isinstance(body, dict):
+        raise bad("body", "must be a JSON object")
+    _check_strings("body", body)
+    return body
+
+
+def _check_strings(where: str, value: Any, depth: int = 0) -> None:
+    if depth > 20:
+        raise bad(where, "nested too deep")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise bad(where, "holds a lone surrogate (such as \\ud800), which is not Unicode text") from None
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_strings(k if where == "body" else f"{where}.{k}", k, depth + 1)
+            _check_strings(k if where == "body" else f"{where}.{k}", v, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _check_strings(where, v, depth + 1)
+
+
+def json_body_openapi(schema: dict[str, Any], examples: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI request body of an operation that reads its JSON with ``json_body``."""
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": schema, "examples": examples}}}}
 
 
 async def event_filters(request: Request) -> dict[str, Any]:
     """The event filters of a request, as the store's keyword arguments."""
     q = request.query_params
-    status = q.get("status") or None
-    if status is not None and status not in STATUSES:
-        raise bad("status", f"{status!r} is not one of {', '.join(STATUSES)}")
+    status = choice(q, "status", STATUSES)
     f = {
         "event_type": text(q, "type", 100), "sub_event_type": text(q, "sub_type", 100),
         "actor": text(q, "actor", 200), "place": text(q, "place", 200), "bbox": bbox(q),
@@ -111,8 +222,6 @@ async def event_filters(request: Request) -> dict[str, Any]:
         "min_corroboration": integer(q, "min_corroboration", None, 1, 1000), "text": text(q, "text", 200),
         "doc_id": text(q, "doc_id", 200), "include_rejected": boolean(q, "include_rejected"),
     }
-    if f["date_from"] and f["date_to"] and f["date_from"] > f["date_to"]:
-        raise bad("date_from", "after date_to")
     return f
 
 
