@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -34,6 +34,10 @@ def serve(
                                       help="Largest request body accepted, in MB."),
     workers: int = typer.Option(1, "--workers", envvar="RASD_SERVE_WORKERS",
                                 help="Server processes sharing the port (each opens the store itself)."),
+    allowed_host: Optional[List[str]] = typer.Option(
+        None, "--allowed-host", help="A host name (or address) the server answers to besides localhost, "
+        "127.0.0.1 and [::1]; repeatable (env RASD_ALLOWED_HOSTS, comma-separated). Requests naming "
+        "another Host get a 400."),
 ) -> None:
     """Serve the store as an HTTP API with the web page (map, timeline, events, corrections)."""
     import socket
@@ -68,7 +72,11 @@ def serve(
     typer.echo(f"rasd: API at http://{shown}:{real_port}/api/docs ; write token: {token}")
     sys.stdout.flush()
     opts = dict(token=token, require_token_for_reads=require_token_for_reads,
-                max_body_bytes=int(max_body_mb * 1024 * 1024), tiles=tiles)
+                max_body_bytes=int(max_body_mb * 1024 * 1024), tiles=tiles,
+                allowed_hosts=_allowed_hosts(host, allowed_host or []))
+    from ..serve.ingest import remove_stale_uploads
+
+    remove_stale_uploads()  # upload folders that killed servers of earlier versions left behind
     if workers == 1:
         _run_worker(ctx, sock, gaz_path, opts)
     else:
@@ -86,7 +94,10 @@ def _run_worker(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict) -
     st = common.store(ctx)
     app = create_app(st, settings, gazetteer=gaz, pipeline_factory=_pipeline_factory(gaz_path),
                      ontology=_ontology(), **opts)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    # a stop (SIGTERM, Ctrl-C) waits at most a few seconds for requests in flight; an ingest still
+    # running then is dropped with its open transaction (ingest threads are daemons)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
+                                           timeout_graceful_shutdown=2))
     try:
         server.run(sockets=[sock])
     finally:
@@ -119,6 +130,33 @@ def _run_workers(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict, 
     signal.signal(signal.SIGINT, stop)
     for pid in children:
         os.waitpid(pid, 0)
+
+
+def _allowed_hosts(host: str, named: List[str]) -> list[str]:
+    """Host names the server answers to besides the loopback ones: those named (flags, then
+    RASD_ALLOWED_HOSTS), and, when it listens beyond loopback, its address and the machine's names."""
+    import ipaddress
+    import socket
+
+    out = [h.strip() for h in named if h.strip()]
+    out += [h.strip() for h in os.environ.get("RASD_ALLOWED_HOSTS", "").split(",") if h.strip()]
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        wildcard = host in ("0.0.0.0", "::", "")
+        if not wildcard:
+            out.append(host)
+        names = {socket.gethostname(), socket.getfqdn()}
+        out += sorted(names)
+        if wildcard:
+            for name in names:
+                try:
+                    out += sorted({info[4][0] for info in socket.getaddrinfo(name, None)})
+                except OSError:
+                    pass
+    return out
 
 
 def _open_gazetteer(path: str, build: bool):
