@@ -334,11 +334,18 @@ def _strip_the(start: int, surface: str) -> tuple[int, str]:
 
 
 def _merge(spans: list[Span]) -> list[Span]:
-    """Overlapping spans: the longer wins; at equal length the gazetteer's (it has candidates)."""
+    """Overlapping spans: the longer wins; at equal length the gazetteer's (it has candidates).
+    Characters already taken are marked in a byte array, so each span is checked in time of its
+    own length, not against every span kept before it (n log n for the sort, linear after)."""
     spans = sorted(spans, key=lambda s: (-(s.end - s.start), 0 if s.source == "gazetteer" else 1, s.start))
+    taken = bytearray(max((sp.end for sp in spans), default=0))
     kept: list[Span] = []
     for sp in spans:
-        if any(sp.start < k.end and k.start < sp.end for k in kept):
+        if sp.start < sp.end:
+            if taken.find(1, max(sp.start, 0), sp.end) >= 0:
+                continue
+            taken[max(sp.start, 0):sp.end] = b"\x01" * (sp.end - max(sp.start, 0))
+        elif any(k.start < sp.start < k.end for k in kept):  # an empty span, inside a kept one
             continue
         kept.append(sp)
     kept.sort(key=lambda s: s.start)
