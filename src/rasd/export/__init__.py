@@ -56,8 +56,22 @@ def write_geojson(batches: Iterable[list[Event]]) -> Iterator[bytes]:
     yield b"]}\n"
 
 
+# a text cell starting with one of these is a formula to a spreadsheet (=1+2, @SUM, +cmd, -2+3),
+# or starts one after the spreadsheet trims a tab or carriage return
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV cell as a spreadsheet can open it safely: a text starting like a formula gets a
+    leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_csv(batches: Iterable[list[Event]]) -> Iterator[bytes]:
-    """ACLED's columns (the mapping lives in ``acled_csv``), then rasd's correction marks."""
+    """ACLED's columns (the mapping lives in ``acled_csv``), then rasd's correction marks; text
+    cells that a spreadsheet would run as formulas are defused (``csv_cell``)."""
     import csv
     import io
 
@@ -69,8 +83,8 @@ def write_csv(batches: Iterable[list[Event]]) -> Iterator[bytes]:
     for batch in batches:
         for e in batch:
             row = event_to_row(e)
-            w.writerow([*(row.get(c, "") for c in ACLED_COLUMNS), e.event_id,
-                        ";".join(e.attrs.get("corrected") or []), "1" if e.attrs.get("rejected") else ""])
+            w.writerow([csv_cell(v) for v in (*(row.get(c, "") for c in ACLED_COLUMNS), e.event_id,
+                        ";".join(e.attrs.get("corrected") or []), "1" if e.attrs.get("rejected") else "")])
         yield buf.getvalue().encode("utf-8")
         buf.seek(0)
         buf.truncate()

@@ -73,8 +73,10 @@ def write_csv(events: Iterable[Event], out: IO[str], header: bool = True) -> int
     w = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
     if header:
         w.writeheader()
+    from . import csv_cell
+
     n = 0
     for ev in events:
-        w.writerow(event_to_row(ev))
+        w.writerow({k: csv_cell(v) for k, v in event_to_row(ev).items()})
         n += 1
     return n
