@@ -78,7 +78,7 @@ def write_csv(batches: Iterable[list[Event]]) -> Iterator[bytes]:
     from .acled_csv import ACLED_COLUMNS, event_to_row
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator="\r\n")  # RFC 4180; a carriage return inside a cell is then quoted
     w.writerow([*ACLED_COLUMNS, "rasd_event_id", "rasd_corrected", "rasd_rejected"])
     for batch in batches:
         for e in batch:

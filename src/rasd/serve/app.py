@@ -183,17 +183,14 @@ def _errors(app: FastAPI) -> None:
 
 
 def _methods_of(app: FastAPI, scope) -> list[str]:
-    from starlette.routing import Match
+    """The methods the OpenAPI document lists for the request's path."""
+    import re
 
-    methods: set[str] = set()
-    for route in app.router.routes:
-        match, _ = route.matches({**scope, "method": "GET"})
-        if match != Match.NONE and getattr(route, "methods", None):
-            methods |= set(route.methods)
-        match, _ = route.matches({**scope, "method": "POST"})
-        if match != Match.NONE and getattr(route, "methods", None):
-            methods |= set(route.methods)
-    return sorted(methods)
+    path = scope.get("path", "")
+    for template, ops in app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)), path):
+            return sorted(m.upper() for m in ops)
+    return []
 
 
 # -- the OpenAPI document ----------------------------------------------------------------
@@ -223,6 +220,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                                     "content": {"application/json": {"schema": ERROR_SCHEMA}}}
             if "201" in responses:
                 responses.pop("200", None)
+            content = responses.get("200", {}).get("content", {})
+            if len(content) > 1 and not content.get("application/json", {}).get("schema", True):
+                content.pop("application/json")  # FastAPI's default, on an operation that answers in other types
             responses.setdefault("400", {"description": WHY[400],
                                          "content": {"application/json": {"schema": ERROR_SCHEMA}}})
             if method == "post":
