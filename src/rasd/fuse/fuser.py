@@ -59,24 +59,32 @@ class Fuser:
         self.control = ControlTracker(store, self.rules, self.documents, HolderReader(actors)) if control else None
         self.agreements = AgreementBuilder(self.rules, self.documents, places) if agreements else None
         self.denials = DenialReader() if denials else None
+        self._of_doc: Optional[dict[str, dict[str, FusedEvent]]] = None  # while process() runs
 
     # -- the stage ------------------------------------------------------------
     def process(self, events: list[Event]) -> list[Event]:
         docs: dict[str, Optional[Document]] = {}
         touched: dict[str, FusedEvent] = {}
-        with self.store.transaction():
-            for ev in events:
-                if ev.doc_id not in docs:
-                    docs[ev.doc_id] = self.documents(ev.doc_id)
-                doc = docs[ev.doc_id]
-                rep = merge.report_of(ev, doc.outlet if doc else None)
-                reps = [rep]
-                denial = self.denials.denial_after(doc, rep) if self.denials else None
-                if denial is not None:
-                    reps.append(denial)
-                fe = self._attach(ev, reps)
-                touched[fe.cluster_id] = fe
-            self._follow_up(touched.values())
+        # the fused events holding a report of each document seen in this batch, read from the store
+        # once and kept up to date as events attach (not decoded again for every event: a long
+        # document would cost the square of its events)
+        self._of_doc = {}
+        try:
+            with self.store.transaction():
+                for ev in events:
+                    if ev.doc_id not in docs:
+                        docs[ev.doc_id] = self.documents(ev.doc_id)
+                    doc = docs[ev.doc_id]
+                    rep = merge.report_of(ev, doc.outlet if doc else None)
+                    reps = [rep]
+                    denial = self.denials.denial_after(doc, rep) if self.denials else None
+                    if denial is not None:
+                        reps.append(denial)
+                    fe = self._attach(ev, reps)
+                    touched[fe.cluster_id] = fe
+                self._follow_up(touched.values())
+        finally:
+            self._of_doc = None
         for ev in events:
             fe = touched.get(ev.cluster_id or "")
             if fe is not None:
@@ -104,7 +112,14 @@ class Fuser:
     # -- matching ---------------------------------------------------------------
     def candidates(self, ev: Event) -> list[FusedEvent]:
         """Fused events the store holds near this mention in type, time and space."""
-        found: dict[str, FusedEvent] = {fe.cluster_id: fe for fe in self.store.fused_for_doc(ev.doc_id)}
+        cache = self._of_doc
+        if cache is None:
+            mine = self.store.fused_for_doc(ev.doc_id)
+        else:
+            if ev.doc_id not in cache:
+                cache[ev.doc_id] = {fe.cluster_id: fe for fe in self.store.fused_for_doc(ev.doc_id)}
+            mine = [cache[ev.doc_id][k] for k in sorted(cache[ev.doc_id])]  # the store's order
+        found: dict[str, FusedEvent] = {fe.cluster_id: fe for fe in mine}
         span = self.rules.interval(ev)
         if span is not None:
             pad = timedelta(days=self.rules.max_gap_days + max(self.rules.slack_days.values() or [4]) * 2)
@@ -157,6 +172,9 @@ class Fuser:
 
     def _save(self, fe: FusedEvent) -> None:
         self.store.save_fused(fe, family=self.rules.family_key(fe.sub_event_type), place_key=place_key(fe.location))
+        cache = self._of_doc
+        for doc_id in {r.doc_id for r in fe.reports} & set(cache or ()):
+            cache[doc_id][fe.cluster_id] = fe  # type: ignore[index]
 
     def _drop_agreements(self, cluster_id: str) -> dict[str, Place]:
         """Delete a fused event's agreements; returns the places (by key) whose control they fed."""
