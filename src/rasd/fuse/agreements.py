@@ -8,6 +8,7 @@ data/agreements.yaml; the rules are written out in docs/fusion.md.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,7 +62,13 @@ class _Patterns:
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a text (a paragraph break or a heading line also ends one)."""
+    """Sentence spans of a text (a paragraph break or a heading line also ends one). Fusion asks
+    for each event of a document: the spans of the last few texts are kept."""
+    return list(_sentences(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     out, start = [], 0
     for m in _SENT_END.finditer(text):
         if m.start() > start:
@@ -69,7 +76,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
         start = m.end()
     if start < len(text):
         out.append((start, len(text)))
-    return [(s, e) for s, e in out if text[s:e].strip()]
+    return tuple((s, e) for s, e in out if text[s:e].strip())
 
 
 def sentence_at(spans: list[tuple[int, int]], offset: Optional[int]) -> Optional[int]:
