@@ -163,13 +163,21 @@ class Fallbacks:
         pts = [p for p, s in zip(placed, sources) if s and p is not None and p.lat is not None and not _wide(p)]
         if len(pts) < 2:
             return None
-        best, best_key = None, None
+        # each distinct place once, with how often the story names it: the pairwise distances are
+        # then counted over distinct places (a long story repeats a few places many times)
+        firsts: dict[tuple, tuple[Place, int]] = {}
         for p in pts:
+            k = (p.lat, p.lon, p.name, p.feature)
+            firsts[k] = (firsts[k][0], firsts[k][1] + 1) if k in firsts else (p, 1)
+        names: dict[Optional[str], int] = {}
+        for p, n in firsts.values():
+            names[p.name] = names.get(p.name, 0) + n
+        best, best_key = None, None
+        for p, _ in firsts.values():
             if not (p.feature or "").startswith(("P.", "A.ADM1", "A.ADM2")):
                 continue
-            support = sum(1 for q in pts if haversine_km(p.lat, p.lon, q.lat, q.lon) <= self.dominant_km)
-            same = sum(1 for q in pts if q.name == p.name)
-            key = (support, same, (p.feature or "").startswith("P."))
+            support = sum(n for q, n in firsts.values() if haversine_km(p.lat, p.lon, q.lat, q.lon) <= self.dominant_km)
+            key = (support, names[p.name], (p.feature or "").startswith("P."))
             if best_key is None or key > best_key:
                 best, best_key = p, key
         if best is None or best_key[0] < 2 or best_key[0] < self.dominant_share * len(pts):
