@@ -9,6 +9,7 @@ distinct victim groups add up; across the sentences of one event the largest fig
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterator, Optional
@@ -255,9 +256,15 @@ def _cue_sentences(text: str) -> Iterator[tuple[int, str]]:
         yield start, text[start:end]
 
 
+@functools.lru_cache(maxsize=4)
+def _has_alloc_cue(text: str) -> bool:
+    """Whether a text speaks of allocating a toll at all: asked once per document, not per event."""
+    return _ALLOC_CUE.search(text) is not None
+
+
 def allocated_figure(text: str, own_sentence: str) -> Optional[Count]:
     """The share of an allocated toll that goes to the place an event's own sentence names first."""
-    if not own_sentence or not _ALLOC_CUE.search(text):
+    if not own_sentence or not _has_alloc_cue(text):
         return None
     m = _THIS_PLACE.search(text)
     if m:
