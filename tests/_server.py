@@ -36,7 +36,15 @@ def small_gazetteer(path: str) -> str:
 
 @contextmanager
 def running_server(db: str, *extra: str, gazetteer: Optional[str] = None) -> Iterator[str]:
-    env = dict(os.environ, RASD_TOKEN=TOKEN, RASD_DB=db)
+    with serving(db, *extra, gazetteer=gazetteer) as (url, _):
+        yield url
+
+
+@contextmanager
+def serving(db: str, *extra: str, gazetteer: Optional[str] = None,
+            env: Optional[dict] = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The server's URL and process (``env``: more environment variables)."""
+    env = dict(os.environ, RASD_TOKEN=TOKEN, RASD_DB=db, **(env or {}))
     env.pop("RASD_REQUIRE_TOKEN_FOR_READS", None)
     gaz = ["--gazetteer", gazetteer] if gazetteer else ["--no-gazetteer"]
     proc = subprocess.Popen([sys.executable, "-m", "rasd", "serve", "--host", "127.0.0.1", "--port", "0",
@@ -56,7 +64,7 @@ def running_server(db: str, *extra: str, gazetteer: Optional[str] = None) -> Ite
         if url is None:
             proc.kill()
             raise RuntimeError(f"rasd serve did not start: {proc.stderr.read()[-2000:]}")
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:

@@ -47,6 +47,9 @@ def serve(
     if workers < 1:
         typer.echo("rasd: --workers must be at least 1", err=True)
         raise typer.Exit(2)
+    from ..serve.ingest import remove_stale_uploads
+
+    remove_stale_uploads()  # upload folders that killed servers of earlier versions left behind
     settings = common.settings(ctx)
     token = token or new_token()
     gaz_path = None if no_gazetteer else (gazetteer or settings.gazetteer)
@@ -74,9 +77,7 @@ def serve(
     opts = dict(token=token, require_token_for_reads=require_token_for_reads,
                 max_body_bytes=int(max_body_mb * 1024 * 1024), tiles=tiles,
                 allowed_hosts=_allowed_hosts(host, allowed_host or []))
-    from ..serve.ingest import remove_stale_uploads
 
-    remove_stale_uploads()  # upload folders that killed servers of earlier versions left behind
     if workers == 1:
         _run_worker(ctx, sock, gaz_path, opts)
     else:

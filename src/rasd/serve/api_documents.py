@@ -65,17 +65,17 @@ def get_document(request: Request, doc_id: str):
 
 
 _TEXT = {"type": "string", "minLength": 1, "pattern": P.NO_NUL_PATTERN}
-_LABEL = {"type": "string", "minLength": 1, "maxLength": 500, "pattern": P.NO_NUL_PATTERN}
+_LABEL = {"type": ["string", "null"], "maxLength": 500, "pattern": P.NO_NUL_PATTERN}
 INGEST_BODY = {
     "type": "object", "additionalProperties": False,
     "properties": {
         "text": {**_TEXT, "description": "the document as plain text"},
         "html": {**_TEXT, "description": "the document as an HTML page (its main text is extracted)"},
-        "doc_id": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": P.DOC_ID_PATTERN,
+        "doc_id": {"type": ["string", "null"], "minLength": 1, "maxLength": 200, "pattern": P.DOC_ID_PATTERN,
                    "description": "the document's id; without one it is named by its content hash, "
                                   "and only a document given the same id replaces it"},
         "title": _LABEL, "outlet": _LABEL, "url": _LABEL,
-        "published": {"type": "string", "format": "date", "pattern": P.DATE_PATTERN},
+        "published": {"type": ["string", "null"], "format": "date", "pattern": P.DATE_PATTERN},
     },
     "oneOf": [{"required": ["text"]}, {"required": ["html"]}],
 }
@@ -97,10 +97,9 @@ async def ingest_json(request: Request):
     unknown = sorted(set(body) - set(INGEST_BODY["properties"]))
     if unknown:
         raise P.bad(unknown[0], "not a field of an ingest (text or html, doc_id, title, outlet, url, published)")
-    text, html = body.get("text"), body.get("html")
-    if (text is None) == (html is None):
+    if ("text" in body) == ("html" in body):
         raise P.bad("body", "give exactly one of 'text' or 'html'")
-    key = "text" if text is not None else "html"
+    key = "text" if "text" in body else "html"
     content = body[key]
     if not isinstance(content, str) or not content:
         raise P.bad(key, "a non-empty string")

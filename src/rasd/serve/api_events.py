@@ -117,7 +117,8 @@ def _control(st, place: Optional[str]) -> list[dict[str, Any]]:
 
 
 _NAME = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"}
-_ACTOR = {"oneOf": [_NAME, {"type": "object", "required": ["name"], "properties": {"name": _NAME}}]}
+_ACTOR = {"oneOf": [_NAME, {"type": "object", "required": ["name"], "properties": {"name": _NAME},
+                            "additionalProperties": False}]}
 CORRECTION_BODY: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
     "properties": {
@@ -126,6 +127,7 @@ CORRECTION_BODY: dict[str, Any] = {
         "actor1": _ACTOR, "actor2": {"oneOf": [_ACTOR, {"type": "null"}]},
         "location": {"oneOf": [{"type": "null"}, _NAME, {
             "type": "object", "required": ["name"], "dependentRequired": {"lat": ["lon"], "lon": ["lat"]},
+            "additionalProperties": False,
             "properties": {"name": _NAME, "lat": {"type": "number", "minimum": -90, "maximum": 90},
                            "lon": {"type": "number", "minimum": -180, "maximum": 180},
                            "country": {"type": "string", "maxLength": 100},
@@ -159,6 +161,8 @@ async def correct_event(request: Request, event_id: str):
         raise P.bad("body", f"give at least one of {', '.join(corr.FIELDS)}")
     if isinstance(changes.get("date"), str):
         P.day_value("date", changes["date"])
+    if isinstance(changes.get("fatalities"), float) and changes["fatalities"].is_integer():
+        changes["fatalities"] = int(changes["fatalities"])  # JSON's 12.0 is the whole number 12
     try:
         clean = {k: corr.validate(k, v, request.app.state.ontology) for k, v in changes.items()}
     except corr.CorrectionError as exc:
@@ -212,8 +216,11 @@ def get_fused(request: Request, cluster_id: str):
             openapi_extra=P.openapi(P.FILTERS, format=({"type": "string", "enum": list(export.FORMATS),
                                                         "default": "jsonl"}, "the file format")),
             responses={200: {"description": "The events, streamed in the format asked for", "content": {
-                export.MEDIA_TYPES[f].split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
-                for f in export.FORMATS}}, **R.responses(401, 422)})
+                "text/csv": {"schema": {"type": "string"}},
+                "application/geo+json": {"schema": {"type": "object", "required": ["type", "features"]}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+                "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}}}},
+                **R.responses(401, 422)})
 def export_events(request: Request, f: dict = Depends(event_filters)):
     format = P.choice(request.query_params, "format", export.FORMATS, "jsonl")
     store = request.app.state.store

@@ -1,0 +1,71 @@
+"""Schemathesis against the live app (uvicorn on 127.0.0.1): every operation of /openapi.json,
+every check, with and without the token; the document must describe what the server does."""
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from _server import small_gazetteer
+from serve_helpers import TOKEN, clean_only_pipeline
+
+HERE = Path(__file__).resolve().parent
+ST = Path(sys.executable).with_name("st")
+
+
+@pytest.fixture(scope="module")
+def live_url(tmp_path_factory):
+    import uvicorn
+
+    from rasd.code.lexicon import Ontology
+    from rasd.geo import open_gazetteer
+    from rasd.serve.app import create_app
+    from rasd.serve.synthetic import fill_store
+    from rasd.store import open_store
+
+    tmp = tmp_path_factory.mktemp("schema")
+    st = open_store(str(tmp / "api.db"))
+    fill_store(st, 60)
+    gaz = open_gazetteer(small_gazetteer(str(tmp / "gaz.db")), build_default=False)
+    app = create_app(st, token=TOKEN, pipeline_factory=clean_only_pipeline, gazetteer=gaz,
+                     ontology=Ontology.load().types, max_body_bytes=256 * 1024)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="error", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(10)
+    st.close()
+    gaz.close()
+
+
+@pytest.mark.skipif(not ST.exists(), reason="schemathesis is not installed (make install)")
+@pytest.mark.parametrize("with_token", [True, False], ids=["token", "no-token"])
+def test_every_operation_conforms_to_the_document(live_url, with_token):
+    args = [str(ST), "--config-file", str(HERE / "schemathesis.toml"), "run", f"{live_url}/openapi.json",
+            "--checks", "all", "--phases", "examples,fuzzing", "--max-examples", "20", "--seed", "15",
+            "--workers", "2", "--request-timeout", "20", "--no-color"]
+    if with_token:
+        args += ["-H", f"Authorization: Bearer {TOKEN}"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    secs = time.perf_counter() - t0
+    out = proc.stdout + proc.stderr
+    tested = re.search(r"Tested: (\d+)", out)
+    cases = re.search(r"(\d+) generated", out)
+    print(f"schemathesis ({'with' if with_token else 'without'} token): {tested and tested.group(1)} operations, "
+          f"{cases and cases.group(1)} cases, {secs:.1f} s")
+    assert proc.returncode == 0, out[-6000:]
+    assert tested and int(tested.group(1)) == 19 and "Selected: 19/19" in out
+    assert cases and int(cases.group(1)) >= 19 * 10

@@ -1,0 +1,85 @@
+"""Issue 15's stall: one document's work is bounded, a long ingest holds nothing that reads
+wait on, and a stop does not wait for it. (The speed figures are in bench/bench_harden.py.)"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from _server import TOKEN, build_store, serving, small_gazetteer
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+SENTENCE = ("Government forces shelled Saraqib on 3 March 2017, killing 4 civilians, a monitor said. "
+            "Residents said the market was hit twice. ")
+
+
+def test_merging_place_spans_is_not_quadratic():
+    # 60,000 spans: main's pairwise merge needed some 1.8e9 comparisons (tens of minutes)
+    code = ("from rasd.geo.recognize import Span, _merge\n"
+            "spans = [Span(i * 10, i * 10 + 1 + i % 9, 'x', 'ner') for i in range(60000)]\n"
+            "spans += [Span(i * 10 + 2, i * 10 + 4, 'x', 'gazetteer') for i in range(0, 60000, 7)]\n"
+            "kept = _merge(spans)\n"
+            "assert len(kept) >= 60000 and all(a.end <= b.start for a, b in zip(kept, kept[1:]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_long_document_is_coded_up_to_the_bound_and_says_so():
+    from coder_helpers import table_coder
+    from rasd.records import Document
+    from rasd.serve.synthetic import make_documents
+
+    text = " ".join(d.raw for d, _ in make_documents(40, per_doc=4))  # 3,400 characters, 20 events
+    coder = table_coder(None)
+    whole = coder.process([Document(doc_id="long", raw=text)])[0].events
+    coder.max_chars, coder.max_events = 1000, 3
+    res = coder.process([Document(doc_id="long", raw=text)])[0]
+    assert res.document.text == text  # all of it is kept
+    assert len(whole) > 6 and len(res.events) == 3
+    assert all(max(x.end for x in e.evidence) <= 1000 for e in res.events)
+    warnings = res.document.meta["warnings"]
+    assert any("coded the first" in w for w in warnings) and any("kept the first 3" in w for w in warnings)
+
+
+def test_a_long_ingest_blocks_neither_reads_nor_the_stop(tmp_path: Path):
+    db = str(tmp_path / "s.db")
+    build_store(db, 200)
+    gaz = small_gazetteer(str(tmp_path / "gaz.db"))
+    tmpdir = tmp_path / "tmp"
+    stale = tmpdir / "rasd-ingest-left-by-a-killed-server"
+    stale.mkdir(parents=True)
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    with serving(db, gazetteer=gaz, env={"TMPDIR": str(tmpdir)}) as (url, proc):
+        assert not stale.exists()  # removed at start
+        big = (SENTENCE * 9000).encode()  # one line of 1 MB
+        result: dict = {}
+
+        def post():
+            try:
+                result["r"] = httpx.post(url + "/api/ingest/file", params={"name": "big.txt"}, content=big,
+                                         headers=AUTH, timeout=120)
+            except httpx.HTTPError as exc:  # the server stopped under it: expected
+                result["error"] = exc
+
+        t = threading.Thread(target=post, daemon=True)
+        t.start()
+        time.sleep(1.0)
+        waits = []
+        with httpx.Client(base_url=url, timeout=30) as c:
+            for _ in range(8):
+                t0 = time.perf_counter()
+                assert c.get("/api/events", params={"limit": 20}).status_code == 200
+                waits.append(time.perf_counter() - t0)
+                time.sleep(0.2)
+        assert t.is_alive(), "the long ingest was meant to be running still"
+        assert max(waits) < 5.0, waits  # main: reads answered, but an ingest waited on the lock
+        t0 = time.perf_counter()
+        proc.terminate()
+        proc.wait(timeout=30)
+        assert time.perf_counter() - t0 < 6.0  # main: SIGTERM waited for the ingest
