@@ -56,7 +56,6 @@ def test_a_long_ingest_blocks_neither_reads_nor_the_stop(tmp_path: Path):
     stale.mkdir(parents=True)
     os.utime(stale, (time.time() - 7200, time.time() - 7200))
     with serving(db, gazetteer=gaz, env={"TMPDIR": str(tmpdir)}) as (url, proc):
-        assert not stale.exists()  # removed at start
         big = (SENTENCE * 9000).encode()  # one line of 1 MB
         result: dict = {}
 
@@ -83,3 +82,4 @@ def test_a_long_ingest_blocks_neither_reads_nor_the_stop(tmp_path: Path):
         proc.terminate()
         proc.wait(timeout=30)
         assert time.perf_counter() - t0 < 6.0  # main: SIGTERM waited for the ingest
+        assert not stale.exists()  # removed at start
