@@ -144,3 +144,17 @@ def test_gazetteer_search_api(site):
     items = httpx.get(site + "/api/gazetteer", params={"q": "Saraqib"}).json()["items"]
     assert items[0]["name"] == "Saraqib" and abs(items[0]["lat"] - 35.8623) < 1e-6
     assert httpx.get(site + "/api/gazetteer", params={"q": ""}).status_code == 422
+
+
+def test_pages_work_under_their_content_security_policy(browser, site):
+    for path, ready in (("/#token=" + TOKEN, "body[data-ready='1']"), ("/api/docs", ".opblock")):
+        page = browser.new_page()
+        refused = []
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on("pageerror", lambda e: refused.append(str(e)))
+        page.goto(site + path)
+        page.wait_for_selector(ready, timeout=20000)
+        if path == "/api/docs":  # Swagger UI lists every operation of the document
+            assert page.locator(".opblock").count() >= 19
+        page.close()
+        assert refused == [], (path, refused)
