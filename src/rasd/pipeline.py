@@ -76,11 +76,12 @@ class Pipeline:
         try:
             return self.run_batch(docs)
         except Exception as exc:  # noqa: BLE001 - a bug in a stage must not stop the run
-            if len(docs) > 1:
-                return [r for doc in docs for r in self.run_safe([doc])]
-            doc = docs[0]
-            log.debug("the pipeline failed on %s", doc.source or doc.doc_id, exc_info=True)
-            return [failed_result(doc, exc)]
+            error = exc
+        if len(docs) > 1:  # retried outside the handler: each document's traceback stands alone
+            return [r for doc in docs for r in self.run_safe([doc])]
+        doc = docs[0]
+        log.debug("the pipeline failed on %s", doc.source or doc.doc_id, exc_info=error)
+        return [failed_result(doc, error)]
 
     def fuser_for(self, store):
         """The fusion step over ``store`` (None when this pipeline codes no events)."""
