@@ -157,7 +157,7 @@ def test_a_misspelt_service_is_a_type_error():
 
 def test_a_worker_chunk_with_one_bad_document_keeps_the_good_ones(monkeypatch):
     from rasd.clean import Cleaner
-    from rasd.code.parallel import code_parallel
+    from rasd.parallel import run_parallel
 
     real = Cleaner.clean
 
@@ -168,7 +168,7 @@ def test_a_worker_chunk_with_one_bad_document_keeps_the_good_ones(monkeypatch):
 
     monkeypatch.setattr(Cleaner, "clean", flaky)  # the workers are forked: they inherit it
     inputs = docs("a", "b", "bad", "c", "d")
-    out = list(code_parallel(iter(inputs), 2, chunk=4, nlp=NoParse(), geoparser=Recording()))
+    out = list(run_parallel(iter(inputs), 2, chunk=4, nlp=NoParse(), geoparser=Recording()))
     assert [[d.doc_id for d in chunk] for chunk, _ in out] == [["a", "b", "bad", "c"], ["d"]]
     results = [r for _, rs in out for r in rs]
     assert [r.document.doc_id for r in results] == ["a", "b", "bad", "c", "d"]

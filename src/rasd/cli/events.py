@@ -74,9 +74,9 @@ def extract(
         coded.extend(good)
     config = common.settings(ctx).pipeline_config(with_events=True)
     if n_workers > 1:
-        from ..code.parallel import code_parallel
+        from ..parallel import run_parallel
 
-        for chunk, results in code_parallel(docs(), n_workers, config):
+        for chunk, results in run_parallel(docs(), n_workers, config):
             _fuse(results)
             bar.update(len(chunk))
     else:

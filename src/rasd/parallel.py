@@ -9,12 +9,12 @@ from __future__ import annotations
 import multiprocessing as mp
 from typing import Any, Iterable, Iterator, Optional
 
-from ..config import PipelineConfig
-from ..records import Document, Result
+from .config import PipelineConfig
+from .records import Document, Result
 
 
 def _work(inq, outq, config: PipelineConfig, services: dict[str, Any]) -> None:
-    from ..pipeline import build_pipeline, failed_result
+    from .pipeline import build_pipeline, failed_result
 
     try:
         pipe = build_pipeline(config, **services)
@@ -24,13 +24,13 @@ def _work(inq, outq, config: PipelineConfig, services: dict[str, Any]) -> None:
         outq.put((key, pipe.run_safe(docs) if pipe is not None else [failed_result(d, broken) for d in docs]))
 
 
-def code_parallel(docs: Iterable[Document], workers: int, config: Optional[PipelineConfig] = None,
+def run_parallel(docs: Iterable[Document], workers: int, config: Optional[PipelineConfig] = None,
                   chunk: Optional[int] = None, **services) -> Iterator[tuple[list[Document], list[Result]]]:
     """Yields (chunk of documents, their Results), in input order. A document the stages failed
     on comes back as a Result with its ``error`` set. ``config`` defaults to the settings'
     (events on); ``chunk`` to its batch size; ``services`` go to ``build_pipeline`` in each worker."""
     if config is None:
-        from ..config import Settings
+        from .config import Settings
 
         config = Settings().pipeline_config(with_events=True)
     chunk = chunk or config.batch_size
