@@ -186,3 +186,13 @@ def test_eval_acled_cli_reads_a_directory_of_layouts(run_cli, tmp_path, gazettee
     assert got["rows"] == 2 and set(got["by_country"]) == {"Iraq", "Kenya"}
     assert got["by_country"]["Kenya"]["event_type"] == 1.0 and got["by_country"]["Kenya"]["date"] == 1.0
     assert got["coverage"] is not None and "Protests" in got["by_event_type"]
+
+
+def test_a_re_stamped_timestamp_gives_way_to_the_event_date_plus_the_usual_lag():
+    row = acled.AcledRow(ident="K1", notes="n", country="Kenya", event_type="Protests", sub_event_type="Peaceful protest",
+                         actor1="x", event_date=date(2008, 1, 8), published=date(2008, 1, 12))
+    assert acled.reference_date(row) == (date(2008, 1, 12), False)
+    stale = acled.AcledRow(**{**row.__dict__, "published": date(2020, 1, 8)})
+    assert acled.reference_date(stale) == (date(2008, 1, 13), True)
+    assert acled.row_document(stale).published == date(2008, 1, 13)
+    assert acled.score([row, stale], [[], []]).as_dict()["reference_reconstructed"] == 1
