@@ -11,6 +11,7 @@ import typer
 def register_eval(eval_app: typer.Typer) -> None:
     eval_app.command("acled")(acled)
     eval_app.command("seeds")(seeds)
+    eval_app.command("articles")(articles)
 
 
 def acled(
@@ -90,3 +91,54 @@ def seeds(
             loc = e.location.name if e.location else "-"
             typer.echo(f"{e.doc_id[:12]} {e.date} {e.event_type}/{e.sub_event_type} @ {loc} :: {(e.sentence or '')[:90]}")
     typer.echo(json.dumps(score.as_dict(), indent=2) if as_json else score.report())
+
+
+def articles(
+    ctx: typer.Context,
+    gold_path: str = typer.Argument(..., metavar="GOLD", help="Article gold JSON (e.g. gold/guardian_sdf.json)."),
+    corpus: Optional[str] = typer.Option(None, "--corpus", help="The corpus file the gold was made on (default: the "
+                                                                "gold's corpus.file under ../shared, env RASD_SHARED)."),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+) -> None:
+    """Event-level precision and recall of the coder on real articles against a hand-made gold,
+    with the false positives (sentence and fields) and the missed gold events."""
+    from pathlib import Path
+
+    from ..errors import InputError
+    from ..evaluate import articles as av
+    from ..read import read_paths
+    from . import common
+
+    if fmt not in ("text", "json"):
+        typer.echo(f"rasd: --format must be text or json, not {fmt!r}", err=True)
+        raise typer.Exit(2)
+    try:
+        gold = av.load_gold(gold_path)
+    except (OSError, av.GoldError) as exc:
+        typer.echo(f"rasd: {gold_path}: cannot read the gold ({exc})", err=True)
+        raise typer.Exit(2)
+    if corpus is None:
+        rel = gold.corpus.get("file")
+        if not rel:
+            typer.echo(f"rasd: {gold_path}: the gold names no corpus file; give --corpus", err=True)
+            raise typer.Exit(2)
+        corpus = str(common.shared_dir() / rel) if gold.corpus.get("root") == "shared" else str(Path(gold_path).parent / rel)
+    docs = []
+    for item in read_paths([corpus]):
+        if isinstance(item, InputError):
+            common.report_error(item)
+        else:
+            docs.append(item)
+    found, missing = av.select_documents(gold, docs)
+    for a in missing:
+        typer.echo(f"rasd: {corpus}: gold article of row {a.row} not found (content hash {a.content_hash})", err=True)
+    if not found:
+        typer.echo(f"rasd: {corpus}: none of the gold's articles is there", err=True)
+        raise typer.Exit(1)
+    chosen = list(found.values())
+    coded = common.code_documents(ctx, chosen, "eval articles", progress, clean=True, batch=8)
+    score = av.score(gold, found, {d.doc_id: evs for d, evs in zip(chosen, coded)})
+    typer.echo(json.dumps(score.as_dict(), indent=2, ensure_ascii=False) if fmt == "json" else score.report())
+    if missing:
+        raise typer.Exit(1)
