@@ -140,7 +140,9 @@ def test_json_fast_path_matches_the_parsed_view(st):
         ev.doc_id = "d2"
     st.replace_events("d2", [other])
     st.add_correction("d1:0", {"actor2": "Rebels"})
-    fast = [json.loads(t) for t in st.query_events_json(limit=10)]
+    from rasd.serve.records import record_json
+
+    fast = [json.loads(record_json(r)) for r in st.query_event_records(limit=10)]
     slow = [event_json(e) for e in st.query_events_view(limit=10)]
     assert fast == slow and {tuple(f["corrected"]) for f in fast} == {("actor2",), ()}
 
