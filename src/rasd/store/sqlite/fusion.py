@@ -90,7 +90,8 @@ class FusionMixin(SQLiteConnection):
     def query_fused(self, *, status: Optional[str] = None, event_type: Optional[str] = None,
                     place: Optional[str] = None, date_from: Optional[str] = None, date_to: Optional[str] = None,
                     min_reports: int = 1, limit: int = 100, offset: int = 0) -> list[FusedEvent]:
-        where, args = ["n_reports >= ?"], [min_reports]
+        where: list[str] = ["n_reports >= ?"]
+        args: list[Any] = [min_reports]
         if status:
             where.append("status = ?"); args.append(status)
         if event_type:

@@ -41,7 +41,8 @@ def migrate_sqlite(conn: sqlite3.Connection, package: str) -> list[str]:
 
 def split_sql(sql: str) -> list[str]:
     """Split a script on ';' at statement ends, keeping trigger bodies whole."""
-    out, buf = [], []
+    out: list[str] = []
+    buf: list[str] = []
     for line in sql.splitlines():
         if line.strip().startswith("--") and not buf:
             continue
