@@ -1,11 +1,19 @@
-"""The SQLite store: migrations, idempotent documents, FTS, offsets, events round trip."""
+"""The SQLite backend's own ways: WAL, migrations recorded in schema_migrations and
+PRAGMA user_version, machine rows untouched by corrections, per-thread readers. What every
+backend does is asserted in tests/test_store_contract.py."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
+from pathlib import Path
 
-from rasd.records import Actor, Document, Event, Evidence, OffsetMap, Place
+import pytest
+
+from rasd.records import Actor, Document, Event, Evidence, Place
 from rasd.store import open_store
+from rasd.store.migrations import Migration, MigrationError, migrate, read_migrations
+from rasd.store.sqlite.migrate import SQLiteMigrations
 
 
 def test_migrations_versioned_and_wal(db):
@@ -20,47 +28,74 @@ def test_migrations_versioned_and_wal(db):
         assert st.stats()["documents"] == 0
 
 
-def test_same_content_twice_changes_nothing(db):
-    doc = Document(doc_id="a", raw="Shelling hit Douma on Monday.", published=date(2018, 2, 19))
-    with open_store(db) as st:
-        assert st.add_document(doc).status == "new"
-        assert st.add_document(Document(doc_id="a", raw=doc.raw)).status == "unchanged"
-        assert st.stats()["documents"] == 1
-        got = st.get_document("a")
-        assert got.published == date(2018, 2, 19) and got.text == doc.raw
+def test_user_version_is_the_number_of_the_last_migration(db):
+    open_store(db).close()
+    conn = sqlite3.connect(db)
+    names = [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(names) == int(names[-1][:3])
 
 
-def test_full_text_search_and_hostile_query(db):
-    with open_store(db) as st:
-        st.add_document(Document(doc_id="a", raw="Barrel bombs fell on al-Tal."))
-        st.add_document(Document(doc_id="b", raw="Talks in Geneva stalled."))
-        assert [r.doc_id for r in st.list_documents("barrel")] == ["a"]
-        assert st.list_documents('"unbalanced (quote AND OR') == []
+def test_correction_leaves_the_machine_rows_untouched(db):
+    raw = "Government forces shelled Douma on Monday, killing 4 people."
+    st = open_store(db)
+    st.add_document(Document(doc_id="d1", raw=raw))
+    st.replace_events("d1", [Event(event_id="d1:0", doc_id="d1", event_type="Explosions/Remote violence",
+                                   sub_event_type="Shelling/artillery/missile attack", date=date(2018, 2, 19),
+                                   actor1=Actor("Military Forces of Syria"), fatalities=4,
+                                   location=Place("Douma", 33.57, 36.40, country="SY"),
+                                   evidence=[Evidence("d1", 18, 25, raw[18:25], "trigger")], sentence=raw)])
+    st.add_correction("d1:0", {"location": {"name": "Harasta", "lat": 33.56, "lon": 36.36}, "fatalities": 5},
+                      author="analyst")
+    st.close()
+    raw_row = sqlite3.connect(db).execute("SELECT location, fatalities, data FROM events").fetchone()
+    assert raw_row[0] == "Douma" and raw_row[1] == 4 and json.loads(raw_row[2])["location"]["name"] == "Douma"
 
 
-def test_offsets_round_trip(db):
-    raw = "HEADLINE\nTT\nBody text here."
-    doc = Document(doc_id="x", raw=raw, text="HEADLINE\nBody text here.",
-                   offsets=OffsetMap([(0, 0, 9), (9, 12, 15)]))
-    with open_store(db) as st:
-        st.add_document(doc)
-        got = st.get_document("x")
-    s = got.text.index("Body")
-    rs, re_ = got.raw_span(s, s + 4)
-    assert raw[rs:re_] == "Body"
+def test_readers_have_connections_of_their_own_except_in_memory(db):
+    st = open_store(db)
+    reader = st.reader()
+    assert reader is not st and reader.conn is not st.conn and st.reader() is reader  # one per thread
+    own = st.reader(own=True)
+    assert own is not reader
+    own.close()
+    st.close()
+    mem = open_store(":memory:")
+    assert mem.reader() is mem and mem.reader(own=True) is mem  # one connection holds the data
+    mem.close()
 
 
-def test_events_replace_and_query(db):
-    with open_store(db) as st:
-        st.add_document(Document(doc_id="d", raw="Israeli jets struck a base near Kiswah."))
-        ev = Event(event_id="d:0", doc_id="d", event_type="Explosions/Remote violence",
-                   sub_event_type="Air/drone strike", date=date(2017, 12, 2), time_precision="month",
-                   actor1=Actor("Military Forces of Israel (1948-)", mention="Israeli jets"),
-                   location=Place("Al Kiswah", 33.36, 36.24, country="SY", admin1="Rif Dimashq"),
-                   evidence=[Evidence("d", 0, 12, "Israeli jets", "actor1")], sentence="Israeli jets struck")
-        st.replace_events("d", [ev])
-        st.replace_events("d", [ev])  # a second run replaces, does not duplicate
-        got = st.query_events(event_type="Explosions/Remote violence", bbox=(36.0, 33.0, 36.5, 33.5))
-        assert len(got) == 1 and got[0].actor1.mention == "Israeli jets"
-        assert got[0].evidence[0].field == "actor1"
-        assert st.query_events(date_from="2018-01-01") == []
+# -- the migration runner, on scripts of our own ----------------------------------------------------
+def _scripts(folder: Path, **files: str) -> Path:
+    folder.mkdir()
+    for name, sql in files.items():
+        (folder / name).write_text(sql, encoding="utf-8")
+    return folder
+
+
+def test_numbered_scripts_must_run_from_one_without_gap_or_twice(tmp_path):
+    ok = _scripts(tmp_path / "ok", **{"001_a.sql": "", "002_b.sql": "", "notes.md": "not a script"})
+    assert [(m.number, m.stem) for m in read_migrations(ok, ".sql")] == [(1, "001_a"), (2, "002_b")]
+    gap = _scripts(tmp_path / "gap", **{"001_a.sql": "", "003_c.sql": ""})
+    with pytest.raises(MigrationError, match="002 is missing"):
+        read_migrations(gap, ".sql")
+    twice = _scripts(tmp_path / "twice", **{"001_a.sql": "", "002_b.sql": "", "002_c.sql": ""})
+    with pytest.raises(MigrationError, match="taken twice"):
+        read_migrations(twice, ".sql")
+    bad = _scripts(tmp_path / "bad", **{"1_a.sql": ""})
+    with pytest.raises(MigrationError, match="NNN_what"):
+        read_migrations(bad, ".sql")
+
+
+def test_each_script_is_applied_once_and_a_failing_one_leaves_nothing(tmp_path):
+    conn = sqlite3.connect(str(tmp_path / "m.db"), isolation_level=None)
+    first = [Migration(1, "001_t.sql", "CREATE TABLE t (x INTEGER);\nINSERT INTO t VALUES (1);")]
+    assert migrate(SQLiteMigrations(conn), first) == ["001_t.sql"]
+    assert migrate(SQLiteMigrations(conn), first) == []
+    broken = first + [Migration(2, "002_u.sql", "CREATE TABLE u (y INTEGER);\nINSERT INTO nowhere VALUES (2);")]
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(SQLiteMigrations(conn), broken)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "u" not in tables and "t" in tables
+    assert [r[0] for r in conn.execute("SELECT name FROM schema_migrations")] == ["001_t.sql"]
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 1
