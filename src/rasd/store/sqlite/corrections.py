@@ -237,7 +237,9 @@ class CorrectionsMixin(SQLiteConnection):
                 f"SELECT e.event_id, e.data, o.fields{self._fused_cols()} FROM events e"
                 f" LEFT JOIN event_overrides o ON o.event_id = e.event_id{self._fused_join()}"
                 f" WHERE e.event_id IN ({','.join('?' * len(part))})", part).fetchall()
-            got.update((r["event_id"], _record(r)) for r in rows)
+            for r in rows:
+                rec = _record(r)
+                got[rec.event_id] = rec
         return [got[i] for i in ids if i in got]
 
     def event_type_pairs(self) -> list[tuple[str, str]]:
@@ -283,10 +285,9 @@ class CorrectionsMixin(SQLiteConnection):
 
 
 def _record(row: sqlite3.Row) -> EventRecord:
-    fields = row["fields"]
-    corroboration = row["corroboration"]
-    return EventRecord(row["event_id"], row["data"], json.loads(fields) if fields else None,
-                       int(corroboration) if corroboration is not None else None)
+    """A row (event_id, data, fields, corroboration) as a record."""
+    event_id, data, fields, corroboration = row
+    return EventRecord(event_id, data, json.loads(fields) if fields else None, corroboration)
 
 
 def _and(where: str, more: list[str]) -> str:
