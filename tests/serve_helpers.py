@@ -10,10 +10,9 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def clean_only_pipeline():
-    from rasd.clean import Cleaner
-    from rasd.pipeline import Pipeline
+    from rasd.pipeline import PipelineConfig, build_pipeline
 
-    return Pipeline(cleaner=Cleaner(), coder=None)
+    return build_pipeline(PipelineConfig(with_events=False))
 
 
 @contextmanager

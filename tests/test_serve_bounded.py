@@ -31,17 +31,18 @@ def test_merging_place_spans_is_not_quadratic():
 
 
 def test_a_long_document_is_coded_up_to_the_bound_and_says_so():
-    from coder_helpers import table_coder
+    from rasd.nlp import load_nlp
+    from rasd.pipeline import PipelineConfig, build_pipeline
     from rasd.records import Document
     from rasd.serve.synthetic import make_documents
 
     text = " ".join(d.raw for d, _ in make_documents(40, per_doc=4))  # 3,400 characters, 20 events
-    coder = table_coder(None)
-    whole = coder.process([Document(doc_id="long", raw=text)])[0].events
-    coder.max_chars, coder.max_events = 1000, 3
-    res = coder.process([Document(doc_id="long", raw=text)])[0]
-    assert res.document.text == text  # all of it is kept
-    assert len(whole) > 6 and len(res.events) == 3
+    nlp = load_nlp()
+    whole = build_pipeline(PipelineConfig(), nlp=nlp).run_safe([Document(doc_id="long", raw=text)])[0]
+    bounded = build_pipeline(PipelineConfig(max_code_chars=1000, max_events_per_doc=3), nlp=nlp)
+    res = bounded.run_safe([Document(doc_id="long", raw=text)])[0]
+    assert res.error is None and res.document.text == text and res.whole is None  # all of it is kept
+    assert len(whole.events) > 6 and len(res.events) == 3
     assert all(max(x.end for x in e.evidence) <= 1000 for e in res.events)
     warnings = res.document.meta["warnings"]
     assert any("coded the first" in w for w in warnings) and any("kept the first 3" in w for w in warnings)

@@ -167,10 +167,10 @@ def _run_ingest(store, content: bytes, fmt: str, meta: dict[str, Any], max_bytes
     return ingest_bytes(store, pipeline, content, fmt, meta, max_bytes=max_bytes, name=name)
 
 
-def default_pipeline():
-    from ..pipeline import Pipeline
+def default_pipeline(settings):
+    from ..pipeline import build_pipeline
 
-    return Pipeline.for_ingest()
+    return build_pipeline(settings.pipeline_config())
 
 
 @router.get("/api/gazetteer", dependencies=[Depends(require_read)], tags=["places"],

@@ -77,8 +77,8 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     app.state.gazetteer = gazetteer
     app.state.pipeline_factory = pipeline_factory
     app.state.ontology = ontology
-    app.state.ingest_workers = IngestWorkers(pipeline_factory or api_documents.default_pipeline,
-                                             size=ingest_threads)
+    app.state.ingest_workers = IngestWorkers(
+        pipeline_factory or (lambda: api_documents.default_pipeline(settings)), size=ingest_threads)
     app.state.tiles = tiles
 
     _errors(app)
