@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("bench", max_examples=10_000, deadline=None,
+settings.register_profile("bench", max_examples=int(os.environ.get("RASD_BENCH_EXAMPLES", "10000")), deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
