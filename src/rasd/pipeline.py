@@ -4,7 +4,7 @@ Every stage is a small class built with the services it needs and called as
 ``stage.process(batch: list[Result]) -> list[Result]``; each fills its part of the record
 (``records.Result``). The order and why: docs/architecture.md.
 
-    clean -> hint (code) -> geo -> refine (code) -> reread (geo) -> code -> [fuse + store]
+    clean -> bound -> hint (code) -> geo -> refine (code) -> reread (geo) -> code -> [fuse + store]
 
 ``build_pipeline(config, nlp=..., geoparser=...)`` wires them; services not handed in are
 built here, once. ``Pipeline.run_safe(batch)`` is the one failure policy; ``store_results``
