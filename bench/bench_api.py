@@ -67,12 +67,15 @@ def build_store(path: Path, n: int) -> None:
     print(f"built a store of {n} synthetic events in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
 
-def start_server(db: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
-    env = dict(os.environ, RASD_TOKEN=TOKEN)
+def start_server(db: Path, workers: int = 1, *, gazetteer: bool = False, token: str = TOKEN,
+                 stderr=None, wait: float = 60) -> tuple[subprocess.Popen, str]:
+    """A `rasd serve` on 127.0.0.1 (any free port): its process and URL. ``gazetteer``: with the
+    default gazetteer (ingested events get places), else --no-gazetteer."""
+    env = dict(os.environ, RASD_TOKEN=token)
     proc = subprocess.Popen([sys.executable, "-m", "rasd", "--db", str(db), "serve", "--host", "127.0.0.1",
-                             "--port", "0", "--no-gazetteer", "--workers", str(workers)],
-                            stdout=subprocess.PIPE, text=True, env=env)
-    deadline = time.time() + 60
+                             "--port", "0", *([] if gazetteer else ["--no-gazetteer"]), "--workers", str(workers)],
+                            stdout=subprocess.PIPE, stderr=stderr, text=True, env=env)
+    deadline = time.time() + wait
     while time.time() < deadline:
         line = proc.stdout.readline()
         m = re.search(r"open (http://127\.0\.0\.1:\d+)/", line or "")

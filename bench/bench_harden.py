@@ -19,7 +19,6 @@ import argparse
 import csv
 import math
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_api's server starter
 SHARED = Path(os.environ.get("RASD_SHARED", ROOT.parent / "shared"))
 TOKEN = "bench-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -101,20 +101,9 @@ def stored_events(db: Path) -> int:
 
 
 def start_server(db: Path, tmp: Path) -> tuple[subprocess.Popen, str]:
-    env = dict(os.environ, RASD_TOKEN=TOKEN)
-    proc = subprocess.Popen([sys.executable, "-m", "rasd", "--db", str(db), "serve", "--host", "127.0.0.1",
-                             "--port", "0"], stdout=subprocess.PIPE, stderr=open(tmp / "serve.log", "w"),
-                            text=True, env=env)
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        m = re.search(r"open (http://127\.0\.0\.1:\d+)/", line or "")
-        if m:
-            return proc, m.group(1)
-        if not line and proc.poll() is not None:
-            break
-    proc.kill()
-    raise SystemExit("bench_harden: rasd serve did not start")
+    from bench_api import start_server as start
+
+    return start(db, gazetteer=True, token=TOKEN, stderr=open(tmp / "serve.log", "w"), wait=300)
 
 
 def quantiles(lat: list[float]) -> str:
