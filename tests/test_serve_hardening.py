@@ -198,3 +198,15 @@ def test_the_openapi_document_tells_the_truth(client):
 def test_a_wrong_method_lists_every_allowed_one(client):
     r = client.put("/api/events/x/corrections")
     assert r.status_code == 405 and set(r.headers["allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_the_server_answers_to_its_own_names_when_it_listens_beyond_loopback(monkeypatch):
+    import socket
+
+    from rasd.cli.serve import _allowed_hosts
+
+    monkeypatch.setenv("RASD_ALLOWED_HOSTS", "rasd.example, other.example")
+    assert _allowed_hosts("127.0.0.1", ["mine.lan"]) == ["mine.lan", "rasd.example", "other.example"]
+    wide = _allowed_hosts("192.0.2.7", [])
+    assert "192.0.2.7" in wide and socket.gethostname() in wide
+    assert socket.gethostname() in _allowed_hosts("0.0.0.0", []) and "0.0.0.0" not in _allowed_hosts("0.0.0.0", [])
