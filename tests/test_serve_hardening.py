@@ -210,3 +210,19 @@ def test_the_server_answers_to_its_own_names_when_it_listens_beyond_loopback(mon
     wide = _allowed_hosts("192.0.2.7", [])
     assert "192.0.2.7" in wide and socket.gethostname() in wide
     assert socket.gethostname() in _allowed_hosts("0.0.0.0", []) and "0.0.0.0" not in _allowed_hosts("0.0.0.0", [])
+
+
+def test_a_second_ingest_does_not_wait_for_a_long_one():
+    import threading
+
+    from rasd.serve.ingest import IngestWorkers
+
+    built = []
+    workers = IngestWorkers(lambda: built.append(1) or object(), size=2)
+    release = threading.Event()
+    long = workers.submit(lambda pipeline: release.wait(10) and "long")
+    assert workers.submit(lambda pipeline: "short").result(timeout=5) == "short"  # on main: one lock
+    release.set()
+    assert long.result(timeout=5) == "long" and len(built) == 2  # a pipeline for each thread
+    with pytest.raises(ZeroDivisionError):
+        workers.submit(lambda pipeline: 1 / 0).result(timeout=5)

@@ -87,7 +87,7 @@ def ingest_bytes(store, pipeline, content: bytes, fmt: str, meta: dict[str, Any]
 class IngestWorkers:
     """Up to ``size`` daemon threads, each with its own pipeline (built by ``factory`` on its first
     job), running ingest jobs from one queue. A job is ``fn(pipeline)``; ``submit`` returns its
-    future. A new thread starts only when every existing one is busy."""
+    future. A new thread starts only when more jobs wait than threads are idle."""
 
     def __init__(self, factory: Callable[[], Any], size: int = 2):
         self.factory = factory
@@ -101,7 +101,7 @@ class IngestWorkers:
         fut: Future = Future()
         with self._lock:
             self._jobs.put((fn, fut))
-            if self._idle == 0 and len(self._threads) < self.size:
+            if self._jobs.qsize() > self._idle and len(self._threads) < self.size:
                 t = threading.Thread(target=self._work, name=f"rasd-ingest-{len(self._threads)}", daemon=True)
                 self._threads.append(t)
                 t.start()
