@@ -66,6 +66,10 @@ def load_average() -> str:
 def hypothesis_run(examples: int) -> bool:
     env = dict(os.environ, HYPOTHESIS_PROFILE="bench")
     env["RASD_BENCH_EXAMPLES"] = str(examples)
+    from rasd.config import Settings
+
+    if Path(Settings().gazetteer).exists():  # the default gazetteer, built once (the serve part needs it too)
+        env.setdefault("RASD_TEST_GAZETTEER", Settings().gazetteer)
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:warnings",
                            str(ROOT / "tests" / "test_properties.py")], cwd=ROOT, env=env,
