@@ -34,7 +34,7 @@ def place(name: str) -> Place:
 def event(event_id: str, doc_id: str, sub: str, day: Optional[date], where: Optional[str], *,
           etype: Optional[str] = None, a1: Optional[Actor] = None, a2: Optional[Actor] = None,
           stance: str = "asserted", fatalities: Optional[int] = None, sentence: str = "",
-          precision: str = "day", attrs: Optional[dict] = None) -> Event:
+          precision: str = "day", attrs: Optional[dict] = None, confidence: float = 0.8) -> Event:
     etype = etype or {
         "Armed clash": "Battles", "Government regains territory": "Battles",
         "Non-state actor overtakes territory": "Battles", "Air/drone strike": "Explosions/Remote violence",
@@ -44,7 +44,7 @@ def event(event_id: str, doc_id: str, sub: str, day: Optional[date], where: Opti
     ev = Event(event_id=event_id, doc_id=doc_id, event_type=etype, sub_event_type=sub, date=day,
                time_precision=precision if day else None, actor1=a1, actor2=a2,
                location=place(where) if where else None, fatalities=fatalities, stance=stance,
-               sentence=sentence or None, attrs=dict(attrs or {}))
+               sentence=sentence or None, attrs=dict(attrs or {}), confidence=confidence)
     if sentence:
         ev.evidence = [Evidence(doc_id, 0, len(sentence), sentence, "trigger")]
     return ev
