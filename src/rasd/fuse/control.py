@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from ..geodesy import haversine_km
 from ..records import Actor, Agreement, ControlPeriod, Document, Evidence, FusedEvent, Place, Report
@@ -290,6 +290,16 @@ class ControlTracker:
                         t, ag.date, None, doc.published if doc else None):
                     return True
         return False
+
+
+def timeline_summary(periods: list[ControlPeriod]) -> dict[str, Any]:
+    """What one place's timeline rests on: the documents its evidence cites, their known outlets,
+    whether it all rests on one report, and which periods rest on one."""
+    docs = sorted({e.doc_id for p in periods for e in p.evidence})
+    return {"reports": len(docs), "outlets": sorted({o for p in periods for o in p.outlets}),
+            "rests_on_one_report": len(docs) == 1,
+            "periods_on_one_report": [i for i, p in enumerate(periods) if (p.reports or len(
+                {e.doc_id for e in p.evidence})) == 1]}
 
 
 def _same_place(a: Optional[Place], b: Optional[Place], km: float = 10.0) -> bool:
