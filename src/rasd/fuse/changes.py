@@ -238,8 +238,10 @@ class ChangeReader:
     # -- slots --------------------------------------------------------------------
     def _in_gain_slot(self, t: _Text, span: tuple[int, int], kind: str) -> bool:
         a, b = span
+        if self._backer(t, a, b):
+            return False  # "forces backed by the US": the backer took nothing
         if kind == TAKEOVER:
-            return b <= t.verb[0] and not self._backer(t, a, b)
+            return b <= t.verb[0]
         if kind == PASSIVE:
             return a >= t.verb[1] and b <= t.clause[1] and self._after_word(t, a, "by")
         if kind == FALL:

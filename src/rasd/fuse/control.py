@@ -367,8 +367,8 @@ def periods_of(changes: Iterable[Change], flip_days: int = 30, min_flip_outlets:
         gainer, loser = ch.gainer, ch.loser
         if gainer is None:
             continue
-        if gainer == UNKNOWN and periods and norm_name(periods[-1].holder) != norm_name(loser):
-            continue  # someone who did not hold the place left it: no change of hands
+        if gainer == UNKNOWN and (loser is None or (periods and norm_name(periods[-1].holder) != norm_name(loser))):
+            continue  # someone who did not hold the place (or nobody we may name) left it: no change of hands
         if not periods and loser:
             # the loser held the place until this change (since when, the texts do not say)
             add(ControlPeriod(place=ch.place, holder=loser, start=None, end=ch.day, event_ids=list(ch.event_ids),
