@@ -85,6 +85,10 @@ def _by_other_spelling(st, place: str) -> list:
             if key not in seen:
                 seen.add(key)
                 out.append(p)
+    names = sorted({p.place.name for p in out})
+    if names:  # say so: a nearby place is not necessarily the one asked for
+        typer.echo(f"rasd: no timeline stored as {place!r}; the gazetteer's {place!r} is within a few km of: "
+                   + ", ".join(names), err=True)
     return out
 
 
