@@ -197,6 +197,8 @@ class ChangeReader:
         spans = {"actor1": self._actor_span(t, rep, "actor1"), "actor2": self._actor_span(t, rep, "actor2")}
         actors = {"actor1": rep.actor1, "actor2": rep.actor2}
         if all(s is None for s in spans.values()):
+            if any(e.field in spans for e in rep.evidence):
+                return Reading.no("the actors the coder cites are not in the sentence")
             return self._by_roles(t, rep, kind, place)  # nothing to read positions from: the coder's roles
         gain = [k for k, s in spans.items() if s is not None and self._in_gain_slot(t, s, kind)]
         lose = [k for k, s in spans.items() if s is not None and k not in gain and self._in_loss_slot(t, s, kind)]
