@@ -53,7 +53,7 @@ def code_seed_articles(ctx: typer.Context, gold: "str | None", seeds_dir: "str |
     import json
     from pathlib import Path
 
-    from ..pipeline import Pipeline
+    from ..pipeline import build_pipeline
     from ..read import ReadOptions, load_meta, read_paths
 
     gold_path = Path(gold) if gold else shared_dir() / "gold" / "seeds.json"
@@ -65,7 +65,7 @@ def code_seed_articles(ctx: typer.Context, gold: "str | None", seeds_dir: "str |
         raise typer.Exit(2)
     meta = sdir / "meta.jsonl"
     opts = ReadOptions(meta=load_meta(str(meta)) if meta.exists() else {}, skip={str(meta.resolve())})
-    pipe = Pipeline.for_ingest(with_events=True, gazetteer=settings(ctx).gazetteer)
+    pipe = build_pipeline(settings(ctx).pipeline_config(with_events=True))
     results = []
     for item in read_paths([str(sdir)], opts):
         if isinstance(item, InputError):

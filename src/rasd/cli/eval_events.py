@@ -24,7 +24,7 @@ def acled(
     from tqdm import tqdm
 
     from ..evaluate import acled as ev
-    from ..pipeline import Pipeline
+    from ..pipeline import build_pipeline
     from . import common
 
     rows = []
@@ -34,16 +34,17 @@ def acled(
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             typer.echo(f"rasd: {f}: cannot read ACLED rows ({exc})", err=True)
             raise typer.Exit(1)
-    coder = Pipeline.build_coder(gazetteer=common.settings(ctx).gazetteer)
+    # ACLED notes are clean already: the stages after cleaning
+    pipe = build_pipeline(common.settings(ctx).pipeline_config(with_events=True, clean=False))
     docs = [ev.row_document(r, i) for i, r in enumerate(rows)]
     events = []
     bar = tqdm(total=len(docs), desc="eval acled", unit="row", disable=not progress, file=sys.stderr)
     for i in range(0, len(docs), 64):
-        for res in coder.process(docs[i:i + 64]):
+        for res in pipe.run_batch(docs[i:i + 64]):
             events.append(res.events)
         bar.update(len(docs[i:i + 64]))
     bar.close()
-    score = ev.score(rows, events, coder.data.actors)
+    score = ev.score(rows, events, pipe.actors)
     if as_json:
         typer.echo(json.dumps(score.as_dict(), indent=2))
     else:
