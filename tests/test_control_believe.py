@@ -189,3 +189,17 @@ def test_a_reached_deal_retold_in_a_background_clause_moves_no_line(st, kb):
     fuse_doc(st, f, "d", [ev], text=text, published=date(2018, 7, 21))
     assert st.query_agreements()[0].status == "reached"
     assert st.control_timeline("Douma") == []
+
+
+def test_a_timeline_follows_a_takeover_that_later_reports_turn_into_a_clash(st, kb):
+    f = Fuser(st, actors=kb)
+    s = "HTS seized Homs on Sunday."
+    fuse_doc(st, f, "t", [_takeover("t", s, s, "seized", a1=HTS, a1_words="HTS")], text=s, published=PUB)
+    assert [p.holder for p in st.control_timeline("Homs")] == [HTS.name]
+    for i in (1, 2):  # two later reports of the same fighting call it a clash: the fused event is a clash
+        c = f"HTS clashed with the army in Homs on Sunday, report {i} said."
+        ev = event(f"c{i}:0", f"c{i}", "Armed clash", date(2018, 3, 18), "Homs", a1=HTS, a2=GOV, sentence=c)
+        fuse_doc(st, f, f"c{i}", [ev], text=c, published=PUB)
+    fused = st.query_fused(limit=10)
+    assert len(fused) == 1 and fused[0].sub_event_type == "Armed clash"
+    assert st.control_timeline("Homs") == []
