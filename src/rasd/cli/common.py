@@ -75,6 +75,26 @@ def code_seed_articles(ctx: typer.Context, gold: "str | None", seeds_dir: "str |
     return g, results
 
 
+def code_documents(ctx: typer.Context, docs: list, desc: str, progress: bool = True, *, clean: bool = False,
+                   batch: int = 64) -> list:
+    """The coder's events of each document (a list per document, in order), with a progress
+    bar on stderr; ``clean`` runs the ingest cleaner first (articles), not for ACLED notes."""
+    import sys
+
+    from tqdm import tqdm
+
+    from ..pipeline import build_pipeline
+
+    pipe = build_pipeline(settings(ctx).pipeline_config(with_events=True, clean=clean))
+    run = pipe.run_batch
+    events = []
+    with tqdm(total=len(docs), desc=desc, unit="doc", disable=not progress, file=sys.stderr) as bar:
+        for i in range(0, len(docs), batch):
+            events += [res.events for res in run(docs[i:i + batch])]
+            bar.update(len(docs[i:i + batch]))
+    return events
+
+
 # ---- options of row-shaped inputs, shared by ingest and extract --------------------------------
 DelimiterOption = Annotated[Optional[str], typer.Option(
     "--delimiter", help="Field delimiter of CSV/TSV input (e.g. ';' or 'tab').")]
