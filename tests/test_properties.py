@@ -90,11 +90,12 @@ def test_dates_lie_inside_the_text(text, ref, base):
 # -- fatalities -------------------------------------------------------------------------------
 @given(text=any_text, base=st.integers(0, 1000))
 def test_fatality_counts_lie_inside_the_text(text, base):
-    from rasd.code.fatalities import FatalityCounter, allocated_figure, stated_figure
+    from rasd.code.fatalities import FatalityCounter
 
-    for c in FatalityCounter().find(text, base=base):
+    counter = FatalityCounter()
+    for c in counter.find(text, base=base):
         assert _inside(c.start - base, c.end - base, text) and c.value >= 0
-    for c in (stated_figure(text), allocated_figure(text, text[:80])):
+    for c in (counter.stated_figure(text), counter.allocated_figure(text, text[:80])):
         if c is not None:
             assert _inside(c.start, c.end, text) and c.value >= 0
 

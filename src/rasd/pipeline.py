@@ -134,7 +134,7 @@ def build_pipeline(config: PipelineConfig, *, nlp: Any = None, geoparser: Any = 
     stages.append(DocumentBound(config.max_code_chars, config.max_events_per_doc))
     stages.append(CountryHint(data.actors))
     if geoparser is not None:
-        stages += [PlaceStage(geoparser), CountryRefiner(), RereadStage(geoparser)]
+        stages += [PlaceStage(geoparser), CountryRefiner(data.places), RereadStage(geoparser)]
     else:
         log.info("no gazetteer: events will have no places")
     stages.append(Coder(nlp, data, batch_size=config.parse_batch))

@@ -205,7 +205,10 @@ def _plain(obj: Any) -> Any:
 def control(request: Request):
     place = P.required_text(request.query_params, "place", 200)
     st = request.app.state.store.reader()
-    return _json({"place": place, "periods": [p.to_dict() for p in st.control_timeline(place)]})
+    from ..fuse.control import timeline_summary
+
+    periods = st.control_timeline(place)
+    return _json({"place": place, "periods": [p.to_dict() for p in periods], **timeline_summary(periods)})
 
 
 AGREEMENT_STATUSES = ("negotiating", "reached", "collapsed")
