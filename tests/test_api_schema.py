@@ -55,7 +55,7 @@ def live_url(tmp_path_factory):
 def test_every_operation_conforms_to_the_document(live_url, with_token):
     args = [str(ST), "--config-file", str(HERE / "schemathesis.toml"), "run", f"{live_url}/openapi.json",
             "--checks", "all", "--phases", "examples,fuzzing", "--max-examples", "20", "--seed", "15",
-            "--workers", "2", "--request-timeout", "20", "--no-color"]
+            "--workers", "1", "--request-timeout", "20", "--no-color"]  # two threads: hypothesis hit CPython 3.11.7's "AST constructor recursion depth mismatch" once
     if with_token:
         args += ["-H", f"Authorization: Bearer {TOKEN}"]
     t0 = time.perf_counter()
