@@ -53,7 +53,7 @@ def code_seed_articles(ctx: typer.Context, gold: "str | None", seeds_dir: "str |
     import json
     from pathlib import Path
 
-    from ..pipeline import Pipeline
+    from ..pipeline import build_pipeline
     from ..read import ReadOptions, load_meta, read_paths
 
     gold_path = Path(gold) if gold else shared_dir() / "gold" / "seeds.json"
@@ -65,7 +65,7 @@ def code_seed_articles(ctx: typer.Context, gold: "str | None", seeds_dir: "str |
         raise typer.Exit(2)
     meta = sdir / "meta.jsonl"
     opts = ReadOptions(meta=load_meta(str(meta)) if meta.exists() else {}, skip={str(meta.resolve())})
-    pipe = Pipeline.for_ingest(with_events=True, gazetteer=settings(ctx).gazetteer)
+    pipe = build_pipeline(settings(ctx).pipeline_config(with_events=True))
     results = []
     for item in read_paths([str(sdir)], opts):
         if isinstance(item, InputError):
@@ -77,24 +77,23 @@ def code_seed_articles(ctx: typer.Context, gold: "str | None", seeds_dir: "str |
 
 def code_documents(ctx: typer.Context, docs: list, desc: str, progress: bool = True, *, clean: bool = False,
                    batch: int = 64) -> list:
-    """The coder's events of each document (a list per document, in order), with a progress
-    bar on stderr; ``clean`` runs the ingest cleaner first (articles), not for ACLED notes."""
+    """The events of each document through the pipeline (a list per document, in order), with
+    a progress bar on stderr; ``clean`` runs the cleaner first (articles), not for ACLED notes.
+    A document that fails is reported on stderr and counts as yielding no event."""
     import sys
 
     from tqdm import tqdm
 
-    from ..pipeline import Pipeline
+    from ..pipeline import build_pipeline
 
-    gazetteer = settings(ctx).gazetteer
-    if clean:
-        pipe = Pipeline.for_ingest(with_events=True, gazetteer=gazetteer)
-        run = pipe.run_batch
-    else:
-        run = Pipeline.build_coder(gazetteer=gazetteer).process
+    pipe = build_pipeline(settings(ctx).pipeline_config(with_events=True, clean=clean))
     events = []
     with tqdm(total=len(docs), desc=desc, unit="doc", disable=not progress, file=sys.stderr) as bar:
         for i in range(0, len(docs), batch):
-            events += [res.events for res in run(docs[i:i + batch])]
+            for res in pipe.run_safe(docs[i:i + batch]):
+                if res.error:
+                    typer.echo(f"rasd: {res.document.doc_id}: {res.error}", err=True)
+                events.append(res.events)
             bar.update(len(docs[i:i + batch]))
     return events
 
