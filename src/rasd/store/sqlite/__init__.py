@@ -16,11 +16,12 @@ from ..migrations import apply_sqlite
 from .corrections import CorrectionsMixin
 from .events import EventsMixin
 from .fusion import FusionMixin
+from .watch import WatchMixin
 
 MIGRATIONS = "rasd.store.sqlite.migrations"
 
 
-class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, Store):
+class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, Store):
     def __init__(self, path: str, *, readonly: bool = False):
         self.path = str(path)
         try:
