@@ -63,11 +63,12 @@ def test_extract_reports_bad_input_and_goes_on(run_cli, tmp_path, gaz):
 
 
 def test_events_query_after_ingest(run_cli, tmp_path, gaz):
-    from rasd.pipeline import Pipeline
+    from rasd.config import PipelineConfig
+    from rasd.pipeline import build_pipeline
     from rasd.records import Document
     from rasd.store import open_store
 
-    pipe = Pipeline.for_ingest(with_events=True, gazetteer=gaz["RASD_GAZETTEER"])
+    pipe = build_pipeline(PipelineConfig(gazetteer=gaz["RASD_GAZETTEER"]))
     from datetime import date
 
     res = pipe.run_batch([Document(doc_id="a", raw=TEXT, published=date(2020, 3, 3))])[0]

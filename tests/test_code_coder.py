@@ -23,7 +23,7 @@ class TinyGeo:
         "Syria": Place("Syria", 35.0, 38.0, "SY", None, feature="A.PCLI", geo_precision=3),
     }
 
-    def process(self, docs):
+    def process(self, docs, countries=None):
         out = []
         for d in docs:
             tops = []
@@ -101,7 +101,7 @@ def test_evidence_is_in_raw_coordinates_for_every_field(coder):
     doc = Document(doc_id="r1", raw=raw, published=date(2021, 6, 1))
     doc.text = raw[8:]
     doc.offsets = OffsetMap([(0, 8, len(raw) - 8)])
-    ev = coder.process([doc])[0].events[0]
+    ev = coder.run_batch([doc])[0].events[0]
     fields = {e.field for e in ev.evidence}
     assert {"sentence", "event_type", "actor1", "date", "location", "fatalities"} <= fields
     for e in ev.evidence:

@@ -61,13 +61,13 @@ def test_a_country_name_is_its_forces_only_as_the_agent(coder):
 
 
 def test_country_names_do_not_vote_for_the_storys_country(coder):
-    from rasd.code.coder import _actor_country
+    from rasd.code.country import actor_country
 
-    kb = coder.data.actors
+    kb = coder.actors
     text = ("Syrian regime forces shelled a village near the border with Turkey. Ankara condemned the attack, "
             "and Turkey closed the crossing.")
     assert [m[2] for m in kb.find("the border with Turkey")] == ["metonym"]
-    assert _actor_country(kb, text) == "SY"
+    assert actor_country(kb, text) == "SY"
 
 
 def test_the_second_party_is_not_taken_from_a_reported_clause(coder):
@@ -79,13 +79,13 @@ def test_the_second_party_is_not_taken_from_a_reported_clause(coder):
 
 
 def test_namesakes_in_several_countries_do_not_outvote_the_actors_country():
-    from rasd.code.coder import _place_country
+    from rasd.code.country import place_country
 
     far = [Place(n, 10.0 + k, 10.0, c, None, feature="P.PPL") for k, (n, c) in
            enumerate([("A", "IN"), ("B", "IQ"), ("C", "CN")])]
     tops = [Toponym("d", k, k + 1, p.name, p, 0.5) for k, p in enumerate(far)]
-    assert _place_country(tops, "SY") == "SY"
-    assert _place_country(tops + [Toponym("d", 9, 10, "D", replace_country(far[1]), 0.5)], "SY") == "IQ"
+    assert place_country(tops, "SY") == "SY"
+    assert place_country(tops + [Toponym("d", 9, 10, "D", replace_country(far[1]), 0.5)], "SY") == "IQ"
 
 
 def replace_country(p):
@@ -110,7 +110,8 @@ def test_a_fronted_date_is_not_what_a_later_verb_demanded(coder):
     # the parser may hang "people ... protested" under a fronted "On March 9"; "demanded" then governs
     # that phrase, which is a time, not a demand: the protest happened
     s = "On March 9 people in As Sab town protested in support of the strike and demanded a new independent mayor."
-    doc = coder.nlp(s, disable=coder._disable)
-    coder.morph.annotate(doc)
-    protest = [c for c in coder.detector.detect(doc) if c.token.lower_ == "protested"]
+    code = coder.stage("code")
+    doc = code.nlp(s, disable=code._disable)
+    code.morph.annotate(doc)
+    protest = [c for c in code.detector.detect(doc) if c.token.lower_ == "protested"]
     assert protest and protest[0].happened

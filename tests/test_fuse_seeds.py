@@ -22,13 +22,14 @@ def seeded(tmp_path_factory, gazetteer_path):
     if not (SHARED / "seeds").is_dir():
         pytest.skip("../shared is not present")
     from rasd.fuse import Fuser
-    from rasd.pipeline import Pipeline
+    from rasd.config import PipelineConfig
+    from rasd.pipeline import build_pipeline
     from rasd.read import Reader, ReadOptions, load_meta
     from rasd.store import open_store
 
     gold = json.loads((SHARED / "gold" / "seeds.json").read_text(encoding="utf-8"))
     db = str(tmp_path_factory.mktemp("seeds") / "seeds.db")
-    pipe = Pipeline.for_ingest(with_events=True, gazetteer=gazetteer_path)
+    pipe = build_pipeline(PipelineConfig(gazetteer=gazetteer_path))
     st = open_store(db)
     fuser = pipe.fuser_for(st)  # with the geoparser (an agreement's subject place) and the actors
     assert isinstance(fuser, Fuser)

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from rasd.config import PipelineConfig
 from rasd.store import open_store
 from rasd.watch.sink import build_sink
 from rasd.watch.sources import make_source
@@ -24,7 +25,7 @@ def store(tmp_path):
 
 def one_pass(store, settings=FAST) -> tuple[PassReport, list[str]]:
     lines: list[str] = []
-    watcher = Watcher(store, build_sink(store, with_events=False), settings, on_failure=lines.append)
+    watcher = Watcher(store, build_sink(store, PipelineConfig(with_events=False)), settings, on_failure=lines.append)
     report = asyncio.run(watcher.run(asyncio.Event(), once=True))
     return report, lines
 

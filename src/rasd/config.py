@@ -1,12 +1,15 @@
-"""Settings from flags and environment variables (flags win).
+"""Settings from flags and environment variables (flags win), and the pipeline's share of them.
 
-Every setting has an environment variable ``RASD_<NAME>``; the CLI passes flags in.
+Every setting has an environment variable ``RASD_<NAME>``; the CLI passes flags in. This is
+the one module that reads the environment: stages get a ``PipelineConfig`` built from here.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 
 def _env_int(name: str, default: int) -> int:
@@ -16,6 +19,13 @@ def _env_int(name: str, default: int) -> int:
         return default
 
 
+def _env_bool(name: str, default: bool) -> bool:
+    val = os.environ.get(name)
+    if val is None:
+        return default
+    return val.strip().lower() not in ("", "0", "false", "no", "off")
+
+
 @dataclass(frozen=True)
 class Settings:
     db: str = field(default_factory=lambda: os.environ.get("RASD_DB", "rasd.db"))
@@ -23,8 +33,43 @@ class Settings:
     gazetteer: str = field(default_factory=lambda: os.environ.get(
         "RASD_GAZETTEER", str(Path(os.environ.get("RASD_HOME", Path.home() / ".rasd")) / "gazetteer.db")))
     workers: int = field(default_factory=lambda: _env_int("RASD_WORKERS", 1))
+    # `rasd ingest` codes events (RASD_EVENTS=0: store documents only)
+    events: bool = field(default_factory=lambda: _env_bool("RASD_EVENTS", True))
+    # spaCy's NER joins the gazetteer in finding place names (RASD_GEO_NER=1): over whole
+    # documents it costs more than the whole coder, so it is off unless asked for
+    geo_ner: bool = field(default_factory=lambda: _env_bool("RASD_GEO_NER", False))
 
     def replace(self, **kw) -> "Settings":
         vals = {k: getattr(self, k) for k in self.__dataclass_fields__}
         vals.update({k: v for k, v in kw.items() if v is not None})
         return Settings(**vals)
+
+    def pipeline_config(self, **overrides) -> "PipelineConfig":
+        """The pipeline's settings; ``overrides`` name PipelineConfig fields (a misspelt one is a TypeError)."""
+        return PipelineConfig.from_settings(self, **overrides)
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Everything the stages need to be built (``pipeline.build_pipeline``), and nothing that
+    cannot cross a process boundary: frozen and picklable, so a worker process (or a Dask
+    worker) builds the same pipeline from it."""
+
+    # gazetteer file the geo stage resolves place names in; None: no geo stage (events get no places)
+    gazetteer: Optional[str] = None
+    with_events: bool = True  # False: clean and store documents only
+    geo_ner: bool = False  # spaCy's NER spans join the gazetteer's matches (see Settings.geo_ner)
+    clean: bool = True  # False: documents come already clean (ACLED notes, test sentences)
+    batch_size: int = 16  # documents per batch through the stages (`rasd extract`, worker chunks)
+    parse_batch: int = 256  # sentences per spaCy nlp.pipe batch
+
+    def __post_init__(self) -> None:
+        for name in ("batch_size", "parse_batch"):
+            val = getattr(self, name)
+            if not isinstance(val, int) or isinstance(val, bool) or val < 1:
+                raise ValueError(f"PipelineConfig.{name} must be a positive integer, not {val!r}")
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides) -> "PipelineConfig":
+        base = cls(gazetteer=settings.gazetteer, with_events=settings.events, geo_ner=settings.geo_ner)
+        return dataclasses.replace(base, **overrides)

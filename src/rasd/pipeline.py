@@ -1,115 +1,155 @@
-"""Builds the stages from settings and runs them over batches of documents.
+"""The pipeline: a list of stages built once from a ``PipelineConfig``, run over batches.
 
-Every stage is a small class built once with the services it needs (model,
-gazetteer, store) and called with ``stage.process(batch)`` on a list of records,
-returning a list of records. No stage reaches for a global: this module wires them.
+Every stage is a small class built with the services it needs and called as
+``stage.process(batch: list[Result]) -> list[Result]``; each fills its part of the record
+(``records.Result``). The order and why: docs/architecture.md.
+
+    clean -> hint (code) -> geo -> refine (code) -> reread (geo) -> code -> [fuse + store]
+
+``build_pipeline(config, nlp=..., geoparser=...)`` wires them; services not handed in are
+built here, once. ``Pipeline.run_safe(batch)`` is the one failure policy; ``store_results``
+the one writer (it fuses as it writes).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Protocol, TypeVar
+import logging
+from typing import Any, Iterable, Iterator, Optional, Protocol
 
-from .records import Document, Event
+from .config import PipelineConfig
+from .records import Document, Result
 
-In = TypeVar("In", contravariant=True)
-Out = TypeVar("Out", covariant=True)
+log = logging.getLogger(__name__)
 
-
-class Stage(Protocol[In, Out]):
-    def process(self, batch: list[In]) -> list[Out]: ...
+__all__ = ["Pipeline", "PipelineConfig", "Result", "Stage", "build_pipeline", "store_results"]
 
 
-@dataclass
-class Result:
-    document: Document
-    events: list[Event] = field(default_factory=list)
+class Stage(Protocol):
+    name: str
+
+    def process(self, batch: list[Result]) -> list[Result]: ...
 
 
 class Pipeline:
-    """clean -> (code -> geo -> fuse, as later stages land)."""
+    """The stages in order, with the services fusion needs afterwards (geoparser, actors)."""
 
-    def __init__(self, cleaner: Stage[Document, Document], coder: "Stage[Document, Result] | None" = None):
-        self.cleaner = cleaner
-        self.coder = coder
+    def __init__(self, stages: list[Stage], config: PipelineConfig, *, geoparser: Any = None, actors: Any = None):
+        self.stages = list(stages)
+        self.config = config
+        self.geoparser = geoparser
+        self.actors = actors
 
-    @classmethod
-    def for_ingest(cls, *, with_events: "bool | None" = None, **services) -> "Pipeline":
-        """The ingest pipeline. ``with_events`` adds the event coder (default: on, unless
-        the environment says ``RASD_EVENTS=0``); services may be given (``nlp``,
-        ``geoparser``, ``gazetteer`` path) or are built here once."""
-        import os
+    def stage(self, name: str) -> Stage:
+        """The stage called ``name`` ("clean", "hint", "geo", "refine", "reread", "code")."""
+        for st in self.stages:
+            if st.name == name:
+                return st
+        raise KeyError(f"no stage {name!r} in this pipeline ({', '.join(s.name for s in self.stages)})")
 
-        from .clean import Cleaner
+    @property
+    def codes_events(self) -> bool:
+        return self.config.with_events
 
-        if with_events is None:
-            with_events = os.environ.get("RASD_EVENTS", "1") not in ("", "0", "false", "no")
-        coder = cls.build_coder(**services) if with_events else None
-        return cls(cleaner=Cleaner(), coder=coder)
+    def run_batch(self, docs: list[Document]) -> list[Result]:
+        """Every stage over one batch; a stage that raises stops the batch (see ``run_safe``)."""
+        batch = [Result(d) for d in docs]
+        for stage in self.stages:
+            batch = stage.process(batch)
+        return batch
 
-    @staticmethod
-    def build_coder(nlp=None, geoparser=None, gazetteer: "str | None" = None, geo_ner: "bool | None" = None,
-                    **_ignored):
-        """The event coder with its services: the spaCy model and, when the geo stage is
-        installed, a geoparser over the gazetteer (events then carry places)."""
-        import logging
-        import os
-
-        from .code import Coder
-        from .nlp import load_nlp
-
-        nlp = nlp if nlp is not None else load_nlp()
-        if geoparser is None:
-            try:
-                from .geo import Geoparser, open_gazetteer  # type: ignore[attr-defined]
-            except ImportError:
-                logging.getLogger(__name__).info("no geo stage: events will have no coordinates")
-            else:
-                # gazetteer-only recognition unless asked (RASD_GEO_NER=1): spaCy's NER over
-                # whole documents would cost more than the whole coder
-                if geo_ner is None:
-                    geo_ner = os.environ.get("RASD_GEO_NER", "0") not in ("", "0", "false", "no")
-                geoparser = Geoparser(gazetteer=open_gazetteer(path=gazetteer), nlp=nlp if geo_ner else None)
-        return Coder(nlp, geoparser=geoparser)
-
-    def run(self, docs: Iterable[Document], batch_size: int = 16) -> Iterator[Result]:
+    def run(self, docs: Iterable[Document], batch_size: Optional[int] = None) -> Iterator[Result]:
+        """``run_batch`` over batches of ``batch_size`` (default: the config's)."""
+        size = batch_size or self.config.batch_size
         batch: list[Document] = []
         for doc in docs:
             batch.append(doc)
-            if len(batch) >= batch_size:
+            if len(batch) >= size:
                 yield from self.run_batch(batch)
                 batch = []
         if batch:
             yield from self.run_batch(batch)
 
-    def run_batch(self, batch: list[Document]) -> list[Result]:
-        """Clean and code one batch of documents."""
-        cleaned = self.cleaner.process(batch)
-        if self.coder is None:
-            return [Result(d) for d in cleaned]
-        return self.coder.process(cleaned)
+    def run_safe(self, docs: list[Document]) -> list[Result]:
+        """The one failure policy: the batch through every stage; when a stage raises, each
+        document again alone, so that one bad document costs only its own result. A document
+        that fails alone comes back as ``Result(doc, error=...)``: one line naming it and the
+        reason (the traceback is logged at debug level, ``-vv``). Never raises ``Exception``."""
+        try:
+            return self.run_batch(docs)
+        except Exception as exc:  # noqa: BLE001 - a bug in a stage must not stop the run
+            error = exc
+        if len(docs) > 1:  # retried outside the handler: each document's traceback stands alone
+            return [r for doc in docs for r in self.run_safe([doc])]
+        doc = docs[0]
+        log.debug("the pipeline failed on %s", doc.source or doc.doc_id, exc_info=error)
+        return [failed_result(doc, error)]
 
-    # -- storing and fusing -------------------------------------------------------
     def fuser_for(self, store):
         """The fusion step over ``store`` (None when this pipeline codes no events)."""
-        if self.coder is None:
+        if not self.codes_events:
             return None
         from .fuse import Fuser
         from .fuse.agreements import geo_lookup
 
-        geo = getattr(self.coder, "geoparser", None)
-        actors = getattr(getattr(self.coder, "data", None), "actors", None)
-        return Fuser(store, places=geo_lookup(geo) if geo is not None else None, actors=actors)
+        places = geo_lookup(self.geoparser) if self.geoparser is not None else None
+        return Fuser(store, places=places, actors=self.actors)
 
 
-def store_results(store, pipeline: "Pipeline", fuser, results: list[Result]) -> list:
+def failed_result(doc: Document, exc: BaseException) -> Result:
+    """The Result of a document the stages failed on: its error is one line naming it."""
+    reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return Result(doc, error=f"{doc.source or doc.doc_id}: could not be processed ({reason})")
+
+
+def build_pipeline(config: PipelineConfig, *, nlp: Any = None, geoparser: Any = None, coder_data: Any = None,
+                   cleaner: Any = None) -> Pipeline:
+    """The stages ``config`` asks for, built once. Services may be handed in (a loaded spaCy
+    ``nlp``, a ``geoparser`` with ``process(docs, countries=...)``, the coder's ``coder_data``,
+    a ``cleaner``); the ones not given are built here from the config."""
+    stages: list[Stage] = []
+    if config.clean:
+        from .clean import Cleaner, CleanStage
+
+        stages.append(CleanStage(cleaner if cleaner is not None else Cleaner()))
+    if not config.with_events:
+        return Pipeline(stages, config)
+
+    from .code import Coder, CoderData
+    from .code.country import CountryHint, CountryRefiner
+    from .geo.stage import PlaceStage, RereadStage
+
+    if nlp is None:
+        from .nlp import load_nlp
+
+        nlp = load_nlp()
+    data = coder_data if coder_data is not None else CoderData.load()
+    if geoparser is None and config.gazetteer is not None:
+        from .geo import Geoparser, open_gazetteer
+
+        # gazetteer-only recognition unless asked (geo_ner): spaCy's NER over whole documents
+        # would cost more than the whole coder
+        geoparser = Geoparser(gazetteer=open_gazetteer(path=config.gazetteer), nlp=nlp if config.geo_ner else None)
+    stages.append(CountryHint(data.actors))
+    if geoparser is not None:
+        stages += [PlaceStage(geoparser), CountryRefiner(), RereadStage(geoparser)]
+    else:
+        log.info("no gazetteer: events will have no places")
+    stages.append(Coder(nlp, data, batch_size=config.parse_batch))
+    return Pipeline(stages, config, geoparser=geoparser, actors=data.actors)
+
+
+def store_results(store, pipeline: Pipeline, fuser, results: list[Result]) -> list:
     """Write documents with their events (fused as they land) in one transaction; returns the
-    store's outcome of each document. Shared by `rasd ingest` and the HTTP ingest."""
+    store's outcome of each document. The one writer of `rasd ingest` and the HTTP ingest.
+    A Result with an error is refused (ValueError) before anything is written: callers report it."""
+    bad = next((r for r in results if r.error is not None), None)
+    if bad is not None:
+        raise ValueError(f"not stored: {bad.error}")
     outcomes = []
     with store.transaction():
         for res in results:
             out = store.add_document(res.document)
             if out.status in ("new", "updated"):
-                if pipeline.coder is not None or out.status == "updated":
+                if pipeline.codes_events or out.status == "updated":
                     if fuser is not None and out.status == "updated":
                         fuser.forget_document(res.document.doc_id)
                     store.replace_events(res.document.doc_id, res.events)

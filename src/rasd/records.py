@@ -438,6 +438,25 @@ class Toponym:
     source: str = "gazetteer"  # "ner", "gazetteer", "pattern", "given"
 
 
+@dataclass
+class Result:
+    """One document on its way through the stages (pipeline.py): each stage fills its part.
+
+    ``country_hint`` is the country the story's actors point to (the code stage's hint, which the
+    geo stage resolves place names in); ``reread_country`` a country its resolved places make
+    clear instead, in which the geo stage reads it once more; ``toponyms`` the resolved place
+    names; ``events`` the coded events. ``error`` is set, and nothing else is, when the stages
+    failed on this document: one line naming the document and the reason.
+    """
+
+    document: Document
+    events: list[Event] = field(default_factory=list)
+    toponyms: list[Toponym] = field(default_factory=list)
+    country_hint: Optional[str] = None
+    reread_country: Optional[str] = None
+    error: Optional[str] = None
+
+
 # -- JSON helpers for the fusion records ----------------------------------------
 def _date_or_none(v: Any) -> Optional[date]:
     return date.fromisoformat(v) if v else None

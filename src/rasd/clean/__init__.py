@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Optional
 
-from ..records import Document, OffsetMap, content_hash
+from ..records import Document, OffsetMap, Result, content_hash
 from .rules import Rules, has_month_word, normalise
 
 log = logging.getLogger(__name__)
@@ -242,6 +242,19 @@ class Cleaner:
                 for ln in dropped:
                     log.debug("%s: dropped (%s) %r", out.doc_id, ln.why, ln.text[:80])
         return out
+
+
+class CleanStage:
+    """The pipeline's first stage: Result -> a fresh Result per cleaned document (a glued input
+    gives several)."""
+
+    name = "clean"
+
+    def __init__(self, cleaner: Cleaner):
+        self.cleaner = cleaner
+
+    def process(self, batch: list[Result]) -> list[Result]:
+        return [Result(d) for d in self.cleaner.process([r.document for r in batch])]
 
 
 def _lines(raw: str) -> list[Line]:

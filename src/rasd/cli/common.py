@@ -63,7 +63,7 @@ def code_seed_articles(ctx: typer.Context, gold: "str | None", seeds_dir: "str |
     import json
     from pathlib import Path
 
-    from ..pipeline import Pipeline
+    from ..pipeline import build_pipeline
     from ..read import ReadOptions, load_meta, read_paths
 
     gold_path = Path(gold) if gold else shared_dir() / "gold" / "seeds.json"
@@ -75,7 +75,7 @@ def code_seed_articles(ctx: typer.Context, gold: "str | None", seeds_dir: "str |
         raise typer.Exit(2)
     meta = sdir / "meta.jsonl"
     opts = ReadOptions(meta=load_meta(str(meta)) if meta.exists() else {}, skip={str(meta.resolve())})
-    pipe = Pipeline.for_ingest(with_events=True, gazetteer=settings(ctx).gazetteer)
+    pipe = build_pipeline(settings(ctx).pipeline_config(with_events=True))
     results = []
     for item in read_paths([str(sdir)], opts):
         if isinstance(item, InputError):
@@ -83,6 +83,26 @@ def code_seed_articles(ctx: typer.Context, gold: "str | None", seeds_dir: "str |
             continue
         results.extend(pipe.run([item]))
     return g, results
+
+
+def code_documents(ctx: typer.Context, docs: list, desc: str, progress: bool = True, *, clean: bool = False,
+                   batch: int = 64) -> list:
+    """The coder's events of each document (a list per document, in order), with a progress
+    bar on stderr; ``clean`` runs the ingest cleaner first (articles), not for ACLED notes."""
+    import sys
+
+    from tqdm import tqdm
+
+    from ..pipeline import build_pipeline
+
+    pipe = build_pipeline(settings(ctx).pipeline_config(with_events=True, clean=clean))
+    run = pipe.run_batch
+    events = []
+    with tqdm(total=len(docs), desc=desc, unit="doc", disable=not progress, file=sys.stderr) as bar:
+        for i in range(0, len(docs), batch):
+            events += [res.events for res in run(docs[i:i + batch])]
+            bar.update(len(docs[i:i + batch]))
+    return events
 
 
 # ---- options of row-shaped inputs, shared by ingest and extract --------------------------------

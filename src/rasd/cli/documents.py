@@ -44,7 +44,7 @@ def ingest(
 
     Exit code 1 when any input failed (the others are stored), 2 on bad usage.
     """
-    from ..pipeline import Pipeline, store_results
+    from ..pipeline import build_pipeline, store_results
     from ..read import FORMATS, Reader, ReadOptions, load_meta
 
     if fmt not in FORMATS:
@@ -69,30 +69,30 @@ def ingest(
     bar = _progress_bar(reader.input_bytes(paths) if progress and not urls else None, enabled=progress)
     if bar is not None:
         opts.progress = bar.update
-    pipe = Pipeline.for_ingest()
+    pipe = build_pipeline(settings.pipeline_config(batch_size=batch_size))
     counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0}
     failed = 0
     t0 = time.perf_counter()
 
-    def fail(err: InputError) -> None:
+    def fail(err: "InputError | str") -> None:
         nonlocal failed
         failed += 1
         if bar is not None:
             bar.clear()
-        common.report_error(err)
+        if isinstance(err, InputError):
+            common.report_error(err)
+        else:
+            typer.echo(f"rasd: {err}", err=True)
 
     def process(batch: list) -> list:
-        """Results of a batch; when a stage fails on it, each input alone (to name the bad one)."""
-        try:
-            return list(pipe.run(batch, batch_size=len(batch)))
-        except Exception:  # a bug in a stage must not stop the run
-            if len(batch) > 1:
-                return [r for doc in batch for r in process([doc])]
-            doc = batch[0]
-            log.debug("pipeline failed on %s", doc.source, exc_info=True)
-            exc = sys.exc_info()[1]
-            fail(InputError(doc.source or doc.doc_id, f"could not be processed ({type(exc).__name__}: {exc})"))
-            return []
+        """Results of a batch; an input the stages failed on is reported and left out."""
+        results = []
+        for r in pipe.run_safe(batch):
+            if r.error is not None:
+                fail(r.error)
+            else:
+                results.append(r)
+        return results
 
     def write(results: list) -> None:
         kept = []
@@ -112,9 +112,8 @@ def ingest(
             bar.set_postfix_str(f"{done} docs, {rate:.0f} docs/s, {failed} failed", refresh=False)
 
     with common.store(ctx) as st:
-        # events, when coded, are fused as each document is stored (the fuse stage adds
-        # Pipeline.fuser_for; without it there is nothing to fuse)
-        fuser = pipe.fuser_for(st) if hasattr(pipe, "fuser_for") else None
+        # events, when coded, are fused as each document is stored (no events: nothing to fuse)
+        fuser = pipe.fuser_for(st)
         batch: list = []
         for item in _inputs(reader, paths, urls, max_bytes):
             if isinstance(item, InputError):

@@ -62,43 +62,37 @@ def extract(
     coded: list = []
 
     def _fuse(results) -> None:
-        fusion.add([r.document for r in results], [e for r in results for e in r.events])
-        coded.extend(results)
-    gaz = common.settings(ctx).gazetteer
-    if n_workers > 1:
-        from ..code.parallel import code_parallel
-
-        for chunk, results in code_parallel(docs(), n_workers, chunk=16, gazetteer=gaz):
-            if isinstance(results, str):
-                for d in chunk:
-                    typer.echo(f"rasd: {d.source or d.doc_id}: could not be coded ({results})", err=True)
-                failed += len(chunk)
+        nonlocal failed
+        good = []
+        for r in results:
+            if r.error is not None:  # one line naming the input; the others go on
+                typer.echo(f"rasd: {r.error}", err=True)
+                failed += 1
             else:
-                _fuse(results)
+                good.append(r)
+        fusion.add([r.document for r in good], [e for r in good for e in r.events])
+        coded.extend(good)
+    config = common.settings(ctx).pipeline_config(with_events=True)
+    if n_workers > 1:
+        from ..parallel import run_parallel
+
+        for chunk, results in run_parallel(docs(), n_workers, config):
+            _fuse(results)
             bar.update(len(chunk))
     else:
-        from ..pipeline import Pipeline
+        from ..pipeline import build_pipeline
 
-        pipe = Pipeline.for_ingest(with_events=True, gazetteer=gaz)
+        pipe = build_pipeline(config)
         batch: list = []
 
         def flush() -> None:
-            nonlocal failed
-            try:
-                _fuse(pipe.run_batch(batch))
-            except Exception:  # noqa: BLE001 - find the bad document, code the others
-                for doc in batch:
-                    try:
-                        _fuse(pipe.run_batch([doc]))
-                    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
-                        typer.echo(f"rasd: {doc.source or doc.doc_id}: could not be coded ({type(exc).__name__}: {exc})", err=True)
-                        failed += 1
+            _fuse(pipe.run_safe(batch))
             bar.update(len(batch))
             batch.clear()
 
         for doc in docs():
             batch.append(doc)
-            if len(batch) >= 16:
+            if len(batch) >= config.batch_size:
                 flush()
         if batch:
             flush()

@@ -88,13 +88,12 @@ def _start_watcher(ctx: typer.Context, gaz_path: Optional[str]):
     from ..watch import thread
 
     def make(st):
-        from ..pipeline import Pipeline
         from ..watch.settings import WatchSettings
         from ..watch.sink import PipelineSink
         from ..watch.watcher import Watcher
 
-        events = os.environ.get("RASD_EVENTS", "1") not in ("", "0", "false", "no")
-        pipe = _pipeline_factory(gaz_path)() if events else Pipeline.for_ingest(with_events=False)
+        # the HTTP ingest's pipeline, but RASD_EVENTS=0 is obeyed (documents only)
+        pipe = _pipeline_factory(common.settings(ctx).pipeline_config(gazetteer=gaz_path))()
         return Watcher(st, PipelineSink(st, pipe), WatchSettings.load(),
                        on_failure=lambda line: typer.echo(f"rasd: watch: {line}", err=True))
 
@@ -115,7 +114,8 @@ def _run_worker(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict) -
     settings = common.settings(ctx)
     gaz = _open_gazetteer(gaz_path, build=False) if gaz_path else None
     st = common.store(ctx)
-    app = create_app(st, settings, gazetteer=gaz, pipeline_factory=_pipeline_factory(gaz_path),
+    app = create_app(st, settings, gazetteer=gaz, pipeline_factory=_pipeline_factory(
+                         settings.pipeline_config(with_events=True, gazetteer=gaz_path)),
                      ontology=_ontology(), **opts)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     try:
@@ -178,19 +178,13 @@ def _ontology():
     return Ontology.load().types
 
 
-def _pipeline_factory(gazetteer: Optional[str]):
+def _pipeline_factory(config):
     """The ingest pipeline with the event coder (built on the first ingest: it loads the model).
     Without a gazetteer (``--no-gazetteer``) events are coded without places."""
     def build():
-        from ..pipeline import Pipeline
+        from ..pipeline import build_pipeline
 
-        if gazetteer is not None:
-            return Pipeline.for_ingest(with_events=True, gazetteer=gazetteer)
-        from ..clean import Cleaner
-        from ..code import Coder
-        from ..nlp import load_nlp
-
-        return Pipeline(cleaner=Cleaner(), coder=Coder(load_nlp(), geoparser=None))
+        return build_pipeline(config)
     return build
 
 

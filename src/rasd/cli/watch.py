@@ -170,7 +170,7 @@ def watch(
             typer.echo(report.line())
             sys.stdout.flush()
 
-        watcher = Watcher(st, build_sink(st), settings, on_failure=failure)
+        watcher = Watcher(st, build_sink(st, common.settings(ctx).pipeline_config()), settings, on_failure=failure)
 
         async def main():
             stop = asyncio.Event()

@@ -1,4 +1,5 @@
-"""The event coder stage: cleaned Documents in, ``Result(document, events)`` out.
+"""The event coder stage: Results (a cleaned document with its resolved toponyms) in, the same
+with their events out.
 
 Per batch: split sentences (cheap rules), keep the sentences where the trigger prefilter
 fires, parse only those with spaCy (``nlp.pipe``, NER off), detect triggers with their
@@ -10,7 +11,6 @@ continue each other are merged.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -18,10 +18,10 @@ from typing import Any, Optional
 
 from ..nlp import Prefilter, split_sentences
 from ..nlp.morph import Morph
-from ..pipeline import Result
-from ..records import Document, Event, Evidence, Toponym
+from ..records import Document, Event, Evidence, Result, Toponym
 from . import link
 from . import place as place_mod
+from .country import named_toponyms, place_country
 from .dates import DateFinder
 from .fatalities import FatalityCounter, allocated_figure, stated_figure, total
 from .lexicon import ActorKB, Ontology, TriggerLexicon
@@ -56,13 +56,14 @@ class CoderData:
 
 
 class Coder:
-    """Document -> Result. Built once with the model, its data and (optionally) a geoparser."""
+    """The code stage's event building: Result -> Result with ``events`` set, from the document
+    and the toponyms the geo stage resolved in it. Built once with the model and its data."""
 
-    def __init__(self, nlp, data: Optional[CoderData] = None, geoparser: Any = None, batch_size: int = 256):
+    name = "code"
+
+    def __init__(self, nlp, data: Optional[CoderData] = None, batch_size: int = 256):
         self.nlp = nlp
         self.data = data or CoderData.load()
-        self.geoparser = geoparser
-        self._geo_hints = geoparser is not None and "countries" in inspect.signature(geoparser.process).parameters
         self.batch_size = batch_size
         strong, weak = self.data.lexicon.prefilter_keys()
         aliases = self.data.actors.armed_aliases()
@@ -81,10 +82,11 @@ class Coder:
         self.morph = Morph(self.data.lexicon.known_lemmas())
 
     # ------------------------------------------------------------------ stage
-    def process(self, batch: list[Document]) -> list[Result]:
+    def process(self, batch: list[Result]) -> list[Result]:
         plans = []
         texts: list[str] = []
-        for doc in batch:
+        for res in batch:
+            doc = res.document
             spans = split_sentences(doc.text)
             keep = self.prefilter.promising(doc.text, spans)
             plans.append((spans, keep, len(texts)))
@@ -92,35 +94,20 @@ class Coder:
         parsed = list(self.nlp.pipe(texts, batch_size=self.batch_size, disable=self._disable)) if texts else []
         for sd in parsed:
             self.morph.annotate(sd)
-        toponyms: list[list[Toponym]] = [[] for _ in batch]
-        if self.geoparser is not None and batch:
-            if self._geo_hints:  # the country of each story's actors steers its place names
-                hints = [_actor_country(self.data.actors, d.text) for d in batch]
-                toponyms = self.geoparser.process(batch, countries=hints)
-                # a story whose places make its country clear is read again in that country: a
-                # village that matched a namesake abroad then falls back to the area it is said to lie in
-                again = [(k, c) for k, c in ((k, _refined_country(self._named(d, t), hints[k]))
-                                             for k, (d, t) in enumerate(zip(batch, toponyms))) if c]
-                if again:
-                    redone = self.geoparser.process([batch[k] for k, _ in again], countries=[c for _, c in again])
-                    for (k, _), tops in zip(again, redone):
-                        toponyms[k] = tops
-            else:
-                toponyms = self.geoparser.process(batch)
-        out = []
-        for doc, (spans, keep, first), tops in zip(batch, plans, toponyms):
+        for res, (spans, keep, first) in zip(batch, plans):
             sents = {i: parsed[first + k] for k, i in enumerate(keep)}
-            out.append(Result(doc, self.code_document(doc, spans, sents, tops)))
-        return out
+            res.events = self.code_document(res.document, spans, sents, res.toponyms, res.country_hint)
+        return batch
 
     # ------------------------------------------------------------------ per document
-    def code_document(self, doc: Document, spans: list[tuple[int, int]], parsed: dict, tops: list[Toponym]) -> list[Event]:
+    def code_document(self, doc: Document, spans: list[tuple[int, int]], parsed: dict, tops: list[Toponym],
+                      hint: Optional[str]) -> list[Event]:
+        """``hint``: the country of the story's actors (``country.CountryHint``)."""
         ref = doc.published
         kb = self.data.actors
-        named = self._named(doc, tops)
+        named = named_toponyms(doc, tops)
         resolved = [t for t in named if t.place is not None]
-        hint = _actor_country(kb, doc.text)
-        doc_country = _place_country(resolved, hint) or hint
+        doc_country = place_country(resolved, hint) or hint
         main_place = _main_place([t for t in resolved if t.place.country == doc_country] or resolved)
         focus = _headline_place(doc, resolved, doc_country)
         events: list[tuple[int, Event, dict]] = []
@@ -173,14 +160,6 @@ class Coder:
                 ev.fatalities = fig.value
                 ev.evidence.append(_ev(doc, fig.start, fig.end, "fatalities"))
         return merged
-
-    @staticmethod
-    def _named(doc: Document, tops: list[Toponym]) -> list[Toponym]:
-        """The toponyms that name places: names inside actor descriptions ("pro-Turkey", "Iran-backed",
-        "US forces") and country adjectives are not; resolved ones carry coordinates."""
-        named = [t for t in tops if not place_mod.affiliation(doc.text, t.start, t.end) and not (
-            t.place is not None and (t.place.lat is None or _demonym_like(doc.text, t) or place_mod.attributive(doc.text, t)))]
-        return place_mod.consistent(doc.text, named)
 
     @staticmethod
     def _spell_before(found: list[Candidate], main: Candidate, stext: str) -> Optional[Candidate]:
@@ -476,75 +455,8 @@ def _pname(ev: Event) -> Optional[str]:
     return ev.location.name if ev.location else None
 
 
-_COUNTRY_WEIGHT = {"rebel group": 2, "political militia": 2, "identity militia": 2, "state forces": 1}
-
-
-def _actor_country(kb: ActorKB, text: str) -> Optional[str]:
-    """Without places, the country whose local actors the text names most (weighted by type)."""
-    votes: dict[str, int] = {}
-    for _, _, kind, ident in kb.find(text[:20000]):
-        if kind != "actor":
-            continue
-        a = kb.actors[ident]
-        if a.country and not a.template:
-            votes[a.country] = votes.get(a.country, 0) + _COUNTRY_WEIGHT.get(a.actor_type, 0)
-    best = max(votes.items(), key=lambda kv: kv[1], default=(None, 0))
-    return best[0] if best[1] > 0 else None
-
-
 def _close(a: Optional[date], b: Optional[date], days: int = 7) -> bool:
     return a is None or b is None or abs((a - b).days) <= days
-
-
-def _place_votes(tops: list[Toponym], by_score: bool = False) -> dict[str, float]:
-    """Votes of a document's resolved places for its country (a first-level area counts less than
-    a town or a country named; ``by_score``: a confident resolution more than a doubtful one)."""
-    votes: dict[str, float] = {}
-    for t in tops:
-        if t.place.country:
-            w = 0.6 if (t.place.feature or "").startswith("A.ADM1") else 1.0
-            if by_score:
-                w *= 0.5 + (t.place.score or 0.5)
-            votes[t.place.country] = votes.get(t.place.country, 0) + w
-    return votes
-
-
-def _place_country(tops: list[Toponym], hint: Optional[str] = None) -> Optional[str]:
-    """The country most of a document's places are in (ties go to ``hint``, the country of the story's actors)."""
-    votes = _place_votes(tops)
-    if hint in votes:
-        votes[hint] += 0.1
-    if not votes:
-        return None
-    best, top = max(votes.items(), key=lambda kv: kv[1])
-    if hint and hint not in votes and top < 1.5 * max([v for c, v in votes.items() if c != best] or [0]):
-        return hint  # namesakes scattered over several countries outvote nothing: the actors' country stands
-    return best
-
-
-def _refined_country(tops: list[Toponym], hint: Optional[str]) -> Optional[str]:
-    """A country the document's places make clear and its actors did not give (None when no
-    better than ``hint``): the geoparser then reads the story again in that country."""
-    votes = _place_votes([t for t in tops if t.place is not None and not (t.place.feature or "").startswith("A.PCL")],
-                         by_score=True)
-    if not votes:
-        return None
-    best, top = max(votes.items(), key=lambda kv: kv[1])
-    if best == hint:
-        return None
-    # a clear winner only: places scattered over several countries are namesakes, not a country
-    clear = top >= 1.5 * max([v for c, v in votes.items() if c != best] or [0])
-    if hint is None:
-        return best if clear else None
-    return best if clear and top >= 1.5 and votes.get(hint, 0.0) == 0.0 else None
-
-
-_DEMONYM_END = re.compile(r"(?:ish|ian|ese|i|an)$")
-
-
-def _demonym_like(text: str, t: Toponym) -> bool:
-    """'Israeli', 'Turkish': an adjective of a country is not a place of the event."""
-    return (t.place.feature or "").startswith("A.PCL") and t.text != t.place.name and bool(_DEMONYM_END.search(t.text))
 
 
 def _copy_at(doc: Document, ev: Event, top: Toponym, n: int) -> Event:

@@ -88,7 +88,7 @@ def inside(fine: Place, area: Place) -> bool:
         return fine.admin1 == area.admin1
     if None in (fine.lat, area.lat):
         return False
-    from ..geo.gazetteer import haversine_km
+    from ..geodesy import haversine_km
 
     return haversine_km(fine.lat, fine.lon, area.lat, area.lon) <= 150
 
@@ -256,7 +256,7 @@ def within_region(fine: Place, area: Place, km: float = 60.0) -> bool:
         return False
     if (area.feature or "").startswith("A.ADM1") and fine.admin1 and area.admin1:
         return fine.admin1 == area.admin1
-    from ..geo.gazetteer import haversine_km
+    from ..geodesy import haversine_km
 
     return haversine_km(fine.lat, fine.lon, area.lat, area.lon) <= km
 

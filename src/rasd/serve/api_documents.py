@@ -101,7 +101,7 @@ def _ingest(request: Request, content: bytes, suffix: str, meta: dict[str, Any])
     state = request.app.state
     with state.ingest_lock:  # the pipeline is not re-entrant: one ingest at a time
         if state.pipeline is None:
-            state.pipeline = state.pipeline_factory() if state.pipeline_factory else _default_pipeline()
+            state.pipeline = state.pipeline_factory() if state.pipeline_factory else _default_pipeline(state.settings)
         results, errors = ingest_bytes(state.store, state.pipeline, content, suffix, meta,
                                        max_bytes=state.opts.max_body_bytes)
     if errors and not results:
@@ -109,10 +109,10 @@ def _ingest(request: Request, content: bytes, suffix: str, meta: dict[str, Any])
     return _json({"documents": results, "errors": errors}, status=201)
 
 
-def _default_pipeline():
-    from ..pipeline import Pipeline
+def _default_pipeline(settings):
+    from ..pipeline import build_pipeline
 
-    return Pipeline.for_ingest()
+    return build_pipeline(settings.pipeline_config())
 
 
 @router.get("/api/gazetteer", dependencies=[Depends(require_read)], tags=["places"],

@@ -36,16 +36,16 @@ def ingest_bytes(store, pipeline, content: bytes, suffix: str, meta: dict[str, A
                 item.published = date.fromisoformat(meta["published"])
             docs.append(item)
         fuser = pipeline.fuser_for(store)
-        for doc in docs:
-            try:
-                res = list(pipeline.run([doc]))
-            except Exception as exc:  # a bug in a stage: say which input, keep the server up
-                errors.append(f"{name}: could not be processed ({type(exc).__name__}: {exc})")
-                continue
-            empty = [r for r in res if not r.document.text.strip()]
-            for r in empty:
+        stored = []
+        size = pipeline.config.batch_size
+        # one bad document costs only its own result
+        for r in (r for i in range(0, len(docs), size) for r in pipeline.run_safe(docs[i:i + size])):
+            if r.error is not None:
+                errors.append(r.error)
+            elif not r.document.text.strip():
                 errors.append(f"{name}: no article text left in {r.document.doc_id!r} after removing boilerplate")
-            res = [r for r in res if r.document.text.strip()]
-            for r, out in zip(res, store_results(store, pipeline, fuser, res)):
-                results.append({"doc_id": out.doc_id, "status": out.status, "events": len(r.events)})
+            else:
+                stored.append(r)
+        for r, out in zip(stored, store_results(store, pipeline, fuser, stored)):
+            results.append({"doc_id": out.doc_id, "status": out.status, "events": len(r.events)})
     return results, errors

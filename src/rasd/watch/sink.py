@@ -1,20 +1,18 @@
-"""Where fetched articles go: the ingest pipeline (clean, code, fuse) and the store, exactly as
-`rasd ingest` stores a file. The one seam between the watcher and the pipeline."""
+"""Where fetched articles go: the ingest pipeline (clean, code; fusion with the writer) and the
+store, exactly as `rasd ingest` stores a file. The one seam between the watcher and the pipeline."""
 from __future__ import annotations
 
-import logging
 from typing import Any, Callable, Optional
 
 from ..errors import InputError
 from ..records import Document
 
-log = logging.getLogger(__name__)
-
 
 class PipelineSink:
-    """``store(doc, then)``: run the pipeline on one document and write its results; ``then(outcomes)``
-    runs inside the same transaction (the watcher records the item there), so a crash keeps both
-    or neither. Raises InputError when the document cannot be processed or has no text left."""
+    """``store_doc(doc, then)``: run the pipeline on one document (``Pipeline.run_safe``) and
+    write its results (``store_results``); ``then(outcomes)`` runs inside the same transaction
+    (the watcher records the item there), so a crash keeps both or neither. Raises InputError
+    when the stages failed on the document or no text is left."""
 
     def __init__(self, store: Any, pipeline: Any):
         from ..pipeline import store_results
@@ -26,11 +24,10 @@ class PipelineSink:
 
     def store_doc(self, doc: Document, then: Optional[Callable[[list], None]] = None) -> list:
         label = doc.source or doc.doc_id
-        try:
-            results = list(self.pipeline.run([doc], batch_size=1))
-        except Exception as exc:  # a bug in a stage must not stop the watcher
-            log.debug("pipeline failed on %s", label, exc_info=True)
-            raise InputError(label, f"could not be processed ({type(exc).__name__}: {exc})") from None
+        results = self.pipeline.run_safe([doc])
+        failed = next((r for r in results if r.error is not None), None)
+        if failed is not None:
+            raise InputError(label, failed.error.split(": ", 1)[-1] if failed.error else "could not be processed")
         kept = [r for r in results if r.document.text.strip()]
         if not kept:
             raise InputError(label, "no article text left after removing boilerplate")
@@ -41,8 +38,8 @@ class PipelineSink:
         return outcomes
 
 
-def build_sink(store: Any, *, with_events: Optional[bool] = None) -> PipelineSink:
-    """The sink over ``store`` with the ingest pipeline (the coder unless RASD_EVENTS=0)."""
-    from ..pipeline import Pipeline
+def build_sink(store: Any, config: Any) -> PipelineSink:
+    """The sink over ``store`` with the pipeline ``config`` (a ``PipelineConfig``) asks for."""
+    from ..pipeline import build_pipeline
 
-    return PipelineSink(store, Pipeline.for_ingest(with_events=with_events))
+    return PipelineSink(store, build_pipeline(config))

@@ -1,0 +1,115 @@
+"""The story's country, the code stage's part in placing it (see docs/architecture.md).
+
+Two small stages around the geo stage, each ``process(batch: list[Result]) -> list[Result]``:
+
+* ``CountryHint`` sets ``Result.country_hint``: the country whose local actors the story names
+  most. The geo stage resolves the story's place names in that country.
+* ``CountryRefiner`` sets ``Result.reread_country``: a country the story's resolved places make
+  clear and its actors did not give. The geo stage then reads the story once more in it, so a
+  village that matched a namesake abroad falls back to the area the text puts it in.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..records import Document, Result, Toponym
+from . import place as place_mod
+from .lexicon import ActorKB
+
+_COUNTRY_WEIGHT = {"rebel group": 2, "political militia": 2, "identity militia": 2, "state forces": 1}
+_DEMONYM_END = re.compile(r"(?:ish|ian|ese|i|an)$")
+
+
+class CountryHint:
+    """Result -> Result with ``country_hint`` set from the actor knowledge base."""
+
+    name = "hint"
+
+    def __init__(self, actors: ActorKB):
+        self.actors = actors
+
+    def process(self, batch: list[Result]) -> list[Result]:
+        for res in batch:
+            res.country_hint = actor_country(self.actors, res.document.text)
+        return batch
+
+
+class CountryRefiner:
+    """Result -> Result with ``reread_country`` set where the resolved places make a country clear."""
+
+    name = "refine"
+
+    def process(self, batch: list[Result]) -> list[Result]:
+        for res in batch:
+            res.reread_country = refined_country(named_toponyms(res.document, res.toponyms), res.country_hint)
+        return batch
+
+
+def actor_country(kb: ActorKB, text: str) -> Optional[str]:
+    """Without places, the country whose local actors the text names most (weighted by type)."""
+    votes: dict[str, int] = {}
+    for _, _, kind, ident in kb.find(text[:20000]):
+        if kind != "actor":
+            continue
+        a = kb.actors[ident]
+        if a.country and not a.template:
+            votes[a.country] = votes.get(a.country, 0) + _COUNTRY_WEIGHT.get(a.actor_type, 0)
+    best = max(votes.items(), key=lambda kv: kv[1], default=(None, 0))
+    return best[0] if best[1] > 0 else None
+
+
+def named_toponyms(doc: Document, tops: list[Toponym]) -> list[Toponym]:
+    """The toponyms that name places: names inside actor descriptions ("pro-Turkey", "Iran-backed",
+    "US forces") and country adjectives are not; resolved ones carry coordinates."""
+    named = [t for t in tops if not place_mod.affiliation(doc.text, t.start, t.end) and not (
+        t.place is not None and (t.place.lat is None or demonym_like(doc.text, t) or place_mod.attributive(doc.text, t)))]
+    return place_mod.consistent(doc.text, named)
+
+
+def demonym_like(text: str, t: Toponym) -> bool:
+    """'Israeli', 'Turkish': an adjective of a country is not a place of the event."""
+    return (t.place.feature or "").startswith("A.PCL") and t.text != t.place.name and bool(_DEMONYM_END.search(t.text))
+
+
+def place_votes(tops: list[Toponym], by_score: bool = False) -> dict[str, float]:
+    """Votes of a document's resolved places for its country (a first-level area counts less than
+    a town or a country named; ``by_score``: a confident resolution more than a doubtful one)."""
+    votes: dict[str, float] = {}
+    for t in tops:
+        if t.place.country:
+            w = 0.6 if (t.place.feature or "").startswith("A.ADM1") else 1.0
+            if by_score:
+                w *= 0.5 + (t.place.score or 0.5)
+            votes[t.place.country] = votes.get(t.place.country, 0) + w
+    return votes
+
+
+def place_country(tops: list[Toponym], hint: Optional[str] = None) -> Optional[str]:
+    """The country most of a document's places are in (ties go to ``hint``, the country of the story's actors)."""
+    votes = place_votes(tops)
+    if hint in votes:
+        votes[hint] += 0.1
+    if not votes:
+        return None
+    best, top = max(votes.items(), key=lambda kv: kv[1])
+    if hint and hint not in votes and top < 1.5 * max([v for c, v in votes.items() if c != best] or [0]):
+        return hint  # namesakes scattered over several countries outvote nothing: the actors' country stands
+    return best
+
+
+def refined_country(tops: list[Toponym], hint: Optional[str]) -> Optional[str]:
+    """A country the document's places make clear and its actors did not give (None when no
+    better than ``hint``): the geo stage then reads the story again in that country."""
+    votes = place_votes([t for t in tops if t.place is not None and not (t.place.feature or "").startswith("A.PCL")],
+                        by_score=True)
+    if not votes:
+        return None
+    best, top = max(votes.items(), key=lambda kv: kv[1])
+    if best == hint:
+        return None
+    # a clear winner only: places scattered over several countries are namesakes, not a country
+    clear = top >= 1.5 * max([v for c, v in votes.items() if c != best] or [0])
+    if hint is None:
+        return best if clear else None
+    return best if clear and top >= 1.5 and votes.get(hint, 0.0) == 0.0 else None

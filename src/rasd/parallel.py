@@ -1,0 +1,84 @@
+"""Running the pipeline in several worker processes, each building it (and loading the model) once.
+
+Workers receive chunks of documents on a queue, run them with ``Pipeline.run_safe`` (one bad
+document costs only its own result) and send back their Results; results come back in input
+order. Nothing is shared between processes but the queues and the frozen ``PipelineConfig``.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+from typing import Any, Iterable, Iterator, Optional
+
+from .config import PipelineConfig
+from .records import Document, Result
+
+
+def _work(inq, outq, config: PipelineConfig, services: dict[str, Any]) -> None:
+    from .pipeline import build_pipeline, failed_result
+
+    try:
+        pipe = build_pipeline(config, **services)
+    except Exception as exc:  # noqa: BLE001 - every document it is sent is answered with the reason
+        pipe, broken = None, exc
+    for key, docs in iter(inq.get, None):
+        outq.put((key, pipe.run_safe(docs) if pipe is not None else [failed_result(d, broken) for d in docs]))
+
+
+def run_parallel(docs: Iterable[Document], workers: int, config: Optional[PipelineConfig] = None,
+                  chunk: Optional[int] = None, **services) -> Iterator[tuple[list[Document], list[Result]]]:
+    """Yields (chunk of documents, their Results), in input order. A document the stages failed
+    on comes back as a Result with its ``error`` set. ``config`` defaults to the settings'
+    (events on); ``chunk`` to its batch size; ``services`` go to ``build_pipeline`` in each worker."""
+    if config is None:
+        from .config import Settings
+
+        config = Settings().pipeline_config(with_events=True)
+    chunk = chunk or config.batch_size
+    ctx = mp.get_context("fork") if hasattr(mp, "get_context") else mp
+    inq, outq = ctx.Queue(maxsize=workers * 4), ctx.Queue()
+    procs = [ctx.Process(target=_work, args=(inq, outq, config, services), daemon=True) for _ in range(workers)]
+    for p in procs:
+        p.start()
+    pending: dict[int, list[Document]] = {}
+    done: dict[int, list[Result]] = {}
+    next_out = 0
+    key = 0
+
+    def drain(block: bool) -> None:
+        while True:
+            try:
+                k, payload = outq.get(block=block, timeout=600 if block else None) if block else outq.get_nowait()
+            except Exception:  # queue.Empty
+                return
+            done[k] = payload
+            if block:
+                return
+
+    buf: list[Document] = []
+    try:
+        for d in docs:
+            buf.append(d)
+            if len(buf) >= chunk:
+                pending[key] = buf
+                inq.put((key, buf))
+                key, buf = key + 1, []
+                drain(False)
+                while next_out in done:
+                    yield pending.pop(next_out), done.pop(next_out)
+                    next_out += 1
+        if buf:
+            pending[key] = buf
+            inq.put((key, buf))
+            key += 1
+        while next_out < key:
+            while next_out not in done:
+                drain(True)
+            yield pending.pop(next_out), done.pop(next_out)
+            next_out += 1
+    finally:
+        for _ in procs:
+            inq.put(None)
+        for p in procs:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.terminate()
