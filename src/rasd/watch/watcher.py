@@ -92,6 +92,7 @@ class Watcher:
         self._transport = transport
         self._writer: Optional[ThreadPoolExecutor] = None
         self._fetcher: Optional[Fetcher] = None
+        self._backlog: Optional[asyncio.Semaphore] = None
         self.passes = 0
 
     # -- running -------------------------------------------------------------------
@@ -102,6 +103,7 @@ class Watcher:
         wanted = set(names) if names is not None else None
         last: Optional[PassReport] = None
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="rasd-watch-writer")
+        self._backlog = asyncio.Semaphore(2 * self.settings.total_concurrency)
         try:
             async with Fetcher(self.settings, transport=self._transport) as fetcher:
                 self._fetcher = fetcher
@@ -218,8 +220,10 @@ class Watcher:
         assert self._fetcher is not None
         at = utc_now()
         try:
-            page = await self._fetcher.get(item.url, accept=PAGE_ACCEPT)
-            status, outcomes = await self._db(self._store_page, item, src, page, at)
+            assert self._backlog is not None
+            async with self._backlog:  # fetched pages waiting for the writer stay few
+                page = await self._fetcher.get(item.url, accept=PAGE_ACCEPT)
+                status, outcomes = await self._db(self._store_page, item, src, page, at)
         except Exception as exc:
             if not isinstance(exc, InputError):  # a bug or a store error: this item's, tried again
                 log.debug("%s failed", item.url, exc_info=True)
