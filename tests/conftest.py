@@ -1,4 +1,4 @@
-"""Shared fixtures: temporary stores, the CLI runner, the path of ../shared when present."""
+"""Shared fixtures: temporary stores (of every backend), the CLI runner, the path of ../shared when present."""
 from __future__ import annotations
 
 import os
@@ -22,6 +22,43 @@ def shared() -> Path:
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return str(tmp_path / "test.db")
+
+
+# -- store backends ---------------------------------------------------------------------
+# The store contract (tests/test_store_contract.py, and the fusion tests through fuse_helpers.st)
+# runs once per backend listed here. A backend gives a function (request, tmp_path) -> URL of a
+# new, empty database for one test, which ``open_store`` opens (and ``--db`` takes); it drops
+# the database with ``request.addfinalizer``, or calls ``pytest.skip`` with one line saying why
+# it cannot run here.
+def _sqlite_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return str(tmp_path / "store.db")
+
+
+STORE_BACKENDS = {"sqlite": _sqlite_url}
+
+
+@pytest.fixture(params=sorted(STORE_BACKENDS))
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a new, empty database of one backend, for this test alone."""
+    return STORE_BACKENDS[request.param](request, tmp_path)
+
+
+@pytest.fixture
+def store_factory(store_url: str):
+    """``store_factory()`` opens a store on this test's database (each call: another connection
+    to the same database); every store it opened is closed after the test."""
+    from rasd.store import open_store
+
+    opened = []
+
+    def factory():
+        st = open_store(store_url)
+        opened.append(st)
+        return st
+
+    yield factory
+    for st in opened:
+        st.close()
 
 
 @pytest.fixture

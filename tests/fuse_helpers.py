@@ -7,7 +7,6 @@ from typing import Optional
 import pytest
 
 from rasd.records import Actor, Document, Event, Evidence, Place
-from rasd.store import open_store
 from rasd.store.base import Store
 
 PLACES = {
@@ -63,10 +62,9 @@ def store_events(st: Store, doc_id: str, events: list[Event]) -> list[Event]:
 
 
 @pytest.fixture
-def st(db):
-    """A fresh SQLite store (the `db` fixture's path)."""
-    with open_store(db) as s:
-        yield s
+def st(store_factory):
+    """A fresh store of each backend (conftest's store_factory)."""
+    return store_factory()
 
 
 def fuse_doc(st: Store, fuser, doc_id: str, events: list[Event], outlet: Optional[str] = None, text: str = ""):

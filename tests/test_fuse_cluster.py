@@ -7,6 +7,7 @@ from fuse_helpers import GOV, HEZBOLLAH, HTS, ISRAEL, REBELS, event, fuse_doc, s
 
 from rasd.fuse import Fuser, Rules, fuse_in_memory
 from rasd.fuse.merge import best_fatalities, report_of
+from rasd.store import scratch_store
 
 D = date(2024, 12, 7)
 
@@ -205,7 +206,7 @@ def test_fuse_in_memory_sets_cluster_and_status():
     evs = [event("a:0", "a", "Armed clash", D, "Homs", a1=GOV, a2=HTS, sentence="Clashes in Homs."),
            event("b:0", "b", "Armed clash", D, "Homs", a1=GOV, a2=HTS, sentence="Fighting in Homs."),
            event("b:1", "b", "Peaceful protest", D, "Hama", sentence="Protest in Hama.")]
-    fused = fuse_in_memory(docs, evs)
+    fused = fuse_in_memory(docs, evs, scratch_store)
     assert len(fused) == 2
     assert evs[0].cluster_id == evs[1].cluster_id != evs[2].cluster_id
     assert [e.status for e in evs] == ["confirmed", "confirmed", "single-source"]
@@ -215,7 +216,7 @@ def test_batch_fuser_settles_earlier_events():
     from rasd.fuse import BatchFuser
     from rasd.records import Document
 
-    bf = BatchFuser()
+    bf = BatchFuser(scratch_store)
     a = event("a:0", "a", "Armed clash", D, "Homs", a1=GOV, a2=HTS, sentence="Clashes in Homs.")
     bf.add([Document(doc_id="a", raw="x", outlet="A")], [a])
     assert a.status == "single-source"

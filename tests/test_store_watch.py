@@ -1,24 +1,19 @@
-"""The store's watcher role (WatchStore, migration 005): sources, reads, items and their
-outcomes, written so that a crash keeps an item's outcome and its document together."""
+"""The store's watcher role (WatchStore, migration 005), for every backend of
+conftest.STORE_BACKENDS: sources, reads, items and their outcomes, written so that a crash
+keeps an item's outcome and its document together."""
 from __future__ import annotations
 
 import pytest
 
 from rasd.records import Document
-from rasd.store import open_store
-from rasd.store.watch import ListedItem, SourceRead, WatchSource, WatchStore
+from rasd.store.base import ListedItem, SourceRead, WatchSource
 
 T0, T1 = "2024-12-01T10:00:00Z", "2024-12-01T10:15:00Z"
 
 
 @pytest.fixture
-def st(tmp_path):
-    with open_store(str(tmp_path / "w.db")) as s:
-        yield s
-
-
-def test_the_sqlite_store_has_the_watch_role(st):
-    assert isinstance(st, WatchStore)
+def st(store_factory):
+    return store_factory()
 
 
 def test_sources_are_saved_by_name_and_keep_their_state(st):

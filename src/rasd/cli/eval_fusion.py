@@ -19,10 +19,11 @@ def fusion(
     """Code and fuse the seed articles; say which gold clusters became one fused event."""
     from ..evaluate import fusion as fv
     from ..fuse import BatchFuser
+    from ..store import scratch_store
     from . import common
 
     g, results = common.code_seed_articles(ctx, gold, seeds_dir)
-    bf = BatchFuser()
+    bf = BatchFuser(scratch_store)
     events = []
     for res in results:
         bf.add([res.document], res.events)

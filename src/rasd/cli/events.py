@@ -57,8 +57,9 @@ def extract(
 
     bar = tqdm(desc="extract", unit="doc", disable=not progress, file=sys.stderr)
     from ..fuse import BatchFuser
+    from ..store import scratch_store
 
-    fusion = BatchFuser()  # events are fused across the whole run, then written with cluster_id/status
+    fusion = BatchFuser(scratch_store)  # events are fused across the whole run, then written with cluster_id/status
     coded: list = []
 
     def _fuse(results) -> None:

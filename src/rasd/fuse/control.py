@@ -17,7 +17,7 @@ from datetime import date
 from typing import Callable, Iterable, Optional
 
 from ..records import Actor, Agreement, ControlPeriod, Document, Evidence, FusedEvent, Place, Report
-from ..store.base import Store
+from ..store.base import FusingStore
 from .merge import NEGATIVE
 from .rules import Rules, load_data, norm_name
 
@@ -45,7 +45,7 @@ class ControlTracker:
     """``documents`` and ``reader`` (a context.HolderReader) let the tracker read the reports'
     texts for a loser or a leading group the events do not name; without them it does not."""
 
-    def __init__(self, store: Store, rules: Rules, documents: Optional[Callable[[str], Optional[Document]]] = None,
+    def __init__(self, store: FusingStore, rules: Rules, documents: Optional[Callable[[str], Optional[Document]]] = None,
                  reader=None):
         self.store = store
         self.rules = rules

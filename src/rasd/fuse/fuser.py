@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Optional
 
 from ..geodesy import bbox_around
 from ..records import Document, Event, FusedEvent, Place, Report
-from ..store.base import Store
+from ..store.base import DocumentStore, FusingStore
 from . import merge
 from .agreements import PlaceLookup
 from .rules import Rules, norm_name, vague_place
@@ -39,19 +39,24 @@ class Fuser:
     """``Fuser(store).process(events)`` fuses events into the store and returns them with
     ``cluster_id`` and ``status`` set. Control timelines and agreements follow the fused events."""
 
-    def __init__(self, store: Store, rules: Optional[Rules] = None, *, documents: Optional[DocLookup] = None,
+    def __init__(self, store: FusingStore, rules: Optional[Rules] = None, *, documents: Optional[DocLookup] = None,
                  control: bool = True, agreements: bool = True, denials: bool = True,
                  places: Optional[PlaceLookup] = None, actors=None):
-        """``places(name, near)`` resolves a place name near a place (the geoparser: an agreement's
-        subject place); ``actors`` is the coder's ActorKB (read for who held a place before a
-        takeover and who leads its taker; loaded here when None)."""
+        """``documents(doc_id)`` finds a report's document (the store's, when it is a
+        DocumentStore too); ``places(name, near)`` resolves a place name near a place (the
+        geoparser: an agreement's subject place); ``actors`` is the coder's ActorKB (read for
+        who held a place before a takeover and who leads its taker; loaded here when None)."""
         from .agreements import AgreementBuilder
         from .context import DenialReader, HolderReader
         from .control import ControlTracker
 
         self.store = store
         self.rules = rules or Rules.load()
-        self.documents: DocLookup = documents or store.get_document
+        if documents is None:
+            if not isinstance(store, DocumentStore):
+                raise TypeError("Fuser: give documents= when the store holds no documents")
+            documents = store.get_document
+        self.documents: DocLookup = documents
         if control and actors is None:
             from ..code.lexicon import ActorKB
 
@@ -192,15 +197,14 @@ class Fuser:
 
 class BatchFuser:
     """Fusion without a persistent store (``rasd extract``): documents and events are added as
-    they come into a private in-memory SQLite store; ``settle`` sets every event's final
+    they come and fused into a private store that ``store_factory()`` opens (an empty one,
+    e.g. ``rasd.store.scratch_store``) and ``close`` closes; ``settle`` sets every event's final
     cluster_id/status (a later report can turn an earlier one's event from single-source to
     confirmed or disputed)."""
 
-    def __init__(self, rules: Optional[Rules] = None):
-        from ..store.sqlite import SQLiteStore
-
+    def __init__(self, store_factory: Callable[[], FusingStore], rules: Optional[Rules] = None):
         self._docs: dict[str, Document] = {}
-        self.store = SQLiteStore(":memory:")
+        self.store = store_factory()
         self.fuser = Fuser(self.store, rules, documents=self._docs.get, control=False, agreements=False)
 
     def add(self, docs: Iterable[Document], events: list[Event]) -> list[Event]:
@@ -225,9 +229,10 @@ class BatchFuser:
         self.store.close()
 
 
-def fuse_in_memory(docs: list[Document], events: list[Event], rules: Optional[Rules] = None) -> list[FusedEvent]:
-    """Fuse one batch in memory: sets cluster_id/status on ``events``, returns the fused events."""
-    bf = BatchFuser(rules)
+def fuse_in_memory(docs: list[Document], events: list[Event], store_factory: Callable[[], FusingStore],
+                   rules: Optional[Rules] = None) -> list[FusedEvent]:
+    """Fuse one batch in a private store: sets cluster_id/status on ``events``, returns the fused events."""
+    bf = BatchFuser(store_factory, rules)
     try:
         bf.add(docs, events)
         bf.settle(events)

@@ -13,6 +13,7 @@ from .app import require_read, require_write
 from . import params as P
 from .evidence import excerpts
 from .params import event_filters, paging
+from .records import record_json
 
 router = APIRouter()
 
@@ -57,7 +58,7 @@ async def list_events(request: Request, f: dict = Depends(event_filters), page: 
         if count:
             out["total"] = st.count_events_view(**f)
         return _json(out)
-    items = st.query_events_json(limit=limit, offset=offset, **f)  # JSON texts: spliced, not re-encoded
+    items = [record_json(r) for r in st.query_event_records(limit=limit, offset=offset, **f)]
     tail: dict[str, Any] = {"limit": limit, "offset": offset,
                             "next_offset": offset + limit if len(items) == limit else None}
     if count:

@@ -1,11 +1,12 @@
-"""The store: one narrow interface (``Store``), SQLite by default.
+"""The store: one contract of small roles (``store.base``), SQLite by default.
 
 Pipeline stages never import a backend; the CLI and the server open one with
 ``open_store`` and hand it in.
 """
 from __future__ import annotations
 
-from .base import AddOutcome, DocumentSummary, Store
+from .base import (AddOutcome, BaseStore, ControlStore, CorrectionStore, DocumentStore, DocumentSummary,
+                   EventRecord, EventStore, FusingStore, FusionStore, Store, WatchStore)
 
 
 def open_store(url: str) -> Store:
@@ -19,4 +20,12 @@ def open_store(url: str) -> Store:
     return SQLiteStore(url)
 
 
-__all__ = ["AddOutcome", "DocumentSummary", "Store", "open_store"]
+def scratch_store() -> Store:
+    """A new, empty, private store that keeps nothing after ``close`` (in memory): for work
+    such as ``rasd extract`` that fuses without a persistent store."""
+    return open_store(":memory:")
+
+
+__all__ = ["AddOutcome", "BaseStore", "ControlStore", "CorrectionStore", "DocumentStore", "DocumentSummary",
+           "EventRecord", "EventStore", "FusingStore", "FusionStore", "Store", "WatchStore", "open_store",
+           "scratch_store"]

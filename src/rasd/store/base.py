@@ -1,12 +1,23 @@
-"""The narrow interface every store backend implements."""
+"""The store contract: small role protocols, and ``Store``, the union a full backend implements.
+
+Callers type a parameter with the roles they use (fusion takes a ``FusingStore``, the ingest
+a ``DocumentStore`` and an ``EventStore``); the CLI and the server take a whole ``Store``.
+A backend subclasses ``Store`` (every method is abstract, so a missing one fails at once)
+and passes the contract suite, tests/test_store_contract.py.
+"""
 from __future__ import annotations
 
 import abc
+import json
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, NamedTuple, Optional, Protocol, TypeVar, runtime_checkable
 
+from .. import corrections as corr
 from ..records import Agreement, ControlPeriod, Document, Event, FusedEvent
+
+BBox = tuple[float, float, float, float]  # (west, south, east, north)
+S = TypeVar("S", bound="BaseStore")
 
 
 @dataclass
@@ -25,15 +36,125 @@ class DocumentSummary:
     snippet: Optional[str] = None
 
 
-class Store(abc.ABC):
-    """What the pipeline, the CLI and the server need from a store, and no more."""
+class EventRecord(NamedTuple):
+    """One event of the corrected view as the store holds it, not yet parsed: ``data`` is the
+    machine's record as written (``Event.to_dict`` as JSON text), ``corrected`` the analysts'
+    resolved fields (None when nobody corrected it), ``corroboration`` its fused event's count.
+    (A named tuple: the event list makes fifty of them per page.)"""
 
-    # -- transactions ---------------------------------------------------
+    event_id: str
+    data: str
+    corrected: Optional[dict[str, Any]] = None
+    corroboration: Optional[int] = None
+
+    def event(self) -> Event:
+        """The event with its corrections applied (``attrs['corrected']`` lists the fields)."""
+        event = Event.from_dict(json.loads(self.data))
+        if self.corrected:
+            corr.apply(event, self.corrected)
+        if self.corroboration is not None:
+            event.attrs["corroboration"] = self.corroboration
+        return event
+
+
+# -- the watcher's records (migration 005) --------------------------------------------
+ITEM_STATUSES = ("pending", "stored", "duplicate", "failed", "rejected")
+
+
+@dataclass
+class WatchSource:
+    name: str
+    url: str
+    every_s: float = 900.0
+    country: Optional[str] = None
+    pattern: Optional[str] = None
+    origin: str = "cli"
+    # state, kept by the store
+    added_at: Optional[str] = None
+    kind: Optional[str] = None
+    etag: Optional[str] = None
+    last_modified: Optional[str] = None
+    last_fetch_at: Optional[str] = None
+    last_ok_at: Optional[str] = None
+    last_status: Optional[str] = None
+    last_error: Optional[str] = None
+    errors: int = 0
+    # counts of its items, by status (read-only; filled by list_sources/get_source)
+    items: int = 0
+    stored: int = 0
+    failed: int = 0
+
+
+@dataclass
+class ListedItem:
+    """An article link as a source lists it (``url`` already canonical)."""
+    url: str
+    title: Optional[str] = None
+    published: Optional[str] = None  # YYYY-MM-DD
+
+
+@dataclass
+class WatchItem:
+    url: str
+    source: str  # one source listing it (the first)
+    title: Optional[str] = None
+    published: Optional[str] = None
+    status: str = "pending"
+    attempts: int = 0
+    last_error: Optional[str] = None
+    doc_id: Optional[str] = None
+    canonical: Optional[str] = None
+
+
+@dataclass
+class SourceRead:
+    """What one read of a source found, recorded with ``record_read``."""
+    status: str  # ok | not-modified | error
+    at: str  # UTC ISO time
+    error: Optional[str] = None  # the error, or a warning when status is ok
+    kind: Optional[str] = None
+    etag: Optional[str] = None
+    last_modified: Optional[str] = None
+
+
+# -- roles -------------------------------------------------------------------------
+@runtime_checkable
+class BaseStore(Protocol):
+    """What every role shares: transactions, readers, health, stats, closing."""
+
     @abc.abstractmethod
     def transaction(self) -> AbstractContextManager[None]:
-        """All writes inside commit together or not at all."""
+        """All writes inside commit together or not at all (transactions nest: the outermost commits)."""
 
-    # -- documents ------------------------------------------------------
+    @abc.abstractmethod
+    def reader(self: S, own: bool = False) -> S:
+        """A store to read from on the calling thread, seeing what this one committed (``own``:
+        a new one for the caller alone, to close when done); a backend with one connection
+        returns self."""
+
+    @abc.abstractmethod
+    def health(self) -> dict[str, Any]:
+        """Cheap facts for a health check (no table scans): schema_version, documents, events,
+        corrections."""
+
+    @abc.abstractmethod
+    def stats(self) -> dict[str, Any]:
+        """What the store holds: schema_version, documents, events, published_range, by outlet and type."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self: S) -> S:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@runtime_checkable
+class DocumentStore(BaseStore, Protocol):
+    """Documents, keyed by content hash, with full-text search (migration 001)."""
+
     @abc.abstractmethod
     def add_document(self, doc: Document) -> AddOutcome:
         """Insert a document, keyed by content hash; same content twice changes nothing.
@@ -50,12 +171,22 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def list_documents(self, query: Optional[str] = None, limit: int = 50,
                        offset: int = 0) -> list[DocumentSummary]:
-        """Documents in a stable order; ``query`` is full-text search."""
+        """Documents in a stable order; ``query`` is full-text search (words ANDed)."""
 
     @abc.abstractmethod
-    def iter_documents(self) -> Iterator[Document]: ...
+    def iter_documents(self) -> Iterator[Document]:
+        """Every document, by doc_id."""
 
-    # -- events ---------------------------------------------------------
+
+@runtime_checkable
+class EventStore(BaseStore, Protocol):
+    """Coded events (migration 002) and their corrected view (migration 004).
+
+    Filters of the view methods (all optional): event_type, sub_event_type, actor, place,
+    bbox=(west, south, east, north), date_from, date_to, status ("rejected" lists rejected
+    events), min_corroboration, text, doc_id, include_rejected. The view's order is newest
+    first (corrected date, then event id), undated events last."""
+
     @abc.abstractmethod
     def replace_events(self, doc_id: str, events: Iterable[Event]) -> None:
         """Store a document's coded events, replacing what an earlier run coded."""
@@ -65,13 +196,51 @@ class Store(abc.ABC):
                      actor: Optional[str] = None, place: Optional[str] = None,
                      date_from: Optional[str] = None, date_to: Optional[str] = None,
                      text: Optional[str] = None, doc_id: Optional[str] = None,
-                     bbox: Optional[tuple[float, float, float, float]] = None,
-                     limit: int = 100, offset: int = 0) -> list[Event]: ...
+                     bbox: Optional[BBox] = None,
+                     limit: int = 100, offset: int = 0) -> list[Event]:
+        """Machine-coded events as the coder stored them (no corrections), oldest first."""
 
-    # -- corrections and the corrected view of events (migration 004) ----
-    # Filters of the *_view methods (all optional): event_type, sub_event_type, actor, place,
-    # bbox=(west, south, east, north), date_from, date_to, status ("rejected" lists rejected
-    # events), min_corroboration, text, doc_id, include_rejected.
+    @abc.abstractmethod
+    def get_event_view(self, event_id: str) -> Optional[Event]:
+        """One event with its corrections applied (``attrs['corrected']`` lists the fields)."""
+
+    @abc.abstractmethod
+    def query_events_view(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[Event]:
+        """Corrected events matching the filters, in the view's order."""
+
+    @abc.abstractmethod
+    def query_event_records(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[EventRecord]:
+        """As ``query_events_view``, each event as its unparsed record (the API's fast path:
+        serve/ turns records into JSON without parsing the untouched ones)."""
+
+    @abc.abstractmethod
+    def query_events_summary(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
+        """As ``query_events_view``, each event as a short summary (no evidence): for lists and maps."""
+
+    @abc.abstractmethod
+    def iter_events_view(self, batch: int = 1000, **filters: Any) -> Iterator[list[Event]]:
+        """Every matching corrected event once, a batch at a time (for streamed exports)."""
+
+    @abc.abstractmethod
+    def count_events_view(self, **filters: Any) -> int: ...
+
+    @abc.abstractmethod
+    def event_histogram(self, *, bin: str = "month", **filters: Any) -> list[tuple[str, int]]:
+        """(day, month or year, count) of matching events by their corrected date, in order."""
+
+    @abc.abstractmethod
+    def event_points(self, *, limit: int = 5000, **filters: Any) -> list[tuple]:
+        """(event_id, lat, lon, event_type, date) of matching placed events."""
+
+    @abc.abstractmethod
+    def event_type_pairs(self) -> list[tuple[str, str]]:
+        """Distinct (event type, sub-event type) pairs in the store, corrections included, sorted."""
+
+
+@runtime_checkable
+class CorrectionStore(BaseStore, Protocol):
+    """Analyst corrections, kept apart from machine output (migration 004)."""
+
     @abc.abstractmethod
     def add_correction(self, event_id: str, changes: dict[str, Any], *, author: Optional[str] = None,
                        note: Optional[str] = None) -> Optional[Event]:
@@ -82,68 +251,20 @@ class Store(abc.ABC):
     def corrections_of(self, event_id: str) -> list[dict[str, Any]]:
         """Every correction that applies to an event, oldest first (the audit trail)."""
 
-    @abc.abstractmethod
-    def get_event_view(self, event_id: str) -> Optional[Event]:
-        """One event with its corrections applied (``attrs['corrected']`` lists the fields)."""
 
-    @abc.abstractmethod
-    def query_events_view(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[Event]:
-        """Corrected events matching the filters, newest first, in a stable order."""
+@runtime_checkable
+class FusionStore(BaseStore, Protocol):
+    """Fused events and their reports (migration 003)."""
 
-    @abc.abstractmethod
-    def query_events_json(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[str]:
-        """As ``query_events_view``, each event as its exported JSON text (the fast path of the API)."""
-
-    @abc.abstractmethod
-    def query_events_summary(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
-        """As ``query_events_view``, each event as a short summary (no evidence): for lists and maps."""
-
-    @abc.abstractmethod
-    def iter_events_view(self, batch: int = 1000, **filters: Any) -> Iterator[list[Event]]:
-        """Every matching corrected event, a batch at a time (for streamed exports)."""
-
-    @abc.abstractmethod
-    def count_events_view(self, **filters: Any) -> int: ...
-
-    @abc.abstractmethod
-    def event_histogram(self, *, bin: str = "month", **filters: Any) -> list[tuple[str, int]]:
-        """(day, month or year, count) of matching events by their corrected date."""
-
-    @abc.abstractmethod
-    def event_points(self, *, limit: int = 5000, **filters: Any) -> list[tuple]:
-        """(event_id, lat, lon, event_type, date) of matching placed events."""
-
-    @abc.abstractmethod
-    def health(self) -> dict[str, Any]:
-        """Cheap facts for a health check (no table scans)."""
-
-    @abc.abstractmethod
-    def event_type_pairs(self) -> list[tuple[str, str]]:
-        """Distinct (event type, sub-event type) pairs in the store, corrections included."""
-
-    @abc.abstractmethod
-    def query_fused_view(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
-        """Fused events as JSON records, newest first; filters as above (no doc_id)."""
-
-    @abc.abstractmethod
-    def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]: ...
-
-    def reader(self, own: bool = False) -> "Store":
-        """A store to read from on the calling thread (``own``: a new one, for the caller
-        alone); backends with one connection return self."""
-        return self
-
-    # -- fusion: fused events, control timelines, agreements (migration 003) --
     @abc.abstractmethod
     def fusion_candidates(self, *, sub_event_types: list[str], date_lo: str, date_hi: str,
-                          bbox: Optional[tuple[float, float, float, float]] = None,
-                          limit: int = 200) -> list[FusedEvent]:
+                          bbox: Optional[BBox] = None, limit: int = 200) -> list[FusedEvent]:
         """Fused events of these sub-event types whose date span meets [date_lo, date_hi]
         and, with ``bbox`` (west, south, east, north), whose point lies in it. Indexed lookup."""
 
     @abc.abstractmethod
     def fused_for_doc(self, doc_id: str) -> list[FusedEvent]:
-        """Fused events holding a report of this document."""
+        """Fused events holding a report of this document, by cluster id."""
 
     @abc.abstractmethod
     def get_fused(self, cluster_id: str) -> Optional[FusedEvent]: ...
@@ -153,12 +274,14 @@ class Store(abc.ABC):
         """Insert or replace a fused event with its reports; set cluster_id/status on its events."""
 
     @abc.abstractmethod
-    def delete_fused(self, cluster_id: str) -> None: ...
+    def delete_fused(self, cluster_id: str) -> None:
+        """Delete a fused event and its reports; its events lose their cluster_id/status."""
 
     @abc.abstractmethod
     def query_fused(self, *, status: Optional[str] = None, event_type: Optional[str] = None,
                     place: Optional[str] = None, date_from: Optional[str] = None, date_to: Optional[str] = None,
-                    min_reports: int = 1, limit: int = 100, offset: int = 0) -> list[FusedEvent]: ...
+                    min_reports: int = 1, limit: int = 100, offset: int = 0) -> list[FusedEvent]:
+        """Fused events, oldest first (undated last); ``event_type`` matches the type or sub-type."""
 
     @abc.abstractmethod
     def unfused_events(self, limit: int = 1000) -> list[Event]:
@@ -169,11 +292,24 @@ class Store(abc.ABC):
         """Fused events of these sub-event types at one place (control timelines), by date."""
 
     @abc.abstractmethod
+    def query_fused_view(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
+        """Fused events as JSON records, newest first; the view's filters (no doc_id)."""
+
+    @abc.abstractmethod
+    def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]: ...
+
+
+@runtime_checkable
+class ControlStore(BaseStore, Protocol):
+    """Control timelines and agreements, built from fused events (migration 003)."""
+
+    @abc.abstractmethod
     def replace_control(self, place_key: str, periods: list[ControlPeriod]) -> None: ...
 
     @abc.abstractmethod
     def control_timeline(self, place: str) -> list[ControlPeriod]:
-        """Periods of one place (its name, case-insensitive, or its key), oldest first."""
+        """Periods of one place (its name, case-insensitive, or its key; else names containing
+        it), oldest first."""
 
     @abc.abstractmethod
     def control_near(self, lat: float, lon: float, km: float) -> list[ControlPeriod]:
@@ -184,24 +320,66 @@ class Store(abc.ABC):
         """The period in force on ``day`` (YYYY-MM-DD) at every place that has a timeline."""
 
     @abc.abstractmethod
-    def save_agreement(self, agreement: Agreement) -> None: ...
+    def save_agreement(self, agreement: Agreement) -> None:
+        """Insert or replace an agreement with its clauses."""
 
     @abc.abstractmethod
     def delete_agreements(self, cluster_id: str) -> None: ...
 
     @abc.abstractmethod
     def query_agreements(self, *, place: Optional[str] = None, status: Optional[str] = None,
-                         limit: int = 100, offset: int = 0, cluster_id: Optional[str] = None) -> list[Agreement]: ...
+                         limit: int = 100, offset: int = 0, cluster_id: Optional[str] = None) -> list[Agreement]:
+        """Agreements, oldest first (undated last)."""
 
-    # -- misc -----------------------------------------------------------
+
+@runtime_checkable
+class WatchStore(BaseStore, Protocol):
+    """What `rasd watch` keeps (migration 005): the sources it follows, what each read found,
+    every article link seen and its outcome. Writes made inside the caller's ``transaction()``
+    join it (an article's document and its item's outcome are committed together)."""
+
     @abc.abstractmethod
-    def stats(self) -> dict[str, Any]: ...
+    def save_source(self, source: WatchSource) -> None:
+        """Add a source or change its settings (url, every_s, country, pattern, origin), by name;
+        its state is kept. A url already watched under another name raises ValueError."""
 
     @abc.abstractmethod
-    def close(self) -> None: ...
+    def remove_source(self, name: str) -> bool:
+        """Forget a source (its items stay, as seen); False when there is none of that name."""
 
-    def __enter__(self) -> "Store":
-        return self
+    @abc.abstractmethod
+    def get_source(self, name: str) -> Optional[WatchSource]: ...
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    @abc.abstractmethod
+    def list_sources(self) -> list[WatchSource]:
+        """Every source, by name, with its state and item counts."""
+
+    @abc.abstractmethod
+    def record_read(self, name: str, read: SourceRead, items: Iterable[ListedItem] = ()) -> int:
+        """Record one read of a source and the items it listed (new ones become pending, known
+        ones gain this source). Returns how many items were new to the store."""
+
+    @abc.abstractmethod
+    def items_to_fetch(self, sources: Iterable[str], max_attempts: int) -> list[WatchItem]:
+        """Items of these sources still to fetch: pending ones, and failed ones with fewer than
+        ``max_attempts`` attempts, oldest first."""
+
+    @abc.abstractmethod
+    def find_item(self, url: str) -> Optional[WatchItem]:
+        """The item of this URL, or the stored item whose page declared it as canonical."""
+
+    @abc.abstractmethod
+    def mark_item(self, url: str, status: str, *, at: str, error: Optional[str] = None,
+                  doc_id: Optional[str] = None, canonical: Optional[str] = None) -> None:
+        """The outcome of one attempt at an item (counts an attempt)."""
+
+
+# -- unions of roles ------------------------------------------------------------------
+@runtime_checkable
+class FusingStore(FusionStore, ControlStore, Protocol):
+    """What fusion writes to: fused events, then the control timelines and agreements built on them."""
+
+
+@runtime_checkable
+class Store(DocumentStore, EventStore, CorrectionStore, FusionStore, ControlStore, WatchStore, Protocol):
+    """Every role: what the CLI and the server need, and what a full backend implements."""

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Optional
 from urllib.parse import urlsplit
 
 from ..errors import InputError
-from ..store.watch import WatchSource
+from ..store.base import WatchSource
 from .settings import parse_duration
 from .urls import is_web_url
 

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from ..errors import InputError
 from ..read import Reader
-from ..store.watch import ListedItem, SourceRead, WatchItem, WatchSource, WatchStore
+from ..store.base import ListedItem, SourceRead, WatchItem, WatchSource, WatchStore
 from .feeds import read_source
 from .fetch import Fetcher, FetchError, Page
 from .pages import PAGE_ACCEPT, page_document

@@ -3,62 +3,21 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from ...errors import StoreError
 from ...records import Document, OffsetMap
 from ..base import AddOutcome, DocumentSummary, Store
-from ..migrations import apply_sqlite
+from .connection import SQLiteConnection
 from .corrections import CorrectionsMixin
 from .events import EventsMixin
 from .fusion import FusionMixin
 from .watch import WatchMixin
 
-MIGRATIONS = "rasd.store.sqlite.migrations"
 
-
-class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, Store):
-    def __init__(self, path: str, *, readonly: bool = False):
-        self.path = str(path)
-        try:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                        timeout=30)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            if not readonly:
-                apply_sqlite(self.conn, MIGRATIONS)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: cannot open the store ({exc})") from None
-        self._depth = 0
-        self._lock = threading.RLock()
-
-    # -- transactions -----------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._lock:
-            outer = self._depth == 0
-            if outer:
-                self.conn.execute("BEGIN IMMEDIATE")
-            self._depth += 1
-            try:
-                yield
-            except BaseException:
-                self._depth -= 1
-                if outer:
-                    self.conn.execute("ROLLBACK")
-                raise
-            else:
-                self._depth -= 1
-                if outer:
-                    self.conn.execute("COMMIT")
+class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, SQLiteConnection, Store):
+    """Every role of ``Store`` on one SQLite file; connection handling is ``SQLiteConnection``'s."""
 
     # -- documents --------------------------------------------------------
     def has_content(self, content_hash: str) -> bool:
@@ -143,11 +102,13 @@ class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, Store)
             "SELECT event_type, count(*) FROM events GROUP BY event_type ORDER BY 2 DESC")}
         return out
 
-    def close(self) -> None:
-        try:
-            self.conn.close()
-        except sqlite3.Error:
-            pass
+    def health(self) -> dict[str, Any]:
+        """Facts for a health check, counted from the smallest indexes."""
+        c = self.conn
+        return {"schema_version": c.execute("PRAGMA user_version").fetchone()[0],
+                "documents": c.execute("SELECT count(*) FROM documents").fetchone()[0],
+                "events": c.execute("SELECT count(*) FROM events").fetchone()[0],
+                "corrections": c.execute("SELECT count(*) FROM corrections").fetchone()[0]}
 
 
 def _fts_query(q: str) -> str:

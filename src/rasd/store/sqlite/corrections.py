@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from typing import Any, Iterator, Optional
 
 from ... import corrections as corr
-from ...export import event_json
 from ...records import Event
+from ..base import EventRecord
+from .connection import SQLiteConnection
 from .events import field_filters, where
 
 # effective (corrected) value of an events column
@@ -32,38 +32,7 @@ FILTER_KEYS = ("event_type", "sub_event_type", "actor", "place", "bbox", "date_f
                "min_corroboration", "text", "doc_id", "include_rejected")
 
 
-class CorrectionsMixin:
-    conn: sqlite3.Connection
-    path: str
-
-    # -- readers ----------------------------------------------------------
-    def reader(self, own: bool = False):
-        """A store for reads on the calling thread (its own connection, WAL snapshot reads);
-        ``own=True`` opens a new one for the caller alone (close it when done)."""
-        if self.path == ":memory:":
-            return self
-        if own:
-            r = type(self)(self.path, readonly=True)
-            r._writer = self
-            return r
-        local = self.__dict__.setdefault("_readers", threading.local())
-        r = getattr(local, "store", None)
-        if r is None:
-            r = type(self)(self.path, readonly=True)
-            r._writer = self
-            local.store = r
-        return r
-
-    def _write_store(self):
-        return self.__dict__.get("_writer") or self
-
-    def _has_table(self, name: str) -> bool:
-        cache = self.__dict__.setdefault("_tables", {})
-        if name not in cache:
-            cache[name] = self.conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
-        return cache[name]
-
+class CorrectionsMixin(SQLiteConnection):
     # -- corrections --------------------------------------------------------
     def add_correction(self, event_id: str, changes: dict[str, Any], *, author: Optional[str] = None,
                        note: Optional[str] = None) -> Optional[Event]:
@@ -145,29 +114,11 @@ class CorrectionsMixin:
         keys = self._keys(filters, limit=offset + limit)
         return self._load([k[1] for k in keys[offset:offset + limit]])
 
-    def query_events_json(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[str]:
-        """As ``query_events_view``, but each event as its exported JSON text (``export.event_json``).
-        Events without corrections are spliced from the stored JSON without being parsed."""
+    def query_event_records(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[EventRecord]:
+        """As ``query_events_view``, each event as its unparsed record (nothing parsed here)."""
         self._fresh()
         keys = self._keys(filters, limit=offset + limit)
-        ids = [k[1] for k in keys[offset:offset + limit]]
-        if not ids:
-            return []
-        rows = self.conn.execute(
-            f"SELECT e.event_id, e.data, o.fields{self._fused_cols()} FROM events e"
-            f" LEFT JOIN event_overrides o ON o.event_id = e.event_id{self._fused_join()}"
-            f" WHERE e.event_id IN ({','.join('?' * len(ids))})", ids).fetchall()
-        got: dict[str, str] = {}
-        for r in rows:
-            data = r["data"].rstrip()
-            if r["fields"] is None and data.endswith("}") and '"corrected"' not in data:
-                tail = ',"corrected":[],"rejected":false'
-                if r["corroboration"] is not None:
-                    tail += f',"corroboration":{int(r["corroboration"])}'
-                got[r["event_id"]] = data[:-1] + tail + "}"
-            else:
-                got[r["event_id"]] = json.dumps(event_json(self._row_event(r)), ensure_ascii=False)
-        return [got[i] for i in ids if i in got]
+        return self._records([k[1] for k in keys[offset:offset + limit]])
 
     def query_events_summary(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
         """As ``query_events_view``, each event as a short summary read from the indexes alone
@@ -273,25 +224,23 @@ class CorrectionsMixin:
 
     def _load(self, ids: list[str]) -> list[Event]:
         """Events by id, corrections applied, in the order of ``ids``."""
+        return [r.event() for r in self._records(ids)]
+
+    def _records(self, ids: list[str]) -> list[EventRecord]:
+        """Records of the events by id, in the order of ``ids`` (those that exist)."""
         if not ids:
             return []
-        got: dict[str, Event] = {}
+        got: dict[str, EventRecord] = {}
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
             rows = self.conn.execute(
                 f"SELECT e.event_id, e.data, o.fields{self._fused_cols()} FROM events e"
                 f" LEFT JOIN event_overrides o ON o.event_id = e.event_id{self._fused_join()}"
                 f" WHERE e.event_id IN ({','.join('?' * len(part))})", part).fetchall()
-            got.update((r["event_id"], self._row_event(r)) for r in rows)
+            for r in rows:
+                rec = _record(r)
+                got[rec.event_id] = rec
         return [got[i] for i in ids if i in got]
-
-    def health(self) -> dict[str, Any]:
-        """Facts for a health check, counted from the smallest indexes."""
-        c = self.conn
-        return {"schema_version": c.execute("PRAGMA user_version").fetchone()[0],
-                "documents": c.execute("SELECT count(*) FROM documents").fetchone()[0],
-                "events": c.execute("SELECT count(*) FROM events").fetchone()[0],
-                "corrections": c.execute("SELECT count(*) FROM corrections").fetchone()[0]}
 
     def event_type_pairs(self) -> list[tuple[str, str]]:
         """Distinct (event type, sub-event type) pairs, machine and corrected."""
@@ -300,42 +249,6 @@ class CorrectionsMixin:
             " SELECT event_type, sub_event_type FROM event_overrides WHERE event_type IS NOT NULL"
             " AND sub_event_type IS NOT NULL ORDER BY 1, 2").fetchall()
         return [(r[0], r[1]) for r in rows]
-
-    # -- fused events (tables of migration 003, when fusion is installed) -----
-    def query_fused_view(self, *, limit: int = 50, offset: int = 0, **f: Any) -> list[dict[str, Any]]:
-        """Fused events (JSON records) matching the filters, newest first; [] without fusion."""
-        if not self._has_table("fused_events"):
-            return []
-        c: list[str] = []
-        a: list[Any] = []
-        for key, col in (("event_type", "event_type"), ("sub_event_type", "sub_event_type"), ("status", "status")):
-            if f.get(key):
-                c.append(f"{col} = ?"); a.append(f[key])
-        if f.get("actor"):
-            c.append("(actor1 LIKE ? OR actor2 LIKE ?)"); a += [f"%{f['actor']}%"] * 2
-        if f.get("place"):
-            c.append("location LIKE ?"); a.append(f"%{f['place']}%")
-        if f.get("date_from"):
-            c.append("date >= ?"); a.append(f["date_from"])
-        if f.get("date_to"):
-            c.append("date <= ?"); a.append(f["date_to"])
-        if f.get("min_corroboration"):
-            c.append("corroboration >= ?"); a.append(int(f["min_corroboration"]))
-        if f.get("bbox"):
-            w, s_, e, n = f["bbox"]
-            c.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"); a += [s_, n, w, e]
-        if f.get("text"):
-            c.append("data LIKE ?"); a.append(f"%{f['text']}%")
-        where = ("WHERE " + " AND ".join(c)) if c else ""
-        rows = self.conn.execute(f"SELECT data FROM fused_events {where} ORDER BY date DESC, cluster_id DESC"
-                                 " LIMIT ? OFFSET ?", a + [limit, offset]).fetchall()
-        return [json.loads(r[0]) for r in rows]
-
-    def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]:
-        if not self._has_table("fused_events"):
-            return None
-        row = self.conn.execute("SELECT data FROM fused_events WHERE cluster_id=?", (cluster_id,)).fetchone()
-        return json.loads(row[0]) if row else None
 
     # -- helpers ------------------------------------------------------------
     def _fused_join(self) -> str:
@@ -370,13 +283,11 @@ class CorrectionsMixin:
                 c.append("0")  # nothing is corroborated without fusion
         return where(c), a
 
-    def _row_event(self, row: sqlite3.Row) -> Event:
-        event = Event.from_dict(json.loads(row["data"]))
-        if row["fields"]:
-            corr.apply(event, json.loads(row["fields"]))
-        if row["corroboration"] is not None:
-            event.attrs["corroboration"] = row["corroboration"]
-        return event
+
+def _record(row: sqlite3.Row) -> EventRecord:
+    """A row (event_id, data, fields, corroboration) as a record."""
+    event_id, data, fields, corroboration = row
+    return EventRecord(event_id, data, json.loads(fields) if fields else None, corroboration)
 
 
 def _and(where: str, more: list[str]) -> str:

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any, Callable, Iterable, Optional
 
 from ...records import Event
+from .connection import SQLiteConnection
 
 
-class EventsMixin:
-    conn: sqlite3.Connection
+class EventsMixin(SQLiteConnection):
 
     # -- events -----------------------------------------------------------
     def replace_events(self, doc_id: str, events: Iterable[Event]) -> None:

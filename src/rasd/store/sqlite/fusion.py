@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any, Optional
 
 from ...geodesy import bbox_around, haversine_km
 from ...records import Agreement, ControlPeriod, Event, FusedEvent
+from .connection import SQLiteConnection
 
 
 def _iso(d: Any) -> Optional[str]:
     return d.isoformat() if d else None
 
 
-class FusionMixin:
-    conn: sqlite3.Connection
+class FusionMixin(SQLiteConnection):
 
     # -- fused events -------------------------------------------------------
     def fusion_candidates(self, *, sub_event_types: list[str], date_lo: str, date_hi: str,
@@ -54,7 +53,7 @@ class FusionMixin:
             fused.fatalities, fused.fatalities_range[0], fused.fatalities_range[1], fused.status,
             fused.corroboration, len(fused.reports), json.dumps(fused.to_dict(), ensure_ascii=False),
         )
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             self.conn.execute(
                 "INSERT INTO fused_events(family, event_type, sub_event_type, date, date_lo, date_hi, location,"
                 " place_key, lat, lon, actor1, actor2, fatalities, fatalities_min, fatalities_max, status,"
@@ -81,7 +80,7 @@ class FusionMixin:
                  for r in fused.reports])
 
     def delete_fused(self, cluster_id: str) -> None:
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             self.conn.execute(
                 "UPDATE events SET cluster_id=NULL, status=NULL,"
                 " data=json_set(data, '$.cluster_id', NULL, '$.status', NULL) WHERE cluster_id=?", (cluster_id,))
@@ -91,7 +90,8 @@ class FusionMixin:
     def query_fused(self, *, status: Optional[str] = None, event_type: Optional[str] = None,
                     place: Optional[str] = None, date_from: Optional[str] = None, date_to: Optional[str] = None,
                     min_reports: int = 1, limit: int = 100, offset: int = 0) -> list[FusedEvent]:
-        where, args = ["n_reports >= ?"], [min_reports]
+        where: list[str] = ["n_reports >= ?"]
+        args: list[Any] = [min_reports]
         if status:
             where.append("status = ?"); args.append(status)
         if event_type:
@@ -120,9 +120,45 @@ class FusionMixin:
             " ORDER BY date IS NULL, date, cluster_id", [place_key, *sub_event_types])
         return [FusedEvent.from_dict(json.loads(r[0])) for r in rows]
 
+    # -- the fused view (the API's; [] or None on a store without migration 003) --
+    def query_fused_view(self, *, limit: int = 50, offset: int = 0, **f: Any) -> list[dict[str, Any]]:
+        """Fused events (JSON records) matching the filters, newest first; [] without fusion."""
+        if not self._has_table("fused_events"):
+            return []
+        c: list[str] = []
+        a: list[Any] = []
+        for key, col in (("event_type", "event_type"), ("sub_event_type", "sub_event_type"), ("status", "status")):
+            if f.get(key):
+                c.append(f"{col} = ?"); a.append(f[key])
+        if f.get("actor"):
+            c.append("(actor1 LIKE ? OR actor2 LIKE ?)"); a += [f"%{f['actor']}%"] * 2
+        if f.get("place"):
+            c.append("location LIKE ?"); a.append(f"%{f['place']}%")
+        if f.get("date_from"):
+            c.append("date >= ?"); a.append(f["date_from"])
+        if f.get("date_to"):
+            c.append("date <= ?"); a.append(f["date_to"])
+        if f.get("min_corroboration"):
+            c.append("corroboration >= ?"); a.append(int(f["min_corroboration"]))
+        if f.get("bbox"):
+            w, s_, e, n = f["bbox"]
+            c.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"); a += [s_, n, w, e]
+        if f.get("text"):
+            c.append("data LIKE ?"); a.append(f"%{f['text']}%")
+        where = ("WHERE " + " AND ".join(c)) if c else ""
+        rows = self.conn.execute(f"SELECT data FROM fused_events {where} ORDER BY date DESC, cluster_id DESC"
+                                 " LIMIT ? OFFSET ?", a + [limit, offset]).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]:
+        if not self._has_table("fused_events"):
+            return None
+        row = self.conn.execute("SELECT data FROM fused_events WHERE cluster_id=?", (cluster_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
     # -- control ------------------------------------------------------------
     def replace_control(self, place_key: str, periods: list[ControlPeriod]) -> None:
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             self.conn.execute("DELETE FROM control_periods WHERE place_key=?", (place_key,))
             self.conn.executemany(
                 "INSERT INTO control_periods(place_key, place, lat, lon, holder, start, end, status, data)"
@@ -156,7 +192,7 @@ class FusionMixin:
     # -- agreements ---------------------------------------------------------
     def save_agreement(self, agreement: Agreement) -> None:
         a, p = agreement, agreement.place
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             self.conn.execute("DELETE FROM agreements WHERE agreement_id=?", (a.agreement_id,))
             self.conn.execute(
                 "INSERT INTO agreements(agreement_id, cluster_id, place, lat, lon, date, status, data)"
@@ -171,7 +207,7 @@ class FusionMixin:
                  for i, c in enumerate(a.clauses)])
 
     def delete_agreements(self, cluster_id: str) -> None:
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             self.conn.execute("DELETE FROM agreements WHERE cluster_id=?", (cluster_id,))
 
     def query_agreements(self, *, place: Optional[str] = None, status: Optional[str] = None,

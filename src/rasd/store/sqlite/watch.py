@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterable, Optional
 
-from ..watch import ITEM_STATUSES, ListedItem, SourceRead, WatchItem, WatchSource
+from ..base import ITEM_STATUSES, ListedItem, SourceRead, WatchItem, WatchSource
 
 _SOURCE_COUNTS = (
     "SELECT s.*, count(i.url) AS items, coalesce(sum(i.status IN ('stored', 'duplicate')), 0) AS stored,"

@@ -1,0 +1,94 @@
+"""Connection handling of the SQLite backend, in one base class that the table mixins share:
+opening (pragmas, migrations), nested transactions, per-thread readers, table checks."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional, Self
+
+from ...errors import StoreError
+from .migrate import migrate_sqlite
+
+MIGRATIONS = "rasd.store.sqlite.migrations"
+
+
+class SQLiteConnection:
+    """One SQLite file (or ``:memory:``) in WAL mode, opened and migrated; writes go through
+    ``transaction()``; ``reader()`` gives each thread a connection of its own for reads."""
+
+    def __init__(self, path: str, *, readonly: bool = False):
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                        timeout=30)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            if not readonly:
+                migrate_sqlite(self.conn, MIGRATIONS)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc})") from None
+        self._depth = 0
+        self._lock = threading.RLock()
+        self._writer: Optional[Self] = None
+        self._readers = threading.local()
+        self._tables: dict[str, bool] = {}
+
+    # -- transactions -----------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:
+            outer = self._depth == 0
+            if outer:
+                self.conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self._depth -= 1
+                if outer:
+                    self.conn.execute("COMMIT")
+
+    # -- readers ----------------------------------------------------------
+    def reader(self, own: bool = False) -> Self:
+        """A store for reads on the calling thread (its own connection, WAL snapshot reads);
+        ``own=True`` opens a new one for the caller alone (close it when done)."""
+        if self.path == ":memory:":
+            return self
+        if own:
+            return self._open_reader()
+        r = getattr(self._readers, "store", None)
+        if r is None:
+            r = self._readers.store = self._open_reader()
+        return r
+
+    def _open_reader(self) -> Self:
+        r = type(self)(self.path, readonly=True)
+        r._writer = self
+        return r
+
+    def _write_store(self) -> Self:
+        """The store that writes (a reader's writer, else this one)."""
+        return self._writer or self
+
+    def _has_table(self, name: str) -> bool:
+        if name not in self._tables:
+            self._tables[name] = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
+        return self._tables[name]
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
