@@ -1,6 +1,7 @@
 """Synthetic documents and events for the fusion tests (no coder needed)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Optional
 
@@ -33,7 +34,7 @@ def place(name: str) -> Place:
 def event(event_id: str, doc_id: str, sub: str, day: Optional[date], where: Optional[str], *,
           etype: Optional[str] = None, a1: Optional[Actor] = None, a2: Optional[Actor] = None,
           stance: str = "asserted", fatalities: Optional[int] = None, sentence: str = "",
-          precision: str = "day", attrs: Optional[dict] = None) -> Event:
+          precision: str = "day", attrs: Optional[dict] = None, confidence: float = 0.8) -> Event:
     etype = etype or {
         "Armed clash": "Battles", "Government regains territory": "Battles",
         "Non-state actor overtakes territory": "Battles", "Air/drone strike": "Explosions/Remote violence",
@@ -43,9 +44,38 @@ def event(event_id: str, doc_id: str, sub: str, day: Optional[date], where: Opti
     ev = Event(event_id=event_id, doc_id=doc_id, event_type=etype, sub_event_type=sub, date=day,
                time_precision=precision if day else None, actor1=a1, actor2=a2,
                location=place(where) if where else None, fatalities=fatalities, stance=stance,
-               sentence=sentence or None, attrs=dict(attrs or {}))
+               sentence=sentence or None, attrs=dict(attrs or {}), confidence=confidence)
     if sentence:
         ev.evidence = [Evidence(doc_id, 0, len(sentence), sentence, "trigger")]
+    return ev
+
+
+def cited(ev: Event, text: str, trigger: str, *, a1: Optional[str] = None, a2: Optional[str] = None,
+          where: Optional[str] = None) -> Event:
+    """Give a synthetic event the evidence spans the coder cites, read in ``text`` (the document):
+    its sentence (``ev.sentence``), trigger word, the actors' words and the place's words (each
+    the first occurrence inside the sentence; ``where`` may lie outside it: a carried place)."""
+    s0 = text.index(ev.sentence or "")
+    sent = ev.sentence or ""
+
+    def span(words: str, fld: str) -> Evidence:  # case-insensitive: "rebels" cites "Rebels"
+        low = words.lower()
+        at = s0 + sent.lower().index(low) if low in sent.lower() else text.lower().index(low)
+        return Evidence(ev.doc_id, at, at + len(words), text[at:at + len(words)], fld)
+
+    ev.evidence = [Evidence(ev.doc_id, s0, s0 + len(sent), sent, "sentence"), span(trigger, "event_type"),
+                   span(trigger, "sub_event_type")]
+    ev.attrs["trigger"] = trigger
+    for fld, words in (("actor1", a1), ("actor2", a2)):
+        if words:
+            ev.evidence.append(span(words, fld))
+            actor = getattr(ev, fld)
+            if actor is not None:
+                setattr(ev, fld, replace(actor, mention=words))
+    if where:
+        ev.evidence.append(span(where, "location"))
+        if ev.location is not None:
+            ev.location = replace(ev.location, mention=where)
     return ev
 
 
@@ -67,8 +97,9 @@ def st(store_factory):
     return store_factory()
 
 
-def fuse_doc(st: Store, fuser, doc_id: str, events: list[Event], outlet: Optional[str] = None, text: str = ""):
+def fuse_doc(st: Store, fuser, doc_id: str, events: list[Event], outlet: Optional[str] = None, text: str = "",
+             published: Optional[date] = None):
     """Store a document and its events, then fuse them."""
-    add_doc(st, doc_id, text=text, outlet=outlet)
+    add_doc(st, doc_id, text=text, outlet=outlet, published=published)
     store_events(st, doc_id, events)
     return fuser.process(events)

@@ -13,7 +13,7 @@ pytest.importorskip("rasd.fuse")
 
 
 def _fuse_some(db: str) -> tuple[str, list[str]]:
-    from rasd.records import Agreement, ControlPeriod, FusedEvent, Place, Report
+    from rasd.records import Agreement, ControlPeriod, Evidence, FusedEvent, Place, Report
     from rasd.store import open_store
 
     with open_store(db) as st:
@@ -26,11 +26,12 @@ def _fuse_some(db: str) -> tuple[str, list[str]]:
         fused = FusedEvent(cluster_id="c-douma", event_type=evs[0].event_type, sub_event_type=evs[0].sub_event_type,
                            date=evs[0].date, location=place, status="disputed", corroboration=3, reports=reports)
         st.save_fused(fused, family="test", place_key="douma")
+        one = [Evidence(evs[0].doc_id, 0, 10, "Douma fell", "sentence")]
         st.replace_control("douma", [
             ControlPeriod(place=Place("Douma", place.lat, place.lon), holder="Jaysh al-Islam",
-                          start=date(2016, 1, 1), end=date(2018, 4, 12)),
+                          start=date(2016, 1, 1), end=date(2018, 4, 12), reports=1, evidence=one),
             ControlPeriod(place=Place("Douma", place.lat, place.lon), holder="Military Forces of Syria",
-                          start=date(2018, 4, 12))])
+                          start=date(2018, 4, 12), reports=1, outlets=["outlet 0"], evidence=one)])
         st.save_agreement(Agreement(agreement_id="a1", parties=[], place=Place("Douma"), date=date(2018, 4, 8),
                                     status="reached", cluster_id="c-douma"))
         return "c-douma", [e.event_id for e in evs]
@@ -63,6 +64,11 @@ def test_event_detail_has_reports_stances_and_control(api):
     assert [p["holder"] for p in d["control"]] == ["Jaysh al-Islam", "Military Forces of Syria"]
     hits = client.get("/api/events", params={"min_corroboration": 3, "limit": 50}).json()["items"]
     assert sorted(h["event_id"] for h in hits) == sorted(ids)
-    assert client.get("/api/control", params={"place": "Douma"}).json()["periods"][1]["start"] == "2018-04-12"
+    tl = client.get("/api/control", params={"place": "Douma"}).json()
+    assert tl["periods"][1]["start"] == "2018-04-12"
+    # what the timeline rests on: one report, said by the API for the panel's caveat
+    assert tl["periods"][1]["reports"] == 1 and tl["periods"][1]["outlets"] == ["outlet 0"]
+    assert tl["rests_on_one_report"] is True and tl["periods_on_one_report"] == [0, 1]
+    assert d["control_support"]["rests_on_one_report"] is True
     ag = client.get("/api/agreements", params={"place": "Douma"}).json()["items"]
     assert [a["agreement_id"] for a in ag] == ["a1"]

@@ -2,7 +2,7 @@
 from datetime import date
 
 from rasd.code.dates import DateFinder
-from rasd.code.fatalities import FatalityCounter, parse_number, total
+from rasd.code.fatalities import FatalityCounter, total
 from rasd.code.lexicon import ActorKB, Ontology, TriggerLexicon
 from rasd.nlp import Prefilter, split_sentences
 
@@ -53,7 +53,7 @@ def test_fatalities_killed_and_wounded_apart():
     assert total([c.find("Hundreds died in the fighting.")], "kill") == 100
     assert total([c.find("No casualties were reported.")], "kill") == 0
     assert total([c.find("A mortar round hit the market.")], "kill") is None
-    assert parse_number("forty-two") == 42
+    assert c.parse_number("forty-two") == 42
 
 
 def test_trigger_classes_match_the_ontology():

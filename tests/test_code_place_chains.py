@@ -95,7 +95,10 @@ def test_a_place_inside_the_subject_loses_to_the_place_of_the_event(coder):
 
 
 def test_a_country_in_an_actors_description_is_not_a_place():
-    from rasd.code.place import affiliation, attributive
+    from rasd.code.place import Places
+
+    places = Places()
+    affiliation, attributive = places.affiliation, places.attributive
 
     text = "pro-Turkey factions and Turkey-backed fighters met Turkey's envoy; US forces left Turkey."
     spans = [m.span() for m in re.finditer(r"Turkey|US", text)]

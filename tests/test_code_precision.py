@@ -68,7 +68,9 @@ def test_a_bare_toll_is_the_toll_of_the_event_before(coder):
 
 
 def test_a_toll_split_by_place_goes_to_the_place_of_the_event():
-    from rasd.code.fatalities import allocated_figure
+    from rasd.code.fatalities import FatalityCounter
+
+    allocated_figure = FatalityCounter().allocated_figure
 
     note = ("Fighting in Kafr Nabl and Maarat Harma left 9 fighters dead. Total fatalities 9 split as follows: "
             "5 to Kafr Nabl and 4 Maarat Harma.")

@@ -27,9 +27,9 @@ def test_takeover_gives_a_timeline_with_the_previous_holder(st):
 def test_withdrawal_hands_over_and_a_recapture_ends_the_period(st):
     f = Fuser(st)
     fuse_doc(st, f, "a", [event("a:0", "a", "Non-violent transfer of territory", date(2015, 5, 20), "Aleppo",
-                                a1=GOV, a2=REBELS, sentence="Government troops withdrew from the city.")])
+                                a1=GOV, a2=REBELS, sentence="Government troops withdrew from Aleppo.")])
     fuse_doc(st, f, "b", [event("b:0", "b", "Government regains territory", date(2016, 12, 22), "Aleppo",
-                                a1=GOV, a2=REBELS, sentence="The army retook the city.")])
+                                a1=GOV, a2=REBELS, sentence="The army retook Aleppo.")])
     tl = st.control_timeline("aleppo")
     assert [(p.holder, p.start, p.end) for p in tl] == [
         (GOV.name, None, date(2015, 5, 20)),

@@ -130,7 +130,7 @@ def build_pipeline(config: PipelineConfig, *, nlp: Any = None, geoparser: Any = 
         geoparser = Geoparser(gazetteer=open_gazetteer(path=config.gazetteer), nlp=nlp if config.geo_ner else None)
     stages.append(CountryHint(data.actors))
     if geoparser is not None:
-        stages += [PlaceStage(geoparser), CountryRefiner(), RereadStage(geoparser)]
+        stages += [PlaceStage(geoparser), CountryRefiner(data.places), RereadStage(geoparser)]
     else:
         log.info("no gazetteer: events will have no places")
     stages.append(Coder(nlp, data, batch_size=config.parse_batch))

@@ -279,6 +279,7 @@ class Report:
     location: Optional[Place] = None
     sentence: Optional[str] = None
     attrs: dict[str, Any] = field(default_factory=dict)
+    confidence: Optional[float] = None  # the coder's, when the report was fused with it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -288,7 +289,7 @@ class Report:
             "event_type": self.event_type, "sub_event_type": self.sub_event_type,
             "time_precision": self.time_precision, "actor1": _actor_json(self.actor1),
             "actor2": _actor_json(self.actor2), "location": _place_json(self.location),
-            "sentence": self.sentence, "attrs": dict(self.attrs),
+            "sentence": self.sentence, "attrs": dict(self.attrs), "confidence": self.confidence,
         }
 
     @classmethod
@@ -300,7 +301,7 @@ class Report:
             event_type=d.get("event_type"), sub_event_type=d.get("sub_event_type"),
             time_precision=d.get("time_precision"), actor1=_actor_from(d.get("actor1")),
             actor2=_actor_from(d.get("actor2")), location=_place_from(d.get("location")),
-            sentence=d.get("sentence"), attrs=dict(d.get("attrs") or {}),
+            sentence=d.get("sentence"), attrs=dict(d.get("attrs") or {}), confidence=d.get("confidence"),
         )
 
 
@@ -364,6 +365,13 @@ class ControlPeriod:
     status: Optional[str] = None  # status of the fused event that started the period (e.g. "disputed")
     previous: Optional[str] = None  # who held it before, when the starting event says so
     led_by: Optional[str] = None  # a generic holder's leading group, when the reports' texts name it
+    reports: int = 0  # distinct documents whose reports support the period (0: not counted, older stores)
+    outlets: list[str] = field(default_factory=list)  # their known, distinct outlets
+    basis: Optional[str] = None  # what started it: takeover, withdrawal, deal, or loser (held until the first change)
+
+    @property
+    def rests_on_one_report(self) -> bool:
+        return self.reports == 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -371,7 +379,8 @@ class ControlPeriod:
             "start": self.start.isoformat() if self.start else None,
             "end": self.end.isoformat() if self.end else None, "event_ids": list(self.event_ids),
             "evidence": [e.to_dict() for e in self.evidence], "status": self.status, "previous": self.previous,
-            "led_by": self.led_by,
+            "led_by": self.led_by, "reports": self.reports, "outlets": list(self.outlets), "basis": self.basis,
+            "rests_on_one_report": self.rests_on_one_report,
         }
 
     @classmethod
@@ -380,7 +389,8 @@ class ControlPeriod:
                    start=_date_or_none(d.get("start")), end=_date_or_none(d.get("end")),
                    event_ids=list(d.get("event_ids") or []),
                    evidence=[_evidence_from(e) for e in d.get("evidence") or []],
-                   status=d.get("status"), previous=d.get("previous"), led_by=d.get("led_by"))
+                   status=d.get("status"), previous=d.get("previous"), led_by=d.get("led_by"),
+                   reports=int(d.get("reports") or 0), outlets=list(d.get("outlets") or []), basis=d.get("basis"))
 
 
 @dataclass

@@ -85,6 +85,10 @@ def _by_other_spelling(st, place: str) -> list:
             if key not in seen:
                 seen.add(key)
                 out.append(p)
+    names = sorted({p.place.name for p in out})
+    if names:  # say so: a nearby place is not necessarily the one asked for
+        typer.echo(f"rasd: no timeline stored as {place!r}; the gazetteer's {place!r} is within a few km of: "
+                   + ", ".join(names), err=True)
     return out
 
 
@@ -101,12 +105,18 @@ def control(
     ctx: typer.Context,
     place: Optional[str] = typer.Argument(None, help="A place name: print who held it since when."),
     at: Optional[str] = typer.Option(None, "--at", help="A date (YYYY-MM-DD): list every place's holder then."),
+    check: bool = typer.Option(False, "--check", help="List implausible timelines (exit code 1 when there are any)."),
     as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of text."),
 ) -> None:
-    """Territorial control: a place's timeline (`rasd control Homs`) or all holders on a date (`--at`)."""
+    """Territorial control: a place's timeline (`rasd control Homs`), all holders on a date (`--at`),
+    or the implausible timelines (`--check`). Each period says how many reports (documents) and
+    known outlets support it, and a timeline resting on one report says so."""
     day = _check_date(at)
+    if check:
+        _check(ctx, place, as_json)
+        return
     if not place and not day:
-        raise typer.BadParameter("give a PLACE or --at DATE")
+        raise typer.BadParameter("give a PLACE, --at DATE or --check")
     with common.store(ctx) as st:
         periods = st.control_timeline(place) if place else st.control_at(day)  # type: ignore[arg-type]
         if place and not periods:
@@ -125,9 +135,108 @@ def control(
         until = p.end.isoformat() if p.end else "now"
         flag = f"  [{p.status}]" if p.status == "disputed" else ""
         led = f", led by {p.led_by}" if p.led_by else ""
-        typer.echo(f"{p.place.name}\t{since} → {until}\t{p.holder}{led}{flag}")
-        for e in p.evidence[:3]:
+        typer.echo(f"{p.place.name}\t{since} → {until}\t{p.holder}{led}{flag}\t{support_text(p)}")
+        for e in [e for e in p.evidence if len(e.text) > 40][:3]:  # sentences, not the cited words
             typer.echo(f"    {e.doc_id}:{e.start}-{e.end}  {e.text[:110]}")
+    if not as_json and place:
+        for name, note in sorted(one_report_notes(periods).items()):
+            typer.echo(f"note: the timeline of {name} {note}")
+
+
+def support_text(p) -> str:
+    """"2 reports, outlets: guardian, reuters" / "1 report, no known outlet"."""
+    if not p.reports:
+        return "(support not counted)"
+    outlets = f"outlets: {', '.join(p.outlets)}" if p.outlets else "no known outlet"
+    return f"{p.reports} report{'s' if p.reports != 1 else ''}, {outlets}"
+
+
+def one_report_notes(periods) -> dict[str, str]:
+    """Per place: a note when its whole timeline rests on one report, or which periods do."""
+    from ..fuse.control import timeline_summary
+
+    by_place: dict[str, list] = {}
+    for p in periods:
+        by_place.setdefault(p.place.name, []).append(p)
+    notes = {}
+    for name, ps in by_place.items():
+        summary = timeline_summary(ps)
+        if summary["rests_on_one_report"]:
+            notes[name] = "rests on one report"
+        elif summary["periods_on_one_report"]:
+            which = [f"{ps[i].start or '…'} → {ps[i].end or 'now'}" for i in summary["periods_on_one_report"]]
+            notes[name] = "has periods resting on one report: " + "; ".join(which)
+    return notes
+
+
+def _check(ctx: typer.Context, place: Optional[str], as_json: bool) -> None:
+    from ..fuse.checks import TimelineCheck
+
+    with common.store(ctx) as st:
+        kb = _actor_kb()
+        keys = st.control_places()
+        checker = TimelineCheck(army_country=_army_country(kb), events_of=_events_of(st),
+                                last_report=_last_report(st), aliases=_aliases(kb))
+        findings = []
+        for key in keys:
+            periods = st.control_timeline(key)
+            if place and not any(place.lower() in p.place.name.lower() for p in periods):
+                continue
+            findings += checker.check(periods)
+    for f in findings:
+        if as_json:
+            typer.echo(json.dumps(f.to_dict(), ensure_ascii=False))
+        else:
+            typer.echo(f"{f.place}\t{f.rule}\t{f.start or '…'} → {f.end or 'now'}\t{f.holder}\t{f.detail}")
+    if not as_json:
+        typer.echo(f"{len(findings)} implausible in {len(keys)} timelines", err=True)
+    if findings:
+        raise typer.Exit(1)
+
+
+def _actor_kb():
+    from ..code.lexicon import ActorKB
+
+    return ActorKB.load()
+
+
+def _army_country(kb):
+    def country(name: str) -> Optional[str]:
+        ident = kb.lookup(name)
+        return kb.actors[ident].country if ident else None
+
+    return country
+
+
+def _aliases(kb):
+    def aliases(name: str) -> list[str]:
+        ident = kb.lookup(name)
+        return [kb.actors[ident].name] + list(kb.actors[ident].aliases) if ident else []
+
+    return aliases
+
+
+def _events_of(st):
+    def events(name: str):
+        return [(e.location.lat, e.location.lon, e.event_id) for e in st.query_events(actor=name, limit=100_000)
+                if e.location is not None]
+
+    return events
+
+
+def _last_report(st):
+    """The latest event within 10 km of a period's place (the store's last word about it)."""
+    from ..geodesy import bbox_around
+
+    def last(p):
+        if p.place.lat is None or p.place.lon is None:
+            return None
+        days = [e.date for e in st.query_events(bbox=bbox_around(p.place.lat, p.place.lon, 10.0),
+                                                date_from=p.start.isoformat() if p.start else None, limit=100_000)
+                if e.date is not None]
+        return max(days) if days else None
+
+    return last
 
 
 def agreements(

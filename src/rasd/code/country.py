@@ -14,8 +14,8 @@ import re
 from typing import Optional
 
 from ..records import Document, Result, Toponym
-from . import place as place_mod
 from .lexicon import ActorKB
+from .place import Places
 
 _COUNTRY_WEIGHT = {"rebel group": 2, "political militia": 2, "identity militia": 2, "state forces": 1}
 _DEMONYM_END = re.compile(r"(?:ish|ian|ese|i|an)$")
@@ -40,9 +40,12 @@ class CountryRefiner:
 
     name = "refine"
 
+    def __init__(self, places: Places):
+        self.places = places
+
     def process(self, batch: list[Result]) -> list[Result]:
         for res in batch:
-            res.reread_country = refined_country(named_toponyms(res.document, res.toponyms), res.country_hint)
+            res.reread_country = refined_country(named_toponyms(res.document, res.toponyms, self.places), res.country_hint)
         return batch
 
 
@@ -59,12 +62,12 @@ def actor_country(kb: ActorKB, text: str) -> Optional[str]:
     return best[0] if best[1] > 0 else None
 
 
-def named_toponyms(doc: Document, tops: list[Toponym]) -> list[Toponym]:
+def named_toponyms(doc: Document, tops: list[Toponym], places: Places) -> list[Toponym]:
     """The toponyms that name places: names inside actor descriptions ("pro-Turkey", "Iran-backed",
     "US forces") and country adjectives are not; resolved ones carry coordinates."""
-    named = [t for t in tops if not place_mod.affiliation(doc.text, t.start, t.end) and not (
-        t.place is not None and (t.place.lat is None or demonym_like(doc.text, t) or place_mod.attributive(doc.text, t)))]
-    return place_mod.consistent(doc.text, named)
+    named = [t for t in tops if not places.affiliation(doc.text, t.start, t.end) and not (
+        t.place is not None and (t.place.lat is None or demonym_like(doc.text, t) or places.attributive(doc.text, t)))]
+    return places.consistent(doc.text, named)
 
 
 def demonym_like(text: str, t: Toponym) -> bool:

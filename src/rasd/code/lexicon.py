@@ -11,10 +11,35 @@ from typing import Any, Optional
 import yaml
 
 from ..records import Actor
+from . import dataload as dl
+from .dataload import Key
+from .rules import named_list, sections
 
 
 def load_yaml(name: str) -> Any:
     return yaml.safe_load(resources.files("rasd.code").joinpath("data").joinpath(name).read_text(encoding="utf-8"))
+
+
+# triggers.yaml: the classes (language-independent) and each language's words (see the file's comments)
+_WORDS = dl.list_of(dl.text)
+_TRIGGER = dl.record({
+    "lemma": Key(dl.text, True), "class": Key(dl.text, True), "pos": Key(dl.list_of(dl.one_of("VERB", "NOUN", "ADJ", "PROPN"))),
+    "forms": Key(_WORDS), "governors": Key(_WORDS), "particle": Key(dl.text), "needs_prep": Key(_WORDS),
+    "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent")),
+    "sub_event_type": Key(dl.text)})
+_TRIGGER_CLASS = dl.record({
+    "event_type": Key(dl.text, True), "sub_event_type": Key(dl.text, True), "priority": Key(dl.integer, True),
+    "resolve": Key(dl.one_of("fixed", "territory", "target", "weapon", "protest", "agreement", "negotiation"), True),
+    "strong": Key(dl.flag)})
+_MODALITY = ("hypothetical_governors", "attempt_governors", "negators", "uncertain", "denial", "claim_verbs",
+             "subordinating_preps")
+_TRIGGER_WORDS = dl.record({
+    "triggers": Key(named_list(_TRIGGER, "lemma"), True),
+    "weapon_cues": Key(dl.list_of(dl.record({"sub_event_type": Key(dl.text, True), "words": Key(_WORDS, True)})), True),
+    "protest_cues": Key(dl.record({k: Key(_WORDS, True) for k in ("violent", "excessive", "intervention")}), True),
+    "modality": Key(dl.record({k: Key(_WORDS, True) for k in _MODALITY}), True),
+    "companion_words": Key(_WORDS, True), "rule_lemmas": Key(_WORDS, True)})
+_TRIGGERS_FILE = sections({"classes": Key(dl.keyed(_TRIGGER_CLASS, dl.text), True)}, _TRIGGER_WORDS)
 
 
 def norm(text: str) -> str:
@@ -33,7 +58,10 @@ class Ontology:
 
     @classmethod
     def load(cls) -> "Ontology":
-        d = load_yaml("ontology.yaml")
+        event_type = dl.record({"violent": Key(dl.flag, True), "about": Key(dl.text, True),
+                                "sub_event_types": Key(dl.mapping(dl.text, dl.text), True)})
+        d = dl.read("ontology.yaml", dl.record({"event_types": Key(dl.keyed(event_type, dl.text), True),
+                                                "inter_codes": Key(dl.mapping(dl.text, dl.integer), True)}))
         return cls({k: list(v["sub_event_types"]) for k, v in d["event_types"].items()}, dict(d["inter_codes"]))
 
     def type_of(self, sub_event_type: str) -> Optional[str]:
@@ -77,19 +105,27 @@ class TriggerLexicon:
     protest_cues: dict[str, tuple[str, ...]]
     modality: dict[str, tuple[str, ...]]
     companions: tuple[str, ...] = ()
+    rule_lemmas: tuple[str, ...] = ()  # lemmas the coder's rules look at besides the triggers'
 
     @classmethod
-    def load(cls, ontology: Optional[Ontology] = None) -> "TriggerLexicon":
-        d = load_yaml("triggers.yaml")
-        classes = {k: TriggerClass(k, v["event_type"], v["sub_event_type"], int(v["priority"]), v["resolve"],
-                                   bool(v.get("strong")))
+    def load(cls, ontology: Optional[Ontology] = None, lang: str = "en", raw: Optional[dict] = None) -> "TriggerLexicon":
+        """The lexicon of ``lang`` from triggers.yaml (or ``raw``, its parsed content)."""
+        d = dl.read("triggers.yaml", _TRIGGERS_FILE) if raw is None else _TRIGGERS_FILE(raw, dl.Where("triggers.yaml"))
+        if lang not in d["languages"]:
+            raise dl.DataError(f"triggers.yaml: no section for language {lang!r}")
+        words = d["languages"][lang]
+        classes = {k: TriggerClass(k, v["event_type"], v["sub_event_type"], v["priority"], v["resolve"],
+                                   v.get("strong", False))
                    for k, v in d["classes"].items()}
         if ontology:
             for c in classes.values():
                 if ontology.type_of(c.sub_event_type) != c.event_type:
-                    raise ValueError(f"triggers.yaml: class {c.name}: {c.sub_event_type!r} is not a sub-event of {c.event_type!r}")
+                    raise dl.DataError(f"triggers.yaml: class {c.name}: {c.sub_event_type!r} is not a sub-event of {c.event_type!r}")
         by_lemma: dict[str, list[TriggerEntry]] = {}
-        for t in d["triggers"]:
+        for i, t in enumerate(words["triggers"]):
+            if t["class"] not in classes:
+                raise dl.Where("triggers.yaml", f"{t['lemma']} #{i + 1}", f"{lang}.triggers.class").fail(
+                    f"{t['class']!r} is not a class (known: {', '.join(classes)})")
             e = TriggerEntry(
                 lemma=t["lemma"].lower(), cls=classes[t["class"]],
                 pos=tuple(t["pos"]) if t.get("pos") else None,
@@ -99,10 +135,11 @@ class TriggerLexicon:
                 sub_event_type=t.get("sub_event_type"),
                 forms=tuple(t.get("forms") or ()), not_objects=tuple(t.get("not_objects") or ()))
             by_lemma.setdefault(e.lemma, []).append(e)
-        weapons = [(w["sub_event_type"], tuple(x.lower() for x in w["words"])) for w in d["weapon_cues"]]
-        protest = {k: tuple(x.lower() for x in v) for k, v in d["protest_cues"].items()}
-        modality = {k: tuple(x.lower() for x in v) for k, v in d["modality"].items()}
-        return cls(classes, by_lemma, weapons, protest, modality, tuple(d.get("companion_words") or ()))
+        weapons = [(w["sub_event_type"], tuple(x.lower() for x in w["words"])) for w in words["weapon_cues"]]
+        protest = {k: tuple(x.lower() for x in v) for k, v in words["protest_cues"].items()}
+        modality = {k: tuple(x.lower() for x in v) for k, v in words["modality"].items()}
+        return cls(classes, by_lemma, weapons, protest, modality, tuple(words.get("companion_words") or ()),
+                   tuple(words["rule_lemmas"]))
 
     def known_lemmas(self) -> set[str]:
         """Every lemma the coder's rules look at (triggers, governors, modality words)."""
@@ -113,11 +150,7 @@ class TriggerLexicon:
                 out.update(e.not_objects)
         for words in self.modality.values():
             out.update(w for w in words if " " not in w)
-        out.update(("say", "claim", "announce", "tell", "state", "report", "carry", "launch", "conduct", "stage",
-                    "mount", "wage", "take", "occur", "break", "erupt", "rage", "happen", "continue", "resume",
-                    "involve", "pit", "accompany", "follow", "precede", "back", "support", "target", "hit", "deny",
-                    "negotiate", "discuss", "seek", "broker", "mediate", "open", "reach", "sign", "able", "place",
-                    "force", "fighter", "soldier", "civilian", "protester", "demonstrator", "rebel", "militant"))
+        out.update(self.rule_lemmas)
         return out
 
     def prefilter_keys(self) -> tuple[list[str], list[str]]:

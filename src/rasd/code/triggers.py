@@ -12,21 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .lexicon import TriggerEntry, TriggerLexicon
-
-_MODALS = {"would", "could", "may", "might", "will", "shall", "should", "must", "ca", "can"}
-_HYPO_NOUNS = {"threat", "plan", "fear", "risk", "possibility", "prospect", "bid", "call", "demand", "warning",
-               "attempt", "effort", "preparation", "intention", "proposal"}
-_CARRY = {"carry", "launch", "conduct", "stage", "mount", "wage", "perpetrate", "claim", "execute", "hold", "organize",
-          "organise", "lead", "continue", "intensify", "resume", "escalate", "begin", "start", "step", "unleash", "open"}
-_HAPPEN = {"take", "occur", "break", "erupt", "rage", "happen", "flare", "continue", "resume", "break out", "ensue"}
-_HABITUAL = {"regular", "regularly", "repeated", "repeatedly", "frequent", "frequently", "routine", "routinely",
-             "often", "occasional", "occasionally", "constant", "constantly", "daily", "persistent", "periodic", "usually"}
-_SPAN_PREPS = {"in", "over", "during", "throughout", "for"}
-_SPAN_UNITS = {"day", "week", "month", "year"}
-_SPAN_MODS = {"recent", "past", "last", "previous", "several", "many", "few", "coming"}
-_BACKGROUND_VERBS = {"accompany", "follow", "precede", "back", "support", "cover", "preced", "prompt", "trigger"}
-_PATIENT_PREPS = {"on", "against", "with", "at", "targeting", "upon", "into", "toward", "towards"}
-
+from .rules import DetectorRules, default_rules
 
 @dataclass
 class Candidate:
@@ -48,8 +34,9 @@ class Candidate:
 
 
 class TriggerDetector:
-    def __init__(self, lexicon: TriggerLexicon):
+    def __init__(self, lexicon: TriggerLexicon, rules: Optional[DetectorRules] = None):
         self.lex = lexicon
+        self.r = rules if rules is not None else default_rules().detector
         mod = lexicon.modality
         self.hypo = set(mod["hypothetical_governors"])
         self.attempt_gov = set(mod["attempt_governors"])
@@ -107,28 +94,29 @@ class TriggerDetector:
 
     def _candidate(self, tok, e: TriggerEntry) -> Candidate:
         c = Candidate(tok, e, e.cls.priority)
+        r = self.r
         c.negated = self._negated(tok)
         c.hypothetical, c.attempt = self._modality(tok)
         if self._habitual(tok):
             c.hypothetical = True  # "regular Israeli airstrikes", "strikes in recent weeks": a pattern, not an event
-        if c.attempt and e.cls.resolve != "territory" and e.cls.name not in ("clash", "attack"):
+        if c.attempt and e.cls.resolve != "territory" and e.cls.name not in r.attempt_happens:
             c.hypothetical = True  # "attempting to plant landmines": nothing went off
         c.subordinate = self._subordinate(tok)
         if c.subordinate:
-            c.priority -= 40
+            c.priority += r.weights["subordinate"]
         if tok.dep_ == "ROOT":
-            c.priority += 3
-        if any(ch.lemma_.lower() in ("air", "aerial", "drone") for ch in tok.children if ch.dep_ in ("compound", "amod", "nmod")) \
-                and e.cls.name in ("attack", "kill", "clash", "explosive"):
+            c.priority += r.weights["root"]
+        if any(ch.lemma_.lower() in r.air_modifiers for ch in tok.children if ch.dep_ in ("compound", "amod", "nmod")) \
+                and e.cls.name in r.air_promotes:
             c.priority = max(c.priority, self.lex.classes["air"].priority)
             c.entry = TriggerEntry(e.lemma, self.lex.classes["air"])
         self._roles(tok, c)
         return c
 
-    @staticmethod
-    def _habitual(tok) -> bool:
-        if any(t.lower_ in _HABITUAL for t in tok.subtree if tok.left_edge.i <= t.i < tok.i) or \
-                any(ch.lower_ in _HABITUAL for ch in tok.children if ch.dep_ == "advmod"):
+    def _habitual(self, tok) -> bool:
+        r = self.r
+        if any(t.lower_ in r.habitual_words for t in tok.subtree if tok.left_edge.i <= t.i < tok.i) or \
+                any(ch.lower_ in r.habitual_words for ch in tok.children if ch.dep_ == "advmod"):
             return True
         # a plural trigger counted over a span of time: "has stepped up its strikes in recent weeks",
         # "carried out raids over the past months"; the span hangs on the trigger or on its verb
@@ -139,21 +127,21 @@ class TriggerDetector:
             holders.append(tok.head if tok.dep_ != "pobj" else tok.head.head)
         for h in holders:
             for prep in h.children:
-                if prep.dep_ != "prep" or prep.lower_ not in _SPAN_PREPS:
+                if prep.dep_ != "prep" or prep.lower_ not in r.span_preps:
                     continue
                 for obj in prep.children:
-                    if obj.dep_ == "pobj" and obj.lemma_.lower() in _SPAN_UNITS and obj.tag_ == "NNS" and \
-                            any(m.lower_ in _SPAN_MODS for m in obj.children if m.dep_ in ("amod", "det", "nummod")):
+                    if obj.dep_ == "pobj" and obj.lemma_.lower() in r.span_units and obj.tag_ == "NNS" and \
+                            any(m.lower_ in r.span_modifiers for m in obj.children if m.dep_ in ("amod", "det", "nummod")):
                         return True
         return False
 
     def _negated(self, tok) -> bool:
         for ch in tok.children:
-            if ch.dep_ == "neg" or (ch.dep_ == "det" and ch.lower_ in ("no", "neither")):
+            if ch.dep_ == "neg" or (ch.dep_ == "det" and ch.lower_ in self.r.negating_determiners):
                 return True
         head = tok.head
         if tok.dep_ in ("xcomp", "dobj", "nsubjpass", "nsubj") and head is not tok:
-            if any(ch.dep_ == "neg" for ch in head.children) and head.lemma_.lower() not in ("deny", "rule", "confirm"):
+            if any(ch.dep_ == "neg" for ch in head.children) and head.lemma_.lower() not in self.r.negation_transparent:
                 # "did not capture", "has not seen bombing", "no one reported clashes": nothing happened
                 return True
         return False
@@ -162,23 +150,23 @@ class TriggerDetector:
         hypo = attempt = False
         t = tok
         for _ in range(4):
-            if any(ch.dep_ == "aux" and ch.lower_ in _MODALS for ch in t.children):
+            if any(ch.dep_ == "aux" and ch.lower_ in self.r.modal_auxiliaries for ch in t.children):
                 hypo = True
-            if any(ch.dep_ == "mark" and ch.lower_ in ("if", "unless", "whether") for ch in t.children):
+            if any(ch.dep_ == "mark" and ch.lower_ in self.r.conditional_marks for ch in t.children):
                 hypo = True
             if t.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "acl", "nsubjpass", "attr", "relcl", "advcl", "prep") and t.head is not t:
                 h = t.head
                 hl = h.lemma_.lower()
                 if t.dep_ == "pobj" and h.dep_ == "prep":
-                    if h.lower_ not in ("for", "to", "of", "on") or h.i < h.head.i:
+                    if h.lower_ not in self.r.governed_preps or h.i < h.head.i:
                         # "called for", "plans to", "threat of" follow their governor; a fronted "On Feb 20
                         # people ... demanded" is a time phrase, not what was demanded
                         break
                     h = h.head
                     hl = h.lemma_.lower()
-                if hl in self.attempt_gov or hl == "attempt":
+                if hl in self.attempt_gov:
                     attempt = True
-                elif hl in self.hypo or hl in _HYPO_NOUNS:
+                elif hl in self.hypo or hl in self.r.hypothetical_nouns:
                     if t.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "acl", "nsubjpass"):
                         hypo = True
                 t = h
@@ -191,7 +179,7 @@ class TriggerDetector:
         for _ in range(4):
             if t.dep_ == "pobj" and t.head.dep_ in ("prep", "agent") and t.head.lower_ in self.sub_preps:
                 return True
-            if t.dep_ == "pobj" and t.head.dep_ == "agent" and t.head.head.lemma_.lower() in _BACKGROUND_VERBS:
+            if t.dep_ == "pobj" and t.head.dep_ == "agent" and t.head.head.lemma_.lower() in self.r.background_verbs:
                 return True
             if t.dep_ in ("conj", "compound", "amod", "pobj", "prep", "acl", "appos", "nmod") and t.head is not t:
                 t = t.head
@@ -204,6 +192,7 @@ class TriggerDetector:
     # -- roles -----------------------------------------------------------------
     def _roles(self, tok, c: Candidate) -> None:
         e = c.entry
+        r = self.r
 
         def span(t) -> tuple[int, int]:
             return (t.left_edge.idx, t.right_edge.idx + len(t.right_edge))
@@ -216,7 +205,7 @@ class TriggerDetector:
                     right = ch.right_edge
             return (t.left_edge.idx, right.idx + len(right))
 
-        if tok.lemma_.lower() in ("sniper", "bomber", "protester", "protestor", "demonstrator", "rioter"):
+        if tok.lemma_.lower() in r.agent_nouns:
             c.agent_is_trigger = True
             c.agents.append(np_span(tok))
         verbish = tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ")
@@ -229,11 +218,11 @@ class TriggerDetector:
                     c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
                 elif ch.dep_ in ("dobj", "nsubjpass"):
                     c.patients.append(np_span(ch))
-                elif ch.dep_ == "prep" and ch.lower_ in _PATIENT_PREPS:
+                elif ch.dep_ == "prep" and ch.lower_ in r.patient_preps:
                     c.patients += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
                 elif ch.dep_ == "prep" and e.agent_prep and ch.lower_ == e.agent_prep:
                     c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
-                elif ch.dep_ in ("advcl", "xcomp") and ch.lemma_.lower() == "target":
+                elif ch.dep_ in ("advcl", "xcomp") and ch.lemma_.lower() in r.target_verbs:
                     c.patients += [np_span(p) for p in ch.children if p.dep_ == "dobj"]
             if not c.patients:
                 for conj in tok.children:
@@ -254,51 +243,50 @@ class TriggerDetector:
             for ch in tok.children:
                 if ch.dep_ in ("poss", "compound") or (ch.dep_ == "amod" and ch.pos_ in ("ADJ", "PROPN")):
                     c.agents.append(span(ch))
-                elif ch.dep_ == "prep" and ch.lower_ in ("by", "from"):
+                elif ch.dep_ == "prep" and ch.lower_ in r.noun_agent_preps:
                     c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
-                elif ch.dep_ == "prep" and ch.lower_ == "between":
+                elif ch.dep_ == "prep" and ch.lower_ in r.between_preps:
                     self._between(ch, c, np_span)
-                elif ch.dep_ == "prep" and ch.lower_ in _PATIENT_PREPS | {"of"}:
+                elif ch.dep_ == "prep" and (ch.lower_ in r.patient_preps or ch.lower_ in r.noun_patient_preps):
                     c.patients += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
-                elif ch.dep_ == "acl" and ch.lemma_.lower() in ("target", "hit"):
+                elif ch.dep_ == "acl" and ch.lemma_.lower() in r.target_modifiers:
                     c.patients += [np_span(p) for p in ch.children if p.dep_ == "dobj"]
             head = tok.head
             if head is not tok:
                 hl = head.lemma_.lower()
-                if tok.dep_ in ("dobj", "nsubjpass") and hl in _CARRY:
+                if tok.dep_ in ("dobj", "nsubjpass") and hl in r.carry_verbs:
                     c.agents += [np_span(ch) for ch in head.children if ch.dep_ == "nsubj"]
                     for ch in head.children:
                         if ch.dep_ == "agent":
                             c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
-                        if ch.dep_ == "prep" and ch.lower_ in _PATIENT_PREPS:
+                        if ch.dep_ == "prep" and ch.lower_ in r.patient_preps:
                             c.patients += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
-                if tok.dep_ in ("nsubj", "dobj") and (hl in _HAPPEN or hl in ("involve", "pit")):
+                if tok.dep_ in ("nsubj", "dobj") and (hl in r.happen_verbs or hl in r.pairing_verbs):
                     for ch in head.children:
-                        if ch.dep_ == "prep" and ch.lower_ == "between":
+                        if ch.dep_ == "prep" and ch.lower_ in r.between_preps:
                             self._between(ch, c, np_span)
-                        if ch.dep_ == "dobj" and hl in ("involve", "pit"):
+                        if ch.dep_ == "dobj" and hl in r.pairing_verbs:
                             c.between.append(np_span(ch))
-                        if ch.dep_ == "prep" and ch.lower_ in ("with", "against"):
+                        if ch.dep_ == "prep" and ch.lower_ in r.opponent_preps:
                             c.patients += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
-                if tok.dep_ == "nsubj" and hl not in _HAPPEN:
+                if tok.dep_ == "nsubj" and hl not in r.happen_verbs:
                     c.patients += [np_span(ch) for ch in head.children if ch.dep_ == "dobj"]
                     for ch in head.children:
-                        if ch.dep_ == "prep" and ch.lower_ in ("on", "against"):
+                        if ch.dep_ == "prep" and ch.lower_ in r.subject_patient_preps:
                             c.patients += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
         if c.between and not c.agents:
             c.agents.append(c.between[0])
             if len(c.between) > 1:
                 c.patients.insert(0, c.between[1])
 
-    @staticmethod
-    def _between(prep, c: Candidate, np_span) -> None:
+    def _between(self, prep, c: Candidate, np_span) -> None:
         """'between A and B' -> [A, B]; 'between A and allies against C' -> [A, C]."""
         for p in prep.children:
             if p.dep_ != "pobj":
                 continue
             side_a = (p.left_edge.idx, p.idx + len(p))
             conj = [ch for ch in p.children if ch.dep_ == "conj"]
-            opp = [q for t in [p] + conj for ch in t.children if ch.dep_ == "prep" and ch.lower_ == "against"
+            opp = [q for t in [p] + conj for ch in t.children if ch.dep_ == "prep" and ch.lower_ in self.r.against_preps
                    for q in ch.children if q.dep_ == "pobj"]
             c.between.append(side_a)
             if opp:

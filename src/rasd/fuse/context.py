@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
-from typing import Optional
+from typing import Callable, Optional
 
-from ..records import Document, Evidence, Place, Report
+from ..records import Actor, Document, Evidence, Place, Report
 from .agreements import sentence_at, sentences
 from .rules import load_data, norm_name
 
@@ -73,21 +73,33 @@ class HolderReader:
         never = r"(?!x)x"
         self.actors = actors
         self.loss = re.compile(cfg.get("loss_verbs", never), re.IGNORECASE)
+        self.gain = re.compile(cfg.get("gain_verbs", never), re.IGNORECASE)
         self.loss_place_chars = int(cfg.get("loss_place_chars", 40))
         self.loss_actor_chars = int(cfg.get("loss_actor_chars", 80))
         self.led_by = re.compile(cfg.get("led_by", never), re.IGNORECASE)
         self.led_suffix = re.compile(cfg.get("led_suffix", never), re.IGNORECASE)
         self.led_group = re.compile(cfg.get("led_group", never), re.IGNORECASE)
 
-    def _actor(self, ident: str, mention: str, when: Optional[date], country: Optional[str]) -> Optional[str]:
+    def _actor(self, ident: str, mention: str, when: Optional[date], country: Optional[str]) -> Optional[Actor]:
         entry = self.actors.actors.get(ident)
         if entry is None or not entry.armed:
             return None
-        return self.actors.actor(ident, mention, when, country).name
+        return self.actors.actor(ident, mention, when, country)
 
     def loser(self, doc: Optional[Document], place: Optional[Place], when: Optional[date]
-              ) -> Optional[tuple[str, Evidence]]:
+              ) -> Optional[tuple[Actor, Evidence]]:
         """"government forces vacated Homs": (the actor who left the place, the sentence)."""
+        return self._actor_at(self.loss, "control:loser", doc, place, when)
+
+    def taker(self, doc: Optional[Document], place: Optional[Place], when: Optional[date],
+              keep: Optional[Callable[[str, tuple[int, int]], bool]] = None) -> Optional[tuple[Actor, Evidence]]:
+        """"their Syrian rebel proxies swept into the city of Afrin": (the actor who took the place,
+        the sentence); ``keep(sentence, verb span)`` may turn a sentence away (background)."""
+        return self._actor_at(self.gain, "control:taker", doc, place, when, keep)
+
+    def _actor_at(self, verbs: re.Pattern, fld: str, doc: Optional[Document], place: Optional[Place], when: Optional[date],
+                  keep: Optional[Callable[[str, tuple[int, int]], bool]] = None) -> Optional[tuple[Actor, Evidence]]:
+        """The nearest recognised armed actor before one of ``verbs`` that the place's name follows closely."""
         if doc is None or place is None or self.actors is None:
             return None
         names = sorted({n for n in (place.mention, place.name) if n and len(n) > 2}, key=len, reverse=True)
@@ -96,7 +108,9 @@ class HolderReader:
         for s, e in sentences(doc.text):
             text = doc.text[s:e]
             low = text.lower()
-            for m in self.loss.finditer(text):
+            for m in verbs.finditer(text):
+                if keep is not None and not keep(text, m.span()):
+                    continue
                 after = low[m.end():m.end() + self.loss_place_chars + max(map(len, names))]
                 if not any(n.lower() in after[:self.loss_place_chars + len(n)] for n in names):
                     continue
@@ -104,10 +118,10 @@ class HolderReader:
                          if f[2] == "actor" and m.start() - f[1] <= self.loss_actor_chars
                          and not re.search(r"[;.]", text[f[1]:m.start()])]
                 for a, b, _, ident in reversed(found):  # the nearest actor before the verb
-                    name = self._actor(ident, text[a:b], when, place.country)
-                    if name:
+                    actor = self._actor(ident, text[a:b], when, place.country)
+                    if actor is not None:
                         rs, re_ = doc.raw_span(s, e)
-                        return name, Evidence(doc.doc_id, rs, re_, doc.raw[rs:re_], field="control:loser")
+                        return actor, Evidence(doc.doc_id, rs, re_, doc.raw[rs:re_], field=fld)
         return None
 
     def leader(self, doc: Optional[Document], when: Optional[date], country: Optional[str],
@@ -127,8 +141,9 @@ class HolderReader:
                 hits += [(a, b, i) for a, b, k, i in self.actors.find(text[:m.start()])
                          if k == "actor" and b == m.start()]
             for a, b, ident in hits:
-                name = self._actor(ident, text[a:b], when, country)
-                if name and norm_name(name) not in generic and self.actors.actors[ident].actor_type != "state forces":
+                actor = self._actor(ident, text[a:b], when, country)
+                if actor is not None and norm_name(actor.name) not in generic \
+                        and self.actors.actors[ident].actor_type != "state forces":
                     rs, re_ = doc.raw_span(s, e)
-                    return name, Evidence(doc.doc_id, rs, re_, doc.raw[rs:re_], field="control:led_by")
+                    return actor.name, Evidence(doc.doc_id, rs, re_, doc.raw[rs:re_], field="control:led_by")
         return None

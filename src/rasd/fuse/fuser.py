@@ -64,11 +64,13 @@ class Fuser:
         self.control = ControlTracker(store, self.rules, self.documents, HolderReader(actors)) if control else None
         self.agreements = AgreementBuilder(self.rules, self.documents, places) if agreements else None
         self.denials = DenialReader() if denials else None
+        self._left: dict[str, Place] = {}  # places whose territorial fused events moved or changed type
 
     # -- the stage ------------------------------------------------------------
     def process(self, events: list[Event]) -> list[Event]:
         docs: dict[str, Optional[Document]] = {}
         touched: dict[str, FusedEvent] = {}
+        self._left = {}
         with self.store.transaction():
             for ev in events:
                 if ev.doc_id not in docs:
@@ -81,7 +83,7 @@ class Fuser:
                     reps.append(denial)
                 fe = self._attach(ev, reps)
                 touched[fe.cluster_id] = fe
-            self._follow_up(touched.values())
+            self._follow_up(touched.values(), self._left)
         for ev in events:
             fe = touched.get(ev.cluster_id or "")
             if fe is not None:
@@ -96,8 +98,10 @@ class Fuser:
                 keep = [r for r in fe.reports if r.doc_id != doc_id]
                 n += len(fe.reports) - len(keep)
                 if keep:
-                    self._save(merge.build(fe.cluster_id, keep, self.rules))
-                    self._follow_up([self.store.get_fused(fe.cluster_id)])  # type: ignore[list-item]
+                    new = merge.build(fe.cluster_id, keep, self.rules)
+                    self._save(new)
+                    self._follow_up([self.store.get_fused(fe.cluster_id)],  # type: ignore[list-item]
+                                    self._stale(fe, new))
                 else:
                     places = self._drop_agreements(fe.cluster_id)
                     self.store.delete_fused(fe.cluster_id)
@@ -154,6 +158,7 @@ class Fuser:
             reports = [x for x in best.reports if x.event_id not in mine] + reps
             fe = merge.build(best.cluster_id, reports, self.rules)
             log.debug("%s joins %s (score %.2f)", ev.event_id, fe.cluster_id, best_score)
+            self._left.update(self._stale(best, fe))
         else:
             fe = merge.build(merge.cluster_id_for(ev.event_id), reps, self.rules)
         self._save(fe)
@@ -171,7 +176,17 @@ class Fuser:
         self.store.delete_agreements(cluster_id)
         return {k: a.place for a in old if a.place is not None and (k := place_key(a.place))}
 
-    def _follow_up(self, fused: Iterable[FusedEvent]) -> None:
+    def _stale(self, old: FusedEvent, new: FusedEvent) -> dict[str, Place]:
+        """The place whose timeline a territorial fused event stops feeding when a report joins or
+        leaves it (its type turns to a clash, or its place moves): that timeline is recomputed too."""
+        key = place_key(old.location)
+        if old.sub_event_type not in self.rules.territorial or old.location is None or key is None:
+            return {}
+        if new.sub_event_type in self.rules.territorial and place_key(new.location) == key:
+            return {}
+        return {key: old.location}
+
+    def _follow_up(self, fused: Iterable[FusedEvent], stale: Optional[dict[str, Place]] = None) -> None:
         places: dict[str, Place] = {}
 
         def touch(p: Optional[Place]) -> None:
@@ -180,6 +195,8 @@ class Fuser:
                 if key:
                     places[key] = p
 
+        for p in (stale or {}).values():
+            touch(p)
         for fe in fused:
             if fe.sub_event_type in self.rules.territorial:
                 touch(fe.location)

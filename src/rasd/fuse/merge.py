@@ -29,6 +29,7 @@ def report_of(ev: Event, outlet: Optional[str]) -> Report:
         event_type=ev.event_type, sub_event_type=ev.sub_event_type, time_precision=ev.time_precision,
         actor1=ev.actor1, actor2=ev.actor2, location=ev.location, sentence=ev.sentence,
         attrs={k: v for k, v in ev.attrs.items() if isinstance(v, (str, int, float, bool)) or v is None},
+        confidence=ev.confidence,
     )
 
 

@@ -139,7 +139,10 @@ def control(request: Request, place: str = Query(..., min_length=1, max_length=2
     st = request.app.state.store.reader()
     if not hasattr(st, "control_timeline"):
         raise HTTPException(503, "control timelines need the fusion stage, not installed in this build")
-    return _json({"place": place, "periods": [p.to_dict() for p in st.control_timeline(place)]})
+    from ..fuse.control import timeline_summary
+
+    periods = st.control_timeline(place)
+    return _json({"place": place, "periods": [p.to_dict() for p in periods], **timeline_summary(periods)})
 
 
 @router.get("/api/agreements", dependencies=[Depends(require_read)], tags=["agreements"],

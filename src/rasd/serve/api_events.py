@@ -103,14 +103,18 @@ def get_event(request: Request, event_id: str):
     out["reports"] = (fused or {}).get("reports") or [
         {"event_id": ev.event_id, "doc_id": ev.doc_id, "outlet": doc.outlet if doc else None, "stance": ev.stance,
          "date": ev.date.isoformat() if ev.date else None, "fatalities": ev.fatalities, "sentence": ev.sentence}]
-    out["control"] = _control(st, ev.location.name if ev.location else None)
+    out["control"], out["control_support"] = _control(st, ev.location.name if ev.location else None)
     return _json(out)
 
 
-def _control(st, place: Optional[str]) -> list[dict[str, Any]]:
+def _control(st, place: Optional[str]) -> tuple[list[dict[str, Any]], Optional[dict[str, Any]]]:
+    """The place's timeline and what it rests on (``rests_on_one_report`` for the panel's caveat)."""
     if not place or not hasattr(st, "control_timeline"):
-        return []
-    return [p.to_dict() for p in st.control_timeline(place)]
+        return [], None
+    from ..fuse.control import timeline_summary
+
+    periods = st.control_timeline(place)
+    return [p.to_dict() for p in periods], (timeline_summary(periods) if periods else None)
 
 
 @router.post("/api/events/{event_id}/corrections", dependencies=[Depends(require_write)], tags=["corrections"],

@@ -320,6 +320,10 @@ class ControlStore(BaseStore, Protocol):
         """The period in force on ``day`` (YYYY-MM-DD) at every place that has a timeline."""
 
     @abc.abstractmethod
+    def control_places(self) -> list[str]:
+        """The keys of every place that has a timeline (``control_timeline(key)`` reads one)."""
+
+    @abc.abstractmethod
     def save_agreement(self, agreement: Agreement) -> None:
         """Insert or replace an agreement with its clauses."""
 

@@ -189,6 +189,9 @@ class FusionMixin(SQLiteConnection):
             " ORDER BY place, start", (day, day))
         return [ControlPeriod.from_dict(json.loads(r[0])) for r in rows]
 
+    def control_places(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT place_key FROM control_periods ORDER BY place_key")]
+
     # -- agreements ---------------------------------------------------------
     def save_agreement(self, agreement: Agreement) -> None:
         a, p = agreement, agreement.place
