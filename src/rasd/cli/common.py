@@ -87,8 +87,9 @@ def code_seed_articles(ctx: typer.Context, gold: "str | None", seeds_dir: "str |
 
 def code_documents(ctx: typer.Context, docs: list, desc: str, progress: bool = True, *, clean: bool = False,
                    batch: int = 64) -> list:
-    """The coder's events of each document (a list per document, in order), with a progress
-    bar on stderr; ``clean`` runs the ingest cleaner first (articles), not for ACLED notes."""
+    """The events of each document through the pipeline (a list per document, in order), with
+    a progress bar on stderr; ``clean`` runs the cleaner first (articles), not for ACLED notes.
+    A document that fails is reported on stderr and counts as yielding no event."""
     import sys
 
     from tqdm import tqdm
@@ -96,11 +97,13 @@ def code_documents(ctx: typer.Context, docs: list, desc: str, progress: bool = T
     from ..pipeline import build_pipeline
 
     pipe = build_pipeline(settings(ctx).pipeline_config(with_events=True, clean=clean))
-    run = pipe.run_batch
     events = []
     with tqdm(total=len(docs), desc=desc, unit="doc", disable=not progress, file=sys.stderr) as bar:
         for i in range(0, len(docs), batch):
-            events += [res.events for res in run(docs[i:i + batch])]
+            for res in pipe.run_safe(docs[i:i + batch]):
+                if res.error:
+                    typer.echo(f"rasd: {res.document.doc_id}: {res.error}", err=True)
+                events.append(res.events)
             bar.update(len(docs[i:i + batch]))
     return events
 
