@@ -109,3 +109,14 @@ def geo(gaz):
     from rasd.geo import Geoparser
 
     return Geoparser(gazetteer=gaz, nlp=None)
+
+
+@pytest.fixture
+def site():
+    """A local web site on 127.0.0.1 (rasd.watch.synthetic.LocalSite) with no robots.txt: tests
+    add routes to ``site.routes`` and read its log in ``site.hits``."""
+    from rasd.watch.synthetic import LocalSite, Reply
+
+    with LocalSite() as s:
+        s.routes["/robots.txt"] = Reply(404, b"<html><body>none</body></html>")
+        yield s

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from rasd.clean import Cleaner
 from rasd.read import read_paths
 from rasd.records import Document
+from proc_helpers import sigkill_when
 
 WORDS = ("shelling strike convoy checkpoint rebels army monitor civilians killed wounded town province "
          "ceasefire talks militia drone market hospital border crossing evacuation").split()
@@ -54,17 +53,7 @@ def test_sigkill_mid_ingest_leaves_only_whole_documents(tmp_path: Path):
     env = dict(os.environ, RASD_DB=db, RASD_EVENTS="0")  # store integrity only: no event coding (keeps it fast)
     proc = subprocess.Popen([sys.executable, "-m", "rasd", "ingest", str(batch), "--no-progress"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    try:
-        while _count(db) < 200 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert proc.poll() is None, "ingest finished before it could be killed: make the batch larger"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == -signal.SIGKILL
+    sigkill_when(proc, lambda: _count(db) >= 200, timeout=120)
 
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -15,7 +15,7 @@ from rasd import corrections as corr
 from rasd.records import (Actor, Agreement, Clause, ControlPeriod, Document, Event, Evidence, FusedEvent,
                           OffsetMap, Place, Report)
 from rasd.store import (BaseStore, ControlStore, CorrectionStore, DocumentStore, EventStore, FusingStore,
-                        FusionStore, Store)
+                        FusionStore, Store, WatchStore)
 from rasd.store.migrations import package_migrations
 
 RAW = "Government forces shelled Douma on Monday, killing 4 people. Rebels denied it."
@@ -61,7 +61,7 @@ def st(store_factory):
 def test_a_backend_implements_every_role(store_factory):
     s = store_factory()
     for role in (BaseStore, DocumentStore, EventStore, CorrectionStore, FusionStore, ControlStore, FusingStore,
-                 Store):
+                 WatchStore, Store):
         assert isinstance(s, role), role.__name__
 
 

@@ -20,6 +20,16 @@ def store(ctx: typer.Context) -> Store:
     return open_store(settings(ctx).db)
 
 
+def quiet_library_loggers() -> None:
+    """trafilatura and its helpers warn about every page they trim, httpx logs every request;
+    rasd's own lines are enough (-vv shows theirs)."""
+    import logging
+
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        for name in ("trafilatura", "htmldate", "courlan", "justext", "httpx", "httpcore"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def report_error(err: InputError) -> None:
     typer.echo(f"rasd: {err.source}: {err.reason}", err=True)
 

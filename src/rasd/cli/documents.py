@@ -26,7 +26,8 @@ def register(app: typer.Typer) -> None:
 def ingest(
     ctx: typer.Context,
     paths: List[str] = typer.Argument(
-        ..., help="Files or directories (read recursively) to ingest; '-' reads stdin."),
+        ..., help="Files or directories (read recursively) to ingest; '-' reads stdin; "
+                  "http(s) URLs are fetched (politely, as `rasd watch` does)."),
     meta: Optional[str] = typer.Option(
         None, "--meta", help="JSONL of per-document metadata: doc_id or file, published, outlet."),
     fmt: str = typer.Option("auto", "--format", help="auto (by extension), text, html, jsonl, csv or tsv."),
@@ -39,7 +40,7 @@ def ingest(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Documents processed and committed together."),
 ) -> None:
-    """Read, clean and store documents. Same content twice changes nothing.
+    """Read, clean and store documents (files, stdin or web pages). Same content twice changes nothing.
 
     Exit code 1 when any input failed (the others are stored), 2 on bad usage.
     """
@@ -59,12 +60,13 @@ def ingest(
         _usage(str(exc))
     skip = {str(Path(meta).resolve())} if meta else set()
     opts = ReadOptions(meta=meta_rows, max_bytes=limit, format=fmt, skip=skip, rows=rows)
-    if not logging.getLogger().isEnabledFor(logging.DEBUG):
-        # trafilatura warns about every page it trims; our own error line is enough (-vv shows them)
-        for name in ("trafilatura", "htmldate", "courlan", "justext"):
-            logging.getLogger(name).setLevel(logging.ERROR)
+    common.quiet_library_loggers()
+    from ..watch.urls import is_web_url
+
+    urls = [p for p in paths if is_web_url(p)]
+    paths = [p for p in paths if not is_web_url(p)]
     reader = Reader(opts)
-    bar = _progress_bar(reader.input_bytes(paths) if progress else None, enabled=progress)
+    bar = _progress_bar(reader.input_bytes(paths) if progress and not urls else None, enabled=progress)
     if bar is not None:
         opts.progress = bar.update
     pipe = build_pipeline(settings.pipeline_config(batch_size=batch_size))
@@ -117,7 +119,7 @@ def ingest(
         # events, when coded, are fused as each document is stored (no events: nothing to fuse)
         fuser = pipe.fuser_for(st)
         batch: list = []
-        for item in reader.read_paths(paths):
+        for item in _inputs(reader, paths, urls, max_bytes):
             if isinstance(item, InputError):
                 fail(item)
                 continue
@@ -139,6 +141,17 @@ def ingest(
                + (f", {counts['duplicate']} duplicate" if counts["duplicate"] else "")
                + f"; {failed} failed ({total} documents in {secs:.1f} s, {total / secs if secs else 0:.0f} docs/s)")
     raise typer.Exit(1 if failed else 0)
+
+
+def _inputs(reader, paths: list, urls: list, max_bytes: Optional[int]):
+    """Documents or InputErrors: the files' first, then the fetched pages'."""
+    if paths:
+        yield from reader.read_paths(paths)
+    if urls:
+        from ..watch.pages import fetch_documents
+        from ..watch.settings import WatchSettings
+
+        yield from fetch_documents(urls, reader, WatchSettings.load(max_bytes=max_bytes))
 
 
 def _usage(msg: str) -> None:

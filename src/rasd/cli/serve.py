@@ -38,6 +38,8 @@ def serve(
         None, "--allowed-host", help="A host name (or address) the server answers to besides localhost, "
         "127.0.0.1 and [::1]; repeatable (env RASD_ALLOWED_HOSTS, comma-separated). Requests naming "
         "another Host get a 400."),
+    watch: bool = typer.Option(False, "--watch", help="Also run `rasd watch` beside the page (a thread of "
+                               "the server process) on the sources in the store."),
 ) -> None:
     """Serve the store as an HTTP API with the web page (map, timeline, events, corrections)."""
     import socket
@@ -79,9 +81,37 @@ def serve(
                 allowed_hosts=_allowed_hosts(host, allowed_host or []))
 
     if workers == 1:
-        _run_worker(ctx, sock, gaz_path, opts)
+        watcher = _start_watcher(ctx, gaz_path) if watch else None
+        try:
+            _run_worker(ctx, sock, gaz_path, opts)
+        finally:
+            if watcher is not None:
+                watcher.stop()
     else:
-        _run_workers(ctx, sock, gaz_path, opts, workers)
+        _run_workers(ctx, sock, gaz_path, opts, workers, watch)
+
+
+def _start_watcher(ctx: typer.Context, gaz_path: Optional[str]):
+    """The watcher on a thread of this process, with its own store connection and the same
+    ingest pipeline as the HTTP ingest."""
+    from ..watch import thread
+
+    def make(st):
+        from ..watch.settings import WatchSettings
+        from ..watch.sink import PipelineSink
+        from ..watch.watcher import Watcher
+
+        # the HTTP ingest's pipeline, but RASD_EVENTS=0 is obeyed (documents only)
+        pipe = _pipeline_factory(common.settings(ctx).pipeline_config(gazetteer=gaz_path))()
+        return Watcher(st, PipelineSink(st, pipe), WatchSettings.load(),
+                       on_failure=lambda line: typer.echo(f"rasd: watch: {line}", err=True))
+
+    common.quiet_library_loggers()
+    t = thread.WatchThread(lambda: common.store(ctx), make,
+                           on_pass=lambda report: typer.echo(f"rasd: watch: {report.line()}", err=True))
+    t.start()
+    typer.echo("rasd: watching the store's sources (`rasd sources list`)")
+    return t
 
 
 def _run_worker(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict) -> None:
@@ -106,8 +136,9 @@ def _run_worker(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict) -
         st.close()
 
 
-def _run_workers(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict, n: int) -> None:
-    """Fork ``n`` workers sharing the listening socket; stop them all on SIGINT or SIGTERM."""
+def _run_workers(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict, n: int, watch: bool = False) -> None:
+    """Fork ``n`` workers sharing the listening socket; stop them all on SIGINT or SIGTERM.
+    With ``watch`` the parent runs the watcher (started after the fork: no thread is forked)."""
     import signal
 
     children = []
@@ -130,8 +161,13 @@ def _run_workers(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict, 
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    for pid in children:
-        os.waitpid(pid, 0)
+    watcher = _start_watcher(ctx, gaz_path) if watch else None
+    try:
+        for pid in children:
+            os.waitpid(pid, 0)
+    finally:
+        if watcher is not None:
+            watcher.stop()
 
 
 def _allowed_hosts(host: str, named: List[str]) -> list[str]:

@@ -79,6 +79,16 @@ class Reader:
                     continue
             yield item
 
+    def read_page(self, data: bytes, *, url: str, doc_id: str, charset: Optional[str] = None) -> Document:
+        """A web page fetched from ``url`` -> Document, read as an HTML file is (trafilatura);
+        ``charset`` is the one its HTTP answer declared. Raises InputError."""
+        from .html import looks_like_html
+
+        text, enc = bytes_to_text(url, data, html=True, charset=charset)
+        if not looks_like_html(text):
+            raise InputError(url, "not an HTML page")
+        return self._html_doc(text, label=url, stem=doc_id, enc=enc, path=None, doc_id=doc_id)
+
     def _read_all(self, paths: list[str]) -> Iterator[Item]:
         for p in paths:
             if p == "-":
@@ -211,7 +221,8 @@ class Reader:
         doc = Document(doc_id=doc_id, raw=text, source=label, encoding=enc)
         yield apply_meta(doc, meta_for(self.options.meta, doc_id, path))
 
-    def _html_doc(self, html: str, *, label: str, stem: str, enc: str, path: Optional[Path]) -> Document:
+    def _html_doc(self, html: str, *, label: str, stem: str, enc: str, path: Optional[Path],
+                  doc_id: Optional[str] = None) -> Document:
         if self._html is None:
             from .html import HtmlExtractor
 
@@ -221,7 +232,7 @@ class Reader:
         title = got["title"]
         if title and not raw.lstrip().startswith(title.strip()):
             raw = f"{title.strip()}\n\n{raw}"  # the headline is part of what the article says
-        doc_id = stem if path is not None else f"{stem}-{content_hash(raw)[:12]}"
+        doc_id = doc_id or (stem if path is not None else f"{stem}-{content_hash(raw)[:12]}")
         doc = Document(doc_id=doc_id, raw=raw, title=title, published=got["published"], url=got["url"],
                        outlet=got["sitename"], source=label, encoding=enc)
         doc.meta["format"] = "html"

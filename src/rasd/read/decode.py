@@ -165,14 +165,21 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> tuple[str, str]
     return data.decode("latin-1"), "latin-1"
 
 
-def bytes_to_text(source: str, data: bytes, *, html: bool = False) -> tuple[str, str]:
-    """Refuse binary or empty content, then decode. Raises InputError."""
+def bytes_to_text(source: str, data: bytes, *, html: bool = False,
+                  charset: Optional[str] = None) -> tuple[str, str]:
+    """Refuse binary or empty content, then decode. ``charset``: one the transport declared
+    (an HTTP Content-Type), which wins over one the content declares. Raises InputError."""
     if not data:
         raise InputError(source, "empty file")
     kind = binary_kind(data)
     if kind:
         raise InputError(source, f"not a text file: {kind}")
-    text, enc = decode_bytes(data, declared_charset(data) if html else None)
+    if charset:
+        try:
+            charset = codecs.lookup(charset).name
+        except LookupError:
+            charset = None
+    text, enc = decode_bytes(data, charset or (declared_charset(data) if html else None))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(source, "empty file (only white space)")

@@ -6,7 +6,7 @@ Pipeline stages never import a backend; the CLI and the server open one with
 from __future__ import annotations
 
 from .base import (AddOutcome, BaseStore, ControlStore, CorrectionStore, DocumentStore, DocumentSummary,
-                   EventRecord, EventStore, FusingStore, FusionStore, Store)
+                   EventRecord, EventStore, FusingStore, FusionStore, Store, WatchStore)
 
 
 def open_store(url: str) -> Store:
@@ -27,4 +27,5 @@ def scratch_store() -> Store:
 
 
 __all__ = ["AddOutcome", "BaseStore", "ControlStore", "CorrectionStore", "DocumentStore", "DocumentSummary",
-           "EventRecord", "EventStore", "FusingStore", "FusionStore", "Store", "open_store", "scratch_store"]
+           "EventRecord", "EventStore", "FusingStore", "FusionStore", "Store", "WatchStore", "open_store",
+           "scratch_store"]

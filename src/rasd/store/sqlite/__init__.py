@@ -13,9 +13,10 @@ from .connection import SQLiteConnection
 from .corrections import CorrectionsMixin
 from .events import EventsMixin
 from .fusion import FusionMixin
+from .watch import WatchMixin
 
 
-class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, SQLiteConnection, Store):
+class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, SQLiteConnection, Store):
     """Every role of ``Store`` on one SQLite file; connection handling is ``SQLiteConnection``'s."""
 
     # -- documents --------------------------------------------------------
