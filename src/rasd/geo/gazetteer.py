@@ -222,6 +222,16 @@ class Gazetteer:
         out.sort(key=lambda x: x[0])
         return out[:limit]
 
+    def towns_in(self, west: float, south: float, east: float, north: float, limit: int = 60) -> list[Candidate]:
+        """The most populous populated places (feature class P) inside a box, most populous first:
+        the labels of the page's offline base map."""
+        rows = self._rows(
+            f"SELECT {_COLS}, 'name' FROM places_rtree r JOIN places p ON p.id = r.id "
+            "WHERE r.min_lat <= ? AND r.max_lat >= ? AND r.min_lon <= ? AND r.max_lon >= ? "
+            "AND p.feature LIKE 'P.%' AND p.lat IS NOT NULL ORDER BY p.population DESC, p.id LIMIT ?",
+            (north, south, east, west, limit))
+        return rows
+
     def search(self, name: str, limit: int = 20) -> list[Candidate]:
         cands = self.lookup(name)
         cands.sort(key=lambda c: -(c.population or 0))

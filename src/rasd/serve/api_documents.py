@@ -189,6 +189,25 @@ def gazetteer_search(request: Request):
     return _json({"items": [_plain(c) for c in gaz.search(name, limit=limit)]})
 
 
+@router.get("/api/gazetteer/towns", dependencies=[Depends(require_read)], tags=["places"],
+            summary="The most populous towns inside a box, most populous first (the map's place labels)",
+            openapi_extra=P.openapi(
+                {"bbox": P.FILTERS["bbox"]},
+                limit=({"type": "integer", "minimum": 1, "maximum": 500, "default": 60}, "at most this many"),
+                required=("bbox",)),
+            responses=R.responses(401, 422, 503))
+def gazetteer_towns(request: Request):
+    box, limit = P.bbox(request.query_params), P.integer(request.query_params, "limit", 60, 1, 500)
+    if box is None:
+        raise P.bad("bbox", "required")
+    gaz = request.app.state.gazetteer
+    if gaz is None:
+        raise HTTPException(503, "no gazetteer is configured for this server")
+    return _json({"items": [{"name": c.name, "lat": c.lat, "lon": c.lon, "country": c.country,
+                             "population": c.population} for c in gaz.towns_in(*box, limit=limit)],
+                  "credit": "GeoNames (CC BY 4.0)"})
+
+
 def _plain(obj: Any) -> Any:
     if hasattr(obj, "to_dict"):
         return obj.to_dict()
@@ -209,6 +228,26 @@ def control(request: Request):
 
     periods = st.control_timeline(place)
     return _json({"place": place, "periods": [p.to_dict() for p in periods], **timeline_summary(periods)})
+
+
+@router.get("/api/control/at", dependencies=[Depends(require_read)], tags=["control"],
+            summary="Every placed control period covering one day: who held which place (the map's control layer)",
+            openapi_extra=P.openapi({"date": ({"type": "string", "format": "date", "pattern": P.DATE_PATTERN},
+                                              "YYYY-MM-DD")}, required=("date",)),
+            responses=R.responses(401, 422))
+def control_at(request: Request):
+    day = P.day(request.query_params, "date")
+    if day is None:
+        raise P.bad("date", "required")
+    items = []
+    for p in request.app.state.store.reader().control_at(day):
+        if p.place.lat is None or p.place.lon is None:
+            continue
+        items.append({"place": p.place.name, "lat": p.place.lat, "lon": p.place.lon, "country": p.place.country,
+                      "holder": p.holder, "start": p.start.isoformat() if p.start else None,
+                      "end": p.end.isoformat() if p.end else None, "status": p.status, "reports": p.reports,
+                      "outlets": list(p.outlets), "rests_on_one_report": p.rests_on_one_report})
+    return _json({"date": day, "items": items})
 
 
 AGREEMENT_STATUSES = ("negotiating", "reached", "collapsed")

@@ -76,13 +76,21 @@ $("token-btn").addEventListener("click", () => {
 });
 
 // ---------------------------------------------------------------- map
-const map = L.map("map", { worldCopyJump: true, preferCanvas: true }).setView([35, 38], 6);
+// Panes, bottom to top: country outlines (250), town labels (350), the events' canvas (overlayPane,
+// 400), the control layer's rings (420), cluster icons (markerPane, 600).
+const map = L.map("map", { worldCopyJump: true, preferCanvas: true, minZoom: 2, maxZoom: 18 }).setView([35, 38], 6);
 map.attributionControl.addAttribution("Outlines: Natural Earth");
+for (const [name, z] of [["base", 250], ["labels", 350], ["control", 420]]) {
+  map.createPane(name).style.zIndex = String(z);
+}
+map.getPane("labels").style.pointerEvents = "none";
 fetch("/static/countries.geojson").then((r) => r.json()).then((geo) => {
-  L.geoJSON(geo, { style: { color: "#7c8aa0", weight: 1, fillColor: "#f1efe6", fillOpacity: 1 }, interactive: false })
-    .addTo(map).bringToBack();
+  L.geoJSON(geo, { pane: "base", renderer: L.canvas({ pane: "base" }), interactive: false,
+                   style: { color: "#7c8aa0", weight: 1, fillColor: "#f1efe6", fillOpacity: 1 } }).addTo(map);
 });
-state.markers = L.layerGroup().addTo(map);
+// every event a point; points close together on screen become one cluster showing how many it holds
+state.markers = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50,
+                                       spiderfyOnMaxZoom: true }).addTo(map);
 let selectedRing = null;
 function ring(lat, lon) {
   if (selectedRing) map.removeLayer(selectedRing);
@@ -100,18 +108,185 @@ function tiles(url) {
   layer.addTo(map);
 }
 
-async function loadPoints() {
+async function loadPoints(fit) {
   const data = await api("/api/events/points?" + query({ limit: 5000 }));
   state.markers.clearLayers();
+  const layers = [];
   for (const [id, lat, lon, type, date] of data.points) {
     const m = L.circleMarker([lat, lon], {
       radius: 5, weight: 1, color: "#222", fillColor: COLORS[type] || "#444", fillOpacity: 0.75,
     });
     m.bindTooltip(el("span", {}, `${type} ${date || ""}`));  // a node: Leaflet would parse a string as HTML
     m.on("click", () => openEvent(id));
-    state.markers.addLayer(m);
+    layers.push(m);
   }
+  state.markers.addLayers(layers);
+  $("map").dataset.points = String(layers.length);
+  $("map").dataset.truncated = data.truncated ? "1" : "";
+  if (fit) zoomToResults();
 }
+
+function zoomToResults() {
+  const b = state.markers.getBounds();
+  if (!b.isValid()) return;
+  map.fitBounds(b.pad(0.15), { maxZoom: 11, animate: false });
+}
+
+// a button on the map that zooms to what the filters found
+const ZoomControl = L.Control.extend({
+  onAdd() {
+    const b = el("button", { type: "button", id: "zoom-results", class: "map-btn", title: "zoom to the events found" },
+      "zoom to results");
+    L.DomEvent.disableClickPropagation(b);
+    b.addEventListener("click", zoomToResults);
+    return b;
+  },
+});
+new ZoomControl({ position: "topleft" }).addTo(map);
+
+// ---- place labels: the most populous towns in view, from the server's gazetteer (GeoNames)
+const labels = L.layerGroup();
+let labelsOff = false;
+function boxOf(bounds) {
+  const lon = (x) => Math.max(-180, Math.min(180, x)).toFixed(4);
+  const lat = (x) => Math.max(-90, Math.min(90, x)).toFixed(4);
+  return [lon(bounds.getWest()), lat(bounds.getSouth()), lon(bounds.getEast()), lat(bounds.getNorth())].join(",");
+}
+async function loadLabels() {
+  if (labelsOff || !map.hasLayer(labels)) return;
+  const size = map.getSize();
+  const limit = Math.max(30, Math.min(200, Math.round((size.x * size.y) / 8000)));
+  let data;
+  try { data = await api(`/api/gazetteer/towns?bbox=${boxOf(map.getBounds())}&limit=${limit}`); } catch (e) {
+    labelsOff = true;  // the gazetteer failed: no labels, no retries
+    map.removeLayer(labels);
+    return;
+  }
+  labels.clearLayers();
+  const taken = [];  // screen boxes of the labels placed so far, most populous first
+  for (const t of data.items) {
+    const p = map.latLngToContainerPoint([t.lat, t.lon]);
+    const w = 7 * t.name.length + 8, h = 16;
+    if (taken.some((q) => Math.abs(q.x - p.x) < (q.w + w) / 2 && Math.abs(q.y - p.y) < h)) continue;
+    taken.push({ x: p.x, y: p.y, w });
+    labels.addLayer(L.marker([t.lat, t.lon], {
+      pane: "labels", interactive: false, keyboard: false,
+      icon: L.divIcon({ className: "town", html: el("span", { dir: "auto" }, t.name), iconSize: null }),
+    }));
+  }
+  $("map").dataset.labels = String(labels.getLayers().length);
+}
+let labelTimer = null;
+map.on("moveend", () => { clearTimeout(labelTimer); labelTimer = setTimeout(loadLabels, 150); });
+labels.on("add", () => { map.attributionControl.addAttribution("Place names: GeoNames (CC BY 4.0)"); loadLabels(); });
+labels.on("remove", () => map.attributionControl.removeAttribution("Place names: GeoNames (CC BY 4.0)"));
+
+// ---- control layer: who held each place on the brushed date (its end), today when none is brushed
+const controlLayer = L.layerGroup();
+const controlRenderer = L.svg({ pane: "control" });
+const HOLDER_PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4",
+                        "#b2182b", "#4d4d4d"];
+function holderColour(name) {
+  let h = 0;
+  for (const ch of name) h = (h * 31 + ch.codePointAt(0)) >>> 0;
+  return HOLDER_PALETTE[h % HOLDER_PALETTE.length];
+}
+const ControlLegend = L.Control.extend({
+  onAdd() { return el("div", { class: "control-legend", id: "control-legend", hidden: true }); },
+});
+new ControlLegend({ position: "bottomleft" }).addTo(map);
+function controlDay() {
+  return state.filters.date_to || new Date().toISOString().slice(0, 10);
+}
+async function loadControl() {
+  const legend = $("control-legend");
+  if (!map.hasLayer(controlLayer)) { legend.hidden = true; return; }
+  const day = controlDay();
+  let data;
+  try { data = await api("/api/control/at?date=" + day); } catch (e) { toast(e.message, true); return; }
+  controlLayer.clearLayers();
+  const holders = new Map();
+  for (const c of data.items) {
+    const colour = holderColour(c.holder);
+    holders.set(c.holder, (holders.get(c.holder) || 0) + 1);
+    const r = L.circleMarker([c.lat, c.lon], { renderer: controlRenderer, radius: 13, weight: 4, color: colour,
+      fill: false, dashArray: c.rests_on_one_report ? "4 4" : null, className: "ctl-ring" });
+    r.bindTooltip(el("span", {}, `${c.place}: ${c.holder} since ${c.start || "?"}`,
+      ` (${c.reports || "?"} report${c.reports === 1 ? "" : "s"}${c.status ? ", " + c.status : ""})`,
+      c.rests_on_one_report ? " — rests on one report" : ""));
+    controlLayer.addLayer(r);
+  }
+  clear(legend);
+  legend.append(el("strong", {}, `Control on ${day}`));
+  if (!holders.size) legend.append(el("div", { class: "muted" }, "no known holder on that day"));
+  for (const [h, n] of [...holders].sort((a, b) => b[1] - a[1])) {
+    const i = el("i");
+    i.style.borderColor = holderColour(h);
+    legend.append(el("div", { "data-holder": h }, i, `${h} (${n})`));
+  }
+  legend.append(el("div", { class: "muted" }, "dashed: one report only"));
+  legend.hidden = false;
+  $("map").dataset.control = String(data.items.length);
+}
+controlLayer.on("add", loadControl);
+controlLayer.on("remove", () => { $("control-legend").hidden = true; });
+L.control.layers(null, { "place names": labels, "control (holder on the brushed date)": controlLayer },
+                 { collapsed: false, position: "topright" }).addTo(map);
+
+// ---- the area filter: a rectangle dragged on the map
+let areaRect = null, drawing = null;
+function startDrawing() {
+  drawing = { start: null };
+  map.dragging.disable();
+  map.boxZoom.disable();
+  $("map").classList.add("drawing");
+  $("area-draw").textContent = "drag on the map…";
+}
+function stopDrawing() {
+  drawing = null;
+  map.dragging.enable();
+  map.boxZoom.enable();
+  $("map").classList.remove("drawing");
+  $("area-draw").textContent = "draw";
+}
+function showArea(bounds) {
+  if (areaRect) map.removeLayer(areaRect);
+  areaRect = bounds ? L.rectangle(bounds, { color: "#d48a00", weight: 2, fillOpacity: 0.05, interactive: false })
+    .addTo(map) : null;
+  $("area-clear").hidden = !bounds;
+  $("area-text").textContent = bounds ? `${bounds.getSouth().toFixed(2)}–${bounds.getNorth().toFixed(2)}° N, `
+    + `${bounds.getWest().toFixed(2)}–${bounds.getEast().toFixed(2)}° E` : "whole map";
+}
+function restoreArea() {
+  // the rectangle of the area filter in force (after a drawing was cancelled)
+  const v = $("f-bbox").value;
+  if (!v) { showArea(null); return; }
+  const [w, so, e, n] = v.split(",").map(Number);
+  showArea(L.latLngBounds([so, w], [n, e]));
+}
+map.on("mousedown", (ev) => {
+  if (!drawing) return;
+  drawing.start = ev.latlng;
+  showArea(L.latLngBounds(ev.latlng, ev.latlng));
+});
+map.on("mousemove", (ev) => {
+  if (drawing && drawing.start) areaRect.setBounds(L.latLngBounds(drawing.start, ev.latlng));
+});
+map.on("mouseup", (ev) => {
+  if (!drawing || !drawing.start) return;
+  const b = L.latLngBounds(drawing.start, ev.latlng);
+  stopDrawing();
+  if (b.getNorth() - b.getSouth() < 1e-4 || b.getEast() - b.getWest() < 1e-4) { showArea(null); return; }
+  showArea(b);
+  $("f-bbox").value = boxOf(b);
+  $("filter-form").requestSubmit();
+});
+$("area-draw").addEventListener("click", () => (drawing ? stopDrawing() : startDrawing()));
+$("area-clear").addEventListener("click", () => {
+  showArea(null);
+  $("f-bbox").value = "";
+  $("filter-form").requestSubmit();
+});
 
 // ---------------------------------------------------------------- timeline with a brush
 const svg = $("tl-svg");
@@ -251,28 +426,38 @@ $("f-status").addEventListener("change", () => $("filter-form").requestSubmit())
 $("filter-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   state.filters = readFilters();
-  refresh(true);
+  refresh(true, true);
 });
 $("f-reset").addEventListener("click", () => {
   $("filter-form").reset();
+  $("f-bbox").value = "";
+  showArea(null);
   fillSubTypes();
   state.filters = {};
-  refresh(true);
+  refresh(true, true);
 });
 
 // ---------------------------------------------------------------- event list
+function confidenceBadge(c) {
+  // the coder's confidence, 0-1: low (< 0.5) stands out
+  if (c === null || c === undefined) return el("span", { class: "badge conf", title: "no confidence stored" }, "conf. —");
+  return el("span", { class: "badge conf" + (c < 0.5 ? " low" : ""), title: "the coder's confidence" },
+    `conf. ${Number(c).toFixed(2)}`);
+}
+
 async function loadList() {
   const data = await api("/api/events?" + query({ limit: PAGE, offset: state.offset, view: "summary" }));
   const list = $("event-list");
   clear(list);
   for (const e of data.items) {
-    const li = el("li", { "data-id": e.event_id, onclick: () => openEvent(e.event_id) },
-      el("div", { class: "t" }, e.event_type, " · ", e.sub_event_type,
+    const li = el("li", { "data-id": e.event_id, tabindex: 0, onclick: () => openEvent(e.event_id) },
+      el("div", { class: "t" }, e.event_type, " · ", e.sub_event_type, confidenceBadge(e.confidence),
         e.corrected.length ? el("span", { class: "badge corrected" }, "corrected") : null,
         e.rejected ? el("span", { class: "badge rejected" }, "rejected") : null),
-      el("div", { class: "s" }, e.date || "undated", " · ", e.location ? e.location.name : "no place",
+      el("div", { class: "s" }, e.date || "undated", " · ",
+        e.location ? el("bdi", {}, e.location.name) : "no place",
         e.fatalities !== null ? ` · ${e.fatalities} killed` : ""),
-      el("div", { class: "s" }, e.sentence || ""));
+      el("div", { class: "s", dir: "auto" }, e.sentence || ""));
     if (e.event_id === state.selected) li.classList.add("sel");
     list.appendChild(li);
   }
@@ -296,11 +481,11 @@ async function loadCount() {
   $("summary").textContent = `${data.total} events match`;
 }
 
-async function refresh(withHistogram) {
+async function refresh(withHistogram, fit) {
   state.offset = 0;
   exportLinks();
   try {
-    await Promise.all([loadList(), loadPoints(), loadCount(),
+    await Promise.all([loadList(), loadPoints(fit), loadCount(), loadControl(),
       withHistogram ? loadHistogram() : Promise.resolve(drawHistogram())]);
   } catch (e) {
     toast(e.message, true);
@@ -318,7 +503,7 @@ const LABEL = { event_type: "event", sub_event_type: "event", actor1: "actor 1",
 function excerptNode(x) {
   // the excerpt's text cut at every mark boundary: text nodes and <mark> elements only.
   // Nested or overlapping marks become runs of segments; each run is labelled where its mark ends.
-  const node = el("div", { class: "excerpt" });
+  const node = el("div", { class: "excerpt", dir: "auto" });
   const cuts = new Set([0, x.text.length]);
   for (const m of x.marks) { cuts.add(m.start); cuts.add(m.end); }
   const points = [...cuts].filter((p) => p >= 0 && p <= x.text.length).sort((a, b) => a - b);
@@ -349,7 +534,7 @@ async function openEvent(id) {
   const loc = e.location;
   view.append(
     el("button", { type: "button", id: "back", onclick: closeEvent }, "‹ back to the list"),
-    el("h2", { id: "ev-title" }, e.event_type, " · ", e.sub_event_type,
+    el("h2", { id: "ev-title", tabindex: -1 }, e.event_type, " · ", e.sub_event_type,
       e.status ? el("span", { class: "badge " + e.status }, e.status) : null,
       e.rejected ? el("span", { class: "badge rejected" }, "rejected") : null),
     el("dl", { class: "fields", id: "ev-fields" },
@@ -359,10 +544,11 @@ async function openEvent(id) {
       fieldRow("actor 2", e.actor2 && e.actor2.name, c.has("actor2")),
       fieldRow("fatalities", e.fatalities, c.has("fatalities")),
       fieldRow("stance", e.stance),
+      [el("dt", {}, "confidence"), el("dd", { id: "ev-confidence" }, confidenceBadge(e.confidence))],
       fieldRow("outlets", e.corroboration || 1),
       fieldRow("source", data.document ? [data.document.outlet, data.document.published].filter(Boolean).join(", ") : e.doc_id)),
   );
-  if (data.document && data.document.title) view.append(el("p", { class: "muted" }, data.document.title));
+  if (data.document && data.document.title) view.append(el("p", { class: "muted", dir: "auto" }, data.document.title));
   view.append(el("h3", {}, "Evidence"));
   const ex = el("div", { id: "ev-evidence" });
   for (const x of data.excerpts || []) ex.appendChild(excerptNode(x));
@@ -376,18 +562,26 @@ async function openEvent(id) {
   for (const r of data.reports) {
     rl.appendChild(el("li", {}, el("strong", {}, r.outlet || r.doc_id), " — ",
       el("span", { class: "badge" }, r.stance), " ", r.date || "", r.fatalities !== null && r.fatalities !== undefined ? ` · ${r.fatalities} killed` : "",
-      r.sentence ? el("div", { class: "sent" }, r.sentence) : null));
+      r.sentence ? el("div", { class: "sent", dir: "auto" }, r.sentence) : null));
   }
   view.append(rl);
 
   view.append(el("h3", {}, "Control of " + (loc ? loc.name : "the place")));
   const cl = el("ul", { class: "control", id: "ev-control" });
   for (const p of data.control) {
+    const n = p.reports || 0;
     cl.appendChild(el("li", {}, el("strong", {}, p.holder), ` ${p.start || "?"} → ${p.end || "now"}`,
-      p.status ? el("span", { class: "badge " + p.status }, p.status) : null));
+      p.status ? el("span", { class: "badge " + p.status }, p.status) : null,
+      n ? el("span", { class: "muted" }, ` · ${n} report${n === 1 ? "" : "s"}`
+        + ((p.outlets || []).length ? ` (${p.outlets.join(", ")})` : "")) : null,
+      p.rests_on_one_report ? el("span", { class: "badge caveat" }, "one report") : null));
   }
   if (!data.control.length) cl.appendChild(el("li", { class: "muted" }, "no control timeline for this place"));
   view.append(cl);
+  if (data.control_support && data.control_support.rests_on_one_report) {
+    view.append(el("p", { class: "caveat", id: "ev-control-caveat" },
+      "This timeline rests on one report only: treat it as a claim, not a fact."));
+  }
 
   view.append(el("h3", {}, "Correct this event"), correctionForm(e));
   if (data.corrections.length) {
@@ -413,17 +607,41 @@ async function showDocument(docId) {
     const d = await api("/api/documents/" + encodeURIComponent(docId));
     const holder = $("doc-holder");
     clear(holder);
-    holder.appendChild(el("div", { class: "doc-text", id: "doc-text" }, d.text));
+    holder.appendChild(el("div", { class: "doc-text", id: "doc-text", dir: "auto" }, d.text));
   } catch (e) { toast(e.message, true); }
 }
 
 function closeEvent() {
+  const was = state.selected;
   state.selected = null;
   ring(null);
   history.replaceState(null, "", location.pathname + location.search);
   $("event-view").hidden = true;
   $("list-view").hidden = false;
+  // back where the keyboard was: the row of the event just closed, else the first row
+  const rows = [...document.querySelectorAll("#event-list li")];
+  const row = rows.find((li) => li.dataset.id === was) || rows[0];
+  if (row) row.focus();
 }
+
+// the keyboard: Tab reaches the rows, arrows move between them, Enter opens one, Esc closes it
+$("event-list").addEventListener("keydown", (ev) => {
+  const li = ev.target.closest("li");
+  if (!li) return;
+  if (ev.key === "Enter" || ev.key === " ") {
+    ev.preventDefault();
+    openEvent(li.dataset.id).then(() => { if ($("ev-title")) $("ev-title").focus(); });
+  } else if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+    ev.preventDefault();
+    const next = ev.key === "ArrowDown" ? li.nextElementSibling : li.previousElementSibling;
+    if (next) next.focus();
+  }
+});
+document.addEventListener("keydown", (ev) => {
+  if (ev.key !== "Escape") return;
+  if (drawing) { stopDrawing(); restoreArea(); return; }
+  if (!$("event-view").hidden) { ev.preventDefault(); closeEvent(); }
+});
 
 function correctionForm(e) {
   const types = state.meta.event_types;
@@ -508,7 +726,8 @@ async function start() {
   } catch (e) { toast(e.message, true); return; }
   fillTypes();
   tiles(state.meta.tiles);
-  await refresh(true);
+  if (state.meta.gazetteer) labels.addTo(map);  // town labels need the server's gazetteer
+  await refresh(true, true);
   document.body.dataset.ready = "1";
   if (eventId) await openEvent(eventId);
 }
