@@ -1,0 +1,66 @@
+"""The API behind the page's map layers: town labels from the gazetteer, holders on a day."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from serve_helpers import app_client
+
+
+@pytest.fixture()
+def gazetteer(tmp_path):
+    from rasd.geo import open_gazetteer
+    from rasd.geo.gazetteer import PlaceRow
+
+    gaz = open_gazetteer(str(tmp_path / "gaz.db"), build_default=False)
+    gaz.add_layer("test", [
+        PlaceRow("Aleppo", 36.20, 37.13, country="SY", feature="P.PPLA", population=2_000_000),
+        PlaceRow("Saraqib", 35.86, 36.80, country="SY", feature="P.PPL", population=30_000),
+        PlaceRow("Idlib", 35.93, 36.63, country="SY", feature="A.ADM1", population=1_500_000),
+        PlaceRow("Beirut", 33.89, 35.50, country="LB", feature="P.PPLC", population=1_900_000)])
+    yield gaz
+    gaz.close()
+
+
+def test_towns_in_a_box_most_populous_first_without_areas(tmp_path, gazetteer):
+    with app_client(str(tmp_path / "s.db"), 0, gazetteer=gazetteer) as c:
+        r = c.get("/api/gazetteer/towns", params={"bbox": "36,35,38,37"})
+        assert r.status_code == 200
+        assert [t["name"] for t in r.json()["items"]] == ["Aleppo", "Saraqib"]  # Idlib is a province
+        assert "GeoNames" in r.json()["credit"]
+        one = c.get("/api/gazetteer/towns", params={"bbox": "30,30,40,40", "limit": 1}).json()["items"]
+        assert [t["name"] for t in one] == ["Aleppo"]
+        assert c.get("/api/meta").json()["gazetteer"] is True
+
+
+def test_towns_need_a_box_and_a_gazetteer(tmp_path, gazetteer):
+    with app_client(str(tmp_path / "s.db"), 0, gazetteer=gazetteer) as c:
+        assert c.get("/api/gazetteer/towns").status_code == 422
+        r = c.get("/api/gazetteer/towns", params={"bbox": "36,35,200,37"})
+        assert r.status_code == 422 and "bbox" in r.json()["error"]
+    with app_client(str(tmp_path / "t.db"), 0) as c:
+        assert c.get("/api/gazetteer/towns", params={"bbox": "36,35,38,37"}).status_code == 503
+        assert c.get("/api/meta").json()["gazetteer"] is False
+
+
+def test_control_at_a_day_lists_each_place_with_its_holder_then(tmp_path):
+    from rasd.records import ControlPeriod, Place
+    from rasd.store import open_store
+
+    db = str(tmp_path / "c.db")
+    raqqa, nowhere = Place("Raqqa", 35.95, 39.01), Place("Somewhere")
+    with open_store(db) as st:
+        st.replace_control("raqqa", [
+            ControlPeriod(raqqa, "Islamic State", date(2014, 1, 1), date(2017, 10, 17), reports=2),
+            ControlPeriod(raqqa, "Syrian Democratic Forces", date(2017, 10, 17), None, reports=1)])
+        st.replace_control("somewhere", [ControlPeriod(nowhere, "Someone", date(2014, 1, 1), None)])
+    with app_client(db, 0) as c:
+        early = c.get("/api/control/at", params={"date": "2016-05-01"}).json()
+        assert [(p["place"], p["holder"]) for p in early["items"]] == [("Raqqa", "Islamic State")]
+        assert early["items"][0]["rests_on_one_report"] is False
+        late = c.get("/api/control/at", params={"date": "2020-01-01"}).json()["items"]
+        assert [(p["holder"], p["rests_on_one_report"]) for p in late] == [("Syrian Democratic Forces", True)]
+        assert c.get("/api/control/at", params={"date": "2013-12-31"}).json()["items"] == []
+        assert c.get("/api/control/at").status_code == 422
+        assert c.get("/api/control/at", params={"date": "2020-02-30"}).status_code == 422
