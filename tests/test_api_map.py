@@ -31,6 +31,8 @@ def test_towns_in_a_box_most_populous_first_without_areas(tmp_path, gazetteer):
         assert "GeoNames" in r.json()["credit"]
         one = c.get("/api/gazetteer/towns", params={"bbox": "30,30,40,40", "limit": 1}).json()["items"]
         assert [t["name"] for t in one] == ["Aleppo"]
+        world = c.get("/api/gazetteer/towns", params={"bbox": "-180,-90,180,90", "limit": 2}).json()["items"]
+        assert [t["name"] for t in world] == ["Aleppo", "Beirut"]  # a large box: read by population
         assert c.get("/api/meta").json()["gazetteer"] is True
 
 
