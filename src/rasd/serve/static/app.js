@@ -26,6 +26,10 @@ function el(tag, attrs, ...children) {
   return node;
 }
 const $ = (id) => document.getElementById(id);
+function bump(node, key) {
+  // count finished steps in a data attribute (the list drawn, the map drawn): for benches and tests
+  node.dataset[key] = String(Number(node.dataset[key] || 0) + 1);
+}
 function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
 
 function toast(msg, err) {
@@ -89,8 +93,25 @@ fetch("/static/countries.geojson").then((r) => r.json()).then((geo) => {
                    style: { color: "#7c8aa0", weight: 1, fillColor: "#f1efe6", fillOpacity: 1 } }).addTo(map);
 });
 // every event a point; points close together on screen become one cluster showing how many it holds
-state.markers = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50,
-                                       spiderfyOnMaxZoom: true }).addTo(map);
+const pointTip = L.tooltip({ direction: "top", offset: [0, -4] });
+function clusterGroup() {
+  // a new group for each answer: dropping the old group whole is faster than emptying it
+  const g = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50,
+                                   spiderfyOnMaxZoom: true, chunkProgress: (done, total) => {
+                                     if (done === total) bump($("map"), "drawn");  // every point clustered
+                                   } });
+  g.on("click", (ev) => { if (ev.layer.options.eventId) openEvent(ev.layer.options.eventId); });
+  g.on("mouseover", (ev) => {
+    const o = ev.layer.options;
+    if (!o.eventId) return;
+    // a node: Leaflet would parse a string as HTML
+    pointTip.setLatLng(ev.layer.getLatLng()).setContent(el("span", {}, `${o.eventType} ${o.eventDate || ""}`));
+    map.openTooltip(pointTip);
+  });
+  g.on("mouseout", () => map.closeTooltip(pointTip));
+  return g;
+}
+state.markers = clusterGroup().addTo(map);
 let selectedRing = null;
 function ring(lat, lon) {
   if (selectedRing) map.removeLayer(selectedRing);
@@ -110,17 +131,19 @@ function tiles(url) {
 
 async function loadPoints(fit) {
   const data = await api("/api/events/points?" + query({ limit: 5000 }));
-  state.markers.clearLayers();
   const layers = [];
   for (const [id, lat, lon, type, date] of data.points) {
-    const m = L.circleMarker([lat, lon], {
+    // no handler nor tooltip of its own: the group's (below) serve every point, 5,000 build fast
+    layers.push(L.circleMarker([lat, lon], {
       radius: 5, weight: 1, color: "#222", fillColor: COLORS[type] || "#444", fillOpacity: 0.75,
-    });
-    m.bindTooltip(el("span", {}, `${type} ${date || ""}`));  // a node: Leaflet would parse a string as HTML
-    m.on("click", () => openEvent(id));
-    layers.push(m);
+      eventId: id, eventType: type, eventDate: date,
+    }));
   }
-  state.markers.addLayers(layers);
+  if (!layers.length) bump($("map"), "drawn");  // nothing to cluster
+  const group = clusterGroup();
+  group.addLayers(layers);  // clustered before it is on the map: drawn once
+  map.removeLayer(state.markers);
+  state.markers = group.addTo(map);
   $("map").dataset.points = String(layers.length);
   $("map").dataset.truncated = data.truncated ? "1" : "";
   if (fit) zoomToResults();
@@ -485,11 +508,12 @@ async function refresh(withHistogram, fit) {
   state.offset = 0;
   exportLinks();
   try {
-    await Promise.all([loadList(), loadPoints(fit), loadCount(), loadControl(),
-      withHistogram ? loadHistogram() : Promise.resolve(drawHistogram())]);
+    await Promise.all([Promise.all([loadList(), loadCount()]).then(() => bump(document.body, "listed")),
+      loadPoints(fit), loadControl(), withHistogram ? loadHistogram() : Promise.resolve(drawHistogram())]);
   } catch (e) {
     toast(e.message, true);
   }
+  bump(document.body, "refreshed");  // list, count, map points and timeline all answered
 }
 
 // ---------------------------------------------------------------- the event panel
