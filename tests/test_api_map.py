@@ -66,3 +66,29 @@ def test_control_at_a_day_lists_each_place_with_its_holder_then(tmp_path):
         assert c.get("/api/control/at", params={"date": "2013-12-31"}).json()["items"] == []
         assert c.get("/api/control/at").status_code == 422
         assert c.get("/api/control/at", params={"date": "2020-02-30"}).status_code == 422
+
+
+def test_whole_article_marks_the_events_evidence_in_its_clean_text(tmp_path):
+    from rasd.records import Document, Event, Evidence, OffsetMap, Place
+    from rasd.store import open_store
+
+    raw = "<html><p>Gunmen attacked Saraqib on Friday.</p><p>Nothing else.</p></html>"
+    text = "Gunmen attacked Saraqib on Friday.\nNothing else."
+    a, b = raw.index("Gunmen"), raw.index("Nothing")
+    doc = Document(doc_id="d", raw=raw, text=text,
+                   offsets=OffsetMap([(0, a, 34), (35, b, 13)]))
+    spans = [Evidence("d", raw.index("attacked"), raw.index("attacked") + 8, "attacked", "event_type"),
+             Evidence("d", raw.index("Saraqib"), raw.index("Saraqib") + 7, "Saraqib", "location"),
+             Evidence("d", a, a + 34, text[:34], "sentence"),  # the whole sentence: bounds, not marked
+             Evidence("d", 0, 6, "<html>", "actor1")]  # markup, not in the clean text
+    db = str(tmp_path / "d.db")
+    with open_store(db) as st:
+        st.add_document(doc)
+        st.replace_events("d", [Event(event_id="d:0", doc_id="d", event_type="Violence against civilians",
+                                      sub_event_type="Attack", location=Place("Saraqib"), evidence=spans)])
+    with app_client(db, 0) as c:
+        d = c.get("/api/documents/d", params={"event": "d:0"}).json()
+        assert [(d["text"][m["start"]:m["end"]], m["field"]) for m in d["marks"]] == [
+            ("attacked", "event_type"), ("Saraqib", "location")]
+        assert "marks" not in c.get("/api/documents/d").json()
+        assert c.get("/api/documents/d", params={"event": "other:0"}).status_code == 404

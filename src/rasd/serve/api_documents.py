@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from . import params as P
 from . import responses as R
 from .app import require_read, require_write, token_ok
+from .evidence import text_marks
 from .ingest import format_for, ingest_bytes
 from .responses import json_response as _json
 
@@ -46,12 +47,16 @@ def list_documents(request: Request):
 
 
 @router.get("/api/documents/{doc_id}", dependencies=[Depends(require_read)], tags=["documents"],
-            summary="One document with its clean text (raw text with raw=true)",
-            openapi_extra=P.openapi(raw=({"type": "boolean", "default": False}, "also the raw text")),
+            summary="One document with its clean text (raw text with raw=true; an event's evidence marked with event=)",
+            openapi_extra=P.openapi(raw=({"type": "boolean", "default": False}, "also the raw text"), event=(
+                {"type": "string", "maxLength": 200},
+                "an event of this document: also `marks`, its evidence spans as offsets of the clean text")),
             responses=R.responses(401, 404, 422))
 def get_document(request: Request, doc_id: str):
     raw = P.boolean(request.query_params, "raw")
-    doc = request.app.state.store.reader().get_document(P.checked_text("doc_id", doc_id))
+    event_id = P.text(request.query_params, "event", 200)
+    st = request.app.state.store.reader()
+    doc = st.get_document(P.checked_text("doc_id", doc_id))
     if doc is None:
         raise HTTPException(404, f"no document {doc_id!r}")
     out: dict[str, Any] = {
@@ -61,6 +66,11 @@ def get_document(request: Request, doc_id: str):
     }
     if raw:
         out["raw"] = doc.raw
+    if event_id is not None:
+        ev = st.get_event_view(event_id)
+        if ev is None or ev.doc_id != doc.doc_id:
+            raise HTTPException(404, f"no event {event_id!r} in document {doc.doc_id!r}")
+        out["marks"] = text_marks(doc, ev.evidence)
     return _json(out)
 
 
