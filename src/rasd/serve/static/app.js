@@ -8,7 +8,7 @@ const COLORS = {
   "Protests": "#2b8cbe", "Riots": "#41ab5d", "Strategic developments": "#6a6a6a",
 };
 const PAGE = 50;
-const state = { filters: {}, offset: 0, meta: null, token: null, selected: null, markers: null, hist: [] };
+const state = { mode: "events", filters: {}, offset: 0, meta: null, token: null, selected: null, markers: null, hist: [] };
 
 // ---------------------------------------------------------------- helpers
 function el(tag, attrs, ...children) {
@@ -47,7 +47,12 @@ async function api(path, opts = {}) {
   const res = await fetch(path, Object.assign({}, opts, { headers }));
   let body = null;
   try { body = await res.json(); } catch (e) { body = null; }
-  if (!res.ok) throw new Error((body && body.error) || ("HTTP " + res.status));
+  if (!res.ok) {
+    const err = new Error((body && body.error) || ("HTTP " + res.status));
+    err.status = res.status;
+    err.body = body;
+    throw err;
+  }
   return body;
 }
 
@@ -468,7 +473,176 @@ function confidenceBadge(c) {
     `conf. ${Number(c).toFixed(2)}`);
 }
 
+function outletsOf(reports) {
+  // the known, distinct outlets of a fused event's reports (unknown ones are not counted)
+  return [...new Set(reports.map((r) => r.outlet).filter(Boolean))];
+}
+
+async function loadFusedList() {
+  const data = await api("/api/fused?" + query({ limit: PAGE, offset: state.offset, include_rejected: "",
+                                                 doc_id: "" }));
+  const list = $("event-list");
+  clear(list);
+  for (const f of data.items) {
+    const reports = f.reports || [];
+    const outlets = outletsOf(reports);
+    const first = reports.length ? reports[0].event_id : null;
+    const fat = f.fatalities_range && f.fatalities_range[0] !== f.fatalities_range[1] && f.fatalities_range[1] !== null
+      ? `${f.fatalities_range[0]}–${f.fatalities_range[1]} killed` : (f.fatalities !== null && f.fatalities !== undefined
+        ? `${f.fatalities} killed` : "");
+    const li = el("li", { "data-id": first, "data-cluster": f.cluster_id, tabindex: 0,
+                          onclick: () => first && openEvent(first) },
+      el("div", { class: "t" }, f.event_type, " · ", f.sub_event_type,
+        f.status ? el("span", { class: "badge " + f.status }, f.status) : null),
+      el("div", { class: "s" }, f.date || "undated", " · ",
+        f.location ? el("bdi", {}, f.location.name) : "no place", fat ? " · " + fat : ""),
+      el("div", { class: "s fused-sources" }, `${reports.length} report${reports.length === 1 ? "" : "s"} · `,
+        outlets.length ? `${outlets.length} outlet${outlets.length === 1 ? "" : "s"}: ${outlets.join(", ")}`
+          : "no known outlet"));
+    if (first && first === state.selected) li.classList.add("sel");
+    list.appendChild(li);
+  }
+  $("prev").disabled = state.offset === 0;
+  $("next").disabled = data.next_offset === null;
+  $("page").textContent = data.items.length
+    ? `${state.offset + 1}–${state.offset + data.items.length}` : "nothing matches";
+}
+
+function setMode(mode) {
+  state.mode = mode;
+  for (const m of ["events", "fused", "review"]) $("mode-" + m).setAttribute("aria-pressed", String(mode === m));
+  $("review-opts").hidden = mode !== "review";
+  state.offset = 0;
+  return Promise.all([loadList(), loadCount()]).catch((e) => toast(e.message, true));
+}
+$("mode-events").addEventListener("click", () => setMode("events"));
+$("mode-fused").addEventListener("click", () => setMode("fused"));
+$("mode-review").addEventListener("click", () => setMode("review"));
+$("review-order").addEventListener("change", () => setMode("review"));
+
+// ---- the review queue: unreviewed events, lowest confidence (or most reports) first, worked from
+// the keyboard in the event panel: J next, K previous, A accept, R reject, E edit, Esc the queue
+const REVIEW_KEYS = [["J", "next"], ["K", "previous"], ["A", "accept"], ["R", "reject"], ["E", "edit"],
+                     ["Esc", "back to the queue"]];
+state.queue = { items: [], total: null };
+
+function eventRow(e, extra) {
+  const li = el("li", { "data-id": e.event_id, tabindex: 0, onclick: () => openEvent(e.event_id) },
+    el("div", { class: "t" }, e.event_type, " · ", e.sub_event_type, confidenceBadge(e.confidence),
+      e.reports > 1 ? el("span", { class: "badge" }, `${e.reports} reports`) : null,
+      (e.corrected || []).length ? el("span", { class: "badge corrected" }, "corrected") : null,
+      e.review === "accepted" ? el("span", { class: "badge confirmed" }, "accepted") : null,
+      e.rejected || e.review === "rejected" ? el("span", { class: "badge rejected" }, "rejected") : null),
+    el("div", { class: "s" }, e.date || "undated", " · ",
+      e.location ? el("bdi", {}, e.location.name) : "no place",
+      e.fatalities !== null && e.fatalities !== undefined ? ` · ${e.fatalities} killed` : ""),
+    el("div", { class: "s", dir: "auto" }, e.sentence || ""), extra || null);
+  if (e.event_id === state.selected) li.classList.add("sel");
+  return li;
+}
+
+async function loadReviewList() {
+  const data = await api("/api/review?" + query({ limit: PAGE, offset: state.offset, count: "true",
+    order: $("review-order").value, include_rejected: "", status: "" }));
+  state.queue = { items: data.items, total: data.total };
+  const list = $("event-list");
+  clear(list);
+  for (const e of data.items) list.appendChild(eventRow(e));
+  $("prev").disabled = state.offset === 0;
+  $("next").disabled = data.next_offset === null;
+  $("page").textContent = data.items.length
+    ? `${state.offset + 1}–${state.offset + data.items.length}` : "nothing left to review";
+  $("list-count").textContent = `${data.total} to review`;
+}
+
+function reviewBar(id) {
+  const i = state.queue.items.findIndex((x) => x.event_id === id);
+  const keys = el("span", { class: "keys", id: "review-keys" },
+    REVIEW_KEYS.map(([k, what]) => el("span", {}, el("kbd", {}, k), " " + what)));
+  return el("div", { class: "review-bar", id: "review-bar" },
+    el("strong", {}, i >= 0 ? `Review ${state.offset + i + 1} of ${state.queue.total}` : "Review"),
+    el("button", { type: "button", id: "rv-accept", onclick: () => decide("accepted") }, "accept"),
+    el("button", { type: "button", id: "rv-reject", onclick: () => decide("rejected") }, "reject"),
+    el("button", { type: "button", id: "rv-edit", onclick: editCurrent }, "edit"), keys);
+}
+
+async function step(delta) {
+  const items = state.queue.items;
+  let i = items.findIndex((x) => x.event_id === state.selected) + delta;
+  if (i < 0) { toast("this is the first event of the page"); return; }
+  if (i >= items.length) {
+    if (items.length < PAGE) { toast("no more events to review here"); return; }
+    state.offset += PAGE;
+    await loadReviewList();
+    i = 0;
+  }
+  if (items[i] || state.queue.items[i]) await openEvent((state.queue.items[i] || items[i]).event_id);
+}
+
+async function decide(decision) {
+  const id = state.selected;
+  if (!id) return;
+  if (!state.token) { toast("set a write token first (button at the top right)", true); return; }
+  const i = state.queue.items.findIndex((x) => x.event_id === id);
+  try {
+    await api("/api/events/" + encodeURIComponent(id) + "/review", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ decision }) });
+  } catch (err) { toast(err.message, true); return; }
+  toast(`${decision}: ${id}`);
+  await loadReviewList();  // the event has left the queue: the next one takes its place
+  const items = state.queue.items;
+  if (!items.length) { closeEvent(); toast("the review queue is empty"); return; }
+  await openEvent(items[Math.min(Math.max(i, 0), items.length - 1)].event_id);
+  loadPoints();
+}
+
+function editCurrent() {
+  const first = $("c-type");
+  if (!first) return;
+  first.scrollIntoView({ block: "center" });
+  first.focus();
+}
+
+function typing(target) {
+  return target && target.closest && target.closest("input, select, textarea, [contenteditable]");
+}
+document.addEventListener("keydown", (ev) => {
+  if (state.mode !== "review" || $("event-view").hidden || typing(ev.target) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  if (!$("dialog-back").hidden) return;
+  const k = ev.key.toLowerCase();
+  const act = { j: () => step(1), k: () => step(-1), a: () => decide("accepted"), r: () => decide("rejected"),
+                e: editCurrent }[k];
+  if (!act) return;
+  ev.preventDefault();
+  act();
+});
+
+// ---- an in-page dialog (a question the analyst must answer before a risky write)
+function ask(title, text, ok) {
+  return new Promise((resolve) => {
+    $("dialog-title").textContent = title;
+    $("dialog-text").textContent = text;
+    $("dialog-ok").textContent = ok;
+    $("dialog-back").hidden = false;
+    const was = document.activeElement;
+    const done = (answer) => {
+      $("dialog-back").hidden = true;
+      $("dialog-ok").onclick = null; $("dialog-cancel").onclick = null;
+      document.removeEventListener("keydown", onKey, true);
+      if (was && was.focus) was.focus();
+      resolve(answer);
+    };
+    const onKey = (ev) => { if (ev.key === "Escape") { ev.stopPropagation(); ev.preventDefault(); done(false); } };
+    document.addEventListener("keydown", onKey, true);
+    $("dialog-ok").onclick = () => done(true);
+    $("dialog-cancel").onclick = () => done(false);
+    $("dialog-cancel").focus();  // the safe answer has the focus
+  });
+}
+
 async function loadList() {
+  if (state.mode === "fused") return loadFusedList();
+  if (state.mode === "review") return loadReviewList();
   const data = await api("/api/events?" + query({ limit: PAGE, offset: state.offset, view: "summary" }));
   const list = $("event-list");
   clear(list);
@@ -499,8 +673,9 @@ function exportLinks() {
 }
 
 async function loadCount() {
+  if (state.mode === "review") return;  // the queue counts itself
   const data = await api("/api/events?" + query({ limit: 1, view: "summary", count: "true" }));
-  $("list-count").textContent = `${data.total} matching`;
+  $("list-count").textContent = state.mode === "fused" ? `fused from ${data.total} reports` : `${data.total} matching`;
   $("summary").textContent = `${data.total} events match`;
 }
 
@@ -546,8 +721,11 @@ function excerptNode(x) {
 }
 
 async function openEvent(id) {
-  let data;
-  try { data = await api("/api/events/" + encodeURIComponent(id)); } catch (e) { toast(e.message, true); return; }
+  let data, hist;
+  try {
+    [data, hist] = await Promise.all([api("/api/events/" + encodeURIComponent(id)),
+      api("/api/events/" + encodeURIComponent(id) + "/history").catch(() => null)]);
+  } catch (e) { toast(e.message, true); return; }
   state.selected = id;
   history.replaceState(null, "", location.pathname + location.search + "#event=" + encodeURIComponent(id));
   for (const li of document.querySelectorAll("#event-list li")) li.classList.toggle("sel", li.dataset.id === id);
@@ -556,8 +734,10 @@ async function openEvent(id) {
   const view = $("event-view");
   clear(view);
   const loc = e.location;
+  if (state.mode === "review") view.append(reviewBar(id));
   view.append(
-    el("button", { type: "button", id: "back", onclick: closeEvent }, "‹ back to the list"),
+    el("button", { type: "button", id: "back", onclick: closeEvent },
+      state.mode === "review" ? "‹ back to the queue" : "‹ back to the list"),
     el("h2", { id: "ev-title", tabindex: -1 }, e.event_type, " · ", e.sub_event_type,
       e.status ? el("span", { class: "badge " + e.status }, e.status) : null,
       e.rejected ? el("span", { class: "badge rejected" }, "rejected") : null),
@@ -578,17 +758,25 @@ async function openEvent(id) {
   for (const x of data.excerpts || []) ex.appendChild(excerptNode(x));
   if (!(data.excerpts || []).length) ex.appendChild(el("p", { class: "muted" }, e.sentence || "no evidence stored"));
   view.append(ex);
-  view.append(el("button", { type: "button", id: "show-doc", onclick: () => showDocument(e.doc_id) }, "whole article"),
+  view.append(el("button", { type: "button", id: "show-doc", onclick: () => showDocument(e.doc_id, e.event_id) }, "whole article"),
     el("div", { id: "doc-holder" }));
 
-  view.append(el("h3", {}, `Reports (${data.reports.length})`));
-  const rl = el("ul", { class: "reports", id: "ev-reports" });
-  for (const r of data.reports) {
-    rl.appendChild(el("li", {}, el("strong", {}, r.outlet || r.doc_id), " — ",
-      el("span", { class: "badge" }, r.stance), " ", r.date || "", r.fatalities !== null && r.fatalities !== undefined ? ` · ${r.fatalities} killed` : "",
-      r.sentence ? el("div", { class: "sent", dir: "auto" }, r.sentence) : null));
+  const outlets = outletsOf(data.reports);
+  view.append(el("h3", {}, `Reports (${data.reports.length})`,
+    el("span", { class: "muted" }, outlets.length ? ` · ${outlets.length} known outlet${outlets.length === 1 ? "" : "s"}`
+      : " · no known outlet")));
+  if (data.reports.length > 1) view.append(compareReports(data.reports));
+  else {
+    const rl = el("ul", { class: "reports", id: "ev-reports" });
+    for (const r of data.reports) {
+      rl.appendChild(el("li", {}, el("strong", {}, r.outlet || "unknown outlet"), " ", sourceLink(r), " — ",
+        el("span", { class: "badge" }, r.stance), " ", r.date || "",
+        r.fatalities !== null && r.fatalities !== undefined ? ` · ${r.fatalities} killed` : "",
+        r.title ? el("div", { class: "muted", dir: "auto" }, r.title) : null,
+        r.sentence ? el("div", { class: "sent", dir: "auto" }, r.sentence) : null));
+    }
+    view.append(rl);
   }
-  view.append(rl);
 
   view.append(el("h3", {}, "Control of " + (loc ? loc.name : "the place")));
   const cl = el("ul", { class: "control", id: "ev-control" });
@@ -608,16 +796,7 @@ async function openEvent(id) {
   }
 
   view.append(el("h3", {}, "Correct this event"), correctionForm(e));
-  if (data.corrections.length) {
-    view.append(el("h3", {}, "Corrections"));
-    const hl = el("ul", { class: "history" });
-    for (const h of data.corrections) {
-      hl.appendChild(el("li", {}, `${h.created_at.slice(0, 16).replace("T", " ")} ${h.field} → `,
-        typeof h.value === "object" && h.value !== null ? (h.value.name || JSON.stringify(h.value)) : String(h.value),
-        h.note ? el("div", { class: "muted" }, h.note) : null));
-    }
-    view.append(hl);
-  }
+  view.append(historyList(hist, data.corrections));
   $("list-view").hidden = true;
   view.hidden = false;
   if (loc && loc.lat !== null && loc.lat !== undefined) {
@@ -626,12 +805,91 @@ async function openEvent(id) {
   } else ring(null);
 }
 
-async function showDocument(docId) {
+function safeUrl(u) {
+  // only web addresses become links (never javascript: or data:)
+  try { const x = new URL(u); return x.protocol === "http:" || x.protocol === "https:" ? x.href : null; } catch (e) { return null; }
+}
+function sourceLink(r) {
+  const u = r.url ? safeUrl(r.url) : null;
+  return u ? el("a", { href: u, target: "_blank", rel: "noopener noreferrer", class: "src-link" }, "article ↗") : null;
+}
+function name(x) { return x && typeof x === "object" ? x.name : x; }
+
+// the reports of a fused event side by side: one column per report, one row per field; a value
+// that differs from the first report's is marked
+const COMPARE = [
+  ["event type", (r) => r.event_type], ["sub-event type", (r) => r.sub_event_type], ["date", (r) => r.date],
+  ["place", (r) => name(r.location)], ["actor 1", (r) => name(r.actor1)], ["actor 2", (r) => name(r.actor2)],
+  ["fatalities", (r) => r.fatalities], ["stance", (r) => r.stance],
+  ["confidence", (r) => (r.confidence === null || r.confidence === undefined ? null : Number(r.confidence).toFixed(2))],
+];
+function compareReports(reports) {
+  const table = el("table", { class: "compare", id: "ev-compare" });
+  const head = el("tr", {}, el("th", {}, ""));
+  for (const r of reports) {
+    head.appendChild(el("th", { scope: "col", "data-event": r.event_id },
+      el("div", { class: "outlet" }, r.outlet || "unknown outlet"),
+      r.title ? el("div", { class: "title", dir: "auto" }, r.title) : null,
+      el("div", { class: "muted" }, r.published ? `published ${r.published}` : (r.doc_id || "")),
+      sourceLink(r)));
+  }
+  table.appendChild(el("thead", {}, head));
+  const body = el("tbody");
+  for (const [label, get] of COMPARE) {
+    const values = reports.map((r) => { const v = get(r); return v === null || v === undefined || v === "" ? null : String(v); });
+    if (values.every((v) => v === null)) continue;
+    const tr = el("tr", { "data-field": label }, el("th", { scope: "row" }, label));
+    values.forEach((v, i) => tr.appendChild(el("td", { class: i && v !== values[0] ? "differs" : null,
+      dir: "auto" }, v === null ? "—" : v)));
+    body.appendChild(tr);
+  }
+  const sent = el("tr", { "data-field": "sentence" }, el("th", { scope: "row" }, "sentence"));
+  for (const r of reports) sent.appendChild(el("td", { class: "sent", dir: "auto" }, r.sentence || "—"));
+  body.appendChild(sent);
+  table.appendChild(body);
+  return el("div", { class: "compare-wrap" }, table);
+}
+
+function shown(v) {
+  return typeof v === "object" && v !== null ? (v.name || JSON.stringify(v)) : String(v);
+}
+
+function historyList(hist, corrections) {
+  // what analysts did to the event, oldest first, each entry with its author
+  const entries = hist ? hist.history : (corrections || []).map((c) => ({
+    action: "correction", at: c.created_at, author: c.author, note: c.note, changes: { [c.field]: c.value } }));
+  const box = el("div", { id: "ev-history" });
+  if (!entries.length) return box;
+  box.append(el("h3", {}, "History"));
+  const hl = el("ul", { class: "history" });
+  for (const h of entries) {
+    const what = h.action === "review" ? el("strong", {}, h.decision)
+      : Object.entries(h.changes || {}).map(([k, v]) => `${k} → ${shown(v)}`).join("; ");
+    hl.appendChild(el("li", { "data-author": h.author || "" },
+      el("span", { class: "muted" }, (h.at || "").slice(0, 16).replace("T", " ")), " ",
+      el("span", { class: "author" }, h.author || "unknown"), ": ", what,
+      h.note ? el("div", { class: "muted", dir: "auto" }, h.note) : null));
+  }
+  box.append(hl);
+  return box;
+}
+
+async function showDocument(docId, eventId) {
+  // the whole article, the event's evidence marked in it as in the excerpts
   try {
-    const d = await api("/api/documents/" + encodeURIComponent(docId));
+    const d = await api("/api/documents/" + encodeURIComponent(docId) + "?" + new URLSearchParams({ event: eventId }));
     const holder = $("doc-holder");
     clear(holder);
-    holder.appendChild(el("div", { class: "doc-text", id: "doc-text", dir: "auto" }, d.text));
+    if (d.url && safeUrl(d.url)) {
+      holder.appendChild(el("p", { class: "muted" }, "from ",
+        el("a", { href: safeUrl(d.url), target: "_blank", rel: "noopener noreferrer", id: "doc-url" }, d.url)));
+    }
+    const text = excerptNode({ text: d.text, marks: d.marks || [] });
+    text.className = "doc-text";
+    text.id = "doc-text";
+    holder.appendChild(text);
+    const first = text.querySelector("mark");
+    if (first) text.scrollTop = Math.max(0, first.offsetTop - text.offsetTop - 40);
   } catch (e) { toast(e.message, true); }
 }
 
@@ -683,11 +941,20 @@ function correctionForm(e) {
   const found = el("select", { id: "c-found", hidden: true });
   const search = el("button", { type: "button", id: "c-search", onclick: async () => {
     try {
-      const r = await api("/api/gazetteer?" + new URLSearchParams({ q: placeIn.value, limit: 8 }));
+      // places in the event's region first, then its country, then elsewhere, with how far they are
+      let r;
+      try {
+        r = await api("/api/places?" + new URLSearchParams({ q: placeIn.value, near_event: e.event_id, limit: 8 }));
+      } catch (err) {
+        if (err.status !== 404) throw err;  // a server without /api/places: the gazetteer's own search
+        r = await api("/api/gazetteer?" + new URLSearchParams({ q: placeIn.value, limit: 8 }));
+      }
       clear(found);
       found.appendChild(el("option", { value: "" }, `${r.items.length} found`));
       r.items.forEach((p, i) => found.appendChild(el("option", { value: String(i) },
-        [p.name, p.admin1, p.country].filter(Boolean).join(", "))));
+        (p.label || [p.name, p.admin1, p.country].filter(Boolean).join(", "))
+        + (p.km_from_event !== null && p.km_from_event !== undefined ? ` · ${Math.round(p.km_from_event)} km away` : "")
+        + (p.near_event === "elsewhere" ? " · another country" : ""))));
       found.hidden = false;
       found.onchange = () => {
         const p = r.items[Number(found.value)];
@@ -731,9 +998,22 @@ function correctionForm(e) {
     if (f.get("note")) body.note = f.get("note");
     if (Object.keys(body).filter((k) => k !== "note").length === 0) { toast("nothing to correct", true); return; }
     if (!state.token) { toast("set the write token first (button at the top right)", true); return; }
+    const send = (b) => api("/api/events/" + encodeURIComponent(e.event_id) + "/corrections", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(b) });
     try {
-      await api("/api/events/" + encodeURIComponent(e.event_id) + "/corrections", {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      try {
+        await send(body);
+      } catch (err) {
+        // a move of more than 100 km or into another country: saved only once the analyst confirms
+        if (err.status !== 409 || !err.body || err.body.needs !== "confirm") throw err;
+        const from = err.body.from || {}, to = err.body.to || {};
+        const where = (p) => [p.name, p.admin1, p.country].filter(Boolean).join(", ");
+        const text = `This moves the event ${Math.round(err.body.distance_km).toLocaleString("en")} km, from `
+          + `${where(from)} to ${where(to)}${from.country && to.country && from.country !== to.country
+            ? ` (another country: ${from.country} → ${to.country})` : ""}. Is the new place right?`;
+        if (!(await ask("Move this event far away?", text, "Yes, move it"))) { toast("correction not saved"); return; }
+        await send(Object.assign({}, body, { confirm: true }));
+      }
       toast("correction saved");
       await openEvent(e.event_id);
       loadList(); loadPoints();
