@@ -683,7 +683,7 @@ async function refresh(withHistogram, fit) {
   state.offset = 0;
   exportLinks();
   try {
-    await Promise.all([Promise.all([loadList(), loadCount()]).then(() => bump(document.body, "listed")),
+    await Promise.all([loadList().then(() => bump(document.body, "listed")), loadCount(),
       loadPoints(fit), loadControl(), withHistogram ? loadHistogram() : Promise.resolve(drawHistogram())]);
   } catch (e) {
     toast(e.message, true);
