@@ -92,3 +92,18 @@ def test_whole_article_marks_the_events_evidence_in_its_clean_text(tmp_path):
             ("attacked", "event_type"), ("Saraqib", "location")]
         assert "marks" not in c.get("/api/documents/d").json()
         assert c.get("/api/documents/d", params={"event": "other:0"}).status_code == 404
+
+
+def test_sources_panel_lists_each_source_with_its_last_fetch_and_errors(tmp_path):
+    from rasd.store import open_store
+    from rasd.store.base import WatchSource
+
+    db = str(tmp_path / "w.db")
+    with open_store(db) as st:
+        st.save_source(WatchSource(name="wire", url="https://wire.example/feed.xml", country="SY"))
+    with app_client(db, 0) as c:
+        items = c.get("/api/sources").json()["items"]
+        assert [(s["name"], s["url"], s["country"], s["last_fetch_at"], s["errors"]) for s in items] == [
+            ("wire", "https://wire.example/feed.xml", "SY", None, 0)]
+    with app_client(str(tmp_path / "e.db"), 0) as c:
+        assert c.get("/api/sources").json() == {"items": []}

@@ -53,6 +53,7 @@ def _towns(path: str) -> str:
 def _add_arabic_and_control(db: str) -> None:
     from rasd.records import Actor, ControlPeriod, Document, Event, Evidence, Place
     from rasd.store import open_store
+    from rasd.store.base import SourceRead, WatchSource
 
     raqqa = Place("Raqqa", 35.952, 39.009, country="SY", admin1="Ar-Raqqa")
     with open_store(db) as st:
@@ -62,6 +63,8 @@ def _add_arabic_and_control(db: str) -> None:
             date=date(2019, 3, 1), actor1=Actor("Military Forces of Syria"), confidence=0.41,
             location=Place("Saraqib", 35.86, 36.80, country="SY"), sentence=ARABIC,
             evidence=[Evidence("ar", 0, 4, ARABIC[0:4], "event_type")])])
+        st.save_source(WatchSource(name="wire", url="https://wire.example/feed.xml", country="SY"))
+        st.record_read("wire", SourceRead("error", "2026-11-29T05:00:00Z", error="HTTP 503 from wire.example"))
         st.replace_control("raqqa", [
             ControlPeriod(raqqa, "Islamic State", date(2014, 1, 1), date(2017, 10, 17), reports=3, outlets=["A", "B"]),
             ControlPeriod(raqqa, "Syrian Democratic Forces", date(2017, 10, 17), None, reports=1, outlets=["A"])])
@@ -196,3 +199,32 @@ def test_control_layer_colours_places_by_holder_on_the_brushed_date(browser, sit
     assert "Islamic State" in legend and "Syrian Democratic Forces" not in legend
     assert page.locator("path.ctl-ring").count() == 1
     assert errors == []
+
+
+def test_second_visit_opens_on_what_is_new_and_the_sources_panel_shows_errors(browser, site):
+    context = browser.new_context(viewport={"width": 1400, "height": 860})
+    first = context.new_page()
+    first.goto(site + "/")
+    first.wait_for_selector("body[data-ready='1']", timeout=20000)
+    assert first.input_value("#f-since") == ""  # a first visit: everything
+    first.close()
+    page = context.new_page()  # a new tab of the same browser: the next visit
+    errors, asked = [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: asked.append(r.url) if "/api/events?" in r.url else None)
+    page.goto(site + "/")
+    page.wait_for_selector("body[data-ready='1']", timeout=20000)
+    since = page.input_value("#f-since")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", since)
+    assert "your last visit" in page.locator("#since-last-visit").text_content()
+    assert any("since=" + since.replace(":", "%3A") in u for u in asked)
+    page.click("#sources-btn")
+    row = page.locator("#sources-table tr[data-source='wire']")
+    row.wait_for()
+    assert "HTTP 503 from wire.example" in row.text_content() and "2026-11-29 05:00" in row.text_content()
+    assert row.get_attribute("class") == "failing"
+    page.click("#sources-back")
+    assert page.locator("#list-view").is_visible()
+    assert errors == []
+    context.close()
+

@@ -473,6 +473,68 @@ function confidenceBadge(c) {
     `conf. ${Number(c).toFixed(2)}`);
 }
 
+// ---- what is new since the analyst's last visit (kept in this browser)
+function isoSecond(d) { return d.toISOString().slice(0, 19) + "Z"; }
+// a visit is a browser tab's session: reloading the page keeps the time of the visit before
+if (sessionStorage.getItem("rasd-prev-visit") === null) {
+  sessionStorage.setItem("rasd-prev-visit", localStorage.getItem("rasd-last-visit") || "");
+  localStorage.setItem("rasd-last-visit", isoSecond(new Date()));
+}
+state.lastVisit = sessionStorage.getItem("rasd-prev-visit") || null;
+function newness(created, changed) {
+  // "new" when it appeared after the last visit, "updated" when it only changed since
+  const v = state.lastVisit;
+  if (!v) return null;
+  if (created && created >= v) return el("span", { class: "badge new" }, "new");
+  if (changed && changed >= v) return el("span", { class: "badge updated" }, "updated");
+  return null;
+}
+function sinceOptions() {
+  if (!state.lastVisit) return;
+  const when = state.lastVisit.slice(0, 16).replace("T", " ");
+  const opt = el("option", { value: state.lastVisit, id: "since-last-visit" }, `your last visit (${when} UTC)`);
+  $("f-since").insertBefore(opt, $("f-since").options[1]);
+  $("f-since").value = state.lastVisit;  // the page opens on what is new since then
+}
+$("f-since").addEventListener("change", () => $("filter-form").requestSubmit());
+
+// ---- the sources panel: what rasd watch follows, its last fetch, items and errors
+async function showSources() {
+  const view = $("sources-view");
+  let data;
+  try { data = await api("/api/sources"); } catch (e) { toast(e.message, true); return; }
+  clear(view);
+  view.append(el("button", { type: "button", id: "sources-back", onclick: closeSources }, "‹ back to the list"),
+    el("h2", {}, `Sources (${data.items.length})`));
+  if (!data.items.length) view.append(el("p", { class: "muted" }, "no sources yet: rasd sources add URL"));
+  const table = el("table", { class: "compare", id: "sources-table" }, el("thead", {}, el("tr", {},
+    ["source", "last fetch", "items", "errors"].map((h) => el("th", { scope: "col" }, h)))));
+  const body = el("tbody");
+  for (const x of data.items) {
+    const u = safeUrl(x.url);
+    body.appendChild(el("tr", { "data-source": x.name, class: x.last_error ? "failing" : null },
+      el("td", {}, el("strong", {}, x.name), el("div", { class: "muted" },
+        u ? el("a", { href: u, target: "_blank", rel: "noopener noreferrer" }, x.url) : x.url),
+        el("div", { class: "muted" }, [x.kind, x.country, x.every_s ? `every ${Math.round(x.every_s / 60)} min` : null]
+          .filter(Boolean).join(" · "))),
+      el("td", {}, x.last_fetch_at ? x.last_fetch_at.slice(0, 16).replace("T", " ") : "never",
+        x.last_status ? el("div", { class: "muted" }, x.last_status) : null),
+      el("td", {}, `${x.items || 0}`, el("div", { class: "muted" }, `${x.stored || 0} stored, ${x.failed || 0} failed`)),
+      el("td", { class: x.errors ? "differs" : null }, `${x.errors || 0}`,
+        x.last_error ? el("div", { class: "muted", dir: "auto" }, x.last_error) : null)));
+  }
+  table.appendChild(body);
+  if (data.items.length) view.append(el("div", { class: "compare-wrap" }, table));
+  $("list-view").hidden = true;
+  $("event-view").hidden = true;
+  view.hidden = false;
+}
+function closeSources() {
+  $("sources-view").hidden = true;
+  if (state.selected) $("event-view").hidden = false; else $("list-view").hidden = false;
+}
+$("sources-btn").addEventListener("click", () => ($("sources-view").hidden ? showSources() : closeSources()));
+
 function outletsOf(reports) {
   // the known, distinct outlets of a fused event's reports (unknown ones are not counted)
   return [...new Set(reports.map((r) => r.outlet).filter(Boolean))];
@@ -493,7 +555,7 @@ async function loadFusedList() {
     const li = el("li", { "data-id": first, "data-cluster": f.cluster_id, tabindex: 0,
                           onclick: () => first && openEvent(first) },
       el("div", { class: "t" }, f.event_type, " · ", f.sub_event_type,
-        f.status ? el("span", { class: "badge " + f.status }, f.status) : null),
+        f.status ? el("span", { class: "badge " + f.status }, f.status) : null, newness(f.created_at, f.changed_at)),
       el("div", { class: "s" }, f.date || "undated", " · ",
         f.location ? el("bdi", {}, f.location.name) : "no place", fat ? " · " + fat : ""),
       el("div", { class: "s fused-sources" }, `${reports.length} report${reports.length === 1 ? "" : "s"} · `,
@@ -505,7 +567,8 @@ async function loadFusedList() {
   $("prev").disabled = state.offset === 0;
   $("next").disabled = data.next_offset === null;
   $("page").textContent = data.items.length
-    ? `${state.offset + 1}–${state.offset + data.items.length}` : "nothing matches";
+    ? `${state.offset + 1}–${state.offset + data.items.length}` : (state.lastVisit && state.filters.since === state.lastVisit
+      ? "nothing new since your last visit (choose another time under 'Stored since')" : "nothing matches");
 }
 
 function setMode(mode) {
@@ -530,7 +593,7 @@ function eventRow(e, extra) {
   const li = el("li", { "data-id": e.event_id, tabindex: 0, onclick: () => openEvent(e.event_id) },
     el("div", { class: "t" }, e.event_type, " · ", e.sub_event_type, confidenceBadge(e.confidence),
       e.reports > 1 ? el("span", { class: "badge" }, `${e.reports} reports`) : null,
-      (e.corrected || []).length ? el("span", { class: "badge corrected" }, "corrected") : null,
+      (e.corrected || []).length ? el("span", { class: "badge corrected" }, "corrected") : null, newness(e.stored_at),
       e.review === "accepted" ? el("span", { class: "badge confirmed" }, "accepted") : null,
       e.rejected || e.review === "rejected" ? el("span", { class: "badge rejected" }, "rejected") : null),
     el("div", { class: "s" }, e.date || "undated", " · ",
@@ -649,7 +712,7 @@ async function loadList() {
   for (const e of data.items) {
     const li = el("li", { "data-id": e.event_id, tabindex: 0, onclick: () => openEvent(e.event_id) },
       el("div", { class: "t" }, e.event_type, " · ", e.sub_event_type, confidenceBadge(e.confidence),
-        e.corrected.length ? el("span", { class: "badge corrected" }, "corrected") : null,
+        e.corrected.length ? el("span", { class: "badge corrected" }, "corrected") : null, newness(e.stored_at),
         e.rejected ? el("span", { class: "badge rejected" }, "rejected") : null),
       el("div", { class: "s" }, e.date || "undated", " · ",
         e.location ? el("bdi", {}, e.location.name) : "no place",
@@ -661,7 +724,8 @@ async function loadList() {
   $("prev").disabled = state.offset === 0;
   $("next").disabled = data.next_offset === null;
   $("page").textContent = data.items.length
-    ? `${state.offset + 1}–${state.offset + data.items.length}` : "nothing matches";
+    ? `${state.offset + 1}–${state.offset + data.items.length}` : (state.lastVisit && state.filters.since === state.lastVisit
+      ? "nothing new since your last visit (choose another time under 'Stored since')" : "nothing matches");
 }
 $("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); loadList(); });
 $("next").addEventListener("click", () => { state.offset += PAGE; loadList(); });
@@ -1031,6 +1095,8 @@ async function start() {
   fillTypes();
   tiles(state.meta.tiles);
   if (state.meta.gazetteer) labels.addTo(map);  // town labels need the server's gazetteer
+  sinceOptions();
+  state.filters = readFilters();
   await refresh(true, true);
   document.body.dataset.ready = "1";
   if (eventId) await openEvent(eventId);

@@ -260,6 +260,19 @@ def control_at(request: Request):
     return _json({"date": day, "items": items})
 
 
+SOURCE_FIELDS = ("name", "url", "kind", "every_s", "country", "added_at", "last_fetch_at", "last_ok_at", "last_status",
+                 "last_error", "errors", "items", "stored", "failed")
+
+
+@router.get("/api/sources", dependencies=[Depends(require_read)], tags=["watch"],
+            summary="The sources rasd watch follows: each one's last fetch, items and errors (the page's sources panel)",
+            responses=R.responses(401))
+def sources(request: Request):
+    st = request.app.state.store.reader()
+    items = st.list_sources() if hasattr(st, "list_sources") else []
+    return _json({"items": [{k: getattr(s, k, None) for k in SOURCE_FIELDS} for s in items]})
+
+
 AGREEMENT_STATUSES = ("negotiating", "reached", "collapsed")
 
 
