@@ -9,23 +9,12 @@ from datetime import date
 import httpx
 import pytest
 
-from _server import CHROMIUM_ARGS, build_store, chromium_path, running_server
+from _server import build_store, open_page, running_server
 
 pytestmark = pytest.mark.browser
 
 N = 4999  # and the Arabic event: 5,000 points, the most the page asks for
 ARABIC = "قصفت طائرات حربية بلدة سراقب يوم الجمعة، ما أدى إلى مقتل خمسة مدنيين."
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not chromium_path():
-        pytest.skip("/usr/bin/chromium is missing (make test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -70,22 +59,13 @@ def _add_arabic_and_control(db: str) -> None:
             ControlPeriod(raqqa, "Syrian Democratic Forces", date(2017, 10, 17), None, reports=1, outlets=["A"])])
 
 
-def _open(browser, url):
-    page = browser.new_page(viewport={"width": 1400, "height": 860})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    page.wait_for_selector("body[data-ready='1']", timeout=20000)
-    return page, errors
-
-
 def _cluster_total(page) -> tuple[int, int]:
     counts = [int(t) for t in page.locator(".marker-cluster span").all_text_contents()]
     return len(counts), sum(counts)
 
 
 def test_5000_points_cluster_and_a_click_on_a_cluster_zooms_in(browser, site):
-    page, errors = _open(browser, site + "/")
+    page, errors = open_page(browser, site + "/")
     page.wait_for_selector(f"#map[data-points='{N + 1}']")  # every placed event, the Arabic one too
     page.wait_for_function("() => document.querySelectorAll('.marker-cluster').length > 0")
     n_clusters, total = _cluster_total(page)
@@ -101,7 +81,7 @@ def test_5000_points_cluster_and_a_click_on_a_cluster_zooms_in(browser, site):
 
 
 def test_place_labels_come_from_the_gazetteer_and_are_credited(browser, site):
-    page, errors = _open(browser, site + "/")
+    page, errors = open_page(browser, site + "/")
     page.wait_for_selector(".town span")
     labels = page.locator(".town span").all_text_contents()
     assert "Saraqib" in labels and "Tadmur" in labels
@@ -111,7 +91,7 @@ def test_place_labels_come_from_the_gazetteer_and_are_credited(browser, site):
 
 
 def test_area_drawn_on_the_map_filters_list_map_and_export(browser, site):
-    page, errors = _open(browser, site + "/")
+    page, errors = open_page(browser, site + "/")
     page.wait_for_selector(f"#map[data-points='{N + 1}']")
     total = int(page.locator("#list-count").text_content().split()[0])
     page.click("#area-draw")
@@ -139,7 +119,7 @@ def test_area_drawn_on_the_map_filters_list_map_and_export(browser, site):
 
 
 def test_event_list_by_keyboard_and_escape_closes_the_panel(browser, site):
-    page, errors = _open(browser, site + "/")
+    page, errors = open_page(browser, site + "/")
     for _ in range(80):  # Tab through the page until a row of the list has the focus
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.matches('#event-list li')"):
@@ -160,7 +140,7 @@ def test_event_list_by_keyboard_and_escape_closes_the_panel(browser, site):
 
 
 def test_confidence_shows_on_rows_and_in_the_panel(browser, site):
-    page, errors = _open(browser, site + "/#event=ar:0")
+    page, errors = open_page(browser, site + "/#event=ar:0")
     page.wait_for_selector("#ev-confidence")
     assert page.locator("#ev-confidence").text_content() == "conf. 0.41"
     assert page.locator("#ev-confidence .badge.low").count() == 1
@@ -169,7 +149,7 @@ def test_confidence_shows_on_rows_and_in_the_panel(browser, site):
 
 
 def test_arabic_article_reads_right_to_left(browser, site):
-    page, errors = _open(browser, site + "/#event=ar:0")
+    page, errors = open_page(browser, site + "/#event=ar:0")
     page.wait_for_selector("#ev-evidence .excerpt")
     direction = "(n) => getComputedStyle(n).direction"
     assert page.locator("#ev-evidence .excerpt").first.evaluate(direction) == "rtl"
@@ -186,7 +166,7 @@ def test_arabic_article_reads_right_to_left(browser, site):
 
 
 def test_control_layer_colours_places_by_holder_on_the_brushed_date(browser, site):
-    page, errors = _open(browser, site + "/")
+    page, errors = open_page(browser, site + "/")
     page.get_by_label(re.compile("control")).check()
     page.wait_for_selector("#control-legend:not([hidden])")
     legend = page.locator("#control-legend").text_content()

@@ -8,23 +8,12 @@ from datetime import date
 import httpx
 import pytest
 
-from _server import CHROMIUM_ARGS, TOKEN, build_store, chromium_path, running_server
+from _server import TOKEN, build_store, open_page, running_server
 
 pytestmark = pytest.mark.browser
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 OUTLETS = ("Northern Wire", "Levant Daily")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not chromium_path():
-        pytest.skip("/usr/bin/chromium is missing (make test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -96,12 +85,7 @@ def _add_fused(db: str) -> None:
 
 
 def _open(browser, url, token=TOKEN, hash_=""):
-    page = browser.new_page(viewport={"width": 1400, "height": 860})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{url}/#token={token}" + (f"&{hash_}" if hash_ else ""))
-    page.wait_for_selector("body[data-ready='1']", timeout=20000)
-    return page, errors
+    return open_page(browser, f"{url}/#token={token}" + (f"&{hash_}" if hash_ else ""))
 
 
 def _focused(page) -> str:

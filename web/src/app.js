@@ -564,11 +564,7 @@ async function loadFusedList() {
     if (first && first === state.selected) li.classList.add("sel");
     list.appendChild(li);
   }
-  $("prev").disabled = state.offset === 0;
-  $("next").disabled = data.next_offset === null;
-  $("page").textContent = data.items.length
-    ? `${state.offset + 1}–${state.offset + data.items.length}` : (state.lastVisit && state.filters.since === state.lastVisit
-      ? "nothing new since your last visit (choose another time under 'Stored since')" : "nothing matches");
+  pager(data);
 }
 
 function setMode(mode) {
@@ -589,7 +585,7 @@ const REVIEW_KEYS = [["J", "next"], ["K", "previous"], ["A", "accept"], ["R", "r
                      ["Esc", "back to the queue"]];
 state.queue = { items: [], total: null };
 
-function eventRow(e, extra) {
+function eventRow(e) {
   const li = el("li", { "data-id": e.event_id, tabindex: 0, onclick: () => openEvent(e.event_id) },
     el("div", { class: "t" }, e.event_type, " · ", e.sub_event_type, confidenceBadge(e.confidence),
       e.reports > 1 ? el("span", { class: "badge" }, `${e.reports} reports`) : null,
@@ -599,7 +595,7 @@ function eventRow(e, extra) {
     el("div", { class: "s" }, e.date || "undated", " · ",
       e.location ? el("bdi", {}, e.location.name) : "no place",
       e.fatalities !== null && e.fatalities !== undefined ? ` · ${e.fatalities} killed` : ""),
-    el("div", { class: "s", dir: "auto" }, e.sentence || ""), extra || null);
+    el("div", { class: "s", dir: "auto" }, e.sentence || ""));
   if (e.event_id === state.selected) li.classList.add("sel");
   return li;
 }
@@ -611,10 +607,7 @@ async function loadReviewList() {
   const list = $("event-list");
   clear(list);
   for (const e of data.items) list.appendChild(eventRow(e));
-  $("prev").disabled = state.offset === 0;
-  $("next").disabled = data.next_offset === null;
-  $("page").textContent = data.items.length
-    ? `${state.offset + 1}–${state.offset + data.items.length}` : "nothing left to review";
+  pager(data, "nothing left to review");
   $("list-count").textContent = `${data.total} to review`;
 }
 
@@ -709,22 +702,16 @@ async function loadList() {
   const data = await api("/api/events?" + query({ limit: PAGE, offset: state.offset, view: "summary" }));
   const list = $("event-list");
   clear(list);
-  for (const e of data.items) {
-    const li = el("li", { "data-id": e.event_id, tabindex: 0, onclick: () => openEvent(e.event_id) },
-      el("div", { class: "t" }, e.event_type, " · ", e.sub_event_type, confidenceBadge(e.confidence),
-        e.corrected.length ? el("span", { class: "badge corrected" }, "corrected") : null, newness(e.stored_at),
-        e.rejected ? el("span", { class: "badge rejected" }, "rejected") : null),
-      el("div", { class: "s" }, e.date || "undated", " · ",
-        e.location ? el("bdi", {}, e.location.name) : "no place",
-        e.fatalities !== null ? ` · ${e.fatalities} killed` : ""),
-      el("div", { class: "s", dir: "auto" }, e.sentence || ""));
-    if (e.event_id === state.selected) li.classList.add("sel");
-    list.appendChild(li);
-  }
+  for (const e of data.items) list.appendChild(eventRow(e));
+  pager(data);
+}
+
+function pager(data, empty) {
+  // the buttons and the range under a list
   $("prev").disabled = state.offset === 0;
   $("next").disabled = data.next_offset === null;
-  $("page").textContent = data.items.length
-    ? `${state.offset + 1}–${state.offset + data.items.length}` : (state.lastVisit && state.filters.since === state.lastVisit
+  $("page").textContent = data.items.length ? `${state.offset + 1}–${state.offset + data.items.length}`
+    : empty || (state.lastVisit && state.filters.since === state.lastVisit
       ? "nothing new since your last visit (choose another time under 'Stored since')" : "nothing matches");
 }
 $("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); loadList(); });
