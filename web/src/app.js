@@ -547,11 +547,13 @@ async function loadFusedList() {
   clear(list);
   for (const f of data.items) {
     const reports = f.reports || [];
-    const outlets = outletsOf(reports);
+    const outlets = f.outlets || outletsOf(reports);
     const first = reports.length ? reports[0].event_id : null;
-    const fat = f.fatalities_range && f.fatalities_range[0] !== f.fatalities_range[1] && f.fatalities_range[1] !== null
-      ? `${f.fatalities_range[0]}–${f.fatalities_range[1]} killed` : (f.fatalities !== null && f.fatalities !== undefined
-        ? `${f.fatalities} killed` : "");
+    // the figures as the reports gave them ("1 / 100+"), else the range, else the one figure
+    const fat = f.fatalities_text ? `${f.fatalities_text} killed`
+      : f.fatalities_range && f.fatalities_range[0] !== f.fatalities_range[1] && f.fatalities_range[1] !== null
+        ? `${f.fatalities_range[0]}–${f.fatalities_range[1]} killed`
+        : (f.fatalities !== null && f.fatalities !== undefined ? `${f.fatalities} killed` : "");
     const li = el("li", { "data-id": first, "data-cluster": f.cluster_id, tabindex: 0,
                           onclick: () => first && openEvent(first) },
       el("div", { class: "t" }, f.event_type, " · ", f.sub_event_type,
@@ -800,10 +802,18 @@ async function openEvent(id) {
       fieldRow("fatalities", e.fatalities, c.has("fatalities")),
       fieldRow("stance", e.stance),
       [el("dt", {}, "confidence"), el("dd", { id: "ev-confidence" }, confidenceBadge(e.confidence))],
-      fieldRow("outlets", e.corroboration || 1),
-      fieldRow("source", data.document ? [data.document.outlet, data.document.published].filter(Boolean).join(", ") : e.doc_id)),
+      // corroboration counts known, distinct outlets only: 0 when no outlet is known
+      fieldRow("outlets", `${e.corroboration === null || e.corroboration === undefined ? (e.outlets || []).length
+        : e.corroboration}` + ((e.outlets || []).length ? ` (${e.outlets.join(", ")})` : "")),
+      [el("dt", {}, "source"), el("dd", { id: "ev-source" },
+        data.document ? [data.document.outlet || "unknown outlet", data.document.published].filter(Boolean).join(", ")
+          : e.doc_id, data.document && data.document.url && safeUrl(data.document.url)
+          ? [" ", el("a", { href: safeUrl(data.document.url), target: "_blank", rel: "noopener noreferrer" }, "article ↗")]
+          : null)]),
   );
   if (data.document && data.document.title) view.append(el("p", { class: "muted", dir: "auto" }, data.document.title));
+  const lang = data.document && data.document.language;
+  if (lang && lang.warning) view.append(el("p", { class: "caveat", id: "ev-language" }, lang.warning));
   view.append(el("h3", {}, "Evidence"));
   const ex = el("div", { id: "ev-evidence" });
   for (const x of data.excerpts || []) ex.appendChild(excerptNode(x));
@@ -871,7 +881,8 @@ function name(x) { return x && typeof x === "object" ? x.name : x; }
 const COMPARE = [
   ["event type", (r) => r.event_type], ["sub-event type", (r) => r.sub_event_type], ["date", (r) => r.date],
   ["place", (r) => name(r.location)], ["actor 1", (r) => name(r.actor1)], ["actor 2", (r) => name(r.actor2)],
-  ["fatalities", (r) => r.fatalities], ["stance", (r) => r.stance],
+  ["fatalities", (r) => (r.fatalities_text ? r.fatalities_text : r.fatalities)], ["stance", (r) => r.stance],
+  ["claimants", (r) => (r.claimants || []).join(", ")],
   ["confidence", (r) => (r.confidence === null || r.confidence === undefined ? null : Number(r.confidence).toFixed(2))],
 ];
 function compareReports(reports) {
@@ -935,9 +946,11 @@ async function showDocument(docId, eventId) {
       holder.appendChild(el("p", { class: "muted" }, "from ",
         el("a", { href: safeUrl(d.url), target: "_blank", rel: "noopener noreferrer", id: "doc-url" }, d.url)));
     }
+    if (d.language && d.language.warning) holder.appendChild(el("p", { class: "caveat" }, d.language.warning));
     const text = excerptNode({ text: d.text, marks: d.marks || [] });
     text.className = "doc-text";
     text.id = "doc-text";
+    if (d.language && (d.language.direction === "rtl" || d.language.direction === "ltr")) text.dir = d.language.direction;
     holder.appendChild(text);
     const first = text.querySelector("mark");
     if (first) text.scrollTop = Math.max(0, first.offsetTop - text.offsetTop - 40);
