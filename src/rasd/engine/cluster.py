@@ -9,6 +9,7 @@ done (``as_completed``) and are handed on in input order from a reorder buffer.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -36,22 +37,25 @@ class PipelinePlugin(WorkerPlugin):
         self.services = services
         self.pipeline: Optional[Pipeline] = None
         self.broken: Optional[BaseException] = None
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # one partition at a time: the model is not shared between threads
+        self.built = threading.Event()  # a task may find the plugin before its setup has finished
 
     def setup(self, worker=None) -> None:
-        self.lock = threading.Lock()  # one partition at a time: the model is not shared between threads
         try:
             self.pipeline = build_pipeline(self.config, **self.services)
         except Exception as exc:  # noqa: BLE001 - answered per document, see run
             log.debug("the pipeline could not be built on %s", getattr(worker, "address", "?"), exc_info=True)
             self.broken = exc
+        finally:
+            self.built.set()
 
     def teardown(self, worker=None) -> None:
         self.pipeline = None
 
     def run(self, docs: list[Document]) -> list[list[Result]]:
+        self.built.wait()
         if self.pipeline is None:
-            return failed_partition(docs, self.broken or RuntimeError("the worker's pipeline is not built"))
+            return failed_partition(docs, self.broken or RuntimeError("the worker's pipeline was removed"))
         with self.lock:
             return run_partition(self.pipeline, docs)
 
@@ -60,6 +64,18 @@ class PipelinePlugin(WorkerPlugin):
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(state["config"], state["services"])
+
+
+def plugin_name(config: PipelineConfig, services: dict[str, Any]) -> str:
+    """The plugin's name on the cluster: the same for the same config, so that a later run (or
+    one started again after a kill) finds the pipeline its workers built already; a run handed
+    services of its own gets a name of its own."""
+    key = hashlib.sha1(repr(config).encode()).hexdigest()[:16] if not services else uuid.uuid4().hex[:16]
+    return f"rasd-pipeline-{key}"
+
+
+def _has_plugin(dask_scheduler=None, name: str = "") -> bool:
+    return name in dask_scheduler.worker_plugins
 
 
 def run_on_worker(docs: list[Document], plugin: str) -> list[list[Result]]:
@@ -93,7 +109,7 @@ class DaskEngine:
                 self.cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=processes,
                                             dashboard_address=":0", silence_logs=quiet)
                 self.client = Client(self.cluster, set_as_default=False)
-        except (OSError, TimeoutError) as exc:
+        except Exception as exc:  # noqa: BLE001 - refused, timed out, a malformed address: one line
             self._stop_cluster()
             where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
             raise EngineError(f"cannot reach {where} ({type(exc).__name__}: {exc})") from None
@@ -104,8 +120,9 @@ class DaskEngine:
             raise EngineError(f"no Dask worker joined the scheduler at {scheduler} within {wait_for_workers:.0f} s "
                               "(start some with `dask worker ADDRESS --nthreads 1`)") from None
         log.info("Dask scheduler %s, workers %s", self.client.scheduler.address, sorted(self.client.nthreads()))
-        self.plugin = f"rasd-pipeline-{uuid.uuid4().hex[:12]}"
-        self.client.register_plugin(PipelinePlugin(config, services), name=self.plugin)
+        self.plugin = plugin_name(config, services)
+        if not self.client.run_on_scheduler(_has_plugin, name=self.plugin):
+            self.client.register_plugin(PipelinePlugin(config, services), name=self.plugin)
         self.in_flight = in_flight or 0
 
     def threads(self) -> int:
@@ -117,6 +134,7 @@ class DaskEngine:
 
     def run(self, docs: Iterable[Document]) -> Iterator[Done]:
         parts = partitions(docs, self.partition)
+        run = uuid.uuid4().hex[:12]  # task keys of this run alone
         sent: dict[str, int] = {}  # future key -> partition number
         held: dict[int, list[Document]] = {}  # partitions sent and not yet handed on
         ready: dict[int, list[list[Result]]] = {}  # the reorder buffer
@@ -132,7 +150,7 @@ class DaskEngine:
                     exhausted = True
                     break
                 fut = self.client.submit(run_on_worker, part, self.plugin, pure=False,
-                                         key=f"rasd-part-{self.plugin[-12:]}-{next_in}")
+                                         key=f"rasd-part-{run}-{next_in}")
                 sent[fut.key] = next_in
                 held[next_in] = part
                 pending.add(fut)
@@ -176,11 +194,8 @@ class DaskEngine:
     def close(self) -> None:
         client = getattr(self, "client", None)
         if client is not None:
-            try:
-                if self.cluster is None and getattr(self, "plugin", None):
-                    client.unregister_worker_plugin(self.plugin)  # frees the model on a shared cluster
-            except Exception:  # noqa: BLE001 - the cluster may already be gone
-                log.debug("could not unregister %s", self.plugin, exc_info=True)
+            # the workers of a shared cluster keep the pipeline for the next run with this config
+            # (restart them to free it: docs/scale.md)
             client.close()
             self.client = None
         self._stop_cluster()
