@@ -136,14 +136,14 @@ def ingest(args: list[str], db: Path, env: dict) -> dict:
 def dask_run(path: Path, workers: int, env: dict) -> dict:
     from distributed import Client, LocalCluster
 
-    from rasd.engine.cluster import _memory_report
+    from rasd.engine.cluster import memory_report
 
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
             Client(cluster, set_as_default=False) as client:
         got = ingest([str(path), "--engine", "dask", "--scheduler", cluster.scheduler_address],
                      WORK / f"dask{workers}.db", env)
-        mem = client.run(_memory_report)
+        mem = client.run(memory_report)
     got["memory"] = {addr: rep for addr, rep in sorted(mem.items())}
     return got
 

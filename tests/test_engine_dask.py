@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from proc_helpers import sigkill_when
+from proc_helpers import count_documents, sigkill_when
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -60,17 +60,6 @@ def snapshot(db: str) -> dict[str, list]:
         conn.close()
 
 
-def count(db: str) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
-        try:
-            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
-
-
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory) -> dict[str, list]:
     db = str(tmp_path_factory.mktemp("plain") / "plain.db")
@@ -99,8 +88,8 @@ def test_dask_ingest_killed_and_started_again_ends_as_a_plain_ingest(cluster, pl
     proc = subprocess.Popen([sys.executable, "-m", "rasd", "ingest", *INPUTS, *DASK,
                              "--scheduler", cluster.scheduler_address],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    sigkill_when(proc, lambda: count(db) >= 2, timeout=120)
-    stored = count(db)
+    sigkill_when(proc, lambda: count_documents(db) >= 2, timeout=120)
+    stored = count_documents(db)
     assert 2 <= stored < 21
     res = ingest(db, *INPUTS, *DASK, "--scheduler", cluster.scheduler_address)
     assert res.exit_code == 0, res.output

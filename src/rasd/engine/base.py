@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator, Protocol
 
-from ..pipeline import Pipeline, failed_result
+from ..config import PipelineConfig
+from ..pipeline import Pipeline, build_writer, failed_result
 from ..records import Document, Result
 
 # One partition's output: the documents sent, and for each of them the Results it became
@@ -69,3 +70,9 @@ def run_partition(pipeline: Pipeline, docs: list[Document]) -> list[list[Result]
 def failed_partition(docs: list[Document], exc: BaseException) -> list[list[Result]]:
     """Every document of a partition that could not be run at all, each named with the reason."""
     return [[failed_result(d, exc)] for d in docs]
+
+
+def writer_for(config: PipelineConfig, services: dict) -> Pipeline:
+    """The pipeline the writer fuses with when the stages run in other processes: no stages,
+    no model here; the services handed to the engine that fusion uses are handed on."""
+    return build_writer(config, **{k: services[k] for k in ("geoparser", "coder_data") if k in services})

@@ -20,9 +20,9 @@ from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_wo
 
 from ..config import PipelineConfig
 from ..errors import EngineError
-from ..pipeline import Pipeline, build_pipeline, build_writer
+from ..pipeline import Pipeline, build_pipeline
 from ..records import Document, Result
-from .base import Done, failed_partition, partitions, run_partition
+from .base import Done, failed_partition, partitions, run_partition, writer_for
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class DaskEngine:
 
     def writer(self) -> Pipeline:
         """The pipeline the writer fuses with: without stages, no model in this process."""
-        return build_writer(self.config, **{k: v for k, v in self.services.items() if k in ("geoparser", "coder_data")})
+        return writer_for(self.config, self.services)
 
     def run(self, docs: Iterable[Document]) -> Iterator[Done]:
         parts = partitions(docs, self.partition)
@@ -189,7 +189,7 @@ class DaskEngine:
     def worker_memory(self) -> dict[str, dict[str, float]]:
         """Each worker's own report of its memory: ``peak`` the highest resident size its
         monitor sampled, ``maxrss`` the process's peak as the kernel counts it (bytes)."""
-        return self.client.run(_memory_report)
+        return self.client.run(memory_report)
 
     def close(self) -> None:
         client = getattr(self, "client", None)
@@ -212,7 +212,9 @@ class DaskEngine:
         self.close()
 
 
-def _memory_report(dask_worker=None) -> dict[str, float]:
+def memory_report(dask_worker=None) -> dict[str, float]:
+    """A worker's own memory figures (run on each with ``client.run``): ``peak``, the highest
+    resident size its monitor sampled; ``maxrss``, the process's peak by getrusage (bytes)."""
     import resource
 
     seen = list(dask_worker.monitor.quantities.get("memory", [])) if dask_worker is not None else []

@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator, Optional
 
 from ..config import PipelineConfig
-from ..pipeline import Pipeline, build_pipeline, build_writer
+from ..pipeline import Pipeline, build_pipeline
 from ..records import Document
-from .base import Done, partitions, per_input, run_partition
+from .base import Done, partitions, per_input, run_partition, writer_for
 
 
 class LocalEngine:
@@ -34,7 +34,7 @@ class LocalEngine:
         without stages (no model loaded in this process)."""
         if self.workers == 1 or self._pipeline is not None:
             return self.pipeline
-        return build_writer(self.config, **{k: v for k, v in self.services.items() if k in ("geoparser", "coder_data")})
+        return writer_for(self.config, self.services)
 
     def run(self, docs: Iterable[Document]) -> Iterator[Done]:
         if self.workers == 1:
