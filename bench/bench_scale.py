@@ -161,7 +161,7 @@ def main() -> int:
     os.environ["RASD_GAZETTEER"] = gazetteer
     path = corpus(gazetteer)
     load = os.getloadavg()
-    single = ingest([str(path)], WORK / "single.db", env)
+    single = ingest([str(path), "--workers", "1"], WORK / "single.db", env)
     one = dask_run(path, 1, env)
     two = dask_run(path, 2, env)
     print(f"documents: {DOCS}  (load average at start {load[0]:.2f}, at end {os.getloadavg()[0]:.2f}; "
