@@ -422,6 +422,7 @@ function readFilters() {
   const fd = new FormData($("filter-form"));
   const f = {};
   for (const [k, v] of fd.entries()) f[k] = String(v).trim();
+  if (f.country) f.country = f.country.toUpperCase();
   return f;
 }
 
@@ -504,7 +505,7 @@ async function showSources() {
   let data;
   try { data = await api("/api/sources"); } catch (e) { toast(e.message, true); return; }
   clear(view);
-  view.append(el("button", { type: "button", id: "sources-back", onclick: closeSources }, "‹ back to the list"),
+  view.append(el("button", { type: "button", id: "sources-back", onclick: closePanel }, "‹ back to the list"),
     el("h2", {}, `Sources (${data.items.length})`));
   if (!data.items.length) view.append(el("p", { class: "muted" }, "no sources yet: rasd sources add URL"));
   const table = el("table", { class: "compare", id: "sources-table" }, el("thead", {}, el("tr", {},
@@ -525,15 +526,95 @@ async function showSources() {
   }
   table.appendChild(body);
   if (data.items.length) view.append(el("div", { class: "compare-wrap" }, table));
+  openPanel("sources-view");
+}
+const PANELS = ["sources-view", "alerts-view"];
+function openPanel(id) {
+  // a panel of the side column in place of the list or the event (the back button returns)
+  for (const p of PANELS) $(p).hidden = p !== id;
   $("list-view").hidden = true;
   $("event-view").hidden = true;
-  view.hidden = false;
 }
-function closeSources() {
-  $("sources-view").hidden = true;
+function closePanel() {
+  for (const p of PANELS) $(p).hidden = true;
   if (state.selected) $("event-view").hidden = false; else $("list-view").hidden = false;
 }
-$("sources-btn").addEventListener("click", () => ($("sources-view").hidden ? showSources() : closeSources()));
+$("sources-btn").addEventListener("click", () => ($("sources-view").hidden ? showSources() : closePanel()));
+
+// ---- alerts: the current filters saved as a search that notifies a webhook or an e-mail address
+const ALERT_FILTERS = { type: "event_type", sub_type: "sub_event_type", actor: "actor", place: "place",
+  country: "country", status: "status", min_corroboration: "min_corroboration", date_from: "date_from",
+  date_to: "date_to", bbox: "bbox", text: "text" };
+function alertFilters() {
+  const out = {};
+  for (const [k, v] of Object.entries(state.filters)) {
+    if (!v || !ALERT_FILTERS[k] || (k === "status" && v === "rejected")) continue;
+    out[ALERT_FILTERS[k]] = k === "min_corroboration" ? Number(v) : k === "bbox" ? v.split(",").map(Number) : v;
+  }
+  return out;
+}
+function filtersText(f) {
+  const parts = Object.entries(f || {}).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`);
+  return parts.length ? parts.join(" · ") : "every fused event";
+}
+async function showAlerts() {
+  const view = $("alerts-view");
+  let data;
+  try { data = await api("/api/alerts"); } catch (e) { toast(e.message, true); return; }
+  clear(view);
+  view.append(el("button", { type: "button", id: "alerts-back", onclick: closePanel }, "‹ back to the list"),
+    el("h2", {}, `Alerts (${data.items.length})`));
+  const list = el("ul", { class: "alerts", id: "alerts-list" });
+  for (const a of data.items) {
+    const n = a.notifications || {};
+    list.appendChild(el("li", { "data-alert": a.name },
+      el("strong", {}, a.name), ` → ${a.channel} `, el("span", { class: "muted" }, a.target),
+      el("div", { class: "muted" }, filtersText(a.filters)),
+      el("div", { class: "muted" }, `notifications: ${n.sent || 0} sent, ${n.pending || 0} pending, ${n.failed || 0} failed`),
+      el("div", { class: "row" },
+        el("button", { type: "button", class: "al-test", onclick: () => alertAction("POST", a.name, "/test", "test queued") },
+          "send a test"),
+        el("button", { type: "button", class: "al-delete", onclick: () => alertAction("DELETE", a.name, "", "alert deleted") },
+          "delete"))));
+  }
+  if (!data.items.length) list.appendChild(el("li", { class: "muted" }, "no alerts yet"));
+  const filters = alertFilters();
+  const form = el("form", { class: "correct", id: "alert-form" },
+    el("h3", {}, "New alert on the current filters"),
+    el("p", { class: "muted", id: "alert-filters" }, filtersText(filters)),
+    el("label", {}, "Name", el("input", { name: "name", id: "al-name", required: true, placeholder: "idlib-strikes" })),
+    el("label", {}, "Send to (a webhook URL or an e-mail address)",
+      el("input", { name: "target", id: "al-target", required: true, placeholder: "https://hooks.example.org/rasd" })),
+    el("button", { type: "submit", id: "al-save" }, "Save alert"));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!state.token) { toast("set a write token first (button at the top right)", true); return; }
+    const target = $("al-target").value.trim();
+    const body = { name: $("al-name").value.trim(), filters: filters };
+    body[/^https?:\/\//i.test(target) ? "webhook" : "email"] = target;
+    try {
+      const r = await api("/api/alerts", { method: "POST", headers: { "Content-Type": "application/json" },
+                                           body: JSON.stringify(body) });
+      await showAlerts();
+      if (r.secret) {
+        $("alerts-view").insertBefore(el("p", { class: "caveat", id: "alert-secret" },
+          "The webhook's signing secret, shown only now: ", el("code", {}, r.secret)), $("alerts-list"));
+      }
+      toast("alert saved");
+    } catch (err) { toast(err.message, true); }
+  });
+  view.append(list, form);
+  openPanel("alerts-view");
+}
+async function alertAction(method, name, tail, done) {
+  if (!state.token) { toast("set a write token first (button at the top right)", true); return; }
+  try {
+    await api("/api/alerts/" + encodeURIComponent(name) + tail, { method });
+    toast(done);
+    await showAlerts();
+  } catch (err) { toast(err.message, true); }
+}
+$("alerts-btn").addEventListener("click", () => ($("alerts-view").hidden ? showAlerts() : closePanel()));
 
 function outletsOf(reports) {
   // the known, distinct outlets of a fused event's reports (unknown ones are not counted)
