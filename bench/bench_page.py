@@ -71,13 +71,6 @@ def rounds(url: str, repeat: int) -> dict[str, list[float]]:
             a, b = list_then_map(page, lambda: page.select_option("#f-type", "Battles"))
             t += [("filter by event type: the list", a), ("filter by event type: the map", b)]
 
-            def place_and_dates() -> None:
-                page.fill("#f-place", "Aleppo")
-                page.fill("#f-from", "2018-01-01")
-                page.fill("#f-to", "2018-06-30")
-                page.click("#f-apply")
-            a, b = list_then_map(page, place_and_dates)
-            t += [("filter by place and dates: the list", a), ("filter by place and dates: the map", b)]
             t.append(("open an event's panel", timed(
                 page, lambda: page.locator("#event-list li").first.click(),
                 "() => document.querySelector('#ev-evidence') && !document.querySelector('#event-view').hidden")))
@@ -89,6 +82,14 @@ def rounds(url: str, repeat: int) -> dict[str, list[float]]:
             t.append(("back to the list, next page", timed(
                 page, back_next, "(f) => document.querySelector('#event-list li') && "
                 "document.querySelector('#event-list li').dataset.id !== f", first)))
+
+            def place_and_dates() -> None:
+                page.fill("#f-place", "Aleppo")
+                page.fill("#f-from", "2018-01-01")
+                page.fill("#f-to", "2018-06-30")
+                page.click("#f-apply")
+            a, b = list_then_map(page, place_and_dates)
+            t += [("filter by place and dates: the list", a), ("filter by place and dates: the map", b)]
             page.close()
             if i:
                 for k, v in t:
