@@ -88,7 +88,7 @@ def main() -> None:
                 page.click("#back")
             page.click("#mode-review")
             page.wait_for_timeout(1000)
-            if page.locator("#event-list li").count():
+            if page.locator("#list-count").text_content().endswith("to review") and page.locator("#event-list li").count():
                 page.locator("#event-list li").first.click()
                 page.wait_for_selector("#review-bar")
                 page.wait_for_timeout(500)
