@@ -17,11 +17,12 @@ OUT = ROOT / "docs" / "screenshots"
 
 def build(db: str) -> int:
     from rasd.errors import InputError
-    from rasd.pipeline import Pipeline, store_results
+    from rasd.config import Settings
+    from rasd.pipeline import build_pipeline, store_results
     from rasd.read import Reader, ReadOptions, load_meta
     from rasd.store import open_store
 
-    pipe = Pipeline.for_ingest(with_events=True)
+    pipe = build_pipeline(Settings().pipeline_config(with_events=True))  # as `rasd ingest` builds it
     n = 0
     with open_store(db) as st:
         fuser = pipe.fuser_for(st)
