@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 from ..config import Settings
 from ..errors import RasdError, StoreError
 from ..store import Store
-from .auth import LOOPBACK_HOSTS, ServeOptions, new_token  # noqa: F401 (new_token is re-exported)
+from .auth import LOOPBACK_HOSTS, ServeOptions, new_token, require_read  # noqa: F401 (new_token is re-exported)
 
 log = logging.getLogger(__name__)
 
