@@ -9,12 +9,18 @@ from .base import (AddOutcome, BaseStore, ControlStore, CorrectionStore, Documen
                    EventRecord, EventStore, FusingStore, FusionStore, Store, WatchStore)
 
 
-def open_store(url: str) -> Store:
-    """Open a store by path (SQLite) or ``postgresql://`` URL (not yet supported)."""
-    if url.startswith(("postgres://", "postgresql://")):
-        from ..errors import StoreError
+def is_postgres_url(url: str) -> bool:
+    """A libpq URI (``postgresql://user@host:5432/db``, ``postgresql:///db`` on the local socket)."""
+    return url.startswith(("postgres://", "postgresql://"))
 
-        raise StoreError(f"{url}: the PostgreSQL backend is not available yet; use a SQLite path")
+
+def open_store(url: str) -> Store:
+    """Open a store: a ``postgresql://`` URL (any libpq URI) opens PostgreSQL, anything else
+    is a SQLite file path (or ``:memory:``)."""
+    if is_postgres_url(url):
+        from .postgres import PostgresStore
+
+        return PostgresStore(url)
     from .sqlite import SQLiteStore
 
     return SQLiteStore(url)
@@ -27,5 +33,5 @@ def scratch_store() -> Store:
 
 
 __all__ = ["AddOutcome", "BaseStore", "ControlStore", "CorrectionStore", "DocumentStore", "DocumentSummary",
-           "EventRecord", "EventStore", "FusingStore", "FusionStore", "Store", "WatchStore", "open_store",
+           "EventRecord", "EventStore", "FusingStore", "FusionStore", "Store", "WatchStore", "is_postgres_url", "open_store",
            "scratch_store"]

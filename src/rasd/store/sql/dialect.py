@@ -62,6 +62,10 @@ class SQLConnection:
     def _has_table(self, name: str) -> bool:
         raise NotImplementedError
 
+    def _schema_version(self) -> int:
+        """The number of the last migration applied."""
+        raise NotImplementedError
+
     def _write_store(self) -> Self:
         """The store that writes (a reader's writer, else this one)."""
         raise NotImplementedError

@@ -97,9 +97,6 @@ class DocumentsMixin(SQLConnection):
         words found in [brackets]: the backend's full-text index."""
         raise NotImplementedError
 
-    def _schema_version(self) -> int:
-        raise NotImplementedError
-
     # -- health and stats -------------------------------------------------------
     def stats(self) -> dict[str, Any]:
         c = self.conn
