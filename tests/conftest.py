@@ -69,6 +69,12 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return STORE_BACKENDS[request.param](request, tmp_path)
 
 
+@pytest.fixture(scope="module", params=sorted(STORE_BACKENDS))
+def module_store_url(request: pytest.FixtureRequest, tmp_path_factory) -> str:
+    """The URL of a new, empty database of one backend, shared by one module's tests."""
+    return STORE_BACKENDS[request.param](request, tmp_path_factory.mktemp(request.param))
+
+
 @pytest.fixture
 def store_factory(store_url: str):
     """``store_factory()`` opens a store on this test's database (each call: another connection

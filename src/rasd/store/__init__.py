@@ -14,6 +14,15 @@ def is_postgres_url(url: str) -> bool:
     return url.startswith(("postgres://", "postgresql://"))
 
 
+def store_label(url: str) -> str:
+    """The store's address as shown to users (a PostgreSQL URL without its password)."""
+    if is_postgres_url(url):
+        from .postgres.connection import redact
+
+        return redact(url)
+    return url
+
+
 def open_store(url: str) -> Store:
     """Open a store: a ``postgresql://`` URL (any libpq URI) opens PostgreSQL, anything else
     is a SQLite file path (or ``:memory:``)."""
@@ -33,5 +42,5 @@ def scratch_store() -> Store:
 
 
 __all__ = ["AddOutcome", "BaseStore", "ControlStore", "CorrectionStore", "DocumentStore", "DocumentSummary",
-           "EventRecord", "EventStore", "FusingStore", "FusionStore", "Store", "WatchStore", "is_postgres_url", "open_store",
+           "EventRecord", "EventStore", "FusingStore", "FusionStore", "Store", "WatchStore", "is_postgres_url", "open_store", "store_label",
            "scratch_store"]
