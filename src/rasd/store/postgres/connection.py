@@ -85,8 +85,8 @@ def connect(url: str) -> psycopg.Connection:
     try:
         return psycopg.connect(url, autocommit=True, row_factory=row_factory)
     except psycopg.Error as exc:
-        why = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        raise StoreError(f"{redact(url)}: cannot connect to PostgreSQL ({why.strip()})") from None
+        why = " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
+        raise StoreError(f"{redact(url)}: cannot connect to PostgreSQL ({redact(why)})") from None
 
 
 class PGConnection(SQLConnection):
