@@ -214,10 +214,12 @@ const controlLayer = L.layerGroup();
 const controlRenderer = L.svg({ pane: "control" });
 const HOLDER_PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4",
                         "#b2182b", "#4d4d4d"];
-function holderColour(name) {
-  let h = 0;
-  for (const ch of name) h = (h * 31 + ch.codePointAt(0)) >>> 0;
-  return HOLDER_PALETTE[h % HOLDER_PALETTE.length];
+function holderColours(items) {
+  // a colour of its own for each holder on the map, the most frequent first (the palette has ten)
+  const n = new Map();
+  for (const c of items) n.set(c.holder, (n.get(c.holder) || 0) + 1);
+  const ranked = [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return new Map(ranked.map(([h, k], i) => [h, { colour: HOLDER_PALETTE[i % HOLDER_PALETTE.length], count: k }]));
 }
 const ControlLegend = L.Control.extend({
   onAdd() { return el("div", { class: "control-legend", id: "control-legend", hidden: true }); },
@@ -233,10 +235,9 @@ async function loadControl() {
   let data;
   try { data = await api("/api/control/at?date=" + day); } catch (e) { toast(e.message, true); return; }
   controlLayer.clearLayers();
-  const holders = new Map();
+  const holders = holderColours(data.items);
   for (const c of data.items) {
-    const colour = holderColour(c.holder);
-    holders.set(c.holder, (holders.get(c.holder) || 0) + 1);
+    const colour = holders.get(c.holder).colour;
     const r = L.circleMarker([c.lat, c.lon], { renderer: controlRenderer, radius: 13, weight: 4, color: colour,
       fill: false, dashArray: c.rests_on_one_report ? "4 4" : null, className: "ctl-ring" });
     r.bindTooltip(el("span", {}, `${c.place}: ${c.holder} since ${c.start || "?"}`,
@@ -247,10 +248,10 @@ async function loadControl() {
   clear(legend);
   legend.append(el("strong", {}, `Control on ${day}`));
   if (!holders.size) legend.append(el("div", { class: "muted" }, "no known holder on that day"));
-  for (const [h, n] of [...holders].sort((a, b) => b[1] - a[1])) {
+  for (const [h, { colour, count }] of holders) {
     const i = el("i");
-    i.style.borderColor = holderColour(h);
-    legend.append(el("div", { "data-holder": h }, i, `${h} (${n})`));
+    i.style.borderColor = colour;
+    legend.append(el("div", { "data-holder": h }, i, `${h} (${count})`));
   }
   legend.append(el("div", { class: "muted" }, "dashed: one report only"));
   legend.hidden = false;
