@@ -32,7 +32,8 @@ class Settings:
     max_file_bytes: int = field(default_factory=lambda: _env_int("RASD_MAX_FILE_BYTES", 50 * 1024 * 1024))
     gazetteer: str = field(default_factory=lambda: os.environ.get(
         "RASD_GAZETTEER", str(Path(os.environ.get("RASD_HOME", Path.home() / ".rasd")) / "gazetteer.db")))
-    workers: int = field(default_factory=lambda: _env_int("RASD_WORKERS", 1))
+    # worker processes of `rasd extract` and `rasd ingest` (RASD_WORKERS); 0: one per available core
+    workers: int = field(default_factory=lambda: max(0, _env_int("RASD_WORKERS", 0)))
     # `rasd ingest` codes events (RASD_EVENTS=0: store documents only)
     events: bool = field(default_factory=lambda: _env_bool("RASD_EVENTS", True))
     # spaCy's NER joins the gazetteer in finding place names (RASD_GEO_NER=1): over whole

@@ -3,11 +3,16 @@
 Workers receive chunks of documents on a queue, run them with ``Pipeline.run_safe`` (one bad
 document costs only its own result) and send back their Results; results come back in input
 order. Nothing is shared between processes but the queues and the frozen ``PipelineConfig``.
+
+``run_pipeline`` is what the commands call: every available core unless told how many, and one
+process when the input is too small to share (a worker costs a model load).
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
-from typing import Any, Iterable, Iterator, Optional
+import os
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from .config import PipelineConfig
 from .records import Document, Result
@@ -82,3 +87,47 @@ def run_parallel(docs: Iterable[Document], workers: int, config: Optional[Pipeli
             p.join(timeout=5)
             if p.is_alive():
                 p.terminate()
+
+
+def available_cores() -> int:
+    """The cores this process may run on: its CPU affinity (what ``os.process_cpu_count()``
+    answers from Python 3.13), else the machine's count."""
+    count = getattr(os, "process_cpu_count", None)
+    if count is not None:
+        return max(1, count() or 1)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no affinity on this platform
+        return max(1, os.cpu_count() or 1)
+
+
+def run_pipeline(docs: Iterable[Document], config: PipelineConfig, workers: Optional[int] = None, *,
+                 build: Optional[Callable[[], Any]] = None,
+                 **services) -> Iterator[tuple[list[Document], list[Result]]]:
+    """(chunk of documents, their Results) in input order, ``config.batch_size`` documents a chunk.
+
+    ``workers`` processes (None or 0: one per available core) when the input holds more than one
+    chunk and the config codes events; else in this process, with the pipeline ``build()`` makes
+    (default ``build_pipeline(config, **services)``), built only when there is a document. The
+    Results are the same either way: each document is coded alone, fusion comes after."""
+    n = workers or available_cores()
+    size = config.batch_size
+    it = iter(docs)
+    head = list(itertools.islice(it, size + 1)) if n > 1 and config.with_events else []
+    if len(head) > size:
+        yield from run_parallel(itertools.chain(head, it), n, config, **services)
+        return
+    it = itertools.chain(head, it)
+    first = list(itertools.islice(it, size))
+    if not first:
+        return
+    if build is None:
+        from .pipeline import build_pipeline
+
+        pipe = build_pipeline(config, **services)
+    else:
+        pipe = build()
+    batch = first
+    while batch:
+        yield batch, pipe.run_safe(batch)
+        batch = list(itertools.islice(it, size))

@@ -20,7 +20,8 @@ from .records import Document, Result
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DocumentBound", "Pipeline", "PipelineConfig", "Result", "Stage", "build_pipeline", "store_results"]
+__all__ = ["DocumentBound", "Pipeline", "PipelineConfig", "Result", "Stage", "build_pipeline", "store_results",
+           "writer_pipeline"]
 
 
 class Stage(Protocol):
@@ -139,6 +140,18 @@ def build_pipeline(config: PipelineConfig, *, nlp: Any = None, geoparser: Any = 
         log.info("no gazetteer: events will have no places")
     stages.append(Coder(nlp, data, batch_size=config.parse_batch))
     return Pipeline(stages, config, geoparser=geoparser, actors=data.actors)
+
+
+def writer_pipeline(config: PipelineConfig) -> Pipeline:
+    """The writer's share of a pipeline whose stages run in other processes (``parallel.py``):
+    no stages and no model, the config and what fusion needs (the geoparser, for an agreement's
+    subject place; the actors are loaded by the fuser)."""
+    geoparser = None
+    if config.with_events and config.gazetteer is not None:
+        from .geo import Geoparser, open_gazetteer
+
+        geoparser = Geoparser(gazetteer=open_gazetteer(path=config.gazetteer), nlp=None)
+    return Pipeline([], config, geoparser=geoparser)
 
 
 class DocumentBound:

@@ -25,7 +25,7 @@ def extract(
     text_column: common.TextColumnOption = None,
     id_column: common.IdColumnOption = None,
     date_column: common.DateColumnOption = None,
-    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Worker processes, each loading the model once (env RASD_WORKERS; default 1)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Worker processes, each loading the model once (env RASD_WORKERS; default: one per available core, one process for an input of one batch)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
     """Code documents into events and write them to stdout (nothing is stored)."""
@@ -74,29 +74,11 @@ def extract(
         fusion.add([r.document for r in good], [e for r in good for e in r.events])
         coded.extend(good)
     config = common.settings(ctx).pipeline_config(with_events=True)
-    if n_workers > 1:
-        from ..parallel import run_parallel
+    from ..parallel import run_pipeline
 
-        for chunk, results in run_parallel(docs(), n_workers, config):
-            _fuse(results)
-            bar.update(len(chunk))
-    else:
-        from ..pipeline import build_pipeline
-
-        pipe = build_pipeline(config)
-        batch: list = []
-
-        def flush() -> None:
-            _fuse(pipe.run_safe(batch))
-            bar.update(len(batch))
-            batch.clear()
-
-        for doc in docs():
-            batch.append(doc)
-            if len(batch) >= config.batch_size:
-                flush()
-        if batch:
-            flush()
+    for chunk, results in run_pipeline(docs(), config, n_workers):
+        _fuse(results)
+        bar.update(len(chunk))
     bar.close()
     fusion.settle([e for r in coded for e in r.events])
     fusion.close()
