@@ -120,11 +120,11 @@ def _docs(n: int) -> list[Document]:
 
 
 def _run(workers, n, parties=None):
-    from rasd.parallel import run_pipeline
+    from rasd.parallel import run_parallel
 
     config = PipelineConfig(batch_size=4)
     marking = Marking(parties or workers)
-    out = list(run_pipeline(iter(_docs(n)), config, workers, nlp=NoParse(), geoparser=marking))
+    out = list(run_parallel(iter(_docs(n)), workers, config, nlp=NoParse(), geoparser=marking))
     results = [r for _, rs in out for r in rs]
     assert not [r.error for r in results if r.error]
     assert [r.document.doc_id for r in results] == [d.doc_id for d in _docs(n)], "input order kept"
@@ -137,22 +137,31 @@ def _plain(results):
 
 
 def test_workers_are_as_many_processes_as_asked_and_give_one_process_output():
-    one = _run(1, 24)
+    from rasd.pipeline import build_pipeline
+
+    here = build_pipeline(PipelineConfig(batch_size=4), nlp=NoParse(), geoparser=Marking(1)).run_safe(_docs(24))
     two = _run(2, 24)
     three = _run(3, 24)
-    assert {r.document.meta["pid"] for r in one} == {os.getpid()}
     assert len({r.document.meta["pid"] for r in two}) == 2 and os.getpid() not in {r.document.meta["pid"] for r in two}
     assert len({r.document.meta["pid"] for r in three}) == 3
-    assert _plain(one) == _plain(two) == _plain(three)
+    assert _plain(here) == _plain(two) == _plain(three)
 
 
-def test_without_a_number_every_available_core_works_but_a_small_input_stays_in_this_process(monkeypatch):
+def test_an_input_of_one_chunk_stays_in_this_process():
+    assert {r.document.meta["pid"] for r in _run(2, 4, parties=1)} == {os.getpid()}, "no worker to start"
+    assert _run(2, 0, parties=1) == []
+
+
+def test_without_a_number_every_available_core_works(monkeypatch):
     from rasd import parallel
+    from rasd.config import Settings
 
-    monkeypatch.setattr(parallel, "available_cores", lambda: 2)
-    assert len({r.document.meta["pid"] for r in _run(None, 24, parties=2)}) == 2
-    small = _run(None, 4, parties=1)
-    assert {r.document.meta["pid"] for r in small} == {os.getpid()}, "one chunk: no worker to start"
+    monkeypatch.delenv("RASD_WORKERS", raising=False)
+    monkeypatch.setattr(parallel, "available_cores", lambda: 6)
+    assert parallel.worker_count(Settings().workers) == 6
+    assert parallel.worker_count(2) == 2
+    monkeypatch.setenv("RASD_WORKERS", "3")
+    assert parallel.worker_count(Settings().workers) == 3
 
 
 def test_available_cores_follow_the_process_affinity():

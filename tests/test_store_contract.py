@@ -142,33 +142,6 @@ def test_new_content_updates_and_the_same_content_elsewhere_is_a_duplicate(store
     assert st.get_document("a").title == "Harasta"
 
 
-def test_what_adding_would_answer_is_known_before_adding_when_it_writes_nothing(store_factory):
-    """``known_outcome`` (read before coding, so stored content is not coded again) names what
-    ``add_document`` answers when it writes nothing, and is None when it writes; it writes nothing."""
-    st = store_factory()
-    a = Document(doc_id="a", raw="Shelling hit Douma on Monday.", outlet="A", published=date(2018, 2, 19))
-    cleaned_otherwise = Document(doc_id="a", raw=a.raw, text="Shelling hit Douma.")
-    cleaned_otherwise.offsets = a.offsets
-    readings = [
-        a,  # new
-        Document(doc_id="a", raw=a.raw),  # unchanged: no metadata, which keeps the stored
-        Document(doc_id="a", raw=a.raw, outlet="A", published=date(2018, 2, 19)),  # unchanged
-        Document(doc_id="b", raw=a.raw),  # duplicate
-        Document(doc_id="a", raw=a.raw, outlet="B"),  # updated: new metadata
-        cleaned_otherwise,  # updated: the cleaning changed
-        Document(doc_id="a", raw="Shelling hit Harasta on Tuesday."),  # updated: new content
-        Document(doc_id="c", raw="Shelling hit Douma on Monday."),  # new: the content left "a"
-    ]
-    statuses = []
-    for doc in readings:
-        before = (st.stats()["documents"], st.get_document(doc.doc_id))
-        known = st.known_outcome(doc)
-        assert (st.stats()["documents"], st.get_document(doc.doc_id)) == before
-        statuses.append(st.add_document(doc).status)
-        assert known == (statuses[-1] if statuses[-1] in ("unchanged", "duplicate") else None), (doc, statuses)
-    assert statuses == ["new", "unchanged", "unchanged", "duplicate", "updated", "updated", "updated", "new"]
-
-
 def test_documents_listed_and_iterated_by_id(store_factory):
     st = store_factory()
     for i in (3, 1, 2, 0):

@@ -4,15 +4,15 @@ Workers receive chunks of documents on a queue, run them with ``Pipeline.run_saf
 document costs only its own result) and send back their Results; results come back in input
 order. Nothing is shared between processes but the queues and the frozen ``PipelineConfig``.
 
-``run_pipeline`` is what the commands call: every available core unless told how many, and one
-process when the input is too small to share (a worker costs a model load).
+The commands run one worker per available core unless told how many (``worker_count``); an
+input that fills no more than one chunk is run in this process (a worker costs a model load).
 """
 from __future__ import annotations
 
 import itertools
 import multiprocessing as mp
 import os
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from .config import PipelineConfig
 from .records import Document, Result
@@ -33,12 +33,22 @@ def run_parallel(docs: Iterable[Document], workers: int, config: Optional[Pipeli
                   chunk: Optional[int] = None, **services) -> Iterator[tuple[list[Document], list[Result]]]:
     """Yields (chunk of documents, their Results), in input order. A document the stages failed
     on comes back as a Result with its ``error`` set. ``config`` defaults to the settings'
-    (events on); ``chunk`` to its batch size; ``services`` go to ``build_pipeline`` in each worker."""
+    (events on); ``chunk`` to its batch size; ``services`` go to ``build_pipeline`` in each worker.
+    An input of one chunk or less is run in this process: the Results are the same."""
     if config is None:
         from .config import Settings
 
         config = Settings().pipeline_config(with_events=True)
     chunk = chunk or config.batch_size
+    docs = iter(docs)
+    head = list(itertools.islice(docs, chunk + 1))
+    if len(head) <= chunk:  # one chunk at most: not worth a worker's model load
+        if head:
+            from .pipeline import build_pipeline
+
+            yield head, build_pipeline(config, **services).run_safe(head)
+        return
+    docs = itertools.chain(head, docs)
     ctx = mp.get_context("fork") if hasattr(mp, "get_context") else mp
     inq, outq = ctx.Queue(maxsize=workers * 4), ctx.Queue()
     procs = [ctx.Process(target=_work, args=(inq, outq, config, services), daemon=True) for _ in range(workers)]
@@ -101,33 +111,6 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_pipeline(docs: Iterable[Document], config: PipelineConfig, workers: Optional[int] = None, *,
-                 build: Optional[Callable[[], Any]] = None,
-                 **services) -> Iterator[tuple[list[Document], list[Result]]]:
-    """(chunk of documents, their Results) in input order, ``config.batch_size`` documents a chunk.
-
-    ``workers`` processes (None or 0: one per available core) when the input holds more than one
-    chunk and the config codes events; else in this process, with the pipeline ``build()`` makes
-    (default ``build_pipeline(config, **services)``), built only when there is a document. The
-    Results are the same either way: each document is coded alone, fusion comes after."""
-    n = workers or available_cores()
-    size = config.batch_size
-    it = iter(docs)
-    head = list(itertools.islice(it, size + 1)) if n > 1 and config.with_events else []
-    if len(head) > size:
-        yield from run_parallel(itertools.chain(head, it), n, config, **services)
-        return
-    it = itertools.chain(head, it)
-    first = list(itertools.islice(it, size))
-    if not first:
-        return
-    if build is None:
-        from .pipeline import build_pipeline
-
-        pipe = build_pipeline(config, **services)
-    else:
-        pipe = build()
-    batch = first
-    while batch:
-        yield batch, pipe.run_safe(batch)
-        batch = list(itertools.islice(it, size))
+def worker_count(asked: Optional[int] = None) -> int:
+    """The worker processes to run: as many as asked, else one per available core."""
+    return asked if asked and asked > 0 else available_cores()

@@ -20,8 +20,7 @@ from .records import Document, Result
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DocumentBound", "Pipeline", "PipelineConfig", "Result", "Stage", "build_pipeline", "store_results",
-           "writer_pipeline"]
+__all__ = ["DocumentBound", "Pipeline", "PipelineConfig", "Result", "Stage", "build_pipeline", "build_writer", "store_results"]
 
 
 class Stage(Protocol):
@@ -142,16 +141,20 @@ def build_pipeline(config: PipelineConfig, *, nlp: Any = None, geoparser: Any = 
     return Pipeline(stages, config, geoparser=geoparser, actors=data.actors)
 
 
-def writer_pipeline(config: PipelineConfig) -> Pipeline:
-    """The writer's share of a pipeline whose stages run in other processes (``parallel.py``):
-    no stages and no model, the config and what fusion needs (the geoparser, for an agreement's
-    subject place; the actors are loaded by the fuser)."""
-    geoparser = None
-    if config.with_events and config.gazetteer is not None:
+def build_writer(config: PipelineConfig, *, geoparser: Any = None, coder_data: Any = None) -> Pipeline:
+    """The writer's share of a pipeline, for a process whose stages run elsewhere (worker
+    processes, a Dask cluster): no stages and no spaCy model, only what ``store_results`` and
+    ``fuser_for`` need (the geoparser's place lookup over the gazetteer, the actors)."""
+    if not config.with_events:
+        return Pipeline([], config)
+    from .code import CoderData
+
+    data = coder_data if coder_data is not None else CoderData.load()
+    if geoparser is None and config.gazetteer is not None:
         from .geo import Geoparser, open_gazetteer
 
         geoparser = Geoparser(gazetteer=open_gazetteer(path=config.gazetteer), nlp=None)
-    return Pipeline([], config, geoparser=geoparser)
+    return Pipeline([], config, geoparser=geoparser, actors=data.actors)
 
 
 class DocumentBound:

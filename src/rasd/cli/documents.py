@@ -1,7 +1,6 @@
 """Commands on documents: ingest, documents, show, stats."""
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import sys
@@ -39,21 +38,23 @@ def ingest(
     max_bytes: Optional[int] = typer.Option(
         None, "--max-bytes", help="Refuse files larger than this (env RASD_MAX_FILE_BYTES; default 50 MB)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
-    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Documents processed and committed together."),
-    workers: Optional[int] = typer.Option(
-        None, "--workers", "-j", min=1,
-        help="Processes coding events, each loading the model once (env RASD_WORKERS; default: one per "
-             "available core, one process for an input of one batch)."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1,
+                                   help="Documents processed together (one partition sent to a worker)."),
+    engine: common.EngineOption = None,
+    scheduler: common.SchedulerOption = None,
+    workers: common.WorkersOption = None,
 ) -> None:
     """Read, clean and store documents (files, stdin or web pages). Same content twice changes nothing.
 
-    A document the store already holds as it is (same id, content and metadata) is found once
-    cleaned, by its content hash, and not coded again.
+    The stages run here, in --workers processes, or on a Dask cluster (--engine dask); the
+    documents are written here, each with its events in one transaction, in input order. A run
+    stopped part-way and started again skips what it stored (docs/scale.md).
 
-    Exit code 1 when any input failed (the others are stored), 2 on bad usage.
+    Exit code 1 when any input failed (the others are stored), 2 on bad usage, 3 when the
+    store or the engine cannot be used.
     """
-    from ..parallel import run_pipeline
-    from ..pipeline import build_pipeline, store_results, writer_pipeline
+    from ..engine import already_stored
+    from ..pipeline import store_results
     from ..read import FORMATS, Reader, ReadOptions, load_meta
 
     if fmt not in FORMATS:
@@ -78,18 +79,8 @@ def ingest(
     bar = _progress_bar(reader.input_bytes(paths) if progress and not urls else None, enabled=progress)
     if bar is not None:
         opts.progress = bar.update
-    # cleaning here, once; the rest (model, gazetteer) only for documents the store lacks
-    cleaning = build_pipeline(settings.pipeline_config(batch_size=batch_size, with_events=False))
-    coding = settings.pipeline_config(batch_size=batch_size, clean=False)
-    built: dict = {}
-
-    def build():
-        built["pipe"] = build_pipeline(coding)
-        return built["pipe"]
-
     counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0}
     failed = 0
-    t0 = time.perf_counter()
 
     def fail(err: "InputError | str") -> None:
         nonlocal failed
@@ -101,30 +92,9 @@ def ingest(
         else:
             typer.echo(f"rasd: {err}", err=True)
 
-    def to_code(st):
-        """The cleaned documents the store would change: the others are counted, not coded."""
-        batch: list = []
-        for item in itertools.chain(_inputs(reader, paths, urls, max_bytes), [None]):
-            if isinstance(item, InputError):
-                fail(item)
-                continue
-            if item is not None:
-                batch.append(item)
-                if len(batch) < batch_size:
-                    continue
-            for r in cleaning.run_safe(batch):
-                if r.error is not None:
-                    fail(r.error)
-                elif not r.document.text.strip():
-                    fail(InputError(r.document.source or r.document.doc_id,
-                                    f"no article text left in {r.document.doc_id!r} after removing boilerplate"))
-                elif (known := st.known_outcome(r.document)) is not None:
-                    counts[known] += 1
-                else:
-                    yield r.document
-            batch = []
-
-    def write(st, fuser, results: list) -> None:
+    def write(results: list) -> None:
+        """One input's Results (a glued input gives several), written in one transaction; an
+        input the stages failed on is reported and left out."""
         kept = []
         for r in results:
             if r.error is not None:
@@ -134,23 +104,41 @@ def ingest(
                 if bar is not None:
                     bar.clear()
                 typer.echo(f"rasd: warning: {r.document.source or r.document.doc_id}: {warning}", err=True)
-            kept.append(r)
-        # one transaction per batch: each document with its events (and every part of a split
+            if r.document.text.strip():
+                kept.append(r)
+            else:
+                fail(InputError(r.document.source or r.document.doc_id,
+                                f"no article text left in {r.document.doc_id!r} after removing boilerplate"))
+        # one transaction per input: each document with its events (and every part of a split
         # input) is written whole, and a crash loses nothing committed before
-        for out in store_results(st, built["writer"], fuser, kept):
+        for out in store_results(st, pipe, fuser, kept):
             counts[out.status] += 1
-        if bar is not None:
-            done = sum(counts.values())
-            rate = done / max(1e-6, time.perf_counter() - t0)
-            bar.set_postfix_str(f"{done} docs, {rate:.0f} docs/s, {failed} failed", refresh=False)
 
-    with common.store(ctx) as st:
-        fuser = None
-        for _, results in run_pipeline(to_code(st), coding, workers or settings.workers, build=build):
-            if "writer" not in built:  # events are fused as each document is stored, by this process
-                built["writer"] = built.get("pipe") or writer_pipeline(coding)
-                fuser = built["writer"].fuser_for(st)
-            write(st, fuser, results)
+    def todo(st):
+        """The inputs to code: read errors reported, inputs stored already (a resumed run) counted."""
+        for item in _inputs(reader, paths, urls, max_bytes):
+            if isinstance(item, InputError):
+                fail(item)
+            elif already_stored(st, item):
+                counts["unchanged"] += 1
+            else:
+                yield item
+
+    config = settings.pipeline_config(batch_size=batch_size)
+    with common.open_engine(ctx, config, engine, scheduler, workers) as eng, common.store(ctx) as st:
+        t0 = time.perf_counter()
+        pipe = fuser = None
+        for _part, per_input in eng.run(todo(st)):
+            if pipe is None:  # built when there is something to write: stored content loads nothing
+                pipe = eng.writer()
+                # events, when coded, are fused as each document is stored (no events: nothing to fuse)
+                fuser = pipe.fuser_for(st)
+            for results in per_input:
+                write(results)
+            if bar is not None:
+                done = sum(counts.values())
+                rate = done / max(1e-6, time.perf_counter() - t0)
+                bar.set_postfix_str(f"{done} docs, {rate:.0f} docs/s, {failed} failed", refresh=False)
     if bar is not None:
         bar.close()
     secs = time.perf_counter() - t0

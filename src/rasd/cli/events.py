@@ -25,10 +25,15 @@ def extract(
     text_column: common.TextColumnOption = None,
     id_column: common.IdColumnOption = None,
     date_column: common.DateColumnOption = None,
-    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Worker processes, each loading the model once (env RASD_WORKERS; default: one per available core, one process for an input of one batch)."),
+    workers: common.WorkersOption = None,
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    engine: common.EngineOption = None,
+    scheduler: common.SchedulerOption = None,
 ) -> None:
-    """Code documents into events and write them to stdout (nothing is stored)."""
+    """Code documents into events and write them to stdout (nothing is stored).
+
+    The stages run here, in --workers processes, or on a Dask cluster (--engine dask); the
+    output is the same, in input order."""
     if fmt not in ("jsonl", "csv"):
         typer.echo(f"rasd: --format must be jsonl or csv, not {fmt!r}", err=True)
         raise typer.Exit(2)
@@ -36,7 +41,6 @@ def extract(
 
     from ..read import ReadOptions, load_meta, read_paths
 
-    n_workers = workers if workers is not None else common.settings(ctx).workers
     rows = common.row_options(text_column, id_column, date_column, delimiter)
     try:
         opts = ReadOptions(meta=load_meta(meta) if meta else {}, rows=rows)
@@ -74,11 +78,10 @@ def extract(
         fusion.add([r.document for r in good], [e for r in good for e in r.events])
         coded.extend(good)
     config = common.settings(ctx).pipeline_config(with_events=True)
-    from ..parallel import run_pipeline
-
-    for chunk, results in run_pipeline(docs(), config, n_workers):
-        _fuse(results)
-        bar.update(len(chunk))
+    with common.open_engine(ctx, config, engine, scheduler, workers) as eng:
+        for chunk, per_input in eng.run(docs()):
+            _fuse([r for results in per_input for r in results])
+            bar.update(len(chunk))
     bar.close()
     fusion.settle([e for r in coded for e in r.events])
     fusion.close()

@@ -168,21 +168,6 @@ class DocumentStore(BaseStore, Protocol):
     @abc.abstractmethod
     def has_content(self, content_hash: str) -> bool: ...
 
-    def known_outcome(self, doc: Document) -> Optional[str]:
-        """What ``add_document(doc)`` would answer when it would write nothing: "unchanged" (this
-        doc_id holds this content, cleaned the same, and ``doc`` brings no new metadata) or
-        "duplicate" (another doc_id holds this content); None when it would write. Read before
-        coding, so that content already stored is not coded again (a backend may answer from
-        an index; this one reads the stored document)."""
-        stored = self.get_document(doc.doc_id)
-        if stored is not None and stored.content_hash == doc.content_hash:
-            new = (doc.text, doc.title, doc.published, doc.outlet, doc.url)
-            old = (stored.text, stored.title, stored.published, stored.outlet, stored.url)
-            # a field the new reading leaves empty keeps its stored value
-            return "unchanged" if all(n is None or n == o for n, o in zip(new, old)) else None
-        # this content under another doc_id (this one holds other content, or nothing)
-        return "duplicate" if self.has_content(doc.content_hash) else None
-
     @abc.abstractmethod
     def list_documents(self, query: Optional[str] = None, limit: int = 50,
                        offset: int = 0) -> list[DocumentSummary]:
