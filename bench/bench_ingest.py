@@ -43,7 +43,7 @@ def run(label: str, args: list[str], db: str) -> float:
     secs = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     last = (proc.stdout.strip().splitlines() or ["?"])[-1]
-    words = last.replace(",", "").split()
+    words = last.replace(",", "").replace(";", "").split()
     n = int(words[1]) if last.startswith("stored") else 0
     unchanged = int(words[words.index("unchanged") - 1]) if "unchanged" in words else 0
     print(f"{label:<28} {n:>6} new docs {unchanged:>4} unchanged  {secs:6.2f} s wall  "
