@@ -121,6 +121,19 @@ def test_dask_ingest_names_a_bad_document_and_stores_the_rest(cluster, tmp_path:
     assert [r[0] for r in snapshot(db)["documents"]] == ["a", "c", "d"]
 
 
+def test_dask_extract_prints_what_a_plain_extract_prints(cluster):
+    from rasd.cli import app
+
+    runner = CliRunner()
+    plain = runner.invoke(app, ["extract", *INPUTS, "--no-progress"])
+    dask = runner.invoke(app, ["extract", *INPUTS, *DASK[:2], "--no-progress", "--scheduler",
+                               cluster.scheduler_address])
+    assert plain.exit_code == 0 and dask.exit_code == 0, dask.output
+    events = [line for line in plain.stdout.splitlines() if line.startswith("{")]
+    assert len(events) > 20
+    assert dask.stdout == plain.stdout
+
+
 def test_unknown_engine_and_scheduler_without_dask_are_usage_errors(tmp_path: Path):
     db = str(tmp_path / "u.db")
     assert "--engine must be one of local, dask" in ingest(db, str(EXAMPLES), "--engine", "spark").output
