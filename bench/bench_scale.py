@@ -246,7 +246,8 @@ def main() -> int:
     print(f"projection      : 10M docs/day = {need:.0f} docs/s; one 2-core machine with 2 workers gives "
           f"{per_machine:.1f} docs/s -> {machines} machines ({PER_DAY / (per_machine * 86_400):.1f}); "
           f"for N machines {per_machine * 86_400 / 1e6:.2f} M docs/day x N, up to the writer")
-    print(f"writer          : the rasd client spent {1000 / writer:.1f} CPU-ms per document (read, store, fuse): "
+    print(f"writer          : the rasd client spent {1000 / writer:.1f} CPU-ms per document (read, store, fuse; "
+          "its start-up included, so an upper bound on a small corpus): "
           f"one writer caps at ~{writer:.0f} docs/s = {writer * 86_400 / 1e6:.1f} M docs/day")
     print(f"same store      : single process, Dask 1 and 2 workers {'identical' if same else 'DIFFER'}; "
           f"Dask killed at {killed_at} documents stored and started again: {resumed['new']} new, "
