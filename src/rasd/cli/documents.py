@@ -179,7 +179,8 @@ def _progress_bar(total: Optional[int], enabled: bool):
 
 def documents(
     ctx: typer.Context,
-    search: Optional[str] = typer.Option(None, "--search", "-s", help="Full-text search (words are ANDed)."),
+    search: Optional[str] = typer.Option(None, "--search", "-s",
+                                         help="Full-text search: words (all must occur), \"quoted phrases\", prefix*."),
     limit: int = typer.Option(50, help="At most this many."),
     offset: int = typer.Option(0, help="Skip this many."),
     as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
