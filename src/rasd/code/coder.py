@@ -67,6 +67,10 @@ class Story:
     country: Optional[str]  # the country most of its places are in, else its actors'
     main_place: Optional[Toponym]  # the place it names most
     focus: Optional[Toponym]  # the town its headline names
+    quoted: list[tuple[int, int]] = field(default_factory=list)  # spans of direct speech
+
+    def in_quote(self, offset: int) -> bool:
+        return any(a < offset < b for a, b in self.quoted)
 
 
 @dataclass
@@ -139,7 +143,7 @@ class Coder:
         self._denial = any_word(mod["denial"])
         # tagger + parser only; lemmas and coarse tags come from Morph (see nlp/morph.py)
         self._disable = [p for p in ("ner", "attribute_ruler", "lemmatizer") if p in getattr(nlp, "pipe_names", [])]
-        self.morph = Morph(self.data.lexicon.known_lemmas())
+        self.morph = Morph(self.data.lexicon.known_lemmas() | rules.detector.lemmas())
 
     # ------------------------------------------------------------------ stage
     def process(self, batch: list[Result]) -> list[Result]:
@@ -167,7 +171,8 @@ class Coder:
         country = place_country(resolved, hint) or hint
         main_place = _main_place([t for t in resolved if t.place.country == country] or resolved)
         focus = _headline_place(doc, resolved, country, self.windows["headline_max_chars"])
-        return Story(doc, doc.published, named, resolved, country, main_place, focus)
+        quoted = [m.span() for m in self.rules.quotation.finditer(doc.text)]
+        return Story(doc, doc.published, named, resolved, country, main_place, focus, quoted)
 
     def code_document(self, doc: Document, spans: list[tuple[int, int]], parsed: dict, tops: list[Toponym],
                       hint: Optional[str]) -> list[Event]:
@@ -217,7 +222,10 @@ class Coder:
             sent = parsed.get(i)
             if sent is None:
                 continue
-            found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)]
+            # what a speaker says in direct speech is not the report's own account, unless the report
+            # passes it on from a source ("... to withdraw from the Homs area”, a source told AFP)
+            found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)
+                     and (not story.in_quote(s0 + c.token.idx) or self._sourced(stext))]
             cand = self._choose(found, stext)
             if cand is None:
                 continue
@@ -226,6 +234,10 @@ class Coder:
             if spell is not None:
                 drafts.append((SentenceContext(story, i, s0, stext, sent, d, last_date), spell))
         return drafts
+
+    def _sourced(self, stext: str) -> bool:
+        """Whether a sentence names a source (a monitor, an agency) that vouches for what it quotes."""
+        return any(kind not in ("actor", "metonym") for _, _, kind, _ in self.data.actors.find(stext))
 
     def _spell_before(self, found: list[Candidate], main: Candidate, stext: str) -> Optional[Candidate]:
         """'The talks came after weeks of rocket fire and barrel bombing': a spell of violence the
@@ -387,6 +399,8 @@ class Coder:
             return True  # long before the report, or a future that has not happened
         if self.rules.background.search(sc.text):
             return True  # "since the start of the war", "in recent years": history, not news
+        if self.rules.question.search(sc.text):
+            return True  # asked, not reported
         if when.span is None and (place is None or (place.feature or "").startswith("A.PCL")) \
                 and self.rules.aggregate.search(sc.text):
             return True  # "hundreds of thousands were killed", "prolonged sieges starved entire populations":

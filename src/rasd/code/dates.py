@@ -109,6 +109,18 @@ class DateFinder:
             if ref is not None and year >= ref.year:
                 return None, None, False
             return _safe(year, 7, 1), "year", True
+        if kind == "rel_year":
+            # "last year" (its middle), "earlier this year" (the middle of the span from New Year to the
+            # report): enough to tell history from news
+            if not ref:
+                return None, None, False
+            rel = self._rel(g["rel"])
+            if rel == "last":
+                return date(ref.year - 1, 7, 1), "year", False
+            if rel == "this" and g.get("part"):  # "earlier / early this year"
+                jan1 = date(ref.year, 1, 1)
+                return jan1 + (ref - jan1) / 2, "year", False
+            return None, None, False
         if kind == "month_year":
             mon, year = self._mon(g["mon"]), _year(g["year"])
             return (_safe(year, mon, 15), "month", True) if mon and year else (None, None, False)

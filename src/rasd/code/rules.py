@@ -186,6 +186,8 @@ class CoderRules:
     background: re.Pattern
     background_clause: re.Pattern
     aggregate: re.Pattern
+    question: re.Pattern
+    quotation: re.Pattern
     spell_before: re.Pattern
     article_space: re.Pattern
     negotiating_lemmas: frozenset[str]
@@ -207,7 +209,7 @@ class CoderRules:
             "confidence": Key(dl.record({k: Key(number, True) for k in cls.CONFIDENCE}), True),
         }, {
             "background": Key(rx, True), "background_clause": Key(rx, True), "aggregate": Key(rx, True),
-            "spell_before": Key(rx, True), "arabic_articles": Key(word_list, True),
+            "question": Key(rx, True), "quotation": Key(rx, True), "spell_before": Key(rx, True), "arabic_articles": Key(word_list, True),
             "negotiating_lemmas": Key(words, True), "talk_words": Key(word_list, True),
             "saying_lemmas": Key(words, True), "party_words": Key(rx, True), "claiming_lemmas": Key(words, True),
             "claiming_words": Key(word_list, True),
@@ -228,6 +230,11 @@ class DetectorRules:
     attempt_happens: frozenset[str]
     modal_auxiliaries: frozenset[str]
     hypothetical_nouns: frozenset[str]
+    intent_governors: frozenset[str]
+    implicative_governors: frozenset[str]
+    order_governors: frozenset[str]
+    hypothetical_modifiers: frozenset[str]
+    trend_verbs: frozenset[str]
     conditional_marks: frozenset[str]
     governed_preps: frozenset[str]
     negating_determiners: frozenset[str]
@@ -261,6 +268,11 @@ class DetectorRules:
         }, {k: Key(words, True) for k in lang_keys}, lang, raw)
         return cls(weights=d["weights"], **d["classes"], **en)
 
+    def lemmas(self) -> set[str]:
+        """Every single word the detector's rules look at (the lemmatiser prefers them)."""
+        return {w for f in self.__dataclass_fields__ if isinstance(getattr(self, f), frozenset)
+                for w in getattr(self, f) if " " not in w}
+
 
 # ----------------------------------------------------------------------------- dates
 @dataclass(frozen=True)
@@ -281,7 +293,7 @@ class DateRules:
     KINDS = {"iso": {"year", "mon", "day"}, "dmy": {"mon", "day", "year"}, "mdy": {"mon", "day", "year"},
              "part_month": {"part", "rel", "rel2", "mon2", "mon3", "year"}, "month_year": {"mon", "year"},
              "rel_month": {"rel", "mon"}, "in_month": {"mon"}, "this_month": {"rel"}, "week": {"rel"},
-             "weekday": {"rel", "wd"}, "yesterday": {"w"}, "year": {"year"}, "ago": {"n", "unit"}}
+             "weekday": {"rel", "wd"}, "yesterday": {"w"}, "year": {"year"}, "rel_year": {"part", "rel"}, "ago": {"n", "unit"}}
     RELATIONS = ("last", "this", "next", "recent")
     UNITS = ("day", "week", "month")
 
