@@ -87,3 +87,56 @@ def test_history_years_are_dated():
     assert years("2,000 troops and 2019 fighters") == []
     [d] = [d for d in f.find("earlier this year", ref) if d.value]
     assert date(2021, 1, 1) < d.value < ref
+
+
+# a long report: a lede with its day, then background past its first 600 characters; written here
+LONG = ("Russian jets bombed a market in Idlib on Tuesday, killing four civilians. "
+        "Rescue workers pulled bodies from the rubble. "
+        "The market had been busy before the holiday. "
+        "Many families fled north. "
+        "Aid groups warned of shortages of food. "
+        "Diplomats met in Geneva. "
+        "They issued a statement. "
+        "The statement called on all parties to respect the laws of war and to protect hospitals and schools. "
+        "It also asked donors to fund the winter appeal for the families who live in tents along the border. "
+        "Several governments said they would consider the request at a meeting planned for next month. "
+        "Aid workers said the camps were already full and that more tents would be needed before the snow. "
+        "The town of Aleppo fell to the army after a long siege. "
+        "Rebel fighters are still fighting the army near Mosul.")
+
+
+def test_past_the_lede_an_undated_sentence_is_background(coder):
+    evs = code(coder, LONG)
+    # the lede's strike, and the fighting going on now; not the undated fall of Aleppo
+    assert ("Explosions/Remote violence", "Idlib") in [(e.event_type, e.location.name) for e in evs]
+    assert any(e.sub_event_type == "Armed clash" for e in evs)
+    assert not any(e.sub_event_type == "Government regains territory" for e in evs)
+    # the same fall of Aleppo with its day is news
+    dated = LONG.replace("after a long siege", "on Monday after a long siege")
+    assert any(e.sub_event_type == "Government regains territory" for e in code(coder, dated))
+
+
+def test_recent_days_date_an_event():
+    from rasd.code.dates import DateFinder
+
+    ref = date(2021, 6, 12)
+    [d] = [d for d in DateFinder().find("in the past three days alone", ref) if d.value]
+    assert (d.value, d.precision) == (date(2021, 6, 11), "week")
+    [d] = [d for d in DateFinder().find("In recent days, jets struck", ref) if d.value]
+    assert ref - d.value <= __import__("datetime").timedelta(days=3) and d.precision == "week"
+
+
+def test_the_place_of_an_event_is_not_where_its_speaker_is(coder):
+    [e] = code(coder, "On Tuesday, rebels shelled a market in Idlib, the governor of Aleppo told reporters.")
+    assert e.location.name == "Idlib"
+    # residents and witnesses speak from where it happened
+    [e] = code(coder, "Aleppo residents said warplanes struck a market on Tuesday.")
+    assert e.location.name == "Aleppo"
+    [e] = code(coder, "Speaking in Mosul on Tuesday, the minister said rebels had shelled Idlib.")
+    assert e.location.name == "Idlib"
+    # a speaker's place is no fallback either: the event has no place
+    [e] = code(coder, "On Tuesday, 12 soldiers were killed in an air strike, the governor of Aleppo said.")
+    assert e.location is None
+    # the place of the report's own words stays
+    [e] = code(coder, "The governor said rebels shelled Aleppo on Tuesday.")
+    assert e.location.name == "Aleppo"

@@ -186,6 +186,13 @@ class DateFinder:
             return ref - timedelta(days=back), "day", False
         if kind == "yesterday":
             return ref - timedelta(days=self.rules.day_offsets[g["w"].lower()]), "day", False
+        if kind == "recent":
+            # "in the past three days": the middle of the span, within a week; "in recent hours": today
+            if self.rules.units.get(g["unit"].lower()) != "day":
+                return ref, "day", False
+            n = g.get("n")
+            n = (int(n) if n.isdigit() else self.rules.numbers.get(n.lower(), 3)) if n else 3
+            return ref - timedelta(days=n // 2 or 1), "week", False
         if kind == "ago":
             n = self.rules.numbers.get(g["n"].lower()) if not g["n"].isdigit() else int(g["n"])
             unit = self.rules.units[g["unit"].lower()]

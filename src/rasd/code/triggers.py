@@ -66,13 +66,12 @@ class TriggerDetector:
                 break
         return out
 
-    @staticmethod
-    def _imperative(sent) -> bool:
+    def _imperative(self, sent) -> bool:
         """A sentence that opens with a bare verb and has no subject ("Be discerning with the
         bombardment.", "Stop the shelling"): an order or advice, not a report."""
         first = next((t for t in sent if t.pos_ not in ("PUNCT", "SPACE")), None)
-        if first is None or first.tag_ != "VB":
-            return False
+        if first is None or first.tag_ != "VB" or {first.lower_, first.lemma_.lower()} & set(self.lex.by_lemma):
+            return False  # "Clash between police and militia ...": a headline's noun the tagger took for a verb
         root = first if first.dep_ == "ROOT" else first.head if first.head.dep_ == "ROOT" else None
         return root is not None and not any(ch.dep_ in ("nsubj", "nsubjpass", "expl") for ch in root.children)
 
@@ -109,7 +108,7 @@ class TriggerDetector:
         c = Candidate(tok, e, e.cls.priority)
         r = self.r
         c.negated = self._negated(tok)
-        c.hypothetical, c.attempt = self._modality(tok, e.cls.event_type == "Strategic developments")
+        c.hypothetical, c.attempt = self._modality(tok, e)
         if self._habitual(tok):
             c.hypothetical = True  # "regular Israeli airstrikes", "strikes in recent weeks": a pattern, not an event
         if c.attempt and e.cls.resolve != "territory" and e.cls.name not in r.attempt_happens:
@@ -164,11 +163,16 @@ class TriggerDetector:
                 return True
         return False
 
-    def _modality(self, tok, developments: bool = False) -> tuple[bool, bool]:
-        """(hypothetical, attempt); ``developments``: the trigger is of a strategic development's class."""
+    def _modality(self, tok, e: Optional[TriggerEntry] = None) -> tuple[bool, bool]:
+        """(hypothetical, attempt) of a trigger of entry ``e``."""
         hypo = attempt = False
         r = self.r
+        developments = e is not None and e.cls.event_type == "Strategic developments"
         done = r.implicative_governors | (r.order_governors if developments else frozenset())
+        # the verbs whose infinitive would be a purpose: the trigger, or the verb that carries it ("to launch an attack")
+        purposed = {tok.i} if e is None or e.cls.name not in r.purpose_happens else set()
+        if purposed and tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in r.carry_verbs:
+            purposed.add(tok.head.i)
         if tok.pos_ in ("NOUN", "PROPN") and any(
                 ch.lower_ in r.hypothetical_modifiers for ch in tok.children if ch.dep_ in ("amod", "det", "acl", "predet")):
             hypo = True  # "an expected strike", "any attack", "such attacks": not one event that happened
@@ -198,8 +202,9 @@ class TriggerDetector:
                 elif hl in self.hypo or hl in r.hypothetical_nouns or hl in r.intent_governors:
                     if t.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "pcomp", "acl", "nsubjpass"):
                         hypo = True
-                elif t.dep_ in ("xcomp", "advcl", "acl", "relcl", "ccomp") and hl not in done \
-                        and any(ch.dep_ == "aux" and ch.tag_ == "TO" for ch in t.children):
+                elif t.i in purposed and t.dep_ in ("xcomp", "advcl", "acl", "relcl", "ccomp") and hl not in done \
+                        and any(ch.dep_ == "aux" and ch.tag_ == "TO" for ch in t.children) \
+                        and not any(ch.dep_ == "aux" and ch.lemma_ == "have" for ch in t.children):
                     hypo = True  # "moved in to capture", "a plot to shoot": a purpose, not (yet) an event
                 t = h
             else:
