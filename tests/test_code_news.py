@@ -140,3 +140,16 @@ def test_the_place_of_an_event_is_not_where_its_speaker_is(coder):
     # the place of the report's own words stays
     [e] = code(coder, "The governor said rebels shelled Aleppo on Tuesday.")
     assert e.location.name == "Aleppo"
+
+
+def test_a_day_and_month_without_year_take_the_publication_year():
+    from rasd.code.dates import DateFinder
+
+    f = DateFinder()
+
+    def day(text, ref):
+        return [d.value for d in f.find(text, ref) if d.value][0]
+
+    assert day("on 2 January", date(2020, 12, 30)) == date(2020, 1, 2)
+    assert day("on 28 December", date(2021, 1, 3)) == date(2020, 12, 28)  # after publication: the year before
+    assert day("on 3 March", date(2021, 6, 12)) == date(2021, 3, 3)

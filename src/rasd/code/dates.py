@@ -42,8 +42,10 @@ def _safe(y: int, m: int, d: int) -> Optional[date]:
 
 
 def _before(ref: date, m: int, d: int, slack_days: int = 3) -> Optional[date]:
-    """The most recent (month, day) not later than ``ref`` (+ a little slack)."""
-    for y in (ref.year + 1, ref.year, ref.year - 1):
+    """A day and month without a year: in the publication year, or the year before when that would
+    put it after publication (+ a little slack): "2 January" in a report of 30 December is this
+    year's, not next year's."""
+    for y in (ref.year, ref.year - 1):
         c = _safe(y, m, d)
         if c and c <= ref + timedelta(days=slack_days):
             return c
