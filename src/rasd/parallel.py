@@ -18,8 +18,25 @@ from .config import PipelineConfig
 from .records import Document, Result
 
 
+def _exit_with_parent() -> None:
+    """A worker whose parent is gone (killed: its queues will never be read) exits too."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="rasd-parent-watch").start()
+
+
 def _work(inq, outq, config: PipelineConfig, services: dict[str, Any]) -> None:
     from .pipeline import build_pipeline, failed_result
+
+    _exit_with_parent()
 
     try:
         pipe = build_pipeline(config, **services)
