@@ -27,6 +27,7 @@ def event_json(event: Event) -> dict:
     d = event.to_dict()
     d["corrected"] = list(event.attrs.get("corrected") or [])
     d["rejected"] = bool(event.attrs.get("rejected"))
+    d["review"] = event.attrs.get("review")  # an analyst's decision: accepted, rejected, or None (not reviewed)
     if "corroboration" in event.attrs:
         d["corroboration"] = event.attrs["corroboration"]
     return d

@@ -11,6 +11,7 @@ from .. import corrections as corr
 from .. import export
 from . import params as P
 from . import responses as R
+from ..analysts import OWNER
 from .app import require_read, require_write
 from .evidence import excerpts
 from .params import event_filters, paging
@@ -111,6 +112,18 @@ def get_event(request: Request, event_id: str):
     return _json(out)
 
 
+def writer(request: Request, claimed: Optional[str]) -> str:
+    """The author of a write: the analyst's token's name; with the server's own token, the
+    body's ``author`` when given (as before analysts had tokens), else ``owner``."""
+    author = getattr(request.state, "author", None) or OWNER
+    if author == OWNER:
+        return claimed if claimed and claimed.strip() else OWNER
+    if claimed is not None and claimed != author:
+        raise HTTPException(403, f"bad author: this token writes as {author!r}, not {claimed[:60]!r} "
+                                 "(leave author out)")
+    return author
+
+
 def _control(st, place: Optional[str]) -> tuple[list[dict[str, Any]], Optional[dict[str, Any]]]:
     """The place's timeline and what it rests on (``rests_on_one_report`` for the panel's caveat)."""
     if not place or not hasattr(st, "control_timeline"):
@@ -154,7 +167,7 @@ CORRECTION_BODY: dict[str, Any] = {
                      "note": "the town named in the headline"}},
                  "reject": {"summary": "not an event", "value": {
                      "rejected": True, "note": "not an event: an anniversary piece"}}}),
-             responses=R.responses(201, 401, 404, 413, 422))
+             responses=R.responses(201, 401, 403, 404, 413, 422))
 async def correct_event(request: Request, event_id: str):
     body = await P.json_body(request)
     P.checked_text("event_id", event_id)
@@ -177,6 +190,7 @@ async def correct_event(request: Request, event_id: str):
         raise P.bad("note", "a string of at most 2000 characters")
     if author is not None and (not isinstance(author, str) or len(author) > 200):
         raise P.bad("author", "a string of at most 200 characters")
+    author = writer(request, author)
     from starlette.concurrency import run_in_threadpool
 
     store = request.app.state.store

@@ -24,6 +24,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
+from ..analysts import OWNER, hash_token
 from ..config import Settings
 from ..errors import RasdError, StoreError
 from ..store import Store
@@ -59,7 +60,7 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     over the bundled country outlines; ``allowed_hosts`` are host names (or addresses) the server
     answers to besides the loopback ones.
     """
-    from . import api_documents, api_events
+    from . import api_documents, api_events, api_review
     from .ingest import IngestWorkers
 
     settings = settings or Settings()
@@ -83,6 +84,7 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
 
     _errors(app)
     app.include_router(api_events.router)
+    app.include_router(api_review.router)
     app.include_router(api_documents.router)
     _static(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
@@ -134,8 +136,19 @@ def _given_token(request: Request) -> Optional[str]:
 
 
 def token_ok(request: Request) -> bool:
+    """The request carries the server's token or a working analyst's token."""
+    return token_author(request) is not None
+
+
+def token_author(request: Request) -> Optional[str]:
+    """Who the request's token says writes: an analyst's name (``rasd tokens add NAME``), or
+    ``OWNER`` for the server's own token; None without a good token."""
     given = _given_token(request)
-    return bool(given) and hmac.compare_digest(given.encode(), request.app.state.opts.token.encode())
+    if not given:
+        return None
+    if hmac.compare_digest(given.encode(), request.app.state.opts.token.encode()):
+        return OWNER
+    return request.app.state.store.reader().token_author(hash_token(given))
 
 
 async def require_read(request: Request) -> None:
@@ -146,9 +159,13 @@ async def require_read(request: Request) -> None:
 
 
 async def require_write(request: Request) -> None:
-    if not token_ok(request):
-        raise HTTPException(401, "writes need the token printed by 'rasd serve' (or RASD_TOKEN): "
-                                 "send 'Authorization: Bearer <token>'")
+    """A write needs a token; the author of what it writes is the token's name
+    (``request.state.author``)."""
+    author = token_author(request)
+    if author is None:
+        raise HTTPException(401, "writes need the token printed by 'rasd serve' (or RASD_TOKEN), or an "
+                                 "analyst's token ('rasd tokens add NAME'): send 'Authorization: Bearer <token>'")
+    request.state.author = author
 
 
 # -- errors -----------------------------------------------------------------------
@@ -209,7 +226,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     if not schemas:
         comps.pop("schemas")
     comps["securitySchemes"] = {"token": {"type": "http", "scheme": "bearer",
-                                          "description": "the token printed by 'rasd serve' (or RASD_TOKEN)"}}
+                                          "description": "the token printed by 'rasd serve' (or RASD_TOKEN), "
+                                                         "or an analyst's token ('rasd tokens add NAME')"}}
     onto = app.state.ontology or {}
     for path, ops in doc["paths"].items():
         for method, op in ops.items():

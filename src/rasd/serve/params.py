@@ -22,6 +22,8 @@ BBOX_PATTERN = f"^{_LON},{_LAT},{_LON},{_LAT}$"
 _BBOX_RE = re.compile(BBOX_PATTERN)
 NO_NUL_PATTERN = "^[^\\u0000]*$"  # free text: anything but a NUL
 _DIGITS_RE = re.compile(r"-?[0-9]{1,12}\Z")  # ASCII digits only ("٣" is refused), at most 12 of them
+# a number as JSON writes it (0.5, 1, 1e-05), ASCII digits only
+_NUMBER_RE = re.compile(r"-?[0-9]{1,20}(?:\.[0-9]{1,20})?(?:[eE][-+]?[0-9]{1,3})?\Z")
 
 # name -> (OpenAPI schema, description)
 FILTERS: dict[str, tuple[dict, str]] = {
@@ -35,6 +37,8 @@ FILTERS: dict[str, tuple[dict, str]] = {
     "date_to": ({"type": "string", "format": "date", "pattern": DATE_PATTERN}, "YYYY-MM-DD, inclusive"),
     "status": ({"type": "string", "enum": list(STATUSES)}, "fusion status, or 'rejected' by an analyst"),
     "min_corroboration": ({"type": "integer", "minimum": 1, "maximum": 1000}, "independent outlets at least"),
+    "min_confidence": ({"type": "number", "minimum": 0, "maximum": 1},
+                       "the coder's confidence at least (0-1, as the events show it, to 3 places)"),
     "text": ({"type": "string", "maxLength": 200}, "words in the event's sentence"),
     "doc_id": ({"type": "string", "maxLength": 200}, "events of one document"),
     "include_rejected": ({"type": "boolean", "default": False}, "also list events an analyst rejected"),
@@ -129,6 +133,18 @@ def integer(q, name: str, default: Optional[int], lo: int, hi: int) -> Optional[
     return n
 
 
+def number(q, name: str, lo: float, hi: float) -> Optional[float]:
+    v = given(q, name)
+    if v is None:
+        return None
+    if not _NUMBER_RE.match(v):
+        raise bad(name, f"{v[:40]!r} is not a number written in digits 0-9 (e.g. 0.5)")
+    x = float(v)
+    if not lo <= x <= hi:
+        raise bad(name, f"{v} is not between {lo:g} and {hi:g}")
+    return x
+
+
 def boolean(q, name: str) -> bool:
     v = given(q, name)
     if v is None:
@@ -219,7 +235,8 @@ async def event_filters(request: Request) -> dict[str, Any]:
         "event_type": text(q, "type", 100), "sub_event_type": text(q, "sub_type", 100),
         "actor": text(q, "actor", 200), "place": text(q, "place", 200), "bbox": bbox(q),
         "date_from": day(q, "date_from"), "date_to": day(q, "date_to"), "status": status,
-        "min_corroboration": integer(q, "min_corroboration", None, 1, 1000), "text": text(q, "text", 200),
+        "min_corroboration": integer(q, "min_corroboration", None, 1, 1000),
+        "min_confidence": number(q, "min_confidence", 0.0, 1.0), "text": text(q, "text", 200),
         "doc_id": text(q, "doc_id", 200), "include_rejected": boolean(q, "include_rejected"),
     }
     return f

@@ -13,7 +13,7 @@ def record_json(rec: EventRecord) -> str:
     corrected one is parsed, corrected and encoded."""
     data = rec.data.rstrip()
     if rec.corrected is None and data.endswith("}") and '"corrected"' not in data:
-        tail = ',"corrected":[],"rejected":false'
+        tail = ',"corrected":[],"rejected":false,"review":null'
         if rec.corroboration is not None:
             tail += f',"corroboration":{int(rec.corroboration)}'
         return data[:-1] + tail + "}"

@@ -117,6 +117,16 @@ class SourceRead:
     last_modified: Optional[str] = None
 
 
+@dataclass
+class AnalystToken:
+    """An analyst's token as the store keeps it: its name (the author of what it writes) and a
+    hash of the token (the token itself is shown once, when made, and never stored)."""
+    name: str
+    token_hash: str
+    created_at: Optional[str] = None
+    revoked_at: Optional[str] = None  # None while the token works
+
+
 # -- roles -------------------------------------------------------------------------
 @runtime_checkable
 class BaseStore(Protocol):
@@ -184,8 +194,9 @@ class EventStore(BaseStore, Protocol):
 
     Filters of the view methods (all optional): event_type, sub_event_type, actor, place,
     bbox=(west, south, east, north), date_from, date_to, status ("rejected" lists rejected
-    events), min_corroboration, text, doc_id, include_rejected. The view's order is newest
-    first (corrected date, then event id), undated events last."""
+    events), min_corroboration, min_confidence (the coder's confidence, 0-1), reviewed (True:
+    events an analyst accepted or rejected; False: the others), text, doc_id, include_rejected.
+    The view's order is newest first (corrected date, then event id), undated events last."""
 
     @abc.abstractmethod
     def replace_events(self, doc_id: str, events: Iterable[Event]) -> None:
@@ -249,7 +260,16 @@ class CorrectionStore(BaseStore, Protocol):
 
     @abc.abstractmethod
     def corrections_of(self, event_id: str) -> list[dict[str, Any]]:
-        """Every correction that applies to an event, oldest first (the audit trail)."""
+        """Every correction that applies to an event, oldest first (the audit trail); review
+        decisions are rows of field ``review`` (``corrections.REVIEW``)."""
+
+    @abc.abstractmethod
+    def review_queue(self, *, order: str = "confidence", limit: int = 50, offset: int = 0,
+                     **filters: Any) -> list[dict[str, Any]]:
+        """Events no analyst has reviewed (accepted or rejected), rejected ones left out, as the
+        summaries of ``query_events_summary`` plus ``reports`` (its fused event's reports, 1
+        when not fused). ``order``: "confidence" (lowest first) or "reports" (most first, then
+        lowest confidence); ties by event id. The view's filters apply."""
 
 
 @runtime_checkable
@@ -378,6 +398,29 @@ class WatchStore(BaseStore, Protocol):
         """The outcome of one attempt at an item (counts an attempt)."""
 
 
+@runtime_checkable
+class AnalystStore(BaseStore, Protocol):
+    """Analysts' tokens (migration 006): each analyst writes with a token of their own, and what
+    they write carries the token's name. Only hashes of tokens are kept."""
+
+    @abc.abstractmethod
+    def add_token(self, name: str, token_hash: str) -> AnalystToken:
+        """Keep a new analyst's token hash under ``name``; ValueError when the name was ever
+        given (a revoked name is not given again: an author's name means one analyst)."""
+
+    @abc.abstractmethod
+    def list_tokens(self) -> list[AnalystToken]:
+        """Every token, revoked ones too, by name."""
+
+    @abc.abstractmethod
+    def revoke_token(self, name: str) -> bool:
+        """Stop a token working (it stays listed); False when no working token has that name."""
+
+    @abc.abstractmethod
+    def token_author(self, token_hash: str) -> Optional[str]:
+        """The name of the working token with this hash, or None."""
+
+
 # -- unions of roles ------------------------------------------------------------------
 @runtime_checkable
 class FusingStore(FusionStore, ControlStore, Protocol):
@@ -385,5 +428,6 @@ class FusingStore(FusionStore, ControlStore, Protocol):
 
 
 @runtime_checkable
-class Store(DocumentStore, EventStore, CorrectionStore, FusionStore, ControlStore, WatchStore, Protocol):
+class Store(DocumentStore, EventStore, CorrectionStore, FusionStore, ControlStore, WatchStore, AnalystStore,
+            Protocol):
     """Every role: what the CLI and the server need, and what a full backend implements."""

@@ -9,6 +9,7 @@ from typing import Any, Iterator, Optional
 from ...errors import StoreError
 from ...records import Document, OffsetMap
 from ..base import AddOutcome, DocumentSummary, Store
+from .analysts import AnalystsMixin
 from .connection import SQLiteConnection
 from .corrections import CorrectionsMixin
 from .events import EventsMixin
@@ -16,7 +17,7 @@ from .fusion import FusionMixin
 from .watch import WatchMixin
 
 
-class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, SQLiteConnection, Store):
+class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, AnalystsMixin, SQLiteConnection, Store):
     """Every role of ``Store`` on one SQLite file; connection handling is ``SQLiteConnection``'s."""
 
     # -- documents --------------------------------------------------------

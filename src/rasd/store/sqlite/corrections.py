@@ -29,7 +29,8 @@ _SUMMARY_EFF = ("event_type", "sub_event_type", "actor1", "actor2", "location", 
 _OVERRIDDEN = "event_overrides o CROSS JOIN events e ON e.event_id = o.event_id"
 
 FILTER_KEYS = ("event_type", "sub_event_type", "actor", "place", "bbox", "date_from", "date_to", "status",
-               "min_corroboration", "text", "doc_id", "include_rejected")
+               "min_corroboration", "min_confidence", "reviewed", "text", "doc_id", "include_rejected")
+REVIEW_ORDERS = ("confidence", "reports")
 
 
 class CorrectionsMixin(SQLiteConnection):
@@ -124,16 +125,41 @@ class CorrectionsMixin(SQLiteConnection):
         """As ``query_events_view``, each event as a short summary read from the indexes alone
         (no evidence, no JSON parsed): what a list or a map needs."""
         self._fresh()
+        return self._summaries(filters, limit, offset, order=lambda col: f"{col('date')} DESC, e.event_id DESC",
+                               key=lambda r: (r[7] is not None, r[7] or "", r[11]), reverse=True)
+
+    def review_queue(self, *, order: str = "confidence", limit: int = 50, offset: int = 0,
+                     **filters: Any) -> list[dict[str, Any]]:
+        """Events not yet reviewed, lowest confidence first, or most reports first."""
+        if order not in REVIEW_ORDERS:
+            raise ValueError(f"order {order!r}: one of {', '.join(REVIEW_ORDERS)}")
+        self._fresh()
+        filters = {**filters, "reviewed": False, "include_rejected": False}
+        if filters.get("status") == "rejected":
+            return []
+        if order == "confidence":
+            return self._summaries(filters, limit, offset, order=lambda col: "e.confidence, e.event_id",
+                                   key=lambda r: (r[15] if r[15] is not None else 0.0, r[11]))
+        return self._summaries(filters, limit, offset, order=lambda col: "n_reports DESC, e.confidence, e.event_id",
+                               key=lambda r: (-(r[16] or 1), r[15] if r[15] is not None else 0.0, r[11]))
+
+    def _summaries(self, filters: dict[str, Any], limit: int, offset: int, *, order, key,
+                   reverse: bool = False) -> list[dict[str, Any]]:
+        """Summaries of the first ``offset + limit`` matching events of each part (untouched,
+        corrected) in ``order`` (SQL, over ``col``), merged by ``key`` over the row."""
         rows: list[tuple] = []
+        fused = self._has_table("fused_events")
+        reports = "COALESCE(f.n_reports, 1)" if fused else "1"
+        join = " LEFT JOIN fused_events f ON f.cluster_id = e.cluster_id" if fused else ""
         for corrected, src in ((False, "events e"), (True, _OVERRIDDEN)):
             where, args = self._where(filters, corrected=corrected)
             col = (lambda c: _EFF[c]) if corrected else (lambda c: f"e.{c}")
             cols = ", ".join(col(c) for c in _SUMMARY_EFF)
             extra = "o.fields" if corrected else "NULL"
-            sql = (f"SELECT {cols}, e.event_id, e.status, e.sentence, {extra} FROM {src} {where}"
-                   f" ORDER BY {col('date')} DESC, e.event_id DESC LIMIT ?")
+            sql = (f"SELECT {cols}, e.event_id, e.status, e.sentence, {extra}, e.confidence, {reports} AS n_reports"
+                   f" FROM {src}{join} {where} ORDER BY {order(col)} LIMIT ?")
             rows += self.conn.execute(sql, args + [offset + limit]).fetchall()
-        rows.sort(key=lambda r: (r[7] is not None, r[7] or "", r[11]), reverse=True)
+        rows.sort(key=key, reverse=reverse)
         out = []
         for r in rows[offset:offset + limit]:
             fields = json.loads(r[14]) if r[14] else {}
@@ -142,7 +168,9 @@ class CorrectionsMixin(SQLiteConnection):
                 "actor1": {"name": r[2]} if r[2] else None, "actor2": {"name": r[3]} if r[3] else None,
                 "location": {"name": r[4], "admin1": r[5], "lat": r[8], "lon": r[9]} if r[4] else None,
                 "fatalities": r[10], "status": r[12], "sentence": r[13],
-                "corrected": sorted(fields), "rejected": bool(fields.get("rejected")),
+                "confidence": round(float(r[15]), 3) if r[15] is not None else None, "reports": r[16],
+                "corrected": corr.corrected_fields(fields), "rejected": bool(fields.get("rejected")),
+                "review": fields.get(corr.REVIEW),
             })
         return out
 
@@ -267,6 +295,9 @@ class CorrectionsMixin(SQLiteConnection):
         c, a = field_filters(f, col)
         if not corrected:
             c.insert(0, "e.event_id NOT IN (SELECT event_id FROM event_overrides)")
+        if f.get("reviewed") is not None:  # untouched events are not reviewed
+            c.append(("o.review IS NOT NULL" if f["reviewed"] else "o.review IS NULL") if corrected
+                     else ("0" if f["reviewed"] else "1"))
         status = f.get("status")
         if status == "rejected":
             c.append("o.rejected = 1" if corrected else "0")

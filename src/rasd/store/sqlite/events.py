@@ -55,6 +55,9 @@ def field_filters(f: dict[str, Any], col: Callable[[str], str] = lambda c: f"e.{
         c.append(f"{col('date')} >= ?"); a.append(f["date_from"])
     if f.get("date_to"):
         c.append(f"{col('date')} <= ?"); a.append(f["date_to"])
+    if f.get("min_confidence") is not None:  # the coder's own figure: analysts do not correct it
+        # as shown (to_dict rounds to 3 places): 0.5996 shows as 0.6 and passes min_confidence 0.6
+        c.append("e.confidence >= ?"); a.append(float(f["min_confidence"]) - 0.0005)
     if f.get("text"):
         c.append("e.sentence LIKE ?"); a.append(f"%{f['text']}%")
     if f.get("doc_id"):

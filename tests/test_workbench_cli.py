@@ -1,0 +1,67 @@
+"""The analysts' workbench on the command line (issue 14): tokens, the events table with its
+header, ids and confidence, and the listing formats. In-process (typer's runner)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from rasd.cli import app
+
+
+@pytest.fixture
+def db(tmp_path):
+    from rasd.serve.synthetic import fill_store
+    from rasd.store import open_store
+
+    path = str(tmp_path / "wb.db")
+    with open_store(path) as st:
+        fill_store(st, 30)
+    return path
+
+
+def rasd(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+def test_a_token_is_printed_once_stored_as_a_hash_listed_and_revoked(db):
+    from rasd.analysts import hash_token
+    from rasd.store import open_store
+
+    made = rasd("--db", db, "tokens", "add", "ana")
+    assert made.exit_code == 0, made.output
+    token = made.stdout.strip()
+    assert len(token) >= 40 and "shown only now" in made.stderr
+    with open_store(db) as st:
+        assert st.token_author(hash_token(token)) == "ana"
+        assert all(token not in (t.token_hash, t.name) for t in st.list_tokens())
+    assert rasd("--db", db, "tokens", "add", "ana").exit_code == 1  # taken
+    assert rasd("--db", db, "tokens", "add", "owner").exit_code == 2  # the server token's author
+    assert rasd("--db", db, "tokens", "add", "no spaces").exit_code == 2
+    listed = rasd("--db", db, "tokens", "list").stdout.splitlines()
+    assert listed[0].split() == ["NAME", "STATE", "CREATED", "REVOKED"] and listed[2].split()[:2] == ["ana", "working"]
+    assert rasd("--db", db, "tokens", "revoke", "ana").exit_code == 0
+    assert rasd("--db", db, "tokens", "revoke", "ana").exit_code == 1
+    rows = json.loads(rasd("--db", db, "tokens", "list", "--format", "json").stdout)
+    assert [(r["name"], r["state"]) for r in rows] == [("ana", "revoked")] and rows[0]["revoked_at"]
+    with open_store(db) as st:
+        assert st.token_author(hash_token(token)) is None
+
+
+def test_the_events_table_has_a_header_ids_and_confidence(db):
+    out = rasd("--db", db, "events", "--limit", "500")
+    lines = out.stdout.splitlines()
+    assert lines[0].split()[:2] == ["EVENT_ID", "DATE"] and "CONF" in lines[0]
+    rows = json.loads(rasd("--db", db, "events", "--limit", "500", "--format", "json").stdout)
+    assert len(lines) == len(rows) + 2  # header and rule
+    assert [ln.split()[0] for ln in lines[2:]] == [r["event_id"] for r in rows]
+    cut = sorted(r["confidence"] for r in rows)[len(rows) // 2]
+    some = json.loads(rasd("--db", db, "events", "--limit", "500", "--min-confidence", str(cut), "-f", "json").stdout)
+    assert len(some) == sum(r["confidence"] >= cut for r in rows) and all(r["confidence"] >= cut for r in some)
+    table = list(csv.DictReader(io.StringIO(rasd("--db", db, "events", "--limit", "500", "-f", "csv").stdout)))
+    assert [r["event_id_cnty"] for r in table] == [r["event_id"] for r in rows]
+    assert rasd("--db", db, "events", "--format", "yaml").exit_code == 2
+    assert rasd("--db", db, "events", "--min-confidence", "2").exit_code == 2
