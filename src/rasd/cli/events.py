@@ -111,6 +111,10 @@ def _write(results, fmt: str, state: dict) -> None:
     if fmt == "csv":
         from ..export.acled_csv import write_csv
 
+        for r in results:  # the columns that cite the event: its document's outlet and address
+            for e in r.events:
+                e.attrs.setdefault("outlet", r.document.outlet)
+                e.attrs.setdefault("url", r.document.url)
         write_csv(evs, sys.stdout, header=state["header"])
         state["header"] = False
     else:
@@ -150,7 +154,8 @@ def events(
         with common.store(ctx) as st:
             rows_f = st.query_fused(status=status, event_type=event_type, place=place, date_from=date_from,
                                     date_to=date_to, limit=limit, offset=offset)
-        print_fused(rows_f, as_json=fmt in ("json", "jsonl"))
+            docs = st.document_summaries(r.doc_id for fe in rows_f for r in fe.reports)
+        print_fused(rows_f, as_json=fmt in ("json", "jsonl"), docs=docs)
         return
     # what the API, the page and `rasd export` show: analysts' corrections applied, rejections left out
     kw = dict(actor=actor, place=place, date_from=date_from, date_to=date_to, text=text,

@@ -262,19 +262,27 @@ def agreements(
             typer.echo(f"    {c.kind:<11} {c.text[:100]}  [{cite}]")
 
 
-def print_fused(rows, as_json: bool = False) -> None:
-    """Fused events, each followed by its reports (``rasd events --fused``)."""
+REPORT_COLUMNS = [("event_id", "EVENT_ID"), ("doc_id", "DOC"), ("outlet", "OUTLET"), ("claimants", "CLAIMANTS"),
+                  ("stance", "STANCE"), ("date", "DATE"), ("fatalities_text", "DEAD"), ("sentence", "SENTENCE")]
+
+
+def print_fused(rows, as_json: bool = False, docs: Optional[dict] = None) -> None:
+    """Fused events, each with a table of its reports (``rasd events --fused``): the outlet that
+    published a report and the claimants its text names stay in columns of their own; figures
+    are shown as reported ("1 / 100+"), not as a range."""
+    from ..serve.provenance import fused_answer
+    from . import output
+
     for fe in rows:
+        d = fused_answer(fe.to_dict(), docs or {}, compare=False)
         if as_json:
-            typer.echo(json.dumps(fe.to_dict(), ensure_ascii=False))
+            typer.echo(json.dumps(d, ensure_ascii=False))
             continue
-        lo, hi = fe.fatalities_range
-        fat = "-" if fe.fatalities is None else f"{fe.fatalities}" + (f" ({lo}-{hi})" if lo != hi else "")
-        typer.echo("\t".join([fe.cluster_id, fe.date.isoformat() if fe.date else "-", fe.sub_event_type,
+        outlets = f"outlets={len(d['outlets'])}" + (f" ({', '.join(d['outlets'])})" if d["outlets"] else "")
+        typer.echo("  ".join([fe.cluster_id, fe.date.isoformat() if fe.date else "-", fe.sub_event_type,
                               fe.actor1.name if fe.actor1 else "-", fe.location.name if fe.location else "-",
-                              fat, fe.status, f"outlets={fe.corroboration}", f"reports={len(fe.reports)}"]))
-        for r in fe.reports:
-            who = r.outlet or "; ".join(r.sources) or "-"  # the outlet, else the source the text names
-            typer.echo(f"    {r.doc_id}\t{who}\t{r.stance}\t{r.date or '-'}\t{(r.sentence or '')[:90]}")
-        for d in fe.disputes:
-            typer.echo(f"    dispute on {d['field']}")
+                              f"dead={d['fatalities_text'] or '-'}", fe.status, outlets,
+                              f"reports={len(fe.reports)}"]))
+        output.print_rows(d["reports"], REPORT_COLUMNS, "table", width=60, indent="    ")
+        for x in fe.disputes:
+            typer.echo(f"    dispute on {x['field']}")

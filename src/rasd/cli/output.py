@@ -43,7 +43,7 @@ def cell(value: Any) -> str:
 
 
 def print_rows(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]], fmt: str = "table", *,
-               width: int = 40, out=None, empty: Optional[str] = None) -> int:
+               width: int = 40, out=None, empty: Optional[str] = None, indent: str = "") -> int:
     """Write the rows in ``fmt``; return how many. ``empty`` is said on stderr when there are none
     (table only; json prints [], csv its header)."""
     out = out or sys.stdout
@@ -69,9 +69,9 @@ def print_rows(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]
         table = [[h for _, h in columns]] + [[_cut(cell(r.get(k)), width) for k, _ in columns] for r in rows]
         widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
         for n, line in enumerate(table):
-            out.write("  ".join(v.ljust(widths[i]) for i, v in enumerate(line)).rstrip() + "\n")
+            out.write(indent + "  ".join(v.ljust(widths[i]) for i, v in enumerate(line)).rstrip() + "\n")
             if n == 0:
-                out.write("  ".join("-" * w for w in widths) + "\n")
+                out.write(indent + "  ".join("-" * w for w in widths) + "\n")
     out.flush()
     return len(rows)
 

@@ -9,12 +9,14 @@ from fastapi.responses import Response, StreamingResponse
 
 from .. import corrections as corr
 from .. import export
+from ..analysts import OWNER
+from ..export import fatalities_text
 from . import params as P
 from . import responses as R
-from ..analysts import OWNER
 from .app import require_read, require_write
 from .evidence import excerpts
 from .params import event_filters, paging
+from .provenance import fused_answer
 from .records import record_json
 from .responses import json_response as _json
 
@@ -104,10 +106,16 @@ def get_event(request: Request, event_id: str):
                            "published": doc.published.isoformat() if doc.published else None}
         out["excerpts"] = excerpts(doc.raw, ev.evidence, ev.sentence, ev.doc_id)
     fused = st.get_fused_view(ev.cluster_id) if ev.cluster_id else None
+    if fused is not None:
+        fused = fused_answer(fused, st.document_summaries(r["doc_id"] for r in fused.get("reports") or []))
     out["fused"] = fused
     out["reports"] = (fused or {}).get("reports") or [
         {"event_id": ev.event_id, "doc_id": ev.doc_id, "outlet": doc.outlet if doc else None, "stance": ev.stance,
-         "date": ev.date.isoformat() if ev.date else None, "fatalities": ev.fatalities, "sentence": ev.sentence}]
+         "date": ev.date.isoformat() if ev.date else None, "fatalities": ev.fatalities,
+         "fatalities_text": fatalities_text(ev.fatalities, bool(ev.attrs.get("fatalities_at_least"))),
+         "sentence": ev.sentence, "claimants": list(ev.sources), "title": doc.title if doc else None,
+         "url": doc.url if doc else None,
+         "published": doc.published.isoformat() if doc and doc.published else None}]
     out["control"], out["control_support"] = _control(st, ev.location.name if ev.location else None)
     return _json(out)
 
@@ -215,19 +223,24 @@ def list_fused(request: Request, f: dict = Depends(event_filters), page: tuple =
     f = {k: v for k, v in f.items() if k not in ("doc_id", "include_rejected")}
     if f.get("status") == "rejected":
         f["status"] = None
-    items = request.app.state.store.reader().query_fused_view(limit=limit, offset=offset, **f)
+    st = request.app.state.store.reader()
+    items = st.query_fused_view(limit=limit, offset=offset, **f)
+    docs = st.document_summaries(r["doc_id"] for x in items for r in x.get("reports") or [])
+    items = [fused_answer(x, docs, compare=False) for x in items]
     return _json({"items": items, "limit": limit, "offset": offset,
                   "next_offset": offset + limit if len(items) == limit else None})
 
 
 @router.get("/api/fused/{cluster_id}", dependencies=[Depends(require_read)], tags=["fused events"],
-            summary="One fused event with its reports", responses=R.responses(401, 404, 422))
+            summary="One fused event with its reports (each with outlet, title, date, url, claimants) and "
+                    "a field-by-field comparison of what they say", responses=R.responses(401, 404, 422))
 def get_fused(request: Request, cluster_id: str):
     P.checked_text("cluster_id", cluster_id)
-    fused = request.app.state.store.reader().get_fused_view(cluster_id)
+    st = request.app.state.store.reader()
+    fused = st.get_fused_view(cluster_id)
     if fused is None:
         raise HTTPException(404, f"no fused event {cluster_id!r}")
-    return _json(fused)
+    return _json(fused_answer(fused, st.document_summaries(r["doc_id"] for r in fused.get("reports") or [])))
 
 
 @router.get("/api/export", dependencies=[Depends(require_read)], tags=["exports"],

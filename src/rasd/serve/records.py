@@ -16,5 +16,7 @@ def record_json(rec: EventRecord) -> str:
         tail = ',"corrected":[],"rejected":false,"review":null'
         if rec.corroboration is not None:
             tail += f',"corroboration":{int(rec.corroboration)}'
+        tail += "," + json.dumps({"outlet": rec.outlet, "url": rec.url, "outlets": rec.outlet_list()},
+                                 ensure_ascii=False, separators=(",", ":"))[1:-1]
         return data[:-1] + tail + "}"
     return json.dumps(event_json(rec.event()), ensure_ascii=False)

@@ -34,27 +34,49 @@ class DocumentSummary:
     outlet: Optional[str]
     chars: int
     snippet: Optional[str] = None
+    url: Optional[str] = None
 
 
 class EventRecord(NamedTuple):
     """One event of the corrected view as the store holds it, not yet parsed: ``data`` is the
     machine's record as written (``Event.to_dict`` as JSON text), ``corrected`` the analysts'
-    resolved fields (None when nobody corrected it), ``corroboration`` its fused event's count.
+    resolved fields (None when nobody corrected it), ``corroboration`` its fused event's count;
+    its provenance: ``outlet`` and ``url`` of its document, ``outlets`` the known outlets of
+    every report of its fused event (JSON array text, None when not fused).
     (A named tuple: the event list makes fifty of them per page.)"""
 
     event_id: str
     data: str
     corrected: Optional[dict[str, Any]] = None
     corroboration: Optional[int] = None
+    outlet: Optional[str] = None
+    url: Optional[str] = None
+    outlets: Optional[str] = None
 
     def event(self) -> Event:
-        """The event with its corrections applied (``attrs['corrected']`` lists the fields)."""
+        """The event with its corrections applied (``attrs['corrected']`` lists the fields) and
+        its provenance in ``attrs`` (``outlet``, ``url``, ``outlets``)."""
         event = Event.from_dict(json.loads(self.data))
         if self.corrected:
             corr.apply(event, self.corrected)
         if self.corroboration is not None:
             event.attrs["corroboration"] = self.corroboration
+        event.attrs["outlet"] = self.outlet
+        event.attrs["url"] = self.url
+        event.attrs["outlets"] = self.outlet_list()
         return event
+
+    def outlet_list(self) -> list[str]:
+        """The known, distinct outlets behind the event: its fused event's, else its document's
+        (names compared without case and spacing; the first spelling is kept)."""
+        names = json.loads(self.outlets) if self.outlets else []
+        if self.outlet:
+            names.insert(0, self.outlet)
+        out: dict[str, str] = {}
+        for n in names:
+            if isinstance(n, str) and n.strip():
+                out.setdefault(" ".join(n.lower().split()), n.strip())
+        return list(out.values())
 
 
 # -- the watcher's records (migration 005) --------------------------------------------
@@ -186,6 +208,11 @@ class DocumentStore(BaseStore, Protocol):
     @abc.abstractmethod
     def iter_documents(self) -> Iterator[Document]:
         """Every document, by doc_id."""
+
+    @abc.abstractmethod
+    def document_summaries(self, doc_ids: Iterable[str]) -> dict[str, DocumentSummary]:
+        """Title, date, outlet, address and length of these documents, by doc_id (those that
+        exist): what a report needs to be cited, without reading the texts."""
 
 
 @runtime_checkable

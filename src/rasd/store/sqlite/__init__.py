@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import date
-from typing import Any, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from ...errors import StoreError
 from ...records import Document, OffsetMap
@@ -64,6 +64,17 @@ class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, Analys
     def iter_documents(self) -> Iterator[Document]:
         for row in self.conn.execute("SELECT * FROM documents ORDER BY doc_id"):
             yield _row_to_document(row)
+
+    def document_summaries(self, doc_ids: Iterable[str]) -> dict[str, DocumentSummary]:
+        ids = list(dict.fromkeys(doc_ids))
+        out: dict[str, DocumentSummary] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            for r in self.conn.execute(
+                    "SELECT doc_id, title, published, outlet, length(text), url FROM documents"
+                    f" WHERE doc_id IN ({','.join('?' * len(part))})", part):
+                out[r[0]] = DocumentSummary(r[0], r[1], r[2], r[3], r[4], None, r[5])
+        return out
 
     def list_documents(self, query: Optional[str] = None, limit: int = 50,
                        offset: int = 0) -> list[DocumentSummary]:

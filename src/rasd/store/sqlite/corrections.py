@@ -262,8 +262,9 @@ class CorrectionsMixin(SQLiteConnection):
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
             rows = self.conn.execute(
-                f"SELECT e.event_id, e.data, o.fields{self._fused_cols()} FROM events e"
-                f" LEFT JOIN event_overrides o ON o.event_id = e.event_id{self._fused_join()}"
+                f"SELECT e.event_id, e.data, o.fields{self._fused_cols()}, d.outlet, d.url{self._outlets_col()}"
+                f" FROM events e LEFT JOIN event_overrides o ON o.event_id = e.event_id{self._fused_join()}"
+                f" LEFT JOIN documents d ON d.doc_id = e.doc_id"
                 f" WHERE e.event_id IN ({','.join('?' * len(part))})", part).fetchall()
             for r in rows:
                 rec = _record(r)
@@ -281,6 +282,13 @@ class CorrectionsMixin(SQLiteConnection):
     # -- helpers ------------------------------------------------------------
     def _fused_join(self) -> str:
         return " LEFT JOIN fused_events f ON f.cluster_id = e.cluster_id" if self._has_table("fused_events") else ""
+
+    def _outlets_col(self) -> str:
+        """The known outlets of the reports of an event's fused event, as a JSON array."""
+        if not self._has_table("fused_reports"):
+            return ", NULL AS outlets"
+        return (", (SELECT json_group_array(DISTINCT r.outlet) FROM fused_reports r"
+                " WHERE r.cluster_id = e.cluster_id AND r.outlet IS NOT NULL) AS outlets")
 
     def _fused_cols(self) -> str:
         return ", f.corroboration AS corroboration" if self._has_table("fused_events") else ", NULL AS corroboration"
@@ -316,9 +324,10 @@ class CorrectionsMixin(SQLiteConnection):
 
 
 def _record(row: sqlite3.Row) -> EventRecord:
-    """A row (event_id, data, fields, corroboration) as a record."""
-    event_id, data, fields, corroboration = row
-    return EventRecord(event_id, data, json.loads(fields) if fields else None, corroboration)
+    """A row (event_id, data, fields, corroboration, outlet, url, outlets) as a record."""
+    event_id, data, fields, corroboration, outlet, url, outlets = row
+    return EventRecord(event_id, data, json.loads(fields) if fields else None, corroboration, outlet, url,
+                       outlets if outlets and outlets != "[]" else None)
 
 
 def _and(where: str, more: list[str]) -> str:
