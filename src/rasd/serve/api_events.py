@@ -120,6 +120,19 @@ def get_event(request: Request, event_id: str):
     return _json(out)
 
 
+def _risky_move(request: Request, event_id: str, new: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """Why this new location needs the analyst's confirmation (see serve/workbench.py), or None."""
+    from .workbench import risky_move
+
+    now = request.app.state.store.reader().get_event_view(event_id)
+    if now is None:
+        return None  # the write answers 404
+    rules = request.app.state.workbench
+    search = request.app.state.place_search
+    at = (lambda lat, lon: search.country_at(lat, lon, rules.country_of_point_km)) if search else (lambda lat, lon: None)
+    return risky_move(now.location, new, rules, at)
+
+
 def writer(request: Request, claimed: Optional[str]) -> str:
     """The author of a write: the analyst's token's name; with the server's own token, the
     body's ``author`` when given (as before analysts had tokens), else ``owner``."""
@@ -162,6 +175,8 @@ CORRECTION_BODY: dict[str, Any] = {
         "fatalities": {"oneOf": [{"type": "null"}, {"type": "integer", "minimum": 0, "maximum": 1_000_000}]},
         "rejected": {"type": "boolean"},
         "note": {"type": "string", "maxLength": 2000}, "author": {"type": "string", "maxLength": 200},
+        "confirm": {"type": "boolean", "description": "yes, move the event more than 100 km or to another "
+                                                      "country (without it such a move answers 409)"},
     },
     "anyOf": [{"required": [f]} for f in corr.FIELDS],
 }
@@ -175,14 +190,18 @@ CORRECTION_BODY: dict[str, Any] = {
                      "note": "the town named in the headline"}},
                  "reject": {"summary": "not an event", "value": {
                      "rejected": True, "note": "not an event: an anniversary piece"}}}),
-             responses=R.responses(201, 401, 403, 404, 413, 422))
+             responses=R.responses(201, 401, 403, 404, 409, 413, 422))
 async def correct_event(request: Request, event_id: str):
     body = await P.json_body(request)
     P.checked_text("event_id", event_id)
     unknown = sorted(set(body) - set(CORRECTION_BODY["properties"]))
     if unknown:
-        raise P.bad(unknown[0], f"not a correctable field (one of {', '.join(corr.FIELDS)}, note, author)")
-    changes = {k: v for k, v in body.items() if k not in ("note", "author")}
+        raise P.bad(unknown[0], f"not a correctable field (one of {', '.join(corr.FIELDS)}, note, author, confirm)")
+    confirm = body.get("confirm", False)
+    if not isinstance(confirm, bool):
+        raise P.bad("confirm", "true or false")
+    confirm = confirm or P.boolean(request.query_params, "confirm")
+    changes = {k: v for k, v in body.items() if k not in ("note", "author", "confirm")}
     if not changes:
         raise P.bad("body", f"give at least one of {', '.join(corr.FIELDS)}")
     if isinstance(changes.get("date"), str):
@@ -202,6 +221,10 @@ async def correct_event(request: Request, event_id: str):
     from starlette.concurrency import run_in_threadpool
 
     store = request.app.state.store
+    if clean.get("location") and not confirm:
+        risk = await run_in_threadpool(_risky_move, request, event_id, clean["location"])
+        if risk is not None:
+            return _json(risk, status=409)
     ev = await run_in_threadpool(store.add_correction, event_id, clean, author=author, note=note)
     if ev is None:
         raise HTTPException(404, f"no event {event_id!r}")

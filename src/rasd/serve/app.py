@@ -60,7 +60,7 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     over the bundled country outlines; ``allowed_hosts`` are host names (or addresses) the server
     answers to besides the loopback ones.
     """
-    from . import api_documents, api_events, api_review
+    from . import api_documents, api_events, api_places, api_review
     from .ingest import IngestWorkers
 
     settings = settings or Settings()
@@ -76,6 +76,11 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     app.state.settings = settings
     app.state.opts = opts
     app.state.gazetteer = gazetteer
+    from ..geo.search import PlaceSearch
+    from .workbench import WorkbenchRules
+
+    app.state.place_search = PlaceSearch(gazetteer) if gazetteer is not None else None
+    app.state.workbench = WorkbenchRules.load()
     app.state.pipeline_factory = pipeline_factory
     app.state.ontology = ontology
     app.state.ingest_workers = IngestWorkers(
@@ -85,6 +90,7 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     _errors(app)
     app.include_router(api_events.router)
     app.include_router(api_review.router)
+    app.include_router(api_places.router)
     app.include_router(api_documents.router)
     _static(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
