@@ -65,3 +65,24 @@ def test_the_events_table_has_a_header_ids_and_confidence(db):
     assert [r["event_id_cnty"] for r in table] == [r["event_id"] for r in rows]
     assert rasd("--db", db, "events", "--format", "yaml").exit_code == 2
     assert rasd("--db", db, "events", "--min-confidence", "2").exit_code == 2
+
+
+def test_global_options_are_taken_after_the_command_too(db, tmp_path):
+    import typer.main
+
+    from rasd.cli import hoist_global_options
+
+    root = typer.main.get_command(app)
+    hoist = lambda *a: hoist_global_options(root, None, list(a))  # noqa: E731
+    assert hoist("serve", "--db", "x.db", "-v", "--port", "0") == ["--db", "x.db", "-v", "serve", "--port", "0"]
+    assert hoist("tokens", "list", "-vv", "--db=x.db") == ["-vv", "--db=x.db", "tokens", "list"]
+    # a command's own option values stay its own, and so does everything after --
+    assert hoist("events", "--text", "-v") == ["events", "--text", "-v"]
+    assert hoist("ingest", "--", "--db") == ["ingest", "--", "--db"]
+    # the option nearest the command wins
+    assert hoist("--db", "a.db", "events", "--db", "b.db") == ["--db", "a.db", "--db", "b.db", "events"]
+    # end to end: the store named after the command is the one read
+    ids = json.loads(rasd("events", "--db", db, "--limit", "3", "-f", "json", "-v").stdout)
+    assert len(ids) == 3
+    empty = str(tmp_path / "empty.db")
+    assert json.loads(rasd("--db", db, "events", "--db", empty, "-f", "json").stdout) == []
