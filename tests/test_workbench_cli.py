@@ -86,3 +86,28 @@ def test_global_options_are_taken_after_the_command_too(db, tmp_path):
     assert len(ids) == 3
     empty = str(tmp_path / "empty.db")
     assert json.loads(rasd("--db", db, "events", "--db", empty, "-f", "json").stdout) == []
+
+
+@pytest.mark.parametrize("command", [["documents"], ["sources", "list"], ["agreements"], ["tokens", "list"],
+                                     ["events"]])
+def test_every_listing_has_a_header_and_speaks_json_and_csv(db, command):
+    as_json = rasd("--db", db, *command, "--format", "json")
+    assert as_json.exit_code == 0, as_json.output
+    rows = json.loads(as_json.stdout)
+    as_csv = list(csv.reader(io.StringIO(rasd("--db", db, *command, "-f", "csv").stdout)))
+    assert len(as_csv) == len(rows) + 1 and as_csv[0]  # a header, then one line a row
+    table = rasd("--db", db, *command).stdout.splitlines()
+    if rows:
+        assert table[0].split()[0].isupper() and set(table[1]) <= {"-", " "}
+        assert len(table) >= len(rows) + 2
+    else:
+        assert table == []
+    assert rasd("--db", db, *command, "--format", "xml").exit_code == 2
+
+
+def test_the_document_table_shows_ids_dates_and_outlets(db):
+    docs = json.loads(rasd("--db", db, "documents", "-f", "json").stdout)
+    table = rasd("--db", db, "documents").stdout.splitlines()
+    assert table[0].split() == ["DOC_ID", "PUBLISHED", "OUTLET", "CHARS", "TITLE"]
+    assert [line.split()[0] for line in table[2:]] == [d["doc_id"] for d in docs]
+    assert all(d["outlet"] in line for d, line in zip(docs, table[2:]) if d["outlet"])

@@ -34,7 +34,7 @@ def cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return f"{value:.6g}"
     if isinstance(value, (list, tuple, set)):
         return ", ".join(cell(v) for v in value) or "-"
     if isinstance(value, dict):
