@@ -649,3 +649,16 @@ def test_agreements_saved_replaced_queried_and_deleted(store_factory):
     assert [(a.agreement_id, a.status) for a in s.query_agreements(place="Homs")] == [("ag2", "collapsed")]
     s.delete_agreements("c1")
     assert ids(s.query_agreements()) == ["ag2"]
+
+
+def test_the_actor_filter_takes_several_names_and_suggests_stored_ones(st):
+    _with_three_events(st)
+    ev = st.query_events(doc_id="d2")[0]
+    ev.actor1 = Actor("Syrian Democratic Forces")
+    st.replace_events("d2", [ev])
+    assert {e.event_id for e in st.query_events_view(actor=["QSD: nothing", "Democratic Forces"])} == {"d2:0"}
+    assert st.count_events_view(actor=["Democratic", "Military Forces of Syria"]) == 3
+    assert st.count_events_view(actor="Democratic") == 1  # one name, as before
+    assert st.actor_names("forces") == [("Military Forces of Syria", 2), ("Syrian Democratic Forces", 1)]
+    st.add_correction("d3:0", {"actor1": "Syrian Democratic Forces"})
+    assert st.actor_names("DEMOCRATIC") == [("Syrian Democratic Forces", 2)]

@@ -9,7 +9,11 @@ from serve_helpers import AUTH, app_client
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    with app_client(str(tmp_path_factory.mktemp("wb") / "wb.db"), n_events=60) as c:
+    from rasd.code.actor_search import ActorSearch
+    from rasd.code.lexicon import ActorKB
+
+    with app_client(str(tmp_path_factory.mktemp("wb") / "wb.db"), n_events=60,
+                    actors=ActorSearch(ActorKB.load())) as c:
         yield c
 
 
@@ -95,3 +99,24 @@ def test_a_revoked_or_unknown_token_cannot_write(client):
     assert client.post(url, json={"decision": "accepted"}, headers={"Authorization": "Bearer guess"}).status_code == 401
     assert client.post(url, json={"decision": "maybe"}, headers=AUTH).status_code == 422
     assert client.post("/api/events/nope/review", json={"decision": "accepted"}, headers=AUTH).status_code == 404
+
+
+def test_the_actor_filter_knows_aliases_and_suggests_as_you_type(client):
+    def names(params):
+        items = client.get("/api/events", params={**params, "limit": 500}).json()["items"]
+        return {(e["actor1"] or {}).get("name") for e in items} | {(e["actor2"] or {}).get("name") for e in items}
+
+    by_alias = client.get("/api/events", params={"actor": "SDF", "limit": 500, "count": "true"}).json()
+    by_name = client.get("/api/events", params={"actor": "Syrian Democratic Forces", "count": "true"}).json()
+    assert by_alias["total"] == by_name["total"] > 0
+    assert all("Syrian Democratic Forces" in (e["actor1"]["name"], (e["actor2"] or {}).get("name"))
+               for e in by_alias["items"])
+    assert client.get("/api/events", params={"actor": "HTS", "count": "true"}).json()["total"] > 0
+    assert client.get("/api/review", params={"actor": "SDF", "count": "true"}).json()["total"] > 0
+    sugg = client.get("/api/actors", params={"q": "SD"}).json()
+    known = [x for x in sugg["items"] if x["kind"] == "known"]
+    assert known[0]["matched"] == "SDF" and "Syrian Democratic Forces" in known[0]["name"]
+    stored = client.get("/api/actors", params={"q": "democratic"}).json()["items"]
+    assert {"name": "Syrian Democratic Forces", "kind": "stored"}.items() <= \
+        next(x for x in stored if x["kind"] == "stored").items()
+    assert client.get("/api/actors").status_code == 422

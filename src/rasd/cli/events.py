@@ -126,7 +126,8 @@ def _write(results, fmt: str, state: dict) -> None:
 def events(
     ctx: typer.Context,
     event_type: Optional[str] = typer.Option(None, "--type", "-t", help="Event type or sub-event type (exact)."),
-    actor: Optional[str] = typer.Option(None, "--actor", "-a", help="Actor name contains this."),
+    actor: Optional[str] = typer.Option(None, "--actor", "-a", help="Actor name contains this, or a name or alias "
+                                                                   "the knowledge base knows (SDF, HTS)."),
     place: Optional[str] = typer.Option(None, "--place", "-p", help="Location or admin1 contains this."),
     date_from: Optional[str] = typer.Option(None, "--from", help="On or after this date (YYYY-MM-DD)."),
     date_to: Optional[str] = typer.Option(None, "--to", help="On or before this date (YYYY-MM-DD)."),
@@ -158,7 +159,7 @@ def events(
         print_fused(rows_f, as_json=fmt in ("json", "jsonl"), docs=docs)
         return
     # what the API, the page and `rasd export` show: analysts' corrections applied, rejections left out
-    kw = dict(actor=actor, place=place, date_from=date_from, date_to=date_to, text=text,
+    kw = dict(actor=_actor_names(actor) if actor else None, place=place, date_from=date_from, date_to=date_to, text=text,
               min_confidence=min_confidence, limit=limit, offset=offset)
     with common.store(ctx) as st:
         rows = st.query_events_view(event_type=event_type, **kw)
@@ -176,6 +177,14 @@ def events(
         return
     output.print_rows([event_row(e) for e in rows], EVENT_COLUMNS, fmt, width=32,
                       empty="rasd: no events match")
+
+
+def _actor_names(actor: str) -> list[str]:
+    """The actor filter through the knowledge base: "SDF" also finds "Syrian Democratic Forces"."""
+    from ..code.actor_search import ActorSearch
+    from ..code.lexicon import ActorKB
+
+    return ActorSearch(ActorKB.load()).names(actor)
 
 
 EVENT_COLUMNS = [("event_id", "EVENT_ID"), ("date", "DATE"), ("sub_event_type", "SUB_EVENT_TYPE"),

@@ -1,5 +1,5 @@
-"""Searches that help analysts correct events (issue 14): places ranked around the event being
-corrected."""
+"""Searches that help analysts (issue 14): places ranked around the event being corrected, and
+actor names as they type."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -48,3 +48,22 @@ def places(request: Request):
     items = search.search(name, near=near, country=country, limit=limit)
     return _json({"items": items, "near": {"country": near.country, "admin1": near.admin1, "lat": near.lat,
                                            "lon": near.lon} if event_id else None})
+
+
+@router.get("/api/actors", dependencies=[Depends(require_read)], tags=["actors"],
+            summary="Actors for the actor filter as you type: the knowledge base's actors whose name or "
+                    "alias matches, then the names stored events carry",
+            openapi_extra=P.openapi(
+                {"q": ({"type": "string", "maxLength": 200}, "what was typed (a name, an alias: SDF, HTS)")},
+                limit=({"type": "integer", "minimum": 1, "maximum": 50, "default": 10}, "at most this many of each"),
+                required=("q",)),
+            responses=R.responses(401, 422))
+def actors(request: Request):
+    q = request.query_params
+    text, limit = P.required_text(q, "q", 200), P.integer(q, "limit", 10, 1, 50)
+    search = request.app.state.actors
+    known = search.suggest(text, limit=limit) if search is not None else []
+    stored = request.app.state.store.reader().actor_names(text, limit=limit)
+    return _json({"items": [{**k, "kind": "known"} for k in known]
+                  + [{"name": n, "events": c, "kind": "stored"} for n, c in stored],
+                  "matches": search.names(text) if search is not None else [text]})

@@ -51,14 +51,15 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
                require_token_for_reads: bool = False, max_body_bytes: Optional[int] = None,
                gazetteer: Any = None, pipeline_factory: Optional[Callable[[], Any]] = None,
                ontology: Optional[dict[str, list[str]]] = None, tiles: Optional[str] = None,
-               allowed_hosts: Iterable[str] = (), ingest_threads: int = 2) -> FastAPI:
+               allowed_hosts: Iterable[str] = (), ingest_threads: int = 2, actors: Any = None) -> FastAPI:
     """Build the application around an open store.
 
     ``pipeline_factory`` builds the ingest pipeline (the CLI's) on first use, once for each of
     ``ingest_threads`` ingest threads; ``gazetteer`` answers place searches; ``ontology`` (event
     type -> sub-event types) checks corrections; ``tiles`` is an optional tile URL template drawn
     over the bundled country outlines; ``allowed_hosts`` are host names (or addresses) the server
-    answers to besides the loopback ones.
+    answers to besides the loopback ones; ``actors`` (``code.actor_search.ActorSearch``) makes the
+    actor filter match aliases ("SDF") and answers /api/actors.
     """
     from . import api_documents, api_events, api_places, api_review
     from .ingest import IngestWorkers
@@ -76,6 +77,7 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     app.state.settings = settings
     app.state.opts = opts
     app.state.gazetteer = gazetteer
+    app.state.actors = actors
     from ..geo.search import PlaceSearch
     from .workbench import WorkbenchRules
 

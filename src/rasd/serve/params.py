@@ -29,7 +29,8 @@ _NUMBER_RE = re.compile(r"-?[0-9]{1,20}(?:\.[0-9]{1,20})?(?:[eE][-+]?[0-9]{1,3})
 FILTERS: dict[str, tuple[dict, str]] = {
     "type": ({"type": "string", "maxLength": 100}, "ACLED event type"),
     "sub_type": ({"type": "string", "maxLength": 100}, "ACLED sub-event type"),
-    "actor": ({"type": "string", "maxLength": 200}, "part of an actor's name"),
+    "actor": ({"type": "string", "maxLength": 200},
+              "part of an actor's name, or a name or alias the actor knowledge base knows (SDF, HTS)"),
     "place": ({"type": "string", "maxLength": 200}, "part of a place or province name"),
     "bbox": ({"type": "string", "pattern": BBOX_PATTERN},
              "west,south,east,north in decimal degrees; a box with south above north matches nothing"),
@@ -239,6 +240,9 @@ async def event_filters(request: Request) -> dict[str, Any]:
         "min_confidence": number(q, "min_confidence", 0.0, 1.0), "text": text(q, "text", 200),
         "doc_id": text(q, "doc_id", 200), "include_rejected": boolean(q, "include_rejected"),
     }
+    actors = request.app.state.actors
+    if f["actor"] and actors is not None:
+        f["actor"] = actors.names(f["actor"])  # its aliases' canonical names too
     return f
 
 

@@ -219,7 +219,8 @@ class DocumentStore(BaseStore, Protocol):
 class EventStore(BaseStore, Protocol):
     """Coded events (migration 002) and their corrected view (migration 004).
 
-    Filters of the view methods (all optional): event_type, sub_event_type, actor, place,
+    Filters of the view methods (all optional): event_type, sub_event_type, actor (a part of
+    either actor's name, or a list of such parts, any of which matches), place,
     bbox=(west, south, east, north), date_from, date_to, status ("rejected" lists rejected
     events), min_corroboration, min_confidence (the coder's confidence, 0-1), reviewed (True:
     events an analyst accepted or rejected; False: the others), text, doc_id, include_rejected.
@@ -269,6 +270,11 @@ class EventStore(BaseStore, Protocol):
     @abc.abstractmethod
     def event_points(self, *, limit: int = 5000, **filters: Any) -> list[tuple]:
         """(event_id, lat, lon, event_type, date) of matching placed events."""
+
+    @abc.abstractmethod
+    def actor_names(self, part: str, limit: int = 20) -> list[tuple[str, int]]:
+        """(name, events) of the actor names the stored events carry (corrections included)
+        that contain ``part`` (any case), most events first: suggestions for an actor filter."""
 
     @abc.abstractmethod
     def event_type_pairs(self) -> list[tuple[str, str]]:

@@ -271,6 +271,16 @@ class CorrectionsMixin(SQLiteConnection):
                 got[rec.event_id] = rec
         return [got[i] for i in ids if i in got]
 
+    def actor_names(self, part: str, limit: int = 20) -> list[tuple[str, int]]:
+        """Actor names containing ``part``, most events first (machine and corrected names)."""
+        like = f"%{part}%"
+        rows = self.conn.execute(
+            "SELECT name, count(*) FROM (SELECT COALESCE(o.actor1, e.actor1) AS name FROM events e"
+            " LEFT JOIN event_overrides o ON o.event_id = e.event_id UNION ALL"
+            " SELECT COALESCE(o.actor2, e.actor2) FROM events e LEFT JOIN event_overrides o ON o.event_id = e.event_id)"
+            " WHERE name LIKE ? GROUP BY name ORDER BY 2 DESC, 1 LIMIT ?", (like, limit)).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
     def event_type_pairs(self) -> list[tuple[str, str]]:
         """Distinct (event type, sub-event type) pairs, machine and corrected."""
         rows = self.conn.execute(

@@ -47,8 +47,10 @@ def field_filters(f: dict[str, Any], col: Callable[[str], str] = lambda c: f"e.{
         c.append(f"{col('event_type')} = ?"); a.append(f["event_type"])
     if f.get("sub_event_type"):
         c.append(f"{col('sub_event_type')} = ?"); a.append(f["sub_event_type"])
-    if f.get("actor"):
-        c.append(f"({col('actor1')} LIKE ? OR {col('actor2')} LIKE ?)"); a += [f"%{f['actor']}%"] * 2
+    if f.get("actor"):  # a name or several (ORed), each a part of either actor's name
+        names = [f["actor"]] if isinstance(f["actor"], str) else [n for n in f["actor"] if n]
+        c.append("(" + " OR ".join(f"{col('actor1')} LIKE ? OR {col('actor2')} LIKE ?" for _ in names) + ")")
+        a += [f"%{n}%" for n in names for _ in (1, 2)]
     if f.get("place"):
         c.append(f"({col('location')} LIKE ? OR {col('admin1')} LIKE ?)"); a += [f"%{f['place']}%"] * 2
     if f.get("date_from"):

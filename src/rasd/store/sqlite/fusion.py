@@ -131,7 +131,9 @@ class FusionMixin(SQLiteConnection):
             if f.get(key):
                 c.append(f"{col} = ?"); a.append(f[key])
         if f.get("actor"):
-            c.append("(actor1 LIKE ? OR actor2 LIKE ?)"); a += [f"%{f['actor']}%"] * 2
+            names = [f["actor"]] if isinstance(f["actor"], str) else [n for n in f["actor"] if n]
+            c.append("(" + " OR ".join("actor1 LIKE ? OR actor2 LIKE ?" for _ in names) + ")")
+            a += [f"%{n}%" for n in names for _ in (1, 2)]
         if f.get("place"):
             c.append("location LIKE ?"); a.append(f"%{f['place']}%")
         if f.get("date_from"):
