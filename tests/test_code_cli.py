@@ -27,7 +27,11 @@ def _inputs(tmp_path):
 
 def test_extract_jsonl_and_csv(run_cli, tmp_path, gaz):
     d = _inputs(tmp_path)
-    out = run_cli("extract", str(d / "a.txt"), "--meta", str(d / "meta.jsonl"), "--no-progress", env=gaz, check=True)
+    (d / "ar.txt").write_text("قصفت قوات النظام مدينة دوما يوم الاثنين، مما أسفر عن مقتل أربعة أشخاص.\n", encoding="utf-8")
+    out = run_cli("extract", str(d / "a.txt"), str(d / "ar.txt"), "--meta", str(d / "meta.jsonl"), "--no-progress",
+                  env=gaz, check=True)
+    # an Arabic article is not a silent "0 events": rasd says it codes English only
+    assert "ar.txt: written in Arabic (Arabic script): rasd codes English only" in out.stderr
     evs = [json.loads(line) for line in out.stdout.splitlines()]
     shell = next(e for e in evs if e["sub_event_type"] == "Shelling/artillery/missile attack")
     assert shell["date"] == "2020-03-01" and shell["fatalities"] == 3

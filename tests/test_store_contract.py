@@ -662,3 +662,12 @@ def test_the_actor_filter_takes_several_names_and_suggests_stored_ones(st):
     assert st.actor_names("forces") == [("Military Forces of Syria", 2), ("Syrian Democratic Forces", 1)]
     st.add_correction("d3:0", {"actor1": "Syrian Democratic Forces"})
     assert st.actor_names("DEMOCRATIC") == [("Syrian Democratic Forces", 2)]
+
+
+def test_the_rows_of_one_correction_share_their_request(st):
+    st.add_correction("d1:0", {corr.REVIEW: "rejected", "rejected": True}, author="ana")
+    st.add_correction("d1:0", {corr.REVIEW: "accepted", "rejected": False}, author="ana")
+    rows = st.corrections_of("d1:0")
+    assert [r["request"] for r in rows][0] == rows[1]["request"] != rows[2]["request"] == rows[3]["request"]
+    h = corr.history(rows)
+    assert [(x["decision"], x["changes"]["rejected"]) for x in h] == [("rejected", True), ("accepted", False)]

@@ -193,12 +193,17 @@ def review_changes(decision: str, rejected_now: bool) -> dict[str, Any]:
 
 def history(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """An event's history from its correction rows (oldest first): the rows one request wrote
-    (consecutive, same time, author and note) become one entry with their changes; an entry that
-    holds a review decision is a review, any other a correction."""
+    (the same ``request``; rows from before migration 006: consecutive, same time, author and
+    note) become one entry with their changes; an entry that holds a review decision is a
+    review, any other a correction."""
+    def key(r: dict[str, Any]) -> tuple:
+        if r.get("request") is not None:  # the rows of one request share it
+            return ("request", r["request"])
+        return (r.get("created_at"), r.get("author"), r.get("note"))
+
     groups: list[list[dict[str, Any]]] = []
     for r in rows:
-        key = (r.get("created_at"), r.get("author"), r.get("note"))
-        if groups and (groups[-1][0].get("created_at"), groups[-1][0].get("author"), groups[-1][0].get("note")) == key:
+        if groups and key(groups[-1][0]) == key(r):
             groups[-1].append(r)
         else:
             groups.append([r])

@@ -70,6 +70,8 @@ def extract(
                 typer.echo(f"rasd: {r.error}", err=True)
                 failed += 1
             else:
+                for warning in r.document.meta.get("warnings") or []:  # e.g. a language rasd does not code
+                    typer.echo(f"rasd: warning: {r.document.source or r.document.doc_id}: {warning}", err=True)
                 good.append(r)
         fusion.add([r.document for r in good], [e for r in good for e in r.events])
         coded.extend(good)

@@ -102,8 +102,11 @@ def get_event(request: Request, event_id: str):
     doc = st.get_document(ev.doc_id)
     out: dict[str, Any] = {"event": _event_json(ev), "corrections": st.corrections_of(event_id)}
     if doc is not None:
+        from .api_documents import language_of
+
         out["document"] = {"doc_id": doc.doc_id, "title": doc.title, "outlet": doc.outlet, "url": doc.url,
-                           "published": doc.published.isoformat() if doc.published else None}
+                           "published": doc.published.isoformat() if doc.published else None,
+                           "language": language_of(request, doc)}
         out["excerpts"] = excerpts(doc.raw, ev.evidence, ev.sentence, ev.doc_id)
     fused = st.get_fused_view(ev.cluster_id) if ev.cluster_id else None
     if fused is not None:

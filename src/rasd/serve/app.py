@@ -81,8 +81,11 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     from ..geo.search import PlaceSearch
     from .workbench import WorkbenchRules
 
+    from ..code.language import LanguageCheck
+
     app.state.place_search = PlaceSearch(gazetteer) if gazetteer is not None else None
     app.state.workbench = WorkbenchRules.load()
+    app.state.language = LanguageCheck.load()  # documents stored before the language stage get theirs on read
     app.state.pipeline_factory = pipeline_factory
     app.state.ontology = ontology
     app.state.ingest_workers = IngestWorkers(

@@ -293,8 +293,10 @@ class CorrectionStore(BaseStore, Protocol):
 
     @abc.abstractmethod
     def corrections_of(self, event_id: str) -> list[dict[str, Any]]:
-        """Every correction that applies to an event, oldest first (the audit trail); review
-        decisions are rows of field ``review`` (``corrections.REVIEW``)."""
+        """Every correction that applies to an event, oldest first (the audit trail): id, field,
+        value, author, note, created_at, event_id, and request (shared by the rows one call of
+        ``add_correction`` wrote). Review decisions are rows of field ``review``
+        (``corrections.REVIEW``)."""
 
     @abc.abstractmethod
     def review_queue(self, *, order: str = "confidence", limit: int = 50, offset: int = 0,

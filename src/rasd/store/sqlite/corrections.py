@@ -44,12 +44,13 @@ class CorrectionsMixin(SQLiteConnection):
         a = corr.anchor_of(event)
         changes = {k: corr.validate(k, v) for k, v in changes.items()}  # CorrectionError on bad values
         with self.transaction():
+            request = self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM corrections").fetchone()[0]
             for field, value in changes.items():
                 self.conn.execute(
                     "INSERT INTO corrections(doc_id, span_start, span_end, sentence_hash, event_id, field, value,"
-                    " author, note) VALUES (?,?,?,?,?,?,?,?,?)",
+                    " author, note, request) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (a.doc_id, a.span_start, a.span_end, a.sentence_hash, event_id, field,
-                     json.dumps(value, ensure_ascii=False), author, note))
+                     json.dumps(value, ensure_ascii=False), author, note, request))
             self._resolve_doc(event.doc_id)
         return self.get_event_view(event_id)
 
@@ -64,7 +65,8 @@ class CorrectionsMixin(SQLiteConnection):
         out = []
         for r in rows:  # the rows that, alone, resolve onto this event
             if event_id in corr.resolve_document([r], events):
-                out.append({k: r[k] for k in ("id", "field", "value", "author", "note", "created_at", "event_id")})
+                out.append({k: r[k] for k in ("id", "field", "value", "author", "note", "created_at", "event_id",
+                                              "request")})
         return out
 
     def _correction_rows(self, doc_id: str) -> list[dict[str, Any]]:

@@ -9,4 +9,6 @@ CREATE TABLE analyst_tokens (
 
 ALTER TABLE event_overrides ADD COLUMN review TEXT;
 
+ALTER TABLE corrections ADD COLUMN request BIGINT;
+
 CREATE INDEX events_confidence ON events(confidence, event_id);

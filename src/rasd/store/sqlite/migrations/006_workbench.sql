@@ -17,5 +17,9 @@ CREATE TABLE analyst_tokens (
 -- override cache keeps the decision in force so that the review queue is a plain filter.
 ALTER TABLE event_overrides ADD COLUMN review TEXT;   -- accepted | rejected | NULL (not reviewed)
 
+-- The rows one correction or review request writes share `request` (the id of its first row),
+-- so an event's history shows each request as one entry (their created_at may differ by a ms).
+ALTER TABLE corrections ADD COLUMN request INTEGER;
+
 -- The review queue and the min_confidence filter read the coder's confidence.
 CREATE INDEX events_confidence ON events(confidence, event_id);
