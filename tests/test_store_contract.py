@@ -671,3 +671,22 @@ def test_the_rows_of_one_correction_share_their_request(st):
     assert [r["request"] for r in rows][0] == rows[1]["request"] != rows[2]["request"] == rows[3]["request"]
     h = corr.history(rows)
     assert [(x["decision"], x["changes"]["rejected"]) for x in h] == [("rejected", True), ("accepted", False)]
+
+
+def test_fused_events_filter_on_their_reports_confidence(st):
+    _with_three_events(st)  # c1 holds d1:0, of confidence 0.5
+    assert [f["cluster_id"] for f in st.query_fused_view(min_confidence=0.5)] == ["c1"]
+    assert st.query_fused_view(min_confidence=0.6) == []
+
+
+def test_events_carry_their_documents_outlet_and_address(store_factory):
+    s = store_factory()
+    s.add_document(Document(doc_id="d1", raw=RAW, outlet="Enab Baladi", url="https://example.org/a"))
+    s.replace_events("d1", [_event()])
+    (rec,) = s.query_event_records()
+    assert (rec.outlet, rec.url, rec.outlet_list()) == ("Enab Baladi", "https://example.org/a", ["Enab Baladi"])
+    ev = s.get_event_view("d1:0")
+    assert (ev.attrs["outlet"], ev.attrs["url"], ev.attrs["outlets"]) == (
+        "Enab Baladi", "https://example.org/a", ["Enab Baladi"])
+    got = s.document_summaries(["d1", "nope"])
+    assert list(got) == ["d1"] and (got["d1"].outlet, got["d1"].url) == ("Enab Baladi", "https://example.org/a")

@@ -27,6 +27,8 @@ def fused_answer(fused: dict[str, Any], docs: dict[str, Any], *, compare: bool =
                         "fatalities_text": report_fatalities(r)})
     out["reports"] = reports
     out["reports_count"] = len(reports)
+    confs = [r["confidence"] for r in reports if isinstance(r.get("confidence"), (int, float))]
+    out["confidence"] = round(max(confs), 3) if confs else None  # its most confident report's
     out["outlets"] = known_outlets(reports)
     out["fatalities_text"] = fused_fatalities(fused, reports)
     if compare:

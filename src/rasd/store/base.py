@@ -348,7 +348,8 @@ class FusionStore(BaseStore, Protocol):
 
     @abc.abstractmethod
     def query_fused_view(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
-        """Fused events as JSON records, newest first; the view's filters (no doc_id)."""
+        """Fused events as JSON records, newest first; the view's filters (no doc_id;
+        min_confidence: some report at least that confident)."""
 
     @abc.abstractmethod
     def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]: ...

@@ -147,6 +147,9 @@ class FusionMixin(SQLiteConnection):
             c.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"); a += [s_, n, w, e]
         if f.get("text"):
             c.append("data LIKE ?"); a.append(f"%{f['text']}%")
+        if f.get("min_confidence") is not None:  # a report at least that confident (as shown, 3 places)
+            c.append("EXISTS (SELECT 1 FROM events e WHERE e.cluster_id = fused_events.cluster_id"
+                     " AND e.confidence >= ?)"); a.append(float(f["min_confidence"]) - 0.0005)
         where = ("WHERE " + " AND ".join(c)) if c else ""
         rows = self.conn.execute(f"SELECT data FROM fused_events {where} ORDER BY date DESC, cluster_id DESC"
                                  " LIMIT ? OFFSET ?", a + [limit, offset]).fetchall()
