@@ -94,11 +94,7 @@ def points(request: Request, f: dict = Depends(event_filters)):
             summary="One event with its evidence in context, its reports, corrections and control timeline",
             responses=R.responses(401, 404, 422))
 def get_event(request: Request, event_id: str):
-    P.checked_text("event_id", event_id)
-    st = request.app.state.store.reader()
-    ev = st.get_event_view(event_id)
-    if ev is None:
-        raise HTTPException(404, f"no event {event_id!r}")
+    st, ev = event_or_404(request, event_id)
     doc = st.get_document(ev.doc_id)
     out: dict[str, Any] = {"event": _event_json(ev), "corrections": st.corrections_of(event_id)}
     if doc is not None:
@@ -136,6 +132,16 @@ def _risky_move(request: Request, event_id: str, new: dict[str, Any]) -> Optiona
     return risky_move(now.location, new, rules, at)
 
 
+def note_and_author(request: Request, body: dict[str, Any]) -> tuple[Optional[str], str]:
+    """The ``note`` of a write's body, checked, and its author (see ``writer``)."""
+    note, author = body.get("note"), body.get("author")
+    if note is not None and (not isinstance(note, str) or len(note) > 2000):
+        raise P.bad("note", "a string of at most 2000 characters")
+    if author is not None and (not isinstance(author, str) or len(author) > 200):
+        raise P.bad("author", "a string of at most 200 characters")
+    return note, writer(request, author)
+
+
 def writer(request: Request, claimed: Optional[str]) -> str:
     """The author of a write: the analyst's token's name; with the server's own token, the
     body's ``author`` when given (as before analysts had tokens), else ``owner``."""
@@ -146,6 +152,16 @@ def writer(request: Request, claimed: Optional[str]) -> str:
         raise HTTPException(403, f"bad author: this token writes as {author!r}, not {claimed[:60]!r} "
                                  "(leave author out)")
     return author
+
+
+def event_or_404(request: Request, event_id: str):
+    """(a reader, the event with its corrections) of a path's event id; 404 when there is none."""
+    P.checked_text("event_id", event_id)
+    st = request.app.state.store.reader()
+    ev = st.get_event_view(event_id)
+    if ev is None:
+        raise HTTPException(404, f"no event {event_id!r}")
+    return st, ev
 
 
 def _control(st, place: Optional[str]) -> tuple[list[dict[str, Any]], Optional[dict[str, Any]]]:
@@ -215,12 +231,7 @@ async def correct_event(request: Request, event_id: str):
         clean = {k: corr.validate(k, v, request.app.state.ontology) for k, v in changes.items()}
     except corr.CorrectionError as exc:
         raise HTTPException(422, f"bad correction: {exc}") from None
-    note, author = body.get("note"), body.get("author")
-    if note is not None and (not isinstance(note, str) or len(note) > 2000):
-        raise P.bad("note", "a string of at most 2000 characters")
-    if author is not None and (not isinstance(author, str) or len(author) > 200):
-        raise P.bad("author", "a string of at most 200 characters")
-    author = writer(request, author)
+    note, author = note_and_author(request, body)
     from starlette.concurrency import run_in_threadpool
 
     store = request.app.state.store

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from .. import corrections as corr
 from . import params as P
 from . import responses as R
-from .api_events import writer
+from .api_events import event_or_404, note_and_author
 from .app import require_read, require_write
 from .params import event_filters, paging
 from .responses import json_response as _json
@@ -71,12 +71,7 @@ async def review_event(request: Request, event_id: str):
     decision = body.get("decision")
     if decision not in corr.DECISIONS:
         raise P.bad("decision", f"one of {', '.join(corr.DECISIONS)}")
-    note, author = body.get("note"), body.get("author")
-    if note is not None and (not isinstance(note, str) or len(note) > 2000):
-        raise P.bad("note", "a string of at most 2000 characters")
-    if author is not None and (not isinstance(author, str) or len(author) > 200):
-        raise P.bad("author", "a string of at most 200 characters")
-    author = writer(request, author)
+    note, author = note_and_author(request, body)
     from starlette.concurrency import run_in_threadpool
 
     store = request.app.state.store
@@ -100,11 +95,7 @@ def _review(store, event_id: str, decision: str, author: str, note):
                     "each with its author, time and note",
             responses=R.responses(401, 404, 422))
 def history(request: Request, event_id: str):
-    P.checked_text("event_id", event_id)
-    st = request.app.state.store.reader()
-    ev = st.get_event_view(event_id)
-    if ev is None:
-        raise HTTPException(404, f"no event {event_id!r}")
+    st, ev = event_or_404(request, event_id)
     return _json({"event_id": event_id, "review": ev.attrs.get("review"), "rejected": bool(ev.attrs.get("rejected")),
                   "corrected": list(ev.attrs.get("corrected") or []), "confidence": round(float(ev.confidence), 3),
                   "history": corr.history(st.corrections_of(event_id))})

@@ -123,27 +123,25 @@ def required_text(q, name: str, max_len: int) -> str:
 
 
 def integer(q, name: str, default: Optional[int], lo: int, hi: int) -> Optional[int]:
-    v = given(q, name)
-    if v is None:
-        return default
-    if not _DIGITS_RE.match(v):
-        raise bad(name, f"{v[:40]!r} is not a whole number written in digits 0-9")
-    n = int(v)
-    if not lo <= n <= hi:
-        raise bad(name, f"{n} is not between {lo} and {hi}")
-    return n
+    n = _ranged(q, name, _DIGITS_RE, int, lo, hi, "a whole number written in digits 0-9")
+    return default if n is None else n
 
 
 def number(q, name: str, lo: float, hi: float) -> Optional[float]:
+    return _ranged(q, name, _NUMBER_RE, float, lo, hi, "a number written in digits 0-9 (e.g. 0.5)")
+
+
+def _ranged(q, name: str, pattern: re.Pattern, convert, lo, hi, what: str):
+    """A number parameter: None when absent, else written as ``pattern`` says and within [lo, hi]."""
     v = given(q, name)
     if v is None:
         return None
-    if not _NUMBER_RE.match(v):
-        raise bad(name, f"{v[:40]!r} is not a number written in digits 0-9 (e.g. 0.5)")
-    x = float(v)
-    if not lo <= x <= hi:
+    if not pattern.match(v):
+        raise bad(name, f"{v[:40]!r} is not {what}")
+    n = convert(v)
+    if not lo <= n <= hi:
         raise bad(name, f"{v} is not between {lo:g} and {hi:g}")
-    return x
+    return n
 
 
 def boolean(q, name: str) -> bool:
