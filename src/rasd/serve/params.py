@@ -23,7 +23,7 @@ _BBOX_RE = re.compile(BBOX_PATTERN)
 NO_NUL_PATTERN = "^[^\\u0000]*$"  # free text: anything but a NUL
 _DIGITS_RE = re.compile(r"-?[0-9]{1,12}\Z")  # ASCII digits only ("٣" is refused), at most 12 of them
 # a number as JSON writes it (0.5, 1, 1e-05), ASCII digits only
-_NUMBER_RE = re.compile(r"-?[0-9]{1,20}(?:\.[0-9]{1,20})?(?:[eE][-+]?[0-9]{1,3})?\Z")
+_NUMBER_RE = re.compile(r"-?[0-9]{1,40}(?:\.[0-9]{1,40})?(?:[eE][-+]?[0-9]{1,4})?\Z")
 
 # name -> (OpenAPI schema, description)
 FILTERS: dict[str, tuple[dict, str]] = {
