@@ -454,6 +454,7 @@ def test_the_review_queue_orders_by_confidence_or_reports_and_drops_reviewed_eve
     assert [s["event_id"] for s in st.review_queue()] == ["d3:0", "d1:0", "d2:0"]  # lowest confidence first
     assert [s["event_id"] for s in st.review_queue(order="reports")] == ["d1:0", "d3:0", "d2:0"]
     assert [s["event_id"] for s in st.review_queue(limit=1, offset=1)] == ["d1:0"]
+    assert [s["event_id"] for s in st.review_queue(order="reports", limit=2, offset=1)] == ["d3:0", "d2:0"]
     assert [s["event_id"] for s in st.review_queue(min_confidence=0.5)] == ["d1:0", "d2:0"]
     with pytest.raises(ValueError):
         st.review_queue(order="colour")

@@ -142,8 +142,15 @@ class CorrectionsMixin(SQLiteConnection):
         if order == "confidence":
             return self._summaries(filters, limit, offset, order=lambda col: "e.confidence, e.event_id",
                                    key=lambda r: (r[15] if r[15] is not None else 0.0, r[11]))
-        return self._summaries(filters, limit, offset, order=lambda col: "n_reports DESC, e.confidence, e.event_id",
-                               key=lambda r: (-(r[16] or 1), r[15] if r[15] is not None else 0.0, r[11]))
+        # most reports first: the events of fused events with several reports (few), then the
+        # others by confidence (the confidence index's order), merged
+        key = lambda r: (-(r[16] or 1), r[15] if r[15] is not None else 0.0, r[11])  # noqa: E731
+        many = self._summaries({**filters, "_reports": "many"}, limit, offset, key=key,
+                               order=lambda col: "n_reports DESC, e.confidence, e.event_id")
+        one = self._summaries({**filters, "_reports": "one"}, limit, offset, key=key,
+                              order=lambda col: "e.confidence, e.event_id")
+        return sorted(many + one, key=lambda d: (-d["reports"], d["confidence"] or 0.0, d["event_id"]))[
+            offset:offset + limit]
 
     def _summaries(self, filters: dict[str, Any], limit: int, offset: int, *, order, key,
                    reverse: bool = False) -> list[dict[str, Any]]:
@@ -162,8 +169,10 @@ class CorrectionsMixin(SQLiteConnection):
                    f" FROM {src}{join} {where} ORDER BY {order(col)} LIMIT ?")
             rows += self.conn.execute(sql, args + [offset + limit]).fetchall()
         rows.sort(key=key, reverse=reverse)
+        # a part of a merge (``_reports``) gives its first offset + limit rows; the merge pages
+        page = rows[:offset + limit] if filters.get("_reports") else rows[offset:offset + limit]
         out = []
-        for r in rows[offset:offset + limit]:
+        for r in page:
             fields = json.loads(r[14]) if r[14] else {}
             out.append({
                 "event_id": r[11], "event_type": r[0], "sub_event_type": r[1], "date": r[7],
@@ -274,13 +283,17 @@ class CorrectionsMixin(SQLiteConnection):
         return [got[i] for i in ids if i in got]
 
     def actor_names(self, part: str, limit: int = 20) -> list[tuple[str, int]]:
-        """Actor names containing ``part``, most events first (machine and corrected names)."""
+        """Actor names containing ``part``, most events first (machine and corrected names):
+        untouched events from the covering index of the event list, corrected ones through
+        their (few) overrides."""
         like = f"%{part}%"
-        rows = self.conn.execute(
-            "SELECT name, count(*) FROM (SELECT COALESCE(o.actor1, e.actor1) AS name FROM events e"
-            " LEFT JOIN event_overrides o ON o.event_id = e.event_id UNION ALL"
-            " SELECT COALESCE(o.actor2, e.actor2) FROM events e LEFT JOIN event_overrides o ON o.event_id = e.event_id)"
-            " WHERE name LIKE ? GROUP BY name ORDER BY 2 DESC, 1 LIMIT ?", (like, limit)).fetchall()
+        untouched = " AND e.event_id NOT IN (SELECT event_id FROM event_overrides)"
+        parts = [f"SELECT e.{c} AS name, count(*) AS n FROM events e WHERE e.{c} LIKE ?{untouched} GROUP BY e.{c}"
+                 for c in ("actor1", "actor2")]
+        parts += [f"SELECT {_EFF[c]} AS name, count(*) AS n FROM {_OVERRIDDEN} WHERE {_EFF[c]} LIKE ? GROUP BY 1"
+                  for c in ("actor1", "actor2")]
+        rows = self.conn.execute(f"SELECT name, sum(n) FROM ({' UNION ALL '.join(parts)}) GROUP BY name"
+                                 " ORDER BY 2 DESC, 1 LIMIT ?", [like] * 4 + [limit]).fetchall()
         return [(r[0], r[1]) for r in rows]
 
     def event_type_pairs(self) -> list[tuple[str, str]]:
@@ -308,13 +321,17 @@ class CorrectionsMixin(SQLiteConnection):
     def _where(self, f: dict[str, Any], *, corrected: bool) -> tuple[str, list[Any]]:
         """WHERE clause over events ``e`` (machine values, events without overrides) or over
         ``_OVERRIDDEN`` (``o`` joined to ``e``: corrected values)."""
-        unknown = set(f) - set(FILTER_KEYS) - {"_placed"}
+        unknown = set(f) - set(FILTER_KEYS) - {"_placed", "_reports"}
         if unknown:
             raise TypeError(f"unknown event filters: {sorted(unknown)}")
         col = (lambda c: _EFF[c]) if corrected else (lambda c: f"e.{c}")
         c, a = field_filters(f, col)
         if not corrected:
             c.insert(0, "e.event_id NOT IN (SELECT event_id FROM event_overrides)")
+        if f.get("_reports"):  # events of fused events with several reports, or the others
+            many = "e.cluster_id IN (SELECT cluster_id FROM fused_events WHERE n_reports > 1)" \
+                if self._has_table("fused_events") else "0"
+            c.append(many if f["_reports"] == "many" else f"(e.cluster_id IS NULL OR NOT ({many}))")
         if f.get("reviewed") is not None:  # untouched events are not reviewed
             c.append(("o.review IS NOT NULL" if f["reviewed"] else "o.review IS NULL") if corrected
                      else ("0" if f["reviewed"] else "1"))
