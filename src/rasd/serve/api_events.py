@@ -204,8 +204,9 @@ CORRECTION_BODY: dict[str, Any] = {
 @router.post("/api/events/{event_id}/corrections", dependencies=[Depends(require_write)], tags=["corrections"],
              summary="Correct an event's type, sub-type, actors, place, date or fatalities, or reject it",
              status_code=201, openapi_extra=P.json_body_openapi(CORRECTION_BODY, {
-                 "place": {"summary": "the place named in the headline", "value": {
-                     "location": {"name": "Harasta", "lat": 33.56, "lon": 36.36},
+                 "place": {"summary": "the place named in the headline (confirmed: it may be far from the "
+                                      "machine's place)", "value": {
+                     "location": {"name": "Harasta", "lat": 33.56, "lon": 36.36}, "confirm": True,
                      "note": "the town named in the headline"}},
                  "reject": {"summary": "not an event", "value": {
                      "rejected": True, "note": "not an event: an anniversary piece"}}}),
