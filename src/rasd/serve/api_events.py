@@ -13,7 +13,7 @@ from ..analysts import OWNER
 from ..export import fatalities_text
 from . import params as P
 from . import responses as R
-from .app import require_read, require_write
+from .auth import require_read, require_write
 from .evidence import excerpts
 from .params import event_filters, paging
 from .provenance import fused_answer

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from ..geo.search import Near
 from . import params as P
 from . import responses as R
-from .app import require_read
+from .auth import require_read
 from .responses import json_response as _json
 
 router = APIRouter()

@@ -10,7 +10,7 @@ from .. import corrections as corr
 from . import params as P
 from . import responses as R
 from .api_events import event_or_404, note_and_author
-from .app import require_read, require_write
+from .auth import require_read, require_write
 from .params import event_filters, paging
 from .responses import json_response as _json
 

@@ -1,17 +1,16 @@
-"""Analysts' tokens (migration 006): the SQLite side of ``AnalystStore``."""
+"""Analysts' tokens (migration 006): ``AnalystStore`` in plain SQL, shared by the SQL backends."""
 from __future__ import annotations
 
-import sqlite3
 from typing import Optional
 
 from ..base import AnalystToken
+from .dialect import SQLConnection
 
 
-class AnalystsMixin:
-    conn: sqlite3.Connection
+class AnalystsMixin(SQLConnection):
 
     def add_token(self, name: str, token_hash: str) -> AnalystToken:
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             if self.conn.execute("SELECT 1 FROM analyst_tokens WHERE name=?", (name,)).fetchone():
                 raise ValueError(f"the name {name!r} is taken (a revoked name is not given again)")
             self.conn.execute("INSERT INTO analyst_tokens(name, token_hash) VALUES (?, ?)", (name, token_hash))
@@ -20,13 +19,12 @@ class AnalystsMixin:
     def list_tokens(self) -> list[AnalystToken]:
         rows = self.conn.execute("SELECT name, token_hash, created_at, revoked_at FROM analyst_tokens"
                                  " ORDER BY name").fetchall()
-        return [AnalystToken(*r) for r in rows]
+        return [AnalystToken(*tuple(r)) for r in rows]
 
     def revoke_token(self, name: str) -> bool:
-        with self.transaction():  # type: ignore[attr-defined]
-            cur = self.conn.execute(
-                "UPDATE analyst_tokens SET revoked_at=strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-                " WHERE name=? AND revoked_at IS NULL", (name,))
+        with self.transaction():
+            cur = self.conn.execute(f"UPDATE analyst_tokens SET revoked_at={self.dialect.now}"
+                                    " WHERE name=? AND revoked_at IS NULL", (name,))
         return cur.rowcount > 0
 
     def token_author(self, token_hash: str) -> Optional[str]:
@@ -37,4 +35,4 @@ class AnalystsMixin:
     def _token(self, name: str) -> AnalystToken:
         row = self.conn.execute("SELECT name, token_hash, created_at, revoked_at FROM analyst_tokens"
                                 " WHERE name=?", (name,)).fetchone()
-        return AnalystToken(*row)
+        return AnalystToken(*tuple(row))

@@ -8,13 +8,12 @@ its corrections again against the new events (they are anchored by document and 
 from __future__ import annotations
 
 import json
-import sqlite3
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Optional, Sequence
 
 from ... import corrections as corr
 from ...records import Event
 from ..base import EventRecord
-from .connection import SQLiteConnection
+from .dialect import SQLConnection
 from .events import field_filters, where
 
 # effective (corrected) value of an events column
@@ -25,15 +24,12 @@ _EFF = {c: f"COALESCE(o.{c}, e.{c})" for c in (
 _SUMMARY_EFF = ("event_type", "sub_event_type", "actor1", "actor2", "location", "admin1", "admin1", "date",
                 "lat", "lon", "fatalities")
 
-# CROSS JOIN keeps the (small) override table as the outer loop
-_OVERRIDDEN = "event_overrides o CROSS JOIN events e ON e.event_id = o.event_id"
-
 FILTER_KEYS = ("event_type", "sub_event_type", "actor", "place", "bbox", "date_from", "date_to", "status",
                "min_corroboration", "min_confidence", "reviewed", "text", "doc_id", "include_rejected")
 REVIEW_ORDERS = ("confidence", "reports")
 
 
-class CorrectionsMixin(SQLiteConnection):
+class CorrectionsMixin(SQLConnection):
     # -- corrections --------------------------------------------------------
     def add_correction(self, event_id: str, changes: dict[str, Any], *, author: Optional[str] = None,
                        note: Optional[str] = None) -> Optional[Event]:
@@ -127,7 +123,8 @@ class CorrectionsMixin(SQLiteConnection):
         """As ``query_events_view``, each event as a short summary read from the indexes alone
         (no evidence, no JSON parsed): what a list or a map needs."""
         self._fresh()
-        return self._summaries(filters, limit, offset, order=lambda col: f"{col('date')} DESC, e.event_id DESC",
+        return self._summaries(filters, limit, offset,
+                               order=lambda col: f"{self.dialect.desc(col('date'))}, e.event_id DESC",
                                key=lambda r: (r[7] is not None, r[7] or "", r[11]), reverse=True)
 
     def review_queue(self, *, order: str = "confidence", limit: int = 50, offset: int = 0,
@@ -157,10 +154,11 @@ class CorrectionsMixin(SQLiteConnection):
         """Summaries of the first ``offset + limit`` matching events of each part (untouched,
         corrected) in ``order`` (SQL, over ``col``), merged by ``key`` over the row."""
         rows: list[tuple] = []
+        d = self.dialect
         fused = self._has_table("fused_events")
         reports = "COALESCE(f.n_reports, 1)" if fused else "1"
         join = " LEFT JOIN fused_events f ON f.cluster_id = e.cluster_id" if fused else ""
-        for corrected, src in ((False, "events e"), (True, _OVERRIDDEN)):
+        for corrected, src in ((False, "events e"), (True, d.overridden)):
             where, args = self._where(filters, corrected=corrected)
             col = (lambda c: _EFF[c]) if corrected else (lambda c: f"e.{c}")
             cols = ", ".join(col(c) for c in _SUMMARY_EFF)
@@ -199,7 +197,8 @@ class CorrectionsMixin(SQLiteConnection):
                     extra = list(last) if dated else [last[1]]
                 rows = self.conn.execute(
                     f"SELECT e.date, e.event_id FROM events e {_and(where, cond)}"
-                    " ORDER BY e.date DESC, e.event_id DESC LIMIT ?", args + extra + [batch]).fetchall()
+                    f" ORDER BY {self.dialect.desc('e.date')}, e.event_id DESC LIMIT ?",
+                    args + extra + [batch]).fetchall()
                 if not rows:
                     break
                 last = (rows[-1][0], rows[-1][1])
@@ -208,14 +207,14 @@ class CorrectionsMixin(SQLiteConnection):
                     break
             last = None
         where, args = self._where(filters, corrected=True)
-        ids = [r[0] for r in self.conn.execute(f"SELECT e.event_id FROM {_OVERRIDDEN} {where}", args)]
+        ids = [r[0] for r in self.conn.execute(f"SELECT e.event_id FROM {self.dialect.overridden} {where}", args)]
         for i in range(0, len(ids), batch):
             yield self._load(ids[i:i + batch])
 
     def count_events_view(self, **filters: Any) -> int:
         self._fresh()
         n = 0
-        for corrected, src in ((False, "events e"), (True, _OVERRIDDEN)):
+        for corrected, src in ((False, "events e"), (True, self.dialect.overridden)):
             where, args = self._where(filters, corrected=corrected)
             n += self.conn.execute(f"SELECT count(*) FROM {src} {where}", args).fetchone()[0]
         return n
@@ -225,7 +224,7 @@ class CorrectionsMixin(SQLiteConnection):
         self._fresh()
         width = {"day": 10, "month": 7, "year": 4}[bin]
         counts: dict[str, int] = {}
-        for corrected, src in ((False, "events e"), (True, _OVERRIDDEN)):
+        for corrected, src in ((False, "events e"), (True, self.dialect.overridden)):
             where, args = self._where(filters, corrected=corrected)
             col = _EFF["date"] if corrected else "e.date"
             sql = (f"SELECT substr({col}, 1, {width}) AS b, count(*) FROM {src}"
@@ -239,11 +238,12 @@ class CorrectionsMixin(SQLiteConnection):
         self._fresh()
         filters = dict(filters, _placed=True)
         out: list[tuple] = []
-        for corrected, src in ((True, _OVERRIDDEN), (False, "events e")):
+        d = self.dialect
+        for corrected, src in ((True, d.overridden), (False, "events e")):
             where, args = self._where(filters, corrected=corrected)
             col = (lambda c: _EFF[c]) if corrected else (lambda c: f"e.{c}")
             sql = (f"SELECT e.event_id, {col('lat')}, {col('lon')}, {col('event_type')}, {col('date')} FROM {src}"
-                   f" {where} ORDER BY e.date DESC, e.event_id DESC LIMIT ?")
+                   f" {where} ORDER BY {d.desc('e.date')}, e.event_id DESC LIMIT ?")
             out += [tuple(r) for r in self.conn.execute(sql, args + [limit - len(out)])]
             if len(out) >= limit:
                 break
@@ -252,11 +252,12 @@ class CorrectionsMixin(SQLiteConnection):
     def _keys(self, filters: dict[str, Any], limit: int) -> list[tuple]:
         """(sort key, event_id) of the first ``limit`` matching events, in the view's order."""
         out = []
-        for corrected, src in ((False, "events e"), (True, _OVERRIDDEN)):
+        d = self.dialect
+        for corrected, src in ((False, "events e"), (True, d.overridden)):
             where, args = self._where(filters, corrected=corrected)
             col = _EFF["date"] if corrected else "e.date"
             sql = (f"SELECT {col}, e.event_id FROM {src} {where}"
-                   f" ORDER BY {col} DESC, e.event_id DESC LIMIT ?")
+                   f" ORDER BY {d.desc(col)}, e.event_id DESC LIMIT ?")
             out += [((d is not None, d or "", i), i) for d, i in self.conn.execute(sql, args + [limit])]
         out.sort(reverse=True)
         return out[:limit]
@@ -273,12 +274,13 @@ class CorrectionsMixin(SQLiteConnection):
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
             rows = self.conn.execute(
-                f"SELECT e.event_id, e.data, o.fields{self._fused_cols()}, d.outlet, d.url{self._outlets_col()}"
+                f"SELECT e.event_id, e.data, o.fields{self._fused_cols()}, d.outlet, d.url, e.cluster_id"
                 f" FROM events e LEFT JOIN event_overrides o ON o.event_id = e.event_id{self._fused_join()}"
                 f" LEFT JOIN documents d ON d.doc_id = e.doc_id"
                 f" WHERE e.event_id IN ({','.join('?' * len(part))})", part).fetchall()
+            outlets = self._report_outlets({r[6] for r in rows if r[6]})
             for r in rows:
-                rec = _record(r)
+                rec = _record(r, outlets)
                 got[rec.event_id] = rec
         return [got[i] for i in ids if i in got]
 
@@ -286,13 +288,13 @@ class CorrectionsMixin(SQLiteConnection):
         """Actor names containing ``part``, most events first (machine and corrected names):
         untouched events from the covering index of the event list, corrected ones through
         their (few) overrides."""
-        like = f"%{part}%"
+        like, d = f"%{part}%", self.dialect
         untouched = " AND e.event_id NOT IN (SELECT event_id FROM event_overrides)"
-        parts = [f"SELECT e.{c} AS name, count(*) AS n FROM events e WHERE e.{c} LIKE ?{untouched} GROUP BY e.{c}"
-                 for c in ("actor1", "actor2")]
-        parts += [f"SELECT {_EFF[c]} AS name, count(*) AS n FROM {_OVERRIDDEN} WHERE {_EFF[c]} LIKE ? GROUP BY 1"
-                  for c in ("actor1", "actor2")]
-        rows = self.conn.execute(f"SELECT name, sum(n) FROM ({' UNION ALL '.join(parts)}) GROUP BY name"
+        parts = [f"SELECT e.{c} AS name, count(*) AS n FROM events e WHERE e.{c} {d.like} ?{untouched}"
+                 f" GROUP BY e.{c}" for c in ("actor1", "actor2")]
+        parts += [f"SELECT {_EFF[c]} AS name, count(*) AS n FROM {d.overridden} WHERE {_EFF[c]} {d.like} ?"
+                  f" GROUP BY {_EFF[c]}" for c in ("actor1", "actor2")]
+        rows = self.conn.execute(f"SELECT name, sum(n) FROM ({' UNION ALL '.join(parts)}) AS names GROUP BY name"
                                  " ORDER BY 2 DESC, 1 LIMIT ?", [like] * 4 + [limit]).fetchall()
         return [(r[0], r[1]) for r in rows]
 
@@ -308,36 +310,42 @@ class CorrectionsMixin(SQLiteConnection):
     def _fused_join(self) -> str:
         return " LEFT JOIN fused_events f ON f.cluster_id = e.cluster_id" if self._has_table("fused_events") else ""
 
-    def _outlets_col(self) -> str:
-        """The known outlets of the reports of an event's fused event, as a JSON array."""
-        if not self._has_table("fused_reports"):
-            return ", NULL AS outlets"
-        return (", (SELECT json_group_array(DISTINCT r.outlet) FROM fused_reports r"
-                " WHERE r.cluster_id = e.cluster_id AND r.outlet IS NOT NULL) AS outlets")
+    def _report_outlets(self, clusters: set[str]) -> dict[str, list[str]]:
+        """The outlets of the reports of these fused events, by cluster id, in report order."""
+        if not clusters or not self._has_table("fused_reports"):
+            return {}
+        ids = sorted(clusters)
+        out: dict[str, list[str]] = {}
+        for r in self.conn.execute(
+                f"SELECT cluster_id, outlet FROM fused_reports WHERE cluster_id IN ({','.join('?' * len(ids))})"
+                " AND outlet IS NOT NULL ORDER BY cluster_id, position", ids).fetchall():
+            if r[1] not in out.setdefault(r[0], []):
+                out[r[0]].append(r[1])
+        return out
 
     def _fused_cols(self) -> str:
         return ", f.corroboration AS corroboration" if self._has_table("fused_events") else ", NULL AS corroboration"
 
     def _where(self, f: dict[str, Any], *, corrected: bool) -> tuple[str, list[Any]]:
         """WHERE clause over events ``e`` (machine values, events without overrides) or over
-        ``_OVERRIDDEN`` (``o`` joined to ``e``: corrected values)."""
+        the dialect's ``overridden`` (``o`` joined to ``e``: corrected values)."""
         unknown = set(f) - set(FILTER_KEYS) - {"_placed", "_reports"}
         if unknown:
             raise TypeError(f"unknown event filters: {sorted(unknown)}")
         col = (lambda c: _EFF[c]) if corrected else (lambda c: f"e.{c}")
-        c, a = field_filters(f, col)
+        c, a = field_filters(f, col, like=self.dialect.like)
         if not corrected:
             c.insert(0, "e.event_id NOT IN (SELECT event_id FROM event_overrides)")
         if f.get("_reports"):  # events of fused events with several reports, or the others
             many = "e.cluster_id IN (SELECT cluster_id FROM fused_events WHERE n_reports > 1)" \
-                if self._has_table("fused_events") else "0"
+                if self._has_table("fused_events") else "1 = 0"
             c.append(many if f["_reports"] == "many" else f"(e.cluster_id IS NULL OR NOT ({many}))")
         if f.get("reviewed") is not None:  # untouched events are not reviewed
             c.append(("o.review IS NOT NULL" if f["reviewed"] else "o.review IS NULL") if corrected
-                     else ("0" if f["reviewed"] else "1"))
+                     else ("1 = 0" if f["reviewed"] else "1 = 1"))
         status = f.get("status")
         if status == "rejected":
-            c.append("o.rejected = 1" if corrected else "0")
+            c.append("o.rejected = 1" if corrected else "1 = 0")
         else:
             if status:
                 c.append("e.status = ?"); a.append(status)
@@ -348,15 +356,17 @@ class CorrectionsMixin(SQLiteConnection):
                 c.append("e.cluster_id IN (SELECT cluster_id FROM fused_events WHERE corroboration >= ?)")
                 a.append(int(f["min_corroboration"]))
             else:
-                c.append("0")  # nothing is corroborated without fusion
+                c.append("1 = 0")  # nothing is corroborated without fusion
         return where(c), a
 
 
-def _record(row: sqlite3.Row) -> EventRecord:
-    """A row (event_id, data, fields, corroboration, outlet, url, outlets) as a record."""
-    event_id, data, fields, corroboration, outlet, url, outlets = row
+def _record(row: Sequence[Any], outlets: dict[str, list[str]]) -> EventRecord:
+    """A row (event_id, data, fields, corroboration, outlet, url, cluster_id) as a record, with the
+    known outlets of its fused event's reports (``outlets`` by cluster id)."""
+    event_id, data, fields, corroboration, outlet, url, cluster_id = row
+    names = outlets.get(cluster_id) if cluster_id else None
     return EventRecord(event_id, data, json.loads(fields) if fields else None, corroboration, outlet, url,
-                       outlets if outlets and outlets != "[]" else None)
+                       json.dumps(names, ensure_ascii=False) if names else None)
 
 
 def _and(where: str, more: list[str]) -> str:
