@@ -14,7 +14,7 @@ import pytest
 from rasd import corrections as corr
 from rasd.records import (Actor, Agreement, Clause, ControlPeriod, Document, Event, Evidence, FusedEvent,
                           OffsetMap, Place, Report)
-from rasd.store import (BaseStore, ControlStore, CorrectionStore, DocumentStore, EventStore, FusingStore,
+from rasd.store import (AnalystStore, BaseStore, ControlStore, CorrectionStore, DocumentStore, EventStore, FusingStore,
                         FusionStore, Store, WatchStore)
 from rasd.store.migrations import package_migrations
 
@@ -61,7 +61,7 @@ def st(store_factory):
 def test_a_backend_implements_every_role(store_factory):
     s = store_factory()
     for role in (BaseStore, DocumentStore, EventStore, CorrectionStore, FusionStore, ControlStore, FusingStore,
-                 WatchStore, Store):
+                 WatchStore, AnalystStore, Store):
         assert isinstance(s, role), role.__name__
 
 
@@ -419,6 +419,78 @@ def test_cli_events_show_what_analysts_corrected(st, store_url, run_cli):
     assert run_cli("--db", db, "events").stdout == ""
 
 
+# -- the workbench: confidence, review decisions, analysts' tokens (migration 006) -----------------
+def _with_three_events(st):
+    """d1:0 (confidence 0.5, in a fused event of 3 reports), d2:0 (0.9), d3:0 (0.2)."""
+    for doc, conf, day in (("d2", 0.9, date(2019, 1, 1)), ("d3", 0.2, date(2020, 1, 1))):
+        st.add_document(Document(doc_id=doc, raw=RAW + f" ({doc})"))
+        ev = _moved(_event(event_id=f"{doc}:0", day=day), doc)
+        ev.confidence = conf
+        st.replace_events(doc, [ev])
+    fe = FusedEvent(cluster_id="c1", event_type="Explosions/Remote violence",
+                    sub_event_type="Shelling/artillery/missile attack", date=date(2018, 2, 19),
+                    reports=[Report(event_id=f"x{i}", doc_id=f"x{i}", outlet=None, stance="asserted",
+                                    date=None, fatalities=None) for i in range(2)]
+                    + [Report(event_id="d1:0", doc_id="d1", outlet=None, stance="asserted", date=None, fatalities=None)])
+    st.save_fused(fe, family="explosions", place_key="douma")
+
+
+def test_the_view_filters_on_the_coders_confidence_as_shown(st):
+    _with_three_events(st)
+    assert {e.event_id for e in st.query_events_view(min_confidence=0.5)} == {"d1:0", "d2:0"}
+    assert st.count_events_view(min_confidence=0.9) == 1
+    assert st.count_events_view(min_confidence=0.0) == 3
+    # a confidence shown rounded to 0.9 passes min_confidence 0.9
+    ev = st.query_events(doc_id="d2")[0]
+    ev.confidence = 0.8996
+    st.replace_events("d2", [ev])
+    assert [e.event_id for e in st.query_events_view(min_confidence=0.9)] == ["d2:0"]
+    summary = {s["event_id"]: s for s in st.query_events_summary()}
+    assert summary["d3:0"]["confidence"] == 0.2 and summary["d1:0"]["reports"] == 3
+
+
+def test_the_review_queue_orders_by_confidence_or_reports_and_drops_reviewed_events(st):
+    _with_three_events(st)
+    assert [s["event_id"] for s in st.review_queue()] == ["d3:0", "d1:0", "d2:0"]  # lowest confidence first
+    assert [s["event_id"] for s in st.review_queue(order="reports")] == ["d1:0", "d3:0", "d2:0"]
+    assert [s["event_id"] for s in st.review_queue(limit=1, offset=1)] == ["d1:0"]
+    assert [s["event_id"] for s in st.review_queue(order="reports", limit=2, offset=1)] == ["d3:0", "d2:0"]
+    assert [s["event_id"] for s in st.review_queue(min_confidence=0.5)] == ["d1:0", "d2:0"]
+    with pytest.raises(ValueError):
+        st.review_queue(order="colour")
+    st.add_correction("d3:0", {corr.REVIEW: "accepted"}, author="ana")
+    st.add_correction("d1:0", {corr.REVIEW: "rejected", "rejected": True}, author="bo", note="not an event")
+    assert [s["event_id"] for s in st.review_queue()] == ["d2:0"]
+    assert st.count_events_view(reviewed=False) == 1
+    assert st.count_events_view(reviewed=True) == 1  # the rejected one is out of the view unless asked
+    assert st.count_events_view(reviewed=True, include_rejected=True) == 2
+    accepted = st.get_event_view("d3:0")
+    assert accepted.attrs["review"] == "accepted" and accepted.attrs["corrected"] == []  # a decision is no change
+    trail = st.corrections_of("d1:0")
+    assert [(c["field"], c["value"], c["author"], c["note"]) for c in trail] == [
+        ("review", "rejected", "bo", "not an event"), ("rejected", True, "bo", "not an event")]
+    # a correction of a reviewed event keeps it reviewed
+    st.add_correction("d3:0", {"fatalities": 9}, author="ana")
+    assert st.get_event_view("d3:0").attrs["review"] == "accepted"
+    assert [s["event_id"] for s in st.review_queue()] == ["d2:0"]
+
+
+def test_analyst_tokens_keep_only_hashes_and_names_are_never_given_twice(store_factory):
+    st = store_factory()
+    made = st.add_token("ana", "h1")
+    assert (made.name, made.token_hash, made.revoked_at) == ("ana", "h1", None) and made.created_at
+    st.add_token("bo", "h2")
+    assert st.token_author("h1") == "ana" and st.token_author("h2") == "bo" and st.token_author("h3") is None
+    with pytest.raises(ValueError):
+        st.add_token("ana", "h4")
+    assert st.revoke_token("ana") is True
+    assert st.revoke_token("ana") is False and st.revoke_token("nobody") is False
+    assert st.token_author("h1") is None
+    assert [(t.name, t.revoked_at is not None) for t in st.list_tokens()] == [("ana", True), ("bo", False)]
+    with pytest.raises(ValueError):
+        st.add_token("ana", "h5")  # a revoked name stays taken
+
+
 # -- fused events --------------------------------------------------------------------------------
 HOMS = Place("Homs", 34.73, 36.71, country="SY", geonameid="169577")
 HAMA = Place("Hama", 35.13, 36.76, country="SY", geonameid="170017")
@@ -578,3 +650,44 @@ def test_agreements_saved_replaced_queried_and_deleted(store_factory):
     assert [(a.agreement_id, a.status) for a in s.query_agreements(place="Homs")] == [("ag2", "collapsed")]
     s.delete_agreements("c1")
     assert ids(s.query_agreements()) == ["ag2"]
+
+
+def test_the_actor_filter_takes_several_names_and_suggests_stored_ones(st):
+    _with_three_events(st)
+    ev = st.query_events(doc_id="d2")[0]
+    ev.actor1 = Actor("Syrian Democratic Forces")
+    st.replace_events("d2", [ev])
+    assert {e.event_id for e in st.query_events_view(actor=["QSD: nothing", "Democratic Forces"])} == {"d2:0"}
+    assert st.count_events_view(actor=["Democratic", "Military Forces of Syria"]) == 3
+    assert st.count_events_view(actor="Democratic") == 1  # one name, as before
+    assert st.actor_names("forces") == [("Military Forces of Syria", 2), ("Syrian Democratic Forces", 1)]
+    st.add_correction("d3:0", {"actor1": "Syrian Democratic Forces"})
+    assert st.actor_names("DEMOCRATIC") == [("Syrian Democratic Forces", 2)]
+
+
+def test_the_rows_of_one_correction_share_their_request(st):
+    st.add_correction("d1:0", {corr.REVIEW: "rejected", "rejected": True}, author="ana")
+    st.add_correction("d1:0", {corr.REVIEW: "accepted", "rejected": False}, author="ana")
+    rows = st.corrections_of("d1:0")
+    assert [r["request"] for r in rows][0] == rows[1]["request"] != rows[2]["request"] == rows[3]["request"]
+    h = corr.history(rows)
+    assert [(x["decision"], x["changes"]["rejected"]) for x in h] == [("rejected", True), ("accepted", False)]
+
+
+def test_fused_events_filter_on_their_reports_confidence(st):
+    _with_three_events(st)  # c1 holds d1:0, of confidence 0.5
+    assert [f["cluster_id"] for f in st.query_fused_view(min_confidence=0.5)] == ["c1"]
+    assert st.query_fused_view(min_confidence=0.6) == []
+
+
+def test_events_carry_their_documents_outlet_and_address(store_factory):
+    s = store_factory()
+    s.add_document(Document(doc_id="d1", raw=RAW, outlet="Enab Baladi", url="https://example.org/a"))
+    s.replace_events("d1", [_event()])
+    (rec,) = s.query_event_records()
+    assert (rec.outlet, rec.url, rec.outlet_list()) == ("Enab Baladi", "https://example.org/a", ["Enab Baladi"])
+    ev = s.get_event_view("d1:0")
+    assert (ev.attrs["outlet"], ev.attrs["url"], ev.attrs["outlets"]) == (
+        "Enab Baladi", "https://example.org/a", ["Enab Baladi"])
+    got = s.document_summaries(["d1", "nope"])
+    assert list(got) == ["d1"] and (got["d1"].outlet, got["d1"].url) == ("Enab Baladi", "https://example.org/a")

@@ -11,7 +11,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import InputError
-from . import common
+from . import common, output
 
 log = logging.getLogger(__name__)
 
@@ -185,23 +185,20 @@ def documents(
                                          help="Full-text search: words (all must occur), \"quoted phrases\", prefix*."),
     limit: int = typer.Option(50, help="At most this many."),
     offset: int = typer.Option(0, help="Skip this many."),
-    as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines (the same as --format jsonl)."),
+    fmt: str = output.FormatOption,
 ) -> None:
     """List stored documents, or search them (full text, FTS5)."""
+    output.check_format(fmt)
     if limit < 0 or offset < 0:
         _usage("--limit and --offset must not be negative")
     with common.store(ctx) as st:
         rows = st.list_documents(search, limit=limit, offset=offset)
-    if not rows and not as_json:
-        typer.echo("no documents" + (f" match {search!r}" if search else ""), err=True)
-    for r in rows:
-        if as_json:
-            typer.echo(json.dumps(r.__dict__, ensure_ascii=False))
-        else:
-            line = f"{r.doc_id}\t{r.published or '-'}\t{r.outlet or '-'}\t{r.chars}\t{(r.title or '')[:70]}"
-            if r.snippet:
-                line += "\n\t" + " ".join(r.snippet.split())
-            typer.echo(line)
+    fmt = "jsonl" if as_json else fmt
+    cols = [("doc_id", "DOC_ID"), ("published", "PUBLISHED"), ("outlet", "OUTLET"), ("chars", "CHARS"),
+            ("title", "TITLE")] + ([("snippet", "MATCH")] if search else [])
+    output.print_rows([r.__dict__ for r in rows], cols, fmt, width=60,
+                      empty="no documents" + (f" match {search!r}" if search else ""))
 
 
 def show(

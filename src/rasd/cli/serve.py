@@ -126,7 +126,7 @@ def _run_worker(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict) -
     st = common.store(ctx)
     app = create_app(st, settings, gazetteer=gaz, pipeline_factory=_pipeline_factory(
                          settings.pipeline_config(with_events=True, gazetteer=gaz_path)),
-                     ontology=_ontology(), **opts)
+                     ontology=_ontology(), actors=_actor_search(), **opts)
     # a stop (SIGTERM, Ctrl-C) waits at most a few seconds for requests in flight; an ingest still
     # running then is dropped with its open transaction (ingest threads are daemons)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
@@ -208,6 +208,13 @@ def _open_gazetteer(path: str, build: bool):
     except Exception as exc:  # place search is optional: say why and serve without it
         typer.echo(f"rasd: gazetteer {path}: {exc}; place search is off", err=True)
         return None
+
+
+def _actor_search():
+    from ..code.actor_search import ActorSearch
+    from ..code.lexicon import ActorKB
+
+    return ActorSearch(ActorKB.load())
 
 
 def _ontology():

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from . import common
+from . import common, output
 
 sources_app = typer.Typer(help="The sources `rasd watch` follows (kept in the store).", no_args_is_help=True)
 
@@ -72,26 +72,31 @@ def sources_add(
 @sources_app.command("list")
 def sources_list(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines (the same as --format jsonl)."),
+    fmt: str = output.FormatOption,
 ) -> None:
     """The sources with their last read, items and errors."""
     from dataclasses import asdict
 
     from ..watch.settings import format_duration
 
+    output.check_format(fmt)
     with common.store(ctx) as st:
         rows = st.list_sources()
-    if not rows and not as_json:
-        typer.echo("no sources: add one with `rasd sources add URL`", err=True)
-    for s in rows:
-        if as_json:
-            typer.echo(json.dumps(asdict(s), ensure_ascii=False))
-            continue
-        typer.echo(f"{s.name}\t{s.url}\tevery {format_duration(s.every_s)}\t{s.kind or '-'}\t"
-                   f"last {s.last_fetch_at or 'never'} {s.last_status or ''}\t"
-                   f"{s.items} items, {s.stored} stored, {s.failed} failed"
-                   + (f"\t{s.country}" if s.country else "")
-                   + (f"\n\t{s.last_error}" if s.last_error else ""))
+    fmt = "jsonl" if as_json else fmt
+    if fmt != "table":
+        output.print_rows([asdict(s) for s in rows], SOURCE_COLUMNS, fmt)
+        return
+    output.print_rows([{**asdict(s), "every": format_duration(s.every_s)} for s in rows],
+                      [("name", "NAME"), ("url", "URL"), ("every", "EVERY"), ("kind", "KIND"),
+                       ("last_fetch_at", "LAST_READ"), ("last_status", "STATUS"), ("items", "ITEMS"),
+                       ("stored", "STORED"), ("failed", "FAILED"), ("country", "CC"), ("last_error", "LAST_ERROR")],
+                      "table", width=60, empty="no sources: add one with `rasd sources add URL`")
+
+
+SOURCE_COLUMNS = [(k, k) for k in ("name", "url", "every_s", "country", "pattern", "origin", "added_at", "kind",
+                                   "last_fetch_at", "last_ok_at", "last_status", "last_error", "errors", "items",
+                                   "stored", "failed")]
 
 
 @sources_app.command("remove")

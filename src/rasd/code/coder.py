@@ -319,6 +319,8 @@ class Coder:
                    sentence=sc.text, attrs=attrs)
         if cand.attempt:
             ev.attrs["attempt"] = True
+        if kill is not None and any(c.kind == "kill" and self.counter.at_least(c.text) for cs in counts for c in cs):
+            ev.attrs["fatalities_at_least"] = True  # shown "100+", not "100"
         ev.attrs["trigger"] = cand.token.text
         ev.evidence = self._evidence(sc, cand, a1m, a2m, when, spot, counts, stance_ev)
         ev.confidence = self._confidence(cand, a1m, spot, when, stance)

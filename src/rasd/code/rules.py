@@ -340,6 +340,7 @@ class FatalityRules:
     tens: dict[str, int]
     vague: dict[str, int]
     qualifiers: tuple[str, ...]
+    at_least: tuple[str, ...]
     pronouns: frozenset[str]
     hundred: str
     compound_number: re.Pattern
@@ -378,7 +379,8 @@ class FatalityRules:
         }, {
             **{k: Key(rx, True) for k in names},
             "units": Key(counts, True), "tens": Key(counts, True), "vague": Key(counts, True),
-            "qualifiers": Key(word_list, True), "pronouns": Key(words, True), "hundred": Key(dl.text, True),
+            "qualifiers": Key(word_list, True), "at_least": Key(word_list, True), "pronouns": Key(words, True),
+            "hundred": Key(dl.text, True),
             "counts": Key(named_list(count_entry, "count"), True), "articles": Key(words, True),
             "stated_cues": Key(word_list, True), "not_places": Key(words, True),
         }, lang, raw)

@@ -256,6 +256,16 @@ class Gazetteer:
             log.info("no fuzzy match for %r at threshold %.0f", name, threshold)
         return _dedupe(out)
 
+    def by_prefix(self, name: str, limit: int = 50) -> list[Candidate]:
+        """Places with a name whose key starts with this name's key (what a search box types)."""
+        key = name_key(name)
+        if len(key) < 3:
+            return []
+        rows = self.conn.execute(
+            f"SELECT {_COLS}, n.kind FROM names n JOIN places p ON p.id = n.place_id WHERE n.key >= ? AND n.key < ?"
+            " ORDER BY p.population DESC LIMIT ?", (key, key + "\uffff", limit)).fetchall()
+        return _dedupe([Candidate(*r[:11], kind=r[11], match="prefix") for r in rows])
+
     def lookup(self, name: str, fuzzy: bool = True) -> list[Candidate]:
         """Candidates for a name: exact key, then skeleton key, then fuzzy (each logged)."""
         key = name_key(name)

@@ -22,12 +22,15 @@ BBOX_PATTERN = f"^{_LON},{_LAT},{_LON},{_LAT}$"
 _BBOX_RE = re.compile(BBOX_PATTERN)
 NO_NUL_PATTERN = "^[^\\u0000]*$"  # free text: anything but a NUL
 _DIGITS_RE = re.compile(r"-?[0-9]{1,12}\Z")  # ASCII digits only ("٣" is refused), at most 12 of them
+# a number as JSON writes it (0.5, 1, 1e-05), ASCII digits only
+_NUMBER_RE = re.compile(r"-?[0-9]{1,40}(?:\.[0-9]{1,40})?(?:[eE][-+]?[0-9]{1,4})?\Z")
 
 # name -> (OpenAPI schema, description)
 FILTERS: dict[str, tuple[dict, str]] = {
     "type": ({"type": "string", "maxLength": 100}, "ACLED event type"),
     "sub_type": ({"type": "string", "maxLength": 100}, "ACLED sub-event type"),
-    "actor": ({"type": "string", "maxLength": 200}, "part of an actor's name"),
+    "actor": ({"type": "string", "maxLength": 200},
+              "part of an actor's name, or a name or alias the actor knowledge base knows (SDF, HTS)"),
     "place": ({"type": "string", "maxLength": 200}, "part of a place or province name"),
     "bbox": ({"type": "string", "pattern": BBOX_PATTERN},
              "west,south,east,north in decimal degrees; a box with south above north matches nothing"),
@@ -35,6 +38,8 @@ FILTERS: dict[str, tuple[dict, str]] = {
     "date_to": ({"type": "string", "format": "date", "pattern": DATE_PATTERN}, "YYYY-MM-DD, inclusive"),
     "status": ({"type": "string", "enum": list(STATUSES)}, "fusion status, or 'rejected' by an analyst"),
     "min_corroboration": ({"type": "integer", "minimum": 1, "maximum": 1000}, "independent outlets at least"),
+    "min_confidence": ({"type": "number", "minimum": 0, "maximum": 1},
+                       "the coder's confidence at least (0-1, as the events show it, to 3 places)"),
     "text": ({"type": "string", "maxLength": 200}, "words in the event's sentence"),
     "doc_id": ({"type": "string", "maxLength": 200}, "events of one document"),
     "include_rejected": ({"type": "boolean", "default": False}, "also list events an analyst rejected"),
@@ -118,14 +123,24 @@ def required_text(q, name: str, max_len: int) -> str:
 
 
 def integer(q, name: str, default: Optional[int], lo: int, hi: int) -> Optional[int]:
+    n = _ranged(q, name, _DIGITS_RE, int, lo, hi, "a whole number written in digits 0-9")
+    return default if n is None else n
+
+
+def number(q, name: str, lo: float, hi: float) -> Optional[float]:
+    return _ranged(q, name, _NUMBER_RE, float, lo, hi, "a number written in digits 0-9 (e.g. 0.5)")
+
+
+def _ranged(q, name: str, pattern: re.Pattern, convert, lo, hi, what: str):
+    """A number parameter: None when absent, else written as ``pattern`` says and within [lo, hi]."""
     v = given(q, name)
     if v is None:
-        return default
-    if not _DIGITS_RE.match(v):
-        raise bad(name, f"{v[:40]!r} is not a whole number written in digits 0-9")
-    n = int(v)
+        return None
+    if not pattern.match(v):
+        raise bad(name, f"{v[:40]!r} is not {what}")
+    n = convert(v)
     if not lo <= n <= hi:
-        raise bad(name, f"{n} is not between {lo} and {hi}")
+        raise bad(name, f"{v} is not between {lo:g} and {hi:g}")
     return n
 
 
@@ -219,9 +234,13 @@ async def event_filters(request: Request) -> dict[str, Any]:
         "event_type": text(q, "type", 100), "sub_event_type": text(q, "sub_type", 100),
         "actor": text(q, "actor", 200), "place": text(q, "place", 200), "bbox": bbox(q),
         "date_from": day(q, "date_from"), "date_to": day(q, "date_to"), "status": status,
-        "min_corroboration": integer(q, "min_corroboration", None, 1, 1000), "text": text(q, "text", 200),
+        "min_corroboration": integer(q, "min_corroboration", None, 1, 1000),
+        "min_confidence": number(q, "min_confidence", 0.0, 1.0), "text": text(q, "text", 200),
         "doc_id": text(q, "doc_id", 200), "include_rejected": boolean(q, "include_rejected"),
     }
+    actors = request.app.state.actors
+    if f["actor"] and actors is not None:
+        f["actor"] = actors.names(f["actor"])  # its aliases' canonical names too
     return f
 
 

@@ -34,27 +34,49 @@ class DocumentSummary:
     outlet: Optional[str]
     chars: int
     snippet: Optional[str] = None
+    url: Optional[str] = None
 
 
 class EventRecord(NamedTuple):
     """One event of the corrected view as the store holds it, not yet parsed: ``data`` is the
     machine's record as written (``Event.to_dict`` as JSON text), ``corrected`` the analysts'
-    resolved fields (None when nobody corrected it), ``corroboration`` its fused event's count.
+    resolved fields (None when nobody corrected it), ``corroboration`` its fused event's count;
+    its provenance: ``outlet`` and ``url`` of its document, ``outlets`` the known outlets of
+    every report of its fused event (JSON array text, None when not fused).
     (A named tuple: the event list makes fifty of them per page.)"""
 
     event_id: str
     data: str
     corrected: Optional[dict[str, Any]] = None
     corroboration: Optional[int] = None
+    outlet: Optional[str] = None
+    url: Optional[str] = None
+    outlets: Optional[str] = None
 
     def event(self) -> Event:
-        """The event with its corrections applied (``attrs['corrected']`` lists the fields)."""
+        """The event with its corrections applied (``attrs['corrected']`` lists the fields) and
+        its provenance in ``attrs`` (``outlet``, ``url``, ``outlets``)."""
         event = Event.from_dict(json.loads(self.data))
         if self.corrected:
             corr.apply(event, self.corrected)
         if self.corroboration is not None:
             event.attrs["corroboration"] = self.corroboration
+        event.attrs["outlet"] = self.outlet
+        event.attrs["url"] = self.url
+        event.attrs["outlets"] = self.outlet_list()
         return event
+
+    def outlet_list(self) -> list[str]:
+        """The known, distinct outlets behind the event: its fused event's, else its document's
+        (names compared without case and spacing; the first spelling is kept)."""
+        names = json.loads(self.outlets) if self.outlets else []
+        if self.outlet:
+            names.insert(0, self.outlet)
+        out: dict[str, str] = {}
+        for n in names:
+            if isinstance(n, str) and n.strip():
+                out.setdefault(" ".join(n.lower().split()), n.strip())
+        return list(out.values())
 
 
 # -- the watcher's records (migration 005) --------------------------------------------
@@ -117,6 +139,16 @@ class SourceRead:
     last_modified: Optional[str] = None
 
 
+@dataclass
+class AnalystToken:
+    """An analyst's token as the store keeps it: its name (the author of what it writes) and a
+    hash of the token (the token itself is shown once, when made, and never stored)."""
+    name: str
+    token_hash: str
+    created_at: Optional[str] = None
+    revoked_at: Optional[str] = None  # None while the token works
+
+
 # -- roles -------------------------------------------------------------------------
 @runtime_checkable
 class BaseStore(Protocol):
@@ -177,15 +209,22 @@ class DocumentStore(BaseStore, Protocol):
     def iter_documents(self) -> Iterator[Document]:
         """Every document, by doc_id."""
 
+    @abc.abstractmethod
+    def document_summaries(self, doc_ids: Iterable[str]) -> dict[str, DocumentSummary]:
+        """Title, date, outlet, address and length of these documents, by doc_id (those that
+        exist): what a report needs to be cited, without reading the texts."""
+
 
 @runtime_checkable
 class EventStore(BaseStore, Protocol):
     """Coded events (migration 002) and their corrected view (migration 004).
 
-    Filters of the view methods (all optional): event_type, sub_event_type, actor, place,
+    Filters of the view methods (all optional): event_type, sub_event_type, actor (a part of
+    either actor's name, or a list of such parts, any of which matches), place,
     bbox=(west, south, east, north), date_from, date_to, status ("rejected" lists rejected
-    events), min_corroboration, text, doc_id, include_rejected. The view's order is newest
-    first (corrected date, then event id), undated events last."""
+    events), min_corroboration, min_confidence (the coder's confidence, 0-1), reviewed (True:
+    events an analyst accepted or rejected; False: the others), text, doc_id, include_rejected.
+    The view's order is newest first (corrected date, then event id), undated events last."""
 
     @abc.abstractmethod
     def replace_events(self, doc_id: str, events: Iterable[Event]) -> None:
@@ -233,6 +272,11 @@ class EventStore(BaseStore, Protocol):
         """(event_id, lat, lon, event_type, date) of matching placed events."""
 
     @abc.abstractmethod
+    def actor_names(self, part: str, limit: int = 20) -> list[tuple[str, int]]:
+        """(name, events) of the actor names the stored events carry (corrections included)
+        that contain ``part`` (any case), most events first: suggestions for an actor filter."""
+
+    @abc.abstractmethod
     def event_type_pairs(self) -> list[tuple[str, str]]:
         """Distinct (event type, sub-event type) pairs in the store, corrections included, sorted."""
 
@@ -249,7 +293,18 @@ class CorrectionStore(BaseStore, Protocol):
 
     @abc.abstractmethod
     def corrections_of(self, event_id: str) -> list[dict[str, Any]]:
-        """Every correction that applies to an event, oldest first (the audit trail)."""
+        """Every correction that applies to an event, oldest first (the audit trail): id, field,
+        value, author, note, created_at, event_id, and request (shared by the rows one call of
+        ``add_correction`` wrote). Review decisions are rows of field ``review``
+        (``corrections.REVIEW``)."""
+
+    @abc.abstractmethod
+    def review_queue(self, *, order: str = "confidence", limit: int = 50, offset: int = 0,
+                     **filters: Any) -> list[dict[str, Any]]:
+        """Events no analyst has reviewed (accepted or rejected), rejected ones left out, as the
+        summaries of ``query_events_summary`` plus ``reports`` (its fused event's reports, 1
+        when not fused). ``order``: "confidence" (lowest first) or "reports" (most first, then
+        lowest confidence); ties by event id. The view's filters apply."""
 
 
 @runtime_checkable
@@ -293,7 +348,8 @@ class FusionStore(BaseStore, Protocol):
 
     @abc.abstractmethod
     def query_fused_view(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
-        """Fused events as JSON records, newest first; the view's filters (no doc_id)."""
+        """Fused events as JSON records, newest first; the view's filters (no doc_id;
+        min_confidence: some report at least that confident)."""
 
     @abc.abstractmethod
     def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]: ...
@@ -378,6 +434,29 @@ class WatchStore(BaseStore, Protocol):
         """The outcome of one attempt at an item (counts an attempt)."""
 
 
+@runtime_checkable
+class AnalystStore(BaseStore, Protocol):
+    """Analysts' tokens (migration 006): each analyst writes with a token of their own, and what
+    they write carries the token's name. Only hashes of tokens are kept."""
+
+    @abc.abstractmethod
+    def add_token(self, name: str, token_hash: str) -> AnalystToken:
+        """Keep a new analyst's token hash under ``name``; ValueError when the name was ever
+        given (a revoked name is not given again: an author's name means one analyst)."""
+
+    @abc.abstractmethod
+    def list_tokens(self) -> list[AnalystToken]:
+        """Every token, revoked ones too, by name."""
+
+    @abc.abstractmethod
+    def revoke_token(self, name: str) -> bool:
+        """Stop a token working (it stays listed); False when no working token has that name."""
+
+    @abc.abstractmethod
+    def token_author(self, token_hash: str) -> Optional[str]:
+        """The name of the working token with this hash, or None."""
+
+
 # -- unions of roles ------------------------------------------------------------------
 @runtime_checkable
 class FusingStore(FusionStore, ControlStore, Protocol):
@@ -385,5 +464,6 @@ class FusingStore(FusionStore, ControlStore, Protocol):
 
 
 @runtime_checkable
-class Store(DocumentStore, EventStore, CorrectionStore, FusionStore, ControlStore, WatchStore, Protocol):
+class Store(DocumentStore, EventStore, CorrectionStore, FusionStore, ControlStore, WatchStore, AnalystStore,
+            Protocol):
     """Every role: what the CLI and the server need, and what a full backend implements."""

@@ -7,6 +7,7 @@ import psycopg
 
 from ...errors import StoreError
 from ..base import DocumentSummary, Store
+from ..sql.analysts import AnalystsMixin
 from ..sql.corrections import CorrectionsMixin
 from ..sql.documents import DocumentsMixin, Term
 from ..sql.events import EventsMixin
@@ -18,7 +19,7 @@ from .connection import PGConnection
 _HEADLINE = "StartSel=[, StopSel=], MaxWords=12, MinWords=6, ShortWord=1, MaxFragments=1, FragmentDelimiter=…"
 
 
-class PostgresStore(DocumentsMixin, CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, PGConnection, Store):
+class PostgresStore(DocumentsMixin, CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, AnalystsMixin, PGConnection, Store):
     """Every role of ``Store`` on one PostgreSQL database; connection handling is ``PGConnection``'s."""
 
     def _search(self, terms: list[Term], limit: int, offset: int) -> list[DocumentSummary]:

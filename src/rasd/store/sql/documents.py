@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from ...records import Document, OffsetMap
 from ..base import AddOutcome, DocumentSummary
@@ -80,6 +80,17 @@ class DocumentsMixin(SQLConnection):
             if len(rows) < batch:
                 return
             last = rows[-1]["doc_id"]
+
+    def document_summaries(self, doc_ids: Iterable[str]) -> dict[str, DocumentSummary]:
+        ids = list(dict.fromkeys(doc_ids))
+        out: dict[str, DocumentSummary] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            for r in self.conn.execute(
+                    "SELECT doc_id, title, published, outlet, length(text), url FROM documents"
+                    f" WHERE doc_id IN ({','.join('?' * len(part))})", part).fetchall():
+                out[r[0]] = DocumentSummary(r[0], r[1], r[2], r[3], r[4], None, r[5])
+        return out
 
     def list_documents(self, query: Optional[str] = None, limit: int = 50,
                        offset: int = 0) -> list[DocumentSummary]:

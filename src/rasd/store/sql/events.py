@@ -49,14 +49,19 @@ def field_filters(f: dict[str, Any], col: Callable[[str], str] = lambda c: f"e.{
         c.append(f"{col('event_type')} = ?"); a.append(f["event_type"])
     if f.get("sub_event_type"):
         c.append(f"{col('sub_event_type')} = ?"); a.append(f["sub_event_type"])
-    if f.get("actor"):
-        c.append(f"({col('actor1')} {like} ? OR {col('actor2')} {like} ?)"); a += [f"%{f['actor']}%"] * 2
+    if f.get("actor"):  # a name or several (ORed), each a part of either actor's name
+        names = [f["actor"]] if isinstance(f["actor"], str) else [n for n in f["actor"] if n]
+        c.append("(" + " OR ".join(f"{col('actor1')} {like} ? OR {col('actor2')} {like} ?" for _ in names) + ")")
+        a += [f"%{n}%" for n in names for _ in (1, 2)]
     if f.get("place"):
         c.append(f"({col('location')} {like} ? OR {col('admin1')} {like} ?)"); a += [f"%{f['place']}%"] * 2
     if f.get("date_from"):
         c.append(f"{col('date')} >= ?"); a.append(f["date_from"])
     if f.get("date_to"):
         c.append(f"{col('date')} <= ?"); a.append(f["date_to"])
+    if f.get("min_confidence") is not None:  # the coder's own figure: analysts do not correct it
+        # as shown (to_dict rounds to 3 places): 0.5996 shows as 0.6 and passes min_confidence 0.6
+        c.append("e.confidence >= ?"); a.append(float(f["min_confidence"]) - 0.0005)
     if f.get("text"):
         c.append(f"e.sentence {like} ?"); a.append(f"%{f['text']}%")
     if f.get("doc_id"):

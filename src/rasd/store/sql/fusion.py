@@ -133,7 +133,9 @@ class FusionMixin(SQLConnection):
             if f.get(key):
                 c.append(f"{col} = ?"); a.append(f[key])
         if f.get("actor"):
-            c.append(f"(actor1 {like} ? OR actor2 {like} ?)"); a += [f"%{f['actor']}%"] * 2
+            names = [f["actor"]] if isinstance(f["actor"], str) else [n for n in f["actor"] if n]
+            c.append("(" + " OR ".join(f"actor1 {like} ? OR actor2 {like} ?" for _ in names) + ")")
+            a += [f"%{n}%" for n in names for _ in (1, 2)]
         if f.get("place"):
             c.append(f"location {like} ?"); a.append(f"%{f['place']}%")
         if f.get("date_from"):
@@ -147,6 +149,9 @@ class FusionMixin(SQLConnection):
             c.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"); a += [s_, n, w, e]
         if f.get("text"):
             c.append(f"data {like} ?"); a.append(f"%{f['text']}%")
+        if f.get("min_confidence") is not None:  # a report at least that confident (as shown, 3 places)
+            c.append("EXISTS (SELECT 1 FROM events e WHERE e.cluster_id = fused_events.cluster_id"
+                     " AND e.confidence >= ?)"); a.append(float(f["min_confidence"]) - 0.0005)
         where = ("WHERE " + " AND ".join(c)) if c else ""
         rows = self.conn.execute(f"SELECT data FROM fused_events {where}"
                                  f" ORDER BY {self.dialect.desc('date')}, cluster_id DESC"

@@ -5,6 +5,7 @@ import sqlite3
 
 from ...errors import StoreError
 from ..base import DocumentSummary, Store
+from ..sql.analysts import AnalystsMixin
 from ..sql.corrections import CorrectionsMixin
 from ..sql.documents import DocumentsMixin, Term
 from ..sql.events import EventsMixin
@@ -13,7 +14,7 @@ from ..sql.watch import WatchMixin
 from .connection import SQLiteConnection
 
 
-class SQLiteStore(DocumentsMixin, CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, SQLiteConnection, Store):
+class SQLiteStore(DocumentsMixin, CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, AnalystsMixin, SQLiteConnection, Store):
     """Every role of ``Store`` on one SQLite file; connection handling is ``SQLiteConnection``'s."""
 
     def _search(self, terms: list[Term], limit: int, offset: int) -> list[DocumentSummary]:
