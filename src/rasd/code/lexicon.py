@@ -279,16 +279,27 @@ class ActorKB:
         (``data/groups/*.yaml``) and the state actors of every country (countries.yaml)."""
         countries = countries or Countries.load()
         d = dl.read("actors.yaml", _ACTORS_FILE)
-        raw = list(d["actors"])
+        raw = [("actors.yaml", a) for a in d["actors"]]
         for name in dl.listing("groups"):
-            raw += dl.read(name, _GROUPS_FILE)["actors"]
+            raw += [(name, a) for a in dl.read(name, _GROUPS_FILE)["actors"]]
         generated = {s["id"]: s for s in countries.state_actors()}
-        actors: list[ActorEntry] = []
-        explicit = {a["id"] for a in raw}
-        for a in raw:
-            base = generated.get(a["id"])
-            actors.append(_entry(a, base, generated, countries))
-        actors += [_entry({"id": i}, s, generated, countries) for i, s in generated.items() if i not in explicit]
+        # a state actor may be added to by several files (its aliases in each theatre); any other id is one entry
+        merged: dict[str, tuple[str, dict]] = {}
+        for file, a in raw:
+            if a["id"] in merged:
+                first_file, first = merged[a["id"]]
+                if a["id"] not in generated or set(a) - {"id", "aliases", "place_aliases"}:
+                    raise dl.Where(file, a["id"], "id").fail(f"duplicate id (also in {first_file}; a second entry of a "
+                                                             "state actor may add aliases only)")
+                for k in ("aliases", "place_aliases"):
+                    first[k] = list(first.get(k) or []) + list(a.get(k) or [])
+                continue
+            merged[a["id"]] = (file, dict(a))
+        actors: list[ActorEntry] = [_entry(a, generated.get(i), generated, dl.Where(file, i))
+                                    for i, (file, a) in merged.items()]
+        seen = set(merged)
+        actors += [_entry({"id": i}, s, generated, dl.Where("countries.yaml", i)) for i, s in generated.items()
+                   if i not in seen]
         for spec in d.get("group_militias") or []:
             actors += _group_militias(spec)
         sources = [SourceEntry(s["name"], s["kind"], list(s.get("aliases") or [])) for s in d["sources"]]
@@ -353,7 +364,7 @@ class ActorKB:
         return self.countries.name(code)
 
 
-def _entry(a: dict, base: Optional[dict], generated: dict[str, dict], countries: Countries) -> ActorEntry:
+def _entry(a: dict, base: Optional[dict], generated: dict[str, dict], where: dl.Where) -> ActorEntry:
     """An actor of the files; ``base``: the generated state actor it adds to (same id). A unit
     (``unit_of``) is named after its state actor in each naming period ("Military Forces of Iraq
     (2018-) Popular Mobilization Forces"), until ``unit_until``, then by its own ``names``."""
@@ -362,7 +373,7 @@ def _entry(a: dict, base: Optional[dict], generated: dict[str, dict], countries:
     if a.get("unit_of"):
         parent = generated.get(a["unit_of"])
         if parent is None:
-            raise dl.Where("actors", a["id"], "unit_of").fail(f"{a['unit_of']!r} is not a state actor (<cc>-<role>)")
+            raise where.at("unit_of").fail(f"{a['unit_of']!r} is not a state actor (<cc>-<role>)")
         until = a.get("unit_until")
         own = [dict(n, name=f"{n['name']} {a['unit']}") for n in parent["names"]
                if until is None or n.get("from") is None or n["from"] < until] or \
@@ -376,10 +387,10 @@ def _entry(a: dict, base: Optional[dict], generated: dict[str, dict], countries:
     if base is not None:
         name = name or base["name"]
     if name is None:
-        raise dl.Where("actors", a["id"], "name").fail("missing (only a state actor <cc>-<role> or a unit may omit it)")
+        raise where.at("name").fail("missing (only a state actor <cc>-<role> or a unit may omit it)")
     kind = a.get("type") or (base or {}).get("type")
     if kind is None:
-        raise dl.Where("actors", a["id"], "type").fail("missing")
+        raise where.at("type").fail("missing")
     return ActorEntry(id=a["id"], name=names[-1]["name"] if names and not a.get("name") else name, actor_type=kind,
                       country=a.get("country") or (base or {}).get("country"),
                       template=bool(a.get("template")), state_role=a.get("state_role"), umbrella=bool(a.get("umbrella")),
