@@ -184,7 +184,7 @@ _ACTOR = dl.record({
     "country": Key(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code")), "template": Key(dl.flag),
     "state_role": Key(dl.one_of("military", "police", "government")), "umbrella": Key(dl.flag),
     "names": Key(dl.list_of(_NAME)), "aliases": Key(_WORDS), "place_aliases": Key(_WORDS),
-    "unit_of": Key(dl.text), "unit": Key(dl.text), "unit_until": Key(dl.day)}, ident="id")
+    "unit_of": Key(dl.text), "unit": Key(dl.text), "unit_until": Key(dl.day), "crowd_aliases": Key(_WORDS)}, ident="id")
 _SOURCE = dl.record({"name": Key(dl.text, True), "kind": Key(dl.one_of("observer", "media", "state media", "party"), True),
                      "aliases": Key(_WORDS)}, ident="name")
 _MILITIAS = dl.record({"name": Key(dl.text, True), "type": Key(dl.one_of(*_ACTOR_TYPES), True),
@@ -297,6 +297,13 @@ class ActorKB:
             merged[a["id"]] = (file, dict(a))
         actors: list[ActorEntry] = [_entry(a, generated.get(i), generated, dl.Where(file, i))
                                     for i, (file, a) in merged.items()]
+        # a party's activists or supporters in the street are a crowd: rioters (or protesters when peaceful)
+        crowd = next((a for a in actors if a.id == "rioters"), None)
+        for file, a in merged.values():
+            if a.get("crowd_aliases"):
+                if crowd is None:
+                    raise dl.Where(file, a["id"], "crowd_aliases").fail("no generic actor 'rioters' to add them to")
+                crowd.aliases += a["crowd_aliases"]
         seen = set(merged)
         actors += [_entry({"id": i}, s, generated, dl.Where("countries.yaml", i)) for i, s in generated.items()
                    if i not in seen]
@@ -312,10 +319,12 @@ class ActorKB:
                        for kind, i, _ in vals)]
 
     # -- matching ---------------------------------------------------------
-    def find(self, text: str) -> list[tuple[int, int, str, str]]:
+    def find(self, text: str, country: Optional[str] = None) -> list[tuple[int, int, str, str]]:
         """Longest non-overlapping alias matches in ``text``: (start, end, kind, id). ``kind`` is
         "actor", "source", or "metonym" for an actor's place alias ("Turkey"), which names the
-        actor only as the agent of an event (see ``link.actor_mentions``).
+        actor only as the agent of an event (see ``link.actor_mentions``). An alias of several
+        actors ("SNA": Syria's National Army, Somalia's) names the one of ``country`` (the story's)
+        when there is one, else the first written.
 
         ``text`` must keep its length under ``norm`` (hyphens and quotes are folded
         one character for one; runs of spaces are matched only when single)."""
@@ -327,11 +336,12 @@ class ActorKB:
                 continue
             if end + 1 < len(low) and low[end + 1].isalnum():
                 continue
-            for kind, ident, cs in vals:
-                if cs and text[start:end + 1] != cs:
-                    continue
-                found.append((start, end + 1, kind, ident))
-                break
+            ok = [(kind, ident) for kind, ident, cs in vals if not cs or text[start:end + 1] == cs]
+            if not ok:
+                continue
+            if country and len(ok) > 1:
+                ok.sort(key=lambda v: v[0] == "source" or self.actors[v[1]].country != country)
+            found.append((start, end + 1, *ok[0]))
         found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
         taken: list[tuple[int, int, str, str]] = []
         for m in found:
