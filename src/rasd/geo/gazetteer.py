@@ -19,8 +19,9 @@ from typing import Iterable, Optional
 
 from ..errors import StoreError
 from ..geodesy import bbox_around, haversine_km  # noqa: F401 (haversine_km is re-exported)
-from ..records import Place
+from ..records import COUNTRY_FEATURE, Place, is_country_feature, is_country_or_continent
 from .normalize import name_key, skeleton_key, skeleton_of_key
+from .rows import PlaceRow  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -46,27 +47,8 @@ CREATE INDEX IF NOT EXISTS places_admin ON places(country, admin1, feature);
 CREATE INDEX IF NOT EXISTS names_key ON names(key);
 CREATE INDEX IF NOT EXISTS names_skel ON names(skel);
 CREATE INDEX IF NOT EXISTS names_place ON names(place_id);
+CREATE INDEX IF NOT EXISTS places_population ON places(population);
 """
-
-@dataclass
-class PlaceRow:
-    """One place to load into a layer, with all its names."""
-
-    name: str
-    lat: Optional[float]
-    lon: Optional[float]
-    country: Optional[str] = None
-    admin1: Optional[str] = None
-    admin2: Optional[str] = None
-    feature: Optional[str] = None
-    population: int = 0
-    geonameid: Optional[str] = None
-    alt_names: tuple[str, ...] = ()
-    # extra names of a different kind: ("abbr", "US"), ("demonym", "Syrian")
-    extra_names: tuple[tuple[str, str], ...] = ()
-    # precomputed name keys (kind, key), in place of computing them from the names
-    keys: Optional[list[tuple[str, str]]] = None
-
 
 @dataclass
 class Candidate:
@@ -92,11 +74,11 @@ class Candidate:
         return (self.feature or "P").split(".")[0]
 
     def is_country(self) -> bool:
-        return (self.feature or "").startswith("A.PCL")
+        return is_country_feature(self.feature)
 
     def is_admin(self) -> bool:
         f = self.feature or ""
-        return f.startswith("A.ADM") or f.startswith("A.PCL")
+        return f.startswith("A.ADM") or is_country_feature(f)
 
     def to_place(self, mention: Optional[str] = None, precision: Optional[int] = None,
                  score: Optional[float] = None) -> Place:
@@ -110,7 +92,7 @@ class Candidate:
 def default_precision(feature: Optional[str]) -> int:
     """ACLED geo_precision from a feature code: populated places and spots 1, regions 3."""
     f = feature or ""
-    if f.startswith("A.PCL") or f.startswith("A.ADM1") or f.startswith("L.CONT") or f.startswith("L.RGN"):
+    if is_country_or_continent(f) or f.startswith(("A.ADM1", "L.RGN")):
         return 3
     if f.startswith("A.ADM") or f.startswith("L.") or f.startswith("H.") or f.startswith("T."):
         return 2
@@ -206,7 +188,7 @@ class Gazetteer:
         return rows[0] if rows else None
 
     def country(self, code: str) -> Optional[Candidate]:
-        rows = self._rows(f"SELECT {_COLS}, 'name' FROM places p WHERE p.country = ? AND p.feature LIKE 'A.PCL%' "
+        rows = self._rows(f"SELECT {_COLS}, 'name' FROM places p WHERE p.country = ? AND p.feature LIKE '{COUNTRY_FEATURE}%' "
                           "ORDER BY p.population DESC LIMIT 1", (code,))
         return rows[0] if rows else None
 
@@ -221,6 +203,21 @@ class Gazetteer:
         out = [x for x in out if x[0] <= km]
         out.sort(key=lambda x: x[0])
         return out[:limit]
+
+    def towns_in(self, west: float, south: float, east: float, north: float, limit: int = 60) -> list[Candidate]:
+        """The most populous populated places (feature class P) inside a box, most populous first:
+        the labels of the page's offline base map."""
+        if (east - west) * (north - south) > 400:
+            # a large box holds many places: walk them most populous first and stop at ``limit``
+            return self._rows(
+                f"SELECT {_COLS}, 'name' FROM places p INDEXED BY places_population "
+                "WHERE p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ? AND p.feature LIKE 'P.%' "
+                "ORDER BY p.population DESC LIMIT ?", (south, north, west, east, limit))
+        return self._rows(
+            f"SELECT {_COLS}, 'name' FROM places_rtree r JOIN places p ON p.id = r.id "
+            "WHERE r.min_lat <= ? AND r.max_lat >= ? AND r.min_lon <= ? AND r.max_lon >= ? "
+            "AND p.feature LIKE 'P.%' AND p.lat IS NOT NULL ORDER BY p.population DESC LIMIT ?",
+            (north, south, east, west, limit))
 
     def search(self, name: str, limit: int = 20) -> list[Candidate]:
         cands = self.lookup(name)
