@@ -48,7 +48,7 @@ def test_clash_between_two_known_actors(coder):
     assert len(evs) == 1
     e = evs[0]
     assert (e.event_type, e.sub_event_type) == ("Battles", "Armed clash")
-    assert e.actor1.name == "Military Forces of Syria (2000-)"
+    assert e.actor1.name == "Military Forces of Syria (2000-2024)"
     assert e.actor2.name == "Hayat Tahrir al-Sham"
     assert e.location.name == "Idlib" and e.location.country == "SY"
     assert e.date == date(2021, 6, 12) and e.time_precision == "day"

@@ -72,7 +72,12 @@ def test_actor_kb_names_over_time_and_acronyms():
     assert kb.actor(hts, "Nusra", date(2014, 5, 1), "SY").name == "Jabhat al-Nusra"
     assert kb.actor(hts, "HTS", date(2019, 5, 1), "SY").name == "Hayat Tahrir al-Sham"
     assert kb.lookup("Hizbollah") == kb.lookup("Hezbollah")
-    assert kb.actor(kb.lookup("Syrian army"), None, None, "SY").name == "Military Forces of Syria (2000-)"
+    army = kb.lookup("Syrian army")
+    # a new regime starts a new name: Syria's forces after 8 December 2024 are not the Assad-era ones
+    assert kb.actor(army, None, date(2019, 10, 9), "SY").name == "Military Forces of Syria (2000-2024)"
+    assert kb.actor(army, None, date(2024, 12, 7), "SY").name == "Military Forces of Syria (2000-2024)"
+    assert kb.actor(army, None, date(2024, 12, 8), "SY").name == "Military Forces of Syria (2024-)"
+    assert kb.actor(army, None, None, "SY").name == "Military Forces of Syria (2024-)"
     # "IS" only as an acronym in capitals, never the verb
     found = [m[3] for m in kb.find("This is where IS fighters attacked") if m[2] == "actor"]
     assert found == ["is"]

@@ -297,10 +297,10 @@ class Coder:
         """The event of a sentence's trigger (several when it takes several places), with what it
         states itself (``own``: place, date, toll), or none when it is background."""
         kb = self.data.actors
-        mentions, sources = link.actor_mentions(kb, sc.text, cand.agents + cand.between)
+        mentions, sources = link.actor_mentions(kb, sc.text, cand.agents + cand.between, sc.story.country)
         # place first: the event's country decides whose state forces are "the government"
         spot = self._spot(sc, cand, [(m.start, m.end) for m in mentions])
-        country = spot.place.country if spot.place else sc.story.country
+        country = (spot.place.country if spot.place else None) or sc.story.country  # a continent has none
         a1m, a2m = link.pick_actors(kb, cand, mentions, sc.text, [(a, b) for a, b, _ in sources])
         et, st, attrs, a1m, a2m = self._type(sc, cand, mentions, a1m, a2m, country)
         when = self._when(sc)

@@ -5,19 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 from typing import Any, Optional
-
-import yaml
 
 from ..records import Actor
 from . import dataload as dl
 from .dataload import Key
 from .rules import named_list, sections
-
-
-def load_yaml(name: str) -> Any:
-    return yaml.safe_load(resources.files("rasd.code").joinpath("data").joinpath(name).read_text(encoding="utf-8"))
+from .states import Countries
 
 
 # triggers.yaml: the classes (language-independent) and each language's words (see the file's comments)
@@ -42,12 +36,12 @@ _TRIGGER_WORDS = dl.record({
 _TRIGGERS_FILE = sections({"classes": Key(dl.keyed(_TRIGGER_CLASS, dl.text), True)}, _TRIGGER_WORDS)
 
 
+_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "-": " ", "‐": " ", "–": " ", "—": " "})
+
+
 def norm(text: str) -> str:
     """Lower case, quotes and hyphens folded, spaces squeezed: the form aliases are matched in."""
-    t = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
-    t = re.sub(r"[-‐–—]", " ", t)
-    t = re.sub(r"\s+", " ", t)
-    return t.strip()
+    return " ".join(text.lower().translate(_FOLD).split())
 
 
 # ----------------------------------------------------------------------------- ontology
@@ -182,6 +176,24 @@ def inflections(lemma: str) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- actors
+_ACTOR_TYPES = ("state forces", "rebel group", "political militia", "identity militia", "rioters", "protesters",
+                "civilians", "external forces", "other")
+_NAME = dl.record({"name": Key(dl.text, True), "from": Key(dl.day), "to": Key(dl.day)})
+_ACTOR = dl.record({
+    "id": Key(dl.text, True), "name": Key(dl.text), "type": Key(dl.one_of(*_ACTOR_TYPES)),
+    "country": Key(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code")), "template": Key(dl.flag),
+    "state_role": Key(dl.one_of("military", "police", "government")), "umbrella": Key(dl.flag),
+    "names": Key(dl.list_of(_NAME)), "aliases": Key(_WORDS), "place_aliases": Key(_WORDS),
+    "unit_of": Key(dl.text), "unit": Key(dl.text), "unit_until": Key(dl.day), "crowd_aliases": Key(_WORDS)}, ident="id")
+_SOURCE = dl.record({"name": Key(dl.text, True), "kind": Key(dl.one_of("observer", "media", "state media", "party"), True),
+                     "aliases": Key(_WORDS)}, ident="name")
+_MILITIAS = dl.record({"name": Key(dl.text, True), "type": Key(dl.one_of(*_ACTOR_TYPES), True),
+                       "nouns": Key(_WORDS, True), "groups": Key(dl.mapping(dl.text, _WORDS), True)})
+_ACTORS_FILE = dl.record({"actors": Key(dl.entries(_ACTOR, "id"), True), "sources": Key(dl.entries(_SOURCE, "name"), True),
+                          "group_militias": Key(dl.list_of(_MILITIAS))})
+_GROUPS_FILE = dl.record({"theatre": Key(dl.text, True), "actors": Key(dl.entries(_ACTOR, "id"), True)})
+
+
 @dataclass
 class ActorEntry:
     id: str
@@ -191,17 +203,17 @@ class ActorEntry:
     template: bool = False
     state_role: Optional[str] = None
     umbrella: bool = False
-    names: list[dict] = field(default_factory=list)
+    names: list[dict] = field(default_factory=list)  # [{name, from, to}] with dates; the last one open
     aliases: list[str] = field(default_factory=list)
     place_aliases: list[str] = field(default_factory=list)  # "Turkey", "Ankara": the actor only as an agent
-    demonym: Optional[str] = None  # "Syrian": "Syrian troops", "Syrian forces" name the actor
+    derived: list[str] = field(default_factory=list)  # generated aliases ("Kenyan police"): hand-written ones win
 
     def name_at(self, when: Optional[date], country_name: Optional[str]) -> str:
         name = self.name
         if when and self.names:
             for n in self.names:
                 lo, hi = n.get("from"), n.get("to")
-                if (lo is None or when.year >= int(lo)) and (hi is None or when.year < int(hi)):
+                if (lo is None or when >= lo) and (hi is None or when < hi):
                     name = n["name"]
         if "{country}" in name:
             name = name.replace("{country}", country_name or "International")
@@ -223,33 +235,36 @@ class SourceEntry:
 class ActorKB:
     """Actors and sources with alias matching (Aho-Corasick over normalised text)."""
 
-    def __init__(self, actors: list[ActorEntry], sources: list[SourceEntry], country_names: dict[str, str],
-                 force_nouns: list[str]):
+    def __init__(self, actors: list[ActorEntry], sources: list[SourceEntry], countries: Countries):
         import ahocorasick
 
         self.actors = {a.id: a for a in actors}
         self.sources = sources
-        self.country_names = country_names
+        self.countries = countries
+        # (country, role) -> the state's actor of that role ("the army" in Kenya)
+        self.states = {(a.country, a.id.rsplit("-", 1)[1]): a for a in actors
+                       if a.country and a.id == f"{a.country.lower()}-{a.id.rsplit('-', 1)[-1]}"}
         self._auto = ahocorasick.Automaton()
-        self._exact: dict[str, list[tuple[str, str]]] = {}
-        table: dict[str, list[tuple[str, str, bool]]] = {}  # norm alias -> [(kind, id, case_sensitive_form)]
+        table: dict[str, list[tuple[str, str, str]]] = {}  # norm alias -> [(kind, id, case_sensitive_form)]
 
         def add(alias: str, kind: str, ident: str) -> None:
             key = norm(alias)
             if not key:
                 return
             cs = alias if (alias.isupper() and len(alias.replace(".", "")) <= 4) else ""
-            table.setdefault(key, []).append((kind, ident, cs))  # type: ignore[arg-type]
+            vals = table.setdefault(key, [])
+            if not any(k == kind and i == ident for k, i, _ in vals):
+                vals.append((kind, ident, cs))
 
         for a in actors:
             for al in [a.name.replace(" ({country})", "").replace("{country}", "").strip()] + a.aliases + \
                     [n["name"] for n in a.names]:
                 add(al, "actor", a.id)
+        for a in actors:  # generated aliases after every hand-written one: "Syrian National Army" is the SNA
+            for al in a.derived:
+                add(al, "actor", a.id)
             for al in a.place_aliases:
                 add(al, "metonym", a.id)
-            if a.demonym:
-                for fn in force_nouns:
-                    add(f"{a.demonym} {fn}", "actor", a.id)
         for i, s in enumerate(sources):
             for al in [s.name] + s.aliases:
                 add(al, "source", str(i))
@@ -259,19 +274,43 @@ class ActorKB:
         self._table = table
 
     @classmethod
-    def load(cls) -> "ActorKB":
-        d = load_yaml("actors.yaml")
-        actors = []
-        for a in d["actors"]:
-            e = ActorEntry(id=a["id"], name=a["name"], actor_type=a["type"], country=a.get("country"),
-                           template=bool(a.get("template")), state_role=a.get("state_role"),
-                           umbrella=bool(a.get("umbrella")), names=list(a.get("names") or []),
-                           aliases=[str(x) for x in a.get("aliases") or []],
-                           place_aliases=[str(x) for x in a.get("place_aliases") or []],
-                           demonym=a.get("demonym") or None)
-            actors.append(e)
-        sources = [SourceEntry(s["name"], s["kind"], [str(x) for x in s.get("aliases") or []]) for s in d["sources"]]
-        return cls(actors, sources, dict(d["country_names"]), list(d["force_nouns"]))
+    def load(cls, countries: Optional[Countries] = None) -> "ActorKB":
+        """actors.yaml (generic and hand-written actors, sources), the theatres' groups
+        (``data/groups/*.yaml``) and the state actors of every country (countries.yaml)."""
+        countries = countries or Countries.load()
+        d = dl.read("actors.yaml", _ACTORS_FILE)
+        raw = [("actors.yaml", a) for a in d["actors"]]
+        for name in dl.listing("groups"):
+            raw += [(name, a) for a in dl.read(name, _GROUPS_FILE)["actors"]]
+        generated = {s["id"]: s for s in countries.state_actors()}
+        # a state actor may be added to by several files (its aliases in each theatre); any other id is one entry
+        merged: dict[str, tuple[str, dict]] = {}
+        for file, a in raw:
+            if a["id"] in merged:
+                first_file, first = merged[a["id"]]
+                if a["id"] not in generated or set(a) - {"id", "aliases", "place_aliases"}:
+                    raise dl.Where(file, a["id"], "id").fail(f"duplicate id (also in {first_file}; a second entry of a "
+                                                             "state actor may add aliases only)")
+                for k in ("aliases", "place_aliases"):
+                    first[k] = list(first.get(k) or []) + list(a.get(k) or [])
+                continue
+            merged[a["id"]] = (file, dict(a))
+        actors: list[ActorEntry] = [_entry(a, generated.get(i), generated, dl.Where(file, i))
+                                    for i, (file, a) in merged.items()]
+        # a party's activists or supporters in the street are a crowd: rioters (or protesters when peaceful)
+        crowd = next((a for a in actors if a.id == "rioters"), None)
+        for file, a in merged.values():
+            if a.get("crowd_aliases"):
+                if crowd is None:
+                    raise dl.Where(file, a["id"], "crowd_aliases").fail("no generic actor 'rioters' to add them to")
+                crowd.aliases += a["crowd_aliases"]
+        seen = set(merged)
+        actors += [_entry({"id": i}, s, generated, dl.Where("countries.yaml", i)) for i, s in generated.items()
+                   if i not in seen]
+        for spec in d.get("group_militias") or []:
+            actors += _group_militias(spec)
+        sources = [SourceEntry(s["name"], s["kind"], list(s.get("aliases") or [])) for s in d["sources"]]
+        return cls(actors, sources, countries)
 
     def armed_aliases(self) -> list[str]:
         """Normalised aliases of armed actors and crowds (the prefilter's companions of weak triggers)."""
@@ -280,10 +319,12 @@ class ActorKB:
                        for kind, i, _ in vals)]
 
     # -- matching ---------------------------------------------------------
-    def find(self, text: str) -> list[tuple[int, int, str, str]]:
+    def find(self, text: str, country: Optional[str] = None) -> list[tuple[int, int, str, str]]:
         """Longest non-overlapping alias matches in ``text``: (start, end, kind, id). ``kind`` is
         "actor", "source", or "metonym" for an actor's place alias ("Turkey"), which names the
-        actor only as the agent of an event (see ``link.actor_mentions``).
+        actor only as the agent of an event (see ``link.actor_mentions``). An alias of several
+        actors ("SNA": Syria's National Army, Somalia's) names the one of ``country`` (the story's)
+        when there is one, else the first written.
 
         ``text`` must keep its length under ``norm`` (hyphens and quotes are folded
         one character for one; runs of spaces are matched only when single)."""
@@ -295,11 +336,12 @@ class ActorKB:
                 continue
             if end + 1 < len(low) and low[end + 1].isalnum():
                 continue
-            for kind, ident, cs in vals:
-                if cs and text[start:end + 1] != cs:
-                    continue
-                found.append((start, end + 1, kind, ident))
-                break
+            ok = [(kind, ident) for kind, ident, cs in vals if not cs or text[start:end + 1] == cs]
+            if not ok:
+                continue
+            if country and len(ok) > 1:
+                ok.sort(key=lambda v: v[0] == "source" or self.actors[v[1]].country != country)
+            found.append((start, end + 1, *ok[0]))
         found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
         taken: list[tuple[int, int, str, str]] = []
         for m in found:
@@ -323,28 +365,61 @@ class ActorKB:
     def actor(self, ident: str, mention: Optional[str], when: Optional[date], country: Optional[str]) -> Actor:
         a = self.actors[ident]
         if a.state_role and country:
-            for other in self.actors.values():
-                if other.country == country and not other.template and other.actor_type == "state forces" \
-                        and (other.id.endswith("-" + a.state_role)):
-                    a = other
-                    break
+            a = self.states.get((country, a.state_role), a)
         c = a.country or country
         return Actor(name=a.name_at(when, self.country_name(c)), mention=mention, actor_type=a.actor_type, country=c)
 
     def country_name(self, code: Optional[str]) -> Optional[str]:
-        if not code:
-            return None
-        if code in self.country_names:
-            return self.country_names[code]
-        try:
-            import pycountry
+        """ACLED's name of a country ("Ivory Coast" for CI)."""
+        return self.countries.name(code)
 
-            c = pycountry.countries.get(alpha_2=code)
-            return getattr(c, "common_name", None) or c.name if c else None
-        except (KeyError, LookupError):
-            return None
+
+def _entry(a: dict, base: Optional[dict], generated: dict[str, dict], where: dl.Where) -> ActorEntry:
+    """An actor of the files; ``base``: the generated state actor it adds to (same id). A unit
+    (``unit_of``) is named after its state actor in each naming period ("Military Forces of Iraq
+    (2018-) Popular Mobilization Forces"), until ``unit_until``, then by its own ``names``."""
+    names = list(a.get("names") or [])
+    name = a.get("name")
+    if a.get("unit_of"):
+        parent = generated.get(a["unit_of"])
+        if parent is None:
+            raise where.at("unit_of").fail(f"{a['unit_of']!r} is not a state actor (<cc>-<role>)")
+        until = a.get("unit_until")
+        own = [dict(n, name=f"{n['name']} {a['unit']}") for n in parent["names"]
+               if until is None or n.get("from") is None or n["from"] < until] or \
+            [{"name": f"{parent['name']} {a['unit']}", "from": None, "to": None}]
+        if until is not None:
+            own[-1] = dict(own[-1], to=until)
+        names = own + names
+        name = name or names[-1]["name"]
+    elif base is not None and not names:
+        names = list(base["names"])
+    if base is not None:
+        name = name or base["name"]
+    if name is None:
+        raise where.at("name").fail("missing (only a state actor <cc>-<role> or a unit may omit it)")
+    kind = a.get("type") or (base or {}).get("type")
+    if kind is None:
+        raise where.at("type").fail("missing")
+    return ActorEntry(id=a["id"], name=names[-1]["name"] if names and not a.get("name") else name, actor_type=kind,
+                      country=a.get("country") or (base or {}).get("country"),
+                      template=bool(a.get("template")), state_role=a.get("state_role"), umbrella=bool(a.get("umbrella")),
+                      names=names, aliases=list(a.get("aliases") or []), derived=list((base or {}).get("aliases") or []),
+                      place_aliases=list(a.get("place_aliases") or []) + list((base or {}).get("place_aliases") or []))
+
+
+def _group_militias(spec: dict) -> list[ActorEntry]:
+    """Template actors of the groups of a kind ("Pokot Ethnic Militia ({country})"), their aliases
+    each name of the group before each noun ("Pokot raiders", "Pokot militiamen")."""
+    out = []
+    for group, others in spec["groups"].items():
+        forms = [group] + list(others)
+        out.append(ActorEntry(
+            id=norm(spec["name"].replace("{group}", group)).replace(" ", "-"),
+            name=spec["name"].replace("{group}", group) + " ({country})", actor_type=spec["type"], template=True,
+            aliases=[f"{f} {n}" for f in forms for n in spec["nouns"]]))
+    return out
 
 
 def _fold(text: str) -> str:
-    t = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
-    return re.sub(r"[-‐–—]", " ", t)
+    return text.lower().translate(_FOLD)

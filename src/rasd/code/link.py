@@ -35,14 +35,15 @@ _AFFIL_AFTER = re.compile(r"^(?:-|\s)(?:backed|led|based|supported|affiliated|al
 _BY_AGENT = re.compile(r"\b(?:by|attributed to|blamed on)\s+(?:the\s+)?$", re.I)
 
 
-def actor_mentions(kb: ActorKB, text: str, agents: Optional[list[tuple[int, int]]] = None
-                   ) -> tuple[list[ActorMention], list[tuple[int, int, str]]]:
+def actor_mentions(kb: ActorKB, text: str, agents: Optional[list[tuple[int, int]]] = None,
+                   country: Optional[str] = None) -> tuple[list[ActorMention], list[tuple[int, int, str]]]:
     """KB actor mentions and source mentions (start, end, source name) in a sentence. A country's
     or capital's name ("Turkey", "Ankara") is its forces only as the event's agent (``agents``:
     "Turkey shelled X", "clashes between Turkey and X") or named as the doer ("a strike by Israel",
-    "attributed to Israel"), never as a place or in "pro-Turkey"."""
+    "attributed to Israel"), never as a place or in "pro-Turkey". ``country``: the story's, which
+    an alias of several actors ("SNA") prefers."""
     actors, sources = [], []
-    for a, b, kind, ident in kb.find(text):
+    for a, b, kind, ident in kb.find(text, country):
         if kind == "metonym":
             agent = (agents and any(a >= x and b <= y for x, y in agents)) or _BY_AGENT.search(text[max(0, a - 30):a])
             if agent and not _AFFIL_BEFORE.search(text[max(0, a - 5):a]) \
