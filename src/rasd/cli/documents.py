@@ -172,22 +172,27 @@ def _progress_bar(total: Optional[int], enabled: bool):
 def documents(
     ctx: typer.Context,
     search: Optional[str] = typer.Option(None, "--search", "-s", help="Full-text search (words are ANDed)."),
+    since: Optional[str] = typer.Option(None, "--since", help=common.SINCE_HELP[:-1] + " (newest first)."),
     limit: int = typer.Option(50, help="At most this many."),
     offset: int = typer.Option(0, help="Skip this many."),
     as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
 ) -> None:
-    """List stored documents, or search them (full text, FTS5)."""
+    """List stored documents, or search them (full text, FTS5), or those stored since a time."""
     if limit < 0 or offset < 0:
         _usage("--limit and --offset must not be negative")
+    since_at = common.since(since)
     with common.store(ctx) as st:
-        rows = st.list_documents(search, limit=limit, offset=offset)
+        rows = st.list_documents(search, limit=limit, offset=offset, since=since_at)
     if not rows and not as_json:
-        typer.echo("no documents" + (f" match {search!r}" if search else ""), err=True)
+        typer.echo("no documents" + (f" match {search!r}" if search else "")
+                   + (f" stored since {since_at}" if since_at else ""), err=True)
     for r in rows:
         if as_json:
             typer.echo(json.dumps(r.__dict__, ensure_ascii=False))
         else:
             line = f"{r.doc_id}\t{r.published or '-'}\t{r.outlet or '-'}\t{r.chars}\t{(r.title or '')[:70]}"
+            if since_at:
+                line = f"{r.stored_at}\t{line}"
             if r.snippet:
                 line += "\n\t" + " ".join(r.snippet.split())
             typer.echo(line)

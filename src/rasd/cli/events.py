@@ -124,8 +124,11 @@ def events(
     event_type: Optional[str] = typer.Option(None, "--type", "-t", help="Event type or sub-event type (exact)."),
     actor: Optional[str] = typer.Option(None, "--actor", "-a", help="Actor name contains this."),
     place: Optional[str] = typer.Option(None, "--place", "-p", help="Location or admin1 contains this."),
+    country: Optional[str] = typer.Option(None, "--country", help="The place's country (ISO 3166-1 alpha-2, e.g. SY)."),
     date_from: Optional[str] = typer.Option(None, "--from", help="On or after this date (YYYY-MM-DD)."),
     date_to: Optional[str] = typer.Option(None, "--to", help="On or before this date (YYYY-MM-DD)."),
+    since: Optional[str] = typer.Option(None, "--since", help=common.SINCE_HELP[:-1]
+                                        + " (with --fused: new or changed since, see docs/brief.md)."),
     text: Optional[str] = typer.Option(None, "--text", help="The event's sentence contains this."),
     limit: int = typer.Option(100, help="At most this many."),
     offset: int = typer.Option(0, help="Skip this many."),
@@ -136,6 +139,8 @@ def events(
     """Query the events in the store, newest first, with analysts' corrections applied
     (rejected events left out), as the HTTP API and `rasd export` show them."""
     common.check_dates(("--from", date_from), ("--to", date_to))
+    since_at = common.since(since)
+    country = common.country(country)
     if fmt not in ("table", "jsonl", "csv"):
         typer.echo(f"rasd: --format must be table, jsonl or csv, not {fmt!r}", err=True)
         raise typer.Exit(2)
@@ -147,11 +152,12 @@ def events(
             raise typer.Exit(2)
         with common.store(ctx) as st:
             rows_f = st.query_fused(status=status, event_type=event_type, place=place, date_from=date_from,
-                                    date_to=date_to, limit=limit, offset=offset)
+                                    date_to=date_to, limit=limit, offset=offset, country=country, since=since_at)
         print_fused(rows_f, as_json=fmt == "jsonl")
         return
     # what the API, the page and `rasd export` show: analysts' corrections applied, rejections left out
-    kw = dict(actor=actor, place=place, date_from=date_from, date_to=date_to, text=text, limit=limit, offset=offset)
+    kw = dict(actor=actor, place=place, date_from=date_from, date_to=date_to, text=text, limit=limit, offset=offset,
+              country=country, since=since_at)
     with common.store(ctx) as st:
         rows = st.query_events_view(event_type=event_type, **kw)
         if event_type and not rows:

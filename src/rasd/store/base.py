@@ -34,6 +34,7 @@ class DocumentSummary:
     outlet: Optional[str]
     chars: int
     snippet: Optional[str] = None
+    stored_at: Optional[str] = None  # when it was stored (rasd.clock.stamp's form)
 
 
 class EventRecord(NamedTuple):
@@ -117,6 +118,20 @@ class SourceRead:
     last_modified: Optional[str] = None
 
 
+# -- revisions of fused events and alerts (migration 006 here; 007 in the plan) ----------
+@dataclass
+class FusedRevision:
+    """A fused event's last revision (fuse/revisions.py): its number, when the first and this one
+    were recorded, what this one changed, and the state it recorded (status, corroboration,
+    event_type, sub_event_type, place, fatalities)."""
+    cluster_id: str
+    revision: int
+    created_at: str
+    changed_at: str
+    changes: list[dict[str, Any]]
+    state: dict[str, Any]
+
+
 # -- roles -------------------------------------------------------------------------
 @runtime_checkable
 class BaseStore(Protocol):
@@ -158,6 +173,7 @@ class DocumentStore(BaseStore, Protocol):
     @abc.abstractmethod
     def add_document(self, doc: Document) -> AddOutcome:
         """Insert a document, keyed by content hash; same content twice changes nothing.
+        A new or updated document records when it was stored (``since`` filters on it).
 
         Same doc_id with other content replaces the stored document ("updated"); the
         same content under another doc_id is not stored again ("duplicate")."""
@@ -170,8 +186,10 @@ class DocumentStore(BaseStore, Protocol):
 
     @abc.abstractmethod
     def list_documents(self, query: Optional[str] = None, limit: int = 50,
-                       offset: int = 0) -> list[DocumentSummary]:
-        """Documents in a stable order; ``query`` is full-text search (words ANDed)."""
+                       offset: int = 0, since: Optional[str] = None) -> list[DocumentSummary]:
+        """Documents in a stable order (by id; with ``since`` alone, the newest stored first);
+        ``query`` is full-text search (words ANDed, best match first); ``since`` (a
+        ``rasd.clock.stamp`` text) keeps those stored at or after that time."""
 
     @abc.abstractmethod
     def iter_documents(self) -> Iterator[Document]:
@@ -183,8 +201,10 @@ class EventStore(BaseStore, Protocol):
     """Coded events (migration 002) and their corrected view (migration 004).
 
     Filters of the view methods (all optional): event_type, sub_event_type, actor, place,
-    bbox=(west, south, east, north), date_from, date_to, status ("rejected" lists rejected
-    events), min_corroboration, text, doc_id, include_rejected. The view's order is newest
+    country (ISO alpha-2 of the machine's place), bbox=(west, south, east, north), date_from,
+    date_to, since (stored at or after this ``rasd.clock.stamp`` time), status ("rejected" lists
+    rejected events), min_corroboration, text, doc_id, include_rejected. Every event records
+    when it was stored (``replace_events``). The view's order is newest
     first (corrected date, then event id), undated events last."""
 
     @abc.abstractmethod
@@ -280,8 +300,10 @@ class FusionStore(BaseStore, Protocol):
     @abc.abstractmethod
     def query_fused(self, *, status: Optional[str] = None, event_type: Optional[str] = None,
                     place: Optional[str] = None, date_from: Optional[str] = None, date_to: Optional[str] = None,
-                    min_reports: int = 1, limit: int = 100, offset: int = 0) -> list[FusedEvent]:
-        """Fused events, oldest first (undated last); ``event_type`` matches the type or sub-type."""
+                    min_reports: int = 1, limit: int = 100, offset: int = 0, country: Optional[str] = None,
+                    since: Optional[str] = None) -> list[FusedEvent]:
+        """Fused events, oldest first (undated last); ``event_type`` matches the type or sub-type;
+        ``since``: last revised at or after that time."""
 
     @abc.abstractmethod
     def unfused_events(self, limit: int = 1000) -> list[Event]:
@@ -293,10 +315,30 @@ class FusionStore(BaseStore, Protocol):
 
     @abc.abstractmethod
     def query_fused_view(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
-        """Fused events as JSON records, newest first; the view's filters (no doc_id)."""
+        """Fused events as JSON records (as ``get_fused_view``), newest first; the view's filters
+        (no doc_id; ``since``: last revised at or after that time, see ``record_revision``)."""
 
     @abc.abstractmethod
-    def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]: ...
+    def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]:
+        """A fused event as its JSON record, with ``created_at``, ``changed_at`` and ``revision``
+        of its last revision (see ``record_revision``)."""
+
+    @abc.abstractmethod
+    def fused_revision(self, cluster_id: str) -> Optional[FusedRevision]:
+        """The last revision recorded of a fused event (kept after the fused event is deleted,
+        until ``forget_revision``)."""
+
+    @abc.abstractmethod
+    def record_revision(self, revision: FusedRevision, payload: Optional[dict[str, Any]]) -> int:
+        """Record a fused event's last revision (its state replaces the one kept). With a
+        ``payload`` (JSON-able: the change and the event), queue one notification of it for every
+        alert whose filters the fused event, as now saved, matches, in the same transaction;
+        a notification already queued for (alert, cluster_id, revision) is not queued again.
+        None records the state alone. Returns how many notifications were queued."""
+
+    @abc.abstractmethod
+    def forget_revision(self, cluster_id: str) -> None:
+        """Drop the revision record of a fused event that no longer exists."""
 
 
 @runtime_checkable

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date
 from typing import Any, Iterator, Optional
 
+from ...clock import stamp
 from ...errors import StoreError
 from ...records import Document, OffsetMap
 from ..base import AddOutcome, DocumentSummary, Store
@@ -48,12 +49,13 @@ class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, SQLite
             if exists:
                 self.conn.execute(
                     "UPDATE documents SET content_hash=?, text=?, raw=?, title=?, published=?, outlet=?,"
-                    " url=?, source=?, encoding=?, offsets=?, meta=?, ingested_at=datetime('now')"
-                    " WHERE doc_id=?", values + (doc.doc_id,))
+                    " url=?, source=?, encoding=?, offsets=?, meta=?, ingested_at=datetime('now'), stored_at=?"
+                    " WHERE doc_id=?", values + (stamp(), doc.doc_id))
                 return AddOutcome(doc.doc_id, "updated")
             self.conn.execute(
                 "INSERT INTO documents(content_hash, text, raw, title, published, outlet, url, source,"
-                " encoding, offsets, meta, doc_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", values + (doc.doc_id,))
+                " encoding, offsets, meta, stored_at, doc_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                values + (stamp(), doc.doc_id))
             return AddOutcome(doc.doc_id, "new")
 
     def get_document(self, doc_id: str) -> Optional[Document]:
@@ -65,22 +67,28 @@ class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, SQLite
             yield _row_to_document(row)
 
     def list_documents(self, query: Optional[str] = None, limit: int = 50,
-                       offset: int = 0) -> list[DocumentSummary]:
+                       offset: int = 0, since: Optional[str] = None) -> list[DocumentSummary]:
+        cond, args = ("AND d.stored_at >= ?", [since]) if since else ("", [])
         if query:
             sql = ("SELECT d.doc_id, d.title, d.published, d.outlet, length(d.text) AS chars,"
-                   " snippet(documents_fts, 1, '[', ']', '…', 12) AS snip"
+                   " snippet(documents_fts, 1, '[', ']', '…', 12) AS snip, d.stored_at"
                    " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
-                   " WHERE documents_fts MATCH ? ORDER BY rank, d.doc_id LIMIT ? OFFSET ?")
+                   f" WHERE documents_fts MATCH ? {cond} ORDER BY rank, d.doc_id LIMIT ? OFFSET ?")
             try:
-                rows = self.conn.execute(sql, (_fts_query(query), limit, offset)).fetchall()
+                rows = self.conn.execute(sql, [_fts_query(query), *args, limit, offset]).fetchall()
             except sqlite3.OperationalError as exc:
                 raise StoreError(f"search {query!r}: {exc}") from None
+        elif since:  # the newest first: what arrived since the user's last look
+            rows = self.conn.execute(
+                "SELECT doc_id, title, published, outlet, length(text) AS chars, NULL AS snip, stored_at"
+                " FROM documents d WHERE d.stored_at >= ? ORDER BY stored_at DESC, doc_id LIMIT ? OFFSET ?",
+                (since, limit, offset)).fetchall()
         else:
             rows = self.conn.execute(
-                "SELECT doc_id, title, published, outlet, length(text) AS chars, NULL AS snip"
+                "SELECT doc_id, title, published, outlet, length(text) AS chars, NULL AS snip, stored_at"
                 " FROM documents ORDER BY doc_id LIMIT ? OFFSET ?", (limit, offset)).fetchall()
-        return [DocumentSummary(r["doc_id"], r["title"], r["published"], r["outlet"], r["chars"], r["snip"])
-                for r in rows]
+        return [DocumentSummary(r["doc_id"], r["title"], r["published"], r["outlet"], r["chars"], r["snip"],
+                                r["stored_at"]) for r in rows]
 
     # -- misc -------------------------------------------------------------
     def stats(self) -> dict[str, Any]:

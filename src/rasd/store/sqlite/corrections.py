@@ -28,8 +28,8 @@ _SUMMARY_EFF = ("event_type", "sub_event_type", "actor1", "actor2", "location", 
 # CROSS JOIN keeps the (small) override table as the outer loop
 _OVERRIDDEN = "event_overrides o CROSS JOIN events e ON e.event_id = o.event_id"
 
-FILTER_KEYS = ("event_type", "sub_event_type", "actor", "place", "bbox", "date_from", "date_to", "status",
-               "min_corroboration", "text", "doc_id", "include_rejected")
+FILTER_KEYS = ("event_type", "sub_event_type", "actor", "place", "country", "bbox", "date_from", "date_to",
+               "since", "status", "min_corroboration", "text", "doc_id", "include_rejected")
 
 
 class CorrectionsMixin(SQLiteConnection):

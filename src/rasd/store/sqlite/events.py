@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterable, Optional
 
+from ...clock import stamp
 from ...records import Event
 from .connection import SQLiteConnection
 
@@ -12,14 +13,15 @@ class EventsMixin(SQLiteConnection):
 
     # -- events -----------------------------------------------------------
     def replace_events(self, doc_id: str, events: Iterable[Event]) -> None:
+        at = stamp()
         with self.transaction():
             self.conn.execute("DELETE FROM events WHERE doc_id=?", (doc_id,))
             self.conn.executemany(
                 "INSERT INTO events(event_id, doc_id, event_type, sub_event_type, date, time_precision,"
                 " actor1, actor2, location, lat, lon, country, admin1, geo_precision, fatalities, stance,"
-                " confidence, sentence, cluster_id, status, data)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [_event_row(e) for e in events])
+                " confidence, sentence, cluster_id, status, data, stored_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [_event_row(e) + (at,) for e in events])
 
     def query_events(self, *, event_type: Optional[str] = None, sub_event_type: Optional[str] = None,
                      actor: Optional[str] = None, place: Optional[str] = None,
@@ -39,7 +41,7 @@ class EventsMixin(SQLiteConnection):
 
 def field_filters(f: dict[str, Any], col: Callable[[str], str] = lambda c: f"e.{c}") -> tuple[list[str], list[Any]]:
     """SQL conditions and arguments for the filters on an event's own fields (type, actor, place,
-    dates, text, document, box, placed), over the column expression ``col(name)`` gives: the
+    country, dates, when stored, text, document, box, placed), over the column expression ``col(name)`` gives: the
     machine's columns of ``events e`` by default, or corrected values (see corrections.py)."""
     c: list[str] = []
     a: list[Any] = []
@@ -55,6 +57,10 @@ def field_filters(f: dict[str, Any], col: Callable[[str], str] = lambda c: f"e.{
         c.append(f"{col('date')} >= ?"); a.append(f["date_from"])
     if f.get("date_to"):
         c.append(f"{col('date')} <= ?"); a.append(f["date_to"])
+    if f.get("country"):
+        c.append("e.country = ?"); a.append(f["country"])
+    if f.get("since"):
+        c.append("e.stored_at >= ?"); a.append(f["since"])
     if f.get("text"):
         c.append("e.sentence LIKE ?"); a.append(f"%{f['text']}%")
     if f.get("doc_id"):
