@@ -33,3 +33,28 @@ def test_the_cli_takes_since_and_names_the_flag_when_it_is_wrong(run_cli):
     assert run_cli("documents", "--since", TOMORROW).stdout == ""
     bad = run_cli("events", "--fused", "--since", "1 day")
     assert bad.returncode == 2 and bad.stderr.startswith("rasd: --since: '1 day' is not an age or a date")
+
+
+def test_the_brief_over_http_in_json_markdown_and_html(tmp_path):
+    from rasd.fuse import Fuser
+    from rasd.store import open_store
+
+    db = str(tmp_path / "b.db")
+    with open_store(db) as st:  # the synthetic events, fused
+        from rasd.serve.synthetic import fill_store
+
+        fill_store(st, 12)
+        Fuser(st, control=False, agreements=False).process(st.query_events(limit=100))
+    with app_client(db, n_events=0) as c:
+        b = c.get("/api/brief", params={"since": "1h", "per_group": 1}).json()
+        assert b["counts"]["fused"] >= 1 and b["counts"]["new"] == b["counts"]["fused"]
+        line = b["groups"][0]["items"][0]
+        assert line["evidence"]["link"].startswith("http://localhost/#event=")
+        assert all(len(g["items"]) == 1 and g["more"] == g["total"] - 1 for g in b["groups"])
+        md = c.get("/api/brief", params={"format": "md"})
+        assert md.headers["content-type"].startswith("text/markdown") and md.text.startswith("# rasd brief: since")
+        page = c.get("/api/brief", params={"format": "html", "country": "SY"})
+        assert page.headers["content-type"].startswith("text/html") and "<h1>rasd brief: since" in page.text
+        assert c.get("/api/brief", params={"since": TOMORROW}).json()["counts"]["fused"] == 0
+        r = c.get("/api/brief", params={"since": "24 h"})
+        assert r.status_code == 422 and r.json()["error"].startswith("bad parameter since:")

@@ -320,8 +320,8 @@ class FusionStore(BaseStore, Protocol):
 
     @abc.abstractmethod
     def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]:
-        """A fused event as its JSON record, with ``created_at``, ``changed_at`` and ``revision``
-        of its last revision (see ``record_revision``)."""
+        """A fused event as its JSON record, with ``created_at``, ``changed_at``, ``revision`` and
+        ``changes`` of its last revision (see ``record_revision``)."""
 
     @abc.abstractmethod
     def fused_revision(self, cluster_id: str) -> Optional[FusedRevision]:

@@ -13,7 +13,7 @@ from .connection import SQLiteConnection
 FUSED_FILTER_KEYS = ("event_type", "sub_event_type", "status", "actor", "place", "country", "date_from", "date_to",
                      "since", "min_corroboration", "bbox", "text")
 # a fused event's record with its last revision
-_VIEW = ("SELECT f.data, c.created_at, c.changed_at, c.revision FROM fused_events f"
+_VIEW = ("SELECT f.data, c.created_at, c.changed_at, c.revision, c.changes FROM fused_events f"
          " LEFT JOIN fused_changes c ON c.cluster_id = f.cluster_id")
 
 
@@ -304,4 +304,5 @@ def fused_filters(f: dict[str, Any]) -> tuple[list[str], list[Any]]:
 def _view(row: Any) -> dict[str, Any]:
     out = json.loads(row[0])
     out["created_at"], out["changed_at"], out["revision"] = row[1], row[2], row[3]
+    out["changes"] = json.loads(row[4]) if row[4] else []
     return out
