@@ -17,7 +17,7 @@ import typer
 
 from ..config import Settings
 from ..errors import RasdError
-from . import brief, documents, evaluation, events, fusion, geo, serve, watch
+from . import alerts, brief, documents, evaluation, events, fusion, geo, serve, watch
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_SERVICE = 0, 1, 2, 3
 
@@ -42,7 +42,7 @@ def _root(
     ctx.obj = Settings().replace(db=db)
 
 
-for _module in (documents, evaluation, events, fusion, geo, serve, watch, brief):
+for _module in (documents, evaluation, events, fusion, geo, serve, watch, brief, alerts):
     _module.register(app)
 
 

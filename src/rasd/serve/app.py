@@ -59,7 +59,7 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     over the bundled country outlines; ``allowed_hosts`` are host names (or addresses) the server
     answers to besides the loopback ones.
     """
-    from . import api_brief, api_documents, api_events
+    from . import api_alerts, api_brief, api_documents, api_events
     from .ingest import IngestWorkers
 
     settings = settings or Settings()
@@ -85,6 +85,7 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     app.include_router(api_events.router)
     app.include_router(api_documents.router)
     app.include_router(api_brief.router)
+    app.include_router(api_alerts.router)
     _static(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(_BodyLimit, limit=opts.max_body_bytes)  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ Pipeline stages never import a backend; the CLI and the server open one with
 """
 from __future__ import annotations
 
-from .base import (AddOutcome, BaseStore, ControlStore, CorrectionStore, DocumentStore, DocumentSummary,
+from .base import (AddOutcome, AlertStore, BaseStore, ControlStore, CorrectionStore, DocumentStore, DocumentSummary,
                    EventRecord, EventStore, FusingStore, FusionStore, Store, WatchStore)
 
 
@@ -26,6 +26,6 @@ def scratch_store() -> Store:
     return open_store(":memory:")
 
 
-__all__ = ["AddOutcome", "BaseStore", "ControlStore", "CorrectionStore", "DocumentStore", "DocumentSummary",
+__all__ = ["AddOutcome", "AlertStore", "BaseStore", "ControlStore", "CorrectionStore", "DocumentStore", "DocumentSummary",
            "EventRecord", "EventStore", "FusingStore", "FusionStore", "Store", "WatchStore", "open_store",
            "scratch_store"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import abc
 import json
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, NamedTuple, Optional, Protocol, TypeVar, runtime_checkable
 
 from .. import corrections as corr
@@ -130,6 +130,41 @@ class FusedRevision:
     changed_at: str
     changes: list[dict[str, Any]]
     state: dict[str, Any]
+
+
+CHANNELS = ("webhook", "email")
+NOTIFICATION_STATUSES = ("pending", "sent", "failed")
+
+
+@dataclass
+class Alert:
+    """A saved search over fused events and where to send what matches (docs/alerts.md)."""
+    name: str
+    channel: str  # webhook | email
+    target: str   # the webhook's URL, or an e-mail address
+    filters: dict[str, Any] = field(default_factory=dict)  # the fused view's filters (no since)
+    secret: Optional[str] = None  # the webhook's HMAC-SHA256 key
+    created_at: Optional[str] = None
+    # counts of its notifications by status (read-only; filled by list_alerts/get_alert)
+    pending: int = 0
+    sent: int = 0
+    failed: int = 0
+
+
+@dataclass
+class Notification:
+    """One queued notification: (alert, fused event, revision), its payload and its delivery."""
+    id: int
+    alert: str
+    cluster_id: str
+    revision: int
+    payload: dict[str, Any]
+    created_at: str
+    status: str = "pending"
+    attempts: int = 0
+    next_at: Optional[str] = None
+    last_error: Optional[str] = None
+    sent_at: Optional[str] = None
 
 
 # -- roles -------------------------------------------------------------------------
@@ -420,6 +455,58 @@ class WatchStore(BaseStore, Protocol):
         """The outcome of one attempt at an item (counts an attempt)."""
 
 
+@runtime_checkable
+class AlertStore(BaseStore, Protocol):
+    """Alerts (saved searches over fused events), the outbox of their notifications, and leases
+    (migration 006 in the brief branch, 007 on main). Notifications are queued by
+    ``FusionStore.record_revision`` in the fusion's transaction; a dispatcher holding the
+    ``alerts`` lease delivers them and records each outcome here."""
+
+    @abc.abstractmethod
+    def save_alert(self, alert: Alert) -> None:
+        """Add an alert, or replace the one of that name (its queued notifications stay)."""
+
+    @abc.abstractmethod
+    def get_alert(self, name: str) -> Optional[Alert]: ...
+
+    @abc.abstractmethod
+    def list_alerts(self) -> list[Alert]:
+        """Every alert, by name, with the counts of its notifications by status."""
+
+    @abc.abstractmethod
+    def remove_alert(self, name: str) -> bool:
+        """Delete an alert and its notifications; False when there is none of that name."""
+
+    @abc.abstractmethod
+    def queue_notification(self, alert: str, cluster_id: str, revision: int, payload: dict[str, Any],
+                           at: str) -> Optional[int]:
+        """Queue one notification by hand (a test: ``rasd alerts test`` over the API), due at
+        ``at``; its id, or None when (alert, cluster_id, revision) is already queued."""
+
+    @abc.abstractmethod
+    def due_notifications(self, now: str, limit: int = 50) -> list[Notification]:
+        """Pending notifications whose ``next_at`` is at or before ``now``, oldest first."""
+
+    @abc.abstractmethod
+    def notifications(self, alert: Optional[str] = None, limit: int = 50) -> list[Notification]:
+        """The newest notifications (of one alert), newest first: what was sent and what failed."""
+
+    @abc.abstractmethod
+    def mark_notification(self, id: int, *, status: str, at: str, error: Optional[str] = None,
+                          next_at: Optional[str] = None) -> None:
+        """The outcome of one delivery attempt (counts an attempt): ``sent`` (at ``at``),
+        ``pending`` again (retry at ``next_at``, ``error`` kept) or ``failed`` (given up)."""
+
+    @abc.abstractmethod
+    def acquire_lease(self, name: str, holder: str, *, now: str, until: str) -> bool:
+        """Take or renew the lease ``name`` until ``until`` when it is free, expired (before
+        ``now``) or already ``holder``'s; True when ``holder`` holds it now. Atomic."""
+
+    @abc.abstractmethod
+    def release_lease(self, name: str, holder: str) -> None:
+        """Give the lease up when ``holder`` holds it."""
+
+
 # -- unions of roles ------------------------------------------------------------------
 @runtime_checkable
 class FusingStore(FusionStore, ControlStore, Protocol):
@@ -427,5 +514,5 @@ class FusingStore(FusionStore, ControlStore, Protocol):
 
 
 @runtime_checkable
-class Store(DocumentStore, EventStore, CorrectionStore, FusionStore, ControlStore, WatchStore, Protocol):
+class Store(DocumentStore, EventStore, CorrectionStore, FusionStore, ControlStore, WatchStore, AlertStore, Protocol):
     """Every role: what the CLI and the server need, and what a full backend implements."""

@@ -10,6 +10,7 @@ from ...clock import stamp
 from ...errors import StoreError
 from ...records import Document, OffsetMap
 from ..base import AddOutcome, DocumentSummary, Store
+from .alerts import AlertsMixin
 from .connection import SQLiteConnection
 from .corrections import CorrectionsMixin
 from .events import EventsMixin
@@ -17,7 +18,7 @@ from .fusion import FusionMixin
 from .watch import WatchMixin
 
 
-class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, SQLiteConnection, Store):
+class SQLiteStore(CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, AlertsMixin, SQLiteConnection, Store):
     """Every role of ``Store`` on one SQLite file; connection handling is ``SQLiteConnection``'s."""
 
     # -- documents --------------------------------------------------------
