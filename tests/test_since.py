@@ -77,15 +77,6 @@ def test_documents_and_events_since_they_were_stored(store_factory):
     assert [e.event_id for e in s.query_events_view(since=t2)] == ["old:0"]
 
 
-def test_events_filter_on_their_places_country(store_factory):
-    s = store_factory()
-    s.add_document(Document(doc_id="a", raw="Clashes in Hama."))
-    ev = event("a:0", "a", "Armed clash", D, "Hama", a1=GOV, a2=HTS)
-    s.replace_events("a", [ev])
-    assert [e.event_id for e in s.query_events_view(country="SY")] == ["a:0"]
-    assert s.query_events_view(country="IQ") == []
-
-
 def _clash(i: str, where: str = "Hama", fatalities=None):
     return [event(f"{i}:0", i, "Armed clash", D, where, a1=GOV, a2=HTS, fatalities=fatalities,
                   sentence=f"Clashes between the army and HTS in {where}.")]

@@ -7,7 +7,7 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from .send import NOTIFICATION_HEADER, SIGNATURE_HEADER, signature
 
@@ -32,10 +32,13 @@ class Received:
 
 class WebhookReceiver:
     """``with WebhookReceiver() as r: ... r.url ... r.received``; ``r.fail(500, 500)`` makes the
-    next two requests answer 500."""
+    next two requests answer 500; ``r.fault``, a function of nothing, may return a status to
+    answer instead of 200 (the bench's random failures). ``refused`` counts the answers >= 300."""
 
     def __init__(self) -> None:
         self.received: list[Received] = []
+        self.refused = 0
+        self.fault: Optional[Callable[[], Optional[int]]] = None
         self._statuses: list[int] = []
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
@@ -45,8 +48,11 @@ class WebhookReceiver:
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with outer._lock:
-                    status = outer._statuses.pop(0) if outer._statuses else 200
-                    if status < 300:
+                    status = outer._statuses.pop(0) if outer._statuses else (
+                        (outer.fault() if outer.fault else None) or 200)
+                    if status >= 300:
+                        outer.refused += 1
+                    else:
                         outer.received.append(Received(time.time(), self.path,
                                                        {k.lower(): v for k, v in self.headers.items()}, body))
                         outer._arrived.notify_all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..alerts.model import EMAIL_PATTERN, NAME_PATTERN, WEBHOOK_PATTERN
@@ -94,17 +94,12 @@ class TestQueued(BaseModel):
     queued: int = Field(description="the test notification's id: GET .../notifications shows its outcome")
 
 
-def _name(name: str) -> str:
-    import re
-
-    P.checked_text("name", name)
-    if not re.fullmatch(NAME_PATTERN.strip("^$"), name):
-        raise P.bad("name", "not an alert name (letters, digits, '.', '_', '-')")
-    return name
+# an alert's name in a path (FastAPI checks it: a 422 naming it)
+NamePath = Path(..., pattern=NAME_PATTERN, max_length=64, description="the alert's name")
 
 
 def _alert(request: Request, name: str):
-    alert = request.app.state.store.reader().get_alert(_name(name))
+    alert = request.app.state.store.reader().get_alert(name)
     if alert is None:
         raise HTTPException(404, f"no alert {name!r}")
     return alert
@@ -143,8 +138,8 @@ def add_alert(request: Request, body: AlertIn):
 
 @router.delete("/api/alerts/{name}", dependencies=[Depends(require_write)], tags=["alerts"],
                summary="Delete an alert and its queued notifications", responses=R.responses(401, 404, 422))
-def remove_alert(request: Request, name: str):
-    if not request.app.state.store.remove_alert(_name(name)):
+def remove_alert(request: Request, name: str = NamePath):
+    if not request.app.state.store.remove_alert(name):
         raise HTTPException(404, f"no alert {name!r}")
     return json_response({"removed": name})
 
@@ -154,7 +149,7 @@ def remove_alert(request: Request, name: str):
              summary="Queue a test notification (kind 'test': the newest fused event it matches); the dispatcher "
                      "of `rasd serve --watch` or `rasd alerts deliver` sends it",
              responses=R.responses(401, 404, 422))
-def test_alert(request: Request, name: str):
+def test_alert(request: Request, name: str = NamePath):
     from ..cli.alerts import newest_match
     from ..clock import stamp
 
@@ -175,7 +170,7 @@ def test_alert(request: Request, name: str):
             openapi_extra=P.openapi(limit=({"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
                                            "at most this many")),
             responses=R.responses(401, 404, 422))
-def alert_notifications(request: Request, name: str):
+def alert_notifications(request: Request, name: str = NamePath):
     alert = _alert(request, name)
     limit = P.integer(request.query_params, "limit", 50, 1, 500)
     rows = request.app.state.store.reader().notifications(alert.name, limit=limit)
