@@ -26,7 +26,7 @@ def test_alerts_over_http(tmp_path):
         # a test is queued for the dispatcher, and listed with its outcome
         assert c.post("/api/alerts/idlib/test").status_code == 401
         r = c.post("/api/alerts/idlib/test", headers=AUTH)
-        assert r.status_code == 202
+        assert r.status_code == 201
         (n,) = c.get("/api/alerts/idlib/notifications").json()["items"]
         assert (n["id"], n["status"], n["payload"]["kind"], n["revision"]) == (r.json()["queued"], "pending", "test", 0)
         assert c.post("/api/alerts/nope/test", headers=AUTH).status_code == 404

@@ -51,6 +51,16 @@ def message_of(alert: Alert, n: Notification, at: str) -> dict[str, Any]:
             "sent_at": at}
 
 
+def newest_match(store: Any, alert: Alert) -> Optional[dict[str, Any]]:
+    """The newest fused event an alert matches, as a notification shows it (None when none): what
+    a test notification carries. ``store`` has the fusion and document roles."""
+    from ..fuse.revisions import event_summary
+    from ..records import FusedEvent
+
+    got = store.query_fused_view(limit=1, **alert.filters)
+    return event_summary(FusedEvent.from_dict(got[0]), store.get_document) if got else None
+
+
 class Dispatcher:
     """Built with its store (the AlertStore role), settings and a sender per channel."""
 

@@ -81,14 +81,15 @@ def _md_link(text: str, url: Optional[str]) -> str:
     return f"[{_md(text)}]({u.replace('(', '%28').replace(')', '%29')})" if u else _md(text)
 
 
-def _md_refs(line: dict[str, Any]) -> str:
-    refs = []
+def _refs(line: dict[str, Any], link: Callable[[str, Optional[str]], str]) -> list[str]:
+    """A line's evidence link, then each source (its outlet, linked to its URL), written by ``link``."""
     ev = line.get("evidence") or {}
-    if ev.get("link"):
-        refs.append(_md_link("evidence", ev["link"]))
-    for s in line.get("sources") or []:
-        refs.append(_md_link(s.get("outlet") or s.get("doc_id"), s.get("url")))
-    return " · ".join(refs)
+    refs = [link("evidence", ev["link"])] if ev.get("link") else []
+    return refs + [link(s.get("outlet") or s.get("doc_id"), s.get("url")) for s in line.get("sources") or []]
+
+
+def _md_refs(line: dict[str, Any]) -> str:
+    return " · ".join(_refs(line, _md_link))
 
 
 def render_markdown(b: dict[str, Any]) -> str:
@@ -160,12 +161,7 @@ def _h_link(text: str, url: Optional[str]) -> str:
 
 
 def _h_refs(line: dict[str, Any]) -> str:
-    refs = []
-    ev = line.get("evidence") or {}
-    if ev.get("link"):
-        refs.append(_h_link("evidence", ev["link"]))
-    for s in line.get("sources") or []:
-        refs.append(_h_link(s.get("outlet") or s.get("doc_id"), s.get("url")))
+    refs = _refs(line, _h_link)
     return f' <span class="refs">{" · ".join(refs)}</span>' if refs else ""
 
 

@@ -145,7 +145,7 @@ def remove(ctx: typer.Context, names: list[str] = typer.Argument(..., help="Aler
 def test(ctx: typer.Context, name: str = typer.Argument(..., help="The alert to test.")) -> None:
     """Send a test notification now (kind "test", the newest fused event it matches, if any):
     exit 0 when it was delivered, 1 with the reason when not."""
-    from ..alerts.dispatch import Dispatcher
+    from ..alerts.dispatch import Dispatcher, newest_match
     from ..alerts.send import senders
 
     settings = alert_settings()
@@ -164,15 +164,6 @@ def test(ctx: typer.Context, name: str = typer.Argument(..., help="The alert to 
         typer.echo(f"rasd: alert {name}: {alert.target}: {error}", err=True)
         raise typer.Exit(1)
     typer.echo(f"sent a test notification to {alert.target}")
-
-
-def newest_match(st, alert) -> Optional[dict]:
-    """The newest fused event an alert matches, as a notification shows it (None when none)."""
-    from ..fuse.revisions import event_summary
-    from ..records import FusedEvent
-
-    got = st.query_fused_view(limit=1, **alert.filters)
-    return event_summary(FusedEvent.from_dict(got[0]), st.get_document) if got else None
 
 
 @alerts_app.command("deliver")

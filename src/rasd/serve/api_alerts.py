@@ -144,13 +144,13 @@ def remove_alert(request: Request, name: str = NamePath):
     return json_response({"removed": name})
 
 
-@router.post("/api/alerts/{name}/test", dependencies=[Depends(require_write)], tags=["alerts"], status_code=202,
+@router.post("/api/alerts/{name}/test", dependencies=[Depends(require_write)], tags=["alerts"], status_code=201,
              response_model=TestQueued,
              summary="Queue a test notification (kind 'test': the newest fused event it matches); the dispatcher "
                      "of `rasd serve --watch` or `rasd alerts deliver` sends it",
-             responses=R.responses(401, 404, 422))
+             responses=R.responses(201, 401, 404, 422))
 def test_alert(request: Request, name: str = NamePath):
-    from ..cli.alerts import newest_match
+    from ..alerts.dispatch import newest_match
     from ..clock import stamp
 
     alert = _alert(request, name)
@@ -161,7 +161,7 @@ def test_alert(request: Request, name: str = NamePath):
     n = store.queue_notification(alert.name, f"test:{at}", 0, payload, at)
     if n is None:
         raise HTTPException(409, "a test of this alert was queued this very millisecond; try again")
-    return json_response({"queued": n}, status=202)
+    return json_response({"queued": n}, status=201)
 
 
 @router.get("/api/alerts/{name}/notifications", dependencies=[Depends(require_read)], tags=["alerts"],
