@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pg_server import TestServer, Unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("RASD_SHARED", ROOT.parent / "shared"))
@@ -27,20 +28,51 @@ def db(tmp_path: Path) -> str:
 # -- store backends ---------------------------------------------------------------------
 # The store contract (tests/test_store_contract.py, and the fusion tests through fuse_helpers.st)
 # runs once per backend listed here. A backend gives a function (request, tmp_path) -> URL of a
-# new, empty database for one test, which ``open_store`` opens (and ``--db`` takes); it drops
-# the database with ``request.addfinalizer``, or calls ``pytest.skip`` with one line saying why
-# it cannot run here.
+# new, empty database for one test (or one module, when the request is a module's), which
+# ``open_store`` opens (and ``--db`` takes); it drops the database with ``request.addfinalizer``,
+# or calls ``pytest.skip`` with one line saying why it cannot run here.
 def _sqlite_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(tmp_path / "store.db")
 
 
-STORE_BACKENDS = {"sqlite": _sqlite_url}
+_PG = TestServer()
+
+
+def _postgres_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A test's own PostgreSQL store (see tests/pg_server.py). Without a reachable server the
+    test is skipped with the reason, except under CI=true, where it fails."""
+    try:
+        if request.scope == "function":
+            return _PG.wiped_url()
+        schema = _PG.new_schema()
+    except Unavailable as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and {exc}", pytrace=False)
+        pytest.skip(str(exc))
+    request.addfinalizer(lambda: _PG.drop_schema(schema))
+    return _PG.url(schema)
+
+
+STORE_BACKENDS = {"sqlite": _sqlite_url, "postgres": _postgres_url}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_run_database():
+    """Drops the run's PostgreSQL database (if a test made one) when the session ends."""
+    yield
+    _PG.close()
 
 
 @pytest.fixture(params=sorted(STORE_BACKENDS))
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of a new, empty database of one backend, for this test alone."""
     return STORE_BACKENDS[request.param](request, tmp_path)
+
+
+@pytest.fixture(scope="module", params=sorted(STORE_BACKENDS))
+def module_store_url(request: pytest.FixtureRequest, tmp_path_factory) -> str:
+    """The URL of a new, empty database of one backend, shared by one module's tests."""
+    return STORE_BACKENDS[request.param](request, tmp_path_factory.mktemp(request.param))
 
 
 @pytest.fixture

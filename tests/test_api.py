@@ -15,8 +15,8 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("api") / "api.db")
+def server(module_store_url):
+    db = module_store_url  # every backend
     build_store(db, N)
     with running_server(db, "--max-body-mb", "1") as url:
         with httpx.Client(base_url=url, timeout=30) as client:
@@ -190,8 +190,8 @@ def test_reads_can_require_the_token(tmp_path: Path):
         assert httpx.get(url + "/health").status_code == 200
 
 
-def test_two_workers_share_the_store(tmp_path: Path):
-    db = str(tmp_path / "w.db")
+def test_two_workers_share_the_store(store_url):
+    db = store_url  # every backend
     build_store(db, 50)
     with running_server(db, "--workers", "2") as url, httpx.Client(base_url=url, timeout=30) as c:
         e = c.get("/api/events", params={"limit": 1}).json()["items"][0]

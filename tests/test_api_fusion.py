@@ -38,8 +38,8 @@ def _fuse_some(db: str) -> tuple[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("fusion") / "f.db")
+def api(module_store_url):
+    db = module_store_url  # every backend
     build_store(db, 400)
     cluster, ids = _fuse_some(db)
     with running_server(db) as url, httpx.Client(base_url=url, timeout=30) as client:

@@ -25,14 +25,25 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("web") / "web.db")
+def _serve(db: str, tmp_path_factory):
     build_store(db, 300)
     _add_hostile(db)
     gaz = small_gazetteer(str(tmp_path_factory.mktemp("gaz") / "gaz.db"))
     with running_server(db, gazetteer=gaz) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    yield from _serve(str(tmp_path_factory.mktemp("web") / "web.db"), tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def pg_site(request, tmp_path_factory):
+    """The same site over a PostgreSQL store (skipped, saying why, without a server)."""
+    from conftest import STORE_BACKENDS
+
+    yield from _serve(STORE_BACKENDS["postgres"](request, tmp_path_factory.mktemp("pg")), tmp_path_factory)
 
 
 def _add_hostile(db: str) -> None:
@@ -62,6 +73,14 @@ def _open(browser, url):
 
 
 def test_filter_open_evidence_correct_and_reload(browser, site, tmp_path):
+    _filter_open_correct_reload(browser, site, tmp_path)
+
+
+def test_the_page_works_on_a_postgresql_store(browser, pg_site, tmp_path):
+    _filter_open_correct_reload(browser, pg_site, tmp_path)
+
+
+def _filter_open_correct_reload(browser, site, tmp_path):
     page, errors = _open(browser, site + "/#token=" + TOKEN)
     assert page.locator("#event-list li").count() == 50
     page.select_option("#f-type", "Battles")

@@ -34,7 +34,8 @@ app = typer.Typer(
 @app.callback()
 def _root(
     ctx: typer.Context,
-    db: Optional[str] = typer.Option(None, "--db", help="Store path (env RASD_DB; default ./rasd.db)."),
+    db: Optional[str] = typer.Option(None, "--db", help="Store: a SQLite file path, or a PostgreSQL URL such as postgresql://user@host:5432/dbname "
+                            "or postgresql:///dbname (env RASD_DB; default ./rasd.db)."),
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More logging (-v info, -vv debug)."),
 ) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG

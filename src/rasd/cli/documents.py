@@ -179,7 +179,8 @@ def _progress_bar(total: Optional[int], enabled: bool):
 
 def documents(
     ctx: typer.Context,
-    search: Optional[str] = typer.Option(None, "--search", "-s", help="Full-text search (words are ANDed)."),
+    search: Optional[str] = typer.Option(None, "--search", "-s",
+                                         help="Full-text search: words (all must occur), \"quoted phrases\", prefix*."),
     since: Optional[str] = typer.Option(None, "--since", help=common.SINCE_HELP[:-1] + " (newest first)."),
     limit: int = typer.Option(50, help="At most this many."),
     offset: int = typer.Option(0, help="Skip this many."),

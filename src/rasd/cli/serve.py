@@ -45,6 +45,7 @@ def serve(
     import socket
 
     from ..serve.app import new_token
+    from ..store import store_label
 
     if workers < 1:
         typer.echo("rasd: --workers must be at least 1", err=True)
@@ -72,7 +73,7 @@ def serve(
         raise typer.Exit(3)
     real_port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
-    typer.echo(f"rasd: serving {events} events from {settings.db}" + (f" ({workers} workers)" if workers > 1 else ""))
+    typer.echo(f"rasd: serving {events} events from {store_label(settings.db)}" + (f" ({workers} workers)" if workers > 1 else ""))
     typer.echo(f"rasd: open http://{shown}:{real_port}/#token={token}")
     typer.echo(f"rasd: API at http://{shown}:{real_port}/api/docs ; write token: {token}")
     sys.stdout.flush()

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..alerts.model import EMAIL_PATTERN, NAME_PATTERN, WEBHOOK_PATTERN
 from . import params as P
 from . import responses as R
-from .app import require_read, require_write
+from .auth import require_read, require_write
 from .responses import json_response
 
 router = APIRouter()

@@ -6,7 +6,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from . import params as P
 from . import responses as R
-from .app import require_read
+from .auth import require_read
 from .responses import json_response
 
 router = APIRouter()

@@ -9,12 +9,27 @@ from .base import (AddOutcome, AlertStore, BaseStore, ControlStore, CorrectionSt
                    EventRecord, EventStore, FusingStore, FusionStore, Store, WatchStore)
 
 
-def open_store(url: str) -> Store:
-    """Open a store by path (SQLite) or ``postgresql://`` URL (not yet supported)."""
-    if url.startswith(("postgres://", "postgresql://")):
-        from ..errors import StoreError
+def is_postgres_url(url: str) -> bool:
+    """A libpq URI (``postgresql://user@host:5432/db``, ``postgresql:///db`` on the local socket)."""
+    return url.startswith(("postgres://", "postgresql://"))
 
-        raise StoreError(f"{url}: the PostgreSQL backend is not available yet; use a SQLite path")
+
+def store_label(url: str) -> str:
+    """The store's address as shown to users (a PostgreSQL URL without its password)."""
+    if is_postgres_url(url):
+        from .postgres.connection import redact
+
+        return redact(url)
+    return url
+
+
+def open_store(url: str) -> Store:
+    """Open a store: a ``postgresql://`` URL (any libpq URI) opens PostgreSQL, anything else
+    is a SQLite file path (or ``:memory:``)."""
+    if is_postgres_url(url):
+        from .postgres import PostgresStore
+
+        return PostgresStore(url)
     from .sqlite import SQLiteStore
 
     return SQLiteStore(url)
@@ -27,5 +42,5 @@ def scratch_store() -> Store:
 
 
 __all__ = ["AddOutcome", "AlertStore", "BaseStore", "ControlStore", "CorrectionStore", "DocumentStore", "DocumentSummary",
-           "EventRecord", "EventStore", "FusingStore", "FusionStore", "Store", "WatchStore", "open_store",
+           "EventRecord", "EventStore", "FusingStore", "FusionStore", "Store", "WatchStore", "is_postgres_url", "open_store", "store_label",
            "scratch_store"]

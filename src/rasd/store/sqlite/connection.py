@@ -9,14 +9,17 @@ from pathlib import Path
 from typing import Iterator, Optional, Self
 
 from ...errors import StoreError
+from ..sql.dialect import SQLITE, SQLConnection
 from .migrate import migrate_sqlite
 
 MIGRATIONS = "rasd.store.sqlite.migrations"
 
 
-class SQLiteConnection:
+class SQLiteConnection(SQLConnection):
     """One SQLite file (or ``:memory:``) in WAL mode, opened and migrated; writes go through
     ``transaction()``; ``reader()`` gives each thread a connection of its own for reads."""
+
+    dialect = SQLITE
 
     def __init__(self, path: str, *, readonly: bool = False):
         self.path = str(path)

@@ -8,13 +8,12 @@ its corrections again against the new events (they are anchored by document and 
 from __future__ import annotations
 
 import json
-import sqlite3
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Optional, Sequence
 
 from ... import corrections as corr
 from ...records import Event
 from ..base import EventRecord
-from .connection import SQLiteConnection
+from .dialect import SQLConnection
 from .events import field_filters, where
 
 # effective (corrected) value of an events column
@@ -25,14 +24,11 @@ _EFF = {c: f"COALESCE(o.{c}, e.{c})" for c in (
 _SUMMARY_EFF = ("event_type", "sub_event_type", "actor1", "actor2", "location", "admin1", "admin1", "date",
                 "lat", "lon", "fatalities")
 
-# CROSS JOIN keeps the (small) override table as the outer loop
-_OVERRIDDEN = "event_overrides o CROSS JOIN events e ON e.event_id = o.event_id"
-
 FILTER_KEYS = ("event_type", "sub_event_type", "actor", "place", "country", "bbox", "date_from", "date_to",
                "since", "status", "min_corroboration", "text", "doc_id", "include_rejected")
 
 
-class CorrectionsMixin(SQLiteConnection):
+class CorrectionsMixin(SQLConnection):
     # -- corrections --------------------------------------------------------
     def add_correction(self, event_id: str, changes: dict[str, Any], *, author: Optional[str] = None,
                        note: Optional[str] = None) -> Optional[Event]:
@@ -125,13 +121,14 @@ class CorrectionsMixin(SQLiteConnection):
         (no evidence, no JSON parsed): what a list or a map needs."""
         self._fresh()
         rows: list[tuple] = []
-        for corrected, src in ((False, "events e"), (True, _OVERRIDDEN)):
+        d = self.dialect
+        for corrected, src in ((False, "events e"), (True, d.overridden)):
             where, args = self._where(filters, corrected=corrected)
             col = (lambda c: _EFF[c]) if corrected else (lambda c: f"e.{c}")
             cols = ", ".join(col(c) for c in _SUMMARY_EFF)
             extra = "o.fields" if corrected else "NULL"
             sql = (f"SELECT {cols}, e.event_id, e.status, e.sentence, {extra} FROM {src} {where}"
-                   f" ORDER BY {col('date')} DESC, e.event_id DESC LIMIT ?")
+                   f" ORDER BY {d.desc(col('date'))}, e.event_id DESC LIMIT ?")
             rows += self.conn.execute(sql, args + [offset + limit]).fetchall()
         rows.sort(key=lambda r: (r[7] is not None, r[7] or "", r[11]), reverse=True)
         out = []
@@ -160,7 +157,8 @@ class CorrectionsMixin(SQLiteConnection):
                     extra = list(last) if dated else [last[1]]
                 rows = self.conn.execute(
                     f"SELECT e.date, e.event_id FROM events e {_and(where, cond)}"
-                    " ORDER BY e.date DESC, e.event_id DESC LIMIT ?", args + extra + [batch]).fetchall()
+                    f" ORDER BY {self.dialect.desc('e.date')}, e.event_id DESC LIMIT ?",
+                    args + extra + [batch]).fetchall()
                 if not rows:
                     break
                 last = (rows[-1][0], rows[-1][1])
@@ -169,14 +167,14 @@ class CorrectionsMixin(SQLiteConnection):
                     break
             last = None
         where, args = self._where(filters, corrected=True)
-        ids = [r[0] for r in self.conn.execute(f"SELECT e.event_id FROM {_OVERRIDDEN} {where}", args)]
+        ids = [r[0] for r in self.conn.execute(f"SELECT e.event_id FROM {self.dialect.overridden} {where}", args)]
         for i in range(0, len(ids), batch):
             yield self._load(ids[i:i + batch])
 
     def count_events_view(self, **filters: Any) -> int:
         self._fresh()
         n = 0
-        for corrected, src in ((False, "events e"), (True, _OVERRIDDEN)):
+        for corrected, src in ((False, "events e"), (True, self.dialect.overridden)):
             where, args = self._where(filters, corrected=corrected)
             n += self.conn.execute(f"SELECT count(*) FROM {src} {where}", args).fetchone()[0]
         return n
@@ -186,7 +184,7 @@ class CorrectionsMixin(SQLiteConnection):
         self._fresh()
         width = {"day": 10, "month": 7, "year": 4}[bin]
         counts: dict[str, int] = {}
-        for corrected, src in ((False, "events e"), (True, _OVERRIDDEN)):
+        for corrected, src in ((False, "events e"), (True, self.dialect.overridden)):
             where, args = self._where(filters, corrected=corrected)
             col = _EFF["date"] if corrected else "e.date"
             sql = (f"SELECT substr({col}, 1, {width}) AS b, count(*) FROM {src}"
@@ -200,11 +198,12 @@ class CorrectionsMixin(SQLiteConnection):
         self._fresh()
         filters = dict(filters, _placed=True)
         out: list[tuple] = []
-        for corrected, src in ((True, _OVERRIDDEN), (False, "events e")):
+        d = self.dialect
+        for corrected, src in ((True, d.overridden), (False, "events e")):
             where, args = self._where(filters, corrected=corrected)
             col = (lambda c: _EFF[c]) if corrected else (lambda c: f"e.{c}")
             sql = (f"SELECT e.event_id, {col('lat')}, {col('lon')}, {col('event_type')}, {col('date')} FROM {src}"
-                   f" {where} ORDER BY e.date DESC, e.event_id DESC LIMIT ?")
+                   f" {where} ORDER BY {d.desc('e.date')}, e.event_id DESC LIMIT ?")
             out += [tuple(r) for r in self.conn.execute(sql, args + [limit - len(out)])]
             if len(out) >= limit:
                 break
@@ -213,11 +212,12 @@ class CorrectionsMixin(SQLiteConnection):
     def _keys(self, filters: dict[str, Any], limit: int) -> list[tuple]:
         """(sort key, event_id) of the first ``limit`` matching events, in the view's order."""
         out = []
-        for corrected, src in ((False, "events e"), (True, _OVERRIDDEN)):
+        d = self.dialect
+        for corrected, src in ((False, "events e"), (True, d.overridden)):
             where, args = self._where(filters, corrected=corrected)
             col = _EFF["date"] if corrected else "e.date"
             sql = (f"SELECT {col}, e.event_id FROM {src} {where}"
-                   f" ORDER BY {col} DESC, e.event_id DESC LIMIT ?")
+                   f" ORDER BY {d.desc(col)}, e.event_id DESC LIMIT ?")
             out += [((d is not None, d or "", i), i) for d, i in self.conn.execute(sql, args + [limit])]
         out.sort(reverse=True)
         return out[:limit]
@@ -259,17 +259,17 @@ class CorrectionsMixin(SQLiteConnection):
 
     def _where(self, f: dict[str, Any], *, corrected: bool) -> tuple[str, list[Any]]:
         """WHERE clause over events ``e`` (machine values, events without overrides) or over
-        ``_OVERRIDDEN`` (``o`` joined to ``e``: corrected values)."""
+        the dialect's ``overridden`` (``o`` joined to ``e``: corrected values)."""
         unknown = set(f) - set(FILTER_KEYS) - {"_placed"}
         if unknown:
             raise TypeError(f"unknown event filters: {sorted(unknown)}")
         col = (lambda c: _EFF[c]) if corrected else (lambda c: f"e.{c}")
-        c, a = field_filters(f, col)
+        c, a = field_filters(f, col, like=self.dialect.like)
         if not corrected:
             c.insert(0, "e.event_id NOT IN (SELECT event_id FROM event_overrides)")
         status = f.get("status")
         if status == "rejected":
-            c.append("o.rejected = 1" if corrected else "0")
+            c.append("o.rejected = 1" if corrected else "1 = 0")
         else:
             if status:
                 c.append("e.status = ?"); a.append(status)
@@ -280,11 +280,11 @@ class CorrectionsMixin(SQLiteConnection):
                 c.append("e.cluster_id IN (SELECT cluster_id FROM fused_events WHERE corroboration >= ?)")
                 a.append(int(f["min_corroboration"]))
             else:
-                c.append("0")  # nothing is corroborated without fusion
+                c.append("1 = 0")  # nothing is corroborated without fusion
         return where(c), a
 
 
-def _record(row: sqlite3.Row) -> EventRecord:
+def _record(row: Sequence[Any]) -> EventRecord:
     """A row (event_id, data, fields, corroboration) as a record."""
     event_id, data, fields, corroboration = row
     return EventRecord(event_id, data, json.loads(fields) if fields else None, corroboration)

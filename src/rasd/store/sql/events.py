@@ -1,4 +1,4 @@
-"""Events table: coded events of each document (migration 002)."""
+"""Events table: coded events of each document (migration 002), for every SQL backend."""
 from __future__ import annotations
 
 import json
@@ -6,10 +6,10 @@ from typing import Any, Callable, Iterable, Optional
 
 from ...clock import stamp
 from ...records import Event
-from .connection import SQLiteConnection
+from .dialect import SQLConnection
 
 
-class EventsMixin(SQLiteConnection):
+class EventsMixin(SQLConnection):
 
     # -- events -----------------------------------------------------------
     def replace_events(self, doc_id: str, events: Iterable[Event]) -> None:
@@ -33,16 +33,18 @@ class EventsMixin(SQLiteConnection):
         for what users see, read ``query_events_view``), oldest first."""
         c, args = field_filters(dict(event_type=event_type, sub_event_type=sub_event_type, actor=actor,
                                      place=place, date_from=date_from, date_to=date_to, text=text,
-                                     doc_id=doc_id, bbox=bbox))
+                                     doc_id=doc_id, bbox=bbox), like=self.dialect.like)
         sql = f"SELECT e.data FROM events e {where(c)} ORDER BY e.date IS NULL, e.date, e.event_id LIMIT ? OFFSET ?"
         rows = self.conn.execute(sql, args + [limit, offset]).fetchall()
         return [Event.from_dict(json.loads(r["data"])) for r in rows]
 
 
-def field_filters(f: dict[str, Any], col: Callable[[str], str] = lambda c: f"e.{c}") -> tuple[list[str], list[Any]]:
+def field_filters(f: dict[str, Any], col: Callable[[str], str] = lambda c: f"e.{c}",
+                  like: str = "LIKE") -> tuple[list[str], list[Any]]:
     """SQL conditions and arguments for the filters on an event's own fields (type, actor, place,
     country, dates, when stored, text, document, box, placed), over the column expression ``col(name)`` gives: the
-    machine's columns of ``events e`` by default, or corrected values (see corrections.py)."""
+    machine's columns of ``events e`` by default, or corrected values (see corrections.py);
+    ``like`` is the dialect's case-insensitive LIKE."""
     c: list[str] = []
     a: list[Any] = []
     if f.get("event_type"):
@@ -50,9 +52,9 @@ def field_filters(f: dict[str, Any], col: Callable[[str], str] = lambda c: f"e.{
     if f.get("sub_event_type"):
         c.append(f"{col('sub_event_type')} = ?"); a.append(f["sub_event_type"])
     if f.get("actor"):
-        c.append(f"({col('actor1')} LIKE ? OR {col('actor2')} LIKE ?)"); a += [f"%{f['actor']}%"] * 2
+        c.append(f"({col('actor1')} {like} ? OR {col('actor2')} {like} ?)"); a += [f"%{f['actor']}%"] * 2
     if f.get("place"):
-        c.append(f"({col('location')} LIKE ? OR {col('admin1')} LIKE ?)"); a += [f"%{f['place']}%"] * 2
+        c.append(f"({col('location')} {like} ? OR {col('admin1')} {like} ?)"); a += [f"%{f['place']}%"] * 2
     if f.get("date_from"):
         c.append(f"{col('date')} >= ?"); a.append(f["date_from"])
     if f.get("date_to"):
@@ -62,7 +64,7 @@ def field_filters(f: dict[str, Any], col: Callable[[str], str] = lambda c: f"e.{
     if f.get("since"):
         c.append("e.stored_at >= ?"); a.append(f["since"])
     if f.get("text"):
-        c.append("e.sentence LIKE ?"); a.append(f"%{f['text']}%")
+        c.append(f"e.sentence {like} ?"); a.append(f"%{f['text']}%")
     if f.get("doc_id"):
         c.append("e.doc_id = ?"); a.append(f["doc_id"])
     if f.get("bbox"):

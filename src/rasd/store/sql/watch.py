@@ -1,20 +1,20 @@
-"""The watcher's tables (migration 005): the SQLite side of ``WatchStore``."""
+"""The watcher's tables (migration 005): ``WatchStore`` for every SQL backend."""
 from __future__ import annotations
 
-import sqlite3
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from ..base import ITEM_STATUSES, ListedItem, SourceRead, WatchItem, WatchSource
+from .dialect import SQLConnection
 
 _SOURCE_COUNTS = (
-    "SELECT s.*, count(i.url) AS items, coalesce(sum(i.status IN ('stored', 'duplicate')), 0) AS stored,"
-    " coalesce(sum(i.status IN ('failed', 'rejected')), 0) AS failed"
+    "SELECT s.*, count(i.url) AS items,"
+    " coalesce(sum(CASE WHEN i.status IN ('stored', 'duplicate') THEN 1 ELSE 0 END), 0) AS stored,"
+    " coalesce(sum(CASE WHEN i.status IN ('failed', 'rejected') THEN 1 ELSE 0 END), 0) AS failed"
     " FROM watch_sources s LEFT JOIN watch_item_sources l ON l.source = s.name"
     " LEFT JOIN watch_items i ON i.url = l.url")
 
 
-class WatchMixin:
-    conn: sqlite3.Connection
+class WatchMixin(SQLConnection):
 
     def save_source(self, source: WatchSource) -> None:
         with self.transaction():
@@ -49,8 +49,8 @@ class WatchMixin:
             # a 304 keeps the validators it had unless it sends new ones
             self.conn.execute(
                 "UPDATE watch_sources SET last_fetch_at=?, last_ok_at=?, last_status=?, last_error=?, errors=0,"
-                " kind=coalesce(?, kind), etag=CASE WHEN ?='ok' THEN ? ELSE coalesce(?, etag) END,"
-                " last_modified=CASE WHEN ?='ok' THEN ? ELSE coalesce(?, last_modified) END WHERE name=?",
+                " kind=coalesce(?, kind), etag=CASE WHEN CAST(? AS TEXT)='ok' THEN ? ELSE coalesce(?, etag) END,"
+                " last_modified=CASE WHEN CAST(? AS TEXT)='ok' THEN ? ELSE coalesce(?, last_modified) END WHERE name=?",
                 (read.at, read.at, read.status, read.error, read.kind, read.status, read.etag, read.etag,
                  read.status, read.last_modified, read.last_modified, name))
             for it in items:
@@ -70,7 +70,7 @@ class WatchMixin:
         rows = self.conn.execute(
             "SELECT i.*, min(l.source) AS source FROM watch_items i JOIN watch_item_sources l ON l.url = i.url"
             f" WHERE l.source IN ({marks}) AND (i.status='pending' OR (i.status='failed' AND i.attempts < ?))"
-            " GROUP BY i.url ORDER BY i.first_seen_at, i.rowid", names + [max_attempts]).fetchall()
+            f" GROUP BY i.url ORDER BY i.first_seen_at, i.{self.dialect.rowid}", names + [max_attempts]).fetchall()
         return [_item(r) for r in rows]
 
     def find_item(self, url: str) -> Optional[WatchItem]:
@@ -93,7 +93,7 @@ class WatchMixin:
                 (status, at, error, doc_id, canonical, url))
 
 
-def _source(r: sqlite3.Row) -> WatchSource:
+def _source(r: Any) -> WatchSource:
     return WatchSource(
         name=r["name"], url=r["url"], every_s=r["every_s"], country=r["country"], pattern=r["pattern"],
         origin=r["origin"], added_at=r["added_at"], kind=r["kind"], etag=r["etag"],
@@ -102,7 +102,7 @@ def _source(r: sqlite3.Row) -> WatchSource:
         items=r["items"], stored=r["stored"], failed=r["failed"])
 
 
-def _item(r: sqlite3.Row) -> WatchItem:
+def _item(r: Any) -> WatchItem:
     return WatchItem(url=r["url"], source=r["source"], title=r["title"], published=r["published"],
                      status=r["status"], attempts=r["attempts"], last_error=r["last_error"],
                      doc_id=r["doc_id"], canonical=r["canonical"])

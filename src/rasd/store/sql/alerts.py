@@ -1,16 +1,16 @@
-"""Alerts, the outbox of their notifications, and leases (migration 006 here; 007 on main).
+"""Alerts, the outbox of their notifications, and leases (migration 006 here; 007 on main), for
+every SQL backend.
 Notifications are queued by ``FusionMixin.record_revision``."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any, Optional
 
 from ..base import Alert, Notification
-from .connection import SQLiteConnection
+from .dialect import SQLConnection
 
 
-class AlertsMixin(SQLiteConnection):
+class AlertsMixin(SQLConnection):
 
     # -- alerts -------------------------------------------------------------
     def save_alert(self, alert: Alert) -> None:
@@ -47,11 +47,11 @@ class AlertsMixin(SQLiteConnection):
     def queue_notification(self, alert: str, cluster_id: str, revision: int, payload: dict[str, Any],
                            at: str) -> Optional[int]:
         with self.transaction():
-            cur = self.conn.execute(
+            row = self.conn.execute(
                 "INSERT INTO alert_outbox(alert, cluster_id, revision, payload, created_at, next_at) VALUES (?,?,?,?,?,?)"
-                " ON CONFLICT(alert, cluster_id, revision) DO NOTHING",
-                (alert, cluster_id, revision, json.dumps(payload, ensure_ascii=False, default=str), at, at))
-            return cur.lastrowid if cur.rowcount else None
+                " ON CONFLICT(alert, cluster_id, revision) DO NOTHING RETURNING id",
+                (alert, cluster_id, revision, json.dumps(payload, ensure_ascii=False, default=str), at, at)).fetchone()
+            return row[0] if row else None
 
     def due_notifications(self, now: str, limit: int = 50) -> list[Notification]:
         rows = self.conn.execute("SELECT * FROM alert_outbox WHERE status = 'pending' AND next_at <= ?"
@@ -89,7 +89,7 @@ class AlertsMixin(SQLiteConnection):
             self.conn.execute("DELETE FROM leases WHERE name=? AND holder=?", (name, holder))
 
 
-def _notification(r: sqlite3.Row) -> Notification:
+def _notification(r: Any) -> Notification:
     payload: dict[str, Any] = json.loads(r["payload"])
     return Notification(r["id"], r["alert"], r["cluster_id"], r["revision"], payload, r["created_at"], r["status"],
                         r["attempts"], r["next_at"], r["last_error"], r["sent_at"])

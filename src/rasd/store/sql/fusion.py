@@ -1,4 +1,4 @@
-"""Fused events, their reports, control timelines and agreements (migration 003)."""
+"""Fused events, their reports, control timelines and agreements (migration 003), for every SQL backend."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,7 @@ from typing import Any, Optional
 from ...geodesy import bbox_around, haversine_km
 from ...records import Agreement, ControlPeriod, Event, FusedEvent
 from ..base import FusedRevision
-from .connection import SQLiteConnection
+from .dialect import SQLConnection
 
 # the filters of the fused view (and of alerts), over fused_events f
 FUSED_FILTER_KEYS = ("event_type", "sub_event_type", "status", "actor", "place", "country", "date_from", "date_to",
@@ -21,7 +21,7 @@ def _iso(d: Any) -> Optional[str]:
     return d.isoformat() if d else None
 
 
-class FusionMixin(SQLiteConnection):
+class FusionMixin(SQLConnection):
 
     # -- fused events -------------------------------------------------------
     def fusion_candidates(self, *, sub_event_types: list[str], date_lo: str, date_hi: str,
@@ -76,25 +76,26 @@ class FusionMixin(SQLiteConnection):
                 " fatalities_max=excluded.fatalities_max, status=excluded.status,"
                 " corroboration=excluded.corroboration, n_reports=excluded.n_reports, data=excluded.data,"
                 " country=excluded.country,"
-                " updated_at=datetime('now')",
+                f" updated_at={self.dialect.now}",
                 values + (fused.cluster_id,))
             self.conn.execute("DELETE FROM fused_reports WHERE cluster_id=?", (fused.cluster_id,))
             self.conn.executemany(
-                "INSERT OR REPLACE INTO fused_reports(event_id, cluster_id, doc_id, outlet, stance, date,"
-                " fatalities, position) VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO fused_reports(event_id, cluster_id, doc_id, outlet, stance, date,"
+                " fatalities, position) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(event_id) DO UPDATE SET"
+                " cluster_id=excluded.cluster_id, doc_id=excluded.doc_id, outlet=excluded.outlet,"
+                " stance=excluded.stance, date=excluded.date, fatalities=excluded.fatalities,"
+                " position=excluded.position",
                 [(r.event_id, fused.cluster_id, r.doc_id, r.outlet, r.stance, _iso(r.date), r.fatalities, i)
                  for i, r in enumerate(fused.reports)])
             self.conn.executemany(
-                "UPDATE events SET cluster_id=?, status=?,"
-                " data=json_set(data, '$.cluster_id', ?, '$.status', ?) WHERE event_id=?",
+                f"UPDATE events SET cluster_id=?, status=?, data={self.dialect.set_cluster} WHERE event_id=?",
                 [(fused.cluster_id, fused.status, fused.cluster_id, fused.status, r.event_id)
                  for r in fused.reports])
 
     def delete_fused(self, cluster_id: str) -> None:
         with self.transaction():
-            self.conn.execute(
-                "UPDATE events SET cluster_id=NULL, status=NULL,"
-                " data=json_set(data, '$.cluster_id', NULL, '$.status', NULL) WHERE cluster_id=?", (cluster_id,))
+            self.conn.execute(f"UPDATE events SET cluster_id=NULL, status=NULL, data={self.dialect.set_cluster}"
+                              " WHERE cluster_id=?", (None, None, cluster_id))
             self.conn.execute("DELETE FROM fused_reports WHERE cluster_id=?", (cluster_id,))
             self.conn.execute("DELETE FROM fused_events WHERE cluster_id=?", (cluster_id,))
 
@@ -114,7 +115,7 @@ class FusionMixin(SQLiteConnection):
         if event_type:
             where.append("(event_type = ? OR sub_event_type = ?)"); args += [event_type, event_type]
         if place:
-            where.append("location LIKE ?"); args.append(f"%{place}%")
+            where.append(f"location {self.dialect.like} ?"); args.append(f"%{place}%")
         if date_from:
             where.append("date >= ?"); args.append(date_from)
         if date_to:
@@ -127,7 +128,7 @@ class FusionMixin(SQLiteConnection):
         rows = self.conn.execute(
             "SELECT e.data FROM events e JOIN documents d ON d.doc_id = e.doc_id"
             " WHERE NOT EXISTS (SELECT 1 FROM fused_reports r WHERE r.event_id = e.event_id)"
-            " ORDER BY d.published IS NULL, d.published, e.doc_id, e.rowid LIMIT ?", (limit,))
+            f" ORDER BY d.published IS NULL, d.published, e.doc_id, e.{self.dialect.rowid} LIMIT ?", (limit,))
         return [Event.from_dict(json.loads(r[0])) for r in rows]
 
     def fused_at_place(self, place_key: str, sub_event_types: list[str]) -> list[FusedEvent]:
@@ -142,9 +143,9 @@ class FusionMixin(SQLiteConnection):
         """Fused events (JSON records) matching the filters, newest first; [] without fusion."""
         if not self._has_table("fused_events"):
             return []
-        c, a = fused_filters(f)
+        c, a = fused_filters(f, self.dialect.like)
         where = ("WHERE " + " AND ".join(c)) if c else ""
-        rows = self.conn.execute(f"{_VIEW} {where} ORDER BY f.date DESC, f.cluster_id DESC"
+        rows = self.conn.execute(f"{_VIEW} {where} ORDER BY {self.dialect.desc('f.date')}, f.cluster_id DESC"
                                  " LIMIT ? OFFSET ?", a + [limit, offset]).fetchall()
         return [_view(r) for r in rows]
 
@@ -181,7 +182,7 @@ class FusionMixin(SQLiteConnection):
                 return 0
             body = json.dumps(payload, ensure_ascii=False, default=str)
             for name, filters in self.conn.execute("SELECT name, filters FROM alerts ORDER BY name").fetchall():
-                c, a = fused_filters(json.loads(filters))
+                c, a = fused_filters(json.loads(filters), self.dialect.like)
                 hit = self.conn.execute(f"SELECT 1 FROM fused_events f WHERE f.cluster_id = ?"
                                         f"{''.join(' AND ' + x for x in c)}", [v.cluster_id, *a]).fetchone()
                 if hit is None:
@@ -202,18 +203,18 @@ class FusionMixin(SQLiteConnection):
         with self.transaction():
             self.conn.execute("DELETE FROM control_periods WHERE place_key=?", (place_key,))
             self.conn.executemany(
-                "INSERT INTO control_periods(place_key, place, lat, lon, holder, start, end, status, data)"
+                'INSERT INTO control_periods(place_key, place, lat, lon, holder, start, "end", status, data)'
                 " VALUES (?,?,?,?,?,?,?,?,?)",
                 [(place_key, p.place.name, p.place.lat, p.place.lon, p.holder, _iso(p.start), _iso(p.end),
                   p.status, json.dumps(p.to_dict(), ensure_ascii=False)) for p in periods])
 
     def control_timeline(self, place: str) -> list[ControlPeriod]:
         rows = self.conn.execute(
-            "SELECT data FROM control_periods WHERE place_key = ? OR place = ? COLLATE NOCASE"
+            "SELECT data FROM control_periods WHERE place_key = ? OR lower(place) = lower(?)"
             " ORDER BY place_key, start IS NOT NULL, start, id", (place, place)).fetchall()
         if not rows:
             rows = self.conn.execute(
-                "SELECT data FROM control_periods WHERE place LIKE ? ORDER BY place_key, start IS NOT NULL,"
+                f"SELECT data FROM control_periods WHERE place {self.dialect.like} ? ORDER BY place_key, start IS NOT NULL,"
                 " start, id", (f"%{place}%",)).fetchall()
         return [ControlPeriod.from_dict(json.loads(r[0])) for r in rows]
 
@@ -226,8 +227,8 @@ class FusionMixin(SQLiteConnection):
 
     def control_at(self, day: str) -> list[ControlPeriod]:
         rows = self.conn.execute(
-            "SELECT data FROM control_periods WHERE (start IS NULL OR start <= ?) AND (end IS NULL OR end > ?)"
-            " ORDER BY place, start", (day, day))
+            'SELECT data FROM control_periods WHERE (start IS NULL OR start <= ?) AND ("end" IS NULL OR "end" > ?)'
+            " ORDER BY place, start IS NOT NULL, start", (day, day))
         return [ControlPeriod.from_dict(json.loads(r[0])) for r in rows]
 
     def control_places(self) -> list[str]:
@@ -244,7 +245,7 @@ class FusionMixin(SQLiteConnection):
                 (a.agreement_id, a.cluster_id, p.name if p else None, p.lat if p else None, p.lon if p else None,
                  _iso(a.date), a.status, json.dumps(a.to_dict(), ensure_ascii=False)))
             self.conn.executemany(
-                "INSERT INTO agreement_clauses(agreement_id, position, kind, text, doc_id, start, end)"
+                'INSERT INTO agreement_clauses(agreement_id, position, kind, text, doc_id, start, "end")'
                 " VALUES (?,?,?,?,?,?,?)",
                 [(a.agreement_id, i, c.kind, c.text, c.evidence.doc_id if c.evidence else None,
                   c.evidence.start if c.evidence else None, c.evidence.end if c.evidence else None)
@@ -260,7 +261,7 @@ class FusionMixin(SQLiteConnection):
         if cluster_id:
             where.append("cluster_id = ?"); args.append(cluster_id)
         if place:
-            where.append("place LIKE ?"); args.append(f"%{place}%")
+            where.append(f"place {self.dialect.like} ?"); args.append(f"%{place}%")
         if status:
             where.append("status = ?"); args.append(status)
         cond = ("WHERE " + " AND ".join(where)) if where else ""
@@ -270,7 +271,7 @@ class FusionMixin(SQLiteConnection):
         return [Agreement.from_dict(json.loads(r[0])) for r in rows]
 
 
-def fused_filters(f: dict[str, Any]) -> tuple[list[str], list[Any]]:
+def fused_filters(f: dict[str, Any], like: str = "LIKE") -> tuple[list[str], list[Any]]:
     """SQL conditions and arguments of the fused view's filters over ``fused_events f`` (the
     API's, and the saved searches of alerts); TypeError on an unknown filter."""
     unknown = sorted(k for k, v in f.items() if k not in FUSED_FILTER_KEYS and v not in (None, False))
@@ -282,9 +283,9 @@ def fused_filters(f: dict[str, Any]) -> tuple[list[str], list[Any]]:
         if f.get(key):
             c.append(f"f.{key} = ?"); a.append(f[key])
     if f.get("actor"):
-        c.append("(f.actor1 LIKE ? OR f.actor2 LIKE ?)"); a += [f"%{f['actor']}%"] * 2
+        c.append(f"(f.actor1 {like} ? OR f.actor2 {like} ?)"); a += [f"%{f['actor']}%"] * 2
     if f.get("place"):
-        c.append("f.location LIKE ?"); a.append(f"%{f['place']}%")
+        c.append(f"f.location {like} ?"); a.append(f"%{f['place']}%")
     if f.get("date_from"):
         c.append("f.date >= ?"); a.append(f["date_from"])
     if f.get("date_to"):
@@ -297,7 +298,7 @@ def fused_filters(f: dict[str, Any]) -> tuple[list[str], list[Any]]:
         w, s_, e, n = f["bbox"]
         c.append("f.lat BETWEEN ? AND ? AND f.lon BETWEEN ? AND ?"); a += [s_, n, w, e]
     if f.get("text"):
-        c.append("f.data LIKE ?"); a.append(f"%{f['text']}%")
+        c.append(f"f.data {like} ?"); a.append(f"%{f['text']}%")
     return c, a
 
 
