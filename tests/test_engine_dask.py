@@ -49,7 +49,9 @@ def snapshot(db: str) -> dict[str, list]:
         return {name: conn.execute(sql).fetchall() for name, sql in {
             "documents": "SELECT doc_id, content_hash, text, title, published, outlet, url, meta"
                          " FROM documents ORDER BY doc_id",
-            "events": "SELECT * FROM events ORDER BY event_id",
+            "events": "SELECT event_id, doc_id, event_type, sub_event_type, date, time_precision, actor1, actor2,"
+                      " location, lat, lon, country, admin1, geo_precision, fatalities, stance, confidence, sentence,"
+                      " cluster_id, status, data FROM events ORDER BY event_id",  # not stored_at
             "fused": "SELECT cluster_id, family, event_type, sub_event_type, date, location, actor1, actor2,"
                      " fatalities, status, corroboration, n_reports, data FROM fused_events ORDER BY cluster_id",
             "reports": "SELECT * FROM fused_reports ORDER BY event_id",

@@ -183,22 +183,26 @@ def documents(
     ctx: typer.Context,
     search: Optional[str] = typer.Option(None, "--search", "-s",
                                          help="Full-text search: words (all must occur), \"quoted phrases\", prefix*."),
+    since: Optional[str] = typer.Option(None, "--since", help=common.SINCE_HELP[:-1] + " (newest first)."),
     limit: int = typer.Option(50, help="At most this many."),
     offset: int = typer.Option(0, help="Skip this many."),
     as_json: bool = typer.Option(False, "--json", help="JSON Lines (the same as --format jsonl)."),
     fmt: str = output.FormatOption,
 ) -> None:
-    """List stored documents, or search them (full text, FTS5)."""
+    """List stored documents, or search them (full text, FTS5), or those stored since a time."""
     output.check_format(fmt)
     if limit < 0 or offset < 0:
         _usage("--limit and --offset must not be negative")
+    since_at = common.since(since)
     with common.store(ctx) as st:
-        rows = st.list_documents(search, limit=limit, offset=offset)
+        rows = st.list_documents(search, limit=limit, offset=offset, since=since_at)
     fmt = "jsonl" if as_json else fmt
-    cols = [("doc_id", "DOC_ID"), ("published", "PUBLISHED"), ("outlet", "OUTLET"), ("chars", "CHARS"),
-            ("title", "TITLE")] + ([("snippet", "MATCH")] if search else [])
+    cols = ([("stored_at", "STORED")] if since_at else []) + [
+        ("doc_id", "DOC_ID"), ("published", "PUBLISHED"), ("outlet", "OUTLET"), ("chars", "CHARS"),
+        ("title", "TITLE")] + ([("snippet", "MATCH")] if search else [])
     output.print_rows([r.__dict__ for r in rows], cols, fmt, width=60,
-                      empty="no documents" + (f" match {search!r}" if search else ""))
+                      empty="no documents" + (f" match {search!r}" if search else "")
+                      + (f" stored since {since_at}" if since_at else ""))
 
 
 def show(

@@ -116,8 +116,11 @@ def events(
     actor: Optional[str] = typer.Option(None, "--actor", "-a", help="Actor name contains this, or a name or alias "
                                                                    "the knowledge base knows (SDF, HTS)."),
     place: Optional[str] = typer.Option(None, "--place", "-p", help="Location or admin1 contains this."),
+    country: Optional[str] = typer.Option(None, "--country", help="The place's country (ISO 3166-1 alpha-2, e.g. SY)."),
     date_from: Optional[str] = typer.Option(None, "--from", help="On or after this date (YYYY-MM-DD)."),
     date_to: Optional[str] = typer.Option(None, "--to", help="On or before this date (YYYY-MM-DD)."),
+    since: Optional[str] = typer.Option(None, "--since", help=common.SINCE_HELP[:-1]
+                                        + " (with --fused: new or changed since, see docs/brief.md)."),
     text: Optional[str] = typer.Option(None, "--text", help="The event's sentence contains this."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
                                                    help="The coder's confidence at least (0-1)."),
@@ -133,6 +136,8 @@ def events(
 
     common.check_dates(("--from", date_from), ("--to", date_to))
     output.check_format(fmt)
+    since_at = common.since(since)
+    country = common.country(country)
     if fused:
         from .fusion import print_fused
 
@@ -141,13 +146,13 @@ def events(
             raise typer.Exit(2)
         with common.store(ctx) as st:
             rows_f = st.query_fused(status=status, event_type=event_type, place=place, date_from=date_from,
-                                    date_to=date_to, limit=limit, offset=offset)
+                                    date_to=date_to, limit=limit, offset=offset, country=country, since=since_at)
             docs = st.document_summaries(r.doc_id for fe in rows_f for r in fe.reports)
         print_fused(rows_f, as_json=fmt in ("json", "jsonl"), docs=docs)
         return
     # what the API, the page and `rasd export` show: analysts' corrections applied, rejections left out
     kw = dict(actor=_actor_names(actor) if actor else None, place=place, date_from=date_from, date_to=date_to, text=text,
-              min_confidence=min_confidence, limit=limit, offset=offset)
+              min_confidence=min_confidence, limit=limit, offset=offset, country=country, since=since_at)
     with common.store(ctx) as st:
         rows = st.query_events_view(event_type=event_type, **kw)
         if event_type and not rows:

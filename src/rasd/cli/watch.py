@@ -21,6 +21,31 @@ def _usage(msg: str) -> None:
     raise typer.Exit(2)
 
 
+def start_dispatcher(ctx: typer.Context, failure):
+    """The alert dispatcher on a thread with its own store connection (``stop()`` ends it)."""
+    from ..alerts.dispatch import DispatchThread
+    from .alerts import alert_settings
+
+    t = DispatchThread(lambda: common.store(ctx), alert_settings(), on_failure=failure)
+    t.start()
+    return t
+
+
+def deliver_now(st, failure) -> None:
+    """One round of the alert dispatcher on this connection."""
+    from ..alerts.dispatch import Dispatcher
+    from ..alerts.send import senders
+    from .alerts import alert_settings
+
+    settings = alert_settings()
+    d = Dispatcher(st, settings, senders(settings), on_failure=failure)
+    try:
+        d.deliver_due()
+        d.release()
+    finally:
+        d.close()
+
+
 def _settings(**overrides):
     from ..errors import RasdError
     from ..watch.settings import WatchSettings
@@ -176,6 +201,8 @@ def watch(
             sys.stdout.flush()
 
         watcher = Watcher(st, build_sink(st, common.settings(ctx).pipeline_config()), settings, on_failure=failure)
+        # alerts are delivered beside the passes (one dispatcher per store: the others wait)
+        alerts = start_dispatcher(ctx, failure)
 
         async def main():
             stop = asyncio.Event()
@@ -185,7 +212,12 @@ def watch(
             report = await watcher.run(stop, once=once, names=names, on_pass=summary)
             return report, stop.is_set()
 
-        report, stopped = asyncio.run(main())
+        try:
+            report, stopped = asyncio.run(main())
+        finally:
+            alerts.stop()
+        if once and not stopped:  # what this pass queued is delivered before exiting (for cron)
+            deliver_now(st, failure)
     if stopped:
         typer.echo("rasd: watcher stopped", err=True)
         raise typer.Exit(130 if once else 0)

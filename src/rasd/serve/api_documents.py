@@ -34,14 +34,16 @@ async def health(request: Request):
 
 
 @router.get("/api/documents", dependencies=[Depends(require_read)], tags=["documents"],
-            summary="Documents in a stable order, or full-text search results (words ANDed)",
-            openapi_extra=P.openapi(P.PAGING, q=({"type": "string", "maxLength": 500}, "words to search for")),
+            summary="Documents in a stable order, or full-text search results (words ANDed), or those stored since",
+            openapi_extra=P.openapi(P.PAGING, q=({"type": "string", "maxLength": 500}, "words to search for"),
+                                    since=(P.SINCE_SCHEMA, "stored at or after: " + P.SINCE_HELP)),
             responses=R.responses(401, 422))
 def list_documents(request: Request):
     q = request.query_params
     query = P.text(q, "q", 500)
+    since = P.since(q)
     limit, offset = P.integer(q, "limit", 50, 1, 500), P.integer(q, "offset", 0, 0, 10_000_000)
-    rows = request.app.state.store.reader().list_documents(query, limit=limit, offset=offset)
+    rows = request.app.state.store.reader().list_documents(query, limit=limit, offset=offset, since=since)
     return _json({"items": [dataclasses.asdict(r) for r in rows], "limit": limit, "offset": offset,
                   "next_offset": offset + limit if len(rows) == limit else None})
 

@@ -42,7 +42,7 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     answers to besides the loopback ones; ``actors`` (``code.actor_search.ActorSearch``) makes the
     actor filter match aliases ("SDF") and answers /api/actors.
     """
-    from . import api_documents, api_events, api_places, api_review
+    from . import api_alerts, api_brief, api_documents, api_events, api_places, api_review
     from .ingest import IngestWorkers
 
     settings = settings or Settings()
@@ -78,6 +78,8 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     app.include_router(api_review.router)
     app.include_router(api_places.router)
     app.include_router(api_documents.router)
+    app.include_router(api_brief.router)
+    app.include_router(api_alerts.router)
     _static(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(_BodyLimit, limit=opts.max_body_bytes)  # type: ignore[arg-type]

@@ -12,6 +12,8 @@ from typing import Any, Optional
 
 from fastapi import HTTPException, Request
 
+from ..clock import AGE_PATTERN, SINCE_HELP, parse_since, stamp
+
 STATUSES = ("confirmed", "single-source", "disputed", "rejected")
 # a calendar day written YYYY-MM-DD and nothing else (date.fromisoformat also takes 20200101, 2020-W01-1)
 DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -25,6 +27,9 @@ _DIGITS_RE = re.compile(r"-?[0-9]{1,12}\Z")  # ASCII digits only ("٣" is refuse
 # a number as JSON writes it (0.5, 1, 1e-05), ASCII digits only
 _NUMBER_RE = re.compile(r"-?[0-9]{1,40}(?:\.[0-9]{1,40})?(?:[eE][-+]?[0-9]{1,4})?\Z")
 
+# an age back from now, or a day (ISO times with a zone are accepted too: see clock.parse_since)
+SINCE_SCHEMA = {"type": "string", "anyOf": [{"pattern": AGE_PATTERN},
+                                             {"format": "date", "pattern": DATE_PATTERN}]}
 # name -> (OpenAPI schema, description)
 FILTERS: dict[str, tuple[dict, str]] = {
     "type": ({"type": "string", "maxLength": 100}, "ACLED event type"),
@@ -32,10 +37,12 @@ FILTERS: dict[str, tuple[dict, str]] = {
     "actor": ({"type": "string", "maxLength": 200},
               "part of an actor's name, or a name or alias the actor knowledge base knows (SDF, HTS)"),
     "place": ({"type": "string", "maxLength": 200}, "part of a place or province name"),
+    "country": ({"type": "string", "pattern": "^[A-Z]{2}$"}, "ISO 3166-1 alpha-2 code of the place's country"),
     "bbox": ({"type": "string", "pattern": BBOX_PATTERN},
              "west,south,east,north in decimal degrees; a box with south above north matches nothing"),
     "date_from": ({"type": "string", "format": "date", "pattern": DATE_PATTERN}, "YYYY-MM-DD, inclusive"),
     "date_to": ({"type": "string", "format": "date", "pattern": DATE_PATTERN}, "YYYY-MM-DD, inclusive"),
+    "since": (SINCE_SCHEMA, "stored (an event) or last revised (a fused event) at or after: " + SINCE_HELP),
     "status": ({"type": "string", "enum": list(STATUSES)}, "fusion status, or 'rejected' by an analyst"),
     "min_corroboration": ({"type": "integer", "minimum": 1, "maximum": 1000}, "independent outlets at least"),
     "min_confidence": ({"type": "number", "minimum": 0, "maximum": 1},
@@ -177,6 +184,27 @@ def day(q, name: str) -> Optional[str]:
     return None if v is None else day_value(name, v)
 
 
+def since(q, name: str = "since") -> Optional[str]:
+    """An age (30m, 1h, 7d) or a date/time, as the store's time text (``rasd.clock``)."""
+    v = text(q, name, 40)
+    if v is None:
+        return None
+    try:
+        return stamp(parse_since(v))
+    except ValueError as exc:
+        raise bad(name, str(exc)) from None
+
+
+_COUNTRY_RE = re.compile(r"[A-Z]{2}\Z")
+
+
+def country(q, name: str = "country") -> Optional[str]:
+    v = given(q, name)
+    if v is not None and not _COUNTRY_RE.match(v):
+        raise bad(name, f"{v[:40]!r} is not an ISO 3166-1 alpha-2 code (two capital letters, e.g. SY)")
+    return v
+
+
 def bbox(q) -> Optional[tuple[float, float, float, float]]:
     v = given(q, "bbox")
     if v is None:
@@ -232,8 +260,8 @@ async def event_filters(request: Request) -> dict[str, Any]:
     status = choice(q, "status", STATUSES)
     f = {
         "event_type": text(q, "type", 100), "sub_event_type": text(q, "sub_type", 100),
-        "actor": text(q, "actor", 200), "place": text(q, "place", 200), "bbox": bbox(q),
-        "date_from": day(q, "date_from"), "date_to": day(q, "date_to"), "status": status,
+        "actor": text(q, "actor", 200), "place": text(q, "place", 200), "country": country(q), "bbox": bbox(q),
+        "date_from": day(q, "date_from"), "date_to": day(q, "date_to"), "since": since(q), "status": status,
         "min_corroboration": integer(q, "min_corroboration", None, 1, 1000),
         "min_confidence": number(q, "min_confidence", 0.0, 1.0), "text": text(q, "text", 200),
         "doc_id": text(q, "doc_id", 200), "include_rejected": boolean(q, "include_rejected"),

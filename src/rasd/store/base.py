@@ -10,7 +10,7 @@ from __future__ import annotations
 import abc
 import json
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, NamedTuple, Optional, Protocol, TypeVar, runtime_checkable
 
 from .. import corrections as corr
@@ -35,6 +35,7 @@ class DocumentSummary:
     chars: int
     snippet: Optional[str] = None
     url: Optional[str] = None
+    stored_at: Optional[str] = None  # when it was stored (rasd.clock.stamp's form)
 
 
 class EventRecord(NamedTuple):
@@ -147,6 +148,53 @@ class AnalystToken:
     token_hash: str
     created_at: Optional[str] = None
     revoked_at: Optional[str] = None  # None while the token works
+# -- revisions of fused events and alerts (migration 007) ----------
+@dataclass
+class FusedRevision:
+    """A fused event's last revision (fuse/revisions.py): its number, when the first and this one
+    were recorded, what this one changed, and the state it recorded (status, corroboration,
+    event_type, sub_event_type, place, fatalities)."""
+    cluster_id: str
+    revision: int
+    created_at: str
+    changed_at: str
+    changes: list[dict[str, Any]]
+    state: dict[str, Any]
+
+
+CHANNELS = ("webhook", "email")
+NOTIFICATION_STATUSES = ("pending", "sent", "failed")
+
+
+@dataclass
+class Alert:
+    """A saved search over fused events and where to send what matches (docs/alerts.md)."""
+    name: str
+    channel: str  # webhook | email
+    target: str   # the webhook's URL, or an e-mail address
+    filters: dict[str, Any] = field(default_factory=dict)  # the fused view's filters (no since)
+    secret: Optional[str] = None  # the webhook's HMAC-SHA256 key
+    created_at: Optional[str] = None
+    # counts of its notifications by status (read-only; filled by list_alerts/get_alert)
+    pending: int = 0
+    sent: int = 0
+    failed: int = 0
+
+
+@dataclass
+class Notification:
+    """One queued notification: (alert, fused event, revision), its payload and its delivery."""
+    id: int
+    alert: str
+    cluster_id: str
+    revision: int
+    payload: dict[str, Any]
+    created_at: str
+    status: str = "pending"
+    attempts: int = 0
+    next_at: Optional[str] = None
+    last_error: Optional[str] = None
+    sent_at: Optional[str] = None
 
 
 # -- roles -------------------------------------------------------------------------
@@ -190,6 +238,7 @@ class DocumentStore(BaseStore, Protocol):
     @abc.abstractmethod
     def add_document(self, doc: Document) -> AddOutcome:
         """Insert a document, keyed by content hash; same content twice changes nothing.
+        A new or updated document records when it was stored (``since`` filters on it).
 
         Same doc_id with other content replaces the stored document ("updated"); the
         same content under another doc_id is not stored again ("duplicate")."""
@@ -202,8 +251,10 @@ class DocumentStore(BaseStore, Protocol):
 
     @abc.abstractmethod
     def list_documents(self, query: Optional[str] = None, limit: int = 50,
-                       offset: int = 0) -> list[DocumentSummary]:
-        """Documents in a stable order; ``query`` is full-text search (words ANDed)."""
+                       offset: int = 0, since: Optional[str] = None) -> list[DocumentSummary]:
+        """Documents in a stable order (by id; with ``since`` alone, the newest stored first);
+        ``query`` is full-text search (words ANDed, best match first); ``since`` (a
+        ``rasd.clock.stamp`` text) keeps those stored at or after that time."""
 
     @abc.abstractmethod
     def iter_documents(self) -> Iterator[Document]:
@@ -221,9 +272,11 @@ class EventStore(BaseStore, Protocol):
 
     Filters of the view methods (all optional): event_type, sub_event_type, actor (a part of
     either actor's name, or a list of such parts, any of which matches), place,
-    bbox=(west, south, east, north), date_from, date_to, status ("rejected" lists rejected
-    events), min_corroboration, min_confidence (the coder's confidence, 0-1), reviewed (True:
-    events an analyst accepted or rejected; False: the others), text, doc_id, include_rejected.
+    country (ISO alpha-2 of the machine's place), bbox=(west, south, east, north), date_from,
+    date_to, since (stored at or after this ``rasd.clock.stamp`` time), status ("rejected" lists
+    rejected events), min_corroboration, min_confidence (the coder's confidence, 0-1), reviewed
+    (True: events an analyst accepted or rejected; False: the others), text, doc_id,
+    include_rejected. Every event records when it was stored (``replace_events``).
     The view's order is newest first (corrected date, then event id), undated events last."""
 
     @abc.abstractmethod
@@ -335,8 +388,10 @@ class FusionStore(BaseStore, Protocol):
     @abc.abstractmethod
     def query_fused(self, *, status: Optional[str] = None, event_type: Optional[str] = None,
                     place: Optional[str] = None, date_from: Optional[str] = None, date_to: Optional[str] = None,
-                    min_reports: int = 1, limit: int = 100, offset: int = 0) -> list[FusedEvent]:
-        """Fused events, oldest first (undated last); ``event_type`` matches the type or sub-type."""
+                    min_reports: int = 1, limit: int = 100, offset: int = 0, country: Optional[str] = None,
+                    since: Optional[str] = None) -> list[FusedEvent]:
+        """Fused events, oldest first (undated last); ``event_type`` matches the type or sub-type;
+        ``since``: last revised at or after that time."""
 
     @abc.abstractmethod
     def unfused_events(self, limit: int = 1000) -> list[Event]:
@@ -348,11 +403,31 @@ class FusionStore(BaseStore, Protocol):
 
     @abc.abstractmethod
     def query_fused_view(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
-        """Fused events as JSON records, newest first; the view's filters (no doc_id;
-        min_confidence: some report at least that confident)."""
+        """Fused events as JSON records (as ``get_fused_view``), newest first; the view's filters
+        (no doc_id; min_confidence: some report at least that confident; ``since``: last revised
+        at or after that time, see ``record_revision``)."""
 
     @abc.abstractmethod
-    def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]: ...
+    def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]:
+        """A fused event as its JSON record, with ``created_at``, ``changed_at``, ``revision`` and
+        ``changes`` of its last revision (see ``record_revision``)."""
+
+    @abc.abstractmethod
+    def fused_revision(self, cluster_id: str) -> Optional[FusedRevision]:
+        """The last revision recorded of a fused event (kept after the fused event is deleted,
+        until ``forget_revision``)."""
+
+    @abc.abstractmethod
+    def record_revision(self, revision: FusedRevision, payload: Optional[dict[str, Any]]) -> int:
+        """Record a fused event's last revision (its state replaces the one kept). With a
+        ``payload`` (JSON-able: the change and the event), queue one notification of it for every
+        alert whose filters the fused event, as now saved, matches, in the same transaction;
+        a notification already queued for (alert, cluster_id, revision) is not queued again.
+        None records the state alone. Returns how many notifications were queued."""
+
+    @abc.abstractmethod
+    def forget_revision(self, cluster_id: str) -> None:
+        """Drop the revision record of a fused event that no longer exists."""
 
 
 @runtime_checkable
@@ -455,6 +530,55 @@ class AnalystStore(BaseStore, Protocol):
     @abc.abstractmethod
     def token_author(self, token_hash: str) -> Optional[str]:
         """The name of the working token with this hash, or None."""
+class AlertStore(BaseStore, Protocol):
+    """Alerts (saved searches over fused events), the outbox of their notifications, and leases
+    (migration 007). Notifications are queued by
+    ``FusionStore.record_revision`` in the fusion's transaction; a dispatcher holding the
+    ``alerts`` lease delivers them and records each outcome here."""
+
+    @abc.abstractmethod
+    def save_alert(self, alert: Alert) -> None:
+        """Add an alert, or replace the one of that name (its queued notifications stay)."""
+
+    @abc.abstractmethod
+    def get_alert(self, name: str) -> Optional[Alert]: ...
+
+    @abc.abstractmethod
+    def list_alerts(self) -> list[Alert]:
+        """Every alert, by name, with the counts of its notifications by status."""
+
+    @abc.abstractmethod
+    def remove_alert(self, name: str) -> bool:
+        """Delete an alert and its notifications; False when there is none of that name."""
+
+    @abc.abstractmethod
+    def queue_notification(self, alert: str, cluster_id: str, revision: int, payload: dict[str, Any],
+                           at: str) -> Optional[int]:
+        """Queue one notification by hand (a test: ``rasd alerts test`` over the API), due at
+        ``at``; its id, or None when (alert, cluster_id, revision) is already queued."""
+
+    @abc.abstractmethod
+    def due_notifications(self, now: str, limit: int = 50) -> list[Notification]:
+        """Pending notifications whose ``next_at`` is at or before ``now``, oldest first."""
+
+    @abc.abstractmethod
+    def notifications(self, alert: Optional[str] = None, limit: int = 50) -> list[Notification]:
+        """The newest notifications (of one alert), newest first: what was sent and what failed."""
+
+    @abc.abstractmethod
+    def mark_notification(self, id: int, *, status: str, at: str, error: Optional[str] = None,
+                          next_at: Optional[str] = None) -> None:
+        """The outcome of one delivery attempt (counts an attempt): ``sent`` (at ``at``),
+        ``pending`` again (retry at ``next_at``, ``error`` kept) or ``failed`` (given up)."""
+
+    @abc.abstractmethod
+    def acquire_lease(self, name: str, holder: str, *, now: str, until: str) -> bool:
+        """Take or renew the lease ``name`` until ``until`` when it is free, expired (before
+        ``now``) or already ``holder``'s; True when ``holder`` holds it now. Atomic."""
+
+    @abc.abstractmethod
+    def release_lease(self, name: str, holder: str) -> None:
+        """Give the lease up when ``holder`` holds it."""
 
 
 # -- unions of roles ------------------------------------------------------------------
@@ -465,5 +589,5 @@ class FusingStore(FusionStore, ControlStore, Protocol):
 
 @runtime_checkable
 class Store(DocumentStore, EventStore, CorrectionStore, FusionStore, ControlStore, WatchStore, AnalystStore,
-            Protocol):
+            AlertStore, Protocol):
     """Every role: what the CLI and the server need, and what a full backend implements."""

@@ -24,8 +24,9 @@ _EFF = {c: f"COALESCE(o.{c}, e.{c})" for c in (
 _SUMMARY_EFF = ("event_type", "sub_event_type", "actor1", "actor2", "location", "admin1", "admin1", "date",
                 "lat", "lon", "fatalities")
 
-FILTER_KEYS = ("event_type", "sub_event_type", "actor", "place", "bbox", "date_from", "date_to", "status",
-               "min_corroboration", "min_confidence", "reviewed", "text", "doc_id", "include_rejected")
+FILTER_KEYS = ("event_type", "sub_event_type", "actor", "place", "country", "bbox", "date_from", "date_to",
+               "since", "status", "min_corroboration", "min_confidence", "reviewed", "text", "doc_id",
+               "include_rejected")
 REVIEW_ORDERS = ("confidence", "reports")
 
 
