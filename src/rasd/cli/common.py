@@ -142,7 +142,8 @@ SchedulerOption = Annotated[Optional[str], typer.Option(
     "--scheduler", help="With --engine dask: the scheduler's address, tcp://HOST:8786 (env RASD_SCHEDULER; "
                         "default: a local cluster of --workers processes).")]
 WorkersOption = Annotated[Optional[int], typer.Option(
-    "--workers", "-j", min=1, help="Worker processes, each loading the model once (env RASD_WORKERS; default 1).")]
+    "--workers", "-j", min=1, help="Worker processes, each loading the model once (env RASD_WORKERS; default: "
+                                   "one per available core; an input of one batch stays in one process).")]
 
 
 def open_engine(ctx: typer.Context, config, engine: Optional[str], scheduler: Optional[str],
@@ -164,4 +165,6 @@ def open_engine(ctx: typer.Context, config, engine: Optional[str], scheduler: Op
             typer.echo("rasd: --scheduler needs --engine dask", err=True)
             raise typer.Exit(2)
         where = None
-    return open_(name, config, workers=workers or s.workers, scheduler=where)
+    from ..parallel import worker_count
+
+    return open_(name, config, workers=worker_count(workers or s.workers), scheduler=where)

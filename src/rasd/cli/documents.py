@@ -126,11 +126,13 @@ def ingest(
 
     config = settings.pipeline_config(batch_size=batch_size)
     with common.open_engine(ctx, config, engine, scheduler, workers) as eng, common.store(ctx) as st:
-        pipe = eng.writer()
         t0 = time.perf_counter()
-        # events, when coded, are fused as each document is stored (no events: nothing to fuse)
-        fuser = pipe.fuser_for(st)
+        pipe = fuser = None
         for _part, per_input in eng.run(todo(st)):
+            if pipe is None:  # built when there is something to write: stored content loads nothing
+                pipe = eng.writer()
+                # events, when coded, are fused as each document is stored (no events: nothing to fuse)
+                fuser = pipe.fuser_for(st)
             for results in per_input:
                 write(results)
             if bar is not None:
