@@ -17,7 +17,7 @@ import typer
 
 from ..config import Settings
 from ..errors import RasdError
-from . import documents, evaluation, events, fusion, geo, serve, watch
+from . import documents, evaluation, events, fusion, geo, serve, transfer, watch
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_SERVICE = 0, 1, 2, 3
 
@@ -43,7 +43,7 @@ def _root(
     ctx.obj = Settings().replace(db=db)
 
 
-for _module in (documents, evaluation, events, fusion, geo, serve, watch):
+for _module in (documents, evaluation, events, fusion, geo, serve, transfer, watch):
     _module.register(app)
 
 

@@ -17,6 +17,15 @@ from .migrate import migrate_postgres
 
 MIGRATIONS = "rasd.store.postgres.migrations"
 
+# Writers take this transaction-level advisory lock (with a hash of the schema) as their
+# transaction begins, so writing transactions follow one another, as SQLite's BEGIN IMMEDIATE
+# makes them, while reads never wait. The ingest writes a document, its events and their fusion
+# in one transaction: two writers fusing reports of one event at the same moment would each miss
+# the other's new fused event (a duplicate), and row locks taken in different orders would
+# deadlock. Serialisable transactions with retries would redo whole batches instead; the lock
+# is held for the writing only (parsing, coding and geocoding happen before it).
+WRITE_LOCK = 0x72617365
+
 
 class Row:
     """A result row read by position (``r[0]``), by column name (``r["doc_id"]``), unpacked, or
@@ -120,6 +129,12 @@ class PGConnection(SQLConnection):
             outer = self._depth == 0
             if outer:
                 self.raw.execute("BEGIN")
+                try:
+                    # one writing transaction at a time in this schema (see WRITE_LOCK)
+                    self.raw.execute("SELECT pg_advisory_xact_lock(%s, hashtext(current_schema()))", (WRITE_LOCK,))
+                except BaseException:
+                    self._rollback()
+                    raise
             self._depth += 1
             try:
                 yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional, Self
@@ -13,6 +14,8 @@ from ..sql.dialect import SQLITE, SQLConnection
 from .migrate import migrate_sqlite
 
 MIGRATIONS = "rasd.store.sqlite.migrations"
+BUSY_TIMEOUT_S = 30.0  # how long a statement waits for another process's lock before "database is locked"
+BEGIN_ATTEMPTS = 4     # a writer waits up to this many busy timeouts for its turn
 
 
 class SQLiteConnection(SQLConnection):
@@ -27,7 +30,7 @@ class SQLiteConnection(SQLConnection):
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                        timeout=30)
+                                        timeout=BUSY_TIMEOUT_S)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
@@ -48,7 +51,7 @@ class SQLiteConnection(SQLConnection):
         with self._lock:
             outer = self._depth == 0
             if outer:
-                self.conn.execute("BEGIN IMMEDIATE")
+                self._begin()
             self._depth += 1
             try:
                 yield
@@ -61,6 +64,21 @@ class SQLiteConnection(SQLConnection):
                 self._depth -= 1
                 if outer:
                     self.conn.execute("COMMIT")
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE: wait for the other writers (the busy timeout), and try again a few
+        times when they hold the file longer than that, before giving up with a clear message."""
+        for attempt in range(BEGIN_ATTEMPTS):
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if attempt == BEGIN_ATTEMPTS - 1:
+                    raise StoreError(f"{self.path}: another writer kept the store locked for "
+                                     f"{BEGIN_ATTEMPTS * BUSY_TIMEOUT_S:.0f} s ({exc})") from None
+                time.sleep(0.1 * (attempt + 1))
 
     # -- readers ----------------------------------------------------------
     def reader(self, own: bool = False) -> Self:
