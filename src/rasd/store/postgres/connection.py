@@ -128,10 +128,9 @@ class PGConnection(SQLConnection):
         with self._lock:
             outer = self._depth == 0
             if outer:
-                self.raw.execute("BEGIN")
                 try:
-                    # one writing transaction at a time in this schema (see WRITE_LOCK)
-                    self.raw.execute("SELECT pg_advisory_xact_lock(%s, hashtext(current_schema()))", (WRITE_LOCK,))
+                    # one writing transaction at a time in this schema (see WRITE_LOCK); one round trip
+                    self.raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}, hashtext(current_schema()))")
                 except BaseException:
                     self._rollback()
                     raise
