@@ -42,8 +42,7 @@ def _rows(st, table: str) -> list[tuple]:
 
 
 def test_four_writers_store_each_document_once_and_fuse_twins_together(new_postgres_url, tmp_path):
-    url = new_postgres_url()
-    open_store(url).close()  # migrated once, before the writers start
+    url = new_postgres_url()  # a new database: the writers' opens race to migrate it
     procs = [_writer(url, w, SHARED, OWN) for w in range(WRITERS)]
     outs = []
     for p in procs:
@@ -55,6 +54,8 @@ def test_four_writers_store_each_document_once_and_fuse_twins_together(new_postg
     assert statuses == {"new": SHARED + WRITERS * OWN, "unchanged": SHARED * (WRITERS - 1)}
 
     with open_store(url) as st:
+        applied = st.conn.execute("SELECT name FROM schema_migrations").fetchall()
+        assert len(applied) == st.health()["schema_version"]  # each migration applied once
         n_docs = SHARED + WRITERS * OWN
         assert st.health()["documents"] == n_docs and st.health()["events"] == n_docs * PER_DOC
         members = st.conn.execute("SELECT event_id, cluster_id FROM fused_reports").fetchall()
