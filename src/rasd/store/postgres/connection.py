@@ -4,10 +4,8 @@ shared table code (store/sql) speak to psycopg with ``?`` marks and rows read by
 from __future__ import annotations
 
 import re
-import threading
-from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, Optional, Self, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import psycopg
 
@@ -116,36 +114,16 @@ class PGConnection(SQLConnection):
             except psycopg.Error as exc:
                 self.raw.close()
                 raise StoreError(f"{self.path}: cannot prepare the store ({exc})") from None
-        self._depth = 0
-        self._lock = threading.RLock()
-        self._writer: Optional[Self] = None
-        self._readers = threading.local()
-        self._tables: dict[str, bool] = {}
+        self.address = url
+        self._ready()
 
-    # -- transactions -----------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._lock:
-            outer = self._depth == 0
-            if outer:
-                try:
-                    # one writing transaction at a time in this schema (see WRITE_LOCK); one round trip
-                    self.raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}, hashtext(current_schema()))")
-                except BaseException:
-                    self._rollback()
-                    raise
-            self._depth += 1
-            try:
-                yield
-            except BaseException:
-                self._depth -= 1
-                if outer:
-                    self._rollback()
-                raise
-            else:
-                self._depth -= 1
-                if outer:
-                    self.raw.execute("COMMIT")
+    def _begin(self) -> None:
+        try:
+            # one writing transaction at a time in this schema (see WRITE_LOCK); one round trip
+            self.raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}, hashtext(current_schema()))")
+        except BaseException:
+            self._rollback()
+            raise
 
     def _rollback(self) -> None:
         try:
@@ -153,29 +131,8 @@ class PGConnection(SQLConnection):
         except psycopg.Error:
             pass  # the connection is gone: the server rolled back
 
-    # -- readers ----------------------------------------------------------
-    def reader(self, own: bool = False) -> Self:
-        """A store for reads on the calling thread (a connection of its own); ``own=True`` opens
-        a new one for the caller alone (close it when done)."""
-        if own:
-            return self._open_reader()
-        r = getattr(self._readers, "store", None)
-        if r is None:
-            r = self._readers.store = self._open_reader()
-        return r
-
-    def _open_reader(self) -> Self:
-        r = type(self)(self.url, readonly=True)
-        r._writer = self
-        return r
-
-    def _write_store(self) -> Self:
-        return self._writer or self
-
-    def _has_table(self, name: str) -> bool:
-        if name not in self._tables:
-            self._tables[name] = self.raw.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0]
-        return self._tables[name]
+    def _table_exists(self, name: str) -> bool:
+        return self.raw.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0]
 
     def _schema_version(self) -> int:
         row = self.raw.execute("SELECT max(version) FROM schema_version").fetchone()
