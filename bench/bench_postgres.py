@@ -120,44 +120,19 @@ def bench_event_list() -> dict:
 
 
 def bench_fusion_both(tmp: str) -> dict:
-    from rasd.fuse import Fuser
     from rasd.store import open_store
     from rasd.store.transfer import copy_store
 
-    rng = random.Random(7)
     lite = open_store(str(Path(tmp) / "fusion.db"))
-    fuser = Fuser(lite)
-    i, pending = 0, []
     t0 = time.perf_counter()
-    while i * 5 < N_FUSION:
-        doc, evs = bench_fusion.synthetic_doc(rng, i, 5)
-        with lite.transaction():
-            lite.add_document(doc)
-            lite.replace_events(doc.doc_id, evs)
-        pending += evs
-        i += 1
-        if len(pending) >= 500:
-            fuser.process(pending)
-            pending = []
-    if pending:
-        fuser.process(pending)
+    bench_fusion.fill_fused(lite, random.Random(7), N_FUSION)
     build_s = time.perf_counter() - t0
     pg = open_store(pg_schema("bench_fusion"))
     copy_store(lite, pg)
     pg.conn.execute("ANALYZE")
     out: dict = {"store_events": lite.health()["events"], "build_seconds": round(build_s, 1)}
     for name, st in (("sqlite", lite), ("postgres", pg)):
-        f = Fuser(st)
-        times = []
-        r_rng = random.Random(11)
-        for r in range(20):
-            doc, evs = bench_fusion.synthetic_doc(r_rng, 900_000 + r, 8)
-            t = time.perf_counter()
-            with st.transaction():
-                st.add_document(doc)
-                st.replace_events(doc.doc_id, evs)
-                f.process(evs)
-            times.append((time.perf_counter() - t) * 1000)
+        times = bench_fusion.time_new_documents(st, random.Random(11), 20)
         out[f"{name}_median_ms"] = round(statistics.median(times), 1)
         out[f"{name}_max_ms"] = round(max(times), 1)
         st.close()
