@@ -62,9 +62,9 @@ class TestServer:
             return psycopg.connect(self.admin_url, autocommit=True, connect_timeout=5)
         except psycopg.OperationalError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreachable"
-        if not start_local_cluster():
-            raise Unavailable(f"PostgreSQL at {self.admin_url} is not reachable ({first}) and no local cluster"
-                              " could be started")
+        started = start_local_cluster()
+        if started != "started":
+            raise Unavailable(f"PostgreSQL at {self.admin_url} is not reachable ({first}); local cluster: {started}")
         deadline = time.time() + 30
         while True:
             try:
@@ -140,14 +140,18 @@ class TestServer:
         return self.url(self.shared_schema)
 
 
-def start_local_cluster() -> bool:
-    """Start this machine's PostgreSQL cluster (Debian's pg_ctlcluster) when there is one."""
+def start_local_cluster() -> str:
+    """Start this machine's PostgreSQL cluster (Debian's pg_ctlcluster) when there is one:
+    'started', or why not ('none', 'already running', the tool's message)."""
     etc = Path("/etc/postgresql")
     if not shutil.which("pg_ctlcluster") or not etc.is_dir():
-        return False
+        return "none"
     versions = sorted(p.name for p in etc.iterdir() if (p / "main").is_dir())
     if not versions:
-        return False
+        return "none"
     proc = subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"],
                           capture_output=True, text=True, timeout=60)
-    return proc.returncode == 0 or "already running" in proc.stderr
+    if proc.returncode == 0:
+        return "started"
+    msg = " ".join((proc.stderr or proc.stdout).split())
+    return "already running" if "already running" in msg else (msg or f"pg_ctlcluster exited {proc.returncode}")
