@@ -128,13 +128,16 @@ class TestServer:
             self.shared_schema = self.new_schema()
             open_store(self.url(self.shared_schema)).close()
             with self._db() as c:
+                # newest first: a table goes before the tables it refers to (and corrections
+                # before events, so that emptying events marks nothing stale)
                 self.shared_tables = [r[0] for r in c.execute(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = %s"
-                    " AND tablename NOT IN ('schema_migrations', 'schema_version')", (self.shared_schema,))]
+                    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE n.nspname = %s AND c.relkind = 'r'"
+                    " AND c.relname NOT IN ('schema_migrations', 'schema_version') ORDER BY c.oid DESC",
+                    (self.shared_schema,))]
         with self._db() as c:
             with c.transaction():
                 c.execute("SET LOCAL synchronous_commit = off")
-                c.execute("SET LOCAL session_replication_role = replica")  # no triggers nor FK checks
                 for t in self.shared_tables:
                     c.execute(f"DELETE FROM {self.shared_schema}.{t}")
         return self.url(self.shared_schema)

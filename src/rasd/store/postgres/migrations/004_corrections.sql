@@ -37,7 +37,10 @@ CREATE INDEX event_overrides_doc ON event_overrides(doc_id);
 -- Documents whose events changed since their overrides were resolved: a statement-level
 -- trigger (one look per statement, not per row) marks them, as SQLite's row triggers do.
 CREATE TABLE corrections_stale (doc_id text PRIMARY KEY);
-CREATE FUNCTION events_corrections_stale() RETURNS trigger LANGUAGE plpgsql AS $$
+-- (SET search_path FROM CURRENT: the function finds this schema's tables whatever the
+-- search_path of the session that writes)
+CREATE FUNCTION events_corrections_stale() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
     INSERT INTO corrections_stale(doc_id)
         SELECT DISTINCT c.doc_id FROM changed_events x JOIN corrections c ON c.doc_id = x.doc_id
