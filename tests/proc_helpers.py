@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import time
 from typing import Callable
@@ -22,3 +23,15 @@ def sigkill_when(proc: subprocess.Popen, ready: Callable[[], bool], timeout: flo
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
+
+
+def count_documents(db: str) -> int:
+    """Documents a SQLite store holds now, read-only (0 while it does not exist yet)."""
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0

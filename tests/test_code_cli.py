@@ -13,9 +13,9 @@ TEXT = ("Syrian army troops shelled rebel positions on Sunday, killing three fig
 
 
 @pytest.fixture(scope="module")
-def gaz(tmp_path_factory):
-    """A gazetteer file of this test session (built on first use), not the user's."""
-    return {"RASD_GAZETTEER": str(tmp_path_factory.getbasetemp() / "code-gazetteer.db")}
+def gaz(gazetteer_path):
+    """The test session's gazetteer (conftest: built once, in this process), not the user's."""
+    return {"RASD_GAZETTEER": gazetteer_path}
 
 
 def _inputs(tmp_path):

@@ -8,9 +8,9 @@ from rasd.evaluate import seeds
 from rasd.records import Event, Place
 
 @pytest.fixture(scope="module")
-def gaz(tmp_path_factory):
-    """A gazetteer file of this test session (built on first use), not the user's."""
-    return {"RASD_GAZETTEER": str(tmp_path_factory.getbasetemp() / "code-gazetteer.db")}
+def gaz(gazetteer_path):
+    """The test session's gazetteer (conftest: built once, in this process), not the user's."""
+    return {"RASD_GAZETTEER": gazetteer_path}
 
 
 def _event(**kw):

@@ -11,7 +11,7 @@ from pathlib import Path
 from rasd.clean import Cleaner
 from rasd.read import read_paths
 from rasd.records import Document
-from proc_helpers import sigkill_when
+from proc_helpers import count_documents, sigkill_when
 
 WORDS = ("shelling strike convoy checkpoint rebels army monitor civilians killed wounded town province "
          "ceasefire talks militia drone market hospital border crossing evacuation").split()
@@ -33,17 +33,6 @@ def _make_batch(root: Path, count: int) -> None:
         (root / f"doc{i:05d}.txt").write_text(text, encoding="utf-8")
 
 
-def _count(db: str) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
-        try:
-            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
-
-
 def test_sigkill_mid_ingest_leaves_only_whole_documents(tmp_path: Path):
     batch = tmp_path / "batch"
     batch.mkdir()
@@ -53,7 +42,7 @@ def test_sigkill_mid_ingest_leaves_only_whole_documents(tmp_path: Path):
     env = dict(os.environ, RASD_DB=db, RASD_EVENTS="0")  # store integrity only: no event coding (keeps it fast)
     proc = subprocess.Popen([sys.executable, "-m", "rasd", "ingest", str(batch), "--no-progress"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    sigkill_when(proc, lambda: _count(db) >= 200, timeout=120)
+    sigkill_when(proc, lambda: count_documents(db) >= 200, timeout=120)
 
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -33,6 +33,10 @@ class Settings:
     gazetteer: str = field(default_factory=lambda: os.environ.get(
         "RASD_GAZETTEER", str(Path(os.environ.get("RASD_HOME", Path.home() / ".rasd")) / "gazetteer.db")))
     workers: int = field(default_factory=lambda: _env_int("RASD_WORKERS", 1))
+    # where the stages run (rasd.engine): "local" (this process or --workers processes) or "dask"
+    engine: str = field(default_factory=lambda: os.environ.get("RASD_ENGINE", "local"))
+    # the Dask scheduler to use (tcp://HOST:8786); none: a local cluster of --workers processes
+    scheduler: Optional[str] = field(default_factory=lambda: os.environ.get("RASD_SCHEDULER") or None)
     # `rasd ingest` codes events (RASD_EVENTS=0: store documents only)
     events: bool = field(default_factory=lambda: _env_bool("RASD_EVENTS", True))
     # spaCy's NER joins the gazetteer in finding place names (RASD_GEO_NER=1): over whole

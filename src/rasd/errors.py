@@ -17,3 +17,7 @@ class InputError(RasdError):
 
 class StoreError(RasdError):
     """The store cannot be opened or written."""
+
+
+class EngineError(RasdError):
+    """The engine that runs the stages (a Dask scheduler, its workers) cannot be used."""

@@ -20,7 +20,7 @@ from .records import Document, Result
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DocumentBound", "Pipeline", "PipelineConfig", "Result", "Stage", "build_pipeline", "store_results"]
+__all__ = ["DocumentBound", "Pipeline", "PipelineConfig", "Result", "Stage", "build_pipeline", "build_writer", "store_results"]
 
 
 class Stage(Protocol):
@@ -139,6 +139,22 @@ def build_pipeline(config: PipelineConfig, *, nlp: Any = None, geoparser: Any = 
         log.info("no gazetteer: events will have no places")
     stages.append(Coder(nlp, data, batch_size=config.parse_batch))
     return Pipeline(stages, config, geoparser=geoparser, actors=data.actors)
+
+
+def build_writer(config: PipelineConfig, *, geoparser: Any = None, coder_data: Any = None) -> Pipeline:
+    """The writer's share of a pipeline, for a process whose stages run elsewhere (worker
+    processes, a Dask cluster): no stages and no spaCy model, only what ``store_results`` and
+    ``fuser_for`` need (the geoparser's place lookup over the gazetteer, the actors)."""
+    if not config.with_events:
+        return Pipeline([], config)
+    from .code import CoderData
+
+    data = coder_data if coder_data is not None else CoderData.load()
+    if geoparser is None and config.gazetteer is not None:
+        from .geo import Geoparser, open_gazetteer
+
+        geoparser = Geoparser(gazetteer=open_gazetteer(path=config.gazetteer), nlp=None)
+    return Pipeline([], config, geoparser=geoparser, actors=data.actors)
 
 
 class DocumentBound:

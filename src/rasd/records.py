@@ -19,6 +19,22 @@ Stance = Literal["asserted", "claimed", "denied", "uncertain"]
 TimePrecision = Literal["day", "week", "month", "year"]
 FusedStatus = Literal["confirmed", "single-source", "disputed"]
 
+# GeoNames feature codes (class.code) of a whole country (A.PCLI independent, A.PCLD dependent,
+# A.PCLF freely associated, A.PCLS semi-independent, A.PCLIX section, A.PCLH historical) and of
+# a continent: the one test of "is this a country" that every stage uses
+COUNTRY_FEATURE = "A.PCL"
+CONTINENT_FEATURE = "L.CONT"
+
+
+def is_country_feature(feature: Optional[str]) -> bool:
+    """A feature code of a whole country."""
+    return (feature or "").startswith(COUNTRY_FEATURE)
+
+
+def is_country_or_continent(feature: Optional[str]) -> bool:
+    """A feature code of a whole country or of a continent."""
+    return (feature or "").startswith((COUNTRY_FEATURE, CONTINENT_FEATURE))
+
 
 def content_hash(text: str) -> str:
     """Stable key of a document's raw content (sha256, hex, first 32 chars)."""
@@ -165,6 +181,10 @@ class Place:
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
+
+    def is_country(self) -> bool:
+        """A whole country (``is_country_feature``)."""
+        return is_country_feature(self.feature)
 
 
 @dataclass

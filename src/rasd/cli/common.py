@@ -132,3 +132,36 @@ def row_options(text_column: Optional[str], id_column: Optional[str], date_colum
             typer.echo("rasd: --delimiter must be one character (or 'tab')", err=True)
             raise typer.Exit(2)
     return RowOptions(text_column=text_column, id_column=id_column, date_column=date_column, delimiter=delimiter)
+
+
+# ---- where the stages run, shared by ingest and extract ----------------------------------------
+EngineOption = Annotated[Optional[str], typer.Option(
+    "--engine", help="Where the stages run: local (this process or --workers processes) or dask "
+                     "(a Dask cluster: a local one, or --scheduler) (env RASD_ENGINE; default local).")]
+SchedulerOption = Annotated[Optional[str], typer.Option(
+    "--scheduler", help="With --engine dask: the scheduler's address, tcp://HOST:8786 (env RASD_SCHEDULER; "
+                        "default: a local cluster of --workers processes).")]
+WorkersOption = Annotated[Optional[int], typer.Option(
+    "--workers", "-j", min=1, help="Worker processes, each loading the model once (env RASD_WORKERS; default 1).")]
+
+
+def open_engine(ctx: typer.Context, config, engine: Optional[str], scheduler: Optional[str],
+                workers: Optional[int]):
+    """The engine those flags (or RASD_ENGINE, RASD_SCHEDULER, RASD_WORKERS) ask for; exits 2 on
+    an unknown engine or a scheduler without the Dask engine. EngineError (exit 3) when it
+    cannot be started or reached."""
+    from ..engine import ENGINES
+    from ..engine import open_engine as open_
+
+    s = settings(ctx)
+    name = engine or s.engine
+    where = scheduler or s.scheduler
+    if name not in ENGINES:
+        typer.echo(f"rasd: --engine must be one of {', '.join(ENGINES)}, not {name!r}", err=True)
+        raise typer.Exit(2)
+    if where and name != "dask":
+        if scheduler:  # an address in RASD_SCHEDULER alone does not turn the engine on
+            typer.echo("rasd: --scheduler needs --engine dask", err=True)
+            raise typer.Exit(2)
+        where = None
+    return open_(name, config, workers=workers or s.workers, scheduler=where)

@@ -38,13 +38,23 @@ def ingest(
     max_bytes: Optional[int] = typer.Option(
         None, "--max-bytes", help="Refuse files larger than this (env RASD_MAX_FILE_BYTES; default 50 MB)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
-    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Documents processed and committed together."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1,
+                                   help="Documents processed together (one partition sent to a worker)."),
+    engine: common.EngineOption = None,
+    scheduler: common.SchedulerOption = None,
+    workers: common.WorkersOption = None,
 ) -> None:
     """Read, clean and store documents (files, stdin or web pages). Same content twice changes nothing.
 
-    Exit code 1 when any input failed (the others are stored), 2 on bad usage.
+    The stages run here, in --workers processes, or on a Dask cluster (--engine dask); the
+    documents are written here, each with its events in one transaction, in input order. A run
+    stopped part-way and started again skips what it stored (docs/scale.md).
+
+    Exit code 1 when any input failed (the others are stored), 2 on bad usage, 3 when the
+    store or the engine cannot be used.
     """
-    from ..pipeline import build_pipeline, store_results
+    from ..engine import already_stored
+    from ..pipeline import store_results
     from ..read import FORMATS, Reader, ReadOptions, load_meta
 
     if fmt not in FORMATS:
@@ -69,10 +79,8 @@ def ingest(
     bar = _progress_bar(reader.input_bytes(paths) if progress and not urls else None, enabled=progress)
     if bar is not None:
         opts.progress = bar.update
-    pipe = build_pipeline(settings.pipeline_config(batch_size=batch_size))
     counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0}
     failed = 0
-    t0 = time.perf_counter()
 
     def fail(err: "InputError | str") -> None:
         nonlocal failed
@@ -84,19 +92,14 @@ def ingest(
         else:
             typer.echo(f"rasd: {err}", err=True)
 
-    def process(batch: list) -> list:
-        """Results of a batch; an input the stages failed on is reported and left out."""
-        results = []
-        for r in pipe.run_safe(batch):
-            if r.error is not None:
-                fail(r.error)
-            else:
-                results.append(r)
-        return results
-
     def write(results: list) -> None:
+        """One input's Results (a glued input gives several), written in one transaction; an
+        input the stages failed on is reported and left out."""
         kept = []
         for r in results:
+            if r.error is not None:
+                fail(r.error)
+                continue
             for warning in r.document.meta.get("warnings") or []:
                 if bar is not None:
                     bar.clear()
@@ -106,29 +109,34 @@ def ingest(
             else:
                 fail(InputError(r.document.source or r.document.doc_id,
                                 f"no article text left in {r.document.doc_id!r} after removing boilerplate"))
-        # one transaction per batch: each document with its events (and every part of a split
+        # one transaction per input: each document with its events (and every part of a split
         # input) is written whole, and a crash loses nothing committed before
         for out in store_results(st, pipe, fuser, kept):
             counts[out.status] += 1
-        if bar is not None:
-            done = sum(counts.values())
-            rate = done / max(1e-6, time.perf_counter() - t0)
-            bar.set_postfix_str(f"{done} docs, {rate:.0f} docs/s, {failed} failed", refresh=False)
 
-    with common.store(ctx) as st:
-        # events, when coded, are fused as each document is stored (no events: nothing to fuse)
-        fuser = pipe.fuser_for(st)
-        batch: list = []
+    def todo(st):
+        """The inputs to code: read errors reported, inputs stored already (a resumed run) counted."""
         for item in _inputs(reader, paths, urls, max_bytes):
             if isinstance(item, InputError):
                 fail(item)
-                continue
-            batch.append(item)
-            if len(batch) >= batch_size:
-                write(process(batch))
-                batch = []
-        if batch:
-            write(process(batch))
+            elif already_stored(st, item):
+                counts["unchanged"] += 1
+            else:
+                yield item
+
+    config = settings.pipeline_config(batch_size=batch_size)
+    with common.open_engine(ctx, config, engine, scheduler, workers) as eng, common.store(ctx) as st:
+        pipe = eng.writer()
+        t0 = time.perf_counter()
+        # events, when coded, are fused as each document is stored (no events: nothing to fuse)
+        fuser = pipe.fuser_for(st)
+        for _part, per_input in eng.run(todo(st)):
+            for results in per_input:
+                write(results)
+            if bar is not None:
+                done = sum(counts.values())
+                rate = done / max(1e-6, time.perf_counter() - t0)
+                bar.set_postfix_str(f"{done} docs, {rate:.0f} docs/s, {failed} failed", refresh=False)
     if bar is not None:
         bar.close()
     secs = time.perf_counter() - t0

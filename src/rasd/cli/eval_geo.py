@@ -46,9 +46,9 @@ def eval_geo(
     gaz = open_gazetteer(gazetteer or common.settings(ctx).gazetteer)
     nlp = None
     if not no_ner and not no_recognition:
-        from .geo import _load_nlp
+        from ..nlp.model import GEO_DISABLE, load_nlp
 
-        nlp = _load_nlp()
+        nlp = load_nlp(disable=GEO_DISABLE)
     geo = Geoparser(gazetteer=gaz, nlp=nlp)
     err_fh = open(errors, "w", encoding="utf-8") if errors else None
     results = {}

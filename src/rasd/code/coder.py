@@ -325,7 +325,7 @@ class Coder:
             reach = win["carry_place_chars_destination"] if goal else win["carry_place_chars"]
             prev = [t for t in story.resolved if t.end <= sc.start and t.start >= sc.start - reach
                     and (not story.country or t.place.country == story.country)
-                    and not (t.place.feature or "").startswith("A.PCL")
+                    and not t.place.is_country()
                     and not places.is_destination(text, t.start)]
             carried = places.carried(text, prev)
             if goal and carried is not None:
@@ -387,7 +387,7 @@ class Coder:
             return True  # long before the report, or a future that has not happened
         if self.rules.background.search(sc.text):
             return True  # "since the start of the war", "in recent years": history, not news
-        if when.span is None and (place is None or (place.feature or "").startswith("A.PCL")) \
+        if when.span is None and (place is None or place.is_country()) \
                 and self.rules.aggregate.search(sc.text):
             return True  # "hundreds of thousands were killed", "prolonged sieges starved entire populations":
             # a toll or a practice summed over a war, with no day and no place of its own, is commentary
@@ -484,7 +484,7 @@ class Coder:
                   and t.place.name != place.name
                   and any(a <= t.start - s0 and t.end - s0 <= b for a, b in cand.patients)
                   and (not country or t.place.country == country)
-                  and not (t.place.feature or "").startswith("A.PCL")]
+                  and not t.place.is_country()]
         return [_copy_at(doc, ev, t, n) for n, t in enumerate(others, 1)]
 
     def _merge(self, events: list[tuple[int, Event, dict]]) -> list[Event]:
@@ -566,7 +566,7 @@ def _main_place(tops: list[Toponym]) -> Optional[Toponym]:
     counts: dict[str, int] = {}
     for t in tops:
         counts[t.place.name] = counts.get(t.place.name, 0) + 1
-    fine = [t for t in tops if not (t.place.feature or "").startswith("A.PCL")]
+    fine = [t for t in tops if not t.place.is_country()]
     pool = fine or tops
     return max(pool, key=lambda t: (counts[t.place.name], -t.start))
 

@@ -72,7 +72,7 @@ def named_toponyms(doc: Document, tops: list[Toponym], places: Places) -> list[T
 
 def demonym_like(text: str, t: Toponym) -> bool:
     """'Israeli', 'Turkish': an adjective of a country is not a place of the event."""
-    return (t.place.feature or "").startswith("A.PCL") and t.text != t.place.name and bool(_DEMONYM_END.search(t.text))
+    return t.place.is_country() and t.text != t.place.name and bool(_DEMONYM_END.search(t.text))
 
 
 def place_votes(tops: list[Toponym], by_score: bool = False) -> dict[str, float]:
@@ -104,7 +104,7 @@ def place_country(tops: list[Toponym], hint: Optional[str] = None) -> Optional[s
 def refined_country(tops: list[Toponym], hint: Optional[str]) -> Optional[str]:
     """A country the document's places make clear and its actors did not give (None when no
     better than ``hint``): the geo stage then reads the story again in that country."""
-    votes = place_votes([t for t in tops if t.place is not None and not (t.place.feature or "").startswith("A.PCL")],
+    votes = place_votes([t for t in tops if t.place is not None and not t.place.is_country()],
                         by_score=True)
     if not votes:
         return None

@@ -194,6 +194,7 @@ class ActorEntry:
     names: list[dict] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     place_aliases: list[str] = field(default_factory=list)  # "Turkey", "Ankara": the actor only as an agent
+    demonym: Optional[str] = None  # "Syrian": "Syrian troops", "Syrian forces" name the actor
 
     def name_at(self, when: Optional[date], country_name: Optional[str]) -> str:
         name = self.name
@@ -246,10 +247,9 @@ class ActorKB:
                 add(al, "actor", a.id)
             for al in a.place_aliases:
                 add(al, "metonym", a.id)
-            demonym = getattr(a, "_demonym", None)
-            if demonym:
+            if a.demonym:
                 for fn in force_nouns:
-                    add(f"{demonym} {fn}", "actor", a.id)
+                    add(f"{a.demonym} {fn}", "actor", a.id)
         for i, s in enumerate(sources):
             for al in [s.name] + s.aliases:
                 add(al, "source", str(i))
@@ -267,9 +267,8 @@ class ActorKB:
                            template=bool(a.get("template")), state_role=a.get("state_role"),
                            umbrella=bool(a.get("umbrella")), names=list(a.get("names") or []),
                            aliases=[str(x) for x in a.get("aliases") or []],
-                           place_aliases=[str(x) for x in a.get("place_aliases") or []])
-            if a.get("demonym"):
-                e._demonym = a["demonym"]  # type: ignore[attr-defined]
+                           place_aliases=[str(x) for x in a.get("place_aliases") or []],
+                           demonym=a.get("demonym") or None)
             actors.append(e)
         sources = [SourceEntry(s["name"], s["kind"], [str(x) for x in s.get("aliases") or []]) for s in d["sources"]]
         return cls(actors, sources, dict(d["country_names"]), list(d["force_nouns"]))

@@ -21,14 +21,14 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..geodesy import haversine_km
-from ..records import Place, Toponym
+from ..records import Place, Toponym, is_country_feature, is_country_or_continent
 from .rules import PlaceRules, default_rules
 
 _ARG_DEPS = {"nsubj", "nsubjpass", "agent", "csubj"}  # the parser's labels of a clause's arguments
 
 
 def country_level(p: Optional[Place]) -> bool:
-    return p is not None and (p.feature or "").startswith(("A.PCL", "L.CONT"))
+    return p is not None and is_country_or_continent(p.feature)
 
 
 @dataclass
@@ -140,7 +140,7 @@ class Places:
 
     def kind_score(self, p: Place) -> float:
         feat = p.feature or ""
-        if feat.startswith("A.PCL"):
+        if is_country_feature(feat):
             return self.w["country"]  # a whole country is the place of last resort
         if (p.geo_precision or 1) >= 3:
             return self.w["region"]

@@ -11,6 +11,7 @@ import json
 from typing import Callable, Iterable, Iterator
 
 from ..records import Event
+from .acled_csv import FORMULA_START, csv_cell  # noqa: F401 (re-exported)
 
 FORMATS = ("csv", "geojson", "jsonl", "parquet")
 MEDIA_TYPES = {
@@ -54,19 +55,6 @@ def write_geojson(batches: Iterable[list[Event]]) -> Iterator[bytes]:
         if parts:
             yield "".join(parts).encode("utf-8")
     yield b"]}\n"
-
-
-# a text cell starting with one of these is a formula to a spreadsheet (=1+2, @SUM, +cmd, -2+3),
-# or starts one after the spreadsheet trims a tab or carriage return
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    """A CSV cell as a spreadsheet can open it safely: a text starting like a formula gets a
-    leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def write_csv(batches: Iterable[list[Event]]) -> Iterator[bytes]:

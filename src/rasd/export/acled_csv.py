@@ -19,6 +19,19 @@ INTER = {"state forces": 1, "rebel group": 2, "political militia": 3, "identity 
          "protesters": 6, "civilians": 7, "external forces": 8, "other": 8}
 
 
+# a text cell starting with one of these is a formula to a spreadsheet (=1+2, @SUM, +cmd, -2+3),
+# or starts one after the spreadsheet trims a tab or carriage return
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV cell as a spreadsheet can open it safely: a text starting like a formula gets a
+    leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _inter(a: Optional[Actor]) -> Optional[int]:
     return INTER.get(a.actor_type or "") if a else None
 
@@ -73,8 +86,6 @@ def write_csv(events: Iterable[Event], out: IO[str], header: bool = True) -> int
     w = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
     if header:
         w.writeheader()
-    from . import csv_cell
-
     n = 0
     for ev in events:
         w.writerow({k: csv_cell(v) for k, v in event_to_row(ev).items()})

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Optional
 
+from ..nlp.sentences import split_sentences
 from ..records import Actor, Agreement, Clause, Document, Evidence, FusedEvent, Place, Report
-from .merge import _best_place
+from .merge import best_place
 from .rules import Rules, haversine_km, load_data, norm_name
 
-_SENT_END = re.compile(r"(?<=[.!?])[\"'”’)]?[ \t]+|\s*\n\s*")
 _MOVE = re.compile(r"\b(leave|leaving|exit|evacuat\w*|transport\w*|depart\w*|move|moving|head\w*|go|relocat\w*)\b", re.I)
 _TERMS = re.compile(r"\b(agreement|deal|clauses|terms)\b", re.I)  # a sentence about the deal itself
 _POSSESSIVE = re.compile(r"^.*?[’']s\s+")
@@ -62,21 +62,15 @@ class _Patterns:
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a text (a paragraph break or a heading line also ends one). Fusion asks
-    for each event of a document: the spans of the last few texts are kept."""
+    """Sentence spans of a text (``nlp.split_sentences``: a paragraph break or a heading line
+    also ends one). Fusion asks for each event of a document: the spans of the last few texts
+    are kept."""
     return list(_sentences(text))
 
 
 @functools.lru_cache(maxsize=8)
 def _sentences(text: str) -> tuple[tuple[int, int], ...]:
-    out, start = [], 0
-    for m in _SENT_END.finditer(text):
-        if m.start() > start:
-            out.append((start, m.start()))
-        start = m.end()
-    if start < len(text):
-        out.append((start, len(text)))
-    return tuple((s, e) for s, e in out if text[s:e].strip())
+    return tuple(split_sentences(text))
 
 
 def sentence_at(spans: list[tuple[int, int]], offset: Optional[int]) -> Optional[int]:
@@ -202,7 +196,7 @@ class AgreementBuilder:
                     seen.add(key)
                     clauses.append(c)
         places = [self._place(r, readings[r.event_id]) for r in reps]
-        place = _best_place([p for p, _ in places]) or fe.location
+        place = best_place([p for p, _ in places]) or fe.location
         dated = [self._date(r, readings[r.event_id]) for r in final]
         days = [d for d, _ in dated if d is not None]
         day = min(days) if days else fe.date

@@ -28,7 +28,7 @@ from ..store.base import FusingStore
 from .agreements import sentences
 from .changes import ChangeReader, Reading, is_foreign
 from .merge import NEGATIVE
-from .rules import Rules, load_data, norm_name
+from .rules import Rules, load_data, norm_name, place_key
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +120,6 @@ class ControlTracker:
         fused = self.store.fused_at_place(key, sorted(self.rules.territorial))
         deals: list[Agreement] = []
         if place is not None and place.name:
-            from .fuser import place_key
-
             deals = [a for a in self.store.query_agreements(place=place.name, status="reached", limit=10_000)
                      if place_key(a.place) == key]
         changes = [c for c in (self.change_of_fused(fe) for fe in fused) if c is not None]

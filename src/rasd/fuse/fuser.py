@@ -16,23 +16,11 @@ from ..records import Document, Event, FusedEvent, Place, Report
 from ..store.base import DocumentStore, FusingStore
 from . import merge
 from .agreements import PlaceLookup
-from .rules import Rules, norm_name, vague_place
+from .rules import Rules, place_key, vague_place
 
 log = logging.getLogger(__name__)
 
 DocLookup = Callable[[str], Optional[Document]]
-
-
-def place_key(place: Optional[Place]) -> Optional[str]:
-    """Key of a place in control timelines: its GeoNames id, else its normalised name and country."""
-    if place is None:
-        return None
-    if place.geonameid:
-        return f"gn:{place.geonameid}"
-    name = norm_name(place.name)
-    if not name:
-        return None
-    return f"{name}|{(place.country or '').upper()}"
 
 
 class Fuser:

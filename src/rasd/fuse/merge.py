@@ -110,7 +110,7 @@ def _best_actor(actors: list[Optional[Actor]]) -> Optional[Actor]:
     return next((a for a in known if a.known), known[0])
 
 
-def _best_place(places: list[Optional[Place]]) -> Optional[Place]:
+def best_place(places: list[Optional[Place]]) -> Optional[Place]:
     located = [p for p in places if p is not None]
     if not located:
         return None
@@ -150,6 +150,6 @@ def build(cluster_id: str, reports: list[Report], rules: Rules) -> FusedEvent:
         cluster_id=cluster_id, event_type=etype or "", sub_event_type=sub or "", date=best_day,
         date_range=span, time_precision=precision,
         actor1=_best_actor([r.actor1 for r in reports]), actor2=_best_actor([r.actor2 for r in reports]),
-        location=_best_place([r.location for r in reports]), fatalities=fat, fatalities_range=fat_range,
+        location=best_place([r.location for r in reports]), fatalities=fat, fatalities_range=fat_range,
         status=status, corroboration=corr, reports=list(reports), disputes=disputes,
     )

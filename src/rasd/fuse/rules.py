@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any, Optional, Protocol
 
 from ..geodesy import haversine_km
-from ..records import Actor, Place
+from ..records import Actor, Place, is_country_feature
 
 _WORD = re.compile(r"[a-z0-9\u0600-\u06ff]+")
 _STOP = frozenset("""a an the of in on at to from by for with and or but as is are was were be been has have had
@@ -331,7 +331,7 @@ def vague_place(p: Optional[Place]) -> bool:
 def is_country(p: Place) -> bool:
     """A place that is a whole country (GeoNames feature A.PCL*), by feature or by its precision and admin1."""
     if p.feature:
-        return p.feature.upper().startswith("A.PCL")
+        return is_country_feature(p.feature)
     return (p.geo_precision or 1) >= 3 and not p.admin1
 
 
@@ -363,6 +363,18 @@ def _norm(name: Optional[str]) -> str:
 def norm_name(name: Optional[str]) -> str:
     """Lower case, no bracketed years, no leading article: how names are compared."""
     return _norm(name)
+
+
+def place_key(place: Optional[Place]) -> Optional[str]:
+    """Key of a place in control timelines: its GeoNames id, else its normalised name and country."""
+    if place is None:
+        return None
+    if place.geonameid:
+        return f"gn:{place.geonameid}"
+    name = norm_name(place.name)
+    if not name:
+        return None
+    return f"{name}|{(place.country or '').upper()}"
 
 
 def _names(a: Optional[Actor]) -> set[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator, Optional
 
-from .gazetteer import PlaceRow
+from .rows import PlaceRow
 
 _KIND_RE = re.compile(r"\b(?:International\s+|Military\s+|Regional\s+)?"
                       r"(Airport|Air\s+Base|Airbase|Airfield|Aerodrome|Airstrip|Air\s+Station)\b", re.I)

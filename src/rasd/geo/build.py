@@ -36,10 +36,11 @@ from typing import Iterator
 
 import yaml
 
+from ..geodesy import haversine_km
 from .airports import airport_rows
 from .areas import box_middle, geonames_areas, group_towns, iso_subdivisions
-from .gazetteer import PlaceRow, haversine_km
 from .normalize import name_key, strip_diacritics
+from .rows import PlaceRow
 
 log = logging.getLogger(__name__)
 

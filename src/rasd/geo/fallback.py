@@ -27,7 +27,7 @@ import re
 from dataclasses import replace
 from typing import Callable, Optional, Sequence
 
-from ..records import Place
+from ..records import Place, is_country_or_continent
 from .gazetteer import haversine_km
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ _WIDE_CUES = {"province", "governorate", "region", "state", "county", "province 
 
 
 def _wide(place: Optional[Place]) -> bool:
-    return place is not None and (place.feature or "").startswith(("A.PCL", "L.CONT", "L.RGN"))
+    return place is not None and (is_country_or_continent(place.feature) or (place.feature or "").startswith("L.RGN"))
 
 
 def facility_like(text: str, start: int, end: int, name: str) -> bool:
@@ -107,13 +107,13 @@ class Fallbacks:
             other, p = mentions[k], placed[k]
             if other.start - m.end > 60 or not ANCHOR_GAP.fullmatch(text[m.end:other.start]):
                 break
-            if p is None or (country and _abroad(p, country)):
+            if p is None or (country and abroad(p, country)):
                 continue
             return _copy(p, m.text, 3 if p.geo_precision == 3 else 2, "anchor")
         if idx > 0:
             prev, p = mentions[idx - 1], placed[idx - 1]
             if p is not None and prev.end <= m.start and _POSSESSIVE.fullmatch(text[prev.end:m.start]) \
-                    and not (country and _abroad(p, country)):
+                    and not (country and abroad(p, country)):
                 return _copy(p, m.text, 3 if p.geo_precision == 3 else 2, "anchor")
         return None
 
@@ -129,7 +129,7 @@ class Fallbacks:
             if len(part) < 3 or not part[:1].isupper():
                 continue
             p = self.inner_lookup(part)
-            if p is None or (country and _abroad(p, country)) or (p.feature or "").startswith("L.CONT"):
+            if p is None or (country and abroad(p, country)) or (p.feature or "").startswith("L.CONT"):
                 continue
             return _copy(p, m.text, max(2, p.geo_precision), "inner")
         return None
@@ -218,7 +218,7 @@ class Fallbacks:
             placed[i] = p
 
 
-def _abroad(p: Place, country: str) -> bool:
+def abroad(p: Place, country: str) -> bool:
     """A place outside the story's country that is not itself a country or a continent."""
     f = p.feature or ""
-    return bool(p.country) and p.country != country and not f.startswith(("A.PCL", "L.CONT"))
+    return bool(p.country) and p.country != country and not is_country_or_continent(f)

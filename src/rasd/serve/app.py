@@ -9,15 +9,11 @@ security headers (a Content-Security-Policy without inline script, nosniff, no r
 """
 from __future__ import annotations
 
-import hmac
-import ipaddress
 import logging
-import secrets
-from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Callable, Iterable, Optional
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse
@@ -27,23 +23,9 @@ from starlette.staticfiles import StaticFiles
 from ..config import Settings
 from ..errors import RasdError, StoreError
 from ..store import Store
+from .auth import LOOPBACK_HOSTS, ServeOptions, new_token, require_read  # noqa: F401 (new_token is re-exported)
 
 log = logging.getLogger(__name__)
-
-
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
-
-
-@dataclass
-class ServeOptions:
-    token: str
-    require_token_for_reads: bool = False
-    max_body_bytes: int = 10 * 1024 * 1024
-    allowed_hosts: frozenset[str] = frozenset(LOOPBACK_HOSTS)
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 def create_app(store: Store, settings: Optional[Settings] = None, *, token: Optional[str] = None,
@@ -114,41 +96,6 @@ def content_security_policy(tiles: Optional[str]) -> str:
     return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             f"img-src {img}; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
             "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-
-
-# -- auth -------------------------------------------------------------------------
-def _is_loopback(host: Optional[str]) -> bool:
-    if not host:
-        return False
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host in ("localhost", "testclient")
-
-
-def _given_token(request: Request) -> Optional[str]:
-    auth = request.headers.get("authorization", "")
-    if auth.lower().startswith("bearer "):
-        return auth[7:].strip()
-    return request.headers.get("x-rasd-token")
-
-
-def token_ok(request: Request) -> bool:
-    given = _given_token(request)
-    return bool(given) and hmac.compare_digest(given.encode(), request.app.state.opts.token.encode())
-
-
-async def require_read(request: Request) -> None:
-    opts: ServeOptions = request.app.state.opts
-    host = request.client.host if request.client else None
-    if (opts.require_token_for_reads or not _is_loopback(host)) and not token_ok(request):
-        raise HTTPException(401, "this server needs a token for reads: send 'Authorization: Bearer <token>'")
-
-
-async def require_write(request: Request) -> None:
-    if not token_ok(request):
-        raise HTTPException(401, "writes need the token printed by 'rasd serve' (or RASD_TOKEN): "
-                                 "send 'Authorization: Bearer <token>'")
 
 
 # -- errors -----------------------------------------------------------------------

@@ -1,0 +1,56 @@
+"""The local engine: the stages in this process, or in worker processes (``parallel.run_parallel``)."""
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator, Optional
+
+from ..config import PipelineConfig
+from ..pipeline import Pipeline, build_pipeline
+from ..records import Document
+from .base import Done, partitions, per_input, run_partition, writer_for
+
+
+class LocalEngine:
+    """``workers`` 1: the pipeline runs here, partition after partition; more: that many forked
+    worker processes, each building the pipeline once (``parallel.py``)."""
+
+    name = "local"
+
+    def __init__(self, config: PipelineConfig, *, workers: int = 1, partition: Optional[int] = None,
+                 pipeline: Optional[Pipeline] = None, **services: Any):
+        self.config = config
+        self.workers = max(1, workers)
+        self.partition = partition or config.batch_size
+        self.services = services
+        self._pipeline = pipeline
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            self._pipeline = build_pipeline(self.config, **self.services)
+        return self._pipeline
+
+    def writer(self) -> Pipeline:
+        """The pipeline the writer fuses with: this one's own when it runs here, else one
+        without stages (no model loaded in this process)."""
+        if self.workers == 1 or self._pipeline is not None:
+            return self.pipeline
+        return writer_for(self.config, self.services)
+
+    def run(self, docs: Iterable[Document]) -> Iterator[Done]:
+        if self.workers == 1:
+            for part in partitions(docs, self.partition):
+                yield part, run_partition(self.pipeline, part)
+            return
+        from ..parallel import run_parallel
+
+        for part, results in run_parallel(docs, self.workers, self.config, chunk=self.partition, **self.services):
+            yield part, per_input(part, results)
+
+    def close(self) -> None:
+        pass  # run_parallel stops its processes when its generator ends
+
+    def __enter__(self) -> "LocalEngine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,128 @@
+"""`rasd ingest --engine dask` against a Dask LocalCluster of one worker thread in this process:
+the same documents and events as a plain `rasd ingest`, also when killed part-way and started
+again, and a bad document named while the rest is stored."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from proc_helpers import count_documents, sigkill_when
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+INPUTS = [str(EXAMPLES), "--meta", str(EXAMPLES / "meta.jsonl")]
+# small partitions, so that a run killed part-way has stored some documents and not others
+DASK = ["--engine", "dask", "--batch-size", "2", "--no-progress"]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    # one worker thread in this process (cheap, and it sees monkeypatches); over TCP on loopback,
+    # so that a `rasd` subprocess can reach it too
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp://", host="127.0.0.1",
+                      dashboard_address=":0") as c:
+        assert c.scheduler_address.startswith("tcp://127.0.0.1:")
+        yield c
+
+
+def ingest(db: str, *args: str):
+    from rasd.cli import app
+
+    res = CliRunner().invoke(app, ["--db", db, "ingest", *args])
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    return res
+
+
+def snapshot(db: str) -> dict[str, list]:
+    """What a store holds that ingest decides: documents, events, fused events, their reports,
+    control periods, agreements (not the times they were written)."""
+    conn = sqlite3.connect(db)
+    try:
+        return {name: conn.execute(sql).fetchall() for name, sql in {
+            "documents": "SELECT doc_id, content_hash, text, title, published, outlet, url, meta"
+                         " FROM documents ORDER BY doc_id",
+            "events": "SELECT * FROM events ORDER BY event_id",
+            "fused": "SELECT cluster_id, family, event_type, sub_event_type, date, location, actor1, actor2,"
+                     " fatalities, status, corroboration, n_reports, data FROM fused_events ORDER BY cluster_id",
+            "reports": "SELECT * FROM fused_reports ORDER BY event_id",
+            "control": "SELECT place_key, holder, start, end, status, data FROM control_periods ORDER BY id",
+            "agreements": "SELECT * FROM agreements ORDER BY agreement_id",
+        }.items()}
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory) -> dict[str, list]:
+    db = str(tmp_path_factory.mktemp("plain") / "plain.db")
+    res = ingest(db, *INPUTS, "--no-progress")
+    assert res.exit_code == 0, res.output
+    return snapshot(db)
+
+
+def test_dask_ingest_stores_what_a_plain_ingest_stores(cluster, plain, tmp_path: Path):
+    db = str(tmp_path / "dask.db")
+    res = ingest(db, *INPUTS, *DASK, "--scheduler", cluster.scheduler_address)
+    assert res.exit_code == 0, res.output
+    assert "stored 21 new, 0 updated, 0 unchanged; 0 failed" in res.output
+    got = snapshot(db)
+    assert got["events"] and got["fused"]  # the examples do have events
+    assert got == plain
+    # a second run finds everything stored and codes nothing again
+    again = ingest(db, *INPUTS, *DASK, "--scheduler", cluster.scheduler_address)
+    assert "stored 0 new, 0 updated, 21 unchanged; 0 failed" in again.output
+    assert snapshot(db) == plain
+
+
+def test_dask_ingest_killed_and_started_again_ends_as_a_plain_ingest(cluster, plain, tmp_path: Path):
+    db = str(tmp_path / "killed.db")
+    env = dict(os.environ, RASD_DB=db)
+    proc = subprocess.Popen([sys.executable, "-m", "rasd", "ingest", *INPUTS, *DASK,
+                             "--scheduler", cluster.scheduler_address],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sigkill_when(proc, lambda: count_documents(db) >= 2, timeout=120)
+    stored = count_documents(db)
+    assert 2 <= stored < 21
+    res = ingest(db, *INPUTS, *DASK, "--scheduler", cluster.scheduler_address)
+    assert res.exit_code == 0, res.output
+    # what the killed run committed is skipped (not coded again), the rest is stored once
+    assert f"stored {21 - stored} new, 0 updated, {stored} unchanged; 0 failed" in res.output
+    assert snapshot(db) == plain
+
+
+def test_dask_ingest_names_a_bad_document_and_stores_the_rest(cluster, tmp_path: Path, monkeypatch):
+    from rasd.clean import Cleaner
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a", "bad", "c", "d"):
+        (inputs / f"{name}.txt").write_text(f"Report {name}: shelling hit the town on Monday, the monitor said.\n")
+    real = Cleaner.clean
+
+    def flaky(self, doc):  # the worker runs in this process (processes=False): it sees the patch
+        if doc.doc_id == "bad":
+            raise ValueError("boom")
+        return real(self, doc)
+
+    monkeypatch.setattr(Cleaner, "clean", flaky)
+    db = str(tmp_path / "bad.db")
+    res = ingest(db, str(inputs), *DASK, "--scheduler", cluster.scheduler_address)
+    assert res.exit_code == 1
+    assert "bad.txt: could not be processed (ValueError: boom)" in res.output
+    assert "stored 3 new" in res.output and "1 failed" in res.output
+    assert [r[0] for r in snapshot(db)["documents"]] == ["a", "c", "d"]
+
+
+def test_unknown_engine_and_scheduler_without_dask_are_usage_errors(tmp_path: Path):
+    db = str(tmp_path / "u.db")
+    assert "--engine must be one of local, dask" in ingest(db, str(EXAMPLES), "--engine", "spark").output
+    res = ingest(db, str(EXAMPLES), "--scheduler", "tcp://127.0.0.1:1")
+    assert res.exit_code == 2 and "--scheduler needs --engine dask" in res.output
