@@ -1,6 +1,6 @@
 """Many writers at once, and writers killed part-way (tests/store_writer.py is the writer).
 
-Four writers store 200 documents each into one database (PostgreSQL, and SQLite too), a quarter of them the same
+Four writers store 200 documents each into one PostgreSQL database, a quarter of them the same
 documents and the rest twins across writers (the same events from other outlets, fused at the
 same moment): every document is stored once, every event once in one fused event, twins
 together. A copy to SQLite and back keeps every row. A writer killed with SIGKILL at random
@@ -41,17 +41,8 @@ def _rows(st, table: str) -> list[tuple]:
     return sorted(rows, key=repr)
 
 
-@pytest.fixture(params=["postgres", "sqlite"])
-def new_store_url(request, tmp_path, new_postgres_url):
-    """``new_store_url()``: the URL of another new, empty store of this test's backend."""
-    n = iter(range(100))
-    if request.param == "postgres":
-        return new_postgres_url
-    return lambda: str(tmp_path / f"store{next(n)}.db")
-
-
-def test_four_writers_store_each_document_once_and_fuse_twins_together(new_store_url, tmp_path):
-    url = new_store_url()  # a new database: the writers' opens race to migrate it (no "database is locked")
+def test_four_writers_store_each_document_once_and_fuse_twins_together(new_postgres_url, tmp_path):
+    url = new_postgres_url()  # a new database: the writers' opens race to migrate it
     procs = [_writer(url, w, SHARED, OWN) for w in range(WRITERS)]
     outs = []
     for p in procs:
@@ -81,7 +72,7 @@ def test_four_writers_store_each_document_once_and_fuse_twins_together(new_store
 
         # to SQLite and back: every row of every table, unchanged
         lite = open_store(str(tmp_path / "copy.db"))
-        back = open_store(new_store_url())
+        back = open_store(new_postgres_url())
         try:
             counts = copy_store(st, lite)
             assert [c.table for c in counts] == tables and all(c.ok for c in counts)
