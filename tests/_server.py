@@ -80,3 +80,15 @@ def chromium_path() -> Optional[str]:
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def open_page(browser, url: str, viewport: Optional[dict] = None):
+    """A new page (its own browser context) at ``url``, once the page says it is ready; and the
+    list its script errors are appended to."""
+    page = browser.new_page(viewport=viewport or {"width": 1400, "height": 860})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_selector("body[data-ready='1']", timeout=20000)
+    return page, errors
+

@@ -163,3 +163,19 @@ def site():
     with LocalSite() as s:
         s.routes["/robots.txt"] = Reply(404, b"<html><body>none</body></html>")
         yield s
+
+
+# -- the browser ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright: one browser per test module (a page per test)."""
+    from _server import CHROMIUM_ARGS, chromium_path
+
+    if not chromium_path():
+        pytest.skip("/usr/bin/chromium is missing (make test installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+

@@ -6,23 +6,12 @@ from datetime import date
 
 import pytest
 
-from _server import CHROMIUM_ARGS, TOKEN, build_store, chromium_path, running_server, small_gazetteer
+from _server import TOKEN, build_store, open_page, running_server, small_gazetteer
 
 pytestmark = pytest.mark.browser
 
 HOSTILE = ('Reporters said <script>window.__pwned = 1</script> gunmen attacked Saraqib '
            '<img src=x onerror="window.__pwned = 2"> on Friday.')
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not chromium_path():
-        pytest.skip("/usr/bin/chromium is missing (make test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _serve(db: str, tmp_path_factory):
@@ -63,15 +52,6 @@ def _add_hostile(db: str) -> None:
                                HOSTILE[HOSTILE.index("<img"):HOSTILE.index("on Friday") - 1], "location")])])
 
 
-def _open(browser, url):
-    page = browser.new_page(viewport={"width": 1400, "height": 860})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    page.wait_for_selector("body[data-ready='1']", timeout=20000)
-    return page, errors
-
-
 def test_filter_open_evidence_correct_and_reload(browser, site, tmp_path):
     _filter_open_correct_reload(browser, site, tmp_path)
 
@@ -81,7 +61,7 @@ def test_the_page_works_on_a_postgresql_store(browser, pg_site, tmp_path):
 
 
 def _filter_open_correct_reload(browser, site, tmp_path):
-    page, errors = _open(browser, site + "/#token=" + TOKEN)
+    page, errors = open_page(browser, site + "/#token=" + TOKEN)
     assert page.locator("#event-list li").count() == 50
     page.select_option("#f-type", "Battles")
     page.wait_for_function("() => [...document.querySelectorAll('#event-list li .t')].every("
@@ -124,7 +104,7 @@ def _filter_open_correct_reload(browser, site, tmp_path):
 
 
 def test_timeline_brush_sets_the_date_range(browser, site):
-    page, errors = _open(browser, site + "/")
+    page, errors = open_page(browser, site + "/")
     box = page.locator("#tl-svg").bounding_box()
     page.mouse.move(box["x"] + 10, box["y"] + 50)
     page.mouse.down()
@@ -141,7 +121,7 @@ def test_timeline_brush_sets_the_date_range(browser, site):
 
 
 def test_hostile_article_shows_as_text(browser, site):
-    page, errors = _open(browser, site + "/#event=hostile:0")
+    page, errors = open_page(browser, site + "/#event=hostile:0")
     page.wait_for_selector("#ev-evidence")
     evidence = page.locator("#ev-evidence")
     assert "<script>" in evidence.text_content() and "<img src=x" in evidence.text_content()
@@ -150,7 +130,9 @@ def test_hostile_article_shows_as_text(browser, site):
     page.click("#show-doc")
     page.wait_for_selector("#doc-text")
     assert "onerror" in page.locator("#doc-text").text_content()
-    assert page.locator("#doc-text *").count() == 0
+    # the whole article: text nodes and the evidence's <mark>s, nothing else
+    assert page.locator("#doc-text *:not(mark)").count() == 0
+    assert [m.text_content() for m in page.locator("#doc-text mark").all()][:1] == ["attacked"]
     assert "<b onmouseover" in page.locator("#event-view").text_content()
     page.wait_for_timeout(300)
     assert page.evaluate("() => window.__pwned") is None
@@ -174,6 +156,6 @@ def test_pages_work_under_their_content_security_policy(browser, site):
         page.goto(site + path)
         page.wait_for_selector(ready, timeout=20000)
         if path == "/api/docs":  # Swagger UI lists every operation of the document
-            assert page.locator(".opblock").count() >= 19
+            assert page.locator(".opblock").count() >= 21
         page.close()
         assert refused == [], (path, refused)

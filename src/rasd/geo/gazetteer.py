@@ -47,6 +47,7 @@ CREATE INDEX IF NOT EXISTS places_admin ON places(country, admin1, feature);
 CREATE INDEX IF NOT EXISTS names_key ON names(key);
 CREATE INDEX IF NOT EXISTS names_skel ON names(skel);
 CREATE INDEX IF NOT EXISTS names_place ON names(place_id);
+CREATE INDEX IF NOT EXISTS places_population ON places(population);
 """
 
 @dataclass
@@ -202,6 +203,21 @@ class Gazetteer:
         out = [x for x in out if x[0] <= km]
         out.sort(key=lambda x: x[0])
         return out[:limit]
+
+    def towns_in(self, west: float, south: float, east: float, north: float, limit: int = 60) -> list[Candidate]:
+        """The most populous populated places (feature class P) inside a box, most populous first:
+        the labels of the page's offline base map."""
+        if (east - west) * (north - south) > 400:
+            # a large box holds many places: walk them most populous first and stop at ``limit``
+            return self._rows(
+                f"SELECT {_COLS}, 'name' FROM places p INDEXED BY places_population "
+                "WHERE p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ? AND p.feature LIKE 'P.%' "
+                "ORDER BY p.population DESC LIMIT ?", (south, north, west, east, limit))
+        return self._rows(
+            f"SELECT {_COLS}, 'name' FROM places_rtree r JOIN places p ON p.id = r.id "
+            "WHERE r.min_lat <= ? AND r.max_lat >= ? AND r.min_lon <= ? AND r.max_lon >= ? "
+            "AND p.feature LIKE 'P.%' AND p.lat IS NOT NULL ORDER BY p.population DESC LIMIT ?",
+            (north, south, east, west, limit))
 
     def search(self, name: str, limit: int = 20) -> list[Candidate]:
         cands = self.lookup(name)

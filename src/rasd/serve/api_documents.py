@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from . import params as P
 from . import responses as R
 from .auth import require_read, require_write, token_ok
+from .evidence import text_marks
 from .ingest import format_for, ingest_bytes
 from .responses import json_response as _json
 
@@ -46,12 +47,16 @@ def list_documents(request: Request):
 
 
 @router.get("/api/documents/{doc_id}", dependencies=[Depends(require_read)], tags=["documents"],
-            summary="One document with its clean text (raw text with raw=true)",
-            openapi_extra=P.openapi(raw=({"type": "boolean", "default": False}, "also the raw text")),
+            summary="One document with its clean text (raw text with raw=true; an event's evidence marked with event=)",
+            openapi_extra=P.openapi(raw=({"type": "boolean", "default": False}, "also the raw text"), event=(
+                {"type": "string", "maxLength": 200},
+                "an event of this document: also `marks`, its evidence spans as offsets of the clean text")),
             responses=R.responses(401, 404, 422))
 def get_document(request: Request, doc_id: str):
     raw = P.boolean(request.query_params, "raw")
-    doc = request.app.state.store.reader().get_document(P.checked_text("doc_id", doc_id))
+    event_id = P.text(request.query_params, "event", 200)
+    st = request.app.state.store.reader()
+    doc = st.get_document(P.checked_text("doc_id", doc_id))
     if doc is None:
         raise HTTPException(404, f"no document {doc_id!r}")
     out: dict[str, Any] = {
@@ -61,6 +66,11 @@ def get_document(request: Request, doc_id: str):
     }
     if raw:
         out["raw"] = doc.raw
+    if event_id is not None:
+        ev = st.get_event_view(event_id)
+        if ev is None or ev.doc_id != doc.doc_id:
+            raise HTTPException(404, f"no event {event_id!r} in document {doc.doc_id!r}")
+        out["marks"] = text_marks(doc, ev.evidence)
     return _json(out)
 
 
@@ -189,6 +199,25 @@ def gazetteer_search(request: Request):
     return _json({"items": [_plain(c) for c in gaz.search(name, limit=limit)]})
 
 
+@router.get("/api/gazetteer/towns", dependencies=[Depends(require_read)], tags=["places"],
+            summary="The most populous towns inside a box, most populous first (the map's place labels)",
+            openapi_extra=P.openapi(
+                {"bbox": P.FILTERS["bbox"]},
+                limit=({"type": "integer", "minimum": 1, "maximum": 500, "default": 60}, "at most this many"),
+                required=("bbox",)),
+            responses=R.responses(401, 422, 503))
+def gazetteer_towns(request: Request):
+    box, limit = P.bbox(request.query_params), P.integer(request.query_params, "limit", 60, 1, 500)
+    if box is None:
+        raise P.bad("bbox", "required")
+    gaz = request.app.state.gazetteer
+    if gaz is None:
+        raise HTTPException(503, "no gazetteer is configured for this server")
+    return _json({"items": [{"name": c.name, "lat": c.lat, "lon": c.lon, "country": c.country,
+                             "population": c.population} for c in gaz.towns_in(*box, limit=limit)],
+                  "credit": "GeoNames (CC BY 4.0)"})
+
+
 def _plain(obj: Any) -> Any:
     if hasattr(obj, "to_dict"):
         return obj.to_dict()
@@ -209,6 +238,39 @@ def control(request: Request):
 
     periods = st.control_timeline(place)
     return _json({"place": place, "periods": [p.to_dict() for p in periods], **timeline_summary(periods)})
+
+
+@router.get("/api/control/at", dependencies=[Depends(require_read)], tags=["control"],
+            summary="Every placed control period covering one day: who held which place (the map's control layer)",
+            openapi_extra=P.openapi({"date": ({"type": "string", "format": "date", "pattern": P.DATE_PATTERN},
+                                              "YYYY-MM-DD")}, required=("date",)),
+            responses=R.responses(401, 422))
+def control_at(request: Request):
+    day = P.day(request.query_params, "date")
+    if day is None:
+        raise P.bad("date", "required")
+    items = []
+    for p in request.app.state.store.reader().control_at(day):
+        if p.place.lat is None or p.place.lon is None:
+            continue
+        items.append({"place": p.place.name, "lat": p.place.lat, "lon": p.place.lon, "country": p.place.country,
+                      "holder": p.holder, "start": p.start.isoformat() if p.start else None,
+                      "end": p.end.isoformat() if p.end else None, "status": p.status, "reports": p.reports,
+                      "outlets": list(p.outlets), "rests_on_one_report": p.rests_on_one_report})
+    return _json({"date": day, "items": items})
+
+
+SOURCE_FIELDS = ("name", "url", "kind", "every_s", "country", "added_at", "last_fetch_at", "last_ok_at", "last_status",
+                 "last_error", "errors", "items", "stored", "failed")
+
+
+@router.get("/api/sources", dependencies=[Depends(require_read)], tags=["watch"],
+            summary="The sources rasd watch follows: each one's last fetch, items and errors (the page's sources panel)",
+            responses=R.responses(401))
+def sources(request: Request):
+    st = request.app.state.store.reader()
+    items = st.list_sources() if hasattr(st, "list_sources") else []
+    return _json({"items": [{k: getattr(s, k, None) for k in SOURCE_FIELDS} for s in items]})
 
 
 AGREEMENT_STATUSES = ("negotiating", "reached", "collapsed")

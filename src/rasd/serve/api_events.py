@@ -25,7 +25,7 @@ def _event_json(e) -> dict[str, Any]:
 
 
 @router.get("/api/meta", dependencies=[Depends(require_read)], tags=["service"],
-            summary="What the page needs to start: event types and sub-types, tile URL",
+            summary="What the page needs to start: event types and sub-types, tile URL, whether places can be searched",
             responses=R.responses(401))
 def meta(request: Request):
     types: dict[str, list[str]] = {k: list(v) for k, v in (request.app.state.ontology or {}).items()}
@@ -33,7 +33,8 @@ def meta(request: Request):
         subs = types.setdefault(t, [])
         if sub not in subs:
             subs.append(sub)
-    return _json({"event_types": types, "tiles": request.app.state.tiles})
+    return _json({"event_types": types, "tiles": request.app.state.tiles,
+                  "gazetteer": request.app.state.gazetteer is not None})
 
 
 @router.get("/api/events", dependencies=[Depends(require_read)], tags=["events"],

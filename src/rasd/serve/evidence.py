@@ -47,3 +47,26 @@ def excerpts(raw: str, evidence: list[Evidence], sentence: Optional[str], doc_id
                  for e in spans if lo <= e.start < hi and e.field != "sentence"]
         out.append({"start": lo, "end": hi, "text": raw[lo:hi], "marks": marks})
     return out
+
+
+def text_marks(doc, evidence: list[Evidence]) -> list[dict[str, Any]]:
+    """The evidence spans of ``doc`` as offsets of its clean text (what the page shows as the
+    whole article), to mark there; a span whose raw text was left out of the clean text (markup,
+    boilerplate) is left out, and the span cited as the whole sentence is not marked."""
+    segments = doc.offsets.segments or [(0, 0, len(doc.raw))]
+
+    def clean(pos: int, end: bool) -> Optional[int]:
+        for c0, r0, n in segments:
+            if r0 <= pos < r0 + n or (end and r0 < pos <= r0 + n):
+                return c0 + pos - r0
+        return None
+
+    out = []
+    for e in evidence:
+        if e.doc_id != doc.doc_id or e.field == "sentence" or not 0 <= e.start < e.end:
+            continue
+        lo, hi = clean(e.start, False), clean(e.end, True)
+        if lo is not None and hi is not None and lo < hi <= len(doc.text):
+            out.append({"start": lo, "end": hi, "field": e.field or "evidence"})
+    return sorted(out, key=lambda m: (m["start"], -m["end"]))
+

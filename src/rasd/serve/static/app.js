@@ -8,7 +8,7 @@ const COLORS = {
   "Protests": "#2b8cbe", "Riots": "#41ab5d", "Strategic developments": "#6a6a6a",
 };
 const PAGE = 50;
-const state = { filters: {}, offset: 0, meta: null, token: null, selected: null, markers: null, hist: [] };
+const state = { mode: "events", filters: {}, offset: 0, meta: null, token: null, selected: null, markers: null, hist: [] };
 
 // ---------------------------------------------------------------- helpers
 function el(tag, attrs, ...children) {
@@ -26,6 +26,10 @@ function el(tag, attrs, ...children) {
   return node;
 }
 const $ = (id) => document.getElementById(id);
+function bump(node, key) {
+  // count finished steps in a data attribute (the list drawn, the map drawn): for benches and tests
+  node.dataset[key] = String(Number(node.dataset[key] || 0) + 1);
+}
 function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
 
 function toast(msg, err) {
@@ -43,7 +47,12 @@ async function api(path, opts = {}) {
   const res = await fetch(path, Object.assign({}, opts, { headers }));
   let body = null;
   try { body = await res.json(); } catch (e) { body = null; }
-  if (!res.ok) throw new Error((body && body.error) || ("HTTP " + res.status));
+  if (!res.ok) {
+    const err = new Error((body && body.error) || ("HTTP " + res.status));
+    err.status = res.status;
+    err.body = body;
+    throw err;
+  }
   return body;
 }
 
@@ -76,13 +85,38 @@ $("token-btn").addEventListener("click", () => {
 });
 
 // ---------------------------------------------------------------- map
-const map = L.map("map", { worldCopyJump: true, preferCanvas: true }).setView([35, 38], 6);
+// Panes, bottom to top: country outlines (250), town labels (350), the events' canvas (overlayPane,
+// 400), the control layer's rings (420), cluster icons (markerPane, 600).
+const map = L.map("map", { worldCopyJump: true, preferCanvas: true, minZoom: 2, maxZoom: 18 }).setView([35, 38], 6);
 map.attributionControl.addAttribution("Outlines: Natural Earth");
+for (const [name, z] of [["base", 250], ["labels", 350], ["control", 420]]) {
+  map.createPane(name).style.zIndex = String(z);
+}
+map.getPane("labels").style.pointerEvents = "none";
 fetch("/static/countries.geojson").then((r) => r.json()).then((geo) => {
-  L.geoJSON(geo, { style: { color: "#7c8aa0", weight: 1, fillColor: "#f1efe6", fillOpacity: 1 }, interactive: false })
-    .addTo(map).bringToBack();
+  L.geoJSON(geo, { pane: "base", renderer: L.canvas({ pane: "base" }), interactive: false,
+                   style: { color: "#7c8aa0", weight: 1, fillColor: "#f1efe6", fillOpacity: 1 } }).addTo(map);
 });
-state.markers = L.layerGroup().addTo(map);
+// every event a point; points close together on screen become one cluster showing how many it holds
+const pointTip = L.tooltip({ direction: "top", offset: [0, -4] });
+function clusterGroup() {
+  // a new group for each answer: dropping the old group whole is faster than emptying it
+  const g = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50,
+                                   spiderfyOnMaxZoom: true, chunkProgress: (done, total) => {
+                                     if (done === total) bump($("map"), "drawn");  // every point clustered
+                                   } });
+  g.on("click", (ev) => { if (ev.layer.options.eventId) openEvent(ev.layer.options.eventId); });
+  g.on("mouseover", (ev) => {
+    const o = ev.layer.options;
+    if (!o.eventId) return;
+    // a node: Leaflet would parse a string as HTML
+    pointTip.setLatLng(ev.layer.getLatLng()).setContent(el("span", {}, `${o.eventType} ${o.eventDate || ""}`));
+    map.openTooltip(pointTip);
+  });
+  g.on("mouseout", () => map.closeTooltip(pointTip));
+  return g;
+}
+state.markers = clusterGroup().addTo(map);
 let selectedRing = null;
 function ring(lat, lon) {
   if (selectedRing) map.removeLayer(selectedRing);
@@ -100,18 +134,188 @@ function tiles(url) {
   layer.addTo(map);
 }
 
-async function loadPoints() {
+async function loadPoints(fit) {
   const data = await api("/api/events/points?" + query({ limit: 5000 }));
-  state.markers.clearLayers();
+  const layers = [];
   for (const [id, lat, lon, type, date] of data.points) {
-    const m = L.circleMarker([lat, lon], {
+    // no handler nor tooltip of its own: the group's (below) serve every point, 5,000 build fast
+    layers.push(L.circleMarker([lat, lon], {
       radius: 5, weight: 1, color: "#222", fillColor: COLORS[type] || "#444", fillOpacity: 0.75,
-    });
-    m.bindTooltip(el("span", {}, `${type} ${date || ""}`));  // a node: Leaflet would parse a string as HTML
-    m.on("click", () => openEvent(id));
-    state.markers.addLayer(m);
+      eventId: id, eventType: type, eventDate: date,
+    }));
   }
+  if (!layers.length) bump($("map"), "drawn");  // nothing to cluster
+  const group = clusterGroup();
+  group.addLayers(layers);  // clustered before it is on the map: drawn once
+  map.removeLayer(state.markers);
+  state.markers = group.addTo(map);
+  $("map").dataset.points = String(layers.length);
+  $("map").dataset.truncated = data.truncated ? "1" : "";
+  if (fit) zoomToResults();
 }
+
+function zoomToResults() {
+  const b = state.markers.getBounds();
+  if (!b.isValid()) return;
+  map.fitBounds(b.pad(0.15), { maxZoom: 11, animate: false });
+}
+
+// a button on the map that zooms to what the filters found
+const ZoomControl = L.Control.extend({
+  onAdd() {
+    const b = el("button", { type: "button", id: "zoom-results", class: "map-btn", title: "zoom to the events found" },
+      "zoom to results");
+    L.DomEvent.disableClickPropagation(b);
+    b.addEventListener("click", zoomToResults);
+    return b;
+  },
+});
+new ZoomControl({ position: "topleft" }).addTo(map);
+
+// ---- place labels: the most populous towns in view, from the server's gazetteer (GeoNames)
+const labels = L.layerGroup();
+let labelsOff = false;
+function boxOf(bounds) {
+  const lon = (x) => Math.max(-180, Math.min(180, x)).toFixed(4);
+  const lat = (x) => Math.max(-90, Math.min(90, x)).toFixed(4);
+  return [lon(bounds.getWest()), lat(bounds.getSouth()), lon(bounds.getEast()), lat(bounds.getNorth())].join(",");
+}
+async function loadLabels() {
+  if (labelsOff || !map.hasLayer(labels)) return;
+  const size = map.getSize();
+  const limit = Math.max(30, Math.min(200, Math.round((size.x * size.y) / 8000)));
+  let data;
+  try { data = await api(`/api/gazetteer/towns?bbox=${boxOf(map.getBounds())}&limit=${limit}`); } catch (e) {
+    labelsOff = true;  // the gazetteer failed: no labels, no retries
+    map.removeLayer(labels);
+    return;
+  }
+  labels.clearLayers();
+  const taken = [];  // screen boxes of the labels placed so far, most populous first
+  for (const t of data.items) {
+    const p = map.latLngToContainerPoint([t.lat, t.lon]);
+    const w = 7 * t.name.length + 8, h = 16;
+    if (taken.some((q) => Math.abs(q.x - p.x) < (q.w + w) / 2 && Math.abs(q.y - p.y) < h)) continue;
+    taken.push({ x: p.x, y: p.y, w });
+    labels.addLayer(L.marker([t.lat, t.lon], {
+      pane: "labels", interactive: false, keyboard: false,
+      icon: L.divIcon({ className: "town", html: el("span", { dir: "auto" }, t.name), iconSize: null }),
+    }));
+  }
+  $("map").dataset.labels = String(labels.getLayers().length);
+}
+let labelTimer = null;
+map.on("moveend", () => { clearTimeout(labelTimer); labelTimer = setTimeout(loadLabels, 150); });
+labels.on("add", () => { map.attributionControl.addAttribution("Place names: GeoNames (CC BY 4.0)"); loadLabels(); });
+labels.on("remove", () => map.attributionControl.removeAttribution("Place names: GeoNames (CC BY 4.0)"));
+
+// ---- control layer: who held each place on the brushed date (its end), today when none is brushed
+const controlLayer = L.layerGroup();
+const controlRenderer = L.svg({ pane: "control" });
+const HOLDER_PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4",
+                        "#b2182b", "#4d4d4d"];
+function holderColours(items) {
+  // a colour of its own for each holder on the map, the most frequent first (the palette has ten)
+  const n = new Map();
+  for (const c of items) n.set(c.holder, (n.get(c.holder) || 0) + 1);
+  const ranked = [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return new Map(ranked.map(([h, k], i) => [h, { colour: HOLDER_PALETTE[i % HOLDER_PALETTE.length], count: k }]));
+}
+const ControlLegend = L.Control.extend({
+  onAdd() { return el("div", { class: "control-legend", id: "control-legend", hidden: true }); },
+});
+new ControlLegend({ position: "bottomleft" }).addTo(map);
+function controlDay() {
+  return state.filters.date_to || new Date().toISOString().slice(0, 10);
+}
+async function loadControl() {
+  const legend = $("control-legend");
+  if (!map.hasLayer(controlLayer)) { legend.hidden = true; return; }
+  const day = controlDay();
+  let data;
+  try { data = await api("/api/control/at?date=" + day); } catch (e) { toast(e.message, true); return; }
+  controlLayer.clearLayers();
+  const holders = holderColours(data.items);
+  for (const c of data.items) {
+    const colour = holders.get(c.holder).colour;
+    const r = L.circleMarker([c.lat, c.lon], { renderer: controlRenderer, radius: 13, weight: 4, color: colour,
+      fill: false, dashArray: c.rests_on_one_report ? "4 4" : null, className: "ctl-ring" });
+    r.bindTooltip(el("span", {}, `${c.place}: ${c.holder} since ${c.start || "?"}`,
+      ` (${c.reports || "?"} report${c.reports === 1 ? "" : "s"}${c.status ? ", " + c.status : ""})`,
+      c.rests_on_one_report ? " — rests on one report" : ""));
+    controlLayer.addLayer(r);
+  }
+  clear(legend);
+  legend.append(el("strong", {}, `Control on ${day}`));
+  if (!holders.size) legend.append(el("div", { class: "muted" }, "no known holder on that day"));
+  for (const [h, { colour, count }] of holders) {
+    const i = el("i");
+    i.style.borderColor = colour;
+    legend.append(el("div", { "data-holder": h }, i, `${h} (${count})`));
+  }
+  legend.append(el("div", { class: "muted" }, "dashed: one report only"));
+  legend.hidden = false;
+  $("map").dataset.control = String(data.items.length);
+}
+controlLayer.on("add", loadControl);
+controlLayer.on("remove", () => { $("control-legend").hidden = true; });
+L.control.layers(null, { "place names": labels, "control (holder on the brushed date)": controlLayer },
+                 { collapsed: false, position: "topright" }).addTo(map);
+
+// ---- the area filter: a rectangle dragged on the map
+let areaRect = null, drawing = null;
+function startDrawing() {
+  drawing = { start: null };
+  map.dragging.disable();
+  map.boxZoom.disable();
+  $("map").classList.add("drawing");
+  $("area-draw").textContent = "drag on the map…";
+}
+function stopDrawing() {
+  drawing = null;
+  map.dragging.enable();
+  map.boxZoom.enable();
+  $("map").classList.remove("drawing");
+  $("area-draw").textContent = "draw";
+}
+function showArea(bounds) {
+  if (areaRect) map.removeLayer(areaRect);
+  areaRect = bounds ? L.rectangle(bounds, { color: "#d48a00", weight: 2, fillOpacity: 0.05, interactive: false })
+    .addTo(map) : null;
+  $("area-clear").hidden = !bounds;
+  $("area-text").textContent = bounds ? `${bounds.getSouth().toFixed(2)}–${bounds.getNorth().toFixed(2)}° N, `
+    + `${bounds.getWest().toFixed(2)}–${bounds.getEast().toFixed(2)}° E` : "whole map";
+}
+function restoreArea() {
+  // the rectangle of the area filter in force (after a drawing was cancelled)
+  const v = $("f-bbox").value;
+  if (!v) { showArea(null); return; }
+  const [w, so, e, n] = v.split(",").map(Number);
+  showArea(L.latLngBounds([so, w], [n, e]));
+}
+map.on("mousedown", (ev) => {
+  if (!drawing) return;
+  drawing.start = ev.latlng;
+  showArea(L.latLngBounds(ev.latlng, ev.latlng));
+});
+map.on("mousemove", (ev) => {
+  if (drawing && drawing.start) areaRect.setBounds(L.latLngBounds(drawing.start, ev.latlng));
+});
+map.on("mouseup", (ev) => {
+  if (!drawing || !drawing.start) return;
+  const b = L.latLngBounds(drawing.start, ev.latlng);
+  stopDrawing();
+  if (b.getNorth() - b.getSouth() < 1e-4 || b.getEast() - b.getWest() < 1e-4) { showArea(null); return; }
+  showArea(b);
+  $("f-bbox").value = boxOf(b);
+  $("filter-form").requestSubmit();
+});
+$("area-draw").addEventListener("click", () => (drawing ? stopDrawing() : startDrawing()));
+$("area-clear").addEventListener("click", () => {
+  showArea(null);
+  $("f-bbox").value = "";
+  $("filter-form").requestSubmit();
+});
 
 // ---------------------------------------------------------------- timeline with a brush
 const svg = $("tl-svg");
@@ -219,6 +423,7 @@ function readFilters() {
   const fd = new FormData($("filter-form"));
   const f = {};
   for (const [k, v] of fd.entries()) f[k] = String(v).trim();
+  if (f.country) f.country = f.country.toUpperCase();
   return f;
 }
 
@@ -251,35 +456,347 @@ $("f-status").addEventListener("change", () => $("filter-form").requestSubmit())
 $("filter-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   state.filters = readFilters();
-  refresh(true);
+  refresh(true, true);
 });
 $("f-reset").addEventListener("click", () => {
   $("filter-form").reset();
+  $("f-bbox").value = "";
+  showArea(null);
   fillSubTypes();
   state.filters = {};
-  refresh(true);
+  refresh(true, true);
 });
 
 // ---------------------------------------------------------------- event list
+function confidenceBadge(c) {
+  // the coder's confidence, 0-1: low (< 0.5) stands out
+  if (c === null || c === undefined) return el("span", { class: "badge conf", title: "no confidence stored" }, "conf. —");
+  return el("span", { class: "badge conf" + (c < 0.5 ? " low" : ""), title: "the coder's confidence" },
+    `conf. ${Number(c).toFixed(2)}`);
+}
+
+// ---- what is new since the analyst's last visit (kept in this browser)
+function isoSecond(d) { return d.toISOString().slice(0, 19) + "Z"; }
+// a visit is a browser tab's session: reloading the page keeps the time of the visit before
+if (sessionStorage.getItem("rasd-prev-visit") === null) {
+  sessionStorage.setItem("rasd-prev-visit", localStorage.getItem("rasd-last-visit") || "");
+  localStorage.setItem("rasd-last-visit", isoSecond(new Date()));
+}
+state.lastVisit = sessionStorage.getItem("rasd-prev-visit") || null;
+function newness(created, changed) {
+  // "new" when it appeared after the last visit, "updated" when it only changed since
+  const v = state.lastVisit;
+  if (!v) return null;
+  if (created && created >= v) return el("span", { class: "badge new" }, "new");
+  if (changed && changed >= v) return el("span", { class: "badge updated" }, "updated");
+  return null;
+}
+function sinceOptions() {
+  if (!state.lastVisit) return;
+  const when = state.lastVisit.slice(0, 16).replace("T", " ");
+  const opt = el("option", { value: state.lastVisit, id: "since-last-visit" }, `your last visit (${when} UTC)`);
+  $("f-since").insertBefore(opt, $("f-since").options[1]);
+  $("f-since").value = state.lastVisit;  // the page opens on what is new since then
+}
+$("f-since").addEventListener("change", () => $("filter-form").requestSubmit());
+
+// ---- the sources panel: what rasd watch follows, its last fetch, items and errors
+async function showSources() {
+  const view = $("sources-view");
+  let data;
+  try { data = await api("/api/sources"); } catch (e) { toast(e.message, true); return; }
+  clear(view);
+  view.append(el("button", { type: "button", id: "sources-back", onclick: closePanel }, "‹ back to the list"),
+    el("h2", {}, `Sources (${data.items.length})`));
+  if (!data.items.length) view.append(el("p", { class: "muted" }, "no sources yet: rasd sources add URL"));
+  const table = el("table", { class: "compare", id: "sources-table" }, el("thead", {}, el("tr", {},
+    ["source", "last fetch", "items", "errors"].map((h) => el("th", { scope: "col" }, h)))));
+  const body = el("tbody");
+  for (const x of data.items) {
+    const u = safeUrl(x.url);
+    body.appendChild(el("tr", { "data-source": x.name, class: x.last_error ? "failing" : null },
+      el("td", {}, el("strong", {}, x.name), el("div", { class: "muted" },
+        u ? el("a", { href: u, target: "_blank", rel: "noopener noreferrer" }, x.url) : x.url),
+        el("div", { class: "muted" }, [x.kind, x.country, x.every_s ? `every ${Math.round(x.every_s / 60)} min` : null]
+          .filter(Boolean).join(" · "))),
+      el("td", {}, x.last_fetch_at ? x.last_fetch_at.slice(0, 16).replace("T", " ") : "never",
+        x.last_status ? el("div", { class: "muted" }, x.last_status) : null),
+      el("td", {}, `${x.items || 0}`, el("div", { class: "muted" }, `${x.stored || 0} stored, ${x.failed || 0} failed`)),
+      el("td", { class: x.errors ? "differs" : null }, `${x.errors || 0}`,
+        x.last_error ? el("div", { class: "muted", dir: "auto" }, x.last_error) : null)));
+  }
+  table.appendChild(body);
+  if (data.items.length) view.append(el("div", { class: "compare-wrap" }, table));
+  openPanel("sources-view");
+}
+const PANELS = ["sources-view", "alerts-view"];
+function openPanel(id) {
+  // a panel of the side column in place of the list or the event (the back button returns)
+  for (const p of PANELS) $(p).hidden = p !== id;
+  $("list-view").hidden = true;
+  $("event-view").hidden = true;
+}
+function closePanel() {
+  for (const p of PANELS) $(p).hidden = true;
+  if (state.selected) $("event-view").hidden = false; else $("list-view").hidden = false;
+}
+$("sources-btn").addEventListener("click", () => ($("sources-view").hidden ? showSources() : closePanel()));
+
+// ---- alerts: the current filters saved as a search that notifies a webhook or an e-mail address
+const ALERT_FILTERS = { type: "event_type", sub_type: "sub_event_type", actor: "actor", place: "place",
+  country: "country", status: "status", min_corroboration: "min_corroboration", date_from: "date_from",
+  date_to: "date_to", bbox: "bbox", text: "text" };
+function alertFilters() {
+  const out = {};
+  for (const [k, v] of Object.entries(state.filters)) {
+    if (!v || !ALERT_FILTERS[k] || (k === "status" && v === "rejected")) continue;
+    out[ALERT_FILTERS[k]] = k === "min_corroboration" ? Number(v) : k === "bbox" ? v.split(",").map(Number) : v;
+  }
+  return out;
+}
+function filtersText(f) {
+  const parts = Object.entries(f || {}).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`);
+  return parts.length ? parts.join(" · ") : "every fused event";
+}
+async function showAlerts() {
+  const view = $("alerts-view");
+  let data;
+  try { data = await api("/api/alerts"); } catch (e) { toast(e.message, true); return; }
+  clear(view);
+  view.append(el("button", { type: "button", id: "alerts-back", onclick: closePanel }, "‹ back to the list"),
+    el("h2", {}, `Alerts (${data.items.length})`));
+  const list = el("ul", { class: "alerts", id: "alerts-list" });
+  for (const a of data.items) {
+    const n = a.notifications || {};
+    list.appendChild(el("li", { "data-alert": a.name },
+      el("strong", {}, a.name), ` → ${a.channel} `, el("span", { class: "muted" }, a.target),
+      el("div", { class: "muted" }, filtersText(a.filters)),
+      el("div", { class: "muted" }, `notifications: ${n.sent || 0} sent, ${n.pending || 0} pending, ${n.failed || 0} failed`),
+      el("div", { class: "row" },
+        el("button", { type: "button", class: "al-test", onclick: () => alertAction("POST", a.name, "/test", "test queued") },
+          "send a test"),
+        el("button", { type: "button", class: "al-delete", onclick: () => alertAction("DELETE", a.name, "", "alert deleted") },
+          "delete"))));
+  }
+  if (!data.items.length) list.appendChild(el("li", { class: "muted" }, "no alerts yet"));
+  const filters = alertFilters();
+  const form = el("form", { class: "correct", id: "alert-form" },
+    el("h3", {}, "New alert on the current filters"),
+    el("p", { class: "muted", id: "alert-filters" }, filtersText(filters)),
+    el("label", {}, "Name", el("input", { name: "name", id: "al-name", required: true, placeholder: "idlib-strikes" })),
+    el("label", {}, "Send to (a webhook URL or an e-mail address)",
+      el("input", { name: "target", id: "al-target", required: true, placeholder: "https://hooks.example.org/rasd" })),
+    el("button", { type: "submit", id: "al-save" }, "Save alert"));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!state.token) { toast("set a write token first (button at the top right)", true); return; }
+    const target = $("al-target").value.trim();
+    const body = { name: $("al-name").value.trim(), filters: filters };
+    body[/^https?:\/\//i.test(target) ? "webhook" : "email"] = target;
+    try {
+      const r = await api("/api/alerts", { method: "POST", headers: { "Content-Type": "application/json" },
+                                           body: JSON.stringify(body) });
+      await showAlerts();
+      if (r.secret) {
+        $("alerts-view").insertBefore(el("p", { class: "caveat", id: "alert-secret" },
+          "The webhook's signing secret, shown only now: ", el("code", {}, r.secret)), $("alerts-list"));
+      }
+      toast("alert saved");
+    } catch (err) { toast(err.message, true); }
+  });
+  view.append(list, form);
+  openPanel("alerts-view");
+}
+async function alertAction(method, name, tail, done) {
+  if (!state.token) { toast("set a write token first (button at the top right)", true); return; }
+  try {
+    await api("/api/alerts/" + encodeURIComponent(name) + tail, { method });
+    toast(done);
+    await showAlerts();
+  } catch (err) { toast(err.message, true); }
+}
+$("alerts-btn").addEventListener("click", () => ($("alerts-view").hidden ? showAlerts() : closePanel()));
+
+function outletsOf(reports) {
+  // the known, distinct outlets of a fused event's reports (unknown ones are not counted)
+  return [...new Set(reports.map((r) => r.outlet).filter(Boolean))];
+}
+
+async function loadFusedList() {
+  const data = await api("/api/fused?" + query({ limit: PAGE, offset: state.offset, include_rejected: "",
+                                                 doc_id: "" }));
+  const list = $("event-list");
+  clear(list);
+  for (const f of data.items) {
+    const reports = f.reports || [];
+    const outlets = f.outlets || outletsOf(reports);
+    const first = reports.length ? reports[0].event_id : null;
+    // the figures as the reports gave them ("1 / 100+"), else the range, else the one figure
+    const fat = f.fatalities_text ? `${f.fatalities_text} killed`
+      : f.fatalities_range && f.fatalities_range[0] !== f.fatalities_range[1] && f.fatalities_range[1] !== null
+        ? `${f.fatalities_range[0]}–${f.fatalities_range[1]} killed`
+        : (f.fatalities !== null && f.fatalities !== undefined ? `${f.fatalities} killed` : "");
+    const li = el("li", { "data-id": first, "data-cluster": f.cluster_id, tabindex: 0,
+                          onclick: () => first && openEvent(first) },
+      el("div", { class: "t" }, f.event_type, " · ", f.sub_event_type,
+        f.status ? el("span", { class: "badge " + f.status }, f.status) : null, newness(f.created_at, f.changed_at)),
+      el("div", { class: "s" }, f.date || "undated", " · ",
+        f.location ? el("bdi", {}, f.location.name) : "no place", fat ? " · " + fat : ""),
+      el("div", { class: "s fused-sources" }, `${reports.length} report${reports.length === 1 ? "" : "s"} · `,
+        outlets.length ? `${outlets.length} outlet${outlets.length === 1 ? "" : "s"}: ${outlets.join(", ")}`
+          : "no known outlet"));
+    if (first && first === state.selected) li.classList.add("sel");
+    list.appendChild(li);
+  }
+  pager(data);
+}
+
+function setMode(mode) {
+  state.mode = mode;
+  for (const m of ["events", "fused", "review"]) $("mode-" + m).setAttribute("aria-pressed", String(mode === m));
+  $("review-opts").hidden = mode !== "review";
+  state.offset = 0;
+  return Promise.all([loadList(), loadCount()]).catch((e) => toast(e.message, true));
+}
+$("mode-events").addEventListener("click", () => setMode("events"));
+$("mode-fused").addEventListener("click", () => setMode("fused"));
+$("mode-review").addEventListener("click", () => setMode("review"));
+$("review-order").addEventListener("change", () => setMode("review"));
+
+// ---- the review queue: unreviewed events, lowest confidence (or most reports) first, worked from
+// the keyboard in the event panel: J next, K previous, A accept, R reject, E edit, Esc the queue
+const REVIEW_KEYS = [["J", "next"], ["K", "previous"], ["A", "accept"], ["R", "reject"], ["E", "edit"],
+                     ["Esc", "back to the queue"]];
+state.queue = { items: [], total: null };
+
+function eventRow(e) {
+  const li = el("li", { "data-id": e.event_id, tabindex: 0, onclick: () => openEvent(e.event_id) },
+    el("div", { class: "t" }, e.event_type, " · ", e.sub_event_type, confidenceBadge(e.confidence),
+      e.reports > 1 ? el("span", { class: "badge" }, `${e.reports} reports`) : null,
+      (e.corrected || []).length ? el("span", { class: "badge corrected" }, "corrected") : null, newness(e.stored_at),
+      e.review === "accepted" ? el("span", { class: "badge confirmed" }, "accepted") : null,
+      e.rejected || e.review === "rejected" ? el("span", { class: "badge rejected" }, "rejected") : null),
+    el("div", { class: "s" }, e.date || "undated", " · ",
+      e.location ? el("bdi", {}, e.location.name) : "no place",
+      e.fatalities !== null && e.fatalities !== undefined ? ` · ${e.fatalities} killed` : ""),
+    el("div", { class: "s", dir: "auto" }, e.sentence || ""));
+  if (e.event_id === state.selected) li.classList.add("sel");
+  return li;
+}
+
+async function loadReviewList() {
+  const data = await api("/api/review?" + query({ limit: PAGE, offset: state.offset, count: "true",
+    order: $("review-order").value, include_rejected: "", status: "" }));
+  state.queue = { items: data.items, total: data.total };
+  const list = $("event-list");
+  clear(list);
+  for (const e of data.items) list.appendChild(eventRow(e));
+  pager(data, "nothing left to review");
+  $("list-count").textContent = `${data.total} to review`;
+}
+
+function reviewBar(id) {
+  const i = state.queue.items.findIndex((x) => x.event_id === id);
+  const keys = el("span", { class: "keys", id: "review-keys" },
+    REVIEW_KEYS.map(([k, what]) => el("span", {}, el("kbd", {}, k), " " + what)));
+  return el("div", { class: "review-bar", id: "review-bar" },
+    el("strong", {}, i >= 0 ? `Review ${state.offset + i + 1} of ${state.queue.total}` : "Review"),
+    el("button", { type: "button", id: "rv-accept", onclick: () => decide("accepted") }, "accept"),
+    el("button", { type: "button", id: "rv-reject", onclick: () => decide("rejected") }, "reject"),
+    el("button", { type: "button", id: "rv-edit", onclick: editCurrent }, "edit"), keys);
+}
+
+async function step(delta) {
+  const items = state.queue.items;
+  let i = items.findIndex((x) => x.event_id === state.selected) + delta;
+  if (i < 0) { toast("this is the first event of the page"); return; }
+  if (i >= items.length) {
+    if (items.length < PAGE) { toast("no more events to review here"); return; }
+    state.offset += PAGE;
+    await loadReviewList();
+    i = 0;
+  }
+  if (items[i] || state.queue.items[i]) await openEvent((state.queue.items[i] || items[i]).event_id);
+}
+
+async function decide(decision) {
+  const id = state.selected;
+  if (!id) return;
+  if (!state.token) { toast("set a write token first (button at the top right)", true); return; }
+  const i = state.queue.items.findIndex((x) => x.event_id === id);
+  try {
+    await api("/api/events/" + encodeURIComponent(id) + "/review", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ decision }) });
+  } catch (err) { toast(err.message, true); return; }
+  toast(`${decision}: ${id}`);
+  await loadReviewList();  // the event has left the queue: the next one takes its place
+  const items = state.queue.items;
+  if (!items.length) { closeEvent(); toast("the review queue is empty"); return; }
+  await openEvent(items[Math.min(Math.max(i, 0), items.length - 1)].event_id);
+  loadPoints();
+}
+
+function editCurrent() {
+  const first = $("c-type");
+  if (!first) return;
+  first.scrollIntoView({ block: "center" });
+  first.focus();
+}
+
+function typing(target) {
+  return target && target.closest && target.closest("input, select, textarea, [contenteditable]");
+}
+document.addEventListener("keydown", (ev) => {
+  if (state.mode !== "review" || $("event-view").hidden || typing(ev.target) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  if (!$("dialog-back").hidden) return;
+  const k = ev.key.toLowerCase();
+  const act = { j: () => step(1), k: () => step(-1), a: () => decide("accepted"), r: () => decide("rejected"),
+                e: editCurrent }[k];
+  if (!act) return;
+  ev.preventDefault();
+  act();
+});
+
+// ---- an in-page dialog (a question the analyst must answer before a risky write)
+function ask(title, text, ok) {
+  return new Promise((resolve) => {
+    $("dialog-title").textContent = title;
+    $("dialog-text").textContent = text;
+    $("dialog-ok").textContent = ok;
+    $("dialog-back").hidden = false;
+    const was = document.activeElement;
+    const done = (answer) => {
+      $("dialog-back").hidden = true;
+      $("dialog-ok").onclick = null; $("dialog-cancel").onclick = null;
+      document.removeEventListener("keydown", onKey, true);
+      if (was && was.focus) was.focus();
+      resolve(answer);
+    };
+    const onKey = (ev) => { if (ev.key === "Escape") { ev.stopPropagation(); ev.preventDefault(); done(false); } };
+    document.addEventListener("keydown", onKey, true);
+    $("dialog-ok").onclick = () => done(true);
+    $("dialog-cancel").onclick = () => done(false);
+    $("dialog-cancel").focus();  // the safe answer has the focus
+  });
+}
+
 async function loadList() {
+  if (state.mode === "fused") return loadFusedList();
+  if (state.mode === "review") return loadReviewList();
   const data = await api("/api/events?" + query({ limit: PAGE, offset: state.offset, view: "summary" }));
   const list = $("event-list");
   clear(list);
-  for (const e of data.items) {
-    const li = el("li", { "data-id": e.event_id, onclick: () => openEvent(e.event_id) },
-      el("div", { class: "t" }, e.event_type, " · ", e.sub_event_type,
-        e.corrected.length ? el("span", { class: "badge corrected" }, "corrected") : null,
-        e.rejected ? el("span", { class: "badge rejected" }, "rejected") : null),
-      el("div", { class: "s" }, e.date || "undated", " · ", e.location ? e.location.name : "no place",
-        e.fatalities !== null ? ` · ${e.fatalities} killed` : ""),
-      el("div", { class: "s" }, e.sentence || ""));
-    if (e.event_id === state.selected) li.classList.add("sel");
-    list.appendChild(li);
-  }
+  for (const e of data.items) list.appendChild(eventRow(e));
+  pager(data);
+}
+
+function pager(data, empty) {
+  // the buttons and the range under a list
   $("prev").disabled = state.offset === 0;
   $("next").disabled = data.next_offset === null;
-  $("page").textContent = data.items.length
-    ? `${state.offset + 1}–${state.offset + data.items.length}` : "nothing matches";
+  $("page").textContent = data.items.length ? `${state.offset + 1}–${state.offset + data.items.length}`
+    : empty || (state.lastVisit && state.filters.since === state.lastVisit
+      ? "nothing new since your last visit (choose another time under 'Stored since')" : "nothing matches");
 }
 $("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); loadList(); });
 $("next").addEventListener("click", () => { state.offset += PAGE; loadList(); });
@@ -291,20 +808,22 @@ function exportLinks() {
 }
 
 async function loadCount() {
+  if (state.mode === "review") return;  // the queue counts itself
   const data = await api("/api/events?" + query({ limit: 1, view: "summary", count: "true" }));
-  $("list-count").textContent = `${data.total} matching`;
+  $("list-count").textContent = state.mode === "fused" ? `fused from ${data.total} reports` : `${data.total} matching`;
   $("summary").textContent = `${data.total} events match`;
 }
 
-async function refresh(withHistogram) {
+async function refresh(withHistogram, fit) {
   state.offset = 0;
   exportLinks();
   try {
-    await Promise.all([loadList(), loadPoints(), loadCount(),
-      withHistogram ? loadHistogram() : Promise.resolve(drawHistogram())]);
+    await Promise.all([loadList().then(() => bump(document.body, "listed")), loadCount(),
+      loadPoints(fit), loadControl(), withHistogram ? loadHistogram() : Promise.resolve(drawHistogram())]);
   } catch (e) {
     toast(e.message, true);
   }
+  bump(document.body, "refreshed");  // list, count, map points and timeline all answered
 }
 
 // ---------------------------------------------------------------- the event panel
@@ -318,7 +837,7 @@ const LABEL = { event_type: "event", sub_event_type: "event", actor1: "actor 1",
 function excerptNode(x) {
   // the excerpt's text cut at every mark boundary: text nodes and <mark> elements only.
   // Nested or overlapping marks become runs of segments; each run is labelled where its mark ends.
-  const node = el("div", { class: "excerpt" });
+  const node = el("div", { class: "excerpt", dir: "auto" });
   const cuts = new Set([0, x.text.length]);
   for (const m of x.marks) { cuts.add(m.start); cuts.add(m.end); }
   const points = [...cuts].filter((p) => p >= 0 && p <= x.text.length).sort((a, b) => a - b);
@@ -337,8 +856,11 @@ function excerptNode(x) {
 }
 
 async function openEvent(id) {
-  let data;
-  try { data = await api("/api/events/" + encodeURIComponent(id)); } catch (e) { toast(e.message, true); return; }
+  let data, hist;
+  try {
+    [data, hist] = await Promise.all([api("/api/events/" + encodeURIComponent(id)),
+      api("/api/events/" + encodeURIComponent(id) + "/history").catch(() => null)]);
+  } catch (e) { toast(e.message, true); return; }
   state.selected = id;
   history.replaceState(null, "", location.pathname + location.search + "#event=" + encodeURIComponent(id));
   for (const li of document.querySelectorAll("#event-list li")) li.classList.toggle("sel", li.dataset.id === id);
@@ -347,9 +869,11 @@ async function openEvent(id) {
   const view = $("event-view");
   clear(view);
   const loc = e.location;
+  if (state.mode === "review") view.append(reviewBar(id));
   view.append(
-    el("button", { type: "button", id: "back", onclick: closeEvent }, "‹ back to the list"),
-    el("h2", { id: "ev-title" }, e.event_type, " · ", e.sub_event_type,
+    el("button", { type: "button", id: "back", onclick: closeEvent },
+      state.mode === "review" ? "‹ back to the queue" : "‹ back to the list"),
+    el("h2", { id: "ev-title", tabindex: -1 }, e.event_type, " · ", e.sub_event_type,
       e.status ? el("span", { class: "badge " + e.status }, e.status) : null,
       e.rejected ? el("span", { class: "badge rejected" }, "rejected") : null),
     el("dl", { class: "fields", id: "ev-fields" },
@@ -359,47 +883,63 @@ async function openEvent(id) {
       fieldRow("actor 2", e.actor2 && e.actor2.name, c.has("actor2")),
       fieldRow("fatalities", e.fatalities, c.has("fatalities")),
       fieldRow("stance", e.stance),
-      fieldRow("outlets", e.corroboration || 1),
-      fieldRow("source", data.document ? [data.document.outlet, data.document.published].filter(Boolean).join(", ") : e.doc_id)),
+      [el("dt", {}, "confidence"), el("dd", { id: "ev-confidence" }, confidenceBadge(e.confidence))],
+      // corroboration counts known, distinct outlets only: 0 when no outlet is known
+      fieldRow("outlets", `${e.corroboration === null || e.corroboration === undefined ? (e.outlets || []).length
+        : e.corroboration}` + ((e.outlets || []).length ? ` (${e.outlets.join(", ")})` : "")),
+      [el("dt", {}, "source"), el("dd", { id: "ev-source" },
+        data.document ? [data.document.outlet || "unknown outlet", data.document.published].filter(Boolean).join(", ")
+          : e.doc_id, data.document && data.document.url && safeUrl(data.document.url)
+          ? [" ", el("a", { href: safeUrl(data.document.url), target: "_blank", rel: "noopener noreferrer" }, "article ↗")]
+          : null)]),
   );
-  if (data.document && data.document.title) view.append(el("p", { class: "muted" }, data.document.title));
+  if (data.document && data.document.title) view.append(el("p", { class: "muted", dir: "auto" }, data.document.title));
+  const lang = data.document && data.document.language;
+  if (lang && lang.warning) view.append(el("p", { class: "caveat", id: "ev-language" }, lang.warning));
   view.append(el("h3", {}, "Evidence"));
   const ex = el("div", { id: "ev-evidence" });
   for (const x of data.excerpts || []) ex.appendChild(excerptNode(x));
   if (!(data.excerpts || []).length) ex.appendChild(el("p", { class: "muted" }, e.sentence || "no evidence stored"));
   view.append(ex);
-  view.append(el("button", { type: "button", id: "show-doc", onclick: () => showDocument(e.doc_id) }, "whole article"),
+  view.append(el("button", { type: "button", id: "show-doc", onclick: () => showDocument(e.doc_id, e.event_id) }, "whole article"),
     el("div", { id: "doc-holder" }));
 
-  view.append(el("h3", {}, `Reports (${data.reports.length})`));
-  const rl = el("ul", { class: "reports", id: "ev-reports" });
-  for (const r of data.reports) {
-    rl.appendChild(el("li", {}, el("strong", {}, r.outlet || r.doc_id), " — ",
-      el("span", { class: "badge" }, r.stance), " ", r.date || "", r.fatalities !== null && r.fatalities !== undefined ? ` · ${r.fatalities} killed` : "",
-      r.sentence ? el("div", { class: "sent" }, r.sentence) : null));
+  const outlets = outletsOf(data.reports);
+  view.append(el("h3", {}, `Reports (${data.reports.length})`,
+    el("span", { class: "muted" }, outlets.length ? ` · ${outlets.length} known outlet${outlets.length === 1 ? "" : "s"}`
+      : " · no known outlet")));
+  if (data.reports.length > 1) view.append(compareReports(data.reports));
+  else {
+    const rl = el("ul", { class: "reports", id: "ev-reports" });
+    for (const r of data.reports) {
+      rl.appendChild(el("li", {}, el("strong", {}, r.outlet || "unknown outlet"), " ", sourceLink(r), " — ",
+        el("span", { class: "badge" }, r.stance), " ", r.date || "",
+        r.fatalities !== null && r.fatalities !== undefined ? ` · ${r.fatalities} killed` : "",
+        r.title ? el("div", { class: "muted", dir: "auto" }, r.title) : null,
+        r.sentence ? el("div", { class: "sent", dir: "auto" }, r.sentence) : null));
+    }
+    view.append(rl);
   }
-  view.append(rl);
 
   view.append(el("h3", {}, "Control of " + (loc ? loc.name : "the place")));
   const cl = el("ul", { class: "control", id: "ev-control" });
   for (const p of data.control) {
+    const n = p.reports || 0;
     cl.appendChild(el("li", {}, el("strong", {}, p.holder), ` ${p.start || "?"} → ${p.end || "now"}`,
-      p.status ? el("span", { class: "badge " + p.status }, p.status) : null));
+      p.status ? el("span", { class: "badge " + p.status }, p.status) : null,
+      n ? el("span", { class: "muted" }, ` · ${n} report${n === 1 ? "" : "s"}`
+        + ((p.outlets || []).length ? ` (${p.outlets.join(", ")})` : "")) : null,
+      p.rests_on_one_report ? el("span", { class: "badge caveat" }, "one report") : null));
   }
   if (!data.control.length) cl.appendChild(el("li", { class: "muted" }, "no control timeline for this place"));
   view.append(cl);
+  if (data.control_support && data.control_support.rests_on_one_report) {
+    view.append(el("p", { class: "caveat", id: "ev-control-caveat" },
+      "This timeline rests on one report only: treat it as a claim, not a fact."));
+  }
 
   view.append(el("h3", {}, "Correct this event"), correctionForm(e));
-  if (data.corrections.length) {
-    view.append(el("h3", {}, "Corrections"));
-    const hl = el("ul", { class: "history" });
-    for (const h of data.corrections) {
-      hl.appendChild(el("li", {}, `${h.created_at.slice(0, 16).replace("T", " ")} ${h.field} → `,
-        typeof h.value === "object" && h.value !== null ? (h.value.name || JSON.stringify(h.value)) : String(h.value),
-        h.note ? el("div", { class: "muted" }, h.note) : null));
-    }
-    view.append(hl);
-  }
+  view.append(historyList(hist, data.corrections));
   $("list-view").hidden = true;
   view.hidden = false;
   if (loc && loc.lat !== null && loc.lat !== undefined) {
@@ -408,22 +948,128 @@ async function openEvent(id) {
   } else ring(null);
 }
 
-async function showDocument(docId) {
+function safeUrl(u) {
+  // only web addresses become links (never javascript: or data:)
+  try { const x = new URL(u); return x.protocol === "http:" || x.protocol === "https:" ? x.href : null; } catch (e) { return null; }
+}
+function sourceLink(r) {
+  const u = r.url ? safeUrl(r.url) : null;
+  return u ? el("a", { href: u, target: "_blank", rel: "noopener noreferrer", class: "src-link" }, "article ↗") : null;
+}
+function name(x) { return x && typeof x === "object" ? x.name : x; }
+
+// the reports of a fused event side by side: one column per report, one row per field; a value
+// that differs from the first report's is marked
+const COMPARE = [
+  ["event type", (r) => r.event_type], ["sub-event type", (r) => r.sub_event_type], ["date", (r) => r.date],
+  ["place", (r) => name(r.location)], ["actor 1", (r) => name(r.actor1)], ["actor 2", (r) => name(r.actor2)],
+  ["fatalities", (r) => (r.fatalities_text ? r.fatalities_text : r.fatalities)], ["stance", (r) => r.stance],
+  ["claimants", (r) => (r.claimants || []).join(", ")],
+  ["confidence", (r) => (r.confidence === null || r.confidence === undefined ? null : Number(r.confidence).toFixed(2))],
+];
+function compareReports(reports) {
+  const table = el("table", { class: "compare", id: "ev-compare" });
+  const head = el("tr", {}, el("th", {}, ""));
+  for (const r of reports) {
+    head.appendChild(el("th", { scope: "col", "data-event": r.event_id },
+      el("div", { class: "outlet" }, r.outlet || "unknown outlet"),
+      r.title ? el("div", { class: "title", dir: "auto" }, r.title) : null,
+      el("div", { class: "muted" }, r.published ? `published ${r.published}` : (r.doc_id || "")),
+      sourceLink(r)));
+  }
+  table.appendChild(el("thead", {}, head));
+  const body = el("tbody");
+  for (const [label, get] of COMPARE) {
+    const values = reports.map((r) => { const v = get(r); return v === null || v === undefined || v === "" ? null : String(v); });
+    if (values.every((v) => v === null)) continue;
+    const tr = el("tr", { "data-field": label }, el("th", { scope: "row" }, label));
+    values.forEach((v, i) => tr.appendChild(el("td", { class: i && v !== values[0] ? "differs" : null,
+      dir: "auto" }, v === null ? "—" : v)));
+    body.appendChild(tr);
+  }
+  const sent = el("tr", { "data-field": "sentence" }, el("th", { scope: "row" }, "sentence"));
+  for (const r of reports) sent.appendChild(el("td", { class: "sent", dir: "auto" }, r.sentence || "—"));
+  body.appendChild(sent);
+  table.appendChild(body);
+  return el("div", { class: "compare-wrap" }, table);
+}
+
+function shown(v) {
+  return typeof v === "object" && v !== null ? (v.name || JSON.stringify(v)) : String(v);
+}
+
+function historyList(hist, corrections) {
+  // what analysts did to the event, oldest first, each entry with its author
+  const entries = hist ? hist.history : (corrections || []).map((c) => ({
+    action: "correction", at: c.created_at, author: c.author, note: c.note, changes: { [c.field]: c.value } }));
+  const box = el("div", { id: "ev-history" });
+  if (!entries.length) return box;
+  box.append(el("h3", {}, "History"));
+  const hl = el("ul", { class: "history" });
+  for (const h of entries) {
+    const what = h.action === "review" ? el("strong", {}, h.decision)
+      : Object.entries(h.changes || {}).map(([k, v]) => `${k} → ${shown(v)}`).join("; ");
+    hl.appendChild(el("li", { "data-author": h.author || "" },
+      el("span", { class: "muted" }, (h.at || "").slice(0, 16).replace("T", " ")), " ",
+      el("span", { class: "author" }, h.author || "unknown"), ": ", what,
+      h.note ? el("div", { class: "muted", dir: "auto" }, h.note) : null));
+  }
+  box.append(hl);
+  return box;
+}
+
+async function showDocument(docId, eventId) {
+  // the whole article, the event's evidence marked in it as in the excerpts
   try {
-    const d = await api("/api/documents/" + encodeURIComponent(docId));
+    const d = await api("/api/documents/" + encodeURIComponent(docId) + "?" + new URLSearchParams({ event: eventId }));
     const holder = $("doc-holder");
     clear(holder);
-    holder.appendChild(el("div", { class: "doc-text", id: "doc-text" }, d.text));
+    if (d.url && safeUrl(d.url)) {
+      holder.appendChild(el("p", { class: "muted" }, "from ",
+        el("a", { href: safeUrl(d.url), target: "_blank", rel: "noopener noreferrer", id: "doc-url" }, d.url)));
+    }
+    if (d.language && d.language.warning) holder.appendChild(el("p", { class: "caveat" }, d.language.warning));
+    const text = excerptNode({ text: d.text, marks: d.marks || [] });
+    text.className = "doc-text";
+    text.id = "doc-text";
+    if (d.language && (d.language.direction === "rtl" || d.language.direction === "ltr")) text.dir = d.language.direction;
+    holder.appendChild(text);
+    const first = text.querySelector("mark");
+    if (first) text.scrollTop = Math.max(0, first.offsetTop - text.offsetTop - 40);
   } catch (e) { toast(e.message, true); }
 }
 
 function closeEvent() {
+  const was = state.selected;
   state.selected = null;
   ring(null);
   history.replaceState(null, "", location.pathname + location.search);
   $("event-view").hidden = true;
   $("list-view").hidden = false;
+  // back where the keyboard was: the row of the event just closed, else the first row
+  const rows = [...document.querySelectorAll("#event-list li")];
+  const row = rows.find((li) => li.dataset.id === was) || rows[0];
+  if (row) row.focus();
 }
+
+// the keyboard: Tab reaches the rows, arrows move between them, Enter opens one, Esc closes it
+$("event-list").addEventListener("keydown", (ev) => {
+  const li = ev.target.closest("li");
+  if (!li) return;
+  if (ev.key === "Enter" || ev.key === " ") {
+    ev.preventDefault();
+    openEvent(li.dataset.id).then(() => { if ($("ev-title")) $("ev-title").focus(); });
+  } else if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+    ev.preventDefault();
+    const next = ev.key === "ArrowDown" ? li.nextElementSibling : li.previousElementSibling;
+    if (next) next.focus();
+  }
+});
+document.addEventListener("keydown", (ev) => {
+  if (ev.key !== "Escape") return;
+  if (drawing) { stopDrawing(); restoreArea(); return; }
+  if (!$("event-view").hidden) { ev.preventDefault(); closeEvent(); }
+});
 
 function correctionForm(e) {
   const types = state.meta.event_types;
@@ -441,11 +1087,20 @@ function correctionForm(e) {
   const found = el("select", { id: "c-found", hidden: true });
   const search = el("button", { type: "button", id: "c-search", onclick: async () => {
     try {
-      const r = await api("/api/gazetteer?" + new URLSearchParams({ q: placeIn.value, limit: 8 }));
+      // places in the event's region first, then its country, then elsewhere, with how far they are
+      let r;
+      try {
+        r = await api("/api/places?" + new URLSearchParams({ q: placeIn.value, near_event: e.event_id, limit: 8 }));
+      } catch (err) {
+        if (err.status !== 404) throw err;  // a server without /api/places: the gazetteer's own search
+        r = await api("/api/gazetteer?" + new URLSearchParams({ q: placeIn.value, limit: 8 }));
+      }
       clear(found);
       found.appendChild(el("option", { value: "" }, `${r.items.length} found`));
       r.items.forEach((p, i) => found.appendChild(el("option", { value: String(i) },
-        [p.name, p.admin1, p.country].filter(Boolean).join(", "))));
+        (p.label || [p.name, p.admin1, p.country].filter(Boolean).join(", "))
+        + (p.km_from_event !== null && p.km_from_event !== undefined ? ` · ${Math.round(p.km_from_event)} km away` : "")
+        + (p.near_event === "elsewhere" ? " · another country" : ""))));
       found.hidden = false;
       found.onchange = () => {
         const p = r.items[Number(found.value)];
@@ -489,9 +1144,22 @@ function correctionForm(e) {
     if (f.get("note")) body.note = f.get("note");
     if (Object.keys(body).filter((k) => k !== "note").length === 0) { toast("nothing to correct", true); return; }
     if (!state.token) { toast("set the write token first (button at the top right)", true); return; }
+    const send = (b) => api("/api/events/" + encodeURIComponent(e.event_id) + "/corrections", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(b) });
     try {
-      await api("/api/events/" + encodeURIComponent(e.event_id) + "/corrections", {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      try {
+        await send(body);
+      } catch (err) {
+        // a move of more than 100 km or into another country: saved only once the analyst confirms
+        if (err.status !== 409 || !err.body || err.body.needs !== "confirm") throw err;
+        const from = err.body.from || {}, to = err.body.to || {};
+        const where = (p) => [p.name, p.admin1, p.country].filter(Boolean).join(", ");
+        const text = `This moves the event ${Math.round(err.body.distance_km).toLocaleString("en")} km, from `
+          + `${where(from)} to ${where(to)}${from.country && to.country && from.country !== to.country
+            ? ` (another country: ${from.country} → ${to.country})` : ""}. Is the new place right?`;
+        if (!(await ask("Move this event far away?", text, "Yes, move it"))) { toast("correction not saved"); return; }
+        await send(Object.assign({}, body, { confirm: true }));
+      }
       toast("correction saved");
       await openEvent(e.event_id);
       loadList(); loadPoints();
@@ -508,7 +1176,10 @@ async function start() {
   } catch (e) { toast(e.message, true); return; }
   fillTypes();
   tiles(state.meta.tiles);
-  await refresh(true);
+  if (state.meta.gazetteer) labels.addTo(map);  // town labels need the server's gazetteer
+  sinceOptions();
+  state.filters = readFilters();
+  await refresh(true, true);
   document.body.dataset.ready = "1";
   if (eventId) await openEvent(eventId);
 }
