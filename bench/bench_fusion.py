@@ -50,6 +50,39 @@ def synthetic_doc(rng: random.Random, i: int, n: int) -> tuple[Document, list[Ev
     return doc, evs
 
 
+def fill_fused(st, rng: random.Random, n_events: int) -> None:
+    """Write ``n_events`` synthetic events (5 a document) into ``st`` and fuse them, 500 at a time."""
+    fuser = Fuser(st)
+    i, pending = 0, []
+    while i * 5 < n_events:
+        doc, evs = synthetic_doc(rng, i, 5)
+        with st.transaction():
+            st.add_document(doc)
+            st.replace_events(doc.doc_id, evs)
+        pending += evs
+        i += 1
+        if len(pending) >= 500:
+            fuser.process(pending)
+            pending = []
+    if pending:
+        fuser.process(pending)
+
+
+def time_new_documents(st, rng: random.Random, runs: int) -> list[float]:
+    """Milliseconds to store and fuse each of ``runs`` new documents of 8 events (one transaction each)."""
+    fuser = Fuser(st)
+    times = []
+    for r in range(runs):
+        doc, evs = synthetic_doc(rng, 900_000 + r, 8)
+        t = time.perf_counter()
+        with st.transaction():
+            st.add_document(doc)
+            st.replace_events(doc.doc_id, evs)
+            fuser.process(evs)
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
 def main() -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=10_000)
@@ -58,33 +91,12 @@ def main() -> dict:
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         st = open_store(str(Path(tmp) / "bench.db"))
-        fuser = Fuser(st)
         t0 = time.perf_counter()
-        i, pending = 0, []
-        while i * 5 < args.events:
-            doc, evs = synthetic_doc(rng, i, 5)
-            with st.transaction():
-                st.add_document(doc)
-                st.replace_events(doc.doc_id, evs)
-            pending += evs
-            i += 1
-            if len(pending) >= 500:
-                fuser.process(pending)
-                pending = []
-        if pending:
-            fuser.process(pending)
+        fill_fused(st, rng, args.events)
         build_s = time.perf_counter() - t0
         stats = st.stats()
         n_fused = len(st.query_fused(limit=10**7))
-        times = []
-        for r in range(args.runs):
-            doc, evs = synthetic_doc(rng, 900_000 + r, 8)
-            t = time.perf_counter()
-            with st.transaction():
-                st.add_document(doc)
-                st.replace_events(doc.doc_id, evs)
-                fuser.process(evs)
-            times.append((time.perf_counter() - t) * 1000)
+        times = time_new_documents(st, rng, args.runs)
         st.close()
     out = {
         "bench": "fusion_incremental",

@@ -38,19 +38,30 @@ def _sqlite_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 _PG = TestServer()
 
 
-def _postgres_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A test's own PostgreSQL store (see tests/pg_server.py). Without a reachable server the
-    test is skipped with the reason, except under CI=true, where it fails."""
+def _postgres_url(request: pytest.FixtureRequest, tmp_path: Path, *, own: bool = False) -> str:
+    """A test's own PostgreSQL store (see tests/pg_server.py): the wiped shared schema, or with
+    ``own`` (and for a module's store) a schema of its own. Without a reachable server the test
+    is skipped with the reason, except under CI=true, where it fails."""
+    why = None
     try:
-        if request.scope == "function":
+        if request.scope == "function" and not own:
             return _PG.wiped_url()
         schema = _PG.new_schema()
     except Unavailable as exc:
+        why = str(exc)
+    if why is not None:
         if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true and {exc}", pytrace=False)
-        pytest.skip(str(exc))
+            pytest.fail(f"CI=true and {why}", pytrace=False)
+        pytest.skip(why)
     request.addfinalizer(lambda: _PG.drop_schema(schema))
     return _PG.url(schema)
+
+
+@pytest.fixture
+def new_postgres_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """``new_postgres_url()``: the URL of another new, empty PostgreSQL store for this test
+    (skipped, or failed under CI=true, without a server)."""
+    return lambda: _postgres_url(request, tmp_path, own=True)
 
 
 STORE_BACKENDS = {"sqlite": _sqlite_url, "postgres": _postgres_url}

@@ -63,9 +63,9 @@ class TestServer:
             return psycopg.connect(self.admin_url, autocommit=True, connect_timeout=5)
         except psycopg.OperationalError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreachable"
-        if not start_local_cluster():
-            raise Unavailable(f"PostgreSQL at {self.admin_url} is not reachable ({first}) and no local cluster"
-                              " could be started")
+        started = start_local_cluster()
+        if started != "started":
+            raise Unavailable(f"PostgreSQL at {self.admin_url} is not reachable ({first}); local cluster: {started}")
         deadline = time.time() + 30
         while True:
             try:
@@ -131,26 +131,33 @@ class TestServer:
             self.shared_schema = self.new_schema()
             open_store(self.url(self.shared_schema)).close()
             with self._db() as c:
+                # newest first: a table goes before the tables it refers to (and corrections
+                # before events, so that emptying events marks nothing stale)
                 self.shared_tables = [r[0] for r in c.execute(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = %s"
-                    " AND tablename NOT IN ('schema_migrations', 'schema_version')", (self.shared_schema,))]
+                    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE n.nspname = %s AND c.relkind = 'r'"
+                    " AND c.relname NOT IN ('schema_migrations', 'schema_version') ORDER BY c.oid DESC",
+                    (self.shared_schema,))]
         with self._db() as c:
             with c.transaction():
                 c.execute("SET LOCAL synchronous_commit = off")
-                c.execute("SET LOCAL session_replication_role = replica")  # no triggers nor FK checks
                 for t in self.shared_tables:
                     c.execute(f"DELETE FROM {self.shared_schema}.{t}")
         return self.url(self.shared_schema)
 
 
-def start_local_cluster() -> bool:
-    """Start this machine's PostgreSQL cluster (Debian's pg_ctlcluster) when there is one."""
+def start_local_cluster() -> str:
+    """Start this machine's PostgreSQL cluster (Debian's pg_ctlcluster) when there is one:
+    'started', or why not ('none', 'already running', the tool's message)."""
     etc = Path("/etc/postgresql")
     if not shutil.which("pg_ctlcluster") or not etc.is_dir():
-        return False
+        return "none"
     versions = sorted(p.name for p in etc.iterdir() if (p / "main").is_dir())
     if not versions:
-        return False
+        return "none"
     proc = subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"],
                           capture_output=True, text=True, timeout=60)
-    return proc.returncode == 0 or "already running" in proc.stderr
+    if proc.returncode == 0:
+        return "started"
+    msg = " ".join((proc.stderr or proc.stdout).split())
+    return "already running" if "already running" in msg else (msg or f"pg_ctlcluster exited {proc.returncode}")

@@ -177,6 +177,19 @@ def test_full_text_search_folds_case_and_accents_without_stemming(store_factory)
     assert "[Barrel]" in hit.snippet  # the snippet marks the words found
 
 
+def test_full_text_phrases_and_prefixes(store_factory):
+    st = store_factory()
+    st.add_document(Document(doc_id="a", raw="Government forces shelled the old market of Douma."))
+    st.add_document(Document(doc_id="b", raw="The market was shelled; government forces denied it."))
+    found = lambda q: sorted(r.doc_id for r in st.list_documents(q))  # noqa: E731
+    assert found('"government forces shelled"') == ["a"]  # the words next to each other, in order
+    assert found("government forces shelled") == ["a", "b"]  # anywhere
+    assert found('"forces government"') == []
+    assert found("shell*") == ["a", "b"] and found("shell") == []  # a prefix, or a whole word
+    assert found('"old mark*"') == ["a"]  # a phrase ending in a prefix
+    assert found("*") == [] and found('""') == [] and found("AND OR NOT") == []
+
+
 def test_offsets_round_trip(store_factory):
     raw = "HEADLINE\nTT\nBody text here."
     doc = Document(doc_id="x", raw=raw, text="HEADLINE\nBody text here.",

@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from ..config import Settings
 from ..errors import RasdError
-from . import alerts, brief, documents, evaluation, events, fusion, geo, serve, tokens, watch
+from . import alerts, brief, documents, evaluation, events, fusion, geo, serve, tokens, transfer, watch
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_SERVICE = 0, 1, 2, 3
 
@@ -117,7 +117,7 @@ def _root(
     ctx.obj = Settings().replace(db=db)
 
 
-for _module in (documents, evaluation, events, fusion, geo, serve, tokens, watch, brief, alerts):
+for _module in (documents, evaluation, events, fusion, geo, serve, tokens, transfer, watch, brief, alerts):
     _module.register(app)
 
 

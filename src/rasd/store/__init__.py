@@ -5,8 +5,8 @@ Pipeline stages never import a backend; the CLI and the server open one with
 """
 from __future__ import annotations
 
-from .base import (AddOutcome, AlertStore, AnalystStore, AnalystToken, BaseStore, ControlStore, CorrectionStore, DocumentStore, DocumentSummary,
-                   EventRecord, EventStore, FusingStore, FusionStore, Store, WatchStore)
+from .base import (AddOutcome, AlertStore, AnalystStore, AnalystToken, BaseStore, ControlStore, CorrectionStore, DocumentStore,
+                   DocumentSummary, EventRecord, EventStore, FusingStore, FusionStore, Store, Table, TransferStore, WatchStore)
 
 
 def is_postgres_url(url: str) -> bool:
@@ -42,6 +42,5 @@ def scratch_store() -> Store:
 
 
 __all__ = ["AddOutcome", "AlertStore", "AnalystStore", "AnalystToken", "BaseStore", "ControlStore", "CorrectionStore",
-           "DocumentStore", "DocumentSummary", "EventRecord", "EventStore", "FusingStore", "FusionStore", "Store",
-           "WatchStore", "is_postgres_url", "open_store", "store_label",
-           "scratch_store"]
+           "DocumentStore", "DocumentSummary", "EventRecord", "EventStore", "FusingStore", "FusionStore", "Store", "Table",
+           "TransferStore", "WatchStore", "is_postgres_url", "open_store", "scratch_store", "store_label"]

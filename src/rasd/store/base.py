@@ -530,6 +530,9 @@ class AnalystStore(BaseStore, Protocol):
     @abc.abstractmethod
     def token_author(self, token_hash: str) -> Optional[str]:
         """The name of the working token with this hash, or None."""
+
+
+@runtime_checkable
 class AlertStore(BaseStore, Protocol):
     """Alerts (saved searches over fused events), the outbox of their notifications, and leases
     (migration 007). Notifications are queued by
@@ -581,6 +584,49 @@ class AlertStore(BaseStore, Protocol):
         """Give the lease up when ``holder`` holds it."""
 
 
+@dataclass(frozen=True)
+class Table:
+    """One table of a store's data, as ``rasd copy``, ``backup`` and ``restore`` move it."""
+    name: str
+    columns: tuple[str, ...]
+
+
+@runtime_checkable
+class TransferStore(BaseStore, Protocol):
+    """Every table of the store, read and written as rows (``rasd copy``, ``backup``, ``restore``).
+    The tables come from the database's own schema, so tables that later migrations add move too."""
+
+    @abc.abstractmethod
+    def data_tables(self) -> list[Table]:
+        """The tables holding data (not the migration records, not index tables such as SQLite's
+        FTS5 ones), in the order they were created (referenced tables first), with their columns
+        (not those the database computes)."""
+
+    @abc.abstractmethod
+    def implicit_columns(self) -> frozenset[str]:
+        """Columns this backend adds for itself (PostgreSQL's ``seq``, SQLite's rowid order):
+        another backend may do without them."""
+
+    @abc.abstractmethod
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Reads inside see one moment of the store (writers go on meanwhile)."""
+
+    @abc.abstractmethod
+    def read_rows(self, table: str, columns: Iterable[str], batch: int = 1000) -> Iterator[list[tuple]]:
+        """The rows of a table, a batch at a time, in the order they were stored."""
+
+    @abc.abstractmethod
+    def write_rows(self, table: str, columns: Iterable[str], rows: list[tuple]) -> None:
+        """Insert rows (inside the caller's ``transaction()``)."""
+
+    @abc.abstractmethod
+    def loaded(self, table: str) -> None:
+        """After rows were written with their own ids: later inserts go on after the largest."""
+
+    @abc.abstractmethod
+    def count_rows(self, table: str) -> int: ...
+
+
 # -- unions of roles ------------------------------------------------------------------
 @runtime_checkable
 class FusingStore(FusionStore, ControlStore, Protocol):
@@ -589,5 +635,5 @@ class FusingStore(FusionStore, ControlStore, Protocol):
 
 @runtime_checkable
 class Store(DocumentStore, EventStore, CorrectionStore, FusionStore, ControlStore, WatchStore, AnalystStore,
-            AlertStore, Protocol):
+            AlertStore, TransferStore, Protocol):
     """Every role: what the CLI and the server need, and what a full backend implements."""

@@ -3,18 +3,21 @@ SQLite (store/sql); full-text search is a tsvector column with a GIN index (``ra
 the ``simple`` configuration with ``unaccent``, no stemming), as SQLite's FTS5 searches."""
 from __future__ import annotations
 
-from typing import Optional
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Optional
 
 import psycopg
+from psycopg.rows import tuple_row
 
 from ...errors import StoreError
-from ..base import DocumentSummary, Store
+from ..base import DocumentSummary, Store, Table
 from ..sql.analysts import AnalystsMixin
 from ..sql.alerts import AlertsMixin
 from ..sql.corrections import CorrectionsMixin
 from ..sql.documents import DocumentsMixin, Term
 from ..sql.events import EventsMixin
 from ..sql.fusion import FusionMixin
+from ..sql.transfer import TransferMixin, quote_name
 from ..sql.watch import WatchMixin
 from .connection import PGConnection
 
@@ -22,7 +25,8 @@ from .connection import PGConnection
 _HEADLINE = "StartSel=[, StopSel=], MaxWords=12, MinWords=6, ShortWord=1, MaxFragments=1, FragmentDelimiter=…"
 
 
-class PostgresStore(DocumentsMixin, CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, AnalystsMixin, AlertsMixin, PGConnection, Store):
+class PostgresStore(DocumentsMixin, CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, AnalystsMixin, AlertsMixin,
+                    TransferMixin, PGConnection, Store):
     """Every role of ``Store`` on one PostgreSQL database; connection handling is ``PGConnection``'s."""
 
     def _search(self, terms: list[Term], limit: int, offset: int, since: Optional[str] = None) -> list[DocumentSummary]:
@@ -38,6 +42,68 @@ class PostgresStore(DocumentsMixin, CorrectionsMixin, EventsMixin, FusionMixin, 
             raise StoreError(f"search {' '.join(' '.join(t.words) for t in terms)!r}: {exc}") from None
         return [DocumentSummary(r["doc_id"], r["title"], r["published"], r["outlet"], r["chars"], r["snip"],
                                 stored_at=r["stored_at"]) for r in rows]
+
+    # -- transfer -------------------------------------------------------------
+    def data_tables(self) -> list[Table]:
+        rows = self.raw.execute(
+            "SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')"
+            " AND c.relname NOT IN ('schema_migrations', 'schema_version') ORDER BY c.oid").fetchall()
+        out = []
+        for oid, name in rows:
+            cols = [r[0] for r in self.raw.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = %s AND attnum > 0 AND NOT attisdropped"
+                " AND attgenerated = '' ORDER BY attnum", (oid,))]
+            out.append(Table(name, tuple(cols)))
+        return out
+
+    def implicit_columns(self) -> frozenset[str]:
+        return frozenset({"seq"})  # the order rows were stored in (SQLite's rowid)
+
+    def _stored_order(self, table: str) -> str:
+        cols = [r[0] for r in self.raw.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+            " AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass(%s) AND i.indisprimary", (table,))]
+        has_seq = self.raw.execute("SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attname = 'seq'"
+                                   " AND NOT attisdropped", (table,)).fetchone()
+        if has_seq:
+            return "seq"
+        return ", ".join(quote_name(c) for c in cols) if cols else "ctid"
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        with self._lock:
+            self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield
+            finally:
+                self._rollback()
+
+    def read_rows(self, table: str, columns: Iterable[str], batch: int = 1000) -> Iterator[list[tuple]]:
+        """Rows streamed from a server-side cursor (inside ``snapshot()``: it needs a transaction)."""
+        cols = ", ".join(quote_name(c) for c in columns)
+        with self.raw.cursor(name=f"rasd_read_{table}", row_factory=tuple_row) as cur:
+            cur.itersize = batch
+            cur.execute(f"SELECT {cols} FROM {quote_name(table)} ORDER BY {self._stored_order(table)}")
+            while True:
+                rows = cur.fetchmany(batch)
+                if not rows:
+                    return
+                yield rows
+
+    def write_rows(self, table: str, columns: Iterable[str], rows: list[tuple]) -> None:
+        """Rows written with COPY (inside the caller's transaction)."""
+        cols = ", ".join(quote_name(c) for c in columns)
+        with self.raw.cursor() as cur:
+            with cur.copy(f"COPY {quote_name(table)} ({cols}) FROM STDIN") as cp:
+                for row in rows:
+                    cp.write_row(row)
+
+    def loaded(self, table: str) -> None:
+        for (col,) in self.raw.execute("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s)"
+                                       " AND attidentity <> '' AND NOT attisdropped", (table,)).fetchall():
+            self.raw.execute(f"SELECT setval(pg_get_serial_sequence(%s, %s), max({quote_name(col)}))"
+                             f" FROM {quote_name(table)} HAVING max({quote_name(col)}) IS NOT NULL", (table, col))
 
 
 def ts_query(terms: list[Term]) -> str:

@@ -4,10 +4,8 @@ shared table code (store/sql) speak to psycopg with ``?`` marks and rows read by
 from __future__ import annotations
 
 import re
-import threading
-from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, Optional, Self, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import psycopg
 
@@ -16,6 +14,15 @@ from ..sql.dialect import POSTGRES, SQLConnection
 from .migrate import migrate_postgres
 
 MIGRATIONS = "rasd.store.postgres.migrations"
+
+# Writers take this transaction-level advisory lock (with a hash of the schema) as their
+# transaction begins, so writing transactions follow one another, as SQLite's BEGIN IMMEDIATE
+# makes them, while reads never wait. The ingest writes a document, its events and their fusion
+# in one transaction: two writers fusing reports of one event at the same moment would each miss
+# the other's new fused event (a duplicate), and row locks taken in different orders would
+# deadlock. Serialisable transactions with retries would redo whole batches instead; the lock
+# is held for the writing only (parsing, coding and geocoding happen before it).
+WRITE_LOCK = 0x72617365
 
 
 class Row:
@@ -107,31 +114,16 @@ class PGConnection(SQLConnection):
             except psycopg.Error as exc:
                 self.raw.close()
                 raise StoreError(f"{self.path}: cannot prepare the store ({exc})") from None
-        self._depth = 0
-        self._lock = threading.RLock()
-        self._writer: Optional[Self] = None
-        self._readers = threading.local()
-        self._tables: dict[str, bool] = {}
+        self.address = url
+        self._ready()
 
-    # -- transactions -----------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._lock:
-            outer = self._depth == 0
-            if outer:
-                self.raw.execute("BEGIN")
-            self._depth += 1
-            try:
-                yield
-            except BaseException:
-                self._depth -= 1
-                if outer:
-                    self._rollback()
-                raise
-            else:
-                self._depth -= 1
-                if outer:
-                    self.raw.execute("COMMIT")
+    def _begin(self) -> None:
+        try:
+            # one writing transaction at a time in this schema (see WRITE_LOCK); one round trip
+            self.raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}, hashtext(current_schema()))")
+        except BaseException:
+            self._rollback()
+            raise
 
     def _rollback(self) -> None:
         try:
@@ -139,29 +131,8 @@ class PGConnection(SQLConnection):
         except psycopg.Error:
             pass  # the connection is gone: the server rolled back
 
-    # -- readers ----------------------------------------------------------
-    def reader(self, own: bool = False) -> Self:
-        """A store for reads on the calling thread (a connection of its own); ``own=True`` opens
-        a new one for the caller alone (close it when done)."""
-        if own:
-            return self._open_reader()
-        r = getattr(self._readers, "store", None)
-        if r is None:
-            r = self._readers.store = self._open_reader()
-        return r
-
-    def _open_reader(self) -> Self:
-        r = type(self)(self.url, readonly=True)
-        r._writer = self
-        return r
-
-    def _write_store(self) -> Self:
-        return self._writer or self
-
-    def _has_table(self, name: str) -> bool:
-        if name not in self._tables:
-            self._tables[name] = self.raw.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0]
-        return self._tables[name]
+    def _table_exists(self, name: str) -> bool:
+        return self.raw.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0]
 
     def _schema_version(self) -> int:
         row = self.raw.execute("SELECT max(version) FROM schema_version").fetchone()

@@ -1,9 +1,10 @@
 """What the shared table code needs of a backend: its dialect, and a connection base class."""
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, Iterator, Optional, Self
 
 
 @dataclass(frozen=True)
@@ -47,25 +48,90 @@ POSTGRES = Dialect(
 
 
 class SQLConnection:
-    """The connection side of a SQL backend, as the shared table mixins use it.
+    """The connection side of a SQL backend, as the shared table mixins use it, with what both
+    backends do alike: nested transactions, per-thread readers, cached table checks.
 
     ``conn.execute(sql, args)`` takes ``?`` marks and returns a cursor (``fetchone``,
-    ``fetchall``, iteration, ``rowcount``) whose rows read by position and by column name;
-    ``conn.executemany(sql, rows)`` as well."""
+    ``fetchall``, ``fetchmany``, iteration, ``rowcount``) whose rows read by position and by
+    column name; ``conn.executemany(sql, rows)`` as well. A backend sets ``conn``, ``dialect``
+    and ``address`` (what ``open_store`` opened), calls ``_ready()`` when connected, and gives
+    ``_begin``, ``_commit``, ``_rollback`` and ``_table_exists``."""
 
     conn: Any
     dialect: Dialect
+    address: str
 
-    def transaction(self) -> AbstractContextManager[None]:
+    def _ready(self) -> None:
+        self._depth = 0
+        self._lock = threading.RLock()
+        self._writer: Optional[Self] = None
+        self._readers = threading.local()
+        self._tables: dict[str, bool] = {}
+
+    # -- transactions -----------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or not at all; the outermost commits."""
+        with self._lock:
+            outer = self._depth == 0
+            if outer:
+                self._begin()
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self._rollback()
+                raise
+            else:
+                self._depth -= 1
+                if outer:
+                    self._commit()
+
+    def _begin(self) -> None:
         raise NotImplementedError
 
+    def _commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        self.conn.execute("ROLLBACK")
+
+    # -- readers ----------------------------------------------------------
+    def reader(self, own: bool = False) -> Self:
+        """A store for reads on the calling thread (a connection of its own); ``own=True`` opens
+        a new one for the caller alone (close it when done)."""
+        if self._shares_connection():
+            return self
+        if own:
+            return self._open_reader()
+        r = getattr(self._readers, "store", None)
+        if r is None:
+            r = self._readers.store = self._open_reader()
+        return r
+
+    def _shares_connection(self) -> bool:
+        """True when another connection would not see this one's data (SQLite's :memory:)."""
+        return False
+
+    def _open_reader(self) -> Self:
+        r = type(self)(self.address, readonly=True)  # type: ignore[call-arg]
+        r._writer = self
+        return r
+
+    def _write_store(self) -> Self:
+        """The store that writes (a reader's writer, else this one)."""
+        return self._writer or self
+
     def _has_table(self, name: str) -> bool:
+        if name not in self._tables:
+            self._tables[name] = self._table_exists(name)
+        return self._tables[name]
+
+    def _table_exists(self, name: str) -> bool:
         raise NotImplementedError
 
     def _schema_version(self) -> int:
         """The number of the last migration applied."""
-        raise NotImplementedError
-
-    def _write_store(self) -> Self:
-        """The store that writes (a reader's writer, else this one)."""
         raise NotImplementedError

@@ -166,7 +166,7 @@ def parse_query(q: str) -> list[Term]:
     terms = []
     for m in _TERM.finditer(q):
         text = m.group(1) if m.group(3) is None else m.group(3)
-        prefix = bool(m.group(2)) or (m.group(3) is not None and m.group(3).endswith("*"))
+        prefix = bool(m.group(2)) or text.rstrip().endswith("*")  # "a phrase"*, "a phra*", word*
         words = tuple(_WORD.findall(text))
         if words:
             terms.append(Term(words, prefix))

@@ -1,23 +1,25 @@
 """SQLite backend: one file, WAL, FTS5, versioned migrations; the tables' SQL is shared (store/sql)."""
 from __future__ import annotations
 
-from typing import Optional
-
 import sqlite3
+from contextlib import contextmanager
+from typing import Iterator, Optional
 
 from ...errors import StoreError
-from ..base import DocumentSummary, Store
+from ..base import DocumentSummary, Store, Table
 from ..sql.analysts import AnalystsMixin
 from ..sql.alerts import AlertsMixin
 from ..sql.corrections import CorrectionsMixin
 from ..sql.documents import DocumentsMixin, Term
 from ..sql.events import EventsMixin
 from ..sql.fusion import FusionMixin
+from ..sql.transfer import TransferMixin, quote_name
 from ..sql.watch import WatchMixin
 from .connection import SQLiteConnection
 
 
-class SQLiteStore(DocumentsMixin, CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, AnalystsMixin, AlertsMixin, SQLiteConnection, Store):
+class SQLiteStore(DocumentsMixin, CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, AnalystsMixin, AlertsMixin,
+                  TransferMixin, SQLiteConnection, Store):
     """Every role of ``Store`` on one SQLite file; connection handling is ``SQLiteConnection``'s."""
 
     def _search(self, terms: list[Term], limit: int, offset: int, since: Optional[str] = None) -> list[DocumentSummary]:
@@ -35,6 +37,39 @@ class SQLiteStore(DocumentsMixin, CorrectionsMixin, EventsMixin, FusionMixin, Wa
 
     def _schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- transfer -------------------------------------------------------------
+    def data_tables(self) -> list[Table]:
+        rows = self.conn.execute("SELECT name, sql FROM sqlite_master WHERE type='table' ORDER BY rowid").fetchall()
+        virtual = [r[0] for r in rows if (r[1] or "").upper().startswith("CREATE VIRTUAL TABLE")]
+        out = []
+        for name, _ in rows:
+            if name.startswith("sqlite_") or name == "schema_migrations" or name in virtual \
+                    or any(name.startswith(v + "_") for v in virtual):  # an FTS5 table and its shadow tables
+                continue
+            cols = [r[1] for r in self.conn.execute(f"PRAGMA table_xinfo({quote_name(name)})") if r[6] == 0]
+            out.append(Table(name, tuple(cols)))
+        return out
+
+    def _stored_order(self, table: str) -> str:
+        return "rowid"
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        with self._lock:
+            self.conn.execute("BEGIN")  # deferred: a read transaction, writers go on (WAL)
+            try:
+                yield
+            finally:
+                self.conn.execute("COMMIT")
+
+    def backup_to(self, path: str) -> None:
+        """SQLite's online backup of this store into a new file (writers may go on meanwhile)."""
+        target = sqlite3.connect(path)
+        try:
+            self.conn.backup(target)
+        finally:
+            target.close()
 
 
 def fts_query(terms: list[Term]) -> str:

@@ -3,21 +3,22 @@ opening (pragmas, migrations), nested transactions, per-thread readers, table ch
 from __future__ import annotations
 
 import sqlite3
-import threading
-from contextlib import contextmanager
+import time
 from pathlib import Path
-from typing import Iterator, Optional, Self
 
 from ...errors import StoreError
 from ..sql.dialect import SQLITE, SQLConnection
 from .migrate import migrate_sqlite
 
 MIGRATIONS = "rasd.store.sqlite.migrations"
+BUSY_TIMEOUT_S = 30.0  # how long a statement waits for another process's lock before "database is locked"
+BEGIN_ATTEMPTS = 4     # a writer waits up to this many busy timeouts for its turn
 
 
 class SQLiteConnection(SQLConnection):
     """One SQLite file (or ``:memory:``) in WAL mode, opened and migrated; writes go through
-    ``transaction()``; ``reader()`` gives each thread a connection of its own for reads."""
+    ``transaction()``; ``reader()`` gives each thread a connection of its own for reads (WAL
+    snapshot reads), except in memory, where one connection holds the data."""
 
     dialect = SQLITE
 
@@ -27,7 +28,7 @@ class SQLiteConnection(SQLConnection):
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                        timeout=30)
+                                        timeout=BUSY_TIMEOUT_S)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
@@ -36,59 +37,30 @@ class SQLiteConnection(SQLConnection):
                 migrate_sqlite(self.conn, MIGRATIONS)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the store ({exc})") from None
-        self._depth = 0
-        self._lock = threading.RLock()
-        self._writer: Optional[Self] = None
-        self._readers = threading.local()
-        self._tables: dict[str, bool] = {}
+        self.address = self.path
+        self._ready()
 
-    # -- transactions -----------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._lock:
-            outer = self._depth == 0
-            if outer:
-                self.conn.execute("BEGIN IMMEDIATE")
-            self._depth += 1
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE: wait for the other writers (the busy timeout), and try again a few
+        times when they hold the file longer than that, before giving up with a clear message."""
+        for attempt in range(BEGIN_ATTEMPTS):
             try:
-                yield
-            except BaseException:
-                self._depth -= 1
-                if outer:
-                    self.conn.execute("ROLLBACK")
-                raise
-            else:
-                self._depth -= 1
-                if outer:
-                    self.conn.execute("COMMIT")
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if attempt == BEGIN_ATTEMPTS - 1:
+                    raise StoreError(f"{self.path}: another writer kept the store locked for "
+                                     f"{BEGIN_ATTEMPTS * BUSY_TIMEOUT_S:.0f} s ({exc})") from None
+                time.sleep(0.1 * (attempt + 1))
 
-    # -- readers ----------------------------------------------------------
-    def reader(self, own: bool = False) -> Self:
-        """A store for reads on the calling thread (its own connection, WAL snapshot reads);
-        ``own=True`` opens a new one for the caller alone (close it when done)."""
-        if self.path == ":memory:":
-            return self
-        if own:
-            return self._open_reader()
-        r = getattr(self._readers, "store", None)
-        if r is None:
-            r = self._readers.store = self._open_reader()
-        return r
+    def _shares_connection(self) -> bool:
+        return self.path == ":memory:"
 
-    def _open_reader(self) -> Self:
-        r = type(self)(self.path, readonly=True)
-        r._writer = self
-        return r
-
-    def _write_store(self) -> Self:
-        """The store that writes (a reader's writer, else this one)."""
-        return self._writer or self
-
-    def _has_table(self, name: str) -> bool:
-        if name not in self._tables:
-            self._tables[name] = self.conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
-        return self._tables[name]
+    def _table_exists(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?",
+                                 (name,)).fetchone() is not None
 
     def close(self) -> None:
         try:

@@ -21,6 +21,9 @@ class SQLiteMigrations:
     def apply(self, migration: Migration) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            if self.conn.execute("SELECT 1 FROM schema_migrations WHERE name=?", (migration.name,)).fetchone():
+                self.conn.execute("COMMIT")  # another process opening the store applied it meanwhile
+                return
             # executescript would commit implicitly; run statement by statement instead
             for stmt in split_sql(migration.script):
                 self.conn.execute(stmt)

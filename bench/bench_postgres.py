@@ -1,0 +1,162 @@
+"""PostgreSQL against SQLite, as ratios measured in one run:
+
+1. ingest of the 249 Guardian articles (../shared) with `rasd ingest`: PostgreSQL's rate as a
+   share of SQLite's (target >= 0.8);
+2. the event list (/api/events, 50 concurrent clients, the filters of bench_api.py: type,
+   place, date range, text, box ...) on a PostgreSQL store of N synthetic events: p95
+   (target < 100 ms);
+3. incremental fusion of one new document (8 events) into a store of M fused events, on both
+   backends (target < 200 ms).
+
+    .venv/bin/python bench/bench_postgres.py
+    RASD_BENCH_EVENTS=1000000 RASD_BENCH_FUSION_EVENTS=1000000 .venv/bin/python bench/bench_postgres.py
+
+N is RASD_BENCH_EVENTS (default 100,000), M RASD_BENCH_FUSION_EVENTS (default 20,000). The
+server is RASD_BENCH_PG (default postgresql:///rasd_bench, created when missing; its schema
+``bench`` is made anew each run). Only 127.0.0.1 and the local socket are contacted. Without a
+reachable server the script says so and exits 0 (nothing to measure).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import bench_api  # noqa: E402  (the load client and the server start of the API bench)
+import bench_fusion  # noqa: E402  (its synthetic documents)
+
+SHARED = Path(os.environ.get("RASD_SHARED", ROOT.parent / "shared"))
+GUARDIAN = SHARED / "data" / "dev" / "corpus" / "guardian_syria_sdf" / "Guardian_SDF_sample.csv"
+PG = os.environ.get("RASD_BENCH_PG", "postgresql:///rasd_bench")
+N_EVENTS = int(os.environ.get("RASD_BENCH_EVENTS", "100000"))
+N_FUSION = int(os.environ.get("RASD_BENCH_FUSION_EVENTS", "20000"))
+
+
+def pg_schema(name: str) -> str:
+    """A new, empty schema ``name`` of the bench database (created when missing): its URL."""
+    import psycopg
+    import psycopg.conninfo
+
+    info = psycopg.conninfo.conninfo_to_dict(PG)
+    dbname = info.get("dbname") or "rasd_bench"
+    try:
+        conn = psycopg.connect(PG, autocommit=True)
+    except psycopg.OperationalError:
+        admin = psycopg.conninfo.make_conninfo(PG, dbname="postgres")
+        with psycopg.connect(admin, autocommit=True) as a:
+            a.execute(f'CREATE DATABASE "{dbname}"')
+        conn = psycopg.connect(PG, autocommit=True)
+    with conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+        conn.execute(f"CREATE SCHEMA {name}")
+        conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+    sep = "&" if "?" in PG else "?"
+    return PG + sep + "options=" + quote(f"-csearch_path={name},public", safe="")
+
+
+def ingest_rate(db: str) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "rasd", "--db", db, "ingest", "--no-progress", str(GUARDIAN)],
+                          capture_output=True, text=True, cwd=ROOT)
+    secs = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"bench_postgres: ingest into {db} failed: {proc.stderr[-2000:]}")
+    last = proc.stdout.strip().splitlines()[-1]
+    n = int(last.split()[1])
+    return n / secs, n
+
+
+def bench_ingest(tmp: str) -> dict:
+    if not GUARDIAN.exists():
+        return {"skipped": f"{GUARDIAN} is not present"}
+    lite_rate, n = ingest_rate(str(Path(tmp) / "ingest.db"))
+    pg_rate, n_pg = ingest_rate(pg_schema("bench_ingest"))
+    return {"documents": n, "sqlite_docs_per_s": round(lite_rate, 2), "postgres_docs_per_s": round(pg_rate, 2),
+            "ratio": round(pg_rate / lite_rate, 2), "target_ratio": 0.8, "ok": n == n_pg and pg_rate >= 0.8 * lite_rate}
+
+
+def bench_event_list() -> dict:
+    from rasd.store import open_store
+    from rasd.store.transfer import copy_store
+
+    bench_dir = ROOT / ".bench"
+    bench_dir.mkdir(exist_ok=True)
+    lite = bench_dir / f"api-{N_EVENTS}.db"
+    bench_api.build_store(lite, N_EVENTS)  # cached SQLite store, copied to PostgreSQL with COPY
+    url = pg_schema("bench_api")
+    t0 = time.perf_counter()
+    with open_store(str(lite)) as src, open_store(url) as dst:
+        copy_store(src, dst)
+        dst.conn.execute("ANALYZE")
+    copy_s = time.perf_counter() - t0
+    proc, base = bench_api.start_server(url, workers=2)  # type: ignore[arg-type]
+    try:
+        import httpx
+
+        for params in bench_api.QUERIES:  # warm the caches
+            httpx.get(base + "/api/events", params=dict(params, limit=50), timeout=60).raise_for_status()
+        lat, errors, wall = asyncio.run(bench_api.load(base, 50, 1500, 30, {"view": "summary"}, 0.5))
+        bench_api.report("postgres, interactive, 50 summaries per page", lat, errors, wall)
+        ms = sorted(x * 1000 for x in lat)
+        p95 = statistics.quantiles(ms, n=100)[94]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return {"events": N_EVENTS, "copy_seconds": round(copy_s, 1), "clients": 50, "requests": len(lat),
+            "errors": errors, "p95_ms": round(p95, 1), "target_ms": 100, "ok": p95 < 100 and errors == 0}
+
+
+def bench_fusion_both(tmp: str) -> dict:
+    from rasd.store import open_store
+    from rasd.store.transfer import copy_store
+
+    lite = open_store(str(Path(tmp) / "fusion.db"))
+    t0 = time.perf_counter()
+    bench_fusion.fill_fused(lite, random.Random(7), N_FUSION)
+    build_s = time.perf_counter() - t0
+    pg = open_store(pg_schema("bench_fusion"))
+    copy_store(lite, pg)
+    pg.conn.execute("ANALYZE")
+    out: dict = {"store_events": lite.health()["events"], "build_seconds": round(build_s, 1)}
+    for name, st in (("sqlite", lite), ("postgres", pg)):
+        times = bench_fusion.time_new_documents(st, random.Random(11), 20)
+        out[f"{name}_median_ms"] = round(statistics.median(times), 1)
+        out[f"{name}_max_ms"] = round(max(times), 1)
+        st.close()
+    out["target_ms"] = 200
+    out["ok"] = out["sqlite_median_ms"] < 200 and out["postgres_median_ms"] < 200
+    return out
+
+
+def main() -> int:
+    try:
+        pg_schema("bench_probe")
+    except Exception as exc:  # noqa: BLE001 - no server: nothing to compare
+        print(json.dumps({"bench": "postgres", "skipped": f"PostgreSQL at {PG} is not reachable ({exc})"}))
+        return 0
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        results["ingest"] = bench_ingest(tmp)
+        print(json.dumps({"bench": "postgres_ingest", **results["ingest"]}), flush=True)
+        results["event_list"] = bench_event_list()
+        print(json.dumps({"bench": "postgres_event_list", **results["event_list"]}), flush=True)
+        results["fusion"] = bench_fusion_both(tmp)
+        print(json.dumps({"bench": "postgres_fusion_incremental", **results["fusion"]}), flush=True)
+    return 0 if all(r.get("ok", True) for r in results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
