@@ -34,17 +34,22 @@ def generated_batch(root: Path, count: int = 3000) -> Path:
     return root
 
 
-def run(label: str, args: list[str], db: str) -> None:
+def run(label: str, args: list[str], db: str) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    at = " ".join(f"{x:.2f}" for x in os.getloadavg())
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "rasd", "--db", db, "ingest", "--no-progress", *args],
                           capture_output=True, text=True)
     secs = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     last = (proc.stdout.strip().splitlines() or ["?"])[-1]
-    n = int(last.split()[1]) if last.startswith("stored") else 0
-    print(f"{label:<28} {n:>6} new docs  {secs:6.2f} s wall  {n / secs:8.0f} docs/s (incl. start-up)  "
-          f"peak RSS {max(rss, before) / 1024:.0f} MB  exit {proc.returncode}")
+    words = last.replace(",", "").replace(";", "").split()
+    n = int(words[1]) if last.startswith("stored") else 0
+    unchanged = int(words[words.index("unchanged") - 1]) if "unchanged" in words else 0
+    print(f"{label:<28} {n:>6} new docs {unchanged:>4} unchanged  {secs:6.2f} s wall  "
+          f"{(n or unchanged) / secs:8.0f} docs/s (incl. start-up)  peak RSS {max(rss, before) / 1024:.0f} MB  "
+          f"exit {proc.returncode}  (load before: {at})")
+    return secs
 
 
 def main() -> None:
@@ -54,6 +59,9 @@ def main() -> None:
         csv = SHARED / "data" / "dev" / "corpus" / "guardian_syria_sdf" / "Guardian_SDF_sample.csv"
         if csv.exists():
             run("Guardian sample CSV", [str(csv)], f"{tmp}/b.db")
+            again = run("the same CSV again", [str(csv)], f"{tmp}/b.db")
+            print(f"re-ingest of unchanged documents: {again:.2f} s, the whole command "
+                  f"({'OK' if again < 1 else 'MISSED'} < 1 s)")
         run("3000 generated captures", [str(generated_batch(Path(tmp) / "gen"))], f"{tmp}/c.db")
 
 

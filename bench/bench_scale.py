@@ -11,7 +11,9 @@ Runs, each into a new store, the whole `rasd ingest` command timed:
 - single process: `rasd ingest corpus.jsonl` (the local engine, one process);
 - Dask, 1 worker and 2 workers: a LocalCluster started here (worker processes, one thread
   each), `rasd ingest --engine dask --scheduler ADDRESS`; afterwards each worker reports its
-  own memory (its monitor's highest resident size, and its getrusage peak).
+  own memory (its monitor's highest resident size, and its getrusage peak);
+- Dask with 2 workers killed (SIGKILL, with its local cluster) once half the documents are
+  stored, then started again; the four stores must be identical.
 
 Prints docs/s (as `rasd ingest` counts them: from the first document to the last, model
 loading excluded; and for the whole command), peak memory per worker, the ratios (one Dask
@@ -117,6 +119,11 @@ def ingest(args: list[str], db: Path, env: dict) -> dict:
     """`rasd ingest` into a new store ``db``: its own figures and the command's wall/CPU time."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return ingest_into(Path(args[0]), db, args[1:], env)
+
+
+def ingest_into(path: Path, db: Path, args: list[str], env: dict) -> dict:
+    args = [str(path), *args]
     rasd = str(Path(sys.executable).with_name("rasd"))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
@@ -148,6 +155,58 @@ def dask_run(path: Path, workers: int, env: dict) -> dict:
     return got
 
 
+def fingerprint(db: Path) -> str:
+    """A digest of what ingest decided in a store: documents, events, fused events and their
+    reports, control periods, agreements (write times left out)."""
+    import hashlib
+    import sqlite3
+
+    digest = hashlib.sha256()
+    conn = sqlite3.connect(str(db))
+    try:
+        for table, cols, order in (("documents", "doc_id, content_hash, text, title, published, outlet, meta", "doc_id"),
+                                   ("events", "*", "event_id"),
+                                   ("fused_events", "cluster_id, status, corroboration, n_reports, data", "cluster_id"),
+                                   ("fused_reports", "*", "event_id"),
+                                   ("control_periods", "place_key, holder, start, end, status", "id"),
+                                   ("agreements", "*", "agreement_id")):
+            for row in conn.execute(f"SELECT {cols} FROM {table} ORDER BY {order}"):
+                digest.update(repr(tuple(row)).encode())
+    finally:
+        conn.close()
+    return digest.hexdigest()[:16]
+
+
+def killed_run(path: Path, env: dict) -> tuple[int, dict]:
+    """`rasd ingest --engine dask --workers 2` killed (SIGKILL) once half the documents are
+    stored, then started again: (documents stored when killed, the second run's figures)."""
+    import sqlite3
+    import signal
+
+    db = WORK / "killed.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    rasd = str(Path(sys.executable).with_name("rasd"))
+    proc = subprocess.Popen([rasd, "--db", str(db), "ingest", str(path), "--engine", "dask", "--workers", "2",
+                             "--no-progress"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    stored = 0
+    try:
+        while proc.poll() is None and stored < DOCS // 2:
+            time.sleep(0.2)
+            try:
+                conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+                stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+                conn.close()
+            except sqlite3.Error:
+                pass
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)  # the client and the local cluster it started
+        proc.wait()
+    return stored, ingest_into(path, db, ["--engine", "dask", "--workers", "2"], env)
+
+
 def mb(b: float) -> str:
     return f"{b / 2**20:,.0f} MB"
 
@@ -164,6 +223,9 @@ def main() -> int:
     single = ingest([str(path), "--workers", "1"], WORK / "single.db", env)
     one = dask_run(path, 1, env)
     two = dask_run(path, 2, env)
+    same = len({fingerprint(WORK / name) for name in ("single.db", "dask1.db", "dask2.db")}) == 1
+    killed_at, resumed = killed_run(path, env)
+    resumed_same = fingerprint(WORK / "killed.db") == fingerprint(WORK / "single.db")
     print(f"documents: {DOCS}  (load average at start {load[0]:.2f}, at end {os.getloadavg()[0]:.2f}; "
           f"{os.cpu_count()} cores)")
     for name, r in (("single process", single), ("dask, 1 worker", one), ("dask, 2 workers", two)):
@@ -184,8 +246,13 @@ def main() -> int:
     print(f"projection      : 10M docs/day = {need:.0f} docs/s; one 2-core machine with 2 workers gives "
           f"{per_machine:.1f} docs/s -> {machines} machines ({PER_DAY / (per_machine * 86_400):.1f}); "
           f"for N machines {per_machine * 86_400 / 1e6:.2f} M docs/day x N, up to the writer")
-    print(f"writer          : the rasd client spent {1000 / writer:.1f} CPU-ms per document (read, store, fuse): "
+    print(f"writer          : the rasd client spent {1000 / writer:.1f} CPU-ms per document (read, store, fuse; "
+          "its start-up included, so an upper bound on a small corpus): "
           f"one writer caps at ~{writer:.0f} docs/s = {writer * 86_400 / 1e6:.1f} M docs/day")
+    print(f"same store      : single process, Dask 1 and 2 workers {'identical' if same else 'DIFFER'}; "
+          f"Dask killed at {killed_at} documents stored and started again: {resumed['new']} new, "
+          f"{resumed['docs'] - resumed['new'] - resumed['failed']} skipped or unchanged, store "
+          f"{'identical' if resumed_same else 'DIFFERS'}")
     print(f"targets         : peak < 1 GB per worker {'OK' if peak < 2**30 else 'MISSED'} ({mb(peak)}); "
           f"1 Dask worker within 15% of single process {'OK' if r1 >= 0.85 else 'MISSED'} ({r1:.2f}); "
           f"2 workers >= 1.7x 1 worker {'OK' if r2 >= 1.7 else 'MISSED'} ({r2:.2f})")

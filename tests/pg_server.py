@@ -27,7 +27,8 @@ class Unavailable(Exception):
 class TestServer:
     def __init__(self, admin_url: str = ADMIN_URL):
         self.admin_url = admin_url
-        self.dbname = f"rasd_test_{os.getpid()}"
+        self.owner = os.getpid()
+        self.dbname = f"rasd_test_{self.owner}"
         self.admin = None
         self.failure: Optional[str] = None
         self.shared_schema: Optional[str] = None
@@ -97,6 +98,8 @@ class TestServer:
     def close(self):
         if self.admin is None:
             return
+        if os.getpid() != self.owner:  # a forked child unwinding the test session's stack: not its database
+            return
         try:
             self.admin.execute(f'DROP DATABASE IF EXISTS "{self.dbname}" WITH (FORCE)')
         finally:
@@ -114,7 +117,7 @@ class TestServer:
         return name
 
     def drop_schema(self, name: str) -> None:
-        if self.admin is None:
+        if self.admin is None or os.getpid() != self.owner:
             return
         with self._db() as c:
             c.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")

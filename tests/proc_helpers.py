@@ -1,10 +1,12 @@
 """Helpers for tests that run rasd in a subprocess and kill it part-way."""
 from __future__ import annotations
 
+import random
 import signal
 import sqlite3
 import subprocess
 import time
+from pathlib import Path
 from typing import Callable
 
 
@@ -35,3 +37,25 @@ def count_documents(db: str) -> int:
             conn.close()
     except sqlite3.Error:
         return 0
+
+
+WORDS = ("shelling strike convoy checkpoint rebels army monitor civilians killed wounded town province "
+         "ceasefire talks militia drone market hospital border crossing evacuation").split()
+
+
+def _article(rng: random.Random, n: int) -> str:
+    head = f"Report {n}: {' '.join(rng.choice(WORDS) for _ in range(6))}"
+    cap = f"A photo of the {rng.choice(WORDS)} in {rng.choice(WORDS)} province. (Archive {n})"
+    paras = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(25, 60))) + "." for _ in range(rng.randint(3, 8))]
+    return f"{head}\n\n{cap}\n{cap}\nTT\n20\n\n{head}\n\n" + "\n\n".join(paras) + "\n\nShare this Post\n"
+
+
+def make_batch(root: Path, count: int) -> None:
+    """``count`` synthetic articles as text files in ``root``; every tenth has a second article
+    glued on, which the cleaner splits off (``docNNNNN#2``)."""
+    rng = random.Random(7)
+    for i in range(count):
+        text = _article(rng, i)
+        if i % 10 == 0:  # every tenth input has a second article glued on: it is split in two
+            text += "\n\n\n" + _article(rng, i + 100000)
+        (root / f"doc{i:05d}.txt").write_text(text, encoding="utf-8")

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from rasd.export.acled_csv import ACLED_COLUMNS
+from rasd.export.acled_csv import CSV_COLUMNS
 
 TEXT = ("Syrian army troops shelled rebel positions on Sunday, killing three fighters, "
         "according to the Syrian Observatory for Human Rights.\n\n"
@@ -20,13 +20,18 @@ def gaz(gazetteer_path):
 
 def _inputs(tmp_path):
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
-    (tmp_path / "meta.jsonl").write_text(json.dumps({"file": "a.txt", "published": "2020-03-03"}) + "\n")
+    (tmp_path / "meta.jsonl").write_text(json.dumps({"file": "a.txt", "published": "2020-03-03",
+                                                     "outlet": "Enab Baladi"}) + "\n")
     return tmp_path
 
 
 def test_extract_jsonl_and_csv(run_cli, tmp_path, gaz):
     d = _inputs(tmp_path)
-    out = run_cli("extract", str(d / "a.txt"), "--meta", str(d / "meta.jsonl"), "--no-progress", env=gaz, check=True)
+    (d / "ar.txt").write_text("قصفت قوات النظام مدينة دوما يوم الاثنين، مما أسفر عن مقتل أربعة أشخاص.\n", encoding="utf-8")
+    out = run_cli("extract", str(d / "a.txt"), str(d / "ar.txt"), "--meta", str(d / "meta.jsonl"), "--no-progress",
+                  env=gaz, check=True)
+    # an Arabic article is not a silent "0 events": rasd says it codes English only
+    assert "ar.txt: written in Arabic (Arabic script): rasd codes English only" in out.stderr
     evs = [json.loads(line) for line in out.stdout.splitlines()]
     shell = next(e for e in evs if e["sub_event_type"] == "Shelling/artillery/missile attack")
     assert shell["date"] == "2020-03-01" and shell["fatalities"] == 3
@@ -35,7 +40,12 @@ def test_extract_jsonl_and_csv(run_cli, tmp_path, gaz):
     assert any(e["event_type"] == "Protests" for e in evs)
     out = run_cli("extract", str(d / "a.txt"), "--meta", str(d / "meta.jsonl"), "--format", "csv", "--no-progress", env=gaz, check=True)
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert list(rows[0].keys()) == ACLED_COLUMNS and len(rows) == len(evs)
+    assert list(rows[0].keys()) == CSV_COLUMNS and len(rows) == len(evs)
+    # the outlet fills ACLED's source; the claimant the text names has a column of its own
+    row = next(r for r in rows if r["sub_event_type"] == "Shelling/artillery/missile attack")
+    assert (row["source"], row["rasd_outlet"], row["rasd_doc_id"]) == ("Enab Baladi", "Enab Baladi", "a")
+    assert "Syrian Observatory for Human Rights" in row["rasd_claimants"]
+    assert "Syrian Observatory" not in row["source"]
 
 
 def test_extract_reads_csv_with_the_column_options_of_ingest(run_cli, tmp_path, gaz):

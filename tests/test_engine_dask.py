@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from proc_helpers import count_documents, sigkill_when
+from proc_helpers import count_documents, make_batch, sigkill_when
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -49,7 +49,9 @@ def snapshot(db: str) -> dict[str, list]:
         return {name: conn.execute(sql).fetchall() for name, sql in {
             "documents": "SELECT doc_id, content_hash, text, title, published, outlet, url, meta"
                          " FROM documents ORDER BY doc_id",
-            "events": "SELECT * FROM events ORDER BY event_id",
+            "events": "SELECT event_id, doc_id, event_type, sub_event_type, date, time_precision, actor1, actor2,"
+                      " location, lat, lon, country, admin1, geo_precision, fatalities, stance, confidence, sentence,"
+                      " cluster_id, status, data FROM events ORDER BY event_id",  # not stored_at
             "fused": "SELECT cluster_id, family, event_type, sub_event_type, date, location, actor1, actor2,"
                      " fatalities, status, corroboration, n_reports, data FROM fused_events ORDER BY cluster_id",
             "reports": "SELECT * FROM fused_reports ORDER BY event_id",
@@ -121,8 +123,43 @@ def test_dask_ingest_names_a_bad_document_and_stores_the_rest(cluster, tmp_path:
     assert [r[0] for r in snapshot(db)["documents"]] == ["a", "c", "d"]
 
 
+def test_dask_extract_prints_what_a_plain_extract_prints(cluster):
+    from rasd.cli import app
+
+    runner = CliRunner()
+    plain = runner.invoke(app, ["extract", *INPUTS, "--no-progress"])
+    dask = runner.invoke(app, ["extract", *INPUTS, *DASK[:2], "--no-progress", "--scheduler",
+                               cluster.scheduler_address])
+    assert plain.exit_code == 0 and dask.exit_code == 0, dask.output
+    events = [line for line in plain.stdout.splitlines() if line.startswith("{")]
+    assert len(events) > 20
+    assert dask.stdout == plain.stdout
+
+
 def test_unknown_engine_and_scheduler_without_dask_are_usage_errors(tmp_path: Path):
     db = str(tmp_path / "u.db")
     assert "--engine must be one of local, dask" in ingest(db, str(EXAMPLES), "--engine", "spark").output
     res = ingest(db, str(EXAMPLES), "--scheduler", "tcp://127.0.0.1:1")
     assert res.exit_code == 2 and "--scheduler needs --engine dask" in res.output
+
+
+def test_each_input_gets_its_own_results_in_input_order(tmp_path: Path):
+    """Partitions come back in input order, each input with the Results it became: a glued
+    input (split by the cleaner into id and id#2) keeps both parts together, for one commit."""
+    from rasd.config import PipelineConfig
+    from rasd.engine import open_engine
+    from rasd.read import read_paths
+
+    make_batch(tmp_path, 23)  # doc00000, doc00010, doc00020 have a second article glued on
+    docs = list(read_paths([str(tmp_path)]))
+    with open_engine("local", PipelineConfig(with_events=False), partition=4) as engine:
+        done = list(engine.run(iter(docs)))
+    assert [len(part) for part, _ in done] == [4, 4, 4, 4, 4, 3]
+    sent = [d.doc_id for part, _ in done for d in part]
+    assert sent == [d.doc_id for d in docs]
+    groups = [group for _, per_input in done for group in per_input]
+    assert len(groups) == len(docs)
+    for doc_id, group in zip(sent, groups):
+        glued = doc_id in ("doc00000", "doc00010", "doc00020")
+        assert [r.document.doc_id for r in group] == ([doc_id, f"{doc_id}#2"] if glued else [doc_id])
+        assert all(r.error is None for r in group)

@@ -72,7 +72,8 @@ def test_events_fused_lists_reports(db, run_cli):
     _seed(db)
     run_cli("fuse", check=True)
     out = run_cli("events", "--fused", "--status", "disputed", check=True).stdout.splitlines()
-    assert out[0].startswith("fe_") and "\tdisputed\toutlets=2\treports=2" in out[0]
-    assert {line.split("\t")[0].strip() for line in out[1:3]} == {"a", "b"}
+    assert out[0].startswith("fe_") and "  disputed  outlets=2 (" in out[0] and out[0].endswith("reports=2")
+    assert out[1].split() == ["EVENT_ID", "DOC", "OUTLET", "CLAIMANTS", "STANCE", "DATE", "DEAD", "SENTENCE"]
+    assert {line.split()[1] for line in out[3:5]} == {"a", "b"}  # one row per report, its document second
     js = run_cli("events", "--fused", "-f", "jsonl", check=True).stdout.splitlines()
     assert len(js) == 2 and all(json.loads(x)["reports"] for x in js)

@@ -33,7 +33,7 @@ def test_same_event_two_outlets_is_one_cluster(st):
     assert got["a:0"].status == "confirmed"
 
 
-def test_same_outlet_twice_counts_once_and_unknown_outlet_is_the_document(st):
+def test_same_outlet_twice_counts_once_and_a_document_without_outlet_counts_for_none(st):
     f = Fuser(st)
     ev = lambda i, d: event(i, d, "Armed clash", D, "Hama", a1=GOV, a2=HTS, sentence="Clashes in Hama.")  # noqa: E731
     fuse_doc(st, f, "a", [ev("a:0", "a")], outlet="SANA")
@@ -41,7 +41,9 @@ def test_same_outlet_twice_counts_once_and_unknown_outlet_is_the_document(st):
     out = fuse_doc(st, f, "c", [ev("c:0", "c")], outlet=None)
     fe = st.get_fused(out[0].cluster_id)
     assert len(fe.reports) == 3
-    assert fe.corroboration == 2  # SANA once, the outlet-less document once
+    assert fe.corroboration == 1 and fe.status == "single-source"  # SANA once; the outlet-less document: none
+    out = fuse_doc(st, f, "d", [ev("d:0", "d")], outlet=None)
+    assert st.get_fused(out[0].cluster_id).corroboration == 1  # two unknown documents are not two outlets
 
 
 def test_asserted_vs_denied_is_disputed_with_both_sides(st):
@@ -88,7 +90,7 @@ def test_two_events_of_one_document_stay_apart_but_a_repeat_fuses(st):
     assert evs[0].cluster_id == evs[2].cluster_id
     assert evs[1].cluster_id != evs[0].cluster_id
     fe = st.get_fused(evs[0].cluster_id)
-    assert fe.corroboration == 1 and fe.status == "single-source"
+    assert fe.corroboration == 0 and fe.status == "single-source"  # one document, no known outlet
 
 
 def test_month_precision_date_matches_a_day_in_that_month(st):
@@ -236,7 +238,7 @@ def test_claim_answered_by_a_denial_in_the_next_sentence_is_disputed(st):
               sentence=claim)
     fuse_doc(st, f, "x", [e], text=text)
     fe = st.get_fused(e.cluster_id)
-    assert fe.status == "disputed" and fe.corroboration == 1
+    assert fe.status == "disputed" and fe.corroboration == 0  # one document of no known outlet
     d = fe.disputes[0]
     assert d["says_yes"][0]["sentence"] == claim
     no = d["says_no"][0]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import random
 import sqlite3
 import subprocess
 import sys
@@ -11,33 +10,13 @@ from pathlib import Path
 from rasd.clean import Cleaner
 from rasd.read import read_paths
 from rasd.records import Document
-from proc_helpers import count_documents, sigkill_when
-
-WORDS = ("shelling strike convoy checkpoint rebels army monitor civilians killed wounded town province "
-         "ceasefire talks militia drone market hospital border crossing evacuation").split()
-
-
-def _article(rng: random.Random, n: int) -> str:
-    head = f"Report {n}: {' '.join(rng.choice(WORDS) for _ in range(6))}"
-    cap = f"A photo of the {rng.choice(WORDS)} in {rng.choice(WORDS)} province. (Archive {n})"
-    paras = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(25, 60))) + "." for _ in range(rng.randint(3, 8))]
-    return f"{head}\n\n{cap}\n{cap}\nTT\n20\n\n{head}\n\n" + "\n\n".join(paras) + "\n\nShare this Post\n"
-
-
-def _make_batch(root: Path, count: int) -> None:
-    rng = random.Random(7)
-    for i in range(count):
-        text = _article(rng, i)
-        if i % 10 == 0:  # every tenth input has a second article glued on: it is split in two
-            text += "\n\n\n" + _article(rng, i + 100000)
-        (root / f"doc{i:05d}.txt").write_text(text, encoding="utf-8")
-
+from proc_helpers import count_documents, make_batch, sigkill_when
 
 def test_sigkill_mid_ingest_leaves_only_whole_documents(tmp_path: Path):
     batch = tmp_path / "batch"
     batch.mkdir()
     total_inputs = 4000
-    _make_batch(batch, total_inputs)
+    make_batch(batch, total_inputs)
     db = str(tmp_path / "kill.db")
     env = dict(os.environ, RASD_DB=db, RASD_EVENTS="0")  # store integrity only: no event coding (keeps it fast)
     proc = subprocess.Popen([sys.executable, "-m", "rasd", "ingest", str(batch), "--no-progress"],

@@ -65,9 +65,9 @@ def test_the_stages_run_clean_hint_geo_refine_reread_code(coder_data):
     from rasd.pipeline import build_pipeline
 
     pipe = build_pipeline(PipelineConfig(), nlp=NoParse(), geoparser=Recording(), coder_data=coder_data)
-    assert [s.name for s in pipe.stages] == ["clean", "bound", "hint", "geo", "refine", "reread", "code"]
+    assert [s.name for s in pipe.stages] == ["clean", "bound", "language", "hint", "geo", "refine", "reread", "code"]
     no_places = build_pipeline(PipelineConfig(gazetteer=None), nlp=NoParse(), coder_data=coder_data)
-    assert [s.name for s in no_places.stages] == ["clean", "bound", "hint", "code"]
+    assert [s.name for s in no_places.stages] == ["clean", "bound", "language", "hint", "code"]
     assert [s.name for s in build_pipeline(PipelineConfig(with_events=False)).stages] == ["clean"]
     assert "clean" not in [s.name for s in build_pipeline(
         PipelineConfig(clean=False), nlp=NoParse(), geoparser=Recording(), coder_data=coder_data).stages]

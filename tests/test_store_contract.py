@@ -14,8 +14,10 @@ import pytest
 from rasd import corrections as corr
 from rasd.records import (Actor, Agreement, Clause, ControlPeriod, Document, Event, Evidence, FusedEvent,
                           OffsetMap, Place, Report)
-from rasd.store import (BaseStore, ControlStore, CorrectionStore, DocumentStore, EventStore, FusingStore,
+from rasd.clock import stamp
+from rasd.store import (AlertStore, AnalystStore, BaseStore, ControlStore, CorrectionStore, DocumentStore, EventStore, FusingStore,
                         FusionStore, Store, WatchStore)
+from rasd.store.base import Alert, FusedRevision
 from rasd.store.migrations import package_migrations
 
 RAW = "Government forces shelled Douma on Monday, killing 4 people. Rebels denied it."
@@ -61,7 +63,7 @@ def st(store_factory):
 def test_a_backend_implements_every_role(store_factory):
     s = store_factory()
     for role in (BaseStore, DocumentStore, EventStore, CorrectionStore, FusionStore, ControlStore, FusingStore,
-                 WatchStore, Store):
+                 WatchStore, AnalystStore, AlertStore, Store):
         assert isinstance(s, role), role.__name__
 
 
@@ -419,6 +421,78 @@ def test_cli_events_show_what_analysts_corrected(st, store_url, run_cli):
     assert run_cli("--db", db, "events").stdout == ""
 
 
+# -- the workbench: confidence, review decisions, analysts' tokens (migration 006) -----------------
+def _with_three_events(st):
+    """d1:0 (confidence 0.5, in a fused event of 3 reports), d2:0 (0.9), d3:0 (0.2)."""
+    for doc, conf, day in (("d2", 0.9, date(2019, 1, 1)), ("d3", 0.2, date(2020, 1, 1))):
+        st.add_document(Document(doc_id=doc, raw=RAW + f" ({doc})"))
+        ev = _moved(_event(event_id=f"{doc}:0", day=day), doc)
+        ev.confidence = conf
+        st.replace_events(doc, [ev])
+    fe = FusedEvent(cluster_id="c1", event_type="Explosions/Remote violence",
+                    sub_event_type="Shelling/artillery/missile attack", date=date(2018, 2, 19),
+                    reports=[Report(event_id=f"x{i}", doc_id=f"x{i}", outlet=None, stance="asserted",
+                                    date=None, fatalities=None) for i in range(2)]
+                    + [Report(event_id="d1:0", doc_id="d1", outlet=None, stance="asserted", date=None, fatalities=None)])
+    st.save_fused(fe, family="explosions", place_key="douma")
+
+
+def test_the_view_filters_on_the_coders_confidence_as_shown(st):
+    _with_three_events(st)
+    assert {e.event_id for e in st.query_events_view(min_confidence=0.5)} == {"d1:0", "d2:0"}
+    assert st.count_events_view(min_confidence=0.9) == 1
+    assert st.count_events_view(min_confidence=0.0) == 3
+    # a confidence shown rounded to 0.9 passes min_confidence 0.9
+    ev = st.query_events(doc_id="d2")[0]
+    ev.confidence = 0.8996
+    st.replace_events("d2", [ev])
+    assert [e.event_id for e in st.query_events_view(min_confidence=0.9)] == ["d2:0"]
+    summary = {s["event_id"]: s for s in st.query_events_summary()}
+    assert summary["d3:0"]["confidence"] == 0.2 and summary["d1:0"]["reports"] == 3
+
+
+def test_the_review_queue_orders_by_confidence_or_reports_and_drops_reviewed_events(st):
+    _with_three_events(st)
+    assert [s["event_id"] for s in st.review_queue()] == ["d3:0", "d1:0", "d2:0"]  # lowest confidence first
+    assert [s["event_id"] for s in st.review_queue(order="reports")] == ["d1:0", "d3:0", "d2:0"]
+    assert [s["event_id"] for s in st.review_queue(limit=1, offset=1)] == ["d1:0"]
+    assert [s["event_id"] for s in st.review_queue(order="reports", limit=2, offset=1)] == ["d3:0", "d2:0"]
+    assert [s["event_id"] for s in st.review_queue(min_confidence=0.5)] == ["d1:0", "d2:0"]
+    with pytest.raises(ValueError):
+        st.review_queue(order="colour")
+    st.add_correction("d3:0", {corr.REVIEW: "accepted"}, author="ana")
+    st.add_correction("d1:0", {corr.REVIEW: "rejected", "rejected": True}, author="bo", note="not an event")
+    assert [s["event_id"] for s in st.review_queue()] == ["d2:0"]
+    assert st.count_events_view(reviewed=False) == 1
+    assert st.count_events_view(reviewed=True) == 1  # the rejected one is out of the view unless asked
+    assert st.count_events_view(reviewed=True, include_rejected=True) == 2
+    accepted = st.get_event_view("d3:0")
+    assert accepted.attrs["review"] == "accepted" and accepted.attrs["corrected"] == []  # a decision is no change
+    trail = st.corrections_of("d1:0")
+    assert [(c["field"], c["value"], c["author"], c["note"]) for c in trail] == [
+        ("review", "rejected", "bo", "not an event"), ("rejected", True, "bo", "not an event")]
+    # a correction of a reviewed event keeps it reviewed
+    st.add_correction("d3:0", {"fatalities": 9}, author="ana")
+    assert st.get_event_view("d3:0").attrs["review"] == "accepted"
+    assert [s["event_id"] for s in st.review_queue()] == ["d2:0"]
+
+
+def test_analyst_tokens_keep_only_hashes_and_names_are_never_given_twice(store_factory):
+    st = store_factory()
+    made = st.add_token("ana", "h1")
+    assert (made.name, made.token_hash, made.revoked_at) == ("ana", "h1", None) and made.created_at
+    st.add_token("bo", "h2")
+    assert st.token_author("h1") == "ana" and st.token_author("h2") == "bo" and st.token_author("h3") is None
+    with pytest.raises(ValueError):
+        st.add_token("ana", "h4")
+    assert st.revoke_token("ana") is True
+    assert st.revoke_token("ana") is False and st.revoke_token("nobody") is False
+    assert st.token_author("h1") is None
+    assert [(t.name, t.revoked_at is not None) for t in st.list_tokens()] == [("ana", True), ("bo", False)]
+    with pytest.raises(ValueError):
+        st.add_token("ana", "h5")  # a revoked name stays taken
+
+
 # -- fused events --------------------------------------------------------------------------------
 HOMS = Place("Homs", 34.73, 36.71, country="SY", geonameid="169577")
 HAMA = Place("Hama", 35.13, 36.76, country="SY", geonameid="170017")
@@ -578,3 +652,172 @@ def test_agreements_saved_replaced_queried_and_deleted(store_factory):
     assert [(a.agreement_id, a.status) for a in s.query_agreements(place="Homs")] == [("ag2", "collapsed")]
     s.delete_agreements("c1")
     assert ids(s.query_agreements()) == ["ag2"]
+
+
+def test_the_actor_filter_takes_several_names_and_suggests_stored_ones(st):
+    _with_three_events(st)
+    ev = st.query_events(doc_id="d2")[0]
+    ev.actor1 = Actor("Syrian Democratic Forces")
+    st.replace_events("d2", [ev])
+    assert {e.event_id for e in st.query_events_view(actor=["QSD: nothing", "Democratic Forces"])} == {"d2:0"}
+    assert st.count_events_view(actor=["Democratic", "Military Forces of Syria"]) == 3
+    assert st.count_events_view(actor="Democratic") == 1  # one name, as before
+    assert st.actor_names("forces") == [("Military Forces of Syria", 2), ("Syrian Democratic Forces", 1)]
+    st.add_correction("d3:0", {"actor1": "Syrian Democratic Forces"})
+    assert st.actor_names("DEMOCRATIC") == [("Syrian Democratic Forces", 2)]
+
+
+def test_the_rows_of_one_correction_share_their_request(st):
+    st.add_correction("d1:0", {corr.REVIEW: "rejected", "rejected": True}, author="ana")
+    st.add_correction("d1:0", {corr.REVIEW: "accepted", "rejected": False}, author="ana")
+    rows = st.corrections_of("d1:0")
+    assert [r["request"] for r in rows][0] == rows[1]["request"] != rows[2]["request"] == rows[3]["request"]
+    h = corr.history(rows)
+    assert [(x["decision"], x["changes"]["rejected"]) for x in h] == [("rejected", True), ("accepted", False)]
+
+
+def test_fused_events_filter_on_their_reports_confidence(st):
+    _with_three_events(st)  # c1 holds d1:0, of confidence 0.5
+    assert [f["cluster_id"] for f in st.query_fused_view(min_confidence=0.5)] == ["c1"]
+    assert st.query_fused_view(min_confidence=0.6) == []
+
+
+def test_events_carry_their_documents_outlet_and_address(store_factory):
+    s = store_factory()
+    s.add_document(Document(doc_id="d1", raw=RAW, outlet="Enab Baladi", url="https://example.org/a"))
+    s.replace_events("d1", [_event()])
+    (rec,) = s.query_event_records()
+    assert (rec.outlet, rec.url, rec.outlet_list()) == ("Enab Baladi", "https://example.org/a", ["Enab Baladi"])
+    ev = s.get_event_view("d1:0")
+    assert (ev.attrs["outlet"], ev.attrs["url"], ev.attrs["outlets"]) == (
+        "Enab Baladi", "https://example.org/a", ["Enab Baladi"])
+    got = s.document_summaries(["d1", "nope"])
+    assert list(got) == ["d1"] and (got["d1"].outlet, got["d1"].url) == ("Enab Baladi", "https://example.org/a")
+# -- what is new, revisions and alerts (migration 007) -------------
+def _later(t: str) -> str:
+    """A store time a millisecond after ``t``."""
+    from datetime import datetime, timedelta
+
+    return stamp(datetime.fromisoformat(t.replace("Z", "+00:00")) + timedelta(milliseconds=1))
+
+
+def test_documents_and_events_record_when_they_were_stored(store_factory):
+    import time
+
+    s = store_factory()
+    s.add_document(Document(doc_id="a", raw=RAW))
+    s.replace_events("a", [_moved(_event("a:0"), "a")])
+    time.sleep(0.003)
+    t = stamp()
+    time.sleep(0.003)
+    s.add_document(Document(doc_id="b", raw=RAW + " b"))
+    s.replace_events("b", [_moved(_event("b:0"), "b")])
+    (b,) = s.list_documents(since=t)
+    assert b.doc_id == "b" and b.stored_at > t and s.list_documents(since=_later(b.stored_at)) == []
+    assert [d.doc_id for d in s.list_documents("Douma", since=t)] == ["b"]  # with a search too
+    assert [e.event_id for e in s.query_events_view(since=t)] == ["b:0"] and s.count_events_view(since=t) == 1
+    assert [e.event_id for e in s.query_events_view(country="SY")] == ["b:0", "a:0"]
+    assert s.query_events_view(country="IQ") == []
+
+
+def test_revisions_of_fused_events_are_kept_and_read_by_since(fst):
+    fe = _fused("c1", [("a:0", "a", "A")], date(2018, 2, 19))
+    fst.save_fused(fe, family="battle", place_key="gn:169577")
+    assert fst.fused_revision("c1") is None and fst.get_fused_view("c1")["revision"] is None
+    t1 = stamp()
+    state = {"status": "single-source", "corroboration": 1, "event_type": "Battles", "sub_event_type": "Armed clash",
+             "place": "gn:169577", "fatalities": 3}
+    assert fst.record_revision(FusedRevision("c1", 1, t1, t1, [{"field": "new"}], state), None) == 0
+    t2 = _later(t1)
+    changes = [{"field": "corroboration", "from": 1, "to": 2}]
+    fst.record_revision(FusedRevision("c1", 2, t1, t2, changes, dict(state, corroboration=2)), None)
+    rev = fst.fused_revision("c1")
+    assert (rev.revision, rev.created_at, rev.changed_at, rev.changes, rev.state["corroboration"]) == \
+        (2, t1, t2, changes, 2)
+    view = fst.get_fused_view("c1")
+    assert (view["revision"], view["created_at"], view["changed_at"], view["changes"]) == (2, t1, t2, changes)
+    assert [x["cluster_id"] for x in fst.query_fused_view(since=t2)] == ["c1"]
+    assert fst.query_fused_view(since=_later(t2)) == [] and fst.query_fused(since=_later(t2)) == []
+    assert [x.cluster_id for x in fst.query_fused(since=t1, country="SY")] == ["c1"]
+    assert fst.query_fused_view(country="IQ") == []
+    fst.delete_fused("c1")  # the revision outlives the fused event until forgotten
+    assert fst.fused_revision("c1").revision == 2
+    fst.forget_revision("c1")
+    assert fst.fused_revision("c1") is None
+
+
+def test_alerts_saved_listed_replaced_and_removed(store_factory):
+    s = store_factory()
+    s.save_alert(Alert("b", "email", "a@example.org", {"country": "SY"}))
+    s.save_alert(Alert("a", "webhook", "http://127.0.0.1:9/h", {"place": "Homs", "min_corroboration": 2}, "s" * 20))
+    got = s.list_alerts()
+    assert [(a.name, a.channel, a.filters, a.secret) for a in got] == [
+        ("a", "webhook", {"place": "Homs", "min_corroboration": 2}, "s" * 20), ("b", "email", {"country": "SY"}, None)]
+    assert got[0].created_at and (got[0].pending, got[0].sent, got[0].failed) == (0, 0, 0)
+    s.save_alert(Alert("b", "email", "c@example.org", {}))
+    assert s.get_alert("b").target == "c@example.org" and s.get_alert("b").filters == {} and s.get_alert("x") is None
+    assert s.remove_alert("b") and not s.remove_alert("b") and [a.name for a in s.list_alerts()] == ["a"]
+
+
+def test_a_revision_queues_one_notification_per_matching_alert_once(fst):
+    fst.save_fused(_fused("c1", [("a:0", "a", "A"), ("b:0", "b", "B")], date(2018, 2, 19), status="confirmed",
+                          corroboration=2), family="battle", place_key="gn:169577")
+    fst.save_alert(Alert("homs", "webhook", "http://127.0.0.1:9/h", {"place": "Homs", "min_corroboration": 2}))
+    fst.save_alert(Alert("disputed", "webhook", "http://127.0.0.1:9/h", {"status": "disputed"}))
+    fst.save_alert(Alert("sy", "email", "a@example.org", {"country": "SY", "bbox": [36, 34, 37, 35]}))
+    t = stamp()
+    rev = FusedRevision("c1", 1, t, t, [{"field": "new"}], {"status": "confirmed"})
+    with fst.transaction():
+        assert fst.record_revision(rev, {"kind": "new", "cluster_id": "c1"}) == 2
+    assert fst.record_revision(rev, {"kind": "new", "cluster_id": "c1"}) == 0  # queued once
+    (n,) = fst.notifications("homs")
+    assert (n.alert, n.cluster_id, n.revision, n.payload, n.status, n.attempts) == \
+        ("homs", "c1", 1, {"kind": "new", "cluster_id": "c1"}, "pending", 0)
+    assert fst.notifications("disputed") == [] and len(fst.notifications()) == 2
+    # a transaction that fails queues nothing
+    with pytest.raises(RuntimeError):
+        with fst.transaction():
+            fst.record_revision(FusedRevision("c1", 2, t, t, [], {}), {"kind": "changed"})
+            raise RuntimeError("the fusion failed")
+    assert len(fst.notifications()) == 2 and fst.fused_revision("c1").revision == 1
+    assert [a.pending for a in fst.list_alerts()] == [0, 1, 1]
+
+
+def test_notifications_due_marked_and_queued_by_hand(store_factory):
+    s = store_factory()
+    s.save_alert(Alert("a", "webhook", "http://127.0.0.1:9/h"))
+    t = stamp()
+    first = s.queue_notification("a", "test:1", 0, {"kind": "test"}, t)
+    assert first is not None and s.queue_notification("a", "test:1", 0, {"kind": "test"}, t) is None
+    second = s.queue_notification("a", "test:2", 0, {"kind": "test"}, _later(t))
+    assert [n.id for n in s.due_notifications(t)] == [first]
+    assert [n.id for n in s.due_notifications(_later(t))] == [first, second]
+    later = _later(_later(t))
+    s.mark_notification(first, status="pending", at=t, error="HTTP 503", next_at=later)
+    s.mark_notification(second, status="sent", at=_later(t))
+    assert [n.id for n in s.due_notifications(_later(t))] == []
+    (n,) = s.due_notifications(later)
+    assert (n.attempts, n.last_error, n.next_at) == (1, "HTTP 503", later)
+    s.mark_notification(first, status="failed", at=later, error="HTTP 404")
+    by_id = {n.id: n for n in s.notifications("a")}
+    assert (by_id[first].status, by_id[first].attempts, by_id[first].last_error) == ("failed", 2, "HTTP 404")
+    assert (by_id[second].status, by_id[second].sent_at) == ("sent", _later(t))
+    assert (s.get_alert("a").sent, s.get_alert("a").failed) == (1, 1)
+    s.remove_alert("a")
+    assert s.notifications() == []
+
+
+def test_a_lease_has_one_holder_until_it_expires_or_is_released(store_factory):
+    s1, s2 = store_factory(), store_factory()
+    t0 = stamp()
+    t1, t2 = _later(t0), _later(_later(t0))
+    assert s1.acquire_lease("alerts", "one", now=t0, until=t2)
+    assert not s2.acquire_lease("alerts", "two", now=t1, until=t2)  # held, not expired
+    assert s1.acquire_lease("alerts", "one", now=t1, until=_later(t2))  # renewed by its holder
+    assert s2.acquire_lease("other", "two", now=t1, until=t2)  # another name, another lease
+    assert s2.acquire_lease("alerts", "two", now=_later(_later(t2)), until=_later(_later(_later(t2))))  # expired
+    assert not s1.acquire_lease("alerts", "one", now=_later(_later(t2)), until=_later(_later(_later(t2))))
+    s1.release_lease("alerts", "one")  # not its holder: nothing happens
+    assert not s1.acquire_lease("alerts", "one", now=_later(_later(t2)), until=_later(_later(_later(t2))))
+    s2.release_lease("alerts", "two")
+    assert s1.acquire_lease("alerts", "one", now=_later(_later(t2)), until=_later(_later(_later(t2))))

@@ -32,7 +32,8 @@ class Settings:
     max_file_bytes: int = field(default_factory=lambda: _env_int("RASD_MAX_FILE_BYTES", 50 * 1024 * 1024))
     gazetteer: str = field(default_factory=lambda: os.environ.get(
         "RASD_GAZETTEER", str(Path(os.environ.get("RASD_HOME", Path.home() / ".rasd")) / "gazetteer.db")))
-    workers: int = field(default_factory=lambda: _env_int("RASD_WORKERS", 1))
+    # worker processes of `rasd extract` and `rasd ingest` (RASD_WORKERS); 0: one per available core
+    workers: int = field(default_factory=lambda: max(0, _env_int("RASD_WORKERS", 0)))
     # where the stages run (rasd.engine): "local" (this process or --workers processes) or "dask"
     engine: str = field(default_factory=lambda: os.environ.get("RASD_ENGINE", "local"))
     # the Dask scheduler to use (tcp://HOST:8786); none: a local cluster of --workers processes

@@ -16,6 +16,11 @@ from typing import Any, Iterable, Optional
 from .records import Actor, Event, Place
 
 FIELDS = ("event_type", "sub_event_type", "actor1", "actor2", "location", "date", "fatalities", "rejected")
+# A review decision is a correction row of its own field (written by the review endpoints, not
+# by a correction): "accepted" or "rejected". It marks the event reviewed; it is not a change of
+# the event, so it is not listed among the corrected fields.
+REVIEW = "review"
+DECISIONS = ("accepted", "rejected")
 
 
 class CorrectionError(ValueError):
@@ -60,6 +65,10 @@ def anchor_of(event: Event) -> Anchor:
 
 def validate(field: str, value: Any, ontology: Optional[dict[str, list[str]]] = None) -> Any:
     """Return the normalised value of a correction, or raise CorrectionError."""
+    if field == REVIEW:
+        if value not in DECISIONS:
+            raise CorrectionError(f"review: {value!r} is not one of {', '.join(DECISIONS)}")
+        return value
     if field not in FIELDS:
         raise CorrectionError(f"field {field!r}: not correctable (one of {', '.join(FIELDS)})")
     if field == "rejected":
@@ -141,7 +150,7 @@ def apply(event: Event, fields: dict[str, Any]) -> Event:
         return event
     machine: dict[str, Any] = {}
     for name, value in fields.items():
-        if name == "rejected":
+        if name in ("rejected", REVIEW):
             continue
         machine[name] = _field_json(event, name)
         if name in ("event_type", "sub_event_type"):
@@ -156,11 +165,58 @@ def apply(event: Event, fields: dict[str, Any]) -> Event:
             event.date = date.fromisoformat(value) if value else None
         elif name == "fatalities":
             event.fatalities = value
-    event.attrs["corrected"] = sorted(fields)
+    event.attrs["corrected"] = corrected_fields(fields)
     event.attrs["machine"] = machine
+    if fields.get(REVIEW):
+        event.attrs["review"] = fields[REVIEW]
     if fields.get("rejected"):
         event.attrs["rejected"] = True
     return event
+
+
+def corrected_fields(fields: dict[str, Any]) -> list[str]:
+    """The names of the fields an analyst changed (a review decision changes none)."""
+    return sorted(f for f in fields if f != REVIEW)
+
+
+def review_changes(decision: str, rejected_now: bool) -> dict[str, Any]:
+    """The correction rows one review decision writes: the decision, and the event's rejection
+    (set by "rejected"; lifted by "accepted" when the event was rejected before)."""
+    validate(REVIEW, decision)
+    changes: dict[str, Any] = {REVIEW: decision}
+    if decision == "rejected":
+        changes["rejected"] = True
+    elif rejected_now:
+        changes["rejected"] = False
+    return changes
+
+
+def history(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An event's history from its correction rows (oldest first): the rows one request wrote
+    (the same ``request``; rows from before migration 006: consecutive, same time, author and
+    note) become one entry with their changes; an entry that holds a review decision is a
+    review, any other a correction."""
+    def key(r: dict[str, Any]) -> tuple:
+        if r.get("request") is not None:  # the rows of one request share it
+            return ("request", r["request"])
+        return (r.get("created_at"), r.get("author"), r.get("note"))
+
+    groups: list[list[dict[str, Any]]] = []
+    for r in rows:
+        if groups and key(groups[-1][0]) == key(r):
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    out = []
+    for g in groups:
+        changes = {r["field"]: r.get("value") for r in g}
+        entry: dict[str, Any] = {"action": "review" if REVIEW in changes else "correction", "at": g[0].get("created_at"),
+                                 "author": g[0].get("author"), "note": g[0].get("note"), "changes": changes,
+                                 "ids": [r["id"] for r in g]}
+        if REVIEW in changes:
+            entry["decision"] = changes[REVIEW]
+        out.append(entry)
+    return out
 
 
 def _field_json(event: Event, name: str) -> Any:
@@ -170,7 +226,7 @@ def _field_json(event: Event, name: str) -> Any:
 
 def override_columns(fields: dict[str, Any]) -> dict[str, Any]:
     """The filterable columns a set of corrected fields sets (for the store's override cache)."""
-    cols: dict[str, Any] = {"rejected": 1 if fields.get("rejected") else 0}
+    cols: dict[str, Any] = {"rejected": 1 if fields.get("rejected") else 0, "review": fields.get(REVIEW)}
     for name in ("event_type", "sub_event_type", "date", "fatalities"):
         if name in fields:
             cols[name] = fields[name]

@@ -3,18 +3,40 @@
 Workers receive chunks of documents on a queue, run them with ``Pipeline.run_safe`` (one bad
 document costs only its own result) and send back their Results; results come back in input
 order. Nothing is shared between processes but the queues and the frozen ``PipelineConfig``.
+
+The commands run one worker per available core unless told how many (``worker_count``); an
+input that fills no more than one chunk is run in this process (a worker costs a model load).
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
+import os
 from typing import Any, Iterable, Iterator, Optional
 
 from .config import PipelineConfig
 from .records import Document, Result
 
 
+def _exit_with_parent() -> None:
+    """A worker whose parent is gone (killed: its queues will never be read) exits too."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="rasd-parent-watch").start()
+
+
 def _work(inq, outq, config: PipelineConfig, services: dict[str, Any]) -> None:
     from .pipeline import build_pipeline, failed_result
+
+    _exit_with_parent()
 
     try:
         pipe = build_pipeline(config, **services)
@@ -28,12 +50,22 @@ def run_parallel(docs: Iterable[Document], workers: int, config: Optional[Pipeli
                   chunk: Optional[int] = None, **services) -> Iterator[tuple[list[Document], list[Result]]]:
     """Yields (chunk of documents, their Results), in input order. A document the stages failed
     on comes back as a Result with its ``error`` set. ``config`` defaults to the settings'
-    (events on); ``chunk`` to its batch size; ``services`` go to ``build_pipeline`` in each worker."""
+    (events on); ``chunk`` to its batch size; ``services`` go to ``build_pipeline`` in each worker.
+    An input of one chunk or less is run in this process: the Results are the same."""
     if config is None:
         from .config import Settings
 
         config = Settings().pipeline_config(with_events=True)
     chunk = chunk or config.batch_size
+    docs = iter(docs)
+    head = list(itertools.islice(docs, chunk + 1))
+    if len(head) <= chunk:  # one chunk at most: not worth a worker's model load
+        if head:
+            from .pipeline import build_pipeline
+
+            yield head, build_pipeline(config, **services).run_safe(head)
+        return
+    docs = itertools.chain(head, docs)
     ctx = mp.get_context("fork") if hasattr(mp, "get_context") else mp
     inq, outq = ctx.Queue(maxsize=workers * 4), ctx.Queue()
     procs = [ctx.Process(target=_work, args=(inq, outq, config, services), daemon=True) for _ in range(workers)]
@@ -82,3 +114,20 @@ def run_parallel(docs: Iterable[Document], workers: int, config: Optional[Pipeli
             p.join(timeout=5)
             if p.is_alive():
                 p.terminate()
+
+
+def available_cores() -> int:
+    """The cores this process may run on: its CPU affinity (what ``os.process_cpu_count()``
+    answers from Python 3.13), else the machine's count."""
+    count = getattr(os, "process_cpu_count", None)
+    if count is not None:
+        return max(1, count() or 1)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no affinity on this platform
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_count(asked: Optional[int] = None) -> int:
+    """The worker processes to run: as many as asked, else one per available core."""
+    return asked if asked and asked > 0 else available_cores()

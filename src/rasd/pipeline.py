@@ -4,7 +4,8 @@ Every stage is a small class built with the services it needs and called as
 ``stage.process(batch: list[Result]) -> list[Result]``; each fills its part of the record
 (``records.Result``). The order and why: docs/architecture.md.
 
-    clean -> bound -> hint (code) -> geo -> refine (code) -> reread (geo) -> code -> [fuse + store]
+    clean -> bound -> language (code) -> hint (code) -> geo -> refine (code) -> reread (geo) -> code
+          -> [fuse + store]
 
 ``build_pipeline(config, nlp=..., geoparser=...)`` wires them; services not handed in are
 built here, once. ``Pipeline.run_safe(batch)`` is the one failure policy; ``store_results``
@@ -104,7 +105,7 @@ def failed_result(doc: Document, exc: BaseException) -> Result:
 
 
 def build_pipeline(config: PipelineConfig, *, nlp: Any = None, geoparser: Any = None, coder_data: Any = None,
-                   cleaner: Any = None) -> Pipeline:
+                   cleaner: Any = None, language_check: Any = None) -> Pipeline:
     """The stages ``config`` asks for, built once. Services may be handed in (a loaded spaCy
     ``nlp``, a ``geoparser`` with ``process(docs, countries=...)``, the coder's ``coder_data``,
     a ``cleaner``); the ones not given are built here from the config."""
@@ -131,7 +132,10 @@ def build_pipeline(config: PipelineConfig, *, nlp: Any = None, geoparser: Any = 
         # gazetteer-only recognition unless asked (geo_ner): spaCy's NER over whole documents
         # would cost more than the whole coder
         geoparser = Geoparser(gazetteer=open_gazetteer(path=config.gazetteer), nlp=nlp if config.geo_ner else None)
+    from .code.language import LanguageCheck
+
     stages.append(DocumentBound(config.max_code_chars, config.max_events_per_doc))
+    stages.append(language_check if language_check is not None else LanguageCheck.load())
     stages.append(CountryHint(data.actors))
     if geoparser is not None:
         stages += [PlaceStage(geoparser), CountryRefiner(data.places), RereadStage(geoparser)]

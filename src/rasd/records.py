@@ -341,7 +341,7 @@ class FusedEvent:
     fatalities: Optional[int] = None  # best figure, see docs/fusion.md
     fatalities_range: tuple[Optional[int], Optional[int]] = (None, None)
     status: str = "single-source"
-    corroboration: int = 1  # independent outlets
+    corroboration: int = 0  # known, distinct outlets (a report without an outlet counts for none)
     reports: list[Report] = field(default_factory=list)
     disputes: list[dict[str, Any]] = field(default_factory=list)
 
@@ -367,7 +367,7 @@ class FusedEvent:
             time_precision=d.get("time_precision"), actor1=_actor_from(d.get("actor1")),
             actor2=_actor_from(d.get("actor2")), location=_place_from(d.get("location")),
             fatalities=d.get("fatalities"), fatalities_range=(fr[0], fr[1]),
-            status=d.get("status") or "single-source", corroboration=int(d.get("corroboration") or 1),
+            status=d.get("status") or "single-source", corroboration=int(d.get("corroboration") or 0),
             reports=[Report.from_dict(r) for r in d.get("reports") or []], disputes=list(d.get("disputes") or []),
         )
 

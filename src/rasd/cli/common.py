@@ -47,6 +47,30 @@ def check_dates(*flags: tuple[str, "str | None"]) -> None:
                 raise typer.Exit(2)
 
 
+SINCE_HELP = "Stored since: 30m, 1h, 7d, 2w ago, a day YYYY-MM-DD (UTC) or a time YYYY-MM-DDTHH:MM[Z|+HH:MM]."
+
+
+def since(value: "str | None", flag: str = "--since") -> "str | None":
+    """A --since value as the store's time text, or exit 2 with one line naming the flag."""
+    from ..clock import since_stamp
+
+    try:
+        return since_stamp(value)
+    except ValueError as exc:
+        typer.echo(f"rasd: {flag}: {exc}", err=True)
+        raise typer.Exit(2)
+
+
+def country(value: "str | None", flag: str = "--country") -> "str | None":
+    """An ISO 3166-1 alpha-2 code (upper-cased), or exit 2 with one line naming the flag."""
+    if value is None:
+        return None
+    if len(value) != 2 or not value.isascii() or not value.isalpha():
+        typer.echo(f"rasd: {flag}: {value!r} is not an ISO 3166-1 alpha-2 code (two letters, e.g. SY)", err=True)
+        raise typer.Exit(2)
+    return value.upper()
+
+
 def shared_dir():
     """../shared, or RASD_SHARED: where the seeds and their gold live."""
     import os
@@ -142,7 +166,8 @@ SchedulerOption = Annotated[Optional[str], typer.Option(
     "--scheduler", help="With --engine dask: the scheduler's address, tcp://HOST:8786 (env RASD_SCHEDULER; "
                         "default: a local cluster of --workers processes).")]
 WorkersOption = Annotated[Optional[int], typer.Option(
-    "--workers", "-j", min=1, help="Worker processes, each loading the model once (env RASD_WORKERS; default 1).")]
+    "--workers", "-j", min=1, help="Worker processes, each loading the model once (env RASD_WORKERS; default: "
+                                   "one per available core; an input of one batch stays in one process).")]
 
 
 def open_engine(ctx: typer.Context, config, engine: Optional[str], scheduler: Optional[str],
@@ -164,4 +189,6 @@ def open_engine(ctx: typer.Context, config, engine: Optional[str], scheduler: Op
             typer.echo("rasd: --scheduler needs --engine dask", err=True)
             raise typer.Exit(2)
         where = None
-    return open_(name, config, workers=workers or s.workers, scheduler=where)
+    from ..parallel import worker_count
+
+    return open_(name, config, workers=worker_count(workers or s.workers), scheduler=where)

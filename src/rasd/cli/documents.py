@@ -11,7 +11,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import InputError
-from . import common
+from . import common, output
 
 log = logging.getLogger(__name__)
 
@@ -126,11 +126,13 @@ def ingest(
 
     config = settings.pipeline_config(batch_size=batch_size)
     with common.open_engine(ctx, config, engine, scheduler, workers) as eng, common.store(ctx) as st:
-        pipe = eng.writer()
         t0 = time.perf_counter()
-        # events, when coded, are fused as each document is stored (no events: nothing to fuse)
-        fuser = pipe.fuser_for(st)
+        pipe = fuser = None
         for _part, per_input in eng.run(todo(st)):
+            if pipe is None:  # built when there is something to write: stored content loads nothing
+                pipe = eng.writer()
+                # events, when coded, are fused as each document is stored (no events: nothing to fuse)
+                fuser = pipe.fuser_for(st)
             for results in per_input:
                 write(results)
             if bar is not None:
@@ -181,25 +183,26 @@ def documents(
     ctx: typer.Context,
     search: Optional[str] = typer.Option(None, "--search", "-s",
                                          help="Full-text search: words (all must occur), \"quoted phrases\", prefix*."),
+    since: Optional[str] = typer.Option(None, "--since", help=common.SINCE_HELP[:-1] + " (newest first)."),
     limit: int = typer.Option(50, help="At most this many."),
     offset: int = typer.Option(0, help="Skip this many."),
-    as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines (the same as --format jsonl)."),
+    fmt: str = output.FormatOption,
 ) -> None:
-    """List stored documents, or search them (full text, FTS5)."""
+    """List stored documents, or search them (full text, FTS5), or those stored since a time."""
+    output.check_format(fmt)
     if limit < 0 or offset < 0:
         _usage("--limit and --offset must not be negative")
+    since_at = common.since(since)
     with common.store(ctx) as st:
-        rows = st.list_documents(search, limit=limit, offset=offset)
-    if not rows and not as_json:
-        typer.echo("no documents" + (f" match {search!r}" if search else ""), err=True)
-    for r in rows:
-        if as_json:
-            typer.echo(json.dumps(r.__dict__, ensure_ascii=False))
-        else:
-            line = f"{r.doc_id}\t{r.published or '-'}\t{r.outlet or '-'}\t{r.chars}\t{(r.title or '')[:70]}"
-            if r.snippet:
-                line += "\n\t" + " ".join(r.snippet.split())
-            typer.echo(line)
+        rows = st.list_documents(search, limit=limit, offset=offset, since=since_at)
+    fmt = "jsonl" if as_json else fmt
+    cols = ([("stored_at", "STORED")] if since_at else []) + [
+        ("doc_id", "DOC_ID"), ("published", "PUBLISHED"), ("outlet", "OUTLET"), ("chars", "CHARS"),
+        ("title", "TITLE")] + ([("snippet", "MATCH")] if search else [])
+    output.print_rows([r.__dict__ for r in rows], cols, fmt, width=60,
+                      empty="no documents" + (f" match {search!r}" if search else "")
+                      + (f" stored since {since_at}" if since_at else ""))
 
 
 def show(

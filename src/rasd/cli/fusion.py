@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from . import common
+from . import common, output
 
 
 def register(app: typer.Typer) -> None:
@@ -107,10 +107,14 @@ def control(
     at: Optional[str] = typer.Option(None, "--at", help="A date (YYYY-MM-DD): list every place's holder then."),
     check: bool = typer.Option(False, "--check", help="List implausible timelines (exit code 1 when there are any)."),
     as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of text."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text (each period with its evidence), json, jsonl "
+                                                            "or csv (one row a period)."),
 ) -> None:
     """Territorial control: a place's timeline (`rasd control Homs`), all holders on a date (`--at`),
     or the implausible timelines (`--check`). Each period says how many reports (documents) and
     known outlets support it, and a timeline resting on one report says so."""
+    output.check_format(fmt, ("text", "json", "jsonl", "csv"))
+    as_json = as_json or fmt == "jsonl"
     day = _check_date(at)
     if check:
         _check(ctx, place, as_json)
@@ -127,6 +131,14 @@ def control(
     if not periods:
         typer.echo(f"rasd: no control record for {place or 'any place'}{' on ' + day if day else ''}", err=True)
         raise typer.Exit(1)
+    if fmt in ("json", "csv"):
+        rows = [{"place": p.place.name, "holder": p.holder, "led_by": p.led_by,
+                 "start": p.start.isoformat() if p.start else None, "end": p.end.isoformat() if p.end else None,
+                 "status": p.status, "reports": p.reports, "outlets": p.outlets, "basis": p.basis}
+                for p in periods]
+        output.print_rows(rows if fmt == "csv" else [p.to_dict() for p in periods],
+                          [(k, k) for k in rows[0]], fmt)
+        return
     for p in periods:
         if as_json:
             typer.echo(json.dumps(p.to_dict(), ensure_ascii=False))
@@ -244,37 +256,53 @@ def agreements(
     place: Optional[str] = typer.Option(None, "--place", help="Only agreements at places matching this."),
     status: Optional[str] = typer.Option(None, "--status", help="negotiating, reached or collapsed."),
     limit: int = typer.Option(100, help="At most this many."),
-    as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of text."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines (the same as --format jsonl)."),
+    fmt: str = output.FormatOption,
 ) -> None:
     """Evacuation, surrender and reconciliation deals with their clauses and evidence."""
+    output.check_format(fmt)
     if status and status not in ("negotiating", "reached", "collapsed"):
         raise typer.BadParameter(f"{status!r}: status is negotiating, reached or collapsed")
     with common.store(ctx) as st:
         rows = st.query_agreements(place=place, status=status, limit=limit)
-    for a in rows:
-        if as_json:
-            typer.echo(json.dumps(a.to_dict(), ensure_ascii=False))
-            continue
-        parties = ", ".join(p.name for p in a.parties) or "-"
-        typer.echo(f"{a.agreement_id}\t{a.date or '-'}\t{a.place.name if a.place else '-'}\t{a.status}\t{parties}")
-        for c in a.clauses:
-            cite = f"{c.evidence.doc_id}:{c.evidence.start}-{c.evidence.end}" if c.evidence else ""
-            typer.echo(f"    {c.kind:<11} {c.text[:100]}  [{cite}]")
+    fmt = "jsonl" if as_json else fmt
+    if fmt in ("json", "jsonl"):
+        output.print_rows([a.to_dict() for a in rows], [], fmt)
+        return
+    table = [{"agreement_id": a.agreement_id, "date": a.date, "place": a.place.name if a.place else None,
+              "status": a.status, "parties": [p.name for p in a.parties],
+              "clauses": [c.kind for c in a.clauses]} for a in rows]
+    output.print_rows(table, [("agreement_id", "AGREEMENT_ID"), ("date", "DATE"), ("place", "PLACE"),
+                              ("status", "STATUS"), ("parties", "PARTIES"), ("clauses", "CLAUSES")], fmt,
+                      width=50, empty="rasd: no agreements match")
+    if fmt == "table":
+        for a in rows:  # each clause with the words it rests on
+            for c in a.clauses:
+                cite = f"{c.evidence.doc_id}:{c.evidence.start}-{c.evidence.end}" if c.evidence else ""
+                typer.echo(f"{a.agreement_id}  {c.kind:<11} {c.text[:100]}  [{cite}]")
 
 
-def print_fused(rows, as_json: bool = False) -> None:
-    """Fused events, each followed by its reports (``rasd events --fused``)."""
+REPORT_COLUMNS = [("event_id", "EVENT_ID"), ("doc_id", "DOC"), ("outlet", "OUTLET"), ("claimants", "CLAIMANTS"),
+                  ("stance", "STANCE"), ("date", "DATE"), ("fatalities_text", "DEAD"), ("sentence", "SENTENCE")]
+
+
+def print_fused(rows, as_json: bool = False, docs: Optional[dict] = None) -> None:
+    """Fused events, each with a table of its reports (``rasd events --fused``): the outlet that
+    published a report and the claimants its text names stay in columns of their own; figures
+    are shown as reported ("1 / 100+"), not as a range."""
+    from ..serve.provenance import fused_answer
+    from . import output
+
     for fe in rows:
+        d = fused_answer(fe.to_dict(), docs or {}, compare=False)
         if as_json:
-            typer.echo(json.dumps(fe.to_dict(), ensure_ascii=False))
+            typer.echo(json.dumps(d, ensure_ascii=False))
             continue
-        lo, hi = fe.fatalities_range
-        fat = "-" if fe.fatalities is None else f"{fe.fatalities}" + (f" ({lo}-{hi})" if lo != hi else "")
-        typer.echo("\t".join([fe.cluster_id, fe.date.isoformat() if fe.date else "-", fe.sub_event_type,
+        outlets = f"outlets={len(d['outlets'])}" + (f" ({', '.join(d['outlets'])})" if d["outlets"] else "")
+        typer.echo("  ".join([fe.cluster_id, fe.date.isoformat() if fe.date else "-", fe.sub_event_type,
                               fe.actor1.name if fe.actor1 else "-", fe.location.name if fe.location else "-",
-                              fat, fe.status, f"outlets={fe.corroboration}", f"reports={len(fe.reports)}"]))
-        for r in fe.reports:
-            who = r.outlet or "; ".join(r.sources) or "-"  # the outlet, else the source the text names
-            typer.echo(f"    {r.doc_id}\t{who}\t{r.stance}\t{r.date or '-'}\t{(r.sentence or '')[:90]}")
-        for d in fe.disputes:
-            typer.echo(f"    dispute on {d['field']}")
+                              f"dead={d['fatalities_text'] or '-'}", fe.status, outlets,
+                              f"reports={len(fe.reports)}"]))
+        output.print_rows(d["reports"], REPORT_COLUMNS, "table", width=60, indent="    ")
+        for x in fe.disputes:
+            typer.echo(f"    dispute on {x['field']}")

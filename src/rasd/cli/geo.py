@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import InputError
-from . import common
+from . import common, output
 
 gaz_app = typer.Typer(help="The gazetteer: list, search and add layers (GeoNames dumps, CSV).",
                       no_args_is_help=True)
@@ -37,35 +37,38 @@ def _open(ctx: typer.Context, path: Optional[str]):
     return open_gazetteer(path or common.settings(ctx).gazetteer)
 
 
-def list_layers(ctx: typer.Context, gazetteer: Optional[str] = _gazetteer_option()) -> None:
+def list_layers(ctx: typer.Context, gazetteer: Optional[str] = _gazetteer_option(),
+                fmt: str = output.FormatOption) -> None:
     """List the gazetteer's layers with their sizes."""
+    output.check_format(fmt)
     with _open(ctx, gazetteer) as gaz:
-        for layer in gaz.layers():
-            typer.echo(f"{layer['name']}\t{layer['places']}\t{layer['added']}\t{layer['source']}")
+        layers = gaz.layers()
+    output.print_rows(layers, [("name", "LAYER"), ("places", "PLACES"), ("added", "ADDED"), ("source", "SOURCE")],
+                      fmt, width=70, empty="rasd: the gazetteer has no layers")
 
 
 def search(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="A place name, in any usual spelling."),
     limit: int = typer.Option(10, help="At most this many places."),
-    as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines (the same as --format jsonl)."),
     gazetteer: Optional[str] = _gazetteer_option(),
+    fmt: str = output.FormatOption,
 ) -> None:
     """Places a name may refer to, most populous first."""
+    output.check_format(fmt)
     with _open(ctx, gazetteer) as gaz:
         cands = gaz.search(name, limit=limit)
     if not cands:
         typer.echo(f"rasd: no place named {name!r}", err=True)
         raise typer.Exit(EXIT_INPUT)
-    for c in cands:
-        if as_json:
-            typer.echo(json.dumps({"name": c.name, "lat": c.lat, "lon": c.lon, "country": c.country,
-                                   "admin1": c.admin1, "feature": c.feature, "population": c.population,
-                                   "geonameid": c.geonameid, "layer": c.layer, "match": c.match},
-                                  ensure_ascii=False))
-        else:
-            typer.echo(f"{c.name}\t{c.lat:.4f},{c.lon:.4f}\t{c.country or '-'}\t{c.admin1 or '-'}\t"
-                       f"{c.feature or '-'}\tpop={c.population}\t{c.layer}\t{c.match}")
+    rows = [{"name": c.name, "lat": c.lat, "lon": c.lon, "country": c.country, "admin1": c.admin1,
+             "feature": c.feature, "population": c.population, "geonameid": c.geonameid, "layer": c.layer,
+             "match": c.match} for c in cands]
+    output.print_rows(rows, [("name", "NAME"), ("lat", "LAT"), ("lon", "LON"), ("country", "CC"),
+                             ("admin1", "ADMIN1"), ("feature", "FEATURE"), ("population", "POPULATION"),
+                             ("layer", "LAYER"), ("match", "MATCH"), ("geonameid", "GEONAMEID")],
+                      "jsonl" if as_json else fmt)
 
 
 def add(

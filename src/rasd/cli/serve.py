@@ -82,20 +82,22 @@ def serve(
                 allowed_hosts=_allowed_hosts(host, allowed_host or []))
 
     if workers == 1:
-        watcher = _start_watcher(ctx, gaz_path) if watch else None
+        watchers = _start_watcher(ctx, gaz_path) if watch else []
         try:
             _run_worker(ctx, sock, gaz_path, opts)
         finally:
-            if watcher is not None:
-                watcher.stop()
+            for t in watchers:
+                t.stop()
     else:
         _run_workers(ctx, sock, gaz_path, opts, workers, watch)
 
 
-def _start_watcher(ctx: typer.Context, gaz_path: Optional[str]):
+def _start_watcher(ctx: typer.Context, gaz_path: Optional[str]) -> list:
     """The watcher on a thread of this process, with its own store connection and the same
-    ingest pipeline as the HTTP ingest."""
+    ingest pipeline as the HTTP ingest, and the alert dispatcher on another; returns both
+    threads (``stop()`` each)."""
     from ..watch import thread
+    from .watch import start_dispatcher
 
     def make(st):
         from ..watch.settings import WatchSettings
@@ -111,8 +113,9 @@ def _start_watcher(ctx: typer.Context, gaz_path: Optional[str]):
     t = thread.WatchThread(lambda: common.store(ctx), make,
                            on_pass=lambda report: typer.echo(f"rasd: watch: {report.line()}", err=True))
     t.start()
-    typer.echo("rasd: watching the store's sources (`rasd sources list`)")
-    return t
+    alerts = start_dispatcher(ctx, lambda line: typer.echo(f"rasd: alerts: {line}", err=True))
+    typer.echo("rasd: watching the store's sources (`rasd sources list`) and delivering alerts (`rasd alerts list`)")
+    return [t, alerts]
 
 
 def _run_worker(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict) -> None:
@@ -126,7 +129,7 @@ def _run_worker(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict) -
     st = common.store(ctx)
     app = create_app(st, settings, gazetteer=gaz, pipeline_factory=_pipeline_factory(
                          settings.pipeline_config(with_events=True, gazetteer=gaz_path)),
-                     ontology=_ontology(), **opts)
+                     ontology=_ontology(), actors=_actor_search(), **opts)
     # a stop (SIGTERM, Ctrl-C) waits at most a few seconds for requests in flight; an ingest still
     # running then is dropped with its open transaction (ingest threads are daemons)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
@@ -162,13 +165,13 @@ def _run_workers(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict, 
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    watcher = _start_watcher(ctx, gaz_path) if watch else None
+    watchers = _start_watcher(ctx, gaz_path) if watch else []
     try:
         for pid in children:
             os.waitpid(pid, 0)
     finally:
-        if watcher is not None:
-            watcher.stop()
+        for t in watchers:
+            t.stop()
 
 
 def _allowed_hosts(host: str, named: List[str]) -> list[str]:
@@ -208,6 +211,13 @@ def _open_gazetteer(path: str, build: bool):
     except Exception as exc:  # place search is optional: say why and serve without it
         typer.echo(f"rasd: gazetteer {path}: {exc}; place search is off", err=True)
         return None
+
+
+def _actor_search():
+    from ..code.actor_search import ActorSearch
+    from ..code.lexicon import ActorKB
+
+    return ActorSearch(ActorKB.load())
 
 
 def _ontology():

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from . import common
+from . import common, output
 
 sources_app = typer.Typer(help="The sources `rasd watch` follows (kept in the store).", no_args_is_help=True)
 
@@ -19,6 +19,31 @@ def register(app: typer.Typer) -> None:
 def _usage(msg: str) -> None:
     typer.echo(f"rasd: {msg}", err=True)
     raise typer.Exit(2)
+
+
+def start_dispatcher(ctx: typer.Context, failure):
+    """The alert dispatcher on a thread with its own store connection (``stop()`` ends it)."""
+    from ..alerts.dispatch import DispatchThread
+    from .alerts import alert_settings
+
+    t = DispatchThread(lambda: common.store(ctx), alert_settings(), on_failure=failure)
+    t.start()
+    return t
+
+
+def deliver_now(st, failure) -> None:
+    """One round of the alert dispatcher on this connection."""
+    from ..alerts.dispatch import Dispatcher
+    from ..alerts.send import senders
+    from .alerts import alert_settings
+
+    settings = alert_settings()
+    d = Dispatcher(st, settings, senders(settings), on_failure=failure)
+    try:
+        d.deliver_due()
+        d.release()
+    finally:
+        d.close()
 
 
 def _settings(**overrides):
@@ -72,26 +97,31 @@ def sources_add(
 @sources_app.command("list")
 def sources_list(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines (the same as --format jsonl)."),
+    fmt: str = output.FormatOption,
 ) -> None:
     """The sources with their last read, items and errors."""
     from dataclasses import asdict
 
     from ..watch.settings import format_duration
 
+    output.check_format(fmt)
     with common.store(ctx) as st:
         rows = st.list_sources()
-    if not rows and not as_json:
-        typer.echo("no sources: add one with `rasd sources add URL`", err=True)
-    for s in rows:
-        if as_json:
-            typer.echo(json.dumps(asdict(s), ensure_ascii=False))
-            continue
-        typer.echo(f"{s.name}\t{s.url}\tevery {format_duration(s.every_s)}\t{s.kind or '-'}\t"
-                   f"last {s.last_fetch_at or 'never'} {s.last_status or ''}\t"
-                   f"{s.items} items, {s.stored} stored, {s.failed} failed"
-                   + (f"\t{s.country}" if s.country else "")
-                   + (f"\n\t{s.last_error}" if s.last_error else ""))
+    fmt = "jsonl" if as_json else fmt
+    if fmt != "table":
+        output.print_rows([asdict(s) for s in rows], SOURCE_COLUMNS, fmt)
+        return
+    output.print_rows([{**asdict(s), "every": format_duration(s.every_s)} for s in rows],
+                      [("name", "NAME"), ("url", "URL"), ("every", "EVERY"), ("kind", "KIND"),
+                       ("last_fetch_at", "LAST_READ"), ("last_status", "STATUS"), ("items", "ITEMS"),
+                       ("stored", "STORED"), ("failed", "FAILED"), ("country", "CC"), ("last_error", "LAST_ERROR")],
+                      "table", width=60, empty="no sources: add one with `rasd sources add URL`")
+
+
+SOURCE_COLUMNS = [(k, k) for k in ("name", "url", "every_s", "country", "pattern", "origin", "added_at", "kind",
+                                   "last_fetch_at", "last_ok_at", "last_status", "last_error", "errors", "items",
+                                   "stored", "failed")]
 
 
 @sources_app.command("remove")
@@ -171,6 +201,8 @@ def watch(
             sys.stdout.flush()
 
         watcher = Watcher(st, build_sink(st, common.settings(ctx).pipeline_config()), settings, on_failure=failure)
+        # alerts are delivered beside the passes (one dispatcher per store: the others wait)
+        alerts = start_dispatcher(ctx, failure)
 
         async def main():
             stop = asyncio.Event()
@@ -180,7 +212,12 @@ def watch(
             report = await watcher.run(stop, once=once, names=names, on_pass=summary)
             return report, stop.is_set()
 
-        report, stopped = asyncio.run(main())
+        try:
+            report, stopped = asyncio.run(main())
+        finally:
+            alerts.stop()
+        if once and not stopped:  # what this pass queued is delivered before exiting (for cron)
+            deliver_now(st, failure)
     if stopped:
         typer.echo("rasd: watcher stopped", err=True)
         raise typer.Exit(130 if once else 0)

@@ -67,6 +67,11 @@ class Story:
     country: Optional[str]  # the country most of its places are in, else its actors'
     main_place: Optional[Toponym]  # the place it names most
     focus: Optional[Toponym]  # the town its headline names
+    sentences: int = 0  # how many sentences it has
+    quoted: list[tuple[int, int]] = field(default_factory=list)  # spans of direct speech
+
+    def in_quote(self, offset: int) -> bool:
+        return any(a < offset < b for a, b in self.quoted)
 
 
 @dataclass
@@ -110,6 +115,7 @@ class When:
     value: Optional[date]
     precision: Optional[str]
     span: Optional[tuple[int, int]]
+    fallback: bool = False  # no date stated, in the sentence or before it: the publication date stands in
 
 
 class Coder:
@@ -139,7 +145,8 @@ class Coder:
         self._denial = any_word(mod["denial"])
         # tagger + parser only; lemmas and coarse tags come from Morph (see nlp/morph.py)
         self._disable = [p for p in ("ner", "attribute_ruler", "lemmatizer") if p in getattr(nlp, "pipe_names", [])]
-        self.morph = Morph(self.data.lexicon.known_lemmas())
+        self.morph = Morph(self.data.lexicon.known_lemmas() | rules.detector.lemmas() | rules.coder.ongoing_lemmas
+                           | rules.coder.report_lemmas)
 
     # ------------------------------------------------------------------ stage
     def process(self, batch: list[Result]) -> list[Result]:
@@ -167,12 +174,16 @@ class Coder:
         country = place_country(resolved, hint) or hint
         main_place = _main_place([t for t in resolved if t.place.country == country] or resolved)
         focus = _headline_place(doc, resolved, country, self.windows["headline_max_chars"])
-        return Story(doc, doc.published, named, resolved, country, main_place, focus)
+        # a text that is one quotation from start to end (a note quoting its source) is the report itself
+        whole = (len(doc.text) - len(doc.text.lstrip()), len(doc.text.rstrip()))
+        quoted = [m.span() for m in self.rules.quotation.finditer(doc.text) if m.span() != whole]
+        return Story(doc, doc.published, named, resolved, country, main_place, focus, quoted=quoted)
 
     def code_document(self, doc: Document, spans: list[tuple[int, int]], parsed: dict, tops: list[Toponym],
                       hint: Optional[str]) -> list[Event]:
         """``hint``: the country of the story's actors (``country.CountryHint``)."""
         story = self.story(doc, tops, hint)
+        story.sentences = len(spans)
         win = self.windows
         events: list[tuple[int, Event, dict]] = []
         drafts = self._drafts(story, spans, parsed)
@@ -217,7 +228,10 @@ class Coder:
             sent = parsed.get(i)
             if sent is None:
                 continue
-            found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)]
+            # what a speaker says in direct speech is not the report's own account, unless the report
+            # passes it on from a source ("... to withdraw from the Homs area”, a source told AFP)
+            found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)
+                     and (not story.in_quote(s0 + c.token.idx) or self._sourced(stext))]
             cand = self._choose(found, stext)
             if cand is None:
                 continue
@@ -226,6 +240,10 @@ class Coder:
             if spell is not None:
                 drafts.append((SentenceContext(story, i, s0, stext, sent, d, last_date), spell))
         return drafts
+
+    def _sourced(self, stext: str) -> bool:
+        """Whether a sentence names a source (a monitor, an agency) that vouches for what it quotes."""
+        return any(kind not in ("actor", "metonym") for _, _, kind, _ in self.data.actors.find(stext))
 
     def _spell_before(self, found: list[Candidate], main: Candidate, stext: str) -> Optional[Candidate]:
         """'The talks came after weeks of rocket fire and barrel bombing': a spell of violence the
@@ -286,7 +304,7 @@ class Coder:
         a1m, a2m = link.pick_actors(kb, cand, mentions, sc.text, [(a, b) for a, b, _ in sources])
         et, st, attrs, a1m, a2m = self._type(sc, cand, mentions, a1m, a2m, country)
         when = self._when(sc)
-        if self._background(sc, when, spot.place):
+        if self._background(sc, when, spot.place) or self._undated(sc, cand, when):
             return []
         actor1, actor2 = self._actors(sc, cand, et, a1m, a2m, when.value, country)
         # fatalities over the sentence and the ones continuing it
@@ -301,6 +319,8 @@ class Coder:
                    sentence=sc.text, attrs=attrs)
         if cand.attempt:
             ev.attrs["attempt"] = True
+        if kill is not None and any(c.kind == "kill" and self.counter.at_least(c.text) for cs in counts for c in cs):
+            ev.attrs["fatalities_at_least"] = True  # shown "100+", not "100"
         ev.attrs["trigger"] = cand.token.text
         ev.evidence = self._evidence(sc, cand, a1m, a2m, when, spot, counts, stance_ev)
         ev.confidence = self._confidence(cand, a1m, spot, when, stance)
@@ -333,7 +353,12 @@ class Coder:
             elif goal:
                 carried = None
         # the toponym the place comes from: the sentence's own, one carried over, or the story's main one
-        where = top if place is not None else (carried or story.main_place)
+        # (unless that is where this sentence's speaker is: "..., the governor of Hatay said")
+        main = story.main_place
+        if main is not None and any(t.place is not None and t.place.name == main.place.name
+                                    and places.speaker_place(cand, t, sc.start) for t in sc.toponyms):
+            main = None
+        where = top if place is not None else (carried or main)
         if place is None:
             place = where.place if where else None
         area = top or carried
@@ -386,8 +411,8 @@ class Coder:
                 ref is None or ctx[0].value is None or 0 <= (ref - ctx[0].value).days <= self.windows["background_days"]):
             return When(ctx[0].value, ctx[0].precision, None)
         if ref is not None:
-            return When(ref, "week", None)
-        return When(None, None, None)
+            return When(ref, "week", None, fallback=True)
+        return When(None, None, None, fallback=True)
 
     def _background(self, sc: SentenceContext, when: When, place: Optional[Place]) -> bool:
         """Whether the sentence's event is background, not news."""
@@ -397,10 +422,38 @@ class Coder:
             return True  # long before the report, or a future that has not happened
         if self.rules.background.search(sc.text):
             return True  # "since the start of the war", "in recent years": history, not news
+        if self.rules.question.search(sc.text):
+            return True  # asked, not reported
         if when.span is None and (place is None or place.is_country()) \
                 and self.rules.aggregate.search(sc.text):
             return True  # "hundreds of thousands were killed", "prolonged sieges starved entire populations":
             # a toll or a practice summed over a war, with no day and no place of its own, is commentary
+        return False
+
+    def _undated(self, sc: SentenceContext, cand: Candidate, when: When) -> bool:
+        """A long report tells its news with a day: past its lede, a sentence that states none (nor
+        follows one that does) recalls, explains or comments, unless it tells what is going on now
+        ("are fighting near Hajin", "battles continue") or what a source reports."""
+        win = self.windows
+        if not when.fallback or sc.start < win["lede_chars"] or sc.story.sentences < win["long_story_sentences"]:
+            return False
+        # what a monitor or an agency is cited for, or what someone reports, is news ("AFP reported", "a war
+        # monitor said", "the reporter in the area reported that ...")
+        reported = any(a.lemma_.lower() in self.rules.report_lemmas or a.lower_ in self.rules.report_lemmas
+                       for a in list(cand.token.ancestors)[:4])
+        return not self._ongoing(cand) and not reported and not self._sourced(sc.text)
+
+    def _ongoing(self, cand: Candidate) -> bool:
+        """'are fighting', 'is being shelled', 'battles continue': the trigger (or the verb that
+        carries it) in the present progressive, or the subject of a present verb of continuing."""
+        tok = cand.token
+        verbs = [tok] + ([tok.head] if tok.head is not tok else [])
+        for v in verbs:
+            # (a past progressive is the present of a report: "the group said its forces were moving into X")
+            if v.tag_ == "VBG" and any(ch.dep_ in ("aux", "auxpass") and ch.lemma_ == "be" for ch in v.children):
+                return True
+            if v.tag_ in ("VBP", "VBZ") and v.lemma_.lower() in self.rules.ongoing_lemmas:
+                return True
         return False
 
     def _actors(self, sc: SentenceContext, cand: Candidate, et: str, a1m, a2m, when: Optional[date],
@@ -508,8 +561,9 @@ class Coder:
             toll_only = False
             if out:
                 prev, pown = out[-1]
-                if not own.get("place") and not own.get("date") and prev.event_type == ev.event_type:
-                    target = prev
+                if not own.get("place") and not own.get("date") and prev.event_type == ev.event_type \
+                        and (ev.location is None or _pname(prev) == _pname(ev)):
+                    target = prev  # (a place carried from elsewhere that is not the event's is another event)
                 elif not own.get("place") and not own.get("date") and own.get("toll") and prev.fatalities is None \
                         and prev.event_type != "Strategic developments":
                     # "Clashes broke out in X. 6 civilians were killed.": the toll of the event before, not a new one

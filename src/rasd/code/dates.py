@@ -42,8 +42,10 @@ def _safe(y: int, m: int, d: int) -> Optional[date]:
 
 
 def _before(ref: date, m: int, d: int, slack_days: int = 3) -> Optional[date]:
-    """The most recent (month, day) not later than ``ref`` (+ a little slack)."""
-    for y in (ref.year + 1, ref.year, ref.year - 1):
+    """A day and month without a year: in the publication year, or the year before when that would
+    put it after publication (+ a little slack): "2 January" in a report of 30 December is this
+    year's, not next year's."""
+    for y in (ref.year, ref.year - 1):
         c = _safe(y, m, d)
         if c and c <= ref + timedelta(days=slack_days):
             return c
@@ -109,6 +111,18 @@ class DateFinder:
             if ref is not None and year >= ref.year:
                 return None, None, False
             return _safe(year, 7, 1), "year", True
+        if kind == "rel_year":
+            # "last year" (its middle), "earlier this year" (the middle of the span from New Year to the
+            # report): enough to tell history from news
+            if not ref:
+                return None, None, False
+            rel = self._rel(g["rel"])
+            if rel == "last":
+                return date(ref.year - 1, 7, 1), "year", False
+            if rel == "this" and g.get("part"):  # "earlier / early this year"
+                jan1 = date(ref.year, 1, 1)
+                return jan1 + (ref - jan1) / 2, "year", False
+            return None, None, False
         if kind == "month_year":
             mon, year = self._mon(g["mon"]), _year(g["year"])
             return (_safe(year, mon, 15), "month", True) if mon and year else (None, None, False)
@@ -174,6 +188,13 @@ class DateFinder:
             return ref - timedelta(days=back), "day", False
         if kind == "yesterday":
             return ref - timedelta(days=self.rules.day_offsets[g["w"].lower()]), "day", False
+        if kind == "recent":
+            # "in the past three days": the middle of the span, within a week; "in recent hours": today
+            if self.rules.units.get(g["unit"].lower()) != "day":
+                return ref, "day", False
+            n = g.get("n")
+            n = (int(n) if n.isdigit() else self.rules.numbers.get(n.lower(), 3)) if n else 3
+            return ref - timedelta(days=n // 2 or 1), "week", False
         if kind == "ago":
             n = self.rules.numbers.get(g["n"].lower()) if not g["n"].isdigit() else int(g["n"])
             unit = self.rules.units[g["unit"].lower()]

@@ -33,6 +33,11 @@ class FatalityCounter:
         self.rules = rules if rules is not None else default_rules().fatalities
         self._cue: Optional[tuple[str, bool]] = None  # (text, has an allocation cue) of the last text asked
 
+    def at_least(self, text: str) -> bool:
+        """Whether a figure read from these words is a minimum ("hundreds", "more than 20")."""
+        t = " ".join(text.lower().split())
+        return any(t == w or t.startswith(w + " ") for w in self.rules.at_least)
+
     def parse_number(self, text: str) -> Optional[int]:
         r = self.rules
         t = re.sub(r"\s+", " ", text.lower().strip())

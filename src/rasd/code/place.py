@@ -108,6 +108,12 @@ class Places:
             return False
         return haversine_km(fine.lat, fine.lon, area.lat, area.lon) <= self.win["inside_km"]
 
+    def near(self, a: Place, b: Place) -> bool:
+        """Whether two places are in one country or within ``speaker_km`` of each other."""
+        if a.country and a.country == b.country:
+            return True
+        return None not in (a.lat, b.lat) and haversine_km(a.lat, a.lon, b.lat, b.lon) <= self.win["speaker_km"]
+
     def region_use(self, text: str, top: Toponym) -> bool:
         """'the Damascus countryside', 'Idlib province', 'southwest of Damascus': the name stands for the
         area around or under a place, not for the place itself."""
@@ -195,6 +201,35 @@ class Places:
             return w["event_prep"]
         return 0.0
 
+    def speaker_place(self, cand, top: Toponym, sent_start: int) -> bool:
+        """Whether a place hangs on a verb of speaking outside what it reports ("..., the governor of
+        Hatay said", "speaking in Ankara, the minister said ..."): where the speaker is, not the event."""
+        tok = cand.token
+        doc = getattr(tok, "doc", None)
+        if doc is None:
+            return False
+        a = top.start - sent_start
+        cur = next((x for x in doc if x.idx <= a < x.idx + len(x)), None)
+        speech = self.rules.speech_lemmas
+        clause = {tok.i} | ({tok.head.i} if tok.head.lemma_.lower() not in speech else set())
+        prev = None
+        for _ in range(self.win["parse_path"]):
+            if cur is None or cur.i in clause:
+                return False
+            if prev is not None and cur.pos_ == "VERB" and cur.lemma_.lower() in speech:
+                # reached through the speaker (its subject, its time or place), not through what it reports;
+                # residents and witnesses speak from where it happened ("Idlib residents said ...")
+                return prev.dep_ not in self.REPORTED and not any(
+                    x.lower_ in self.rules.witness_words or x.lemma_.lower() in self.rules.witness_words
+                    for x in prev.subtree)
+            if cur.head.i == cur.i:
+                return False
+            prev, cur = cur, cur.head
+        return False
+
+    # the parse labels under which a verb of speaking holds what it reports
+    REPORTED = frozenset(("ccomp", "xcomp", "parataxis", "dobj", "conj"))
+
     # -- chains -----------------------------------------------------------------------------
     def chains(self, text: str, tops: list[Toponym]) -> list[Chain]:
         """Toponyms (in text order) grouped into anchor chains."""
@@ -244,6 +279,13 @@ class Places:
             if p is None:
                 continue
             placed.append((ch, at, p))
+        # where the speaker is ("..., the governor of Hatay said") is no place of the event when the sentence
+        # names one near it or none at all; beside far namesakes only ("a hideout in Lima, Sulaymaniyah
+        # officials said", Lima matched in Peru) the officials' own area is the better guess
+        speakers = [it for it in placed if self.speaker_place(cand, it[0].head, s0)]
+        others = [it for it in placed if not any(it is sp for sp in speakers)]
+        if speakers and (not others or any(self.near(o[2], sp[2]) for o in others for sp in speakers)):
+            placed = others
         if not placed:
             return None, None
         fine = [p for _, _, p in placed if (p.geo_precision or 1) <= 2 and (not doc_country or p.country == doc_country)]

@@ -186,9 +186,13 @@ class CoderRules:
     background: re.Pattern
     background_clause: re.Pattern
     aggregate: re.Pattern
+    question: re.Pattern
+    quotation: re.Pattern
     spell_before: re.Pattern
     article_space: re.Pattern
     negotiating_lemmas: frozenset[str]
+    ongoing_lemmas: frozenset[str]
+    report_lemmas: frozenset[str]
     talks: re.Pattern
     saying_lemmas: frozenset[str]
     party_words: re.Pattern
@@ -197,7 +201,7 @@ class CoderRules:
 
     WINDOWS = ("date_lookback_sentences", "background_clause_chars", "continuation_sentences", "carry_place_chars",
                "carry_place_chars_destination", "abroad_min_places", "headline_max_chars", "background_days",
-               "future_days", "spell_before_chars", "merge_days")
+               "future_days", "spell_before_chars", "merge_days", "long_story_sentences", "lede_chars")
     CONFIDENCE = ("base", "actor1", "place", "date", "root", "uncertain", "subordinate", "merged", "floor", "ceiling")
 
     @classmethod
@@ -207,8 +211,9 @@ class CoderRules:
             "confidence": Key(dl.record({k: Key(number, True) for k in cls.CONFIDENCE}), True),
         }, {
             "background": Key(rx, True), "background_clause": Key(rx, True), "aggregate": Key(rx, True),
-            "spell_before": Key(rx, True), "arabic_articles": Key(word_list, True),
-            "negotiating_lemmas": Key(words, True), "talk_words": Key(word_list, True),
+            "question": Key(rx, True), "quotation": Key(rx, True), "spell_before": Key(rx, True), "arabic_articles": Key(word_list, True),
+            "negotiating_lemmas": Key(words, True), "ongoing_lemmas": Key(words, True),
+            "report_lemmas": Key(words, True), "talk_words": Key(word_list, True),
             "saying_lemmas": Key(words, True), "party_words": Key(rx, True), "claiming_lemmas": Key(words, True),
             "claiming_words": Key(word_list, True),
         }, lang, raw)
@@ -226,8 +231,14 @@ class DetectorRules:
     weights: dict[str, int]
     air_promotes: frozenset[str]
     attempt_happens: frozenset[str]
+    purpose_happens: frozenset[str]
     modal_auxiliaries: frozenset[str]
     hypothetical_nouns: frozenset[str]
+    intent_governors: frozenset[str]
+    implicative_governors: frozenset[str]
+    order_governors: frozenset[str]
+    hypothetical_modifiers: frozenset[str]
+    trend_verbs: frozenset[str]
     conditional_marks: frozenset[str]
     governed_preps: frozenset[str]
     negating_determiners: frozenset[str]
@@ -254,12 +265,20 @@ class DetectorRules:
 
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "DetectorRules":
-        lang_keys = [f for f in cls.__dataclass_fields__ if f not in ("weights", "air_promotes", "attempt_happens")]
+        lang_keys = [f for f in cls.__dataclass_fields__ if f not in ("weights", "air_promotes", "attempt_happens",
+                                                                      "purpose_happens")]
         d, en = read_rules("detector.yaml", {
             "weights": Key(dl.record({"subordinate": Key(dl.integer, True), "root": Key(dl.integer, True)}), True),
-            "classes": Key(dl.record({"air_promotes": Key(words, True), "attempt_happens": Key(words, True)}), True),
+            "classes": Key(dl.record({"air_promotes": Key(words, True), "attempt_happens": Key(words, True),
+                                      "purpose_happens": Key(words, True)}), True),
         }, {k: Key(words, True) for k in lang_keys}, lang, raw)
         return cls(weights=d["weights"], **d["classes"], **en)
+
+    def lemmas(self) -> set[str]:
+        """Every single word the detector's rules look at (the lemmatiser prefers them)."""
+        skip = ("air_promotes", "attempt_happens", "purpose_happens")  # class names, not words
+        return {w for f in self.__dataclass_fields__ if f not in skip and isinstance(getattr(self, f), frozenset)
+                for w in getattr(self, f) if " " not in w}
 
 
 # ----------------------------------------------------------------------------- dates
@@ -281,9 +300,9 @@ class DateRules:
     KINDS = {"iso": {"year", "mon", "day"}, "dmy": {"mon", "day", "year"}, "mdy": {"mon", "day", "year"},
              "part_month": {"part", "rel", "rel2", "mon2", "mon3", "year"}, "month_year": {"mon", "year"},
              "rel_month": {"rel", "mon"}, "in_month": {"mon"}, "this_month": {"rel"}, "week": {"rel"},
-             "weekday": {"rel", "wd"}, "yesterday": {"w"}, "year": {"year"}, "ago": {"n", "unit"}}
+             "weekday": {"rel", "wd"}, "yesterday": {"w"}, "year": {"year"}, "rel_year": {"part", "rel"}, "recent": {"n", "unit"}, "ago": {"n", "unit"}}
     RELATIONS = ("last", "this", "next", "recent")
-    UNITS = ("day", "week", "month")
+    UNITS = ("day", "week", "month", "hour")
 
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "DateRules":
@@ -321,6 +340,7 @@ class FatalityRules:
     tens: dict[str, int]
     vague: dict[str, int]
     qualifiers: tuple[str, ...]
+    at_least: tuple[str, ...]
     pronouns: frozenset[str]
     hundred: str
     compound_number: re.Pattern
@@ -359,7 +379,8 @@ class FatalityRules:
         }, {
             **{k: Key(rx, True) for k in names},
             "units": Key(counts, True), "tens": Key(counts, True), "vague": Key(counts, True),
-            "qualifiers": Key(word_list, True), "pronouns": Key(words, True), "hundred": Key(dl.text, True),
+            "qualifiers": Key(word_list, True), "at_least": Key(word_list, True), "pronouns": Key(words, True),
+            "hundred": Key(dl.text, True),
             "counts": Key(named_list(count_entry, "count"), True), "articles": Key(words, True),
             "stated_cues": Key(word_list, True), "not_places": Key(words, True),
         }, lang, raw)
@@ -402,13 +423,15 @@ class PlaceRules:
     region_before: re.Pattern
     event_preps: frozenset[str]
     origin_preps: frozenset[str]
+    speech_lemmas: frozenset[str]
+    witness_words: frozenset[str]
 
     WEIGHTS = ("strong_cue", "weak_cue", "area_suffix", "possessive", "country", "region", "first_level_area",
                "actor_overlap", "distance_chars", "resolution", "other_branch", "origin", "subject", "other_clause",
                "event_prep", "abroad", "abroad_beside_home", "containing_province", "container_score")
     WINDOWS = ("cue_before", "suffix_after", "affiliation_before", "affiliation_after", "org_after", "org_before",
                "attributive_after", "destination_before", "chain_gap", "listed_after", "region_after", "region_before",
-               "inside_km", "region_km", "carried_after", "parse_path")
+               "inside_km", "region_km", "carried_after", "parse_path", "speaker_km")
 
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "PlaceRules":
@@ -423,7 +446,8 @@ class PlaceRules:
             **{k: Key(rx, True) for k in names},
             "area_suffixes": Key(dl.list_of(_spaced), True), "possessive": Key(dl.list_of(_spaced), True),
             "joiners": Key(dl.list_of(_spaced), True),
-            "event_preps": Key(words, True), "origin_preps": Key(words, True),
+            "event_preps": Key(words, True), "origin_preps": Key(words, True), "speech_lemmas": Key(words, True),
+            "witness_words": Key(words, True),
         }, lang, raw)
         return cls(weights=d["weights"], windows=d["windows"], origin_is_place=d["origin_is_place"],
                    area_suffixes=tuple(en.pop("area_suffixes")), possessive=tuple(en.pop("possessive")),

@@ -48,6 +48,7 @@ class TriggerDetector:
 
     def detect(self, sent) -> list[Candidate]:
         out = []
+        imperative = self._imperative(sent)
         for tok in sent:
             keys = {tok.lemma_.lower(), tok.lower_}
             for key in keys:
@@ -56,12 +57,23 @@ class TriggerDetector:
                     if modifier and entry.cls.resolve in ("agreement", "negotiation"):
                         continue  # "ceasefire areas", "truce zone": a modifier, not an event
                     if self._fits(tok, entry):
-                        out.append(self._candidate(tok, entry))
+                        c = self._candidate(tok, entry)
+                        c.hypothetical = c.hypothetical or imperative
+                        out.append(c)
                         break
                 else:
                     continue
                 break
         return out
+
+    def _imperative(self, sent) -> bool:
+        """A sentence that opens with a bare verb and has no subject ("Be discerning with the
+        bombardment.", "Stop the shelling"): an order or advice, not a report."""
+        first = next((t for t in sent if t.pos_ not in ("PUNCT", "SPACE")), None)
+        if first is None or first.tag_ != "VB" or {first.lower_, first.lemma_.lower()} & set(self.lex.by_lemma):
+            return False  # "Clash between police and militia ...": a headline's noun the tagger took for a verb
+        root = first if first.dep_ == "ROOT" else first.head if first.head.dep_ == "ROOT" else None
+        return root is not None and not any(ch.dep_ in ("nsubj", "nsubjpass", "expl") for ch in root.children)
 
     # -- matching -----------------------------------------------------------
     @staticmethod
@@ -96,7 +108,7 @@ class TriggerDetector:
         c = Candidate(tok, e, e.cls.priority)
         r = self.r
         c.negated = self._negated(tok)
-        c.hypothetical, c.attempt = self._modality(tok)
+        c.hypothetical, c.attempt = self._modality(tok, e)
         if self._habitual(tok):
             c.hypothetical = True  # "regular Israeli airstrikes", "strikes in recent weeks": a pattern, not an event
         if c.attempt and e.cls.resolve != "territory" and e.cls.name not in r.attempt_happens:
@@ -115,6 +127,11 @@ class TriggerDetector:
 
     def _habitual(self, tok) -> bool:
         r = self.r
+        subj = tok
+        while subj.dep_ == "conj" and subj.head is not subj and subj.head.pos_ in ("NOUN", "PROPN"):
+            subj = subj.head  # "bombings and sniper attacks have increased"
+        if subj.dep_ == "nsubj" and subj.head.lemma_.lower() in r.trend_verbs:
+            return True  # a trend ("attacks have increased", "strikes spiked"), not one event
         if any(t.lower_ in r.habitual_words for t in tok.subtree if tok.left_edge.i <= t.i < tok.i) or \
                 any(ch.lower_ in r.habitual_words for ch in tok.children if ch.dep_ == "advmod"):
             return True
@@ -146,19 +163,35 @@ class TriggerDetector:
                 return True
         return False
 
-    def _modality(self, tok) -> tuple[bool, bool]:
+    def _modality(self, tok, e: Optional[TriggerEntry] = None) -> tuple[bool, bool]:
+        """(hypothetical, attempt) of a trigger of entry ``e``."""
         hypo = attempt = False
+        r = self.r
+        developments = e is not None and e.cls.event_type == "Strategic developments"
+        done = r.implicative_governors | (r.order_governors if developments else frozenset())
+        # the verbs whose infinitive would be a purpose: the trigger, or the verb that carries it ("to launch an attack")
+        purposed = {tok.i} if e is None or e.cls.name not in r.purpose_happens else set()
+        if purposed and tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in r.carry_verbs:
+            purposed.add(tok.head.i)
+        if tok.pos_ in ("NOUN", "PROPN") and any(
+                ch.lower_ in r.hypothetical_modifiers for ch in tok.children if ch.dep_ in ("amod", "det", "acl", "predet")):
+            hypo = True  # "an expected strike", "any attack", "such attacks": not one event that happened
         t = tok
-        for _ in range(4):
-            if any(ch.dep_ == "aux" and ch.lower_ in self.r.modal_auxiliaries for ch in t.children):
+        for _ in range(5):
+            if any(ch.dep_ == "aux" and ch.lower_ in r.modal_auxiliaries for ch in t.children):
                 hypo = True
-            if any(ch.dep_ == "mark" and ch.lower_ in self.r.conditional_marks for ch in t.children):
+            if any(ch.dep_ == "mark" and ch.lower_ in r.conditional_marks for ch in t.children):
                 hypo = True
-            if t.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "acl", "nsubjpass", "attr", "relcl", "advcl", "prep") and t.head is not t:
+            if t.dep_ == "conj" and t.head is not t and t.pos_ in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX") \
+                    and not any(ch.dep_ in ("aux", "nsubj", "nsubjpass") for ch in t.children):
+                t = t.head  # "could resurge and regain territory": the conjuncts share their modal and subject
+                continue
+            if t.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "pcomp", "acl", "nsubjpass", "attr", "relcl", "advcl", "prep") \
+                    and t.head is not t:
                 h = t.head
                 hl = h.lemma_.lower()
-                if t.dep_ == "pobj" and h.dep_ == "prep":
-                    if h.lower_ not in self.r.governed_preps or h.i < h.head.i:
+                if t.dep_ in ("pobj", "pcomp") and h.dep_ == "prep":
+                    if h.lower_ not in r.governed_preps or h.i < h.head.i:
                         # "called for", "plans to", "threat of" follow their governor; a fronted "On Feb 20
                         # people ... demanded" is a time phrase, not what was demanded
                         break
@@ -166,9 +199,13 @@ class TriggerDetector:
                     hl = h.lemma_.lower()
                 if hl in self.attempt_gov:
                     attempt = True
-                elif hl in self.hypo or hl in self.r.hypothetical_nouns:
-                    if t.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "acl", "nsubjpass"):
+                elif hl in self.hypo or hl in r.hypothetical_nouns or hl in r.intent_governors:
+                    if t.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "pcomp", "acl", "nsubjpass"):
                         hypo = True
+                elif t.i in purposed and t.dep_ in ("xcomp", "advcl", "acl", "relcl", "ccomp") and hl not in done \
+                        and any(ch.dep_ == "aux" and ch.tag_ == "TO" for ch in t.children) \
+                        and not any(ch.dep_ == "aux" and ch.lemma_ == "have" for ch in t.children):
+                    hypo = True  # "moved in to capture", "a plot to shoot": a purpose, not (yet) an event
                 t = h
             else:
                 break

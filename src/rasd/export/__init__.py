@@ -8,7 +8,7 @@ names of their corrected fields (``corrected``); rejected ones are marked ``reje
 from __future__ import annotations
 
 import json
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Optional
 
 from ..records import Event
 from .acled_csv import FORMULA_START, csv_cell  # noqa: F401 (re-exported)
@@ -23,11 +23,29 @@ MEDIA_TYPES = {
 SUFFIX = {"csv": ".csv", "geojson": ".geojson", "jsonl": ".jsonl", "parquet": ".parquet"}
 
 
+def fatalities_text(n: Optional[int], at_least: bool = False) -> Optional[str]:
+    """A figure as reported: "1", "100+" (a minimum: "hundreds", "more than 100"), or None."""
+    if n is None:
+        return None
+    return f"{n}+" if at_least else str(n)
+
+
+PROVENANCE = ("outlet", "url", "outlets")  # kept by the store's view in attrs, written at the top level
+
+
 def event_json(event: Event) -> dict:
-    """An event as exported: its record, plus the correction marks at the top level."""
+    """An event as exported: its record, plus the correction marks and its provenance at the top
+    level: ``outlet`` and ``url`` of its document, ``outlets`` (the known, distinct outlets of its
+    fused event's reports); ``sources`` holds the claimants its text names, never outlets."""
     d = event.to_dict()
+    for key in PROVENANCE:
+        d["attrs"].pop(key, None)
+    d["outlet"] = event.attrs.get("outlet")
+    d["url"] = event.attrs.get("url")
+    d["outlets"] = list(event.attrs.get("outlets") or ([event.attrs["outlet"]] if event.attrs.get("outlet") else []))
     d["corrected"] = list(event.attrs.get("corrected") or [])
     d["rejected"] = bool(event.attrs.get("rejected"))
+    d["review"] = event.attrs.get("review")  # an analyst's decision: accepted, rejected, or None (not reviewed)
     if "corroboration" in event.attrs:
         d["corroboration"] = event.attrs["corroboration"]
     return d
@@ -63,15 +81,15 @@ def write_csv(batches: Iterable[list[Event]]) -> Iterator[bytes]:
     import csv
     import io
 
-    from .acled_csv import ACLED_COLUMNS, event_to_row
+    from .acled_csv import CSV_COLUMNS, event_to_row
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")  # RFC 4180; a carriage return inside a cell is then quoted
-    w.writerow([*ACLED_COLUMNS, "rasd_event_id", "rasd_corrected", "rasd_rejected"])
+    w.writerow([*CSV_COLUMNS, "rasd_event_id", "rasd_corrected", "rasd_rejected"])
     for batch in batches:
         for e in batch:
             row = event_to_row(e)
-            w.writerow([csv_cell(v) for v in (*(row.get(c, "") for c in ACLED_COLUMNS), e.event_id,
+            w.writerow([csv_cell(v) for v in (*(row.get(c, "") for c in CSV_COLUMNS), e.event_id,
                         ";".join(e.attrs.get("corrected") or []), "1" if e.attrs.get("rejected") else "")])
         yield buf.getvalue().encode("utf-8")
         buf.seek(0)
@@ -89,7 +107,7 @@ def _parquet_schema():
         ("time_precision", s), ("actor1", s), ("actor2", s), ("location", s), ("lat", f), ("lon", f),
         ("country", s), ("admin1", s), ("geo_precision", i), ("fatalities", i), ("stance", s),
         ("confidence", f), ("status", s), ("corroboration", i), ("sentence", s), ("evidence", s),
-        ("corrected", s), ("rejected", pa.bool_()),
+        ("corrected", s), ("rejected", pa.bool_()), ("outlet", s), ("url", s), ("outlets", s), ("claimants", s),
     ])
 
 
@@ -105,6 +123,8 @@ def _parquet_row(e: Event) -> dict:
         "confidence": float(e.confidence), "status": e.status, "corroboration": e.attrs.get("corroboration"),
         "sentence": e.sentence, "evidence": json.dumps([x.to_dict() for x in e.evidence], ensure_ascii=False),
         "corrected": ";".join(e.attrs.get("corrected") or []) or None, "rejected": bool(e.attrs.get("rejected")),
+        "outlet": e.attrs.get("outlet"), "url": e.attrs.get("url"),
+        "outlets": "; ".join(e.attrs.get("outlets") or []) or None, "claimants": "; ".join(e.sources) or None,
     }
 
 

@@ -12,6 +12,11 @@ ACLED_COLUMNS = [
     "iso", "country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
     "source", "notes", "fatalities",
 ]
+# rasd's own columns after ACLED's, so that an exported event can be cited: the document it was
+# coded from, that document's outlet and address, and the claimants its text names (who said it:
+# "SOHR", "the defence ministry"), kept apart from the outlets, which fill ACLED's `source`
+RASD_COLUMNS = ["rasd_doc_id", "rasd_outlet", "rasd_url", "rasd_claimants"]
+CSV_COLUMNS = ACLED_COLUMNS + RASD_COLUMNS
 # rasd's time precision words -> ACLED's codes (1 day, 2 week, 3 month or coarser)
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 # actor types -> ACLED's inter codes
@@ -76,14 +81,23 @@ def event_to_row(ev: Event) -> dict:
         "latitude": loc.lat if loc and loc.lat is not None else "",
         "longitude": loc.lon if loc and loc.lon is not None else "",
         "geo_precision": loc.geo_precision if loc else "",
-        "source": "; ".join(ev.sources),
+        "source": "; ".join(outlets_of(ev)),
         "notes": ev.sentence or ev.notes or "",
         "fatalities": ev.fatalities if ev.fatalities is not None else 0,
+        "rasd_doc_id": ev.doc_id,
+        "rasd_outlet": ev.attrs.get("outlet") or "",
+        "rasd_url": ev.attrs.get("url") or "",
+        "rasd_claimants": "; ".join(ev.sources),
     }
 
 
+def outlets_of(ev: Event) -> list[str]:
+    """The outlets an event rests on (its fused event's known outlets, else its document's)."""
+    return list(ev.attrs.get("outlets") or ([ev.attrs["outlet"]] if ev.attrs.get("outlet") else []))
+
+
 def write_csv(events: Iterable[Event], out: IO[str], header: bool = True) -> int:
-    w = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
+    w = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
     if header:
         w.writeheader()
     n = 0

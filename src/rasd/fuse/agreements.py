@@ -348,7 +348,7 @@ class AgreementBuilder:
     def _date(self, rep: Report, rd: Optional[_Reading]) -> tuple[Optional[date], Optional[Evidence]]:
         """The deal's date: a date written in a sentence that states the deal (or just before it in
         its paragraph: "... met on 26 November. The two parties reached a final agreement."); else
-        the report's date when the coder read it in the report's own sentence; else the day the
+        the report's date when the coder read a day for it (in its sentence or those before); else the day the
         document was published (the deal was reported by then); else the report's date."""
         if rd is not None:
             ref = rd.doc.published
@@ -360,8 +360,8 @@ class AgreementBuilder:
                              if d.value is not None and d.precision == "day" and (ref is None or d.value <= ref)]
                     if found:
                         return found[0].value, rd.evidence(k, "agreement:date")
-        if rep.date is not None and _date_in_sentence(rep):
-            return rep.date, None
+        if rep.date is not None and (_date_in_sentence(rep) or rep.time_precision == "day"):
+            return rep.date, None  # a day the coder read in the report's sentence or in those just before it
         if rd is not None and rd.doc.published is not None:
             return rd.doc.published, None
         return rep.date, None

@@ -16,6 +16,7 @@ from ..records import Document, Event, FusedEvent, Place, Report
 from ..store.base import DocumentStore, FusingStore
 from . import merge
 from .agreements import PlaceLookup
+from .revisions import Revisions
 from .rules import Rules, place_key, vague_place
 
 log = logging.getLogger(__name__)
@@ -29,11 +30,13 @@ class Fuser:
 
     def __init__(self, store: FusingStore, rules: Optional[Rules] = None, *, documents: Optional[DocLookup] = None,
                  control: bool = True, agreements: bool = True, denials: bool = True,
-                 places: Optional[PlaceLookup] = None, actors=None):
+                 places: Optional[PlaceLookup] = None, actors=None, revisions: "Revisions | bool" = True):
         """``documents(doc_id)`` finds a report's document (the store's, when it is a
         DocumentStore too); ``places(name, near)`` resolves a place name near a place (the
         geoparser: an agreement's subject place); ``actors`` is the coder's ActorKB (read for
-        who held a place before a takeover and who leads its taker; loaded here when None)."""
+        who held a place before a takeover and who leads its taker; loaded here when None);
+        ``revisions`` records what changed in the fused events each ``process`` touched, and so
+        queues their alerts (fuse/revisions.py; built here when True, none when False)."""
         from .agreements import AgreementBuilder
         from .context import DenialReader, HolderReader
         from .control import ControlTracker
@@ -52,6 +55,10 @@ class Fuser:
         self.control = ControlTracker(store, self.rules, self.documents, HolderReader(actors)) if control else None
         self.agreements = AgreementBuilder(self.rules, self.documents, places) if agreements else None
         self.denials = DenialReader() if denials else None
+        if revisions is True:
+            revisions = Revisions(store, self.documents)
+        self.revisions: Optional[Revisions] = revisions or None
+        self._touched: set[str] = set()  # fused events written since the last revisions were recorded
         self._left: dict[str, Place] = {}  # places whose territorial fused events moved or changed type
         self._of_doc: Optional[dict[str, dict[str, FusedEvent]]] = None  # while process() runs
 
@@ -78,6 +85,7 @@ class Fuser:
                     fe = self._attach(ev, reps)
                     touched[fe.cluster_id] = fe
                 self._follow_up(touched.values(), self._left)
+                self.record_revisions()
         finally:
             self._of_doc = None
         for ev in events:
@@ -86,8 +94,17 @@ class Fuser:
                 ev.status = fe.status
         return events
 
+    def record_revisions(self) -> None:
+        """Record the revisions of the fused events written since the last call (in the caller's
+        transaction): ``process`` ends with it."""
+        touched, self._touched = self._touched, set()
+        if self.revisions is not None and touched:
+            self.revisions.record(touched)
+
     def forget_document(self, doc_id: str) -> int:
-        """Take a document's reports out of every fused event (before re-coding it); returns how many."""
+        """Take a document's reports out of every fused event (before re-coding it); returns how
+        many. What changed is recorded by the next ``process`` (the document's events coded again
+        join their fused events before the revisions are compared), or by ``record_revisions``."""
         n = 0
         with self.store.transaction():
             for fe in self.store.fused_for_doc(doc_id):
@@ -101,6 +118,7 @@ class Fuser:
                 else:
                     places = self._drop_agreements(fe.cluster_id)
                     self.store.delete_fused(fe.cluster_id)
+                    self._touched.add(fe.cluster_id)
                     if self.control is not None:
                         for key, place in {**places, place_key(fe.location): fe.location}.items():
                             self.control.update(key, place)
@@ -170,6 +188,7 @@ class Fuser:
 
     def _save(self, fe: FusedEvent) -> None:
         self.store.save_fused(fe, family=self.rules.family_key(fe.sub_event_type), place_key=place_key(fe.location))
+        self._touched.add(fe.cluster_id)
         cache = self._of_doc
         for doc_id in {r.doc_id for r in fe.reports} & set(cache or ()):
             cache[doc_id][fe.cluster_id] = fe  # type: ignore[index]
@@ -228,7 +247,8 @@ class BatchFuser:
     def __init__(self, store_factory: Callable[[], FusingStore], rules: Optional[Rules] = None):
         self._docs: dict[str, Document] = {}
         self.store = store_factory()
-        self.fuser = Fuser(self.store, rules, documents=self._docs.get, control=False, agreements=False)
+        self.fuser = Fuser(self.store, rules, documents=self._docs.get, control=False, agreements=False,
+                           revisions=False)
 
     def add(self, docs: Iterable[Document], events: list[Event]) -> list[Event]:
         for d in docs:

@@ -33,13 +33,21 @@ def report_of(ev: Event, outlet: Optional[str]) -> Report:
     )
 
 
-def outlet_key(r: Report) -> str:
-    """Independent outlets: a named outlet counts once; a document without one counts as itself."""
-    return "outlet:" + norm_name(r.outlet) if r.outlet and norm_name(r.outlet) else "doc:" + r.doc_id
+def known_outlets(reports: Iterable[Report]) -> list[str]:
+    """The known, distinct outlets of the reports, in report order (names compared as
+    ``norm_name`` compares them; the first spelling kept). A report with no outlet names none:
+    two articles of unknown origin may well be one outlet's, so they prove nothing."""
+    seen: dict[str, str] = {}
+    for r in reports:
+        key = norm_name(r.outlet) if r.outlet else ""
+        if key:
+            seen.setdefault(key, r.outlet.strip())  # type: ignore[union-attr]
+    return list(seen.values())
 
 
 def corroboration(reports: Iterable[Report]) -> int:
-    return len({outlet_key(r) for r in reports})
+    """How many known, distinct outlets report the event (0 when none is known)."""
+    return len(known_outlets(reports))
 
 
 def best_fatalities(reports: list[Report]) -> tuple[Optional[int], tuple[Optional[int], Optional[int]]]:

@@ -6,12 +6,18 @@ and its looser skeleton key, both indexed), ``places_rtree`` (an R*Tree on the
 coordinates) and ``layers``. The default layer is built from the packaged data
 (see ``build.py``) the first time a gazetteer file is opened; later layers come
 from ``rasd gazetteer add`` or ``download``.
+
+Recognition asks, for every word run of a text, whether it is a name here: ``known_keys``
+answers from a hash index over every normalised name (``NameIndex``: the CRC-32 of each key,
+sorted), built once when a layer is added or removed and kept in the file's ``meta`` table, so
+that only the runs that may be names reach SQLite (one query per text, not one per word).
 """
 from __future__ import annotations
 
 import logging
 import os
 import sqlite3
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -102,12 +108,97 @@ def default_precision(feature: Optional[str]) -> int:
 _COLS = "p.id, p.layer, p.name, p.lat, p.lon, p.country, p.admin1, p.admin2, p.feature, p.population, p.geonameid"
 
 
+class NameIndex:
+    """Which normalised keys may be names: the sorted CRC-32 of every key in ``names``. A key
+    that is a name is always let through; a key that is not is dropped except on a hash
+    collision (about one key in five thousand with the default layer), which costs only a
+    look-up that finds nothing."""
+
+    META_KEY, STAMP_KEY = "name_index", "name_index_stamp"
+
+    def __init__(self, hashes):
+        import numpy as np
+
+        self.hashes = np.asarray(hashes, dtype="<u4")
+
+    @staticmethod
+    def hash(key: str) -> int:
+        return zlib.crc32(key.encode("utf-8"))
+
+    @classmethod
+    def of(cls, conn: sqlite3.Connection) -> "NameIndex":
+        import numpy as np
+
+        keys = [r[0] for r in conn.execute("SELECT DISTINCT key FROM names")]
+        return cls(np.unique(np.fromiter(map(cls.hash, keys), dtype="<u4", count=len(keys))))
+
+    @staticmethod
+    def stamp(conn: sqlite3.Connection) -> str:
+        """What the index was built for: the layers (name, size, when added) and the last name row."""
+        layers = conn.execute("SELECT group_concat(name || '|' || places || '|' || added, ';') "
+                              "FROM (SELECT * FROM layers ORDER BY name)").fetchone()[0]
+        last = conn.execute("SELECT max(rowid) FROM names").fetchone()[0]
+        return f"{layers or ''}#{last or 0}"
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> Optional["NameIndex"]:
+        """The index kept in the file, when it was built for the layers the file holds now."""
+        import numpy as np
+
+        rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?)", (cls.META_KEY, cls.STAMP_KEY)))
+        if not isinstance(rows.get(cls.META_KEY), bytes) or rows.get(cls.STAMP_KEY) != cls.stamp(conn):
+            return None
+        return cls(np.frombuffer(rows[cls.META_KEY], dtype="<u4"))
+
+    def save(self, conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (self.META_KEY, self.hashes.tobytes()))
+        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (self.STAMP_KEY, self.stamp(conn)))
+
+    def known(self, keys: Iterable[str]) -> list[str]:
+        """The keys (in their order) whose hash is in the index."""
+        import numpy as np
+
+        keys = list(keys)
+        if not keys or not len(self.hashes):
+            return []
+        hashes = np.fromiter(map(self.hash, keys), dtype="<u4", count=len(keys))
+        at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
+        return [k for k, hit in zip(keys, self.hashes[at] == hashes) if hit]
+
+
 class Gazetteer:
     """Read and extend a gazetteer file. Build with :func:`open_gazetteer`."""
 
     def __init__(self, conn: sqlite3.Connection, path: str):
         self.conn = conn
         self.path = path
+        self._names: Optional[NameIndex] = None
+
+    # ---- the name index ------------------------------------------------
+    @property
+    def names(self) -> NameIndex:
+        """The hash index of every name key: read from the file, or built (and kept there) when
+        the file has none for its present layers."""
+        if self._names is None:
+            index = NameIndex.load(self.conn)
+            if index is None:
+                log.info("indexing the names of gazetteer %s (once per change of its layers)", self.path)
+                index = NameIndex.of(self.conn)
+                try:
+                    index.save(self.conn)
+                except sqlite3.Error as exc:  # a read-only file: the index lives in memory only
+                    log.info("gazetteer %s: name index not saved (%s)", self.path, exc)
+            self._names = index
+        return self._names
+
+    def known_keys(self, keys: Iterable[str]) -> list[str]:
+        """The keys that may be names here (all that are, a rare few that are not): filter a
+        text's candidate names with this before ``by_keys``."""
+        return self.names.known(keys)
+
+    def _reindex(self) -> None:
+        self._names = NameIndex.of(self.conn)
+        self._names.save(self.conn)
 
     # ---- reading -------------------------------------------------------
     def _rows(self, sql: str, params: Iterable) -> list[Candidate]:
@@ -164,6 +255,16 @@ class Gazetteer:
         else:
             log.info("no fuzzy match for %r at threshold %.0f", name, threshold)
         return _dedupe(out)
+
+    def by_prefix(self, name: str, limit: int = 50) -> list[Candidate]:
+        """Places with a name whose key starts with this name's key (what a search box types)."""
+        key = name_key(name)
+        if len(key) < 3:
+            return []
+        rows = self.conn.execute(
+            f"SELECT {_COLS}, n.kind FROM names n JOIN places p ON p.id = n.place_id WHERE n.key >= ? AND n.key < ?"
+            " ORDER BY p.population DESC LIMIT ?", (key, key + "\uffff", limit)).fetchall()
+        return _dedupe([Candidate(*r[:11], kind=r[11], match="prefix") for r in rows])
 
     def lookup(self, name: str, fuzzy: bool = True) -> list[Candidate]:
         """Candidates for a name: exact key, then skeleton key, then fuzzy (each logged)."""
@@ -244,6 +345,7 @@ class Gazetteer:
             n = _insert_rows(conn, layer, rows)
             conn.execute("INSERT OR REPLACE INTO layers(name, source, places, added) VALUES (?, ?, ?, ?)",
                          (layer, source, n, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+            self._reindex()  # in the same transaction: the file never holds a stale index
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -262,6 +364,7 @@ class Gazetteer:
             return False
         with self.conn:
             self._drop_layer(layer)
+            self._reindex()
         return True
 
     def close(self) -> None:

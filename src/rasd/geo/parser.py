@@ -11,6 +11,8 @@ from .resolve import Mention, Resolver
 
 log = logging.getLogger(__name__)
 
+_RECENT = 256  # texts whose spans are kept (a batch's worth, and more)
+
 
 class Geoparser:
     """``Geoparser(gazetteer=gaz, nlp=None).process(docs) -> list[list[Toponym]]``.
@@ -26,6 +28,9 @@ class Geoparser:
         self.nlp = nlp
         self.recognizer = Recognizer(gazetteer, nlp)
         self.resolver = Resolver(gazetteer, fuzzy_threshold=fuzzy_threshold)
+        # the spans found in the last texts: a story read again in another country (the reread
+        # stage) is resolved again, not recognised again
+        self._found: dict[tuple[str, Optional[tuple]], list[Span]] = {}
 
     def process(self, docs: list[Document], parsed: Optional[list[Any]] = None,
                 countries: Optional[list[Optional[str]]] = None) -> list[list[Toponym]]:
@@ -38,13 +43,23 @@ class Geoparser:
             if parsed is not None and parsed[i] is not None:
                 ents = [(e.start_char, e.end_char, e.label_) for e in parsed[i].ents]
             try:
-                spans = self.recognizer.find(doc.text, ents)
+                spans = self._find(doc.text, ents)
                 hint = countries[i] if countries is not None and i < len(countries) else None
                 out.append(self._resolve(doc, spans, hint))
             except Exception as exc:  # one bad document must not stop the batch
                 log.warning("%s: geoparsing failed: %s", doc.doc_id, exc)
                 out.append([])
         return out
+
+    def _find(self, text: str, ents: Optional[list[tuple[int, int, str]]]) -> list[Span]:
+        key = (text, tuple(ents) if ents is not None else None)
+        spans = self._found.get(key)
+        if spans is None:
+            spans = self.recognizer.find(text, ents)
+            if len(self._found) >= _RECENT:
+                self._found.pop(next(iter(self._found)))
+            self._found[key] = spans
+        return spans
 
     def process_spans(self, doc: Document, spans: list[tuple[int, int]], context: bool = True) -> list[Toponym]:
         """Resolve given spans only (gold spans: scores resolution apart from recognition).

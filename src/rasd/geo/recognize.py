@@ -53,6 +53,16 @@ def _load_lists() -> dict[str, Any]:
         return yaml.safe_load(fh)
 
 
+def _by_length(phrases: list) -> list[tuple[int, frozenset[tuple[str, ...]]]]:
+    """Phrases as word tuples, grouped by their number of words, longest first."""
+    groups: dict[int, set[tuple[str, ...]]] = {}
+    for p in phrases:
+        words = tuple(str(p).lower().split())
+        if words:
+            groups.setdefault(len(words), set()).add(words)
+    return [(n, frozenset(groups[n])) for n in sorted(groups, reverse=True)]
+
+
 def _is_cap(word: str) -> bool:
     """A capitalised word, or an article-prefixed one ("al-Tal", "el-Kiswah")."""
     if word[:1].isupper() or (word[:1] in "'’‘ʻʼʿ`" and word[1:2].isupper()):
@@ -69,10 +79,9 @@ class Recognizer:
         self.nlp = nlp
         lists = lists or _load_lists()
         self.stop = frozenset(str(w).lower() for w in lists.get("stop") or [])
-        self.cues_before = sorted((str(c).lower().split() for c in lists.get("cues_before") or []),
-                                  key=len, reverse=True)
-        self.cues_after = sorted((str(c).lower().split() for c in lists.get("cues_after") or []),
-                                 key=len, reverse=True)
+        # cue phrases by length, longest first: a cue is found by one set look-up per length
+        self.cues_before = _by_length(lists.get("cues_before") or [])
+        self.cues_after = _by_length(lists.get("cues_after") or [])
         self.person_before = frozenset(str(w).lower() for w in lists.get("person_before") or [])
         self.place_prefixes = frozenset(str(w).lower() for w in lists.get("place_prefixes") or [])
 
@@ -83,19 +92,19 @@ class Recognizer:
     # ---- context ----------------------------------------------------
     def cue_before(self, words: list[tuple[int, int, str]], i: int) -> Optional[str]:
         """The cue phrase ending just before word i ("in", "north of"), if any."""
-        for cue in self.cues_before:
-            n = len(cue)
+        for n, cues in self.cues_before:
             if i - n < 0:
                 continue
-            if [w[2].lower().rstrip(".") for w in words[i - n:i]] == cue:
-                return " ".join(cue)
+            words_before = tuple(w[2].lower().rstrip(".") for w in words[i - n:i])
+            if words_before in cues:
+                return " ".join(words_before)
         return None
 
     def cue_after(self, words: list[tuple[int, int, str]], j: int) -> Optional[str]:
-        for cue in self.cues_after:
-            n = len(cue)
-            if [w[2].lower() for w in words[j:j + n]] == cue:
-                return " ".join(cue)
+        for n, cues in self.cues_after:
+            words_after = tuple(w[2].lower() for w in words[j:j + n])
+            if words_after in cues:
+                return " ".join(words_after)
         return None
 
     # ---- recognition ------------------------------------------------
@@ -156,7 +165,8 @@ class Recognizer:
         keys = {}
         for i, j in grams:
             keys[(i, j)] = name_key(text[words[i][0]:words[j - 1][1]])
-        found = self.gazetteer.by_keys(set(keys.values()))
+        # one query per text, for the runs the name index says may be names
+        found = self.gazetteer.by_keys(self.gazetteer.known_keys(set(keys.values())))
         ner_label = {}
         for s, e, lab in ents:
             ner_label[(s, e)] = lab

@@ -34,14 +34,16 @@ async def health(request: Request):
 
 
 @router.get("/api/documents", dependencies=[Depends(require_read)], tags=["documents"],
-            summary="Documents in a stable order, or full-text search results (words ANDed)",
-            openapi_extra=P.openapi(P.PAGING, q=({"type": "string", "maxLength": 500}, "words to search for")),
+            summary="Documents in a stable order, or full-text search results (words ANDed), or those stored since",
+            openapi_extra=P.openapi(P.PAGING, q=({"type": "string", "maxLength": 500}, "words to search for"),
+                                    since=(P.SINCE_SCHEMA, "stored at or after: " + P.SINCE_HELP)),
             responses=R.responses(401, 422))
 def list_documents(request: Request):
     q = request.query_params
     query = P.text(q, "q", 500)
+    since = P.since(q)
     limit, offset = P.integer(q, "limit", 50, 1, 500), P.integer(q, "offset", 0, 0, 10_000_000)
-    rows = request.app.state.store.reader().list_documents(query, limit=limit, offset=offset)
+    rows = request.app.state.store.reader().list_documents(query, limit=limit, offset=offset, since=since)
     return _json({"items": [dataclasses.asdict(r) for r in rows], "limit": limit, "offset": offset,
                   "next_offset": offset + limit if len(rows) == limit else None})
 
@@ -62,7 +64,8 @@ def get_document(request: Request, doc_id: str):
     out: dict[str, Any] = {
         "doc_id": doc.doc_id, "title": doc.title, "outlet": doc.outlet, "url": doc.url, "source": doc.source,
         "published": doc.published.isoformat() if doc.published else None, "content_hash": doc.content_hash,
-        "text": doc.text, "meta": doc.meta,
+        "text": doc.text, "meta": doc.meta, "language": language_of(request, doc),
+        "warnings": list(doc.meta.get("warnings") or []),
     }
     if raw:
         out["raw"] = doc.raw
@@ -72,6 +75,17 @@ def get_document(request: Request, doc_id: str):
             raise HTTPException(404, f"no event {event_id!r} in document {doc.doc_id!r}")
         out["marks"] = text_marks(doc, ev.evidence)
     return _json(out)
+
+
+def language_of(request: Request, doc) -> dict[str, Any]:
+    """The document's language as the language stage found it (code, script, direction, coded),
+    or found now for a document stored before that stage; ``warning`` when rasd does not code it."""
+    from ..code.language import Language
+
+    got = doc.meta.get("language")
+    lang = Language(**got) if isinstance(got, dict) and set(got) == {"code", "script", "direction", "coded"} \
+        else request.app.state.language.detect(doc.text)
+    return {**lang.to_dict(), "warning": lang.warning()}
 
 
 _TEXT = {"type": "string", "minLength": 1, "pattern": P.NO_NUL_PATTERN}

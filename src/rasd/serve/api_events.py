@@ -9,11 +9,14 @@ from fastapi.responses import Response, StreamingResponse
 
 from .. import corrections as corr
 from .. import export
+from ..analysts import OWNER
+from ..export import fatalities_text
 from . import params as P
 from . import responses as R
 from .auth import require_read, require_write
 from .evidence import excerpts
 from .params import event_filters, paging
+from .provenance import fused_answer
 from .records import record_json
 from .responses import json_response as _json
 
@@ -92,24 +95,74 @@ def points(request: Request, f: dict = Depends(event_filters)):
             summary="One event with its evidence in context, its reports, corrections and control timeline",
             responses=R.responses(401, 404, 422))
 def get_event(request: Request, event_id: str):
+    st, ev = event_or_404(request, event_id)
+    doc = st.get_document(ev.doc_id)
+    out: dict[str, Any] = {"event": _event_json(ev), "corrections": st.corrections_of(event_id)}
+    if doc is not None:
+        from .api_documents import language_of
+
+        out["document"] = {"doc_id": doc.doc_id, "title": doc.title, "outlet": doc.outlet, "url": doc.url,
+                           "published": doc.published.isoformat() if doc.published else None,
+                           "language": language_of(request, doc)}
+        out["excerpts"] = excerpts(doc.raw, ev.evidence, ev.sentence, ev.doc_id)
+    fused = st.get_fused_view(ev.cluster_id) if ev.cluster_id else None
+    if fused is not None:
+        fused = fused_answer(fused, st.document_summaries(r["doc_id"] for r in fused.get("reports") or []))
+    out["fused"] = fused
+    out["reports"] = (fused or {}).get("reports") or [
+        {"event_id": ev.event_id, "doc_id": ev.doc_id, "outlet": doc.outlet if doc else None, "stance": ev.stance,
+         "date": ev.date.isoformat() if ev.date else None, "fatalities": ev.fatalities,
+         "fatalities_text": fatalities_text(ev.fatalities, bool(ev.attrs.get("fatalities_at_least"))),
+         "sentence": ev.sentence, "claimants": list(ev.sources), "title": doc.title if doc else None,
+         "url": doc.url if doc else None,
+         "published": doc.published.isoformat() if doc and doc.published else None}]
+    out["control"], out["control_support"] = _control(st, ev.location.name if ev.location else None)
+    return _json(out)
+
+
+def _risky_move(request: Request, event_id: str, new: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """Why this new location needs the analyst's confirmation (see serve/workbench.py), or None."""
+    from .workbench import risky_move
+
+    now = request.app.state.store.reader().get_event_view(event_id)
+    if now is None:
+        return None  # the write answers 404
+    rules = request.app.state.workbench
+    search = request.app.state.place_search
+    at = (lambda lat, lon: search.country_at(lat, lon, rules.country_of_point_km)) if search else (lambda lat, lon: None)
+    return risky_move(now.location, new, rules, at)
+
+
+def note_and_author(request: Request, body: dict[str, Any]) -> tuple[Optional[str], str]:
+    """The ``note`` of a write's body, checked, and its author (see ``writer``)."""
+    note, author = body.get("note"), body.get("author")
+    if note is not None and (not isinstance(note, str) or len(note) > 2000):
+        raise P.bad("note", "a string of at most 2000 characters")
+    if author is not None and (not isinstance(author, str) or len(author) > 200):
+        raise P.bad("author", "a string of at most 200 characters")
+    return note, writer(request, author)
+
+
+def writer(request: Request, claimed: Optional[str]) -> str:
+    """The author of a write: the analyst's token's name; with the server's own token, the
+    body's ``author`` when given (as before analysts had tokens), else ``owner``."""
+    author = getattr(request.state, "author", None) or OWNER
+    if author == OWNER:
+        return claimed if claimed and claimed.strip() else OWNER
+    if claimed is not None and claimed != author:
+        raise HTTPException(403, f"bad author: this token writes as {author!r}, not {claimed[:60]!r} "
+                                 "(leave author out)")
+    return author
+
+
+def event_or_404(request: Request, event_id: str):
+    """(a reader, the event with its corrections) of a path's event id; 404 when there is none."""
     P.checked_text("event_id", event_id)
     st = request.app.state.store.reader()
     ev = st.get_event_view(event_id)
     if ev is None:
         raise HTTPException(404, f"no event {event_id!r}")
-    doc = st.get_document(ev.doc_id)
-    out: dict[str, Any] = {"event": _event_json(ev), "corrections": st.corrections_of(event_id)}
-    if doc is not None:
-        out["document"] = {"doc_id": doc.doc_id, "title": doc.title, "outlet": doc.outlet, "url": doc.url,
-                           "published": doc.published.isoformat() if doc.published else None}
-        out["excerpts"] = excerpts(doc.raw, ev.evidence, ev.sentence, ev.doc_id)
-    fused = st.get_fused_view(ev.cluster_id) if ev.cluster_id else None
-    out["fused"] = fused
-    out["reports"] = (fused or {}).get("reports") or [
-        {"event_id": ev.event_id, "doc_id": ev.doc_id, "outlet": doc.outlet if doc else None, "stance": ev.stance,
-         "date": ev.date.isoformat() if ev.date else None, "fatalities": ev.fatalities, "sentence": ev.sentence}]
-    out["control"], out["control_support"] = _control(st, ev.location.name if ev.location else None)
-    return _json(out)
+    return st, ev
 
 
 def _control(st, place: Optional[str]) -> tuple[list[dict[str, Any]], Optional[dict[str, Any]]]:
@@ -142,6 +195,8 @@ CORRECTION_BODY: dict[str, Any] = {
         "fatalities": {"oneOf": [{"type": "null"}, {"type": "integer", "minimum": 0, "maximum": 1_000_000}]},
         "rejected": {"type": "boolean"},
         "note": {"type": "string", "maxLength": 2000}, "author": {"type": "string", "maxLength": 200},
+        "confirm": {"type": "boolean", "description": "yes, move the event more than 100 km or to another "
+                                                      "country (without it such a move answers 409)"},
     },
     "anyOf": [{"required": [f]} for f in corr.FIELDS],
 }
@@ -150,19 +205,24 @@ CORRECTION_BODY: dict[str, Any] = {
 @router.post("/api/events/{event_id}/corrections", dependencies=[Depends(require_write)], tags=["corrections"],
              summary="Correct an event's type, sub-type, actors, place, date or fatalities, or reject it",
              status_code=201, openapi_extra=P.json_body_openapi(CORRECTION_BODY, {
-                 "place": {"summary": "the place named in the headline", "value": {
-                     "location": {"name": "Harasta", "lat": 33.56, "lon": 36.36},
+                 "place": {"summary": "the place named in the headline (confirmed: it may be far from the "
+                                      "machine's place)", "value": {
+                     "location": {"name": "Harasta", "lat": 33.56, "lon": 36.36}, "confirm": True,
                      "note": "the town named in the headline"}},
                  "reject": {"summary": "not an event", "value": {
                      "rejected": True, "note": "not an event: an anniversary piece"}}}),
-             responses=R.responses(201, 401, 404, 413, 422))
+             responses=R.responses(201, 401, 403, 404, 409, 413, 422))
 async def correct_event(request: Request, event_id: str):
     body = await P.json_body(request)
     P.checked_text("event_id", event_id)
     unknown = sorted(set(body) - set(CORRECTION_BODY["properties"]))
     if unknown:
-        raise P.bad(unknown[0], f"not a correctable field (one of {', '.join(corr.FIELDS)}, note, author)")
-    changes = {k: v for k, v in body.items() if k not in ("note", "author")}
+        raise P.bad(unknown[0], f"not a correctable field (one of {', '.join(corr.FIELDS)}, note, author, confirm)")
+    confirm = body.get("confirm", False)
+    if not isinstance(confirm, bool):
+        raise P.bad("confirm", "true or false")
+    confirm = confirm or P.boolean(request.query_params, "confirm")
+    changes = {k: v for k, v in body.items() if k not in ("note", "author", "confirm")}
     if not changes:
         raise P.bad("body", f"give at least one of {', '.join(corr.FIELDS)}")
     if isinstance(changes.get("date"), str):
@@ -173,14 +233,14 @@ async def correct_event(request: Request, event_id: str):
         clean = {k: corr.validate(k, v, request.app.state.ontology) for k, v in changes.items()}
     except corr.CorrectionError as exc:
         raise HTTPException(422, f"bad correction: {exc}") from None
-    note, author = body.get("note"), body.get("author")
-    if note is not None and (not isinstance(note, str) or len(note) > 2000):
-        raise P.bad("note", "a string of at most 2000 characters")
-    if author is not None and (not isinstance(author, str) or len(author) > 200):
-        raise P.bad("author", "a string of at most 200 characters")
+    note, author = note_and_author(request, body)
     from starlette.concurrency import run_in_threadpool
 
     store = request.app.state.store
+    if clean.get("location") and not confirm:
+        risk = await run_in_threadpool(_risky_move, request, event_id, clean["location"])
+        if risk is not None:
+            return _json(risk, status=409)
     ev = await run_in_threadpool(store.add_correction, event_id, clean, author=author, note=note)
     if ev is None:
         raise HTTPException(404, f"no event {event_id!r}")
@@ -202,19 +262,24 @@ def list_fused(request: Request, f: dict = Depends(event_filters), page: tuple =
     f = {k: v for k, v in f.items() if k not in ("doc_id", "include_rejected")}
     if f.get("status") == "rejected":
         f["status"] = None
-    items = request.app.state.store.reader().query_fused_view(limit=limit, offset=offset, **f)
+    st = request.app.state.store.reader()
+    items = st.query_fused_view(limit=limit, offset=offset, **f)
+    docs = st.document_summaries(r["doc_id"] for x in items for r in x.get("reports") or [])
+    items = [fused_answer(x, docs, compare=False) for x in items]
     return _json({"items": items, "limit": limit, "offset": offset,
                   "next_offset": offset + limit if len(items) == limit else None})
 
 
 @router.get("/api/fused/{cluster_id}", dependencies=[Depends(require_read)], tags=["fused events"],
-            summary="One fused event with its reports", responses=R.responses(401, 404, 422))
+            summary="One fused event with its reports (each with outlet, title, date, url, claimants) and "
+                    "a field-by-field comparison of what they say", responses=R.responses(401, 404, 422))
 def get_fused(request: Request, cluster_id: str):
     P.checked_text("cluster_id", cluster_id)
-    fused = request.app.state.store.reader().get_fused_view(cluster_id)
+    st = request.app.state.store.reader()
+    fused = st.get_fused_view(cluster_id)
     if fused is None:
         raise HTTPException(404, f"no fused event {cluster_id!r}")
-    return _json(fused)
+    return _json(fused_answer(fused, st.document_summaries(r["doc_id"] for r in fused.get("reports") or [])))
 
 
 @router.get("/api/export", dependencies=[Depends(require_read)], tags=["exports"],

@@ -32,16 +32,17 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
                require_token_for_reads: bool = False, max_body_bytes: Optional[int] = None,
                gazetteer: Any = None, pipeline_factory: Optional[Callable[[], Any]] = None,
                ontology: Optional[dict[str, list[str]]] = None, tiles: Optional[str] = None,
-               allowed_hosts: Iterable[str] = (), ingest_threads: int = 2) -> FastAPI:
+               allowed_hosts: Iterable[str] = (), ingest_threads: int = 2, actors: Any = None) -> FastAPI:
     """Build the application around an open store.
 
     ``pipeline_factory`` builds the ingest pipeline (the CLI's) on first use, once for each of
     ``ingest_threads`` ingest threads; ``gazetteer`` answers place searches; ``ontology`` (event
     type -> sub-event types) checks corrections; ``tiles`` is an optional tile URL template drawn
     over the bundled country outlines; ``allowed_hosts`` are host names (or addresses) the server
-    answers to besides the loopback ones.
+    answers to besides the loopback ones; ``actors`` (``code.actor_search.ActorSearch``) makes the
+    actor filter match aliases ("SDF") and answers /api/actors.
     """
-    from . import api_documents, api_events
+    from . import api_alerts, api_brief, api_documents, api_events, api_places, api_review
     from .ingest import IngestWorkers
 
     settings = settings or Settings()
@@ -57,6 +58,15 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     app.state.settings = settings
     app.state.opts = opts
     app.state.gazetteer = gazetteer
+    app.state.actors = actors
+    from ..geo.search import PlaceSearch
+    from .workbench import WorkbenchRules
+
+    from ..code.language import LanguageCheck
+
+    app.state.place_search = PlaceSearch(gazetteer) if gazetteer is not None else None
+    app.state.workbench = WorkbenchRules.load()
+    app.state.language = LanguageCheck.load()  # documents stored before the language stage get theirs on read
     app.state.pipeline_factory = pipeline_factory
     app.state.ontology = ontology
     app.state.ingest_workers = IngestWorkers(
@@ -65,7 +75,11 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
 
     _errors(app)
     app.include_router(api_events.router)
+    app.include_router(api_review.router)
+    app.include_router(api_places.router)
     app.include_router(api_documents.router)
+    app.include_router(api_brief.router)
+    app.include_router(api_alerts.router)
     _static(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(_BodyLimit, limit=opts.max_body_bytes)  # type: ignore[arg-type]
@@ -156,7 +170,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     if not schemas:
         comps.pop("schemas")
     comps["securitySchemes"] = {"token": {"type": "http", "scheme": "bearer",
-                                          "description": "the token printed by 'rasd serve' (or RASD_TOKEN)"}}
+                                          "description": "the token printed by 'rasd serve' (or RASD_TOKEN), "
+                                                         "or an analyst's token ('rasd tokens add NAME')"}}
     onto = app.state.ontology or {}
     for path, ops in doc["paths"].items():
         for method, op in ops.items():

@@ -10,6 +10,8 @@ from typing import Optional
 
 from fastapi import HTTPException, Request
 
+from ..analysts import OWNER, hash_token
+
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
@@ -43,8 +45,19 @@ def _given_token(request: Request) -> Optional[str]:
 
 
 def token_ok(request: Request) -> bool:
+    """The request carries the server's token or a working analyst's token."""
+    return token_author(request) is not None
+
+
+def token_author(request: Request) -> Optional[str]:
+    """Who the request's token says writes: an analyst's name (``rasd tokens add NAME``), or
+    ``OWNER`` for the server's own token; None without a good token."""
     given = _given_token(request)
-    return bool(given) and hmac.compare_digest(given.encode(), request.app.state.opts.token.encode())
+    if not given:
+        return None
+    if hmac.compare_digest(given.encode(), request.app.state.opts.token.encode()):
+        return OWNER
+    return request.app.state.store.reader().token_author(hash_token(given))
 
 
 async def require_read(request: Request) -> None:
@@ -55,6 +68,10 @@ async def require_read(request: Request) -> None:
 
 
 async def require_write(request: Request) -> None:
-    if not token_ok(request):
-        raise HTTPException(401, "writes need the token printed by 'rasd serve' (or RASD_TOKEN): "
-                                 "send 'Authorization: Bearer <token>'")
+    """A write needs a token; the author of what it writes is the token's name
+    (``request.state.author``)."""
+    author = token_author(request)
+    if author is None:
+        raise HTTPException(401, "writes need the token printed by 'rasd serve' (or RASD_TOKEN), or an "
+                                 "analyst's token ('rasd tokens add NAME'): send 'Authorization: Bearer <token>'")
+    request.state.author = author

@@ -12,6 +12,8 @@ from typing import Any, Optional
 
 from fastapi import HTTPException, Request
 
+from ..clock import AGE_PATTERN, SINCE_HELP, parse_since, stamp
+
 STATUSES = ("confirmed", "single-source", "disputed", "rejected")
 # a calendar day written YYYY-MM-DD and nothing else (date.fromisoformat also takes 20200101, 2020-W01-1)
 DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -22,19 +24,29 @@ BBOX_PATTERN = f"^{_LON},{_LAT},{_LON},{_LAT}$"
 _BBOX_RE = re.compile(BBOX_PATTERN)
 NO_NUL_PATTERN = "^[^\\u0000]*$"  # free text: anything but a NUL
 _DIGITS_RE = re.compile(r"-?[0-9]{1,12}\Z")  # ASCII digits only ("٣" is refused), at most 12 of them
+# a number as JSON writes it (0.5, 1, 1e-05), ASCII digits only
+_NUMBER_RE = re.compile(r"-?[0-9]{1,40}(?:\.[0-9]{1,40})?(?:[eE][-+]?[0-9]{1,4})?\Z")
 
+# an age back from now, or a day (ISO times with a zone are accepted too: see clock.parse_since)
+SINCE_SCHEMA = {"type": "string", "anyOf": [{"pattern": AGE_PATTERN},
+                                             {"format": "date", "pattern": DATE_PATTERN}]}
 # name -> (OpenAPI schema, description)
 FILTERS: dict[str, tuple[dict, str]] = {
     "type": ({"type": "string", "maxLength": 100}, "ACLED event type"),
     "sub_type": ({"type": "string", "maxLength": 100}, "ACLED sub-event type"),
-    "actor": ({"type": "string", "maxLength": 200}, "part of an actor's name"),
+    "actor": ({"type": "string", "maxLength": 200},
+              "part of an actor's name, or a name or alias the actor knowledge base knows (SDF, HTS)"),
     "place": ({"type": "string", "maxLength": 200}, "part of a place or province name"),
+    "country": ({"type": "string", "pattern": "^[A-Z]{2}$"}, "ISO 3166-1 alpha-2 code of the place's country"),
     "bbox": ({"type": "string", "pattern": BBOX_PATTERN},
              "west,south,east,north in decimal degrees; a box with south above north matches nothing"),
     "date_from": ({"type": "string", "format": "date", "pattern": DATE_PATTERN}, "YYYY-MM-DD, inclusive"),
     "date_to": ({"type": "string", "format": "date", "pattern": DATE_PATTERN}, "YYYY-MM-DD, inclusive"),
+    "since": (SINCE_SCHEMA, "stored (an event) or last revised (a fused event) at or after: " + SINCE_HELP),
     "status": ({"type": "string", "enum": list(STATUSES)}, "fusion status, or 'rejected' by an analyst"),
     "min_corroboration": ({"type": "integer", "minimum": 1, "maximum": 1000}, "independent outlets at least"),
+    "min_confidence": ({"type": "number", "minimum": 0, "maximum": 1},
+                       "the coder's confidence at least (0-1, as the events show it, to 3 places)"),
     "text": ({"type": "string", "maxLength": 200}, "words in the event's sentence"),
     "doc_id": ({"type": "string", "maxLength": 200}, "events of one document"),
     "include_rejected": ({"type": "boolean", "default": False}, "also list events an analyst rejected"),
@@ -118,14 +130,24 @@ def required_text(q, name: str, max_len: int) -> str:
 
 
 def integer(q, name: str, default: Optional[int], lo: int, hi: int) -> Optional[int]:
+    n = _ranged(q, name, _DIGITS_RE, int, lo, hi, "a whole number written in digits 0-9")
+    return default if n is None else n
+
+
+def number(q, name: str, lo: float, hi: float) -> Optional[float]:
+    return _ranged(q, name, _NUMBER_RE, float, lo, hi, "a number written in digits 0-9 (e.g. 0.5)")
+
+
+def _ranged(q, name: str, pattern: re.Pattern, convert, lo, hi, what: str):
+    """A number parameter: None when absent, else written as ``pattern`` says and within [lo, hi]."""
     v = given(q, name)
     if v is None:
-        return default
-    if not _DIGITS_RE.match(v):
-        raise bad(name, f"{v[:40]!r} is not a whole number written in digits 0-9")
-    n = int(v)
+        return None
+    if not pattern.match(v):
+        raise bad(name, f"{v[:40]!r} is not {what}")
+    n = convert(v)
     if not lo <= n <= hi:
-        raise bad(name, f"{n} is not between {lo} and {hi}")
+        raise bad(name, f"{v} is not between {lo:g} and {hi:g}")
     return n
 
 
@@ -160,6 +182,27 @@ def day_value(name: str, v: str) -> str:
 def day(q, name: str) -> Optional[str]:
     v = given(q, name)
     return None if v is None else day_value(name, v)
+
+
+def since(q, name: str = "since") -> Optional[str]:
+    """An age (30m, 1h, 7d) or a date/time, as the store's time text (``rasd.clock``)."""
+    v = text(q, name, 40)
+    if v is None:
+        return None
+    try:
+        return stamp(parse_since(v))
+    except ValueError as exc:
+        raise bad(name, str(exc)) from None
+
+
+_COUNTRY_RE = re.compile(r"[A-Z]{2}\Z")
+
+
+def country(q, name: str = "country") -> Optional[str]:
+    v = given(q, name)
+    if v is not None and not _COUNTRY_RE.match(v):
+        raise bad(name, f"{v[:40]!r} is not an ISO 3166-1 alpha-2 code (two capital letters, e.g. SY)")
+    return v
 
 
 def bbox(q) -> Optional[tuple[float, float, float, float]]:
@@ -217,11 +260,15 @@ async def event_filters(request: Request) -> dict[str, Any]:
     status = choice(q, "status", STATUSES)
     f = {
         "event_type": text(q, "type", 100), "sub_event_type": text(q, "sub_type", 100),
-        "actor": text(q, "actor", 200), "place": text(q, "place", 200), "bbox": bbox(q),
-        "date_from": day(q, "date_from"), "date_to": day(q, "date_to"), "status": status,
-        "min_corroboration": integer(q, "min_corroboration", None, 1, 1000), "text": text(q, "text", 200),
+        "actor": text(q, "actor", 200), "place": text(q, "place", 200), "country": country(q), "bbox": bbox(q),
+        "date_from": day(q, "date_from"), "date_to": day(q, "date_to"), "since": since(q), "status": status,
+        "min_corroboration": integer(q, "min_corroboration", None, 1, 1000),
+        "min_confidence": number(q, "min_confidence", 0.0, 1.0), "text": text(q, "text", 200),
         "doc_id": text(q, "doc_id", 200), "include_rejected": boolean(q, "include_rejected"),
     }
+    actors = request.app.state.actors
+    if f["actor"] and actors is not None:
+        f["actor"] = actors.names(f["actor"])  # its aliases' canonical names too
     return f
 
 

@@ -13,8 +13,10 @@ def record_json(rec: EventRecord) -> str:
     corrected one is parsed, corrected and encoded."""
     data = rec.data.rstrip()
     if rec.corrected is None and data.endswith("}") and '"corrected"' not in data:
-        tail = ',"corrected":[],"rejected":false'
+        tail = ',"corrected":[],"rejected":false,"review":null'
         if rec.corroboration is not None:
             tail += f',"corroboration":{int(rec.corroboration)}'
+        tail += "," + json.dumps({"outlet": rec.outlet, "url": rec.url, "outlets": rec.outlet_list()},
+                                 ensure_ascii=False, separators=(",", ":"))[1:-1]
         return data[:-1] + tail + "}"
     return json.dumps(event_json(rec.event()), ensure_ascii=False)

@@ -5,7 +5,7 @@ Pipeline stages never import a backend; the CLI and the server open one with
 """
 from __future__ import annotations
 
-from .base import (AddOutcome, BaseStore, ControlStore, CorrectionStore, DocumentStore, DocumentSummary,
+from .base import (AddOutcome, AlertStore, AnalystStore, AnalystToken, BaseStore, ControlStore, CorrectionStore, DocumentStore, DocumentSummary,
                    EventRecord, EventStore, FusingStore, FusionStore, Store, WatchStore)
 
 
@@ -41,6 +41,7 @@ def scratch_store() -> Store:
     return open_store(":memory:")
 
 
-__all__ = ["AddOutcome", "BaseStore", "ControlStore", "CorrectionStore", "DocumentStore", "DocumentSummary",
-           "EventRecord", "EventStore", "FusingStore", "FusionStore", "Store", "WatchStore", "is_postgres_url", "open_store", "store_label",
+__all__ = ["AddOutcome", "AlertStore", "AnalystStore", "AnalystToken", "BaseStore", "ControlStore", "CorrectionStore",
+           "DocumentStore", "DocumentSummary", "EventRecord", "EventStore", "FusingStore", "FusionStore", "Store",
+           "WatchStore", "is_postgres_url", "open_store", "store_label",
            "scratch_store"]

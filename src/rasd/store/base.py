@@ -10,7 +10,7 @@ from __future__ import annotations
 import abc
 import json
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, NamedTuple, Optional, Protocol, TypeVar, runtime_checkable
 
 from .. import corrections as corr
@@ -34,27 +34,50 @@ class DocumentSummary:
     outlet: Optional[str]
     chars: int
     snippet: Optional[str] = None
+    url: Optional[str] = None
+    stored_at: Optional[str] = None  # when it was stored (rasd.clock.stamp's form)
 
 
 class EventRecord(NamedTuple):
     """One event of the corrected view as the store holds it, not yet parsed: ``data`` is the
     machine's record as written (``Event.to_dict`` as JSON text), ``corrected`` the analysts'
-    resolved fields (None when nobody corrected it), ``corroboration`` its fused event's count.
+    resolved fields (None when nobody corrected it), ``corroboration`` its fused event's count;
+    its provenance: ``outlet`` and ``url`` of its document, ``outlets`` the known outlets of
+    every report of its fused event (JSON array text, None when not fused).
     (A named tuple: the event list makes fifty of them per page.)"""
 
     event_id: str
     data: str
     corrected: Optional[dict[str, Any]] = None
     corroboration: Optional[int] = None
+    outlet: Optional[str] = None
+    url: Optional[str] = None
+    outlets: Optional[str] = None
 
     def event(self) -> Event:
-        """The event with its corrections applied (``attrs['corrected']`` lists the fields)."""
+        """The event with its corrections applied (``attrs['corrected']`` lists the fields) and
+        its provenance in ``attrs`` (``outlet``, ``url``, ``outlets``)."""
         event = Event.from_dict(json.loads(self.data))
         if self.corrected:
             corr.apply(event, self.corrected)
         if self.corroboration is not None:
             event.attrs["corroboration"] = self.corroboration
+        event.attrs["outlet"] = self.outlet
+        event.attrs["url"] = self.url
+        event.attrs["outlets"] = self.outlet_list()
         return event
+
+    def outlet_list(self) -> list[str]:
+        """The known, distinct outlets behind the event: its fused event's, else its document's
+        (names compared without case and spacing; the first spelling is kept)."""
+        names = json.loads(self.outlets) if self.outlets else []
+        if self.outlet:
+            names.insert(0, self.outlet)
+        out: dict[str, str] = {}
+        for n in names:
+            if isinstance(n, str) and n.strip():
+                out.setdefault(" ".join(n.lower().split()), n.strip())
+        return list(out.values())
 
 
 # -- the watcher's records (migration 005) --------------------------------------------
@@ -117,6 +140,63 @@ class SourceRead:
     last_modified: Optional[str] = None
 
 
+@dataclass
+class AnalystToken:
+    """An analyst's token as the store keeps it: its name (the author of what it writes) and a
+    hash of the token (the token itself is shown once, when made, and never stored)."""
+    name: str
+    token_hash: str
+    created_at: Optional[str] = None
+    revoked_at: Optional[str] = None  # None while the token works
+# -- revisions of fused events and alerts (migration 007) ----------
+@dataclass
+class FusedRevision:
+    """A fused event's last revision (fuse/revisions.py): its number, when the first and this one
+    were recorded, what this one changed, and the state it recorded (status, corroboration,
+    event_type, sub_event_type, place, fatalities)."""
+    cluster_id: str
+    revision: int
+    created_at: str
+    changed_at: str
+    changes: list[dict[str, Any]]
+    state: dict[str, Any]
+
+
+CHANNELS = ("webhook", "email")
+NOTIFICATION_STATUSES = ("pending", "sent", "failed")
+
+
+@dataclass
+class Alert:
+    """A saved search over fused events and where to send what matches (docs/alerts.md)."""
+    name: str
+    channel: str  # webhook | email
+    target: str   # the webhook's URL, or an e-mail address
+    filters: dict[str, Any] = field(default_factory=dict)  # the fused view's filters (no since)
+    secret: Optional[str] = None  # the webhook's HMAC-SHA256 key
+    created_at: Optional[str] = None
+    # counts of its notifications by status (read-only; filled by list_alerts/get_alert)
+    pending: int = 0
+    sent: int = 0
+    failed: int = 0
+
+
+@dataclass
+class Notification:
+    """One queued notification: (alert, fused event, revision), its payload and its delivery."""
+    id: int
+    alert: str
+    cluster_id: str
+    revision: int
+    payload: dict[str, Any]
+    created_at: str
+    status: str = "pending"
+    attempts: int = 0
+    next_at: Optional[str] = None
+    last_error: Optional[str] = None
+    sent_at: Optional[str] = None
+
+
 # -- roles -------------------------------------------------------------------------
 @runtime_checkable
 class BaseStore(Protocol):
@@ -158,6 +238,7 @@ class DocumentStore(BaseStore, Protocol):
     @abc.abstractmethod
     def add_document(self, doc: Document) -> AddOutcome:
         """Insert a document, keyed by content hash; same content twice changes nothing.
+        A new or updated document records when it was stored (``since`` filters on it).
 
         Same doc_id with other content replaces the stored document ("updated"); the
         same content under another doc_id is not stored again ("duplicate")."""
@@ -170,22 +251,33 @@ class DocumentStore(BaseStore, Protocol):
 
     @abc.abstractmethod
     def list_documents(self, query: Optional[str] = None, limit: int = 50,
-                       offset: int = 0) -> list[DocumentSummary]:
-        """Documents in a stable order; ``query`` is full-text search (words ANDed)."""
+                       offset: int = 0, since: Optional[str] = None) -> list[DocumentSummary]:
+        """Documents in a stable order (by id; with ``since`` alone, the newest stored first);
+        ``query`` is full-text search (words ANDed, best match first); ``since`` (a
+        ``rasd.clock.stamp`` text) keeps those stored at or after that time."""
 
     @abc.abstractmethod
     def iter_documents(self) -> Iterator[Document]:
         """Every document, by doc_id."""
+
+    @abc.abstractmethod
+    def document_summaries(self, doc_ids: Iterable[str]) -> dict[str, DocumentSummary]:
+        """Title, date, outlet, address and length of these documents, by doc_id (those that
+        exist): what a report needs to be cited, without reading the texts."""
 
 
 @runtime_checkable
 class EventStore(BaseStore, Protocol):
     """Coded events (migration 002) and their corrected view (migration 004).
 
-    Filters of the view methods (all optional): event_type, sub_event_type, actor, place,
-    bbox=(west, south, east, north), date_from, date_to, status ("rejected" lists rejected
-    events), min_corroboration, text, doc_id, include_rejected. The view's order is newest
-    first (corrected date, then event id), undated events last."""
+    Filters of the view methods (all optional): event_type, sub_event_type, actor (a part of
+    either actor's name, or a list of such parts, any of which matches), place,
+    country (ISO alpha-2 of the machine's place), bbox=(west, south, east, north), date_from,
+    date_to, since (stored at or after this ``rasd.clock.stamp`` time), status ("rejected" lists
+    rejected events), min_corroboration, min_confidence (the coder's confidence, 0-1), reviewed
+    (True: events an analyst accepted or rejected; False: the others), text, doc_id,
+    include_rejected. Every event records when it was stored (``replace_events``).
+    The view's order is newest first (corrected date, then event id), undated events last."""
 
     @abc.abstractmethod
     def replace_events(self, doc_id: str, events: Iterable[Event]) -> None:
@@ -233,6 +325,11 @@ class EventStore(BaseStore, Protocol):
         """(event_id, lat, lon, event_type, date) of matching placed events."""
 
     @abc.abstractmethod
+    def actor_names(self, part: str, limit: int = 20) -> list[tuple[str, int]]:
+        """(name, events) of the actor names the stored events carry (corrections included)
+        that contain ``part`` (any case), most events first: suggestions for an actor filter."""
+
+    @abc.abstractmethod
     def event_type_pairs(self) -> list[tuple[str, str]]:
         """Distinct (event type, sub-event type) pairs in the store, corrections included, sorted."""
 
@@ -249,7 +346,18 @@ class CorrectionStore(BaseStore, Protocol):
 
     @abc.abstractmethod
     def corrections_of(self, event_id: str) -> list[dict[str, Any]]:
-        """Every correction that applies to an event, oldest first (the audit trail)."""
+        """Every correction that applies to an event, oldest first (the audit trail): id, field,
+        value, author, note, created_at, event_id, and request (shared by the rows one call of
+        ``add_correction`` wrote). Review decisions are rows of field ``review``
+        (``corrections.REVIEW``)."""
+
+    @abc.abstractmethod
+    def review_queue(self, *, order: str = "confidence", limit: int = 50, offset: int = 0,
+                     **filters: Any) -> list[dict[str, Any]]:
+        """Events no analyst has reviewed (accepted or rejected), rejected ones left out, as the
+        summaries of ``query_events_summary`` plus ``reports`` (its fused event's reports, 1
+        when not fused). ``order``: "confidence" (lowest first) or "reports" (most first, then
+        lowest confidence); ties by event id. The view's filters apply."""
 
 
 @runtime_checkable
@@ -280,8 +388,10 @@ class FusionStore(BaseStore, Protocol):
     @abc.abstractmethod
     def query_fused(self, *, status: Optional[str] = None, event_type: Optional[str] = None,
                     place: Optional[str] = None, date_from: Optional[str] = None, date_to: Optional[str] = None,
-                    min_reports: int = 1, limit: int = 100, offset: int = 0) -> list[FusedEvent]:
-        """Fused events, oldest first (undated last); ``event_type`` matches the type or sub-type."""
+                    min_reports: int = 1, limit: int = 100, offset: int = 0, country: Optional[str] = None,
+                    since: Optional[str] = None) -> list[FusedEvent]:
+        """Fused events, oldest first (undated last); ``event_type`` matches the type or sub-type;
+        ``since``: last revised at or after that time."""
 
     @abc.abstractmethod
     def unfused_events(self, limit: int = 1000) -> list[Event]:
@@ -293,10 +403,31 @@ class FusionStore(BaseStore, Protocol):
 
     @abc.abstractmethod
     def query_fused_view(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
-        """Fused events as JSON records, newest first; the view's filters (no doc_id)."""
+        """Fused events as JSON records (as ``get_fused_view``), newest first; the view's filters
+        (no doc_id; min_confidence: some report at least that confident; ``since``: last revised
+        at or after that time, see ``record_revision``)."""
 
     @abc.abstractmethod
-    def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]: ...
+    def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]:
+        """A fused event as its JSON record, with ``created_at``, ``changed_at``, ``revision`` and
+        ``changes`` of its last revision (see ``record_revision``)."""
+
+    @abc.abstractmethod
+    def fused_revision(self, cluster_id: str) -> Optional[FusedRevision]:
+        """The last revision recorded of a fused event (kept after the fused event is deleted,
+        until ``forget_revision``)."""
+
+    @abc.abstractmethod
+    def record_revision(self, revision: FusedRevision, payload: Optional[dict[str, Any]]) -> int:
+        """Record a fused event's last revision (its state replaces the one kept). With a
+        ``payload`` (JSON-able: the change and the event), queue one notification of it for every
+        alert whose filters the fused event, as now saved, matches, in the same transaction;
+        a notification already queued for (alert, cluster_id, revision) is not queued again.
+        None records the state alone. Returns how many notifications were queued."""
+
+    @abc.abstractmethod
+    def forget_revision(self, cluster_id: str) -> None:
+        """Drop the revision record of a fused event that no longer exists."""
 
 
 @runtime_checkable
@@ -378,6 +509,78 @@ class WatchStore(BaseStore, Protocol):
         """The outcome of one attempt at an item (counts an attempt)."""
 
 
+@runtime_checkable
+class AnalystStore(BaseStore, Protocol):
+    """Analysts' tokens (migration 006): each analyst writes with a token of their own, and what
+    they write carries the token's name. Only hashes of tokens are kept."""
+
+    @abc.abstractmethod
+    def add_token(self, name: str, token_hash: str) -> AnalystToken:
+        """Keep a new analyst's token hash under ``name``; ValueError when the name was ever
+        given (a revoked name is not given again: an author's name means one analyst)."""
+
+    @abc.abstractmethod
+    def list_tokens(self) -> list[AnalystToken]:
+        """Every token, revoked ones too, by name."""
+
+    @abc.abstractmethod
+    def revoke_token(self, name: str) -> bool:
+        """Stop a token working (it stays listed); False when no working token has that name."""
+
+    @abc.abstractmethod
+    def token_author(self, token_hash: str) -> Optional[str]:
+        """The name of the working token with this hash, or None."""
+class AlertStore(BaseStore, Protocol):
+    """Alerts (saved searches over fused events), the outbox of their notifications, and leases
+    (migration 007). Notifications are queued by
+    ``FusionStore.record_revision`` in the fusion's transaction; a dispatcher holding the
+    ``alerts`` lease delivers them and records each outcome here."""
+
+    @abc.abstractmethod
+    def save_alert(self, alert: Alert) -> None:
+        """Add an alert, or replace the one of that name (its queued notifications stay)."""
+
+    @abc.abstractmethod
+    def get_alert(self, name: str) -> Optional[Alert]: ...
+
+    @abc.abstractmethod
+    def list_alerts(self) -> list[Alert]:
+        """Every alert, by name, with the counts of its notifications by status."""
+
+    @abc.abstractmethod
+    def remove_alert(self, name: str) -> bool:
+        """Delete an alert and its notifications; False when there is none of that name."""
+
+    @abc.abstractmethod
+    def queue_notification(self, alert: str, cluster_id: str, revision: int, payload: dict[str, Any],
+                           at: str) -> Optional[int]:
+        """Queue one notification by hand (a test: ``rasd alerts test`` over the API), due at
+        ``at``; its id, or None when (alert, cluster_id, revision) is already queued."""
+
+    @abc.abstractmethod
+    def due_notifications(self, now: str, limit: int = 50) -> list[Notification]:
+        """Pending notifications whose ``next_at`` is at or before ``now``, oldest first."""
+
+    @abc.abstractmethod
+    def notifications(self, alert: Optional[str] = None, limit: int = 50) -> list[Notification]:
+        """The newest notifications (of one alert), newest first: what was sent and what failed."""
+
+    @abc.abstractmethod
+    def mark_notification(self, id: int, *, status: str, at: str, error: Optional[str] = None,
+                          next_at: Optional[str] = None) -> None:
+        """The outcome of one delivery attempt (counts an attempt): ``sent`` (at ``at``),
+        ``pending`` again (retry at ``next_at``, ``error`` kept) or ``failed`` (given up)."""
+
+    @abc.abstractmethod
+    def acquire_lease(self, name: str, holder: str, *, now: str, until: str) -> bool:
+        """Take or renew the lease ``name`` until ``until`` when it is free, expired (before
+        ``now``) or already ``holder``'s; True when ``holder`` holds it now. Atomic."""
+
+    @abc.abstractmethod
+    def release_lease(self, name: str, holder: str) -> None:
+        """Give the lease up when ``holder`` holds it."""
+
+
 # -- unions of roles ------------------------------------------------------------------
 @runtime_checkable
 class FusingStore(FusionStore, ControlStore, Protocol):
@@ -385,5 +588,6 @@ class FusingStore(FusionStore, ControlStore, Protocol):
 
 
 @runtime_checkable
-class Store(DocumentStore, EventStore, CorrectionStore, FusionStore, ControlStore, WatchStore, Protocol):
+class Store(DocumentStore, EventStore, CorrectionStore, FusionStore, ControlStore, WatchStore, AnalystStore,
+            AlertStore, Protocol):
     """Every role: what the CLI and the server need, and what a full backend implements."""

@@ -3,10 +3,14 @@ SQLite (store/sql); full-text search is a tsvector column with a GIN index (``ra
 the ``simple`` configuration with ``unaccent``, no stemming), as SQLite's FTS5 searches."""
 from __future__ import annotations
 
+from typing import Optional
+
 import psycopg
 
 from ...errors import StoreError
 from ..base import DocumentSummary, Store
+from ..sql.analysts import AnalystsMixin
+from ..sql.alerts import AlertsMixin
 from ..sql.corrections import CorrectionsMixin
 from ..sql.documents import DocumentsMixin, Term
 from ..sql.events import EventsMixin
@@ -18,20 +22,22 @@ from .connection import PGConnection
 _HEADLINE = "StartSel=[, StopSel=], MaxWords=12, MinWords=6, ShortWord=1, MaxFragments=1, FragmentDelimiter=…"
 
 
-class PostgresStore(DocumentsMixin, CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, PGConnection, Store):
+class PostgresStore(DocumentsMixin, CorrectionsMixin, EventsMixin, FusionMixin, WatchMixin, AnalystsMixin, AlertsMixin, PGConnection, Store):
     """Every role of ``Store`` on one PostgreSQL database; connection handling is ``PGConnection``'s."""
 
-    def _search(self, terms: list[Term], limit: int, offset: int) -> list[DocumentSummary]:
+    def _search(self, terms: list[Term], limit: int, offset: int, since: Optional[str] = None) -> list[DocumentSummary]:
         sql = ("SELECT d.doc_id, d.title, d.published, d.outlet, length(d.text) AS chars,"
-               " ts_headline('rasd_simple', d.text, q, ?) AS snip"
+               " ts_headline('rasd_simple', d.text, q, ?) AS snip, d.stored_at"
                " FROM documents d, to_tsquery('rasd_simple', ?) q WHERE d.fts @@ q"
-               " ORDER BY ts_rank(d.fts, q) DESC, d.doc_id LIMIT ? OFFSET ?")
+               + (" AND d.stored_at >= ?" if since else "")
+               + " ORDER BY ts_rank(d.fts, q) DESC, d.doc_id LIMIT ? OFFSET ?")
         try:
-            rows = self.conn.execute(sql, (_HEADLINE, ts_query(terms), limit, offset)).fetchall()
+            rows = self.conn.execute(sql, (_HEADLINE, ts_query(terms), *([since] if since else []), limit,
+                                           offset)).fetchall()
         except psycopg.Error as exc:
             raise StoreError(f"search {' '.join(' '.join(t.words) for t in terms)!r}: {exc}") from None
-        return [DocumentSummary(r["doc_id"], r["title"], r["published"], r["outlet"], r["chars"], r["snip"])
-                for r in rows]
+        return [DocumentSummary(r["doc_id"], r["title"], r["published"], r["outlet"], r["chars"], r["snip"],
+                                stored_at=r["stored_at"]) for r in rows]
 
 
 def ts_query(terms: list[Term]) -> str:

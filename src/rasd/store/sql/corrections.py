@@ -24,8 +24,10 @@ _EFF = {c: f"COALESCE(o.{c}, e.{c})" for c in (
 _SUMMARY_EFF = ("event_type", "sub_event_type", "actor1", "actor2", "location", "admin1", "admin1", "date",
                 "lat", "lon", "fatalities")
 
-FILTER_KEYS = ("event_type", "sub_event_type", "actor", "place", "bbox", "date_from", "date_to", "status",
-               "min_corroboration", "text", "doc_id", "include_rejected")
+FILTER_KEYS = ("event_type", "sub_event_type", "actor", "place", "country", "bbox", "date_from", "date_to",
+               "since", "status", "min_corroboration", "min_confidence", "reviewed", "text", "doc_id",
+               "include_rejected")
+REVIEW_ORDERS = ("confidence", "reports")
 
 
 class CorrectionsMixin(SQLConnection):
@@ -39,12 +41,13 @@ class CorrectionsMixin(SQLConnection):
         a = corr.anchor_of(event)
         changes = {k: corr.validate(k, v) for k, v in changes.items()}  # CorrectionError on bad values
         with self.transaction():
+            request = self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM corrections").fetchone()[0]
             for field, value in changes.items():
                 self.conn.execute(
                     "INSERT INTO corrections(doc_id, span_start, span_end, sentence_hash, event_id, field, value,"
-                    " author, note) VALUES (?,?,?,?,?,?,?,?,?)",
+                    " author, note, request) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (a.doc_id, a.span_start, a.span_end, a.sentence_hash, event_id, field,
-                     json.dumps(value, ensure_ascii=False), author, note))
+                     json.dumps(value, ensure_ascii=False), author, note, request))
             self._resolve_doc(event.doc_id)
         return self.get_event_view(event_id)
 
@@ -59,7 +62,8 @@ class CorrectionsMixin(SQLConnection):
         out = []
         for r in rows:  # the rows that, alone, resolve onto this event
             if event_id in corr.resolve_document([r], events):
-                out.append({k: r[k] for k in ("id", "field", "value", "author", "note", "created_at", "event_id")})
+                out.append({k: r[k] for k in ("id", "field", "value", "author", "note", "created_at", "event_id",
+                                              "request")})
         return out
 
     def _correction_rows(self, doc_id: str) -> list[dict[str, Any]]:
@@ -120,26 +124,63 @@ class CorrectionsMixin(SQLConnection):
         """As ``query_events_view``, each event as a short summary read from the indexes alone
         (no evidence, no JSON parsed): what a list or a map needs."""
         self._fresh()
+        return self._summaries(filters, limit, offset,
+                               order=lambda col: f"{self.dialect.desc(col('date'))}, e.event_id DESC",
+                               key=lambda r: (r[7] is not None, r[7] or "", r[11]), reverse=True)
+
+    def review_queue(self, *, order: str = "confidence", limit: int = 50, offset: int = 0,
+                     **filters: Any) -> list[dict[str, Any]]:
+        """Events not yet reviewed, lowest confidence first, or most reports first."""
+        if order not in REVIEW_ORDERS:
+            raise ValueError(f"order {order!r}: one of {', '.join(REVIEW_ORDERS)}")
+        self._fresh()
+        filters = {**filters, "reviewed": False, "include_rejected": False}
+        if filters.get("status") == "rejected":
+            return []
+        if order == "confidence":
+            return self._summaries(filters, limit, offset, order=lambda col: "e.confidence, e.event_id",
+                                   key=lambda r: (r[15] if r[15] is not None else 0.0, r[11]))
+        # most reports first: the events of fused events with several reports (few), then the
+        # others by confidence (the confidence index's order), merged
+        key = lambda r: (-(r[16] or 1), r[15] if r[15] is not None else 0.0, r[11])  # noqa: E731
+        many = self._summaries({**filters, "_reports": "many"}, limit, offset, key=key,
+                               order=lambda col: "n_reports DESC, e.confidence, e.event_id")
+        one = self._summaries({**filters, "_reports": "one"}, limit, offset, key=key,
+                              order=lambda col: "e.confidence, e.event_id")
+        return sorted(many + one, key=lambda d: (-d["reports"], d["confidence"] or 0.0, d["event_id"]))[
+            offset:offset + limit]
+
+    def _summaries(self, filters: dict[str, Any], limit: int, offset: int, *, order, key,
+                   reverse: bool = False) -> list[dict[str, Any]]:
+        """Summaries of the first ``offset + limit`` matching events of each part (untouched,
+        corrected) in ``order`` (SQL, over ``col``), merged by ``key`` over the row."""
         rows: list[tuple] = []
         d = self.dialect
+        fused = self._has_table("fused_events")
+        reports = "COALESCE(f.n_reports, 1)" if fused else "1"
+        join = " LEFT JOIN fused_events f ON f.cluster_id = e.cluster_id" if fused else ""
         for corrected, src in ((False, "events e"), (True, d.overridden)):
             where, args = self._where(filters, corrected=corrected)
             col = (lambda c: _EFF[c]) if corrected else (lambda c: f"e.{c}")
             cols = ", ".join(col(c) for c in _SUMMARY_EFF)
             extra = "o.fields" if corrected else "NULL"
-            sql = (f"SELECT {cols}, e.event_id, e.status, e.sentence, {extra} FROM {src} {where}"
-                   f" ORDER BY {d.desc(col('date'))}, e.event_id DESC LIMIT ?")
+            sql = (f"SELECT {cols}, e.event_id, e.status, e.sentence, {extra}, e.confidence, {reports} AS n_reports"
+                   f" FROM {src}{join} {where} ORDER BY {order(col)} LIMIT ?")
             rows += self.conn.execute(sql, args + [offset + limit]).fetchall()
-        rows.sort(key=lambda r: (r[7] is not None, r[7] or "", r[11]), reverse=True)
+        rows.sort(key=key, reverse=reverse)
+        # a part of a merge (``_reports``) gives its first offset + limit rows; the merge pages
+        page = rows[:offset + limit] if filters.get("_reports") else rows[offset:offset + limit]
         out = []
-        for r in rows[offset:offset + limit]:
+        for r in page:
             fields = json.loads(r[14]) if r[14] else {}
             out.append({
                 "event_id": r[11], "event_type": r[0], "sub_event_type": r[1], "date": r[7],
                 "actor1": {"name": r[2]} if r[2] else None, "actor2": {"name": r[3]} if r[3] else None,
                 "location": {"name": r[4], "admin1": r[5], "lat": r[8], "lon": r[9]} if r[4] else None,
                 "fatalities": r[10], "status": r[12], "sentence": r[13],
-                "corrected": sorted(fields), "rejected": bool(fields.get("rejected")),
+                "confidence": round(float(r[15]), 3) if r[15] is not None else None, "reports": r[16],
+                "corrected": corr.corrected_fields(fields), "rejected": bool(fields.get("rejected")),
+                "review": fields.get(corr.REVIEW),
             })
         return out
 
@@ -234,13 +275,29 @@ class CorrectionsMixin(SQLConnection):
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
             rows = self.conn.execute(
-                f"SELECT e.event_id, e.data, o.fields{self._fused_cols()} FROM events e"
-                f" LEFT JOIN event_overrides o ON o.event_id = e.event_id{self._fused_join()}"
+                f"SELECT e.event_id, e.data, o.fields{self._fused_cols()}, d.outlet, d.url, e.cluster_id"
+                f" FROM events e LEFT JOIN event_overrides o ON o.event_id = e.event_id{self._fused_join()}"
+                f" LEFT JOIN documents d ON d.doc_id = e.doc_id"
                 f" WHERE e.event_id IN ({','.join('?' * len(part))})", part).fetchall()
+            outlets = self._report_outlets({r[6] for r in rows if r[6]})
             for r in rows:
-                rec = _record(r)
+                rec = _record(r, outlets)
                 got[rec.event_id] = rec
         return [got[i] for i in ids if i in got]
+
+    def actor_names(self, part: str, limit: int = 20) -> list[tuple[str, int]]:
+        """Actor names containing ``part``, most events first (machine and corrected names):
+        untouched events from the covering index of the event list, corrected ones through
+        their (few) overrides."""
+        like, d = f"%{part}%", self.dialect
+        untouched = " AND e.event_id NOT IN (SELECT event_id FROM event_overrides)"
+        parts = [f"SELECT e.{c} AS name, count(*) AS n FROM events e WHERE e.{c} {d.like} ?{untouched}"
+                 f" GROUP BY e.{c}" for c in ("actor1", "actor2")]
+        parts += [f"SELECT {_EFF[c]} AS name, count(*) AS n FROM {d.overridden} WHERE {_EFF[c]} {d.like} ?"
+                  f" GROUP BY {_EFF[c]}" for c in ("actor1", "actor2")]
+        rows = self.conn.execute(f"SELECT name, sum(n) FROM ({' UNION ALL '.join(parts)}) AS names GROUP BY name"
+                                 " ORDER BY 2 DESC, 1 LIMIT ?", [like] * 4 + [limit]).fetchall()
+        return [(r[0], r[1]) for r in rows]
 
     def event_type_pairs(self) -> list[tuple[str, str]]:
         """Distinct (event type, sub-event type) pairs, machine and corrected."""
@@ -254,19 +311,39 @@ class CorrectionsMixin(SQLConnection):
     def _fused_join(self) -> str:
         return " LEFT JOIN fused_events f ON f.cluster_id = e.cluster_id" if self._has_table("fused_events") else ""
 
+    def _report_outlets(self, clusters: set[str]) -> dict[str, list[str]]:
+        """The outlets of the reports of these fused events, by cluster id, in report order."""
+        if not clusters or not self._has_table("fused_reports"):
+            return {}
+        ids = sorted(clusters)
+        out: dict[str, list[str]] = {}
+        for r in self.conn.execute(
+                f"SELECT cluster_id, outlet FROM fused_reports WHERE cluster_id IN ({','.join('?' * len(ids))})"
+                " AND outlet IS NOT NULL ORDER BY cluster_id, position", ids).fetchall():
+            if r[1] not in out.setdefault(r[0], []):
+                out[r[0]].append(r[1])
+        return out
+
     def _fused_cols(self) -> str:
         return ", f.corroboration AS corroboration" if self._has_table("fused_events") else ", NULL AS corroboration"
 
     def _where(self, f: dict[str, Any], *, corrected: bool) -> tuple[str, list[Any]]:
         """WHERE clause over events ``e`` (machine values, events without overrides) or over
         the dialect's ``overridden`` (``o`` joined to ``e``: corrected values)."""
-        unknown = set(f) - set(FILTER_KEYS) - {"_placed"}
+        unknown = set(f) - set(FILTER_KEYS) - {"_placed", "_reports"}
         if unknown:
             raise TypeError(f"unknown event filters: {sorted(unknown)}")
         col = (lambda c: _EFF[c]) if corrected else (lambda c: f"e.{c}")
         c, a = field_filters(f, col, like=self.dialect.like)
         if not corrected:
             c.insert(0, "e.event_id NOT IN (SELECT event_id FROM event_overrides)")
+        if f.get("_reports"):  # events of fused events with several reports, or the others
+            many = "e.cluster_id IN (SELECT cluster_id FROM fused_events WHERE n_reports > 1)" \
+                if self._has_table("fused_events") else "1 = 0"
+            c.append(many if f["_reports"] == "many" else f"(e.cluster_id IS NULL OR NOT ({many}))")
+        if f.get("reviewed") is not None:  # untouched events are not reviewed
+            c.append(("o.review IS NOT NULL" if f["reviewed"] else "o.review IS NULL") if corrected
+                     else ("1 = 0" if f["reviewed"] else "1 = 1"))
         status = f.get("status")
         if status == "rejected":
             c.append("o.rejected = 1" if corrected else "1 = 0")
@@ -284,10 +361,13 @@ class CorrectionsMixin(SQLConnection):
         return where(c), a
 
 
-def _record(row: Sequence[Any]) -> EventRecord:
-    """A row (event_id, data, fields, corroboration) as a record."""
-    event_id, data, fields, corroboration = row
-    return EventRecord(event_id, data, json.loads(fields) if fields else None, corroboration)
+def _record(row: Sequence[Any], outlets: dict[str, list[str]]) -> EventRecord:
+    """A row (event_id, data, fields, corroboration, outlet, url, cluster_id) as a record, with the
+    known outlets of its fused event's reports (``outlets`` by cluster id)."""
+    event_id, data, fields, corroboration, outlet, url, cluster_id = row
+    names = outlets.get(cluster_id) if cluster_id else None
+    return EventRecord(event_id, data, json.loads(fields) if fields else None, corroboration, outlet, url,
+                       json.dumps(names, ensure_ascii=False) if names else None)
 
 
 def _and(where: str, more: list[str]) -> str:

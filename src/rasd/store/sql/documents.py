@@ -6,14 +6,15 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
+from ...clock import stamp
 from ...records import Document, OffsetMap
 from ..base import AddOutcome, DocumentSummary
 from .dialect import SQLConnection
 
 _INSERT = ("INSERT INTO documents(content_hash, text, raw, title, published, outlet, url, source,"
-           " encoding, offsets, meta, doc_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")
+           " encoding, offsets, meta, stored_at, doc_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")
 
 
 class DocumentsMixin(SQLConnection):
@@ -58,10 +59,10 @@ class DocumentsMixin(SQLConnection):
         if exists:
             self.conn.execute(
                 "UPDATE documents SET content_hash=?, text=?, raw=?, title=?, published=?, outlet=?,"
-                f" url=?, source=?, encoding=?, offsets=?, meta=?, ingested_at={self.dialect.now}"
-                " WHERE doc_id=?", values + (doc.doc_id,))
+                f" url=?, source=?, encoding=?, offsets=?, meta=?, ingested_at={self.dialect.now}, stored_at=?"
+                " WHERE doc_id=?", values + (stamp(), doc.doc_id))
             return AddOutcome(doc.doc_id, "updated")
-        if self.conn.execute(_INSERT, values + (doc.doc_id,)).rowcount == 0:
+        if self.conn.execute(_INSERT, values + (stamp(), doc.doc_id)).rowcount == 0:
             return None  # stored meanwhile by another writer: look again
         return AddOutcome(doc.doc_id, "new")
 
@@ -81,20 +82,37 @@ class DocumentsMixin(SQLConnection):
                 return
             last = rows[-1]["doc_id"]
 
+    def document_summaries(self, doc_ids: Iterable[str]) -> dict[str, DocumentSummary]:
+        ids = list(dict.fromkeys(doc_ids))
+        out: dict[str, DocumentSummary] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            for r in self.conn.execute(
+                    "SELECT doc_id, title, published, outlet, length(text), url FROM documents"
+                    f" WHERE doc_id IN ({','.join('?' * len(part))})", part).fetchall():
+                out[r[0]] = DocumentSummary(r[0], r[1], r[2], r[3], r[4], None, r[5])
+        return out
+
     def list_documents(self, query: Optional[str] = None, limit: int = 50,
-                       offset: int = 0) -> list[DocumentSummary]:
+                       offset: int = 0, since: Optional[str] = None) -> list[DocumentSummary]:
         if query:
             terms = parse_query(query)
-            return self._search(terms, limit, offset) if terms else []
-        rows = self.conn.execute(
-            "SELECT doc_id, title, published, outlet, length(text) AS chars"
-            " FROM documents ORDER BY doc_id LIMIT ? OFFSET ?", (limit, offset)).fetchall()
-        return [DocumentSummary(r["doc_id"], r["title"], r["published"], r["outlet"], r["chars"], None)
+            return self._search(terms, limit, offset, since) if terms else []
+        if since:  # the newest first: what arrived since the user's last look
+            rows = self.conn.execute(
+                "SELECT doc_id, title, published, outlet, length(text) AS chars, stored_at FROM documents"
+                " WHERE stored_at >= ? ORDER BY stored_at DESC, doc_id LIMIT ? OFFSET ?", (since, limit, offset)).fetchall()
+        else:
+            rows = self.conn.execute(
+                "SELECT doc_id, title, published, outlet, length(text) AS chars, stored_at"
+                " FROM documents ORDER BY doc_id LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+        return [DocumentSummary(r["doc_id"], r["title"], r["published"], r["outlet"], r["chars"], None,
+                                stored_at=r["stored_at"])
                 for r in rows]
 
-    def _search(self, terms: list[Term], limit: int, offset: int) -> list[DocumentSummary]:
+    def _search(self, terms: list[Term], limit: int, offset: int, since: Optional[str] = None) -> list[DocumentSummary]:
         """Documents holding every term (title or text), best first, with a snippet marking the
-        words found in [brackets]: the backend's full-text index."""
+        words found in [brackets]: the backend's full-text index; ``since``: stored at or after."""
         raise NotImplementedError
 
     # -- health and stats -------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterable, Optional
 
+from ...clock import stamp
 from ...records import Event
 from .dialect import SQLConnection
 
@@ -12,14 +13,15 @@ class EventsMixin(SQLConnection):
 
     # -- events -----------------------------------------------------------
     def replace_events(self, doc_id: str, events: Iterable[Event]) -> None:
+        at = stamp()
         with self.transaction():
             self.conn.execute("DELETE FROM events WHERE doc_id=?", (doc_id,))
             self.conn.executemany(
                 "INSERT INTO events(event_id, doc_id, event_type, sub_event_type, date, time_precision,"
                 " actor1, actor2, location, lat, lon, country, admin1, geo_precision, fatalities, stance,"
-                " confidence, sentence, cluster_id, status, data)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [_event_row(e) for e in events])
+                " confidence, sentence, cluster_id, status, data, stored_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [_event_row(e) + (at,) for e in events])
 
     def query_events(self, *, event_type: Optional[str] = None, sub_event_type: Optional[str] = None,
                      actor: Optional[str] = None, place: Optional[str] = None,
@@ -40,7 +42,7 @@ class EventsMixin(SQLConnection):
 def field_filters(f: dict[str, Any], col: Callable[[str], str] = lambda c: f"e.{c}",
                   like: str = "LIKE") -> tuple[list[str], list[Any]]:
     """SQL conditions and arguments for the filters on an event's own fields (type, actor, place,
-    dates, text, document, box, placed), over the column expression ``col(name)`` gives: the
+    country, dates, when stored, text, document, box, placed), over the column expression ``col(name)`` gives: the
     machine's columns of ``events e`` by default, or corrected values (see corrections.py);
     ``like`` is the dialect's case-insensitive LIKE."""
     c: list[str] = []
@@ -49,14 +51,23 @@ def field_filters(f: dict[str, Any], col: Callable[[str], str] = lambda c: f"e.{
         c.append(f"{col('event_type')} = ?"); a.append(f["event_type"])
     if f.get("sub_event_type"):
         c.append(f"{col('sub_event_type')} = ?"); a.append(f["sub_event_type"])
-    if f.get("actor"):
-        c.append(f"({col('actor1')} {like} ? OR {col('actor2')} {like} ?)"); a += [f"%{f['actor']}%"] * 2
+    if f.get("actor"):  # a name or several (ORed), each a part of either actor's name
+        names = [f["actor"]] if isinstance(f["actor"], str) else [n for n in f["actor"] if n]
+        c.append("(" + " OR ".join(f"{col('actor1')} {like} ? OR {col('actor2')} {like} ?" for _ in names) + ")")
+        a += [f"%{n}%" for n in names for _ in (1, 2)]
     if f.get("place"):
         c.append(f"({col('location')} {like} ? OR {col('admin1')} {like} ?)"); a += [f"%{f['place']}%"] * 2
     if f.get("date_from"):
         c.append(f"{col('date')} >= ?"); a.append(f["date_from"])
     if f.get("date_to"):
         c.append(f"{col('date')} <= ?"); a.append(f["date_to"])
+    if f.get("min_confidence") is not None:  # the coder's own figure: analysts do not correct it
+        # as shown (to_dict rounds to 3 places): 0.5996 shows as 0.6 and passes min_confidence 0.6
+        c.append("e.confidence >= ?"); a.append(float(f["min_confidence"]) - 0.0005)
+    if f.get("country"):
+        c.append("e.country = ?"); a.append(f["country"])
+    if f.get("since"):
+        c.append("e.stored_at >= ?"); a.append(f["since"])
     if f.get("text"):
         c.append(f"e.sentence {like} ?"); a.append(f"%{f['text']}%")
     if f.get("doc_id"):

@@ -6,7 +6,15 @@ from typing import Any, Optional
 
 from ...geodesy import bbox_around, haversine_km
 from ...records import Agreement, ControlPeriod, Event, FusedEvent
+from ..base import FusedRevision
 from .dialect import SQLConnection
+
+# the filters of the fused view (and of alerts), over fused_events f
+FUSED_FILTER_KEYS = ("event_type", "sub_event_type", "status", "actor", "place", "country", "date_from", "date_to",
+                     "since", "min_corroboration", "min_confidence", "bbox", "text")
+# a fused event's record with its last revision
+_VIEW = ("SELECT f.data, c.created_at, c.changed_at, c.revision, c.changes FROM fused_events f"
+         " LEFT JOIN fused_changes c ON c.cluster_id = f.cluster_id")
 
 
 def _iso(d: Any) -> Optional[str]:
@@ -52,12 +60,14 @@ class FusionMixin(SQLConnection):
             fused.actor1.name if fused.actor1 else None, fused.actor2.name if fused.actor2 else None,
             fused.fatalities, fused.fatalities_range[0], fused.fatalities_range[1], fused.status,
             fused.corroboration, len(fused.reports), json.dumps(fused.to_dict(), ensure_ascii=False),
+            loc.country if loc else None,
         )
         with self.transaction():
             self.conn.execute(
                 "INSERT INTO fused_events(family, event_type, sub_event_type, date, date_lo, date_hi, location,"
                 " place_key, lat, lon, actor1, actor2, fatalities, fatalities_min, fatalities_max, status,"
-                " corroboration, n_reports, data, cluster_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " corroboration, n_reports, data, country, cluster_id)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(cluster_id) DO UPDATE SET family=excluded.family, event_type=excluded.event_type,"
                 " sub_event_type=excluded.sub_event_type, date=excluded.date, date_lo=excluded.date_lo,"
                 " date_hi=excluded.date_hi, location=excluded.location, place_key=excluded.place_key,"
@@ -65,6 +75,7 @@ class FusionMixin(SQLConnection):
                 " fatalities=excluded.fatalities, fatalities_min=excluded.fatalities_min,"
                 " fatalities_max=excluded.fatalities_max, status=excluded.status,"
                 " corroboration=excluded.corroboration, n_reports=excluded.n_reports, data=excluded.data,"
+                " country=excluded.country,"
                 f" updated_at={self.dialect.now}",
                 values + (fused.cluster_id,))
             self.conn.execute("DELETE FROM fused_reports WHERE cluster_id=?", (fused.cluster_id,))
@@ -90,9 +101,15 @@ class FusionMixin(SQLConnection):
 
     def query_fused(self, *, status: Optional[str] = None, event_type: Optional[str] = None,
                     place: Optional[str] = None, date_from: Optional[str] = None, date_to: Optional[str] = None,
-                    min_reports: int = 1, limit: int = 100, offset: int = 0) -> list[FusedEvent]:
+                    min_reports: int = 1, limit: int = 100, offset: int = 0, country: Optional[str] = None,
+                    since: Optional[str] = None) -> list[FusedEvent]:
         where: list[str] = ["n_reports >= ?"]
         args: list[Any] = [min_reports]
+        if country:
+            where.append("country = ?"); args.append(country)
+        if since:
+            where.append("cluster_id IN (SELECT cluster_id FROM fused_changes WHERE changed_at >= ?)")
+            args.append(since)
         if status:
             where.append("status = ?"); args.append(status)
         if event_type:
@@ -126,38 +143,60 @@ class FusionMixin(SQLConnection):
         """Fused events (JSON records) matching the filters, newest first; [] without fusion."""
         if not self._has_table("fused_events"):
             return []
-        c: list[str] = []
-        a: list[Any] = []
-        like = self.dialect.like
-        for key, col in (("event_type", "event_type"), ("sub_event_type", "sub_event_type"), ("status", "status")):
-            if f.get(key):
-                c.append(f"{col} = ?"); a.append(f[key])
-        if f.get("actor"):
-            c.append(f"(actor1 {like} ? OR actor2 {like} ?)"); a += [f"%{f['actor']}%"] * 2
-        if f.get("place"):
-            c.append(f"location {like} ?"); a.append(f"%{f['place']}%")
-        if f.get("date_from"):
-            c.append("date >= ?"); a.append(f["date_from"])
-        if f.get("date_to"):
-            c.append("date <= ?"); a.append(f["date_to"])
-        if f.get("min_corroboration"):
-            c.append("corroboration >= ?"); a.append(int(f["min_corroboration"]))
-        if f.get("bbox"):
-            w, s_, e, n = f["bbox"]
-            c.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"); a += [s_, n, w, e]
-        if f.get("text"):
-            c.append(f"data {like} ?"); a.append(f"%{f['text']}%")
+        c, a = fused_filters(f, self.dialect.like)
         where = ("WHERE " + " AND ".join(c)) if c else ""
-        rows = self.conn.execute(f"SELECT data FROM fused_events {where}"
-                                 f" ORDER BY {self.dialect.desc('date')}, cluster_id DESC"
+        rows = self.conn.execute(f"{_VIEW} {where} ORDER BY {self.dialect.desc('f.date')}, f.cluster_id DESC"
                                  " LIMIT ? OFFSET ?", a + [limit, offset]).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [_view(r) for r in rows]
 
     def get_fused_view(self, cluster_id: str) -> Optional[dict[str, Any]]:
         if not self._has_table("fused_events"):
             return None
-        row = self.conn.execute("SELECT data FROM fused_events WHERE cluster_id=?", (cluster_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        row = self.conn.execute(f"{_VIEW} WHERE f.cluster_id=?", (cluster_id,)).fetchone()
+        return _view(row) if row else None
+
+    # -- revisions (migration 007) and the alerts they notify ------------------
+    def fused_revision(self, cluster_id: str) -> Optional[FusedRevision]:
+        r = self.conn.execute("SELECT * FROM fused_changes WHERE cluster_id=?", (cluster_id,)).fetchone()
+        if r is None:
+            return None
+        return FusedRevision(r["cluster_id"], r["revision"], r["created_at"], r["changed_at"], json.loads(r["changes"]),
+                             {k: r[k] for k in ("status", "corroboration", "event_type", "sub_event_type", "place",
+                                                "fatalities")})
+
+    def record_revision(self, revision: FusedRevision, payload: Optional[dict[str, Any]]) -> int:
+        v, st = revision, revision.state
+        queued = 0
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO fused_changes(cluster_id, revision, created_at, changed_at, changes, status, corroboration,"
+                " event_type, sub_event_type, place, fatalities) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT(cluster_id) DO UPDATE SET revision=excluded.revision, created_at=excluded.created_at,"
+                " changed_at=excluded.changed_at, changes=excluded.changes, status=excluded.status,"
+                " corroboration=excluded.corroboration, event_type=excluded.event_type,"
+                " sub_event_type=excluded.sub_event_type, place=excluded.place, fatalities=excluded.fatalities",
+                (v.cluster_id, v.revision, v.created_at, v.changed_at, json.dumps(v.changes, ensure_ascii=False),
+                 st.get("status"), st.get("corroboration"), st.get("event_type"), st.get("sub_event_type"),
+                 st.get("place"), st.get("fatalities")))
+            if payload is None:
+                return 0
+            body = json.dumps(payload, ensure_ascii=False, default=str)
+            for name, filters in self.conn.execute("SELECT name, filters FROM alerts ORDER BY name").fetchall():
+                c, a = fused_filters(json.loads(filters), self.dialect.like)
+                hit = self.conn.execute(f"SELECT 1 FROM fused_events f WHERE f.cluster_id = ?"
+                                        f"{''.join(' AND ' + x for x in c)}", [v.cluster_id, *a]).fetchone()
+                if hit is None:
+                    continue
+                cur = self.conn.execute(
+                    "INSERT INTO alert_outbox(alert, cluster_id, revision, payload, created_at, next_at)"
+                    " VALUES (?,?,?,?,?,?) ON CONFLICT(alert, cluster_id, revision) DO NOTHING",
+                    (name, v.cluster_id, v.revision, body, v.changed_at, v.changed_at))
+                queued += cur.rowcount
+        return queued
+
+    def forget_revision(self, cluster_id: str) -> None:
+        with self.transaction():
+            self.conn.execute("DELETE FROM fused_changes WHERE cluster_id=?", (cluster_id,))
 
     # -- control ------------------------------------------------------------
     def replace_control(self, place_key: str, periods: list[ControlPeriod]) -> None:
@@ -230,3 +269,46 @@ class FusionMixin(SQLConnection):
             f"SELECT data FROM agreements {cond} ORDER BY date IS NULL, date, agreement_id LIMIT ? OFFSET ?",
             args + [limit, offset])
         return [Agreement.from_dict(json.loads(r[0])) for r in rows]
+
+
+def fused_filters(f: dict[str, Any], like: str = "LIKE") -> tuple[list[str], list[Any]]:
+    """SQL conditions and arguments of the fused view's filters over ``fused_events f`` (the
+    API's, and the saved searches of alerts); TypeError on an unknown filter."""
+    unknown = sorted(k for k, v in f.items() if k not in FUSED_FILTER_KEYS and v not in (None, False))
+    if unknown:
+        raise TypeError(f"unknown fused event filters: {unknown}")
+    c: list[str] = []
+    a: list[Any] = []
+    for key in ("event_type", "sub_event_type", "status", "country"):
+        if f.get(key):
+            c.append(f"f.{key} = ?"); a.append(f[key])
+    if f.get("actor"):  # a part of either actor's name, or a list of such parts (aliases), any of which matches
+        names = [f["actor"]] if isinstance(f["actor"], str) else [n for n in f["actor"] if n]
+        c.append("(" + " OR ".join(f"f.actor1 {like} ? OR f.actor2 {like} ?" for _ in names) + ")")
+        a += [f"%{n}%" for n in names for _ in (1, 2)]
+    if f.get("place"):
+        c.append(f"f.location {like} ?"); a.append(f"%{f['place']}%")
+    if f.get("date_from"):
+        c.append("f.date >= ?"); a.append(f["date_from"])
+    if f.get("date_to"):
+        c.append("f.date <= ?"); a.append(f["date_to"])
+    if f.get("since"):
+        c.append("f.cluster_id IN (SELECT cluster_id FROM fused_changes WHERE changed_at >= ?)"); a.append(f["since"])
+    if f.get("min_corroboration"):
+        c.append("f.corroboration >= ?"); a.append(int(f["min_corroboration"]))
+    if f.get("bbox"):
+        w, s_, e, n = f["bbox"]
+        c.append("f.lat BETWEEN ? AND ? AND f.lon BETWEEN ? AND ?"); a += [s_, n, w, e]
+    if f.get("text"):
+        c.append(f"f.data {like} ?"); a.append(f"%{f['text']}%")
+    if f.get("min_confidence") is not None:  # a report at least that confident (as shown, 3 places)
+        c.append("EXISTS (SELECT 1 FROM events e WHERE e.cluster_id = f.cluster_id"
+                 " AND e.confidence >= ?)"); a.append(float(f["min_confidence"]) - 0.0005)
+    return c, a
+
+
+def _view(row: Any) -> dict[str, Any]:
+    out = json.loads(row[0])
+    out["created_at"], out["changed_at"], out["revision"] = row[1], row[2], row[3]
+    out["changes"] = json.loads(row[4]) if row[4] else []
+    return out

@@ -1,0 +1,103 @@
+"""The language of a document (issue 14): rasd codes the languages its rule files have words for
+(English); a document in another one gets a clear warning instead of a silent "0 events".
+
+The script comes from the letters themselves (Arabic is told by its script); a Latin-script
+text is English when enough of its words are English function words. Data and thresholds:
+``code/data/languages.yaml``. ``LanguageCheck`` is also a pipeline stage (``language``), run
+after the cleaner: it writes ``meta["language"]`` and, when rasd does not code the language,
+a warning in ``meta["warnings"]``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from . import dataload as dl
+from .dataload import Key
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+@dataclass(frozen=True)
+class Language:
+    """What a text is written in: ``code`` (ISO 639-1, None when unknown), its script's name,
+    its direction (ltr or rtl), and whether rasd codes it."""
+    code: Optional[str]
+    script: str
+    direction: str
+    coded: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "script": self.script, "direction": self.direction, "coded": self.coded}
+
+    def warning(self) -> Optional[str]:
+        if self.coded:
+            return None
+        what = {"ar": "Arabic", "he": "Hebrew", "el": "Greek", "ko": "Korean"}.get(self.code or "", "")
+        said = f"written in {what} ({self.script} script)" if what else \
+            (f"written in {self.script} script" if self.script != "Latin" else "not written in English")
+        return f"{said}: rasd codes English only, so no events were coded from it (the text is stored)"
+
+
+class LanguageCheck:
+    name = "language"
+
+    def __init__(self, coded: tuple[str, ...], scripts: dict[str, dict[str, Any]], function_words: dict[str, frozenset],
+                 min_share: float, min_words: int):
+        self.coded = coded
+        self.scripts = scripts
+        self.function_words = function_words
+        self.min_share = min_share
+        self.min_words = min_words
+
+    @classmethod
+    def load(cls) -> "LanguageCheck":
+        script = dl.record({"name": Key(dl.text, True), "direction": Key(dl.one_of("ltr", "rtl"), True),
+                            "language": Key(dl.text)})
+        d = dl.read("languages.yaml", dl.record({
+            "coded": Key(dl.list_of(dl.text), True), "scripts": Key(dl.mapping(dl.text, script), True),
+            "min_function_share": Key(_share, True), "min_words": Key(dl.integer, True),
+            "function_words": Key(dl.mapping(dl.text, dl.list_of(dl.text)), True)}))
+        return cls(tuple(d["coded"]), d["scripts"], {k: frozenset(w.lower() for w in v)
+                                                     for k, v in d["function_words"].items()},
+                   d["min_function_share"], d["min_words"])
+
+    def detect(self, text: str) -> Language:
+        """The script of most of the text's letters; for Latin script, English or not."""
+        counts: Counter[str] = Counter()
+        for ch in text[:20_000]:
+            if ch.isalpha():
+                counts[unicodedata.name(ch, "UNKNOWN").split(" ")[0]] += 1
+        if not counts:
+            return Language(None, "none", "ltr", True)  # nothing to judge: no warning
+        top = counts.most_common(1)[0][0]
+        info = self.scripts.get(top, {"name": top.title(), "direction": "ltr"})
+        if top != "LATIN":
+            code = info.get("language")
+            return Language(code, info["name"], info["direction"], code in self.coded)
+        words = [w.lower() for w in _WORD.findall(text[:20_000])]
+        if len(words) < self.min_words:
+            return Language(None, "Latin", "ltr", True)  # too short to tell: no warning
+        for lang in self.coded:
+            fw = self.function_words.get(lang, frozenset())
+            if sum(w in fw for w in words) / len(words) >= self.min_share:
+                return Language(lang, "Latin", "ltr", True)
+        return Language(None, "Latin", "ltr", False)
+
+    def process(self, batch: list) -> list:
+        for r in batch:
+            lang = self.detect(r.document.text)
+            r.document.meta["language"] = lang.to_dict()
+            msg = lang.warning()
+            if msg:
+                r.document.meta.setdefault("warnings", []).append(msg)
+        return batch
+
+
+def _share(v: Any, w: dl.Where) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= float(v) <= 1:
+        raise w.fail(f"expected a share from 0 to 1, got {v!r}")
+    return float(v)
