@@ -102,6 +102,20 @@ def test_agreement_record_with_clauses_and_evidence(st):
         assert DEAL[c.evidence.start:c.evidence.end] == c.evidence.text == c.text
 
 
+def test_the_window_of_clauses_stops_where_the_text_turns_to_another_places_deal(st):
+    f = Fuser(st)
+    sent = "The two sides reached a final agreement in Douma on Monday."
+    text = (sent + " Under its terms, 300 fighters will leave the town for Idlib. "
+            "In contrast, negotiations in Zabadani have gone on for a month. "
+            "A reporter said 900 fighters agreed to leave for Jarablus.")
+    ev = event("w:0", "w", "Agreement", date(2016, 8, 1), "Douma", a1=GOV, a2=REBELS, sentence=sent)
+    fuse_doc(st, f, "w", [ev], text=text)
+    (ag,) = st.query_agreements()
+    texts = " | ".join(c.text for c in ag.clauses)
+    assert "300 fighters will leave the town for Idlib" in texts
+    assert "Jarablus" not in texts and "900" not in texts  # Zabadani's terms, not Douma's
+
+
 def test_negotiation_status_and_collapse(st):
     f = Fuser(st)
     text = "Talks are ongoing over the evacuation of fighters from Douma.\nThe deal collapsed on Friday."

@@ -384,6 +384,16 @@ class Coder:
                 et, st = "Riots", "Violent demonstration"
                 a1m = link.ActorMention(crowd.start, crowd.end, "rioters", crowd.text)
                 a2m = other
+        elif et == "Riots" and cand.entry.cls.resolve != "protest":
+            # a crowd's violence (link.resolve_sub_type, code/subtypes.py): the crowd is the rioters
+            crowd = a1m if a1m is not None and (not cand.agents or any(a1m.start < b and a1m.end > a for a, b in cand.agents)) \
+                else None
+            if crowd is None or kb.actors[crowd.ident].actor_type in ("protesters", "rioters", "civilians"):
+                a, b = (crowd.start, crowd.end) if crowd else (cand.agents[0] if cand.agents else
+                                                               (cand.token.idx, cand.token.idx + len(cand.token)))
+                a1m = link.ActorMention(a, b, "rioters", sc.text[a:b])
+                if a2m is not None and a2m.ident == "rioters":
+                    a2m = None
         if et in ("Protests", "Riots") and cand.entry.cls.resolve == "protest":
             first, second = link.protest_actors(kb, et, st, mentions)
             a1m = link.ActorMention(cand.token.idx, cand.token.idx + len(cand.token), first, cand.token.text) \

@@ -12,6 +12,7 @@ from . import dataload as dl
 from .dataload import Key
 from .rules import named_list, sections
 from .states import Countries
+from .subtypes import SubtypeRules
 
 
 # triggers.yaml: the classes (language-independent) and each language's words (see the file's comments)
@@ -100,6 +101,7 @@ class TriggerLexicon:
     modality: dict[str, tuple[str, ...]]
     companions: tuple[str, ...] = ()
     rule_lemmas: tuple[str, ...] = ()  # lemmas the coder's rules look at besides the triggers'
+    subtypes: Optional[SubtypeRules] = None  # the codebook's sub-type rules (subtypes.yaml)
 
     @classmethod
     def load(cls, ontology: Optional[Ontology] = None, lang: str = "en", raw: Optional[dict] = None) -> "TriggerLexicon":
@@ -133,7 +135,7 @@ class TriggerLexicon:
         protest = {k: tuple(x.lower() for x in v) for k, v in words["protest_cues"].items()}
         modality = {k: tuple(x.lower() for x in v) for k, v in words["modality"].items()}
         return cls(classes, by_lemma, weapons, protest, modality, tuple(words.get("companion_words") or ()),
-                   tuple(words["rule_lemmas"]))
+                   tuple(words["rule_lemmas"]), SubtypeRules.load(lang))
 
     def known_lemmas(self) -> set[str]:
         """Every lemma the coder's rules look at (triggers, governors, modality words)."""
@@ -190,7 +192,7 @@ _SOURCE = dl.record({"name": Key(dl.text, True), "kind": Key(dl.one_of("observer
 _MILITIAS = dl.record({"name": Key(dl.text, True), "type": Key(dl.one_of(*_ACTOR_TYPES), True),
                        "nouns": Key(_WORDS, True), "groups": Key(dl.mapping(dl.text, _WORDS), True)})
 _ACTORS_FILE = dl.record({"actors": Key(dl.entries(_ACTOR, "id"), True), "sources": Key(dl.entries(_SOURCE, "name"), True),
-                          "group_militias": Key(dl.list_of(_MILITIAS))})
+                          "group_militias": Key(dl.list_of(_MILITIAS)), "victim_verbs": Key(dl.by_language, True)})
 _GROUPS_FILE = dl.record({"theatre": Key(dl.text, True), "actors": Key(dl.entries(_ACTOR, "id"), True)})
 
 
@@ -235,12 +237,15 @@ class SourceEntry:
 class ActorKB:
     """Actors and sources with alias matching (Aho-Corasick over normalised text)."""
 
-    def __init__(self, actors: list[ActorEntry], sources: list[SourceEntry], countries: Countries):
+    def __init__(self, actors: list[ActorEntry], sources: list[SourceEntry], countries: Countries,
+                 victim_verbs: tuple[str, ...] = ()):
         import ahocorasick
 
         self.actors = {a.id: a for a in actors}
         self.sources = sources
         self.countries = countries
+        # verbs of harm whose passive subject is a victim (link.pick_actors)
+        self.victim_verbs: frozenset[str] = frozenset(victim_verbs)
         # (country, role) -> the state's actor of that role ("the army" in Kenya)
         self.states = {(a.country, a.id.rsplit("-", 1)[1]): a for a in actors
                        if a.country and a.id == f"{a.country.lower()}-{a.id.rsplit('-', 1)[-1]}"}
@@ -274,7 +279,7 @@ class ActorKB:
         self._table = table
 
     @classmethod
-    def load(cls, countries: Optional[Countries] = None) -> "ActorKB":
+    def load(cls, countries: Optional[Countries] = None, lang: str = "en") -> "ActorKB":
         """actors.yaml (generic and hand-written actors, sources), the theatres' groups
         (``data/groups/*.yaml``) and the state actors of every country (countries.yaml)."""
         countries = countries or Countries.load()
@@ -310,7 +315,7 @@ class ActorKB:
         for spec in d.get("group_militias") or []:
             actors += _group_militias(spec)
         sources = [SourceEntry(s["name"], s["kind"], list(s.get("aliases") or [])) for s in d["sources"]]
-        return cls(actors, sources, countries)
+        return cls(actors, sources, countries, tuple(d["victim_verbs"].get(lang, ())))
 
     def armed_aliases(self) -> list[str]:
         """Normalised aliases of armed actors and crowds (the prefilter's companions of weak triggers)."""

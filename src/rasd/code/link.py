@@ -72,9 +72,11 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
         if a2 is None:
             a2 = next((m for m in inside if m.ident != a1.ident), None) if a1 else None
     if a1 is None:
-        # nearest actor before the trigger that is not the patient, else the first one
+        # nearest actor before the trigger that is not the patient, else the first one; the subject of
+        # a passive of harm is a victim, never the attacker ("33 soldiers were killed in an air strike")
         t0 = cand.token.idx
-        usable = [m for m in usable if kb.actors[m.ident].actor_type not in ("civilians",)]
+        victims = victim_spans(cand, kb.victim_verbs)
+        usable = [m for m in usable if kb.actors[m.ident].actor_type not in ("civilians",) and not _in(victims, m)]
         before = [m for m in usable if m.end <= t0 and m is not a2 and not _in(cand.patients, m)]
         a1 = before[-1] if before and not cand.agents else (before[0] if before else None)
         if a1 is None:
@@ -96,6 +98,19 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
     if a2 is not None and a1 is not None and a2.ident == a1.ident:
         a2 = None
     return a1, a2
+
+
+def victim_spans(cand: Candidate, verbs: frozenset[str]) -> list[tuple[int, int]]:
+    """Sentence spans of the subjects of passives of harm ("soldiers were killed", "a convoy was
+    hit"): the ones harmed, whom the clause names no attacker for unless it says "by" whom."""
+    doc = getattr(cand.token, "doc", None)
+    if doc is None:
+        return []
+    out = []
+    for w in doc:
+        if w.dep_ == "nsubjpass" and w.head.lemma_.lower() in verbs:
+            out.append((w.left_edge.idx, w.right_edge.idx + len(w.right_edge)))
+    return out
 
 
 def _finite_clause(w) -> bool:
@@ -190,6 +205,9 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
     low = context.lower()
     t1 = kb.actors[a1.ident].actor_type if a1 else None
     t2 = kb.actors[a2.ident].actor_type if a2 else None
+    if cls.resolve == "territory" and cand.entry.lemma in ("seize", "seizure", "capture") and cand.patients \
+            and lex.subtypes.seizes_weapons(" ".join(context[a:b] for a, b in cand.patients if b <= len(context))):
+        return "Strategic developments", "Disrupted weapons use", {}  # weapons seized, not ground taken
     if cls.resolve == "territory":
         brief = any(ch.lower_ in ("briefly", "temporarily", "momentarily") for ch in cand.token.children)
         if cand.attempt or brief or re.search(r"\b(?:thwart|repel|repuls|foil|fail)", low):
@@ -238,11 +256,25 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         attrs["agreement_status"] = "reached"
     elif cls.resolve == "negotiation":
         attrs["agreement_status"] = "negotiating"
+    riot = _crowd_riot(lex, kb, cand, a1, et, st, context)
+    if riot is not None:
+        return "Riots", riot, attrs
     if cls.name == "siege":
         attrs["kind"] = "siege"
     if cls.name == "transfer":
         attrs["kind"] = "withdrawal" if cand.entry.lemma in ("withdraw", "withdrawal", "pull", "pullout", "retreat", "abandon") else "evacuation"
     return et, st, attrs
+
+
+def _crowd_riot(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Optional[ActorMention], et: str, st: str,
+                context: str) -> Optional[str]:
+    """The riot sub-type when the event's agent is a crowd (code/subtypes.py), else None."""
+    agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context))
+    known = kb.actors[a1.ident] if a1 is not None and (not cand.agents or _in(cand.agents, a1)) else None
+    armed_named = any(kb.actors[i].armed and kb.actors[i].actor_type not in lex.subtypes.crowd_types
+                      for _, _, k, i in kb.find(agent_words) if k == "actor")
+    kind = known.actor_type if known is not None else None
+    return lex.subtypes.crowd_riot(et, st, kind, agent_words, armed_named, context)
 
 
 def protest_actors(kb: ActorKB, et: str, st: str, mentions: list[ActorMention]) -> tuple[Optional[str], Optional[str]]:

@@ -9,12 +9,11 @@ knowledge base (``lexicon.ActorKB``) turns them into its entries.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 from typing import Optional
 
+from ..countryinfo_data import countryinfo_records
 from . import dataload as dl
 from .dataload import Key
 
@@ -121,17 +120,5 @@ def _unique(words: list[str]) -> list[str]:
 
 
 def _countryinfo() -> dict[str, dict]:
-    """countryinfo's per-country records (demonym, population), keyed by ISO alpha-2."""
-    out: dict[str, dict] = {}
-    root = resources.files("countryinfo").joinpath("data")
-    for entry in root.iterdir():
-        if not entry.name.endswith(".json"):
-            continue
-        try:
-            d = json.loads(entry.read_text(encoding="utf-8"))
-        except (ValueError, OSError):
-            continue
-        iso = (d.get("ISO") or {}).get("alpha2")
-        if iso:
-            out[iso] = {"demonym": d.get("demonym"), "population": d.get("population")}
-    return out
+    """countryinfo's demonym and population of every country, keyed by ISO alpha-2."""
+    return {cc: {"demonym": d.get("demonym"), "population": d.get("population")} for cc, d in countryinfo_records().items()}

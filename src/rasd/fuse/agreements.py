@@ -104,6 +104,7 @@ class _Reading:
     at: Optional[int]  # index of the report's sentence
     anchors: list[int] = field(default_factory=list)  # sentences that open a window of clauses
     stated: list[int] = field(default_factory=list)  # sentences that state the deal (dates are read there)
+    names: set[str] = field(default_factory=set)  # the report's place as written and as named (lower case)
 
     def text(self, i: int) -> str:
         s, e = self.spans[i]
@@ -243,6 +244,7 @@ class AgreementBuilder:
                 rd.stated.append(k)
         names = {n.lower() for n in ((rep.location.mention, rep.location.name) if rep.location else ())
                  if n and len(n) > 2}
+        rd.names = names
         for i in range(len(spans)):
             t = rd.text(i)
             if i != rd.at and any(n in t.lower() for n in names) and _TERMS.search(t):
@@ -257,7 +259,9 @@ class AgreementBuilder:
 
     def _clauses(self, rd: _Reading) -> list[Clause]:
         """Clauses in the windows of text starting at each anchor: a few sentences, up to the next
-        heading. Headings themselves give no clause."""
+        heading, or up to a sentence that turns to the deal of another place ("In contrast,
+        negotiations in Khan al-Shih ..." after al-Tal's): its terms are that place's. Headings
+        themselves give no clause."""
         out: list[Clause] = []
         seen: set[int] = set()
         for first in rd.anchors:
@@ -265,13 +269,22 @@ class AgreementBuilder:
             for i in range(first, min(len(rd.spans), first + self.pat.window_sentences)):
                 s, e = rd.spans[i]
                 heading = _is_heading(rd.doc.text[s:e])
-                if i > first and (heading or used > self.pat.window_chars):
+                if i > first and (heading or used > self.pat.window_chars or self._other_subject(rd, first, i)):
                     break
                 used += e - s
                 if i not in seen and not heading:
                     seen.add(i)
                     out += self._sentence_clauses(rd, i)
         return out
+
+    def _other_subject(self, rd: _Reading, first: int, i: int) -> bool:
+        """Sentence ``i`` names as a deal's subject a place that neither the report's place nor the
+        window's first sentence names."""
+        m = self.pat.subject_place.search(rd.text(i))
+        if m is None:
+            return False
+        name = _POSSESSIVE.sub("", m.group("name")).strip().lower()
+        return name not in rd.names and name not in rd.text(first).lower()
 
     def _sentence_clauses(self, rd: _Reading, i: int) -> list[Clause]:
         doc = rd.doc

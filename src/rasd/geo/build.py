@@ -36,6 +36,7 @@ from typing import Iterator
 
 import yaml
 
+from ..countryinfo_data import countryinfo_records
 from ..geodesy import haversine_km
 from .airports import airport_rows
 from .areas import box_middle, geonames_areas, group_towns, iso_subdivisions
@@ -71,19 +72,7 @@ def _usable_alt(name: str) -> bool:
 
 def _countryinfo() -> dict[str, dict]:
     """countryinfo's per-country JSON files, keyed by ISO alpha-2."""
-    out: dict[str, dict] = {}
-    root = resources.files("countryinfo").joinpath("data")
-    for entry in root.iterdir():
-        if not entry.name.endswith(".json"):
-            continue
-        try:
-            d = json.loads(entry.read_text(encoding="utf-8"))
-        except (ValueError, OSError):
-            continue
-        iso = (d.get("ISO") or {}).get("alpha2")
-        if iso:
-            out[iso] = d
-    return out
+    return countryinfo_records()
 
 
 def _cities() -> dict:

@@ -1,0 +1,89 @@
+"""Sub-event types from the codebook's definitions and roles by clause (issue 10, part 2), on
+sentences written for these tests, with a table geoparser (no gazetteer)."""
+import re
+from datetime import date
+
+import pytest
+
+from coder_helpers import coded_events, table_coder
+
+from rasd.code import dataload as dl
+from rasd.code.subtypes import SubtypeRules
+from rasd.records import Place, Toponym
+
+
+class TownTable:
+    """Test-only stand-in for the geo stage: a few towns of several countries."""
+
+    PLACES = {
+        "Kisumu": Place("Kisumu", -0.10, 34.76, "KE", "Kisumu", feature="P.PPLA"),
+        "Comilla": Place("Comilla", 23.46, 91.18, "BD", "Chittagong", feature="P.PPLA"),
+        "Gao": Place("Gao", 16.27, -0.04, "ML", "Gao", feature="P.PPLA"),
+        "Kharkiv": Place("Kharkiv", 49.99, 36.23, "UA", "Kharkiv", feature="P.PPLA"),
+        "Idlib": Place("Idlib", 35.93, 36.63, "SY", "Idlib", feature="P.PPLA"),
+    }
+
+    def process(self, docs, countries=None):
+        out = []
+        for d in docs:
+            tops = [Toponym(d.doc_id, m.start(), m.end(), name, place, 1.0)
+                    for name, place in self.PLACES.items() for m in re.finditer(rf"\b{name}\b", d.text)]
+            out.append(sorted(tops, key=lambda t: t.start))
+        return out
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return table_coder(TownTable())
+
+
+def one(coder, text):
+    evs = coded_events(coder, text, published=date(2024, 7, 20))
+    assert len(evs) == 1, (text, evs)
+    return evs[0]
+
+
+def test_a_crowds_violence_is_a_riot(coder):
+    e = one(coder, "On 14 July, two rival groups clashed with sticks and machetes over a land dispute in Kisumu, injuring six.")
+    assert (e.event_type, e.sub_event_type) == ("Riots", "Mob violence")
+    assert e.actor1.name == "Rioters (Kenya)"
+    e = one(coder, "On 9 July, supporters of the ruling party and police clashed in Comilla during a demonstration against arrests.")
+    assert (e.event_type, e.sub_event_type) == ("Riots", "Violent demonstration")
+    assert e.actor1.name == "Rioters (Bangladesh)"
+
+
+def test_armed_villagers_shooting_are_not_rioters(coder):
+    e = one(coder, "On 14 July, villagers armed with guns clashed with bandits near Kisumu, killing three.")
+    assert e.event_type == "Battles"
+
+
+def test_weapons_seized_and_drones_shot_down_are_disrupted_weapons_use(coder):
+    e = one(coder, "On 12 July, soldiers seized a large cache of weapons and ammunition in Gao.")
+    assert (e.event_type, e.sub_event_type) == ("Strategic developments", "Disrupted weapons use")
+    assert e.actor1.name.startswith("Military Forces of Mali")
+    e = one(coder, "On 16 July, Ukrainian forces shot down two Russian drones over Kharkiv.")
+    assert e.sub_event_type == "Disrupted weapons use"
+    assert e.actor1.name.startswith("Military Forces of Ukraine")
+    # a town seized stays a battle over ground
+    e = one(coder, "On 12 July, rebels seized the town of Gao after heavy fighting.")
+    assert e.event_type == "Battles"
+
+
+def test_the_victims_of_a_passive_are_not_the_attacker(coder):
+    e = one(coder, "On 14 July, at least 33 Turkish soldiers were killed in an air strike in Idlib.")
+    assert e.sub_event_type == "Air/drone strike"
+    assert "Turkey" not in e.actor1.name  # the clause names no attacker
+    e = one(coder, "On 14 July, three civilians were killed by Turkish drones in Idlib.")
+    assert e.actor1.name.startswith("Military Forces of Turkey")
+
+
+def test_subtype_file_is_read_strictly():
+    good = {"crowd": {"types": ["rioters"], "from_types": ["Battles"]},
+            "en": {"crowd": {k: ["x"] for k in ("agent_words", "firearms", "demonstration", "street_weapons")},
+                   "weapons_objects": ["arms"], "base_objects": ["base"]}}
+    rules = SubtypeRules.load(raw=good)
+    assert rules.seizes_weapons("a cache of arms") and not rules.seizes_weapons("the town")
+    with pytest.raises(dl.DataError, match="unknown key"):
+        SubtypeRules.load(raw={**good, "mob_rules": {}})
+    with pytest.raises(dl.DataError, match="no section for language"):
+        SubtypeRules.load("fr", raw=good)
