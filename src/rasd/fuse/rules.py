@@ -405,14 +405,3 @@ def as_dict(rules: Rules) -> dict[str, Any]:
     return {"threshold": rules.threshold, "same_doc_threshold": rules.same_doc_threshold,
             "weights": rules.weights, "max_km": rules.max_km, "max_gap_days": rules.max_gap_days}
 
-
-def place_key(place: Optional[Place]) -> Optional[str]:
-    """Key of a place in control timelines: its GeoNames id, else its normalised name and country."""
-    if place is None:
-        return None
-    if place.geonameid:
-        return f"gn:{place.geonameid}"
-    name = norm_name(place.name)
-    if not name:
-        return None
-    return f"{name}|{(place.country or '').upper()}"
