@@ -130,10 +130,10 @@ def _run_worker(ctx: typer.Context, sock, gaz_path: Optional[str], opts: dict) -
     app = create_app(st, settings, gazetteer=gaz, pipeline_factory=_pipeline_factory(
                          settings.pipeline_config(with_events=True, gazetteer=gaz_path)),
                      ontology=_ontology(), actors=_actor_search(), **opts)
-    # a stop (SIGTERM, Ctrl-C) waits at most a few seconds for requests in flight; an ingest still
+    # a stop (SIGTERM, Ctrl-C) waits at most a second for requests in flight; an ingest still
     # running then is dropped with its open transaction (ingest threads are daemons)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
-                                           timeout_graceful_shutdown=2))
+                                           timeout_graceful_shutdown=1))
     try:
         server.run(sockets=[sock])
     finally:
