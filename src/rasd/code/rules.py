@@ -346,8 +346,8 @@ class FatalityRules:
     compound_number: re.Pattern
     victim: re.Pattern
     prefilter: re.Pattern
-    counts: tuple[tuple[str, re.Pattern, bool], ...]  # (kill | hurt, pattern, names one victim)
-    coded: re.Pattern
+    counts: tuple[tuple[str, re.Pattern, bool, bool], ...]  # (kill | hurt, pattern, names one victim, and_more)
+    stated: tuple[tuple[str, re.Pattern], ...]  # (event | coded | split, pattern)
     none: re.Pattern
     date_before: re.Pattern
     year_before: re.Pattern
@@ -355,10 +355,14 @@ class FatalityRules:
     year: re.Pattern
     or_hurt: re.Pattern
     hurt_or: re.Pattern
+    and_more: re.Pattern
+    grievance: re.Pattern
+    alternative: re.Pattern
+    aggregate_after: re.Pattern
+    part_after: re.Pattern
     articles: frozenset[str]
     stated_cues: tuple[str, ...]
-    each: re.Pattern
-    doc_split: re.Pattern
+    split_parts: dict[str, int]
     alloc_cue: re.Pattern
     alloc_number: re.Pattern
     place_name: re.Pattern
@@ -370,9 +374,10 @@ class FatalityRules:
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "FatalityRules":
         count_entry = dl.record({"count": Key(dl.one_of("kill", "hurt"), True), "re": Key(rx, True),
-                                 "one_victim": Key(dl.flag)})
-        names = ("victim", "prefilter", "coded", "none", "date_before", "year_before", "date_after", "year", "or_hurt",
-                 "hurt_or", "each", "doc_split", "alloc_cue", "alloc_number", "place_name", "this_place", "dead_words",
+                                 "one_victim": Key(dl.flag), "and_more": Key(dl.flag)})
+        stated_entry = dl.record({"kind": Key(dl.one_of("event", "coded", "split"), True), "re": Key(rx, True)})
+        names = ("victim", "prefilter", "none", "date_before", "year_before", "date_after", "year", "or_hurt",
+                 "hurt_or", "and_more", "grievance", "alternative", "aggregate_after", "part_after", "alloc_cue", "alloc_number", "place_name", "this_place", "dead_words",
                  "place_own")
         d, en = read_rules("fatalities.yaml", {
             "windows": Key(dl.record({"min_fuzzy_name": Key(dl.integer, True), "fuzzy_score": Key(dl.integer, True)}), True),
@@ -382,14 +387,16 @@ class FatalityRules:
             "qualifiers": Key(word_list, True), "at_least": Key(word_list, True), "pronouns": Key(words, True),
             "hundred": Key(dl.text, True),
             "counts": Key(named_list(count_entry, "count"), True), "articles": Key(words, True),
+            "stated": Key(named_list(stated_entry, "kind"), True),
             "stated_cues": Key(word_list, True), "not_places": Key(words, True),
         }, lang, raw)
         where = Where("fatalities.yaml", lang)
         en["counts"] = tuple((c["count"], groups(c["re"], {"n"}, Where("fatalities.yaml", f"{c['count']} #{i + 1}", f"{lang}.counts.re")),
-                              c.get("one_victim", False)) for i, c in enumerate(en["counts"]))
-        groups(en["coded"], {"n", "n2", "n3", "n4", "n5"}, where.at("coded"))
-        groups(en["each"], {"n", "n_"}, where.at("each"))
-        groups(en["doc_split"], {"total", "parts", "each"}, where.at("doc_split"))
+                              c.get("one_victim", False), c.get("and_more", False)) for i, c in enumerate(en["counts"]))
+        en["stated"] = tuple((c["kind"], groups(c["re"], {"total", "parts"} if c["kind"] == "split" else {"n"},
+                                                Where("fatalities.yaml", f"{c['kind']} #{i + 1}", f"{lang}.stated.re")))
+                             for i, c in enumerate(en["stated"]))
+        en["split_parts"] = {**en["units"], **en["tens"]}
         groups(en["this_place"], {"n"}, where.at("this_place"))
         groups(en["place_own"], {"name", "n"}, where.at("place_own"))
         hundred = en["hundred"].lower()
