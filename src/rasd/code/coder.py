@@ -27,6 +27,7 @@ from . import link
 from .country import named_toponyms, place_country
 from .dates import DateFinder, DateMention
 from .fatalities import Count, FatalityCounter, total
+from .gate import Gate
 from .lexicon import ActorKB, Ontology, TriggerLexicon
 from .place import Places
 from .rules import Rules, any_word
@@ -69,6 +70,7 @@ class Story:
     focus: Optional[Toponym]  # the town its headline names
     sentences: int = 0  # how many sentences it has
     quoted: list[tuple[int, int]] = field(default_factory=list)  # spans of direct speech
+    conflict: bool = True  # about a conflict (code/gate.py): else only sentences that name violence have events
 
     def in_quote(self, offset: int) -> bool:
         return any(a < offset < b for a, b in self.quoted)
@@ -140,6 +142,7 @@ class Coder:
         self.dates = DateFinder(rules.dates)
         self.counter = FatalityCounter(rules.fatalities)
         self.places = self.data.places
+        self.gate = Gate(rules.gate, self.data.actors)
         mod = self.data.lexicon.modality
         self._uncertain = any_word(mod["uncertain"])
         self._denial = any_word(mod["denial"])
@@ -184,6 +187,7 @@ class Coder:
         """``hint``: the country of the story's actors (``country.CountryHint``)."""
         story = self.story(doc, tops, hint)
         story.sentences = len(spans)
+        story.conflict = self.gate.conflict_story(doc.text, spans)
         win = self.windows
         events: list[tuple[int, Event, dict]] = []
         drafts = self._drafts(story, spans, parsed)
@@ -221,7 +225,8 @@ class Coder:
             stext = doc.text[s0:s1]
             # a date inside a background clause ("after it was cut off last October") is the time of
             # that earlier happening: it neither dates this sentence's event nor the ones after it
-            d = link.event_date([m for m in self.dates.find(stext, ref, base=0)
+            mentions = self.dates.find(stext, ref, base=0)
+            d = link.event_date([m for m in mentions
                                  if not self.rules.background_clause.search(stext[max(0, m.start - clause_chars):m.start])], ref)
             if d is not None:
                 last_date = (d, i)
@@ -231,7 +236,12 @@ class Coder:
             # what a speaker says in direct speech is not the report's own account, unless the report
             # passes it on from a source ("... to withdraw from the Homs area”, a source told AFP)
             found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)
-                     and (not story.in_quote(s0 + c.token.idx) or self._sourced(stext))]
+                     and (not story.in_quote(s0 + c.token.idx) or self._sourced(stext))
+                     and self.gate.keeps(c, stext, story.conflict)]
+            if ref is not None:
+                # a date of long ago in the trigger's own clause: "whose death in May last year sparked protests"
+                old = [m for m in mentions if m.value is not None and (ref - m.value).days > self.windows["background_days"]]
+                found = [c for c in found if not self.gate.dated_before(c, sent, old)]
             cand = self._choose(found, stext)
             if cand is None:
                 continue
