@@ -80,7 +80,9 @@ def test_the_victims_of_a_passive_are_not_the_attacker(coder):
 def test_subtype_file_is_read_strictly():
     good = {"crowd": {"types": ["rioters"], "from_types": ["Battles"]},
             "en": {"crowd": {k: ["x"] for k in ("agent_words", "firearms", "demonstration", "street_weapons")},
-                   "weapons_objects": ["arms"], "base_objects": ["base"]}}
+                   "weapons_objects": ["arms"], "base_objects": ["base"],
+                   "targets": {"civilian": ["farmers"], "armed": ["soldiers"], "unarmed": ["off-duty"]},
+                   "instrument_preps": ["with"], "protest": {"grievance": ["demanding"], "self_dispersal": ["crowd dispersed"]}}}
     rules = SubtypeRules.load(raw=good)
     assert rules.seizes_weapons("a cache of arms") and not rules.seizes_weapons("the town")
     with pytest.raises(dl.DataError, match="unknown key"):
