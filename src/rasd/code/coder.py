@@ -259,8 +259,14 @@ class Coder:
         return None
 
     def _requirements(self, cand: Candidate, stext: str) -> bool:
+        if cand.entry.requires == "unarmed_agent":
+            # "teachers marched through the town", not "troops marched into it"
+            return bool(cand.agents) and not self._armed_agent(cand, stext)
         if cand.entry.requires != "armed_agent":
             return True
+        return self._armed_agent(cand, stext)
+
+    def _armed_agent(self, cand: Candidate, stext: str) -> bool:
         if not cand.agents:
             return False
         for a, b in cand.agents:
@@ -394,6 +400,8 @@ class Coder:
                 a1m = link.ActorMention(a, b, "rioters", sc.text[a:b])
                 if a2m is not None and a2m.ident == "rioters":
                     a2m = None
+        if et == "Violence against civilians" and a2m is not None and kb.actors[a2m.ident].armed:
+            a2m = None  # the codebook's victims are civilians ("3 Fulani pastoralists" are not the Fulani militia)
         if et in ("Protests", "Riots") and cand.entry.cls.resolve == "protest":
             first, second = link.protest_actors(kb, et, st, mentions)
             a1m = link.ActorMention(cand.token.idx, cand.token.idx + len(cand.token), first, cand.token.text) \

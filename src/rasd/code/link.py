@@ -218,6 +218,10 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         patient_text = " ".join(context[a:b] for a, b in cand.patients if b <= len(context))
         known = None if a2 is None else "civilian" if t2 in ("civilians", "protesters") else \
             "armed" if kb.actors[a2.ident].armed else None
+        if known == "armed" and any(a <= a2.start and a2.end <= b and rules.civilian_targets.search(context[a2.start:b])
+                                    for a, b in cand.patients):
+            known = None  # "3 Fulani pastoralists", "a Degodia herdsman": the group names whose people they are
+            # (and only an armed word of the phrase makes them combatants: "Fulani militiamen")
         target = rules.target(patient_text, low, known)
         if target == "civilian":
             et, st = "Violence against civilians", "Attack"
@@ -237,6 +241,10 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             et, st = "Protests", "Protest with intervention"
         else:
             et, st = "Protests", "Peaceful protest"
+    elif cls.name == "arrest" and lex.subtypes.demonstration.search(
+            " ".join(context[a:b] for a, b in cand.patients if b <= len(context))):
+        # "police arrested a dozen protesters": the codebook's protest with intervention (arrests at a demonstration)
+        return "Protests", "Protest with intervention", attrs
     elif cls.name == "arrest" and a1 is not None and not _home_state(kb, a1, country) and kb.actors[a1.ident].armed:
         # a foreign army or an armed group "arresting" people: a clash with fighters, else an abduction
         if t2 == "civilians" or (a2 is None and lex.subtypes.target(low, low, None) == "civilian"):
@@ -256,6 +264,9 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
     return et, st, attrs
 
 
+_OF_PHRASE = re.compile(r"\s+of\s+[^,.;()]{1,40}")
+
+
 def _weapon(lex: TriggerLexicon, low: str) -> Optional[str]:
     """The Explosions/Remote violence sub-type the first group of weapon words found in ``low`` gives."""
     for sub, words in lex.weapon_cues:
@@ -267,10 +278,18 @@ def _weapon(lex: TriggerLexicon, low: str) -> Optional[str]:
 def _crowd_riot(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Optional[ActorMention], et: str, st: str,
                 context: str) -> Optional[str]:
     """The riot sub-type when the event's agent is a crowd (code/subtypes.py), else None."""
-    agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context))
+    parts = []
+    for a, b in cand.agents:
+        if b <= len(context):
+            of = _OF_PHRASE.match(context[b:])  # "a number of residents", "two families of farmers"
+            parts.append(context[a:b] + (of.group(0) if of else ""))
+    agent_words = " ".join(parts)
     known = kb.actors[a1.ident] if a1 is not None and (not cand.agents or _in(cand.agents, a1)) else None
+    crowd = lex.subtypes.crowd_words.search(agent_words)
+    # "supporters of two candidates, one from Jubo League": the crowd heads the phrase, the party it follows does not arm it
     armed_named = any(kb.actors[i].armed and kb.actors[i].actor_type not in lex.subtypes.crowd_types
-                      for _, _, k, i in kb.find(agent_words) if k == "actor")
+                      and (crowd is None or x < crowd.start())
+                      for x, _, k, i in kb.find(agent_words) if k == "actor")
     kind = known.actor_type if known is not None else None
     return lex.subtypes.crowd_riot(et, st, kind, agent_words, armed_named, context)
 

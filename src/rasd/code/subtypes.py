@@ -19,7 +19,7 @@ from .dataload import Key
 _WORDS = dl.list_of(dl.text)
 _LANG = dl.record({
     "crowd": Key(dl.record({k: Key(_WORDS, True) for k in ("agent_words", "firearms", "demonstration", "street_weapons")}), True),
-    "weapons_objects": Key(_WORDS, True), "base_objects": Key(_WORDS, True),
+    "weapons_objects": Key(_WORDS, True), "base_objects": Key(_WORDS, True), "goods_objects": Key(_WORDS, True),
     "targets": Key(dl.record({k: Key(_WORDS, True) for k in ("civilian", "armed", "unarmed")}), True),
     "instrument_preps": Key(_WORDS, True),
     "protest": Key(dl.record({"grievance": Key(_WORDS, True), "self_dispersal": Key(_WORDS, True)}), True)})
@@ -58,6 +58,7 @@ class SubtypeRules:
     street_weapons: re.Pattern
     weapons_objects: re.Pattern
     base_objects: re.Pattern
+    goods_objects: re.Pattern
     civilian_targets: re.Pattern
     armed_targets: re.Pattern
     unarmed: re.Pattern
@@ -74,7 +75,7 @@ class SubtypeRules:
         c, t, p = w["crowd"], w["targets"], w["protest"]
         return cls(frozenset(d["crowd"]["types"]), frozenset(d["crowd"]["from_types"]), words_pattern(c["agent_words"]),
                    words_pattern(c["firearms"]), words_pattern(c["demonstration"]), words_pattern(c["street_weapons"]),
-                   words_pattern(w["weapons_objects"]), words_pattern(w["base_objects"]),
+                   words_pattern(w["weapons_objects"]), words_pattern(w["base_objects"]), words_pattern(w["goods_objects"]),
                    words_pattern(t["civilian"]), words_pattern(t["armed"]), words_pattern(t["unarmed"]),
                    frozenset(x.lower() for x in w["instrument_preps"]),
                    words_pattern(p["grievance"]), words_pattern(p["self_dispersal"]))
@@ -100,6 +101,15 @@ class SubtypeRules:
     def seizes_weapons(self, patient_words: str) -> bool:
         """"seized weapons", "found an arms cache": the object is weapons, not ground."""
         return bool(self.weapons_objects.search(patient_words))
+
+    def seized_class(self, patient_words: str) -> Optional[str]:
+        """The trigger class a seizure of things takes by its object: "disrupted" (weapons seized,
+        caches found), "goods" (livestock, vehicles, cash taken: looting), None (ground, people)."""
+        if self.weapons_objects.search(patient_words):
+            return "disrupted"
+        if self.goods_objects.search(patient_words):
+            return "goods"
+        return None
 
     def sets_up_base(self, words: str) -> bool:
         return bool(self.base_objects.search(words))
@@ -155,9 +165,9 @@ class SubtypeRules:
         attack", "launched an attack using explosive devices" (the trigger's compounds and the
         objects of its instrument prepositions, or of an instrument verb hanging on it)."""
         parts = []
-        holders = [tok] + ([tok.head] if getattr(tok, "dep_", "") == "dobj" and tok.head is not tok else [])
+        holders = [tok] + ([tok.head] if getattr(tok, "dep_", "") == "dobj" and tok.head.i != tok.i else [])
         for ch in (c for h in holders for c in h.children):
-            if ch.dep_ in ("compound", "amod", "nmod") and ch.head is tok:
+            if ch.dep_ in ("compound", "amod", "nmod") and ch.head.i == tok.i:
                 parts.append(ch.text)
             elif ch.dep_ == "prep" and ch.lower_ in self.instrument_preps:
                 parts += [" ".join(t.text for t in p.subtree) for p in ch.children if p.dep_ == "pobj"]

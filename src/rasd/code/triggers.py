@@ -51,6 +51,8 @@ class TriggerDetector:
         imperative = self._imperative(sent)
         for tok in sent:
             keys = {tok.lemma_.lower(), tok.lower_}
+            if tok.i - sent[0].i >= 2 and tok.nbor(-1).text == "-" and tok.nbor(-2).head.i == tok.i:
+                keys.add(f"{tok.nbor(-2).lower_}-{tok.lower_}")  # "sit-in", split by the tokenizer
             for key in keys:
                 modifier = tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN")
                 for entry in self.lex.by_lemma.get(key, ()):
@@ -125,6 +127,14 @@ class TriggerDetector:
             c.priority = max(c.priority, self.lex.classes["air"].priority)
             c.entry = TriggerEntry(e.lemma, self.lex.classes["air"])
         self._roles(tok, c)
+        rules = self.lex.subtypes
+        if e.cls.resolve == "territory" and c.patients and rules is not None and tok.pos_ in ("VERB", "NOUN"):
+            # "seized weapons", "seized livestock and cash": what was taken is no ground
+            text = tok.doc.text
+            taken = rules.seized_class(" ".join(text[a:b] for a, b in c.patients))
+            if taken is not None and taken in self.lex.classes:
+                c.entry = TriggerEntry(e.lemma, self.lex.classes[taken])
+                c.priority = self.lex.classes[taken].priority + (c.priority - e.cls.priority)
         return c
 
     def _habitual(self, tok) -> bool:
