@@ -224,10 +224,12 @@ def unknown_agent(cand: Candidate, sent_text: str) -> Optional[Actor]:
     return None
 
 
-def is_armed(kb: ActorKB, m: Optional[ActorMention], cand: Candidate, sent_text: str) -> bool:
+def is_armed(kb: ActorKB, m: Optional[ActorMention], cand: Candidate, sent_text: str,
+             spans: Optional[list[tuple[int, int]]] = None) -> bool:
+    """Whether ``m`` (else the agent's words, or those of ``spans``) names an armed actor."""
     if m is not None:
         return kb.actors[m.ident].armed
-    for a, b in cand.agents:
+    for a, b in cand.agents if spans is None else spans:
         if set(re.findall(r"[a-z]+", sent_text[a:b].lower())) & ARMED_NOUNS:
             return True
     return False
