@@ -269,15 +269,28 @@ class Coder:
         return None
 
     def _requirements(self, cand: Candidate, stext: str) -> bool:
+        if cand.entry.requires == "unarmed_agent":
+            # "teachers marched through the town", not "troops marched into it"
+            return bool(cand.agents) and not self._armed_agent(cand, stext)
         if cand.entry.requires != "armed_agent":
             return True
-        if not cand.agents:
+        return self._armed_agent(cand, stext)
+
+    def _armed_agent(self, cand: Candidate, stext: str) -> bool:
+        """Whether the trigger's agent is an armed actor (of a passive of moving forces, its subject:
+        "the brigade was deployed", "fighters were sighted")."""
+        tok = cand.token
+        agents = cand.agents
+        if not agents and cand.entry.cls.event_type == "Strategic developments" and hasattr(tok, "children"):
+            agents = [(ch.left_edge.idx, ch.right_edge.idx + len(ch.right_edge)) for ch in tok.children
+                      if ch.dep_ == "nsubjpass"]
+        if not agents:
             return False
-        for a, b in cand.agents:
+        for a, b in agents:
             for m in self.data.actors.find(stext[a:b]):
                 if m[2] in ("actor", "metonym") and self.data.actors.actors[m[3]].armed:
                     return True
-        return link.is_armed(self.data.actors, None, cand, stext)
+        return link.is_armed(self.data.actors, None, cand, stext, agents)
 
     def _choose(self, cands: list[Candidate], stext: str) -> Optional[Candidate]:
         neg = self.data.lexicon.classes["negotiation"]
@@ -404,6 +417,10 @@ class Coder:
                 a1m = link.ActorMention(a, b, "rioters", sc.text[a:b])
                 if a2m is not None and a2m.ident == "rioters":
                     a2m = None
+        if cand.entry.cls.name == "group" and a1m is None and a2m is not None:
+            a1m, a2m = a2m, None  # "Al Shabaab were sighted", "the brigade was deployed": the group is the actor
+        if et == "Violence against civilians" and a2m is not None and kb.actors[a2m.ident].armed:
+            a2m = None  # the codebook's victims are civilians ("3 Fulani pastoralists" are not the Fulani militia)
         if et in ("Protests", "Riots") and cand.entry.cls.resolve == "protest":
             first, second = link.protest_actors(kb, et, st, mentions)
             a1m = link.ActorMention(cand.token.idx, cand.token.idx + len(cand.token), first, cand.token.text) \
