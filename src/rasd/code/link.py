@@ -11,7 +11,7 @@ from datetime import date
 from typing import Optional
 
 from ..records import Actor
-from .lexicon import ActorKB, TriggerLexicon
+from .lexicon import ActorKB, TriggerLexicon, norm
 from .triggers import Candidate
 
 ARMED_NOUNS = {"fighters", "fighter", "militants", "militant", "forces", "troops", "soldiers", "gunmen", "militia",
@@ -56,7 +56,24 @@ def actor_mentions(kb: ActorKB, text: str, agents: Optional[list[tuple[int, int]
             actors.append(ActorMention(a, b, ident, text[a:b]))
         else:
             sources.append((a, b, kb.sources[int(ident)].name))
-    return refined(kb, text, actors), sources
+    return refined(kb, text, coordinated(kb, text, actors)), sources
+
+
+_COORDINATED = re.compile(r"\s+and\s+(?:pro-[\w-]+\s+)?(?:[\w-]+\s+){0,3}?(?:forces|fighters|troops|soldiers|units|militias|militiamen)\b",
+                          re.I)
+
+
+def coordinated(kb: ActorKB, text: str, actors: list[ActorMention]) -> list[ActorMention]:
+    """A people's adjective coordinated with the words before an armed noun names its state's
+    forces: "Turkish and pro-Turkish faction fighters" has Turkey's military first."""
+    out = list(actors)
+    for cc, adj, a, b in kb.adjectives_in(text):
+        if any(m.start < b and m.end > a for m in actors) or not _COORDINATED.match(text, b):
+            continue
+        ident = f"{cc.lower()}-military"
+        if ident in kb.actors:
+            out.append(ActorMention(a, b, ident, adj))
+    return sorted(out, key=lambda m: m.start)
 
 
 _PAREN_OPEN = re.compile(r"\s*\((?:[^()]{0,50}?\b(?:coded as|assumed|presumed|presumably|likely|believed to be|identified as)\s+)?",
@@ -148,6 +165,18 @@ def _bomb_roles(kb: ActorKB, usable: list[ActorMention], text: str, a1: Optional
                            or rx["site_before"].search(text[max(0, a1.start - 40):a1.start])):
         return None, (a2 if a2 is not None and kb.actors[a2.ident].armed and not kb.actors[a1.ident].armed else a1)
     return a1, a2
+
+
+def crowd_police(kb: ActorKB, event_type: str, m: Optional[ActorMention]) -> Optional[ActorMention]:
+    """Forces named only by words that fit any of them ("security forces") facing a crowd are its
+    police: ACLED codes who polices protests and riots as the police forces."""
+    words = norm(m.text) if m is not None else ""
+    if m is None or event_type not in ("Protests", "Riots") or not any(
+            words == w or words.endswith(" " + w) for w in kb.crowd_police_words):
+        return m
+    ident = {"state-military": "state-police"}.get(m.ident) or (
+        m.ident[:-len("military")] + "police" if _STATE_ID.match(m.ident) and m.ident.endswith("-military") else m.ident)
+    return ActorMention(m.start, m.end, ident, m.text) if ident in kb.actors else m
 
 
 def air_arm(kb: ActorKB, sub_event_type: str, m: Optional[ActorMention], country: Optional[str]) -> Optional[ActorMention]:
