@@ -238,10 +238,26 @@ def other_clause(cand: Candidate, start: int) -> bool:
     return False  # the trigger hangs below the word (a relative clause of its agent): the same event
 
 
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_LEADING_DATE = re.compile(
+    rf"^(?:(?:on|around|as reported on|as of|since|by|in|early|late|overnight)\s+)*(?:the\s+)?"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?)"
+    rf"(?:,?\s+\d{{4}})?\s*,?\s*", re.I)
+_DATE_ONLY = re.compile(rf"^(?:{_MONTH}|\d{{4}}|\d{{1,2}}|today|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+                        r"morning|evening|night|week|month|year|the|this|last|on|in|,|\s)*$", re.I)
+
+
+def noun_phrase(words: str) -> str:
+    """An actor's words without the date a parse may have glued to them ("15 February 2020
+    pro-Houthi forces" is "pro-Houthi forces"); nothing when they are only a date."""
+    words = _LEADING_DATE.sub("", words.strip()).strip(" ,;:")
+    return "" if _DATE_ONLY.match(words) else words
+
+
 def unknown_agent(cand: Candidate, sent_text: str) -> Optional[Actor]:
     """The agent's words when no known actor is in them, with a type guessed from its nouns."""
     for a, b in cand.agents:
-        words = sent_text[a:b].strip()
+        words = noun_phrase(sent_text[a:b])
         if not words or len(words) > 60:
             continue
         low = words.lower()
@@ -271,6 +287,22 @@ _ARMED_TARGET = re.compile(r"\b(?:fighters?|soldiers?|troops|militants?|members?
 
 
 _OFF_DUTY = re.compile(r"\b(?:off[- ]duty|on leave|retired|former|his home|her home|home of|house of|his house|their homes?)\b", re.I)
+
+
+def harms_civilians(cand: Candidate, et: str, st: str, context: str) -> bool:
+    """Whether an event that names no second party struck civilians: a strike or a blast on
+    houses, people, a market (ACLED's civilians), or a mob that set on someone rather than a fight
+    of two crowds."""
+    if et == "Explosions/Remote violence":
+        context = _POSSESSIVE.sub("", context)  # "People's Defense Force" names no people
+        return bool(_CIVIL.search(context)) and not _ARMED_TARGET.search(context)
+    if et == "Riots" and st == "Mob violence":
+        return not (cand.between or cand.entry.cls.name == "clash" or _CROWD_FIGHT.search(context))
+    return False
+
+
+_POSSESSIVE = re.compile(r"\b\w+['’]s\b")
+_CROWD_FIGHT = re.compile(r"\b(?:clash(?:ed|es)?|fought|fight(?:ing)?|brawl(?:ed)?|scuffle[sd]?)\b", re.I)
 
 
 def _home_state(kb: ActorKB, m: Optional[ActorMention], country: Optional[str]) -> bool:
