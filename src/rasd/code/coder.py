@@ -329,7 +329,7 @@ class Coder:
         when = self._when(sc)
         if self._background(sc, when, spot.place) or self._undated(sc, cand, when):
             return []
-        actor1, actor2 = self._actors(sc, cand, et, a1m, a2m, when.value, country)
+        actor1, actor2 = self._actors(sc, cand, et, a1m, a2m, when.value, country, st)
         # fatalities over the sentence and the ones continuing it
         counts = [self.counter.find(sc.text, sc.start)] + [self.counter.find(sc.story.doc.text[a:b], a)
                                                             for a, b in sc.continuation]
@@ -427,7 +427,7 @@ class Coder:
                 if not (a1m and kb.actors[a1m.ident].actor_type in ("protesters", "rioters")) else \
                 link.ActorMention(a1m.start, a1m.end, first, a1m.text)
             a2m = next((m for m in mentions if m.ident == second), None) if second else None
-        return et, st, attrs, link.air_arm(kb, st, a1m, country), a2m
+        return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(kb, et, a2m)
 
     def _when(self, sc: SentenceContext) -> When:
         """The sentence's own date, else the latest one stated before it, else publication (week)."""
@@ -484,14 +484,16 @@ class Coder:
         return False
 
     def _actors(self, sc: SentenceContext, cand: Candidate, et: str, a1m, a2m, when: Optional[date],
-                country: Optional[str]):
+                country: Optional[str], st: str = ""):
         """The event's actors: known ones named at the event's date, else the agent's words; violence
         by an actor the text does not name is ACLED's unidentified armed group."""
         kb = self.data.actors
         actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, sc.text)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
-        if et == "Violence against civilians" and actor2 is None:
+        if actor2 is None and (et == "Violence against civilians" or link.harms_civilians(cand, et, st, sc.context)):
             actor2 = kb.actor("civilians", None, when, country)
+        elif actor2 is None and et == "Riots" and st == "Mob violence":
+            actor2 = kb.actor("rioters", None, when, country)  # two crowds fighting each other
         if et in ("Battles", "Explosions/Remote violence", "Violence against civilians") and (
                 actor1 is None or actor1.actor_type in ("civilians", "protesters", None)):
             actor1 = kb.actor("unidentified", None, when, country)
