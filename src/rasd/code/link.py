@@ -32,6 +32,7 @@ class ActorMention:
 _AFFIL_BEFORE = re.compile(r"\b(?:pro|anti|non)-\s*$", re.I)
 _AFFIL_AFTER = re.compile(r"^(?:-|\s)(?:backed|led|based|supported|affiliated|aligned|allied|sponsored|funded|trained)\b", re.I)
 
+_ANTI_BEFORE = re.compile(r"\banti-\s*$", re.I)
 _BY_AGENT = re.compile(r"\b(?:by|attributed to|blamed on)\s+(?:the\s+)?$", re.I)
 
 
@@ -50,10 +51,39 @@ def actor_mentions(kb: ActorKB, text: str, agents: Optional[list[tuple[int, int]
                     and not _AFFIL_AFTER.match(text[b:b + 12]):
                 actors.append(ActorMention(a, b, ident, text[a:b]))
         elif kind == "actor":
+            if kb.role_rx["affiliation_after"].match(text[b:b + 14]) or _ANTI_BEFORE.search(text[max(0, a - 6):a]):
+                continue  # "the military-owned Mytel tower", "anti-IEBC protests": not a party
             actors.append(ActorMention(a, b, ident, text[a:b]))
         else:
             sources.append((a, b, kb.sources[int(ident)].name))
-    return actors, sources
+    return refined(kb, text, actors), sources
+
+
+_PAREN_OPEN = re.compile(r"\s*\((?:[^()]{0,50}?\b(?:coded as|assumed|presumed|presumably|likely|believed to be|identified as)\s+)?",
+                         re.I)
+_STATE_ID = re.compile(r"^[a-z]{2}-(?:military|police|government)$")
+
+
+def refined(kb: ActorKB, text: str, actors: list[ActorMention]) -> list[ActorMention]:
+    """A generic mention made precise by the name in brackets after it: "government security
+    forces (NISA)", "militiamen (coded as Darfur communal militia)", "unknown gunmen (assumed
+    Fulani militia)" are the named actor, one mention."""
+    out: list[ActorMention] = []
+    i = 0
+    while i < len(actors):
+        m = actors[i]
+        nxt = actors[i + 1] if i + 1 < len(actors) else None
+        a = kb.actors[m.ident]
+        if nxt is not None and (a.template or _STATE_ID.match(a.id)) and nxt.ident != m.ident:
+            gap = _PAREN_OPEN.match(text, m.end)
+            close = text.find(")", nxt.end)
+            if gap is not None and gap.end() == nxt.start and 0 <= close <= nxt.end + 40 and "(" not in text[nxt.end:close]:
+                out.append(ActorMention(m.start, m.end, nxt.ident, m.text))
+                i += 2
+                continue
+        out.append(m)
+        i += 1
+    return out
 
 
 def _in(spans: list[tuple[int, int]], m: ActorMention) -> bool:
@@ -95,9 +125,37 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
                     and _UMBRELLA_CUE.search(sent_text[max(0, m.start - 40):m.start]):
                 a1 = ActorMention(m.start, m.end, m.ident, m.text)
                 break
+    if cand.entry.cls.name == "explosive":
+        a1, a2 = _bomb_roles(kb, usable, sent_text, a1, a2)
     if a2 is not None and a1 is not None and a2.ident == a1.ident:
         a2 = None
     return a1, a2
+
+
+def _bomb_roles(kb: ActorKB, usable: list[ActorMention], text: str, a1: Optional[ActorMention],
+                a2: Optional[ActorMention]) -> tuple[Optional[ActorMention], Optional[ActorMention]]:
+    """A mine's or a bomb's actors: who laid it when the sentence says so ("planted by X", "X
+    claimed responsibility"); forces named where it went off ("an explosion at the police
+    station") or as what struck it ("a patrol hit a landmine") are its target, and then the one
+    who laid it is unnamed (ACLED's unidentified armed group)."""
+    rx = kb.role_rx
+    layer = next((m for m in usable if rx["layer_before"].search(text[max(0, m.start - 60):m.start])
+                  or rx["layer_after"].match(text[m.end:m.end + 60])), None)
+    if layer is not None:
+        others = [m for m in (a1, a2) if m is not None and m.ident != layer.ident]
+        return layer, (others[0] if others else None)
+    if a1 is not None and (rx["struck_after"].match(text[a1.end:a1.end + 60])
+                           or rx["site_before"].search(text[max(0, a1.start - 40):a1.start])):
+        return None, (a2 if a2 is not None and kb.actors[a2.ident].armed and not kb.actors[a1.ident].armed else a1)
+    return a1, a2
+
+
+def air_arm(kb: ActorKB, sub_event_type: str, m: Optional[ActorMention], country: Optional[str]) -> Optional[ActorMention]:
+    """An air or drone strike of a state whose air arm ACLED names apart in the event's country
+    ("Military Forces of Russia (2000-) Air Force" in Ukraine) is that unit's."""
+    if m is None or sub_event_type != "Air/drone strike" or (m.ident, country) not in kb.air_arms:
+        return m
+    return ActorMention(m.start, m.end, kb.air_arms[(m.ident, country)], m.text)
 
 
 def victim_spans(cand: Candidate, verbs: frozenset[str]) -> list[tuple[int, int]]:
