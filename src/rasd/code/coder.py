@@ -200,7 +200,7 @@ class Coder:
             sc.continuation = [spans[j] for j in cont]
             sc.context = " ".join(doc.text[a:b] for a, b in [spans[i]] + sc.continuation)
             events += [(i, e, o) for e, o in self._event(sc, cand)]
-        merged = self._merge(events)
+        merged = self._merge(events, _headline_end(doc, self.windows["headline_max_chars"]))
         stated = self.counter.stated_figure(doc.text)
         for ev in merged:
             # a toll the report splits by place goes by the place the event's own sentence names
@@ -399,6 +399,9 @@ class Coder:
         refined by its context; crowds make clashes riots and protests take their demonstrators first."""
         kb = self.data.actors
         et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, sc.context, country)
+        if cand.entry.cls.resolve == "territory" and st != "Abduction/forced disappearance" and a2m is not None \
+                and kb.actors[a2m.ident].actor_type == "civilians":
+            a2m = None  # people named around a change of hands ("rule by the Assad family") lost no ground
         if et == "Battles" and cand.entry.cls.resolve in ("fixed", "target"):
             # "clashes between demonstrators and riot police": a riot, not a battle
             crowd = next((m for m in (a1m, a2m) if m and kb.actors[m.ident].actor_type in ("protesters", "rioters")), None)
@@ -579,10 +582,13 @@ class Coder:
                   and not t.place.is_country()]
         return [_copy_at(doc, ev, t, n) for n, t in enumerate(others, 1)]
 
-    def _merge(self, events: list[tuple[int, Event, dict]]) -> list[Event]:
+    def _merge(self, events: list[tuple[int, Event, dict]], headline_end: Optional[int] = None) -> list[Event]:
         """Events of a document that continue each other become one: a sentence without a place or a
         date of its own continues the event before (a bare toll gives it its toll); the same type at
-        the same place within ``merge_days`` is the same event."""
+        the same place within ``merge_days`` is the same event. An event of the headline (``headline_end``:
+        where it ends) told again in a body sentence with a date of its own takes that sentence as its
+        own: headlines put past acts in the present and carry no date ("rebels take Damascus";
+        "Rebel fighters took control of Damascus on Sunday")."""
         days, conf = self.windows["merge_days"], self.rules.confidence
         out: list[tuple[Event, dict]] = []
         for i, ev, own in events:
@@ -605,6 +611,11 @@ class Coder:
             if target is None:
                 out.append((ev, own))
                 continue
+            if not toll_only and headline_end is not None and own.get("date") and _starts_before(target, headline_end) \
+                    and not _starts_before(ev, headline_end):
+                k = next(k for k, (e, _) in enumerate(out) if e is target)
+                out[k] = (ev, own)
+                target, ev = ev, target
             if toll_only:
                 target.evidence += [e for e in ev.evidence if e.field in ("fatalities", "wounded")]
                 target.fatalities = ev.fatalities
@@ -632,6 +643,25 @@ def _ev(doc: Document, start: int, end: int, field: str) -> Evidence:
 
 def _event_id(doc_id: str, offset: int) -> str:
     return "ev_" + hashlib.sha1(f"{doc_id}:{offset}".encode()).hexdigest()[:16]
+
+
+def _headline_end(doc: Document, max_chars: int) -> Optional[int]:
+    """Where a story's headline ends, in raw offsets (a first line of the clean text no longer than
+    ``max_chars`` followed by more text, or the title when the text opens with it); None without one."""
+    head = doc.text.lstrip()
+    lead = len(doc.text) - len(head)
+    if doc.title and head.startswith(doc.title):
+        return doc.raw_span(lead, lead + len(doc.title))[1]
+    nl = head.find("\n")
+    if nl < 0 or nl > max_chars or not head[nl:].strip():
+        return None
+    return doc.raw_span(lead, lead + nl)[1]
+
+
+def _starts_before(ev: Event, at: int) -> bool:
+    """The event's own sentence (its first sentence evidence, raw offsets) ends by ``at``."""
+    sent = next((e for e in ev.evidence if e.field == "sentence"), None)
+    return sent is not None and sent.end <= at
 
 
 def _headline_place(doc: Document, resolved: list[Toponym], country: Optional[str], max_chars: int) -> Optional[Toponym]:

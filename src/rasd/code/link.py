@@ -334,6 +334,8 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         if cand.attempt or brief or re.search(r"\b(?:thwart|repel|repuls|foil|fail)", low):
             return "Battles", "Armed clash", {"attempt": True}
         st = "Government regains territory" if _home_state(kb, a1, country) else "Non-state actor overtakes territory"
+        if t2 == "civilians" and cand.patients and not any(a <= a2.start and a2.end <= b for a, b in cand.patients):
+            t2 = None  # civilians named elsewhere in the sentence ("rule by the Assad family") were not taken
         if t2 in ("civilians",) or (a2 and cand.entry.lemma in ("capture", "seize") and kb.actors[a2.ident].armed
                                      and not re.search(r"\b(?:village|town|city|area|position|hill|base|checkpoint|airport|neighbourhood)", low)):
             if _home_state(kb, a1, country):
