@@ -74,3 +74,7 @@ def test_stated_figures(counter, text, n):
 
 def test_a_split_without_its_total_splits_the_counted_toll(counter):
     assert counter.stated_figure("Around thirty were killed. Fatalities split across four events.", 30).value == 8
+
+
+def test_killed_or_injured_inside_the_phrase_gives_no_figure(counter):
+    assert kills(counter, "The blast left 6 people injured or killed.") is None
