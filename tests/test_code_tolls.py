@@ -78,3 +78,31 @@ def test_a_split_without_its_total_splits_the_counted_toll(counter):
 
 def test_killed_or_injured_inside_the_phrase_gives_no_figure(counter):
     assert kills(counter, "The blast left 6 people injured or killed.") is None
+
+
+REF = date(2020, 2, 20)
+
+
+@pytest.mark.parametrize("text, value, precision", [
+    ("Gunmen attacked the market on 3 February.", date(2020, 2, 3), "day"),
+    ("Gunmen attacked the market on 3 March.", date(2019, 3, 3), "day"),       # after publication: the year before
+    ("Fighting was reported between 11 and 15 February.", date(2020, 2, 13), "week"),  # some day within: the middle
+    ("Students staged sit-ins on 23 and 24 January.", date(2020, 1, 23), "day"),      # each day: the first
+    ("From 10 to 14 January, rioters blocked roads.", date(2020, 1, 10), "day"),
+    ("Clashes on January 7-9 left two dead.", date(2020, 1, 7), "day"),
+    ("Between 28 January and 2 February, villages were burned.", date(2020, 1, 30), "week"),
+    ("A few days before 12 February, fighters detained a commander.", date(2020, 2, 9), "week"),
+    ("Two days after 3 February, the body was found.", date(2020, 2, 5), "day"),
+    ("Around 17 January 2020 (week of), militiamen killed a herder.", date(2020, 1, 17), "week"),
+    ("Around 9 January 2020 (month of), a hostage was killed.", date(2020, 1, 9), "month"),
+    ("As reported on 8 February 2020, gunmen attacked a depot.", date(2020, 2, 8), "week"),
+    ("On or around 5 February, gunmen attacked a depot.", date(2020, 2, 5), "week"),
+    ("The body was discovered in a ditch on 20/01.", date(2020, 1, 20), "day"),       # day first
+    ("Overnight between 14 and 15 February, soldiers raided the camp.", date(2020, 2, 14), "day"),
+    ("Police dispersed the crowd on Tuesday.", date(2020, 2, 18), "day"),              # the last Tuesday
+])
+def test_event_dates(finder, text, value, precision):
+    from rasd.code import link
+
+    d = link.event_date(finder.find(text, REF), REF)
+    assert (d.value, d.precision) == (value, precision)

@@ -295,9 +295,16 @@ class DateRules:
     part_of_month_days: dict[str, int]
     prefilter: re.Pattern
     patterns: tuple[tuple[str, re.Pattern], ...]
+    shift: re.Pattern
+    vague_counts: tuple[str, ...]
+    directions: dict[str, str]
+    approximate_before: dict[str, re.Pattern]
+    approximate_after: dict[str, re.Pattern]
+    named_day_reach: int
 
     # the named groups each kind of pattern is read by (dates.DateFinder._resolve)
-    KINDS = {"iso": {"year", "mon", "day"}, "dmy": {"mon", "day", "year"}, "mdy": {"mon", "day", "year"},
+    KINDS = {"iso": {"year", "mon", "day"}, "dmy_range": {"mid", "day", "mon1", "day2", "mon", "year"},
+             "mdy_range": {"mid", "mon", "day", "day2", "year"}, "numeric_dm": {"day", "mon", "year"}, "dmy": {"mon", "day", "year"}, "mdy": {"mon", "day", "year"},
              "part_month": {"part", "rel", "rel2", "mon2", "mon3", "year"}, "month_year": {"mon", "year"},
              "rel_month": {"rel", "mon"}, "in_month": {"mon"}, "this_month": {"rel"}, "week": {"rel"},
              "weekday": {"rel", "wd"}, "yesterday": {"w"}, "year": {"year"}, "rel_year": {"part", "rel"}, "recent": {"n", "unit"}, "ago": {"n", "unit"}}
@@ -313,7 +320,12 @@ class DateRules:
             "day_offsets": Key(counts, True), "units": Key(dl.mapping(dl.text, dl.one_of(*cls.UNITS)), True),
             "part_of_month_days": Key(counts, True), "prefilter": Key(rx, True),
             "patterns": Key(named_list(pattern_entry, "kind"), True),
+            "shift": Key(rx, True), "vague_counts": Key(word_list, True), "directions": Key(dl.mapping(dl.text, dl.one_of("back", "forward")), True),
+            "approximate_before": Key(dl.mapping(dl.one_of("week", "month"), rx), True),
+            "approximate_after": Key(dl.mapping(dl.one_of("week", "month"), rx), True),
+            "named_day_reach": Key(dl.integer, True),
         }, lang, raw)
+        groups(en["shift"], {"n", "unit", "dir"}, Where("dates.yaml", lang, "shift"))
         if len(en["months"]) != 12:
             raise Where("dates.yaml", lang, "months").fail(f"expected 12 months, got {len(en['months'])}")
         if len(en["weekdays"]) != 7:
