@@ -106,3 +106,21 @@ def test_event_dates(finder, text, value, precision):
 
     d = link.event_date(finder.find(text, REF), REF)
     assert (d.value, d.precision) == (value, precision)
+
+
+@pytest.mark.parametrize("text, n", [
+    ("One soldier and two assailants were killed in the ambush.", 3),              # coordinated subjects
+    ("Four guards and a cook were killed.", 5),
+    ("Gunmen attacked the post in Kora, two gendarmes were killed.", 2),          # a place before is no victim
+    ("The attackers killed the two drivers and burned the truck.", 2),
+    ("A militant blew himself up at the checkpoint.", 1),
+    ("The bodies of three herders were found near the river.", 3),
+    ("Police gunned down three suspects.", 3),
+    ("Protesters marched in memory of a student who was killed last year.", None),
+])
+def test_more_counts(counter, text, n):
+    assert kills(counter, text) == n
+
+
+def test_a_share_stated_after_a_split(counter):
+    assert counter.stated_figure("Three men were killed. Fatalities are split across three events (1).").value == 1

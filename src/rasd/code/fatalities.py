@@ -76,7 +76,7 @@ class FatalityCounter:
         if coded is not None:
             out.append(Count("coded", coded.value, base + coded.start, base + coded.end, coded.text))
         definite = []  # counts of "the <someone>": the same victim as another count of the sentence
-        for kind, pat, one_victim, coordinated in r.counts:
+        for kind, pat, one_victim, coordinated, coordinated_before in r.counts:
             pos = 0
             while (m := pat.search(text, pos)) is not None:
                 pos = m.end()
@@ -91,7 +91,8 @@ class FatalityCounter:
                 if kind == "kill" and (r.or_hurt.match(text, m.end()) or r.hurt_or.search(text, 0, m.start())):
                     continue  # "killed or injured": no figure for the dead alone, ACLED codes none
                 # "a regime fighter" / "an explosion": the article only counts before a victim noun
-                if m.group("n").lower() in r.articles and not one_victim and not r.victim.search(m.group(0)[2:]):
+                if m.group("n").lower() in r.articles and not one_victim and not r.victim.search(m.group(0)[2:]) \
+                        and not (coordinated_before and text[:m.start()].endswith("and ")):
                     continue
                 spans.append(m.span())
                 if kind == "kill" and (r.grievance.search(text, 0, m.start()) or r.aggregate_after.search(text[m.end():])
@@ -102,6 +103,16 @@ class FatalityCounter:
                 end = m.end()
                 if m.group("n").lower() == "the":
                     definite.append(out[-1])
+                start, first = m.start(), True
+                while coordinated_before and (more := r.and_before.search(text, max(0, start - 80), start)) is not None:
+                    k = self.parse_number(more.group("n"))
+                    if (first and "and" not in more.group("sep")) or k is None or self._date_number(text, more.start("n"), more.end("n")) or \
+                            (more.group("n").lower() in r.articles and not r.victim.search(more.group(0))) or \
+                            any(more.start("n") < b and more.end() > a for a, b in spans):
+                        break
+                    out.append(Count(kind, k, base + more.start("n"), base + more.end(), more.group(0).strip(), alt))
+                    spans.append((more.start("n"), more.end()))
+                    start, first = more.start("n"), False
                 while coordinated and (more := r.and_more.match(text, end)) is not None:
                     k = self.parse_number(more.group("n"))
                     if k is None or self._date_number(text, more.start("n"), more.end("n")):
