@@ -124,3 +124,17 @@ def test_more_counts(counter, text, n):
 
 def test_a_share_stated_after_a_split(counter):
     assert counter.stated_figure("Three men were killed. Fatalities are split across three events (1).").value == 1
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Between 10 and 20 militants were killed in the strikes.", 10),               # a range: its lowest figure
+    ("The clashes killed 5-7 people.", 5),
+    ("Twenty-two fighters were killed.", 22),                                      # a compound number is no range
+    ("At least 15-16 men assaulted and killed a trader.", 1),                      # the attackers are no victims
+    ("Two suspected rebels were taken from their homes and killed.", 2),
+    ("A father of three was beaten to death by police.", 1),
+    ("Soldiers shot and killed Sergeant Lemma Dawit.", 1),
+    ("Two people are shot and killed by raiders.", 2),
+])
+def test_ranges_and_passives(counter, text, n):
+    assert kills(counter, text) == n
