@@ -52,8 +52,8 @@ class CountryRefiner:
 def actor_country(kb: ActorKB, text: str) -> Optional[str]:
     """Without places, the country whose local actors the text names most (weighted by type)."""
     votes: dict[str, int] = {}
-    for _, _, kind, ident in kb.find(text[:20000]):
-        if kind != "actor":
+    for a, b, kind, ident in kb.find(text[:20000]):
+        if kind != "actor" or kb.ambiguous(text[a:b]):
             continue
         a = kb.actors[ident]
         if a.country and not a.template:

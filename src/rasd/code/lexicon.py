@@ -440,6 +440,11 @@ class ActorKB:
                                             template="{country}" in full)
         return ident
 
+    def ambiguous(self, words: str) -> bool:
+        """Whether ``words`` are an alias of actors of several countries ("SNA": Syria's National
+        Army, Somalia's): no clue to a story's country."""
+        return len({self.actors[i].country for kind, i, _ in self._table.get(norm(words), ()) if kind == "actor"}) > 1
+
     def lookup(self, name: str) -> Optional[str]:
         """The actor id a whole name stands for (aliases, ACLED-style names, sub-units)."""
         n = norm(re.sub(r"\s*\((?:[A-Z][^()]*|\d{4}-?\d{0,4})\)\s*$", "", name))

@@ -247,10 +247,18 @@ _DATE_ONLY = re.compile(rf"^(?:{_MONTH}|\d{{4}}|\d{{1,2}}|today|yesterday|(?:mon
                         r"morning|evening|night|week|month|year|the|this|last|on|in|,|\s)*$", re.I)
 
 
+_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.I)
+# an unknown agent named like a group: an acronym, or a name ending in a group's noun ("the Phaung
+# Daing Group", "Ngazun's HEROS")
+_GROUP_NAME = re.compile(r"\b[A-Z][A-Z0-9-]{1,}\b|\b[A-Z]\w*(?:\s+[A-Z]\w*)*\s+(?:Group|Force|Forces|Army|Front|Brigade|Brigades|"
+                         r"Movement|Militia|Battalion|Guerrilla|Guerrillas|Rangers|Tigers|Guards|Organi[sz]ation)\b")
+
+
 def noun_phrase(words: str) -> str:
     """An actor's words without the date a parse may have glued to them ("15 February 2020
     pro-Houthi forces" is "pro-Houthi forces"); nothing when they are only a date."""
     words = _LEADING_DATE.sub("", words.strip()).strip(" ,;:")
+    words = _DETERMINER.sub("", words)
     return "" if _DATE_ONLY.match(words) else words
 
 
@@ -264,7 +272,7 @@ def unknown_agent(cand: Candidate, sent_text: str) -> Optional[Actor]:
         if low in ("it", "they", "he", "she", "we", "who", "which", "this", "that"):
             continue
         nouns = set(re.findall(r"[a-z]+", low))
-        guess = "rebel group" if nouns & ARMED_NOUNS else None
+        guess = "rebel group" if nouns & ARMED_NOUNS or _GROUP_NAME.search(words) else None
         return Actor(name=words, mention=words, actor_type=guess, known=False)
     return None
 
