@@ -400,7 +400,8 @@ class Coder:
                 if not (a1m and kb.actors[a1m.ident].actor_type in ("protesters", "rioters")) else \
                 link.ActorMention(a1m.start, a1m.end, first, a1m.text)
             a2m = next((m for m in mentions if m.ident == second), None) if second else None
-        return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(kb, et, a2m)
+        return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(
+            kb, et, link.air_arm(kb, st, a2m, country, sc.text))
 
     def _when(self, sc: SentenceContext) -> When:
         """The sentence's own date, else the latest one stated before it, else publication (week)."""

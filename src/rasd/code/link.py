@@ -133,7 +133,8 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
         # "seized Palmyra, a day after activists said it had been liberated from IS": an actor of
         # another clause is not the event's second party
         after = [m for m in usable if m.start >= t0 and m.ident != a1.ident and m is not a1
-                 and not other_clause(cand, m.start)]
+                 and not other_clause(cand, m.start)
+                 and not kb.role_rx["support_before"].search(sent_text[max(0, m.start - 50):m.start])]
         a2 = after[0] if after else None
     if a1 is not None and kb.actors[a1.ident].actor_type != "state forces":
         # "JWS, operating under Operation Peace Spring": the umbrella operation is the actor
@@ -179,10 +180,15 @@ def crowd_police(kb: ActorKB, event_type: str, m: Optional[ActorMention]) -> Opt
     return ActorMention(m.start, m.end, ident, m.text) if ident in kb.actors else m
 
 
-def air_arm(kb: ActorKB, sub_event_type: str, m: Optional[ActorMention], country: Optional[str]) -> Optional[ActorMention]:
+def air_arm(kb: ActorKB, sub_event_type: str, m: Optional[ActorMention], country: Optional[str],
+            context: str = "") -> Optional[ActorMention]:
     """An air or drone strike of a state whose air arm ACLED names apart in the event's country
-    ("Military Forces of Russia (2000-) Air Force" in Ukraine) is that unit's."""
-    if m is None or sub_event_type != "Air/drone strike" or (m.ident, country) not in kb.air_arms:
+    ("Military Forces of Russia (2000-) Air Force" in Ukraine) is that unit's, and so are its
+    drones and aircraft shot down (``context``: the words of a disrupted weapons use)."""
+    if m is None or (m.ident, country) not in kb.air_arms:
+        return m
+    if sub_event_type != "Air/drone strike" and not (
+            sub_event_type == "Disrupted weapons use" and kb.role_rx["aircraft"].search(context)):
         return m
     return ActorMention(m.start, m.end, kb.air_arms[(m.ident, country)], m.text)
 
@@ -409,10 +415,12 @@ def protest_actors(kb: ActorKB, et: str, st: str, mentions: list[ActorMention]) 
     first = "rioters" if et == "Riots" and st == "Violent demonstration" else "protesters"
     second = None
     if st != "Peaceful protest":
-        for m in mentions:
-            if kb.actors[m.ident].actor_type == "state forces" or kb.actors[m.ident].id in ("unidentified", "sadrists"):
-                second = m.ident
-                break
+        # the police before the army ("denouncing the military coup" names what is protested)
+        forces = [m for m in mentions if kb.actors[m.ident].actor_type == "state forces"
+                  or kb.actors[m.ident].id in ("unidentified", "sadrists")]
+        police = [m for m in forces if m.ident.endswith("police") or kb.actors[m.ident].state_role == "police"]
+        if police or forces:
+            second = (police or forces)[0].ident
     return first, second
 
 
