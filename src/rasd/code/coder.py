@@ -395,6 +395,8 @@ class Coder:
                 if a2m is not None and a2m.ident == "rioters":
                     a2m = None
         if et in ("Protests", "Riots") and cand.entry.cls.resolve == "protest":
+            # the forces that broke it up are often told in the next sentence ("Police fired tear gas.")
+            mentions = mentions + link.continuation_mentions(kb, sc.story.doc.text, sc.start, sc.continuation, country)
             first, second = link.protest_actors(kb, et, st, mentions)
             a1m = link.ActorMention(cand.token.idx, cand.token.idx + len(cand.token), first, cand.token.text) \
                 if not (a1m and kb.actors[a1m.ident].actor_type in ("protesters", "rioters")) else \

@@ -208,7 +208,7 @@ _NAME_PATTERN = dl.record({"pattern": Key(_regex, True), "name": Key(dl.text, Tr
 _NAME_PATTERNS = dl.record({"proper_name": Key(_regex, True), "not_names": Key(_WORDS, True),
                             "patterns": Key(dl.list_of(_NAME_PATTERN), True)})
 _ROLE_CUES = dl.record({k: Key(_WORDS, True) for k in ("layers", "layer_subjects", "struck", "sites", "affiliation_after",
-                                                          "crowd_police", "support_before", "aircraft")})
+                                                          "crowd_police", "support_before", "aircraft", "not_party_after")})
 _ACTORS_FILE = dl.record({"actors": Key(dl.entries(_ACTOR, "id"), True), "sources": Key(dl.entries(_SOURCE, "name"), True),
                           "group_militias": Key(dl.list_of(_MILITIAS)), "victim_verbs": Key(dl.by_language, True),
                           "name_patterns": Key(dl.mapping(dl.pattern(r"[a-z]{2,3}", "a language code"), _NAME_PATTERNS)),
@@ -275,6 +275,7 @@ class ActorKB:
             "affiliation_after": re.compile(rf"^-(?:{cues.get('affiliation_after', never)})\b", re.I),
             "support_before": re.compile(rf"\b(?:{cues.get('support_before', never)})\s+(?:the\s+)?(?:[\w'-]+\s+){{0,2}}$", re.I),
             "aircraft": re.compile(rf"\b(?:{cues.get('aircraft', never)})\b", re.I),
+            "not_party_after": re.compile(rf"^\s+(?:{cues.get('not_party_after', never)})\b", re.I),
         }
 
         self.actors = {a.id: a for a in actors}

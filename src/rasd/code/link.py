@@ -51,7 +51,8 @@ def actor_mentions(kb: ActorKB, text: str, agents: Optional[list[tuple[int, int]
                     and not _AFFIL_AFTER.match(text[b:b + 12]):
                 actors.append(ActorMention(a, b, ident, text[a:b]))
         elif kind == "actor":
-            if kb.role_rx["affiliation_after"].match(text[b:b + 14]) or _ANTI_BEFORE.search(text[max(0, a - 6):a]):
+            if kb.role_rx["affiliation_after"].match(text[b:b + 14]) or _ANTI_BEFORE.search(text[max(0, a - 6):a]) \
+                    or kb.role_rx["not_party_after"].match(text[b:b + 20]):
                 continue  # "the military-owned Mytel tower", "anti-IEBC protests": not a party
             actors.append(ActorMention(a, b, ident, text[a:b]))
         else:
@@ -408,6 +409,17 @@ def _crowd_riot(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Optional[
                       for _, _, k, i in kb.find(agent_words) if k == "actor")
     kind = known.actor_type if known is not None else None
     return lex.subtypes.crowd_riot(et, st, kind, agent_words, armed_named, context)
+
+
+def continuation_mentions(kb: ActorKB, text: str, start: int, spans: list[tuple[int, int]],
+                          country: Optional[str]) -> list[ActorMention]:
+    """The actor mentions of the sentences continuing one (document spans), in offsets relative
+    to that sentence's ``start``."""
+    out = []
+    for a, b in spans:
+        out += [ActorMention(m.start + a - start, m.end + a - start, m.ident, m.text)
+                for m in actor_mentions(kb, text[a:b], None, country)[0]]
+    return out
 
 
 def protest_actors(kb: ActorKB, et: str, st: str, mentions: list[ActorMention]) -> tuple[Optional[str], Optional[str]]:
