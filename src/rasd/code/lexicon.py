@@ -20,8 +20,8 @@ _WORDS = dl.list_of(dl.text)
 _TRIGGER = dl.record({
     "lemma": Key(dl.text, True), "class": Key(dl.text, True), "pos": Key(dl.list_of(dl.one_of("VERB", "NOUN", "ADJ", "PROPN"))),
     "forms": Key(_WORDS), "governors": Key(_WORDS), "particle": Key(dl.text), "needs_prep": Key(_WORDS),
-    "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent")),
-    "sub_event_type": Key(dl.text)})
+    "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent", "unarmed_agent")),
+    "sub_event_type": Key(dl.text), "no_modifier": Key(dl.flag)})
 _TRIGGER_CLASS = dl.record({
     "event_type": Key(dl.text, True), "sub_event_type": Key(dl.text, True), "priority": Key(dl.integer, True),
     "resolve": Key(dl.one_of("fixed", "territory", "target", "weapon", "protest", "agreement", "negotiation"), True),
@@ -90,6 +90,7 @@ class TriggerEntry:
     sub_event_type: Optional[str] = None
     forms: tuple[str, ...] = ()
     not_objects: tuple[str, ...] = ()
+    no_modifier: bool = False  # not as a noun's modifier ("riot police", "riot gear")
 
 
 @dataclass
@@ -129,7 +130,8 @@ class TriggerLexicon:
                 particle=t.get("particle"), needs_prep=tuple(t["needs_prep"]) if t.get("needs_prep") else None,
                 agent_prep=t.get("agent_prep"), requires=t.get("requires"),
                 sub_event_type=t.get("sub_event_type"),
-                forms=tuple(t.get("forms") or ()), not_objects=tuple(t.get("not_objects") or ()))
+                forms=tuple(t.get("forms") or ()), not_objects=tuple(t.get("not_objects") or ()),
+                no_modifier=t.get("no_modifier", False))
             by_lemma.setdefault(e.lemma, []).append(e)
         weapons = [(w["sub_event_type"], tuple(x.lower() for x in w["words"])) for w in words["weapon_cues"]]
         protest = {k: tuple(x.lower() for x in v) for k, v in words["protest_cues"].items()}

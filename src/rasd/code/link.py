@@ -284,10 +284,12 @@ def unknown_agent(cand: Candidate, sent_text: str) -> Optional[Actor]:
     return None
 
 
-def is_armed(kb: ActorKB, m: Optional[ActorMention], cand: Candidate, sent_text: str) -> bool:
+def is_armed(kb: ActorKB, m: Optional[ActorMention], cand: Candidate, sent_text: str,
+             spans: Optional[list[tuple[int, int]]] = None) -> bool:
+    """Whether ``m`` (else the agent's words, or those of ``spans``) names an armed actor."""
     if m is not None:
         return kb.actors[m.ident].armed
-    for a, b in cand.agents:
+    for a, b in cand.agents if spans is None else spans:
         if set(re.findall(r"[a-z]+", sent_text[a:b].lower())) & ARMED_NOUNS:
             return True
     return False
@@ -347,6 +349,8 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         if cand.attempt or brief or re.search(r"\b(?:thwart|repel|repuls|foil|fail)", low):
             return "Battles", "Armed clash", {"attempt": True}
         st = "Government regains territory" if _home_state(kb, a1, country) else "Non-state actor overtakes territory"
+        if t2 == "civilians" and cand.patients and not any(a <= a2.start and a2.end <= b for a, b in cand.patients):
+            t2 = None  # civilians named elsewhere in the sentence ("rule by the Assad family") were not taken
         if t2 in ("civilians",) or (a2 and cand.entry.lemma in ("capture", "seize") and kb.actors[a2.ident].armed
                                      and not re.search(r"\b(?:village|town|city|area|position|hill|base|checkpoint|airport|neighbourhood)", low)):
             if _home_state(kb, a1, country):
@@ -355,35 +359,44 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
                 return "Violence against civilians", "Abduction/forced disappearance", {}
             return "Battles", "Armed clash", {}
     elif cls.resolve == "target":
+        rules = lex.subtypes
+        weapon = _weapon(lex, rules.instrument(cand.token).lower())
+        if weapon is not None:
+            # "attacked the convoy with landmines", "a mine attack": the weapon makes it an explosion
+            return "Explosions/Remote violence", weapon, attrs
         patient_text = " ".join(context[a:b] for a, b in cand.patients if b <= len(context))
-        off_duty = bool(_OFF_DUTY.search(patient_text or low))
-        civil = t2 in ("civilians", "protesters") or off_duty or (a2 is None and bool(_CIVIL.search(patient_text or low)))
-        armed_target = not off_duty and ((t2 is not None and kb.actors[a2.ident].armed)
-                                         or bool(_ARMED_TARGET.search(patient_text)))
-        if civil and not armed_target:
+        known = None if a2 is None else "civilian" if t2 in ("civilians", "protesters") else \
+            "armed" if kb.actors[a2.ident].armed else None
+        if known == "armed" and any(a <= a2.start and a2.end <= b and rules.civilian_targets.search(context[a2.start:b])
+                                    for a, b in cand.patients):
+            known = None  # "3 Fulani pastoralists", "a Degodia herdsman": the group names whose people they are
+            # (and only an armed word of the phrase makes them combatants: "Fulani militiamen")
+        target = rules.target(patient_text, low, known)
+        if target == "civilian":
             et, st = "Violence against civilians", "Attack"
-        elif armed_target or cls.name == "attack" or (a1 and kb.actors[a1.ident].armed and a2 is not None):
+        elif target == "armed" or cls.name == "attack" or (a1 and kb.actors[a1.ident].armed and a2 is not None):
             et, st = "Battles", "Armed clash"
         else:
             et, st = "Violence against civilians", "Attack"
     elif cls.resolve == "weapon":
-        for sub, words in lex.weapon_cues:
-            if any(re.search(r"\b" + re.escape(w), low) for w in words):
-                st = sub
-                break
+        st = _weapon(lex, low) or st
     elif cls.resolve == "protest":
-        cues = lex.protest_cues
-        if any(w in low for w in cues["violent"]):
-            et, st = "Riots", "Violent demonstration"
-        elif any(w in low for w in cues["excessive"]):
+        kind = lex.subtypes.protest_kind(lex.protest_cues, context)
+        if kind == "violent" or et == "Riots":
+            et, st = "Riots", "Violent demonstration"  # a riot is never a peaceful protest
+        elif kind == "excessive":
             et, st = "Protests", "Excessive force against protesters"
-        elif any(w in low for w in cues["intervention"]):
+        elif kind == "intervention":
             et, st = "Protests", "Protest with intervention"
         else:
             et, st = "Protests", "Peaceful protest"
+    elif cls.name == "arrest" and lex.subtypes.demonstration.search(
+            " ".join(context[a:b] for a, b in cand.patients if b <= len(context))):
+        # "police arrested a dozen protesters": the codebook's protest with intervention (arrests at a demonstration)
+        return "Protests", "Protest with intervention", attrs
     elif cls.name == "arrest" and a1 is not None and not _home_state(kb, a1, country) and kb.actors[a1.ident].armed:
         # a foreign army or an armed group "arresting" people: a clash with fighters, else an abduction
-        if t2 == "civilians" or (a2 is None and _CIVIL.search(low) and not _ARMED_TARGET.search(low)):
+        if t2 == "civilians" or (a2 is None and lex.subtypes.target(low, low, None) == "civilian"):
             return "Violence against civilians", "Abduction/forced disappearance", {}
         return "Battles", "Armed clash", {}
     elif cls.resolve == "agreement":
@@ -400,13 +413,32 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
     return et, st, attrs
 
 
+_OF_PHRASE = re.compile(r"\s+of\s+[^,.;()]{1,40}")
+
+
+def _weapon(lex: TriggerLexicon, low: str) -> Optional[str]:
+    """The Explosions/Remote violence sub-type the first group of weapon words found in ``low`` gives."""
+    for sub, words in lex.weapon_cues:
+        if any(re.search(r"\b" + re.escape(w), low) for w in words):
+            return sub
+    return None
+
+
 def _crowd_riot(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Optional[ActorMention], et: str, st: str,
                 context: str) -> Optional[str]:
     """The riot sub-type when the event's agent is a crowd (code/subtypes.py), else None."""
-    agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context))
+    parts = []
+    for a, b in cand.agents:
+        if b <= len(context):
+            of = _OF_PHRASE.match(context[b:])  # "a number of residents", "two families of farmers"
+            parts.append(context[a:b] + (of.group(0) if of else ""))
+    agent_words = " ".join(parts)
     known = kb.actors[a1.ident] if a1 is not None and (not cand.agents or _in(cand.agents, a1)) else None
+    crowd = lex.subtypes.crowd_words.search(agent_words)
+    # "supporters of two candidates, one from Jubo League": the crowd heads the phrase, the party it follows does not arm it
     armed_named = any(kb.actors[i].armed and kb.actors[i].actor_type not in lex.subtypes.crowd_types
-                      for _, _, k, i in kb.find(agent_words) if k == "actor")
+                      and (crowd is None or x < crowd.start())
+                      for x, _, k, i in kb.find(agent_words) if k == "actor")
     kind = known.actor_type if known is not None else None
     return lex.subtypes.crowd_riot(et, st, kind, agent_words, armed_named, context)
 
