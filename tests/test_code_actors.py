@@ -188,3 +188,11 @@ def test_protested_things_and_backers_are_not_parties_and_protests_take_the_poli
     two = link.actor_mentions(kb, "Soldiers and police dispersed the march.", [], "SD")[0]
     assert kb.actors[link.protest_actors(kb, "Protests", "Protest with intervention", two)[1]].state_role == "police"
     assert kb.role_rx["support_before"].search("Rizeigat militia, supported by ")
+
+
+def test_party_supporters_are_a_crowd_of_the_partys_country(kb):
+    from rasd.code.country import actor_country
+
+    assert actor_country(kb, "ODM supporters marched in the town.") == "KE"
+    assert _names(kb, "ODM supporters marched.", "KE")[0][1] == "Rioters (Kenya)"
+    assert actor_country(kb, "Government security forces (SNA) clashed with gunmen.") is None  # SNA: Syria's or Somalia's

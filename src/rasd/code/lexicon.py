@@ -283,6 +283,7 @@ class ActorKB:
         self.actors = {a.id: a for a in actors}
         # (a state's forces, the event's country) -> the unit its air and drone strikes there are coded to
         self.air_arms: dict[tuple[str, str], str] = {}
+        self.crowd_country: dict[str, str] = {}  # a party's supporters -> the party's country
         self._adjectives: Optional[re.Pattern] = None  # built on first use (adjectives_in)
         self._adjective_owner: dict[str, str] = {}
         # actors named by their own words in a pattern ("Darfur communal militia", "the Hlegu PDF"):
@@ -353,11 +354,14 @@ class ActorKB:
                                     for i, (file, a) in merged.items()]
         # a party's activists or supporters in the street are a crowd: rioters (or protesters when peaceful)
         crowd = next((a for a in actors if a.id == "rioters"), None)
+        crowd_country: dict[str, str] = {}  # "ODM supporters" -> KE: a clue to the story's country
         for file, a in merged.values():
             if a.get("crowd_aliases"):
                 if crowd is None:
                     raise dl.Where(file, a["id"], "crowd_aliases").fail("no generic actor 'rioters' to add them to")
                 crowd.aliases += a["crowd_aliases"]
+                if a.get("country"):
+                    crowd_country.update({norm(w): a["country"] for w in a["crowd_aliases"]})
         seen = set(merged)
         actors += [_entry({"id": i}, s, generated, dl.Where("countries.yaml", i)) for i, s in generated.items()
                    if i not in seen]
@@ -371,6 +375,7 @@ class ActorKB:
         kb = cls(actors, sources, countries, tuple(d["victim_verbs"].get(lang, ())),
                    (d.get("name_patterns") or {}).get(lang), (d.get("role_cues") or {}).get(lang))
         kb.air_arms = air
+        kb.crowd_country = crowd_country
         return kb
 
     def armed_aliases(self) -> list[str]:

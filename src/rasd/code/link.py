@@ -145,18 +145,21 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
                 a1 = ActorMention(m.start, m.end, m.ident, m.text)
                 break
     if cand.entry.cls.name == "explosive":
-        a1, a2 = _bomb_roles(kb, usable, sent_text, a1, a2)
+        a1, a2 = _bomb_roles(kb, usable, sent_text, a1, a2, cand.agents + cand.between)
     if a2 is not None and a1 is not None and a2.ident == a1.ident:
         a2 = None
     return a1, a2
 
 
 def _bomb_roles(kb: ActorKB, usable: list[ActorMention], text: str, a1: Optional[ActorMention],
-                a2: Optional[ActorMention]) -> tuple[Optional[ActorMention], Optional[ActorMention]]:
+                a2: Optional[ActorMention], agents: Optional[list[tuple[int, int]]] = None
+                ) -> tuple[Optional[ActorMention], Optional[ActorMention]]:
     """A mine's or a bomb's actors: who laid it when the sentence says so ("planted by X", "X
     claimed responsibility"); forces named where it went off ("an explosion at the police
     station") or as what struck it ("a patrol hit a landmine") are its target, and then the one
-    who laid it is unnamed (ACLED's unidentified armed group)."""
+    who laid it is unnamed (ACLED's unidentified armed group). ``agents``: the spans the parse
+    gives as the blast's doers; an actor merely named near a blast is not one ("peacekeepers were
+    hurt when their vehicle hit a mine")."""
     rx = kb.role_rx
     layer = next((m for m in usable if rx["layer_before"].search(text[max(0, m.start - 60):m.start])
                   or rx["layer_after"].match(text[m.end:m.end + 60])), None)
@@ -164,7 +167,8 @@ def _bomb_roles(kb: ActorKB, usable: list[ActorMention], text: str, a1: Optional
         others = [m for m in (a1, a2) if m is not None and m.ident != layer.ident]
         return layer, (others[0] if others else None)
     if a1 is not None and (rx["struck_after"].match(text[a1.end:a1.end + 60])
-                           or rx["site_before"].search(text[max(0, a1.start - 40):a1.start])):
+                           or rx["site_before"].search(text[max(0, a1.start - 40):a1.start])
+                           or (agents is not None and not _in(agents, a1))):
         return None, (a2 if a2 is not None and kb.actors[a2.ident].armed and not kb.actors[a1.ident].armed else a1)
     return a1, a2
 
