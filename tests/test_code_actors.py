@@ -196,3 +196,11 @@ def test_party_supporters_are_a_crowd_of_the_partys_country(kb):
     assert actor_country(kb, "ODM supporters marched in the town.") == "KE"
     assert _names(kb, "ODM supporters marched.", "KE")[0][1] == "Rioters (Kenya)"
     assert actor_country(kb, "Government security forces (SNA) clashed with gunmen.") is None  # SNA: Syria's or Somalia's
+
+
+def test_coordinated_groups_share_the_kind_of_the_last(kb):
+    got = _names(kb, "Somali and Afar ethnic militias clashed, and Habar Jeclo and Habar Yoonis clan militia met.", "ET")
+    assert ("Somali", "Somali Ethnic Militia (Ethiopia)") in got
+    assert ("Afar ethnic militias", "Afar Ethnic Militia (Ethiopia)") in got
+    assert ("Habar Jeclo", "Isaaq-Habar Jeclo Sub-Clan Militia (Ethiopia)") in got
+    assert ("Somali", "Military Forces of Somalia (2022-)") not in got  # an ethnic militia is no state's army

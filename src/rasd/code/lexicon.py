@@ -284,6 +284,7 @@ class ActorKB:
         # (a state's forces, the event's country) -> the unit its air and drone strikes there are coded to
         self.air_arms: dict[tuple[str, str], str] = {}
         self.crowd_country: dict[str, str] = {}  # a party's supporters -> the party's country
+        self.group_forms: dict[str, dict[str, str]] = {}  # a group's name -> its actor of each kind (group_militias)
         self._adjectives: Optional[re.Pattern] = None  # built on first use (adjectives_in)
         self._adjective_owner: dict[str, str] = {}
         # actors named by their own words in a pattern ("Darfur communal militia", "the Hlegu PDF"):
@@ -365,8 +366,13 @@ class ActorKB:
         seen = set(merged)
         actors += [_entry({"id": i}, s, generated, dl.Where("countries.yaml", i)) for i, s in generated.items()
                    if i not in seen]
+        group_forms: dict[str, dict[str, str]] = {}  # "afar" -> {"{group} Ethnic Militia": "afar-ethnic-militia"}
         for spec in d.get("group_militias") or []:
-            actors += _group_militias(spec)
+            made = _group_militias(spec)
+            actors += made
+            for (group, others), entry in zip(spec["groups"].items(), made):
+                for form in [group, *others]:
+                    group_forms.setdefault(norm(form), {})[spec["name"]] = entry.id
         sources = [SourceEntry(s["name"], s["kind"], list(s.get("aliases") or [])) for s in d["sources"]]
         air = {(a["unit_of"], cc): i for i, (file, a) in merged.items() for cc in a.get("air_arm") or ()}
         for i, (file, a) in merged.items():
@@ -376,6 +382,7 @@ class ActorKB:
                    (d.get("name_patterns") or {}).get(lang), (d.get("role_cues") or {}).get(lang))
         kb.air_arms = air
         kb.crowd_country = crowd_country
+        kb.group_forms = group_forms
         return kb
 
     def armed_aliases(self) -> list[str]:
@@ -439,7 +446,9 @@ class ActorKB:
                     a += len(words.pop(0)) + 1
                 if not words or words[-1].lower() in self._not_names:
                     continue
-                ident = self._named_actor(name.replace("{name}", " ".join(words)), kind, country)
+                # a group of the files named so ("Afar ethnic militias") is that group's actor
+                known = self.group_forms.get(norm(" ".join(words)), {}).get(name.replace("{name}", "{group}").replace(" ({country})", ""))
+                ident = known or self._named_actor(name.replace("{name}", " ".join(words)), kind, country)
                 out.append((m.start() if m.start() < m.start("g") else a, m.end(), "actor", ident))
         return out
 

@@ -60,14 +60,27 @@ def actor_mentions(kb: ActorKB, text: str, agents: Optional[list[tuple[int, int]
     return refined(kb, text, coordinated(kb, text, actors)), sources
 
 
-_COORDINATED = re.compile(r"\s+and\s+(?:pro-[\w-]+\s+)?(?:[\w-]+\s+){0,3}?(?:forces|fighters|troops|soldiers|units|militias|militiamen)\b",
-                          re.I)
+_COORDINATED = re.compile(r"\s+and\s+(?:pro-[\w-]+\s+)?(?:(?!ethnic|clan|tribal|communal)[\w-]+\s+){0,3}?"
+                          r"(?:forces|fighters|troops|soldiers|units)\b", re.I)
+
+
+_GROUP_BEFORE = re.compile(r"\b([A-Z][\w'-]*(?:[ -][A-Z][\w'-]*)?)\s+and\s+$")
 
 
 def coordinated(kb: ActorKB, text: str, actors: list[ActorMention]) -> list[ActorMention]:
     """A people's adjective coordinated with the words before an armed noun names its state's
     forces: "Turkish and pro-Turkish faction fighters" has Turkey's military first."""
     out = list(actors)
+    # "Somali and Afar ethnic militias": the first group takes the kind of the second
+    kinds = {i: spec for forms in kb.group_forms.values() for spec, i in forms.items()}
+    for m in actors:
+        if m.ident not in kinds:
+            continue
+        x = _GROUP_BEFORE.search(text[max(0, m.start - 40):m.start])
+        other = kb.group_forms.get(norm(x.group(1)), {}).get(kinds[m.ident]) if x else None
+        if other is not None and other != m.ident:
+            a = m.start - len(x.group(0))
+            out.append(ActorMention(a, a + len(x.group(1)), other, x.group(1)))
     for cc, adj, a, b in kb.adjectives_in(text):
         if any(m.start < b and m.end > a for m in actors) or not _COORDINATED.match(text, b):
             continue
