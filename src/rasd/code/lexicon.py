@@ -271,7 +271,7 @@ class ActorKB:
         never = r"(?!x)x"
         self.role_rx = {
             "layer_before": re.compile(rf"\b(?:{cues.get('layers', never)})\s+(?:the\s+)?(?:(?:combined\s+)?forces\s+of\s+(?:the\s+)?)?$", re.I),
-            "layer_after": re.compile(rf"^\s+(?:\w+\s+){{0,2}}?(?:{cues.get('layer_subjects', never)})\b", re.I),
+            "layer_after": re.compile(rf"^\s+(?:\w+\s+){{0,2}}?(?:{cues.get('layer_subjects', never)})\b(?!\s+by\b)", re.I),
             "struck_after": re.compile(rf"^[^.;,]{{0,40}}?\b(?:{cues.get('struck', never)})\b", re.I),
             "site_before": re.compile(rf"\b(?:{cues.get('sites', never)})\s+(?:the\s+|a\s+|an\s+|\w+\s+)?(?:[\w'-]+\s+){{0,2}}$", re.I),
             "affiliation_after": re.compile(rf"^-(?:{cues.get('affiliation_after', never)})\b", re.I),

@@ -123,7 +123,7 @@ def _in(spans: list[tuple[int, int]], m: ActorMention) -> bool:
 
 def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent_text: str,
                 source_spans: list[tuple[int, int]]) -> tuple[Optional[ActorMention], Optional[ActorMention]]:
-    usable = [m for m in mentions if not _in(source_spans, m)]
+    usable = named = [m for m in mentions if not _in(source_spans, m)]
     a1 = next((m for m in usable if _in(cand.agents, m)), None)
     a2 = next((m for m in usable if _in(cand.patients, m) and (a1 is None or m.ident != a1.ident)), None)
     if cand.between and (a1 is None or a2 is None):
@@ -158,21 +158,23 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
                 a1 = ActorMention(m.start, m.end, m.ident, m.text)
                 break
     if cand.entry.cls.name == "explosive":
-        a1, a2 = _bomb_roles(kb, usable, sent_text, a1, a2, cand.agents + cand.between)
+        victims = victim_spans(cand, kb.victim_verbs)
+        a1, a2 = _bomb_roles(kb, usable, sent_text, a1, a2, victims)
+        if a2 is None:  # "two soldiers were killed when their vehicle hit a mine": the soldiers were its target
+            a2 = next((m for m in named if _in(victims, m) and kb.actors[m.ident].armed and m is not a1), None)
     if a2 is not None and a1 is not None and a2.ident == a1.ident:
         a2 = None
     return a1, a2
 
 
 def _bomb_roles(kb: ActorKB, usable: list[ActorMention], text: str, a1: Optional[ActorMention],
-                a2: Optional[ActorMention], agents: Optional[list[tuple[int, int]]] = None
+                a2: Optional[ActorMention], victims: Optional[list[tuple[int, int]]] = None
                 ) -> tuple[Optional[ActorMention], Optional[ActorMention]]:
     """A mine's or a bomb's actors: who laid it when the sentence says so ("planted by X", "X
     claimed responsibility"); forces named where it went off ("an explosion at the police
     station") or as what struck it ("a patrol hit a landmine") are its target, and then the one
-    who laid it is unnamed (ACLED's unidentified armed group). ``agents``: the spans the parse
-    gives as the blast's doers; an actor merely named near a blast is not one ("peacekeepers were
-    hurt when their vehicle hit a mine")."""
+    who laid it is unnamed (ACLED's unidentified armed group), and so are those it harmed
+    (``victims``: "peacekeepers were hurt when their vehicle hit a mine")."""
     rx = kb.role_rx
     layer = next((m for m in usable if rx["layer_before"].search(text[max(0, m.start - 60):m.start])
                   or rx["layer_after"].match(text[m.end:m.end + 60])), None)
@@ -181,7 +183,7 @@ def _bomb_roles(kb: ActorKB, usable: list[ActorMention], text: str, a1: Optional
         return layer, (others[0] if others else None)
     if a1 is not None and (rx["struck_after"].match(text[a1.end:a1.end + 60])
                            or rx["site_before"].search(text[max(0, a1.start - 40):a1.start])
-                           or (agents is not None and not _in(agents, a1))):
+                           or (victims is not None and _in(victims, a1))):
         return None, (a2 if a2 is not None and kb.actors[a2.ident].armed and not kb.actors[a1.ident].armed else a1)
     return a1, a2
 
@@ -219,7 +221,8 @@ def victim_spans(cand: Candidate, verbs: frozenset[str]) -> list[tuple[int, int]
         return []
     out = []
     for w in doc:
-        if w.dep_ == "nsubjpass" and w.head.lemma_.lower() in verbs:
+        lemma = w.head.lemma_.lower()
+        if w.dep_ == "nsubjpass" and (lemma in verbs or lemma + "e" in verbs):  # (a stemmed "injur")
             out.append((w.left_edge.idx, w.right_edge.idx + len(w.right_edge)))
     return out
 
@@ -278,6 +281,10 @@ _GROUP_NAME = re.compile(r"\b[A-Z][A-Z0-9-]{1,}\b|\b[A-Z]\w*(?:\s+[A-Z]\w*)*\s+(
                          r"Movement|Militia|Battalion|Guerrilla|Guerrillas|Rangers|Tigers|Guards|Organi[sz]ation)\b")
 
 
+# acronyms of weapons and vehicles, not of groups ("an IED exploded")
+_WEAPON_ACRONYM = re.compile(r"\b(?:S?V?B?IEDs?|UAVs?|RPGs?|MANPADS|SUVs?|APCs?|IFVs?|MLRS|HIMARS|ATGMs?|UXOs?|ERW)\b")
+
+
 def noun_phrase(words: str) -> str:
     """An actor's words without the date a parse may have glued to them ("15 February 2020
     pro-Houthi forces" is "pro-Houthi forces"); nothing when they are only a date."""
@@ -296,7 +303,7 @@ def unknown_agent(cand: Candidate, sent_text: str) -> Optional[Actor]:
         if low in ("it", "they", "he", "she", "we", "who", "which", "this", "that"):
             continue
         nouns = set(re.findall(r"[a-z]+", low))
-        guess = "rebel group" if nouns & ARMED_NOUNS or _GROUP_NAME.search(words) else None
+        guess = "rebel group" if nouns & ARMED_NOUNS or _GROUP_NAME.search(_WEAPON_ACRONYM.sub("", words)) else None
         return Actor(name=words, mention=words, actor_type=guess, known=False)
     return None
 
