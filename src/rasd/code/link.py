@@ -159,7 +159,8 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
                 break
     if cand.entry.cls.name == "explosive":
         victims = victim_spans(cand, kb.victim_verbs)
-        a1, a2 = _bomb_roles(kb, usable, sent_text, a1, a2, victims)
+        a1, a2 = _bomb_roles(kb, usable, sent_text, a1, a2, victims,
+                             None if cand.agents or cand.between else cand.token.idx)
         if a2 is None:  # "two soldiers were killed when their vehicle hit a mine": the soldiers were its target
             a2 = next((m for m in named if _in(victims, m) and kb.actors[m.ident].armed and m is not a1), None)
     if a2 is not None and a1 is not None and a2.ident == a1.ident:
@@ -168,13 +169,15 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
 
 
 def _bomb_roles(kb: ActorKB, usable: list[ActorMention], text: str, a1: Optional[ActorMention],
-                a2: Optional[ActorMention], victims: Optional[list[tuple[int, int]]] = None
-                ) -> tuple[Optional[ActorMention], Optional[ActorMention]]:
+                a2: Optional[ActorMention], victims: Optional[list[tuple[int, int]]] = None,
+                unparsed_at: Optional[int] = None) -> tuple[Optional[ActorMention], Optional[ActorMention]]:
     """A mine's or a bomb's actors: who laid it when the sentence says so ("planted by X", "X
     claimed responsibility"); forces named where it went off ("an explosion at the police
     station") or as what struck it ("a patrol hit a landmine") are its target, and then the one
     who laid it is unnamed (ACLED's unidentified armed group), and so are those it harmed
-    (``victims``: "peacekeepers were hurt when their vehicle hit a mine")."""
+    (``victims``: "peacekeepers were hurt when their vehicle hit a mine"). ``unparsed_at``: where
+    a blast the parse gives no doer is named; forces named after it are where it went off
+    ("explosions occurred at three police booths")."""
     rx = kb.role_rx
     layer = next((m for m in usable if rx["layer_before"].search(text[max(0, m.start - 60):m.start])
                   or rx["layer_after"].match(text[m.end:m.end + 60])), None)
@@ -183,7 +186,8 @@ def _bomb_roles(kb: ActorKB, usable: list[ActorMention], text: str, a1: Optional
         return layer, (others[0] if others else None)
     if a1 is not None and (rx["struck_after"].match(text[a1.end:a1.end + 60])
                            or rx["site_before"].search(text[max(0, a1.start - 40):a1.start])
-                           or (victims is not None and _in(victims, a1))):
+                           or (victims is not None and _in(victims, a1))
+                           or (unparsed_at is not None and a1.start > unparsed_at)):
         return None, (a2 if a2 is not None and kb.actors[a2.ident].armed and not kb.actors[a1.ident].armed else a1)
     return a1, a2
 
