@@ -142,7 +142,7 @@ class Coder:
         self.dates = DateFinder(rules.dates)
         self.counter = FatalityCounter(rules.fatalities)
         self.places = self.data.places
-        self.gate = Gate(rules.gate, self.data.actors)
+        self.gate = Gate(rules.gate, self.data.actors, frozenset(self.data.lexicon.by_lemma))
         mod = self.data.lexicon.modality
         self._uncertain = any_word(mod["uncertain"])
         self._denial = any_word(mod["denial"])
@@ -240,7 +240,7 @@ class Coder:
                      and self.gate.keeps(c, stext, story.conflict)]
             if ref is not None:
                 # a date of long ago in the trigger's own clause: "whose death in May last year sparked protests"
-                old = [m for m in mentions if m.value is not None and (ref - m.value).days > self.windows["background_days"]]
+                old = self.gate.old_spans(stext, mentions, ref, self.windows["background_days"])
                 found = [c for c in found if not self.gate.dated_before(c, sent, old)]
             cand = self._choose(found, stext)
             if cand is None:
@@ -358,8 +358,9 @@ class Coder:
         text = story.doc.text
         top, place = places.choose(text, sc.start, sc.text, cand, sc.toponyms, actor_spans, story.country)
         if top is not None and story.country and place.country != story.country and story.main_place is not None \
-                and len(story.resolved) >= win["abroad_min_places"]:
+                and len(story.resolved) >= win["abroad_min_places"] and cand.entry.cls.resolve != "protest":
             top = place = None  # only places abroad named: the story's main place is the better guess
+            # (not for a crowd: a diaspora protests where it lives, "protesters in Manchester")
         goal = top is not None and places.is_destination(text, top.start)
         carried = None
         if top is None or goal:
