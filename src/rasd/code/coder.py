@@ -201,10 +201,11 @@ class Coder:
             sc.context = " ".join(doc.text[a:b] for a, b in [spans[i]] + sc.continuation)
             events += [(i, e, o) for e, o in self._event(sc, cand)]
         merged = self._merge(events, _headline_end(doc, self.windows["headline_max_chars"]))
-        stated = self.counter.stated_figure(doc.text)
         for ev in merged:
-            # a toll the report splits by place goes by the place the event's own sentence names
-            fig = self.counter.allocated_figure(doc.text, ev.sentence or "") or stated
+            # a toll the report splits by place goes by the place the event's own sentence names; a toll
+            # split between events without its total splits the one counted
+            fig = self.counter.allocated_figure(doc.text, ev.sentence or "") or \
+                self.counter.stated_figure(doc.text, ev.fatalities)
             if fig is not None:
                 ev.fatalities = fig.value
                 ev.evidence.append(_ev(doc, fig.start, fig.end, "fatalities"))

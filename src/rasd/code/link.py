@@ -501,5 +501,6 @@ def event_date(mentions, ref: Optional[date]):
     good = [d for d in mentions if d.value is not None]
     if not good:
         return None
-    day = [d for d in good if d.precision == "day"]
+    # a named day ("around 17 December (week of)" is a week's date but names its day) before a relative one
+    day = [d for d in good if d.named_day] or [d for d in good if d.precision == "day"]
     return (day or good)[0]
