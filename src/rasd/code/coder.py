@@ -88,6 +88,7 @@ class SentenceContext:
     context_date: Optional[tuple[DateMention, int]]  # the last date stated before it, and its sentence
     continuation: list[tuple[int, int]] = field(default_factory=list)  # spans of the sentences continuing it
     context: str = ""  # the sentence and its continuations
+    following: str = ""  # the sentences right after it (with events of their own or not)
 
     @property
     def end(self) -> int:
@@ -195,6 +196,7 @@ class Coder:
             cont = [j for k, j in enumerate(cont) if j == i + 1 + k]
             sc.continuation = [spans[j] for j in cont]
             sc.context = " ".join(doc.text[a:b] for a, b in [spans[i]] + sc.continuation)
+            sc.following = " ".join(doc.text[a:b] for a, b in spans[i + 1:i + 1 + win["continuation_sentences"]])
             events += [(i, e, o) for e, o in self._event(sc, cand)]
         merged = self._merge(events)
         stated = self.counter.stated_figure(doc.text)
@@ -388,13 +390,15 @@ class Coder:
         """(event type, sub-event type, attrs, actor1 mention, actor2 mention): the trigger's class
         refined by its context; crowds make clashes riots and protests take their demonstrators first."""
         kb = self.data.actors
-        et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, sc.context, country)
+        # what met a demonstration is often told in the sentences after it ("Police dispersed them with tear gas.")
+        context = sc.text + " " + sc.following if cand.entry.cls.resolve == "protest" else sc.context
+        et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context, country)
         if et == "Battles" and cand.entry.cls.resolve in ("fixed", "target"):
             # "clashes between demonstrators and riot police": a riot, not a battle
             crowd = next((m for m in (a1m, a2m) if m and kb.actors[m.ident].actor_type in ("protesters", "rioters")), None)
             if crowd is not None:
                 other = a2m if crowd is a1m else a1m
-                et, st = "Riots", "Violent demonstration"
+                et, st = "Riots", self.data.lexicon.subtypes.riot_kind(sc.context, "")
                 a1m = link.ActorMention(crowd.start, crowd.end, "rioters", crowd.text)
                 a2m = other
         elif et == "Riots" and cand.entry.cls.resolve != "protest":
