@@ -27,6 +27,7 @@ from . import link
 from .country import named_toponyms, place_country
 from .dates import DateFinder, DateMention
 from .fatalities import Count, FatalityCounter, total
+from .gate import Gate
 from .lexicon import ActorKB, Ontology, TriggerLexicon
 from .place import Places
 from .rules import Rules, any_word
@@ -69,6 +70,7 @@ class Story:
     focus: Optional[Toponym]  # the town its headline names
     sentences: int = 0  # how many sentences it has
     quoted: list[tuple[int, int]] = field(default_factory=list)  # spans of direct speech
+    conflict: bool = True  # about a conflict (code/gate.py): else only sentences that name violence have events
 
     def in_quote(self, offset: int) -> bool:
         return any(a < offset < b for a, b in self.quoted)
@@ -141,6 +143,7 @@ class Coder:
         self.dates = DateFinder(rules.dates)
         self.counter = FatalityCounter(rules.fatalities)
         self.places = self.data.places
+        self.gate = Gate(rules.gate, self.data.actors)
         mod = self.data.lexicon.modality
         self._uncertain = any_word(mod["uncertain"])
         self._denial = any_word(mod["denial"])
@@ -185,6 +188,7 @@ class Coder:
         """``hint``: the country of the story's actors (``country.CountryHint``)."""
         story = self.story(doc, tops, hint)
         story.sentences = len(spans)
+        story.conflict = self.gate.conflict_story(doc.text, spans)
         win = self.windows
         events: list[tuple[int, Event, dict]] = []
         drafts = self._drafts(story, spans, parsed)
@@ -198,7 +202,7 @@ class Coder:
             sc.context = " ".join(doc.text[a:b] for a, b in [spans[i]] + sc.continuation)
             sc.following = " ".join(doc.text[a:b] for a, b in spans[i + 1:i + 1 + win["continuation_sentences"]])
             events += [(i, e, o) for e, o in self._event(sc, cand)]
-        merged = self._merge(events)
+        merged = self._merge(events, _headline_end(doc, self.windows["headline_max_chars"]))
         stated = self.counter.stated_figure(doc.text)
         for ev in merged:
             # a toll the report splits by place goes by the place the event's own sentence names
@@ -223,7 +227,8 @@ class Coder:
             stext = doc.text[s0:s1]
             # a date inside a background clause ("after it was cut off last October") is the time of
             # that earlier happening: it neither dates this sentence's event nor the ones after it
-            d = link.event_date([m for m in self.dates.find(stext, ref, base=0)
+            mentions = self.dates.find(stext, ref, base=0)
+            d = link.event_date([m for m in mentions
                                  if not self.rules.background_clause.search(stext[max(0, m.start - clause_chars):m.start])], ref)
             if d is not None:
                 last_date = (d, i)
@@ -233,7 +238,12 @@ class Coder:
             # what a speaker says in direct speech is not the report's own account, unless the report
             # passes it on from a source ("... to withdraw from the Homs area”, a source told AFP)
             found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)
-                     and (not story.in_quote(s0 + c.token.idx) or self._sourced(stext))]
+                     and (not story.in_quote(s0 + c.token.idx) or self._sourced(stext))
+                     and self.gate.keeps(c, stext, story.conflict)]
+            if ref is not None:
+                # a date of long ago in the trigger's own clause: "whose death in May last year sparked protests"
+                old = [m for m in mentions if m.value is not None and (ref - m.value).days > self.windows["background_days"]]
+                found = [c for c in found if not self.gate.dated_before(c, sent, old)]
             cand = self._choose(found, stext)
             if cand is None:
                 continue
@@ -321,7 +331,7 @@ class Coder:
         when = self._when(sc)
         if self._background(sc, when, spot.place) or self._undated(sc, cand, when):
             return []
-        actor1, actor2 = self._actors(sc, cand, et, a1m, a2m, when.value, country)
+        actor1, actor2 = self._actors(sc, cand, et, a1m, a2m, when.value, country, st)
         # fatalities over the sentence and the ones continuing it
         counts = [self.counter.find(sc.text, sc.start)] + [self.counter.find(sc.story.doc.text[a:b], a)
                                                             for a, b in sc.continuation]
@@ -393,6 +403,9 @@ class Coder:
         # what met a demonstration is often told in the sentences after it ("Police dispersed them with tear gas.")
         context = sc.text + " " + sc.following if cand.entry.cls.resolve == "protest" else sc.context
         et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context, country)
+        if cand.entry.cls.resolve == "territory" and st != "Abduction/forced disappearance" and a2m is not None \
+                and kb.actors[a2m.ident].actor_type == "civilians":
+            a2m = None  # people named around a change of hands ("rule by the Assad family") lost no ground
         if et == "Battles" and cand.entry.cls.resolve in ("fixed", "target"):
             # "clashes between demonstrators and riot police": a riot, not a battle
             crowd = next((m for m in (a1m, a2m) if m and kb.actors[m.ident].actor_type in ("protesters", "rioters")), None)
@@ -421,7 +434,7 @@ class Coder:
                 if not (a1m and kb.actors[a1m.ident].actor_type in ("protesters", "rioters")) else \
                 link.ActorMention(a1m.start, a1m.end, first, a1m.text)
             a2m = next((m for m in mentions if m.ident == second), None) if second else None
-        return et, st, attrs, link.air_arm(kb, st, a1m, country), a2m
+        return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(kb, et, a2m)
 
     def _when(self, sc: SentenceContext) -> When:
         """The sentence's own date, else the latest one stated before it, else publication (week)."""
@@ -478,14 +491,16 @@ class Coder:
         return False
 
     def _actors(self, sc: SentenceContext, cand: Candidate, et: str, a1m, a2m, when: Optional[date],
-                country: Optional[str]):
+                country: Optional[str], st: str = ""):
         """The event's actors: known ones named at the event's date, else the agent's words; violence
         by an actor the text does not name is ACLED's unidentified armed group."""
         kb = self.data.actors
         actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, sc.text)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
-        if et == "Violence against civilians" and actor2 is None:
+        if actor2 is None and (et == "Violence against civilians" or link.harms_civilians(cand, et, st, sc.context)):
             actor2 = kb.actor("civilians", None, when, country)
+        elif actor2 is None and et == "Riots" and st == "Mob violence":
+            actor2 = kb.actor("rioters", None, when, country)  # two crowds fighting each other
         if et in ("Battles", "Explosions/Remote violence", "Violence against civilians") and (
                 actor1 is None or actor1.actor_type in ("civilians", "protesters", None)):
             actor1 = kb.actor("unidentified", None, when, country)
@@ -571,10 +586,13 @@ class Coder:
                   and not t.place.is_country()]
         return [_copy_at(doc, ev, t, n) for n, t in enumerate(others, 1)]
 
-    def _merge(self, events: list[tuple[int, Event, dict]]) -> list[Event]:
+    def _merge(self, events: list[tuple[int, Event, dict]], headline_end: Optional[int] = None) -> list[Event]:
         """Events of a document that continue each other become one: a sentence without a place or a
         date of its own continues the event before (a bare toll gives it its toll); the same type at
-        the same place within ``merge_days`` is the same event."""
+        the same place within ``merge_days`` is the same event. An event of the headline (``headline_end``:
+        where it ends) told again in a body sentence with a date of its own takes that sentence as its
+        own: headlines put past acts in the present and carry no date ("rebels take Damascus";
+        "Rebel fighters took control of Damascus on Sunday")."""
         days, conf = self.windows["merge_days"], self.rules.confidence
         out: list[tuple[Event, dict]] = []
         for i, ev, own in events:
@@ -597,6 +615,11 @@ class Coder:
             if target is None:
                 out.append((ev, own))
                 continue
+            if not toll_only and headline_end is not None and own.get("date") and _starts_before(target, headline_end) \
+                    and not _starts_before(ev, headline_end):
+                k = next(k for k, (e, _) in enumerate(out) if e is target)
+                out[k] = (ev, own)
+                target, ev = ev, target
             if toll_only:
                 target.evidence += [e for e in ev.evidence if e.field in ("fatalities", "wounded")]
                 target.fatalities = ev.fatalities
@@ -624,6 +647,25 @@ def _ev(doc: Document, start: int, end: int, field: str) -> Evidence:
 
 def _event_id(doc_id: str, offset: int) -> str:
     return "ev_" + hashlib.sha1(f"{doc_id}:{offset}".encode()).hexdigest()[:16]
+
+
+def _headline_end(doc: Document, max_chars: int) -> Optional[int]:
+    """Where a story's headline ends, in raw offsets (a first line of the clean text no longer than
+    ``max_chars`` followed by more text, or the title when the text opens with it); None without one."""
+    head = doc.text.lstrip()
+    lead = len(doc.text) - len(head)
+    if doc.title and head.startswith(doc.title):
+        return doc.raw_span(lead, lead + len(doc.title))[1]
+    nl = head.find("\n")
+    if nl < 0 or nl > max_chars or not head[nl:].strip():
+        return None
+    return doc.raw_span(lead, lead + nl)[1]
+
+
+def _starts_before(ev: Event, at: int) -> bool:
+    """The event's own sentence (its first sentence evidence, raw offsets) ends by ``at``."""
+    sent = next((e for e in ev.evidence if e.field == "sentence"), None)
+    return sent is not None and sent.end <= at
 
 
 def _headline_place(doc: Document, resolved: list[Toponym], country: Optional[str], max_chars: int) -> Optional[Toponym]:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Optional
 
 from ..records import Actor
-from .lexicon import ActorKB, TriggerLexicon
+from .lexicon import ActorKB, TriggerLexicon, norm
 from .triggers import Candidate
 
 ARMED_NOUNS = {"fighters", "fighter", "militants", "militant", "forces", "troops", "soldiers", "gunmen", "militia",
@@ -56,7 +56,24 @@ def actor_mentions(kb: ActorKB, text: str, agents: Optional[list[tuple[int, int]
             actors.append(ActorMention(a, b, ident, text[a:b]))
         else:
             sources.append((a, b, kb.sources[int(ident)].name))
-    return refined(kb, text, actors), sources
+    return refined(kb, text, coordinated(kb, text, actors)), sources
+
+
+_COORDINATED = re.compile(r"\s+and\s+(?:pro-[\w-]+\s+)?(?:[\w-]+\s+){0,3}?(?:forces|fighters|troops|soldiers|units|militias|militiamen)\b",
+                          re.I)
+
+
+def coordinated(kb: ActorKB, text: str, actors: list[ActorMention]) -> list[ActorMention]:
+    """A people's adjective coordinated with the words before an armed noun names its state's
+    forces: "Turkish and pro-Turkish faction fighters" has Turkey's military first."""
+    out = list(actors)
+    for cc, adj, a, b in kb.adjectives_in(text):
+        if any(m.start < b and m.end > a for m in actors) or not _COORDINATED.match(text, b):
+            continue
+        ident = f"{cc.lower()}-military"
+        if ident in kb.actors:
+            out.append(ActorMention(a, b, ident, adj))
+    return sorted(out, key=lambda m: m.start)
 
 
 _PAREN_OPEN = re.compile(r"\s*\((?:[^()]{0,50}?\b(?:coded as|assumed|presumed|presumably|likely|believed to be|identified as)\s+)?",
@@ -150,6 +167,18 @@ def _bomb_roles(kb: ActorKB, usable: list[ActorMention], text: str, a1: Optional
     return a1, a2
 
 
+def crowd_police(kb: ActorKB, event_type: str, m: Optional[ActorMention]) -> Optional[ActorMention]:
+    """Forces named only by words that fit any of them ("security forces") facing a crowd are its
+    police: ACLED codes who polices protests and riots as the police forces."""
+    words = norm(m.text) if m is not None else ""
+    if m is None or event_type not in ("Protests", "Riots") or not any(
+            words == w or words.endswith(" " + w) for w in kb.crowd_police_words):
+        return m
+    ident = {"state-military": "state-police"}.get(m.ident) or (
+        m.ident[:-len("military")] + "police" if _STATE_ID.match(m.ident) and m.ident.endswith("-military") else m.ident)
+    return ActorMention(m.start, m.end, ident, m.text) if ident in kb.actors else m
+
+
 def air_arm(kb: ActorKB, sub_event_type: str, m: Optional[ActorMention], country: Optional[str]) -> Optional[ActorMention]:
     """An air or drone strike of a state whose air arm ACLED names apart in the event's country
     ("Military Forces of Russia (2000-) Air Force" in Ukraine) is that unit's."""
@@ -209,10 +238,26 @@ def other_clause(cand: Candidate, start: int) -> bool:
     return False  # the trigger hangs below the word (a relative clause of its agent): the same event
 
 
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_LEADING_DATE = re.compile(
+    rf"^(?:(?:on|around|as reported on|as of|since|by|in|early|late|overnight)\s+)*(?:the\s+)?"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?)"
+    rf"(?:,?\s+\d{{4}})?\s*,?\s*", re.I)
+_DATE_ONLY = re.compile(rf"^(?:{_MONTH}|\d{{4}}|\d{{1,2}}|today|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+                        r"morning|evening|night|week|month|year|the|this|last|on|in|,|\s)*$", re.I)
+
+
+def noun_phrase(words: str) -> str:
+    """An actor's words without the date a parse may have glued to them ("15 February 2020
+    pro-Houthi forces" is "pro-Houthi forces"); nothing when they are only a date."""
+    words = _LEADING_DATE.sub("", words.strip()).strip(" ,;:")
+    return "" if _DATE_ONLY.match(words) else words
+
+
 def unknown_agent(cand: Candidate, sent_text: str) -> Optional[Actor]:
     """The agent's words when no known actor is in them, with a type guessed from its nouns."""
     for a, b in cand.agents:
-        words = sent_text[a:b].strip()
+        words = noun_phrase(sent_text[a:b])
         if not words or len(words) > 60:
             continue
         low = words.lower()
@@ -233,6 +278,33 @@ def is_armed(kb: ActorKB, m: Optional[ActorMention], cand: Candidate, sent_text:
         if set(re.findall(r"[a-z]+", sent_text[a:b].lower())) & ARMED_NOUNS:
             return True
     return False
+
+
+_CIVIL = re.compile(r"\b(?:civilians?|residents?|children|child|boy|girl|women|woman|man|men|villagers|farmers?|shepherds?|"
+                    r"workers?|journalists?|activists?|doctors?|teachers?|lawyers?|mourners|passers-by|famil(?:y|ies)|"
+                    r"people|person|students?|home of|house of|homes?|houses?|shop|store|mosque|church|market|"
+                    r"truck drivers?|drivers?|pilgrims|worshippers|candidate|official|employee|engineer|contractor)\b", re.I)
+_ARMED_TARGET = re.compile(r"\b(?:fighters?|soldiers?|troops|militants?|members?|officers?|commanders?|patrol|"
+                           r"checkpoint|positions?|base|convoy|militiamen|recruits|guards?|personnel|forces|units?)\b", re.I)
+
+
+_OFF_DUTY = re.compile(r"\b(?:off[- ]duty|on leave|retired|former|his home|her home|home of|house of|his house|their homes?)\b", re.I)
+
+
+def harms_civilians(cand: Candidate, et: str, st: str, context: str) -> bool:
+    """Whether an event that names no second party struck civilians: a strike or a blast on
+    houses, people, a market (ACLED's civilians), or a mob that set on someone rather than a fight
+    of two crowds."""
+    if et == "Explosions/Remote violence":
+        context = _POSSESSIVE.sub("", context)  # "People's Defense Force" names no people
+        return bool(_CIVIL.search(context)) and not _ARMED_TARGET.search(context)
+    if et == "Riots" and st == "Mob violence":
+        return not (cand.between or cand.entry.cls.name == "clash" or _CROWD_FIGHT.search(context))
+    return False
+
+
+_POSSESSIVE = re.compile(r"\b\w+['’]s\b")
+_CROWD_FIGHT = re.compile(r"\b(?:clash(?:ed|es)?|fought|fight(?:ing)?|brawl(?:ed)?|scuffle[sd]?)\b", re.I)
 
 
 def _home_state(kb: ActorKB, m: Optional[ActorMention], country: Optional[str]) -> bool:
@@ -262,6 +334,8 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         if cand.attempt or brief or re.search(r"\b(?:thwart|repel|repuls|foil|fail)", low):
             return "Battles", "Armed clash", {"attempt": True}
         st = "Government regains territory" if _home_state(kb, a1, country) else "Non-state actor overtakes territory"
+        if t2 == "civilians" and cand.patients and not any(a <= a2.start and a2.end <= b for a, b in cand.patients):
+            t2 = None  # civilians named elsewhere in the sentence ("rule by the Assad family") were not taken
         if t2 in ("civilians",) or (a2 and cand.entry.lemma in ("capture", "seize") and kb.actors[a2.ident].armed
                                      and not re.search(r"\b(?:village|town|city|area|position|hill|base|checkpoint|airport|neighbourhood)", low)):
             if _home_state(kb, a1, country):
