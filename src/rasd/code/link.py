@@ -359,7 +359,8 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             known = None  # "3 Fulani pastoralists", "a Degodia herdsman": the group names whose people they are
             # (and only an armed word of the phrase makes them combatants: "Fulani militiamen")
         target = rules.target(patient_text, low, known)
-        if t1 == "state forces" and target != "armed" and rules.demonstration.search(context):
+        sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
+        if t1 == "state forces" and target != "armed" and rules.demonstration.search(sentence):
             # "police shot two people during protests": force used on a demonstration (a riot's, when the
             # demonstrators were violent themselves)
             return ("Riots", "Violent demonstration", attrs) if rules.crowd_violence.search(context) else \
