@@ -82,7 +82,7 @@ def test_the_victims_of_a_passive_are_not_the_attacker(coder):
 
 def test_subtype_file_is_read_strictly():
     good = {"crowd": {"types": ["rioters"], "from_types": ["Battles"]},
-            "en": {"crowd": {k: ["x"] for k in ("agent_words", "firearms", "demonstration", "street_weapons", "mob")},
+            "en": {"crowd": {k: ["x"] for k in ("agent_words", "firearms", "demonstration", "street_weapons", "mob", "communal", "deaths")},
                    "weapons_objects": ["arms"], "base_objects": ["base"], "goods_objects": ["cattle"],
                    "targets": {"civilian": ["farmers"], "armed": ["soldiers"], "unarmed": ["off-duty"]},
                    "instrument_preps": ["with"], "killing_verbs": ["kill"], "protest": {"grievance": ["demanding"], "self_dispersal": ["crowd dispersed"], "crowd_violence": ["rioters"]}}}

@@ -271,6 +271,8 @@ class Coder:
         return None
 
     def _requirements(self, cand: Candidate, stext: str) -> bool:
+        if cand.entry.requires == "agent":
+            return bool(cand.agents)
         if cand.entry.requires == "unarmed_agent":
             # "teachers marched through the town", not "troops marched into it"
             return bool(cand.agents) and not self._armed_agent(cand, stext)
@@ -329,7 +331,7 @@ class Coder:
         a1m, a2m = link.pick_actors(kb, cand, mentions, sc.text, [(a, b) for a, b, _ in sources])
         et, st, attrs, a1m, a2m = self._type(sc, cand, mentions, a1m, a2m, country)
         when = self._when(sc)
-        if self._background(sc, when, spot.place) or self._undated(sc, cand, when):
+        if self._background(sc, when, spot.place, et in ("Protests", "Riots")) or self._undated(sc, cand, when):
             return []
         actor1, actor2 = self._actors(sc, cand, et, a1m, a2m, when.value, country, st)
         # fatalities over the sentence and the ones continuing it
@@ -448,8 +450,9 @@ class Coder:
             return When(ref, "week", None, fallback=True)
         return When(None, None, None, fallback=True)
 
-    def _background(self, sc: SentenceContext, when: When, place: Optional[Place]) -> bool:
-        """Whether the sentence's event is background, not news."""
+    def _background(self, sc: SentenceContext, when: When, place: Optional[Place], crowd: bool = False) -> bool:
+        """Whether the sentence's event is background, not news (``crowd``: a protest or riot, whose
+        numbers are the size of its crowd, not a toll)."""
         ref, win = sc.story.ref, self.windows
         if ref is not None and when.value is not None and when.span is not None \
                 and not -win["future_days"] <= (ref - when.value).days <= win["background_days"]:
@@ -458,7 +461,7 @@ class Coder:
             return True  # "since the start of the war", "in recent years": history, not news
         if self.rules.question.search(sc.text):
             return True  # asked, not reported
-        if when.span is None and (place is None or place.is_country()) \
+        if when.span is None and (place is None or place.is_country()) and not crowd \
                 and self.rules.aggregate.search(sc.text):
             return True  # "hundreds of thousands were killed", "prolonged sieges starved entire populations":
             # a toll or a practice summed over a war, with no day and no place of its own, is commentary

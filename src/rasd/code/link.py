@@ -373,6 +373,10 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             et, st = "Violence against civilians", "Attack"
     elif cls.resolve == "weapon":
         st = _weapon(lex, low) or st
+    elif cls.name == "mob":
+        # stones thrown, a lynching: a riot by its setting (a demonstration, else a mob's)
+        agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context))
+        return "Riots", lex.subtypes.riot_kind(context, agent_words), attrs
     elif cls.name == "abduction" and lex.subtypes.abduction_killed(cand.token):
         return "Violence against civilians", "Attack", attrs
     elif cls.resolve == "protest":
@@ -408,7 +412,7 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
     return et, st, attrs
 
 
-_OF_PHRASE = re.compile(r"\s+of\s+[^,.;()]{1,40}")
+_OF_PHRASE = re.compile(r"\s+(?:of|from)\s+[^,.;()]{1,40}")
 
 
 def _weapon(lex: TriggerLexicon, low: str) -> Optional[str]:
@@ -435,7 +439,8 @@ def _crowd_riot(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Optional[
                       and (crowd is None or x < crowd.start())
                       for x, _, k, i in kb.find(agent_words) if k == "actor")
     kind = known.actor_type if known is not None else None
-    return lex.subtypes.crowd_riot(et, st, kind, agent_words, armed_named, context)
+    sides = " ".join(context[a:b] for a, b in cand.agents + cand.patients + cand.between if b <= len(context))
+    return lex.subtypes.crowd_riot(et, st, kind, agent_words, armed_named, context, sides, cand.entry.cls.name == "clash")
 
 
 def protest_actors(kb: ActorKB, et: str, st: str, mentions: list[ActorMention]) -> tuple[Optional[str], Optional[str]]:

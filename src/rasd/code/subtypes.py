@@ -19,7 +19,7 @@ from .dataload import Key
 _WORDS = dl.list_of(dl.text)
 _LANG = dl.record({
     "crowd": Key(dl.record({k: Key(_WORDS, True) for k in ("agent_words", "firearms", "demonstration", "street_weapons",
-                                                           "mob")}), True),
+                                                           "mob", "communal", "deaths")}), True),
     "weapons_objects": Key(_WORDS, True), "base_objects": Key(_WORDS, True), "goods_objects": Key(_WORDS, True),
     "targets": Key(dl.record({k: Key(_WORDS, True) for k in ("civilian", "armed", "unarmed")}), True),
     "instrument_preps": Key(_WORDS, True), "killing_verbs": Key(_WORDS, True),
@@ -58,6 +58,8 @@ class SubtypeRules:
     demonstration: re.Pattern
     street_weapons: re.Pattern
     mob: re.Pattern
+    communal: re.Pattern
+    deaths: re.Pattern
     weapons_objects: re.Pattern
     base_objects: re.Pattern
     goods_objects: re.Pattern
@@ -73,6 +75,7 @@ class SubtypeRules:
     def __post_init__(self):
         alts = "|".join(sorted((re.escape(p) for p in self.instrument_preps), key=len, reverse=True))
         # a grievance runs to the next full stop, semicolon or comma (not one that adds to it: ", and the release of ...")
+        self.armed_crowd = re.compile(r"\barmed\b(?!\s+with\b)", re.I)  # "armed supporters", not "armed with sticks"
         self._grievance_end = re.compile(r"[.;]|,(?!\s+(?:and|or|as well as)\b)|\s(?:but|while|when)\s")
         self._instrument_phrase = re.compile(r"\b(?:" + alts + r")\s+([^,.;()]{1,60})", re.I)
 
@@ -85,7 +88,7 @@ class SubtypeRules:
         c, t, p = w["crowd"], w["targets"], w["protest"]
         return cls(frozenset(d["crowd"]["types"]), frozenset(d["crowd"]["from_types"]), words_pattern(c["agent_words"]),
                    words_pattern(c["firearms"]), words_pattern(c["demonstration"]), words_pattern(c["street_weapons"]),
-                   words_pattern(c["mob"]),
+                   words_pattern(c["mob"]), words_pattern(c["communal"]), words_pattern(c["deaths"]),
                    words_pattern(w["weapons_objects"]), words_pattern(w["base_objects"]), words_pattern(w["goods_objects"]),
                    words_pattern(t["civilian"]), words_pattern(t["armed"]), words_pattern(t["unarmed"]),
                    frozenset(x.lower() for x in w["instrument_preps"]),
@@ -93,18 +96,23 @@ class SubtypeRules:
                    frozenset(x.lower() for x in w["killing_verbs"]))
 
     def crowd_riot(self, event_type: str, sub_event_type: str, agent_type: Optional[str], agent_words: str,
-                   armed_named: bool, context: str) -> Optional[str]:
+                   armed_named: bool, context: str, sides: str = "", mutual: bool = False) -> Optional[str]:
         """The riot sub-type of an event whose agent is a crowd ("supporters of the party clashed",
         "villagers beat a thief to death"), or None. ``agent_type``: the type of the known actor
         that is the agent (None: none known); ``armed_named``: whether an organised armed actor is
-        named among the agent's words; ``context``: the sentence and those continuing it."""
+        named among the agent's words; ``context``: the sentence and those continuing it;
+        ``sides``: the words of both sides of a fight, ``mutual`` when the trigger is one (a clash)."""
         if event_type not in self.from_types and sub_event_type not in self.from_types:
             return None
         crowd = agent_type in self.crowd_types or (not armed_named and self.crowd_head(agent_words) is not None)
-        if not crowd:
-            return None
+        if not crowd or self.armed_crowd.search(agent_words):
+            return None  # "armed supporters", "armed pastoralists": a militia
         if self.firearms.search(context):
             return None  # armed villagers shooting: a communal militia's battle, not a riot
+        if mutual and self.communal.search(sides or agent_words) and self.deaths.search(context):
+            # two communities (farmers and herders, clans, villages) fighting to the death: the codebook's
+            # identity militias (organised around a community, an ethnicity or a livelihood) in a battle
+            return None
         if event_type == "Explosions/Remote violence" and not self.street_weapons.search(context):
             return None
         return self.riot_kind(context, agent_words)
