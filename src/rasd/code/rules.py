@@ -494,15 +494,30 @@ class GateRules:
     legal_frame: re.Pattern
     analyst_frame: re.Pattern
     agreement_objects: re.Pattern
+    long_ago: re.Pattern
+    habit_phrase: re.Pattern
+    diplomacy: re.Pattern
+    war_deals: re.Pattern
+    person_nouns: frozenset[str]
+    quantifiers: frozenset[str]
+    habitual: frozenset[str]
+    negating: frozenset[str]
+    modals: frozenset[str]
+    audience_verbs: frozenset[str]
+    discovery_verbs: frozenset[str]
+    found_remains: frozenset[str]
 
     WINDOWS = ("conflict_story_sentences", "sentences_per_grounded", "short_text_chars", "short_text_sentences",
-               "legal_frame_chars")
+               "legal_frame_chars", "old_month_days")
 
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "GateRules":
         d, en = read_rules("gate.yaml", {
             "windows": Key(dl.record({k: Key(dl.integer, True) for k in cls.WINDOWS}), True),
-        }, {k: Key(rx, True) for k in ("armed_people", "violence", "benign", "legal_frame", "analyst_frame", "agreement_objects")},
+        }, {**{k: Key(rx, True) for k in ("armed_people", "violence", "benign", "legal_frame", "analyst_frame",
+                                           "agreement_objects", "long_ago", "habit_phrase", "diplomacy", "war_deals")},
+            **{k: Key(words, True) for k in ("quantifiers", "habitual", "negating", "modals", "audience_verbs",
+                                             "person_nouns", "discovery_verbs", "found_remains")}},
             lang, raw)
         return cls(windows=d["windows"], **en)
 
