@@ -138,3 +138,7 @@ def test_a_share_stated_after_a_split(counter):
 ])
 def test_ranges_and_passives(counter, text, n):
     assert kills(counter, text) == n
+
+
+def test_a_named_victim_and_the_ones_listed_after(counter):
+    assert kills(counter, "The militants killed a councilman and two other residents.") == 3

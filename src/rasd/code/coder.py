@@ -352,9 +352,10 @@ class Coder:
         ev.attrs["trigger"] = cand.token.text
         ev.evidence = self._evidence(sc, cand, a1m, a2m, when, spot, counts, stance_ev)
         ev.confidence = self._confidence(cand, a1m, spot, when, stance)
-        # a bare toll ("6 civilians were killed.") may continue the event told before it
+        # a bare toll ("6 civilians were killed.", "They burned houses and killed 4 people.", "One killed and one
+        # abducted.") may continue the event told before it
         own = {"place": spot.top is not None, "date": when.span is not None,
-               "toll": cand.entry.cls.name == "kill" and kill is not None}
+               "toll": kill is not None}
         return [(ev, own)] + [(e, dict(own)) for e in self._places_taken(sc, cand, spot, ev)]
 
     def _spot(self, sc: SentenceContext, cand: Candidate, actor_spans: list[tuple[int, int]]) -> Spot:
