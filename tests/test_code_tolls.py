@@ -142,3 +142,18 @@ def test_ranges_and_passives(counter, text, n):
 
 def test_a_named_victim_and_the_ones_listed_after(counter):
     assert kills(counter, "The militants killed a councilman and two other residents.") == 3
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Three Fulani and three farmers were killed.", 6),                            # victims named by any noun
+    ("Two military trucks hit landmines and 20 soldiers died.", 20),               # things are no victims
+    ("The clash left 3 militia and 2 rebels dead.", 5),
+    ("Locals protested against the prior killing of a trader.", None),
+    ("Soldiers killed about 58 oxen belonging to herders.", None),
+    ("Gunmen killed and mutilated a farmer.", 1),
+    ("The body of a former fighter who had joined the army was found near the town.", 1),
+    ("About ten militants were 'neutralized' in the raid.", 10),
+    ("3 QSD and/or YPG fighters were killed.", 3),
+])
+def test_victims_and_things(counter, text, n):
+    assert kills(counter, text) == n

@@ -121,7 +121,7 @@ class FatalityCounter:
         while (m := r.and_before.search(text, max(0, start - 80), start)) is not None:
             k = self.parse_number(m.group("n"))
             if (first and "and" not in m.group("sep")) or k is None or self._date_number(text, m.start("n"), m.end("n")) \
-                    or (m.group("n").lower() in r.articles and not r.victim.search(m.group(0))) \
+                    or ((len(m.group(0).split()) > 4 or m.group("n").lower() in r.articles) and not r.victim_word.search(m.group(0))) \
                     or any(m.start("n") < b and m.end() > a for a, b in spans):
                 break
             out.append((k, m.start("n"), m.end(), m.group(0).strip()))
@@ -211,6 +211,8 @@ class FatalityCounter:
                 return Count("coded", int(m.group("n")), m.start(), m.end(), m.group(0))
         best: Optional[tuple[int, Count]] = None
         for s_start, seg in self._cue_sentences(text):
+            if not r.toll_words.search(seg):
+                continue  # "coded to <place>": where the event is placed, no toll
             groups = self._alloc_groups(seg)
             if len(groups) < 2:
                 continue

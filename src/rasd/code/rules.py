@@ -357,6 +357,7 @@ class FatalityRules:
     hundred: str
     compound_number: re.Pattern
     victim: re.Pattern
+    victim_word: re.Pattern
     prefilter: re.Pattern
     counts: tuple[tuple[str, re.Pattern, bool, bool, bool], ...]  # (kill | hurt, pattern, one victim, and_more, and_before)
     stated: tuple[tuple[str, re.Pattern], ...]  # (event | coded | split, pattern)
@@ -378,6 +379,7 @@ class FatalityRules:
     split_parts: dict[str, int]
     alloc_cue: re.Pattern
     alloc_number: re.Pattern
+    toll_words: re.Pattern
     place_name: re.Pattern
     this_place: re.Pattern
     dead_words: re.Pattern
@@ -389,8 +391,8 @@ class FatalityRules:
         count_entry = dl.record({"count": Key(dl.one_of("kill", "hurt"), True), "re": Key(rx, True),
                                  "one_victim": Key(dl.flag), "and_more": Key(dl.flag), "and_before": Key(dl.flag)})
         stated_entry = dl.record({"kind": Key(dl.one_of("event", "coded", "split"), True), "re": Key(rx, True)})
-        names = ("victim", "prefilter", "none", "date_before", "year_before", "date_after", "year", "or_hurt",
-                 "hurt_or", "and_more", "and_before", "grievance", "alternative", "aggregate_after", "part_after", "alloc_cue", "alloc_number", "place_name", "this_place", "dead_words",
+        names = ("victim", "victim_word", "prefilter", "none", "date_before", "year_before", "date_after", "year", "or_hurt",
+                 "hurt_or", "and_more", "and_before", "grievance", "alternative", "aggregate_after", "part_after", "alloc_cue", "alloc_number", "toll_words", "place_name", "this_place", "dead_words",
                  "place_own")
         d, en = read_rules("fatalities.yaml", {
             "windows": Key(dl.record({"min_fuzzy_name": Key(dl.integer, True), "fuzzy_score": Key(dl.integer, True)}), True),
