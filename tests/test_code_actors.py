@@ -204,3 +204,8 @@ def test_coordinated_groups_share_the_kind_of_the_last(kb):
     assert ("Afar ethnic militias", "Afar Ethnic Militia (Ethiopia)") in got
     assert ("Habar Jeclo", "Isaaq-Habar Jeclo Sub-Clan Militia (Ethiopia)") in got
     assert ("Somali", "Military Forces of Somalia (2022-)") not in got  # an ethnic militia is no state's army
+
+
+def test_a_named_group_keeps_its_name_before_its_short_name_in_brackets(kb):
+    got = _names(kb, "A local people's defense forces (PDF) unit and Katiba Macina (JNIM) fighters fought.", "MM")
+    assert [n for _, n in got] == ["People's Defense Force - Local Group", "Katiba Macina"]

@@ -105,11 +105,14 @@ def refined(kb: ActorKB, text: str, actors: list[ActorMention]) -> list[ActorMen
         m = actors[i]
         nxt = actors[i + 1] if i + 1 < len(actors) else None
         a = kb.actors[m.ident]
-        if nxt is not None and (a.template or _STATE_ID.match(a.id)) and nxt.ident != m.ident:
+        if nxt is not None and nxt.ident != m.ident:
             gap = _PAREN_OPEN.match(text, m.end)
             close = text.find(")", nxt.end)
             if gap is not None and gap.end() == nxt.start and 0 <= close <= nxt.end + 40 and "(" not in text[nxt.end:close]:
-                out.append(ActorMention(m.start, m.end, nxt.ident, m.text))
+                # a generic mention takes the bracketed name; a named one keeps its own, the brackets
+                # holding its short name or its parent ("local people's defense forces (PDF)")
+                generic = a.template or _STATE_ID.match(a.id)
+                out.append(ActorMention(m.start, m.end, nxt.ident if generic else m.ident, m.text))
                 i += 2
                 continue
         out.append(m)
