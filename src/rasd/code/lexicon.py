@@ -367,6 +367,7 @@ class ActorKB:
         actors += [_entry({"id": i}, s, generated, dl.Where("countries.yaml", i)) for i, s in generated.items()
                    if i not in seen]
         group_forms: dict[str, dict[str, str]] = {}  # "afar" -> {"{group} Ethnic Militia": "afar-ethnic-militia"}
+        actors += _peoples(countries)
         for spec in d.get("group_militias") or []:
             made = _group_militias(spec)
             actors += made
@@ -521,6 +522,18 @@ def _entry(a: dict, base: Optional[dict], generated: dict[str, dict], where: dl.
                       template=bool(a.get("template")), state_role=a.get("state_role"), umbrella=bool(a.get("umbrella")),
                       names=names, aliases=list(a.get("aliases") or []), derived=list((base or {}).get("aliases") or []),
                       place_aliases=list(a.get("place_aliases") or []) + list((base or {}).get("place_aliases") or []))
+
+
+def _peoples(countries: Countries) -> list[ActorEntry]:
+    """A country's people named by the plural of its adjective ("Palestinians", "Iraqis",
+    "Afghans") are civilians of that country: "Civilians (Palestine)"."""
+    out = []
+    for cc, adjs in countries.adjectives.items():
+        forms = [a + "s" for a in adjs if re.search(r"[a-z](?:an|i)$", a)]
+        if forms:
+            out.append(ActorEntry(id=f"{cc.lower()}-people", name=f"Civilians ({countries.names[cc]})", actor_type="civilians",
+                                  country=cc, aliases=forms))
+    return out
 
 
 def _group_militias(spec: dict) -> list[ActorEntry]:
