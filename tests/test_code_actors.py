@@ -209,3 +209,12 @@ def test_coordinated_groups_share_the_kind_of_the_last(kb):
 def test_a_named_group_keeps_its_name_before_its_short_name_in_brackets(kb):
     got = _names(kb, "A local people's defense forces (PDF) unit and Katiba Macina (JNIM) fighters fought.", "MM")
     assert [n for _, n in got] == ["People's Defense Force - Local Group", "Katiba Macina"]
+
+
+def test_a_following_sentence_may_name_who_laid_the_bomb(kb):
+    from rasd.code import link
+
+    text = "A bomb exploded at the police station. The local PDF groups claimed responsibility for it."
+    m = link.claimed_layer(kb, text, 0, [(39, len(text))], "MM")
+    assert kb.actor(m.ident, m.text, None, "MM").name == "People's Defense Force - Local Group" and m.start == 43
+    assert link.claimed_layer(kb, "A bomb exploded. Police arrived later.", 0, [(17, 38)], "MM") is None

@@ -491,6 +491,19 @@ def _crowd_riot(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Optional[
     return lex.subtypes.crowd_riot(et, st, kind, agent_words, armed_named, context)
 
 
+def claimed_layer(kb: ActorKB, text: str, start: int, spans: list[tuple[int, int]],
+                  country: Optional[str]) -> Optional[ActorMention]:
+    """Who a following sentence says laid a bomb ("The local PDF groups claimed responsibility",
+    "the bomb was planted by military forces"), in offsets relative to the bomb's sentence."""
+    rx = kb.role_rx
+    for a, b in spans:
+        sent = text[a:b]
+        for m in actor_mentions(kb, sent, None, country)[0]:
+            if rx["layer_before"].search(sent[max(0, m.start - 60):m.start]) or rx["layer_after"].match(sent[m.end:m.end + 60]):
+                return ActorMention(m.start + a - start, m.end + a - start, m.ident, m.text)
+    return None
+
+
 def continuation_mentions(kb: ActorKB, text: str, start: int, spans: list[tuple[int, int]],
                           country: Optional[str]) -> list[ActorMention]:
     """The actor mentions of the sentences continuing one (document spans), in offsets relative
