@@ -218,3 +218,10 @@ def test_a_following_sentence_may_name_who_laid_the_bomb(kb):
     m = link.claimed_layer(kb, text, 0, [(39, len(text))], "MM")
     assert kb.actor(m.ident, m.text, None, "MM").name == "People's Defense Force - Local Group" and m.start == 43
     assert link.claimed_layer(kb, "A bomb exploded. Police arrived later.", 0, [(17, 38)], "MM") is None
+
+
+def test_a_group_fighting_in_several_countries_is_no_clue_to_one(kb):
+    from rasd.code.country import actor_country
+
+    assert actor_country(kb, "Presumed JNIM militants killed a farmer.") is None
+    assert actor_country(kb, "FAMa soldiers and JNIM militants clashed.") == "ML"

@@ -60,6 +60,8 @@ def actor_country(kb: ActorKB, text: str) -> Optional[str]:
             votes[party] = votes.get(party, 0) + _COUNTRY_WEIGHT["political militia"]
             continue
         a = kb.actors[ident]
+        if len(a.operates_in) > 1:
+            continue  # JNIM fights in Mali, Burkina Faso and Niger: a clue to none of them
         if a.country and not a.template:
             votes[a.country] = votes.get(a.country, 0) + _COUNTRY_WEIGHT.get(a.actor_type, 0)
     best = max(votes.items(), key=lambda kv: kv[1], default=(None, 0))
