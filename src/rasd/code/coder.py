@@ -24,7 +24,7 @@ from ..nlp import Prefilter, split_sentences
 from ..nlp.morph import Morph
 from ..records import Document, Event, Evidence, Place, Result, Toponym
 from . import link
-from .country import named_toponyms, place_country
+from .country import actor_country, named_toponyms, place_country
 from .dates import DateFinder, DateMention
 from .fatalities import Count, FatalityCounter, total
 from .gate import Gate
@@ -174,7 +174,7 @@ class Coder:
         """The document's context: its named and resolved places, its country, main and headline places."""
         named = named_toponyms(doc, tops, self.places)
         resolved = [t for t in named if t.place is not None]
-        country = place_country(resolved, hint) or hint
+        country = place_country(resolved, hint) or hint or actor_country(self.data.actors, doc.text, wide=True)
         main_place = _main_place([t for t in resolved if t.place.country == country] or resolved)
         focus = _headline_place(doc, resolved, country, self.windows["headline_max_chars"])
         # a text that is one quotation from start to end (a note quoting its source) is the report itself
