@@ -20,7 +20,7 @@ _WORDS = dl.list_of(dl.text)
 _TRIGGER = dl.record({
     "lemma": Key(dl.text, True), "class": Key(dl.text, True), "pos": Key(dl.list_of(dl.one_of("VERB", "NOUN", "ADJ", "PROPN"))),
     "forms": Key(_WORDS), "governors": Key(_WORDS), "particle": Key(dl.text), "needs_prep": Key(_WORDS),
-    "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent", "unarmed_agent")),
+    "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent", "unarmed_agent", "agent")),
     "sub_event_type": Key(dl.text), "no_modifier": Key(dl.flag)})
 _TRIGGER_CLASS = dl.record({
     "event_type": Key(dl.text, True), "sub_event_type": Key(dl.text, True), "priority": Key(dl.integer, True),

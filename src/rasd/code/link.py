@@ -408,9 +408,11 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             return "Battles", "Armed clash", {}
     elif cls.resolve == "target":
         rules = lex.subtypes
-        weapon = _weapon(lex, rules.instrument(cand.token).lower())
+        agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context)).lower()
+        weapon = _weapon(lex, rules.instrument(cand.token).lower()) or _weapon(lex, agent_words)
         if weapon is not None:
-            # "attacked the convoy with landmines", "a mine attack": the weapon makes it an explosion
+            # "attacked the convoy with landmines", "a mine attack", "warplanes targeted a house":
+            # the weapon (or the aircraft, the artillery that acts) makes it an explosion
             return "Explosions/Remote violence", weapon, attrs
         patient_text = " ".join(context[a:b] for a, b in cand.patients if b <= len(context))
         known = None if a2 is None else "civilian" if t2 in ("civilians", "protesters") else \
@@ -420,6 +422,12 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             known = None  # "3 Fulani pastoralists", "a Degodia herdsman": the group names whose people they are
             # (and only an armed word of the phrase makes them combatants: "Fulani militiamen")
         target = rules.target(patient_text, low, known)
+        sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
+        if t1 == "state forces" and target != "armed" and rules.demonstration.search(sentence):
+            # "police shot two people during protests": force used on a demonstration (a riot's, when the
+            # demonstrators were violent themselves)
+            return ("Riots", "Violent demonstration", attrs) if rules.crowd_violence.search(context) else \
+                ("Protests", "Excessive force against protesters", attrs)
         if target == "civilian":
             et, st = "Violence against civilians", "Attack"
         elif target == "armed" or cls.name == "attack" or (a1 and kb.actors[a1.ident].armed and a2 is not None):
@@ -428,6 +436,12 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             et, st = "Violence against civilians", "Attack"
     elif cls.resolve == "weapon":
         st = _weapon(lex, low) or st
+    elif cls.name == "mob":
+        # stones thrown, a lynching: a riot by its setting (a demonstration, else a mob's)
+        agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context))
+        return "Riots", lex.subtypes.riot_kind(context, agent_words), attrs
+    elif cls.name == "abduction" and lex.subtypes.abduction_killed(cand.token):
+        return "Violence against civilians", "Attack", attrs
     elif cls.resolve == "protest":
         kind = lex.subtypes.protest_kind(lex.protest_cues, context)
         if kind == "violent" or et == "Riots":
@@ -461,7 +475,7 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
     return et, st, attrs
 
 
-_OF_PHRASE = re.compile(r"\s+of\s+[^,.;()]{1,40}")
+_OF_PHRASE = re.compile(r"\s+(?:of|from)\s+[^,.;()]{1,40}")
 
 
 def _weapon(lex: TriggerLexicon, low: str) -> Optional[str]:
@@ -482,13 +496,14 @@ def _crowd_riot(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Optional[
             parts.append(context[a:b] + (of.group(0) if of else ""))
     agent_words = " ".join(parts)
     known = kb.actors[a1.ident] if a1 is not None and (not cand.agents or _in(cand.agents, a1)) else None
-    crowd = lex.subtypes.crowd_words.search(agent_words)
+    crowd = lex.subtypes.crowd_head(agent_words)
     # "supporters of two candidates, one from Jubo League": the crowd heads the phrase, the party it follows does not arm it
     armed_named = any(kb.actors[i].armed and kb.actors[i].actor_type not in lex.subtypes.crowd_types
                       and (crowd is None or x < crowd.start())
                       for x, _, k, i in kb.find(agent_words) if k == "actor")
     kind = known.actor_type if known is not None else None
-    return lex.subtypes.crowd_riot(et, st, kind, agent_words, armed_named, context)
+    sides = " ".join(context[a:b] for a, b in cand.agents + cand.patients + cand.between if b <= len(context))
+    return lex.subtypes.crowd_riot(et, st, kind, agent_words, armed_named, context, sides, cand.entry.cls.name == "clash")
 
 
 def claimed_layer(kb: ActorKB, text: str, start: int, spans: list[tuple[int, int]],
@@ -534,5 +549,6 @@ def event_date(mentions, ref: Optional[date]):
     good = [d for d in mentions if d.value is not None]
     if not good:
         return None
-    day = [d for d in good if d.precision == "day"]
+    # a named day ("around 17 December (week of)" is a week's date but names its day) before a relative one
+    day = [d for d in good if d.named_day] or [d for d in good if d.precision == "day"]
     return (day or good)[0]
