@@ -317,7 +317,13 @@ class Coder:
                 c.negated = c.hypothetical = False
                 return c
             return None
-        return max(ok, key=lambda c: (c.priority, -c.token.i))
+        best = max(ok, key=lambda c: (c.priority, -c.token.i))
+        if best.entry.cls.name == "kill" and not best.agents:
+            # "three people were killed after two communities clashed": the toll of the fight it names
+            fight = [c for c in ok if c.entry.cls.name == "clash"]
+            if fight:
+                return fight[0]
+        return best
 
     # ------------------------------------------------------------------ one sentence's event
     def _event(self, sc: SentenceContext, cand: Candidate) -> list[tuple[Event, dict]]:

@@ -358,7 +358,8 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
                                     for a, b in cand.patients):
             known = None  # "3 Fulani pastoralists", "a Degodia herdsman": the group names whose people they are
             # (and only an armed word of the phrase makes them combatants: "Fulani militiamen")
-        target = rules.target(patient_text, low, known)
+        tail = " ".join(context[b:b + 40] for a, b in cand.patients if b <= len(context))  # "(assumed off-duty)"
+        target = rules.target(patient_text, low, known, tail)
         sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
         if t1 == "state forces" and target != "armed" and rules.demonstration.search(sentence):
             # "police shot two people during protests": force used on a demonstration (a riot's, when the
@@ -439,7 +440,7 @@ def _crowd_riot(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Optional[
                       and (crowd is None or x < crowd.start())
                       for x, _, k, i in kb.find(agent_words) if k == "actor")
     kind = known.actor_type if known is not None else None
-    sides = " ".join(context[a:b] for a, b in cand.agents + cand.patients + cand.between if b <= len(context))
+    sides = " ".join([agent_words] + [context[a:b] for a, b in cand.patients + cand.between if b <= len(context)])
     return lex.subtypes.crowd_riot(et, st, kind, agent_words, armed_named, context, sides, cand.entry.cls.name == "clash")
 
 

@@ -275,11 +275,13 @@ class TriggerDetector:
                     c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
                 elif ch.dep_ in ("advcl", "xcomp") and ch.lemma_.lower() in r.target_verbs:
                     c.patients += [np_span(p) for p in ch.children if p.dep_ == "dobj"]
-            if not c.patients:
+            if not any(ch.dep_ in ("dobj", "nsubjpass") for ch in tok.children):
+                # "shot and killed a fighter": the conjuncts share their object (a date phrase is no patient)
                 for conj in tok.children:
                     if conj.dep_ == "conj" and conj.pos_ == "VERB":
                         c.patients += [np_span(ch) for ch in conj.children if ch.dep_ in ("dobj", "nsubjpass")]
-            if not c.patients and tok.dep_ == "conj" and tok.head.pos_ == "VERB" and tok.head.i != tok.i:
+            if not any(ch.dep_ in ("dobj", "nsubjpass") for ch in tok.children) and tok.dep_ == "conj" \
+                    and tok.head.pos_ == "VERB" and tok.head.i != tok.i:
                 # "3 police were beaten and killed": the conjuncts share their object or passive subject
                 c.patients += [np_span(ch) for ch in tok.head.children if ch.dep_ in ("dobj", "nsubjpass")]
             if not c.agents and tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
