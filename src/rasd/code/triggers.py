@@ -148,7 +148,8 @@ class TriggerDetector:
             return True  # a trend ("attacks have increased", "strikes spiked"), not one event
         if any(t.lower_ in r.habitual_words for t in tok.subtree if tok.left_edge.i <= t.i < tok.i) or \
                 any(ch.lower_ in r.habitual_words for ch in tok.children if ch.dep_ == "advmod"):
-            return True
+            # "ongoing and repeated clashes": going on now, whatever its history
+            return not any(t.lower_ in r.ongoing_modifiers for t in tok.subtree if tok.left_edge.i <= t.i < tok.i)
         # a plural trigger counted over a span of time: "has stepped up its strikes in recent weeks",
         # "carried out raids over the past months"; the span hangs on the trigger or on its verb
         if tok.tag_ not in ("NNS", "NNPS"):
