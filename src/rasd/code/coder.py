@@ -143,7 +143,7 @@ class Coder:
         self.dates = DateFinder(rules.dates)
         self.counter = FatalityCounter(rules.fatalities)
         self.places = self.data.places
-        self.gate = Gate(rules.gate, self.data.actors)
+        self.gate = Gate(rules.gate, self.data.actors, frozenset(self.data.lexicon.by_lemma))
         mod = self.data.lexicon.modality
         self._uncertain = any_word(mod["uncertain"])
         self._denial = any_word(mod["denial"])
@@ -203,10 +203,11 @@ class Coder:
             sc.following = " ".join(doc.text[a:b] for a, b in spans[i + 1:i + 1 + win["continuation_sentences"]])
             events += [(i, e, o) for e, o in self._event(sc, cand)]
         merged = self._merge(events, _headline_end(doc, self.windows["headline_max_chars"]))
-        stated = self.counter.stated_figure(doc.text)
         for ev in merged:
-            # a toll the report splits by place goes by the place the event's own sentence names
-            fig = self.counter.allocated_figure(doc.text, ev.sentence or "") or stated
+            # a toll the report splits by place goes by the place the event's own sentence names; a toll
+            # split between events without its total splits the one counted
+            fig = self.counter.allocated_figure(doc.text, ev.sentence or "") or \
+                self.counter.stated_figure(doc.text, ev.fatalities)
             if fig is not None:
                 ev.fatalities = fig.value
                 ev.evidence.append(_ev(doc, fig.start, fig.end, "fatalities"))
@@ -242,7 +243,7 @@ class Coder:
                      and self.gate.keeps(c, stext, story.conflict)]
             if ref is not None:
                 # a date of long ago in the trigger's own clause: "whose death in May last year sparked protests"
-                old = [m for m in mentions if m.value is not None and (ref - m.value).days > self.windows["background_days"]]
+                old = self.gate.old_spans(stext, mentions, ref, self.windows["background_days"])
                 found = [c for c in found if not self.gate.dated_before(c, sent, old)]
             cand = self._choose(found, stext)
             if cand is None:
@@ -368,8 +369,9 @@ class Coder:
         text = story.doc.text
         top, place = places.choose(text, sc.start, sc.text, cand, sc.toponyms, actor_spans, story.country)
         if top is not None and story.country and place.country != story.country and story.main_place is not None \
-                and len(story.resolved) >= win["abroad_min_places"]:
+                and len(story.resolved) >= win["abroad_min_places"] and cand.entry.cls.resolve != "protest":
             top = place = None  # only places abroad named: the story's main place is the better guess
+            # (not for a crowd: a diaspora protests where it lives, "protesters in Manchester")
         goal = top is not None and places.is_destination(text, top.start)
         carried = None
         if top is None or goal:
@@ -437,12 +439,15 @@ class Coder:
         if et == "Violence against civilians" and a2m is not None and kb.actors[a2m.ident].armed:
             a2m = None  # the codebook's victims are civilians ("3 Fulani pastoralists" are not the Fulani militia)
         if et in ("Protests", "Riots") and cand.entry.cls.resolve == "protest":
+            # the forces that broke it up are often told in the next sentence ("Police fired tear gas.")
+            mentions = mentions + link.continuation_mentions(kb, sc.story.doc.text, sc.start, sc.continuation, country)
             first, second = link.protest_actors(kb, et, st, mentions)
             a1m = link.ActorMention(cand.token.idx, cand.token.idx + len(cand.token), first, cand.token.text) \
                 if not (a1m and kb.actors[a1m.ident].actor_type in ("protesters", "rioters")) else \
                 link.ActorMention(a1m.start, a1m.end, first, a1m.text)
             a2m = next((m for m in mentions if m.ident == second), None) if second else None
-        return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(kb, et, a2m)
+        return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(
+            kb, et, link.air_arm(kb, st, a2m, country, sc.text))
 
     def _when(self, sc: SentenceContext) -> When:
         """The sentence's own date, else the latest one stated before it, else publication (week)."""
