@@ -415,8 +415,12 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             et, st = "Battles", "Armed clash"
         else:
             et, st = "Violence against civilians", "Attack"
-    elif cls.resolve == "weapon":
-        st = _weapon(lex, low) or st
+    elif cls.resolve == "weapon" or cls.name == "grenade":
+        sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
+        if lex.subtypes.ground_fight.search(sentence) and cls.name != "air":
+            # "shelled, assaulted and were repulsed", "mortars, grenade launchers and small arms": a ground fight
+            return "Battles", "Armed clash", attrs
+        st = _weapon(lex, low) or st if cls.resolve == "weapon" else st
     elif cls.name == "mob":
         # stones thrown, a lynching: a riot by its setting (a demonstration, else a mob's)
         agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context))

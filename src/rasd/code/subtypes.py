@@ -21,7 +21,8 @@ _LANG = dl.record({
     "crowd": Key(dl.record({k: Key(_WORDS, True) for k in ("agent_words", "firearms", "demonstration", "street_weapons",
                                                            "mob", "communal", "deaths")}), True),
     "weapons_objects": Key(_WORDS, True), "base_objects": Key(_WORDS, True), "goods_objects": Key(_WORDS, True),
-    "targets": Key(dl.record({k: Key(_WORDS, True) for k in ("civilian", "armed", "unarmed", "response")}), True),
+    "targets": Key(dl.record({k: Key(_WORDS, True) for k in ("civilian", "armed", "unarmed", "response", "ground_fight")}),
+                   True),
     "instrument_preps": Key(_WORDS, True), "killing_verbs": Key(_WORDS, True),
     "protest": Key(dl.record({k: Key(_WORDS, True) for k in ("grievance", "self_dispersal", "crowd_violence")}), True)})
 
@@ -67,6 +68,7 @@ class SubtypeRules:
     armed_targets: re.Pattern
     unarmed: re.Pattern
     response: re.Pattern
+    ground_fight: re.Pattern
     instrument_preps: frozenset[str]
     grievance: re.Pattern
     self_dispersal: re.Pattern
@@ -92,6 +94,7 @@ class SubtypeRules:
                    words_pattern(c["mob"]), words_pattern(c["communal"]), words_pattern(c["deaths"]),
                    words_pattern(w["weapons_objects"]), words_pattern(w["base_objects"]), words_pattern(w["goods_objects"]),
                    words_pattern(t["civilian"]), words_pattern(t["armed"]), words_pattern(t["unarmed"]), words_pattern(t["response"]),
+                   words_pattern(t["ground_fight"]),
                    frozenset(x.lower() for x in w["instrument_preps"]),
                    words_pattern(p["grievance"]), words_pattern(p["self_dispersal"]), words_pattern(p["crowd_violence"]),
                    frozenset(x.lower() for x in w["killing_verbs"]))
@@ -110,6 +113,8 @@ class SubtypeRules:
             return None  # "armed supporters", "armed pastoralists": a militia
         if self.firearms.search(context):
             return None  # armed villagers shooting: a communal militia's battle, not a riot
+        if not mutual and self.communal.search(agent_words) and self.deaths.search(context):
+            return None  # herders, farmers, clans killing people: an identity militia's attack, not a riot
         if mutual and self.communal.search(sides or agent_words) and self.deaths.search(context):
             # two communities (farmers and herders, clans, villages) fighting to the death: the codebook's
             # identity militias (organised around a community, an ethnicity or a livelihood) in a battle
