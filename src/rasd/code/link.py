@@ -376,6 +376,10 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         brief = any(ch.lower_ in ("briefly", "temporarily", "momentarily") for ch in cand.token.children)
         if cand.attempt or brief or re.search(r"\b(?:thwart|repel|repuls|foil|fail)", low):
             return "Battles", "Armed clash", {"attempt": True}
+        sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
+        if lex.subtypes.handed_over.search(sentence):
+            # "took control of the town after the army withdrew": ground changing hands without a fight
+            return "Strategic developments", "Non-violent transfer of territory", {"kind": "withdrawal"}
         st = "Government regains territory" if _home_state(kb, a1, country) else "Non-state actor overtakes territory"
         if t2 == "civilians" and cand.patients and not any(a <= a2.start and a2.end <= b for a, b in cand.patients):
             t2 = None  # civilians named elsewhere in the sentence ("rule by the Assad family") were not taken
@@ -417,6 +421,9 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             et, st = "Violence against civilians", "Attack"
     elif cls.resolve == "weapon" or cls.name == "grenade":
         sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
+        if lex.subtypes.premature.search(sentence):
+            # "an IED exploded while militants were planting it": the codebook's disrupted weapons use
+            return "Strategic developments", "Disrupted weapons use", attrs
         if lex.subtypes.ground_fight.search(sentence) and cls.name != "air":
             # "shelled, assaulted and were repulsed", "mortars, grenade launchers and small arms": a ground fight
             return "Battles", "Armed clash", attrs

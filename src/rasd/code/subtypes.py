@@ -23,6 +23,7 @@ _LANG = dl.record({
     "weapons_objects": Key(_WORDS, True), "base_objects": Key(_WORDS, True), "goods_objects": Key(_WORDS, True),
     "targets": Key(dl.record({k: Key(_WORDS, True) for k in ("civilian", "armed", "unarmed", "response", "ground_fight")}),
                    True),
+    "handed_over": Key(_WORDS, True), "premature": Key(_WORDS, True),
     "instrument_preps": Key(_WORDS, True), "killing_verbs": Key(_WORDS, True),
     "protest": Key(dl.record({k: Key(_WORDS, True) for k in ("grievance", "self_dispersal", "crowd_violence")}), True)})
 
@@ -69,6 +70,8 @@ class SubtypeRules:
     unarmed: re.Pattern
     response: re.Pattern
     ground_fight: re.Pattern
+    handed_over: re.Pattern
+    premature: re.Pattern
     instrument_preps: frozenset[str]
     grievance: re.Pattern
     self_dispersal: re.Pattern
@@ -94,7 +97,7 @@ class SubtypeRules:
                    words_pattern(c["mob"]), words_pattern(c["communal"]), words_pattern(c["deaths"]),
                    words_pattern(w["weapons_objects"]), words_pattern(w["base_objects"]), words_pattern(w["goods_objects"]),
                    words_pattern(t["civilian"]), words_pattern(t["armed"]), words_pattern(t["unarmed"]), words_pattern(t["response"]),
-                   words_pattern(t["ground_fight"]),
+                   words_pattern(t["ground_fight"]), words_pattern(w["handed_over"]), words_pattern(w["premature"]),
                    frozenset(x.lower() for x in w["instrument_preps"]),
                    words_pattern(p["grievance"]), words_pattern(p["self_dispersal"]), words_pattern(p["crowd_violence"]),
                    frozenset(x.lower() for x in w["killing_verbs"]))

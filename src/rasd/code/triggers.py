@@ -128,7 +128,7 @@ class TriggerDetector:
             c.entry = TriggerEntry(e.lemma, self.lex.classes["air"])
         self._roles(tok, c)
         rules = self.lex.subtypes
-        if e.cls.resolve == "territory" and rules is not None and tok.pos_ in ("VERB", "NOUN"):
+        if (e.cls.resolve == "territory" or e.cls.name == "disrupted") and rules is not None and tok.pos_ in ("VERB", "NOUN"):
             # "seized weapons", "seized livestock and cash": what was taken is no ground
             text = tok.doc.text
             # (a noun's modifiers name what it took: "weapons seizure")
