@@ -318,7 +318,17 @@ class Coder:
                 c.negated = c.hypothetical = False
                 return c
             return None
-        return max(ok, key=lambda c: (c.priority, -c.token.i))
+        best = max(ok, key=lambda c: (c.priority, -c.token.i))
+        fight = [c for c in ok if c.entry.cls.name == "clash"]
+        if fight and best.entry.cls.event_type == "Explosions/Remote violence" and best.entry.cls.name != "suicide":
+            # "clashed with Ukrainian forces and shelled near X", "clashed after throwing a grenade": the codebook
+            # codes remote violence that is part of a ground fight as the armed clash
+            return fight[0]
+        if best.entry.cls.name == "kill" and not best.agents:
+            # "three people were killed after two communities clashed": the toll of the fight it names
+            if fight:
+                return fight[0]
+        return best
 
     # ------------------------------------------------------------------ one sentence's event
     def _event(self, sc: SentenceContext, cand: Candidate) -> list[tuple[Event, dict]]:

@@ -262,6 +262,7 @@ class DetectorRules:
     target_modifiers: frozenset[str]
     air_modifiers: frozenset[str]
     agent_nouns: frozenset[str]
+    ongoing_modifiers: frozenset[str]
 
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "DetectorRules":
