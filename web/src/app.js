@@ -167,19 +167,22 @@ async function loadPoints(fit, after) {
     }));
   }
   if (!layers.length) bump($("map"), "drawn");  // nothing to cluster
+  map.removeLayer(state.markers);
+  // zoomed to the results first: the clusters are then drawn once, for the view they are seen in
+  if (fit) fitTo(L.latLngBounds(data.points.map((p) => [p[1], p[2]])));
   const group = clusterGroup();
   group.addLayers(layers);  // clustered before it is on the map: drawn once
-  map.removeLayer(state.markers);
   state.markers = group.addTo(map);
   $("map").dataset.points = String(layers.length);
   $("map").dataset.truncated = data.truncated ? "1" : "";
-  if (fit) zoomToResults();
+}
+
+function fitTo(b) {
+  if (b.isValid()) map.fitBounds(b.pad(0.15), { maxZoom: 11, animate: false });
 }
 
 function zoomToResults() {
-  const b = state.markers.getBounds();
-  if (!b.isValid()) return;
-  map.fitBounds(b.pad(0.15), { maxZoom: 11, animate: false });
+  fitTo(state.markers.getBounds());
 }
 
 // a button on the map that zooms to what the filters found
