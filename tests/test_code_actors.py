@@ -144,3 +144,37 @@ def test_a_states_air_strikes_go_to_its_air_arm_where_acled_names_it(kb):
         "Military Forces of Russia (2000-) Air Force"
     assert link.air_arm(kb, "Air/drone strike", m, "SY").ident == "ru-military"
     assert link.air_arm(kb, "Shelling/artillery/missile attack", m, "UA").ident == "ru-military"
+
+
+def test_an_actors_words_are_a_noun_phrase_never_a_date():
+    from rasd.code.link import noun_phrase
+
+    assert noun_phrase("15 February 2020 pro-Houthi forces") == "pro-Houthi forces"
+    assert noun_phrase("On May 3, 2021, unknown men") == "unknown men"
+    assert noun_phrase("Monday morning") == ""
+
+
+def test_people_adjectives_crowd_police_and_tribes(kb):
+    from rasd.code import link
+
+    got = _names(kb, "Turkish and pro-Turkish faction fighters clashed with the SDF.", "SY")
+    assert got[0] == ("Turkish", "Military Forces of Turkey (2016-)")
+    ms = link.actor_mentions(kb, "Security forces dispersed the crowd.", [], "ML")[0]
+    assert kb.actor(link.crowd_police(kb, "Protests", ms[0]).ident, None, date(2023, 1, 1), "ML").name.startswith("Police Forces of Mali")
+    assert link.crowd_police(kb, "Battles", ms[0]).ident == ms[0].ident
+    assert _names(kb, "Armed tribesmen and Bani Hushaish tribesmen blocked the road.", "YE") == [
+        ("Armed tribesmen", "Unidentified Tribal Militia (Yemen)"), ("Bani Hushaish tribesmen", "Bani Hushaish Tribal Militia (Yemen)")]
+
+
+def test_who_a_blast_or_a_mob_harms_when_no_one_is_named():
+    from types import SimpleNamespace
+
+    from rasd.code.link import harms_civilians
+
+    cand = SimpleNamespace(between=[], entry=SimpleNamespace(cls=SimpleNamespace(name="kill")))
+    boom = "Explosions/Remote violence"
+    assert harms_civilians(cand, boom, "Air/drone strike", "Warplanes struck a house in the camp, wounding two children.")
+    assert not harms_civilians(cand, boom, "Air/drone strike", "Warplanes struck an army convoy.")
+    assert not harms_civilians(cand, boom, "Remote explosive/landmine/IED", "The People's Defense Force bombed a tower.")
+    assert harms_civilians(cand, "Riots", "Mob violence", "A mob lynched a suspected thief.")
+    assert not harms_civilians(cand, "Riots", "Mob violence", "Supporters of two candidates clashed with sticks.")

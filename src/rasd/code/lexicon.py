@@ -20,8 +20,8 @@ _WORDS = dl.list_of(dl.text)
 _TRIGGER = dl.record({
     "lemma": Key(dl.text, True), "class": Key(dl.text, True), "pos": Key(dl.list_of(dl.one_of("VERB", "NOUN", "ADJ", "PROPN"))),
     "forms": Key(_WORDS), "governors": Key(_WORDS), "particle": Key(dl.text), "needs_prep": Key(_WORDS),
-    "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent")),
-    "sub_event_type": Key(dl.text)})
+    "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent", "unarmed_agent")),
+    "sub_event_type": Key(dl.text), "no_modifier": Key(dl.flag)})
 _TRIGGER_CLASS = dl.record({
     "event_type": Key(dl.text, True), "sub_event_type": Key(dl.text, True), "priority": Key(dl.integer, True),
     "resolve": Key(dl.one_of("fixed", "territory", "target", "weapon", "protest", "agreement", "negotiation"), True),
@@ -90,6 +90,7 @@ class TriggerEntry:
     sub_event_type: Optional[str] = None
     forms: tuple[str, ...] = ()
     not_objects: tuple[str, ...] = ()
+    no_modifier: bool = False  # not as a noun's modifier ("riot police", "riot gear")
 
 
 @dataclass
@@ -129,7 +130,8 @@ class TriggerLexicon:
                 particle=t.get("particle"), needs_prep=tuple(t["needs_prep"]) if t.get("needs_prep") else None,
                 agent_prep=t.get("agent_prep"), requires=t.get("requires"),
                 sub_event_type=t.get("sub_event_type"),
-                forms=tuple(t.get("forms") or ()), not_objects=tuple(t.get("not_objects") or ()))
+                forms=tuple(t.get("forms") or ()), not_objects=tuple(t.get("not_objects") or ()),
+                no_modifier=t.get("no_modifier", False))
             by_lemma.setdefault(e.lemma, []).append(e)
         weapons = [(w["sub_event_type"], tuple(x.lower() for x in w["words"])) for w in words["weapon_cues"]]
         protest = {k: tuple(x.lower() for x in v) for k, v in words["protest_cues"].items()}
@@ -207,7 +209,8 @@ _NAME_PATTERN = dl.record({"pattern": Key(_regex, True), "name": Key(dl.text, Tr
                            "type": Key(dl.one_of(*_ACTOR_TYPES), True), "country": Key(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code"))})
 _NAME_PATTERNS = dl.record({"proper_name": Key(_regex, True), "not_names": Key(_WORDS, True),
                             "patterns": Key(dl.list_of(_NAME_PATTERN), True)})
-_ROLE_CUES = dl.record({k: Key(_WORDS, True) for k in ("layers", "layer_subjects", "struck", "sites", "affiliation_after")})
+_ROLE_CUES = dl.record({k: Key(_WORDS, True) for k in ("layers", "layer_subjects", "struck", "sites", "affiliation_after",
+                                                          "crowd_police")})
 _ACTORS_FILE = dl.record({"actors": Key(dl.entries(_ACTOR, "id"), True), "sources": Key(dl.entries(_SOURCE, "name"), True),
                           "group_militias": Key(dl.list_of(_MILITIAS)), "victim_verbs": Key(dl.by_language, True),
                           "name_patterns": Key(dl.mapping(dl.pattern(r"[a-z]{2,3}", "a language code"), _NAME_PATTERNS)),
@@ -264,6 +267,7 @@ class ActorKB:
         # words that give an actor its role whatever the parse (actors.yaml, role_cues)
         cues = {k: "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(v, key=len, reverse=True))
                 for k, v in (role_cues or {}).items() if v}
+        self.crowd_police_words = frozenset(norm(w) for w in (role_cues or {}).get("crowd_police", ()))
         never = r"(?!x)x"
         self.role_rx = {
             "layer_before": re.compile(rf"\b(?:{cues.get('layers', never)})\s+(?:the\s+)?(?:(?:combined\s+)?forces\s+of\s+(?:the\s+)?)?$", re.I),
@@ -276,6 +280,8 @@ class ActorKB:
         self.actors = {a.id: a for a in actors}
         # (a state's forces, the event's country) -> the unit its air and drone strikes there are coded to
         self.air_arms: dict[tuple[str, str], str] = {}
+        self._adjectives: Optional[re.Pattern] = None  # built on first use (adjectives_in)
+        self._adjective_owner: dict[str, str] = {}
         # actors named by their own words in a pattern ("Darfur communal militia", "the Hlegu PDF"):
         # (regex, ACLED-style name, type, country); entries are made the first time a name is met
         np = name_patterns or {"proper_name": "", "not_names": [], "patterns": []}
@@ -402,6 +408,14 @@ class ActorKB:
             if all(m[1] <= t[0] or m[0] >= t[1] for t in taken):
                 taken.append(m)
         return sorted(taken)
+
+    def adjectives_in(self, text: str) -> list[tuple[str, str, int, int]]:
+        """Every people's adjective in ``text`` ("Turkish"): (country, words, start, end)."""
+        if self._adjectives is None:
+            owner = {a: cc for cc, adjs in self.countries.adjectives.items() for a in adjs if len(a) > 3 and a[0].isupper()}
+            self._adjective_owner = owner
+            self._adjectives = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(owner, key=len, reverse=True)) + r")\b")
+        return [(self._adjective_owner[m.group(1)], m.group(1), m.start(), m.end()) for m in self._adjectives.finditer(text)]
 
     def _named(self, text: str) -> list[tuple[int, int, str, str]]:
         """Matches of the name patterns: (start, end, "actor", id), the actor made on first sight."""
