@@ -77,6 +77,12 @@ function readHash() {
   return h.get("event");
 }
 
+$("skip-list").addEventListener("click", (ev) => {
+  // focus moves to the list (the next Tab is its first button) without touching the location hash
+  ev.preventDefault();
+  $("list-view").focus();
+});
+
 $("token-btn").addEventListener("click", () => {
   const t = prompt("Write token (printed by 'rasd serve'); empty to forget it:", "");
   if (t === null) return;
