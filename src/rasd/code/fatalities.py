@@ -85,8 +85,7 @@ class FatalityCounter:
                 n = self.parse_number(m.group("n"))
                 if n is None:
                     continue
-                if r.date_before.search(text, 0, m.start("n")) or r.date_after.match(text, m.end("n")) or \
-                        (r.year.fullmatch(m.group("n")) and r.year_before.search(text, 0, m.start("n"))):
+                if self._date_number(text, m.start("n"), m.end("n")):
                     pos = m.end("n")  # "On Feb 24 gunmen killed ...", "on 3 March ...": a day of the month, not a count
                     continue
                 if kind == "kill" and (r.or_hurt.match(text, m.end()) or r.hurt_or.search(text, 0, m.start())):
@@ -101,6 +100,12 @@ class FatalityCounter:
             if m:
                 out.append(Count("none", 0, base + m.start(), base + m.end(), m.group(0)))
         return out
+
+    def _date_number(self, text: str, a: int, b: int) -> bool:
+        """Whether the number at text[a:b] is a day of the month or a year ("On Feb 24", "3 March", "in 2019")."""
+        r = self.rules
+        return bool(r.date_before.search(text, 0, a) or r.date_after.match(text, b) or
+                    (r.year.fullmatch(text[a:b]) and r.year_before.search(text, 0, a)))
 
     def stated_figure(self, text: str) -> Optional[Count]:
         """The per-event figure a report says it codes, if it says so (else None)."""
@@ -161,7 +166,9 @@ class FatalityCounter:
     def _alloc_groups(self, sentence: str) -> list[tuple[int, list[str], int]]:
         """(figure, place names, offset) for each figure of an allocation sentence that is followed by names."""
         r = self.rules
-        nums = list(r.alloc_number.finditer(sentence))
+        # a day or a year ("On 14 October 2024, Israeli ...") is no share of a toll
+        nums = [m for m in r.alloc_number.finditer(sentence) if not self._date_number(sentence, m.start(1), m.end(1))
+                and not r.year.fullmatch(m.group(1))]
         out = []
         for k, m in enumerate(nums):
             seg = sentence[m.end(): nums[k + 1].start() if k + 1 < len(nums) else len(sentence)]

@@ -461,6 +461,31 @@ def _spaced(v: Any, w: Where) -> str:
     return v
 
 
+# ----------------------------------------------------------------------------- gate
+@dataclass(frozen=True)
+class GateRules:
+    """code/data/gate.yaml: what grounds a sentence in the world of conflict, what unmakes its event."""
+
+    windows: dict[str, int]
+    armed_people: re.Pattern
+    violence: re.Pattern
+    benign: re.Pattern
+    legal_frame: re.Pattern
+    analyst_frame: re.Pattern
+    agreement_objects: re.Pattern
+
+    WINDOWS = ("conflict_story_sentences", "sentences_per_grounded", "short_text_chars", "short_text_sentences",
+               "legal_frame_chars")
+
+    @classmethod
+    def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "GateRules":
+        d, en = read_rules("gate.yaml", {
+            "windows": Key(dl.record({k: Key(dl.integer, True) for k in cls.WINDOWS}), True),
+        }, {k: Key(rx, True) for k in ("armed_people", "violence", "benign", "legal_frame", "analyst_frame", "agreement_objects")},
+            lang, raw)
+        return cls(windows=d["windows"], **en)
+
+
 # ----------------------------------------------------------------------------- all of them
 @dataclass(frozen=True)
 class Rules:
@@ -472,6 +497,7 @@ class Rules:
     dates: DateRules
     fatalities: FatalityRules
     places: PlaceRules
+    gate: GateRules
 
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE) -> "Rules":
@@ -481,7 +507,7 @@ class Rules:
 @lru_cache(maxsize=None)
 def _load(lang: str) -> Rules:
     return Rules(lang, CoderRules.load(lang), DetectorRules.load(lang), DateRules.load(lang),
-                 FatalityRules.load(lang), PlaceRules.load(lang))
+                 FatalityRules.load(lang), PlaceRules.load(lang), GateRules.load(lang))
 
 
 def default_rules() -> Rules:

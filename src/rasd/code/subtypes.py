@@ -1,5 +1,7 @@
 """Sub-event type rules from ACLED's codebook definitions (``code/data/subtypes.yaml``): a crowd's
-violence is a riot, seized weapons are a disrupted weapons use, a post set up is a base.
+violence is a riot, seized weapons are a disrupted weapons use, a post set up is a base, an attack
+on people who bear no arms is violence against civilians, an attack made with a mine is an
+explosion, force used on a demonstration sets the protest's sub-type.
 
 The rules look at what the trigger detector found (the event type the trigger's class gives, the
 agent's and patient's words, the known actor types) and at the words of the sentence; they
@@ -17,7 +19,10 @@ from .dataload import Key
 _WORDS = dl.list_of(dl.text)
 _LANG = dl.record({
     "crowd": Key(dl.record({k: Key(_WORDS, True) for k in ("agent_words", "firearms", "demonstration", "street_weapons")}), True),
-    "weapons_objects": Key(_WORDS, True), "base_objects": Key(_WORDS, True)})
+    "weapons_objects": Key(_WORDS, True), "base_objects": Key(_WORDS, True), "goods_objects": Key(_WORDS, True),
+    "targets": Key(dl.record({k: Key(_WORDS, True) for k in ("civilian", "armed", "unarmed")}), True),
+    "instrument_preps": Key(_WORDS, True),
+    "protest": Key(dl.record({"grievance": Key(_WORDS, True), "self_dispersal": Key(_WORDS, True)}), True)})
 
 
 def _file(v, w: dl.Where) -> dict:
@@ -53,6 +58,13 @@ class SubtypeRules:
     street_weapons: re.Pattern
     weapons_objects: re.Pattern
     base_objects: re.Pattern
+    goods_objects: re.Pattern
+    civilian_targets: re.Pattern
+    armed_targets: re.Pattern
+    unarmed: re.Pattern
+    instrument_preps: frozenset[str]
+    grievance: re.Pattern
+    self_dispersal: re.Pattern
 
     @classmethod
     def load(cls, lang: str = "en", raw: Optional[dict] = None) -> "SubtypeRules":
@@ -60,10 +72,13 @@ class SubtypeRules:
         if lang not in d["languages"]:
             raise dl.DataError(f"subtypes.yaml: no section for language {lang!r}")
         w = d["languages"][lang]
-        c = w["crowd"]
+        c, t, p = w["crowd"], w["targets"], w["protest"]
         return cls(frozenset(d["crowd"]["types"]), frozenset(d["crowd"]["from_types"]), words_pattern(c["agent_words"]),
                    words_pattern(c["firearms"]), words_pattern(c["demonstration"]), words_pattern(c["street_weapons"]),
-                   words_pattern(w["weapons_objects"]), words_pattern(w["base_objects"]))
+                   words_pattern(w["weapons_objects"]), words_pattern(w["base_objects"]), words_pattern(w["goods_objects"]),
+                   words_pattern(t["civilian"]), words_pattern(t["armed"]), words_pattern(t["unarmed"]),
+                   frozenset(x.lower() for x in w["instrument_preps"]),
+                   words_pattern(p["grievance"]), words_pattern(p["self_dispersal"]))
 
     def crowd_riot(self, event_type: str, sub_event_type: str, agent_type: Optional[str], agent_words: str,
                    armed_named: bool, context: str) -> Optional[str]:
@@ -87,5 +102,75 @@ class SubtypeRules:
         """"seized weapons", "found an arms cache": the object is weapons, not ground."""
         return bool(self.weapons_objects.search(patient_words))
 
+    def seized_class(self, patient_words: str) -> Optional[str]:
+        """The trigger class a seizure of things takes by its object: "disrupted" (weapons seized,
+        caches found), "goods" (livestock, vehicles, cash taken: looting), None (ground, people)."""
+        if self.weapons_objects.search(patient_words):
+            return "disrupted"
+        if self.goods_objects.search(patient_words):
+            return "goods"
+        return None
+
     def sets_up_base(self, words: str) -> bool:
         return bool(self.base_objects.search(words))
+
+    def target(self, patient_words: str, context: str, known: Optional[str]) -> Optional[str]:
+        """Whom an attack was made on, by the codebook's line between a battle (two armed, organised
+        sides) and violence against civilians (people who bear no arms, and their homes, vehicles and
+        villages): "civilian", "armed" or None (not said). ``known``: "civilian" or "armed" when the
+        patient is a known actor of that kind; ``context`` is read when the patient has no words."""
+        words = patient_words or context
+        if self.unarmed.search(words):
+            return "civilian"  # "an off-duty soldier", "an unarmed member of the group", "at his home"
+        if known == "armed" or (patient_words and self.armed_targets.search(patient_words)):
+            return "armed"
+        if known == "civilian" or self.civilian_targets.search(words):
+            return "civilian"
+        return None
+
+    def protest_kind(self, cues: dict[str, tuple[str, ...]], context: str) -> Optional[str]:
+        """Which force marks a demonstration ("violent": the demonstrators' own; "excessive": lethal
+        force on them; "intervention": dispersal, arrests), or None (a peaceful protest). What the
+        protesters demand or denounce ("demanding the release of students detained by police") is
+        their grievance, not what happened at the protest; a crowd that disperses by itself is no
+        intervention."""
+        full = context.lower()
+        said = self._without_grievance(full)  # (the demonstrators' own violence is rarely their grievance)
+        for kind in ("violent", "excessive", "intervention"):
+            low = full if kind == "violent" else said
+            for w in cues[kind]:
+                at = low.find(w)
+                while at >= 0:
+                    if not (kind == "intervention" and self.self_dispersal.search(low[max(0, at - 40):at + len(w) + 20])):
+                        return kind
+                    at = low.find(w, at + 1)
+        return None
+
+    def _without_grievance(self, low: str) -> str:
+        """``low`` with each grievance clause ("demanding ...", "in protest of ...", up to the next
+        comma, semicolon, full stop or conjunction) blanked out."""
+        out = list(low)
+        for m in self.grievance.finditer(low):
+            end = len(low)
+            for stop in (",", ";", ".", " and ", " but ", " while ", " when "):
+                k = low.find(stop, m.end())
+                if 0 <= k < end:
+                    end = k
+            for i in range(m.start(), end):
+                out[i] = " "
+        return "".join(out)
+
+    def instrument(self, tok) -> str:
+        """The words of what an attack was made with: "attacked the convoy with landmines", "a mine
+        attack", "launched an attack using explosive devices" (the trigger's compounds and the
+        objects of its instrument prepositions, or of an instrument verb hanging on it)."""
+        parts = []
+        holders = [tok] + ([tok.head] if getattr(tok, "dep_", "") == "dobj" and tok.head.i != tok.i else [])
+        for ch in (c for h in holders for c in h.children):
+            if ch.dep_ in ("compound", "amod", "nmod") and ch.head.i == tok.i:
+                parts.append(ch.text)
+            elif ch.dep_ == "prep" and ch.lower_ in self.instrument_preps:
+                parts += [" ".join(t.text for t in p.subtree) for p in ch.children if p.dep_ == "pobj"]
+            elif ch.dep_ in ("advcl", "acl", "xcomp") and ch.lower_ in self.instrument_preps:
+                parts += [" ".join(t.text for t in p.subtree) for p in ch.children if p.dep_ == "dobj"]
+        return " ".join(parts)
