@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Optional
 
+from ..geodesy import haversine_km
 from ..nlp import Prefilter, split_sentences
 from ..nlp.morph import Morph
 from ..records import Document, Event, Evidence, Place, Result, Toponym
@@ -606,7 +607,8 @@ class Coder:
                     target, toll_only = prev, True
             if target is None:
                 for prev, _ in out:
-                    if prev.event_type == ev.event_type and _pname(prev) == _pname(ev) and _close(prev.date, ev.date, days):
+                    if prev.event_type == ev.event_type and _same_place(prev, ev, self.windows["same_place_km"]) \
+                            and _close(prev.date, ev.date, days):
                         target = prev
                         break
             if target is None:
@@ -693,6 +695,20 @@ def _main_place(tops: list[Toponym]) -> Optional[Toponym]:
     fine = [t for t in tops if not t.place.is_country()]
     pool = fine or tops
     return max(pool, key=lambda t: (counts[t.place.name], -t.start))
+
+
+def _same_place(a: Event, b: Event, km: float) -> bool:
+    """Whether two reports of a document place their events alike: the same name, the same point under
+    two records (``km`` apart at most: "Afrin" and "‘Afrīn"), or a whole country and a place in it (the
+    vaguer report of the same event: "fighting in Syria" beside "fighting in Afrin")."""
+    if _pname(a) == _pname(b):
+        return True
+    p, q = a.location, b.location
+    if p is None or q is None or p.country != q.country:
+        return False
+    if p.is_country() or q.is_country():
+        return True
+    return p.lat is not None and q.lat is not None and haversine_km(p.lat, p.lon, q.lat, q.lon) <= km
 
 
 def _pname(ev: Event) -> Optional[str]:

@@ -201,7 +201,7 @@ class CoderRules:
 
     WINDOWS = ("date_lookback_sentences", "background_clause_chars", "continuation_sentences", "carry_place_chars",
                "carry_place_chars_destination", "abroad_min_places", "headline_max_chars", "background_days",
-               "future_days", "spell_before_chars", "merge_days", "long_story_sentences", "lede_chars")
+               "future_days", "spell_before_chars", "merge_days", "same_place_km", "long_story_sentences", "lede_chars")
     CONFIDENCE = ("base", "actor1", "place", "date", "root", "uncertain", "subordinate", "merged", "floor", "ceiling")
 
     @classmethod
