@@ -23,7 +23,7 @@ from typing import Any, Optional
 from ..geodesy import haversine_km
 from ..nlp import Prefilter, split_sentences
 from ..nlp.morph import Morph
-from ..records import Document, Event, Evidence, Place, Result, Toponym
+from ..records import Document, Event, Evidence, Place, Result, Toponym, is_country_or_continent
 from . import link
 from .country import named_toponyms, place_country
 from .dates import DateFinder, DateMention
@@ -314,7 +314,14 @@ class Coder:
                 c.negated = c.hypothetical = False
                 return c
             return None
-        return max(ok, key=lambda c: (c.priority, -c.token.i))
+        best = max(ok, key=lambda c: (c.priority, -c.token.i))
+        if best.entry.cls.resolve == "target" and best.entry.cls.name == "kill" and not best.agents:
+            # "one person was killed after a missile struck X": the weapon told beside a death with no
+            # killer named is how they died (the subordinate phrase holds the event's type)
+            weapon = [c for c in ok if c.entry.cls.event_type == "Explosions/Remote violence"]
+            if weapon:
+                return max(weapon, key=lambda c: (c.priority, -c.token.i))
+        return best
 
     # ------------------------------------------------------------------ one sentence's event
     def _event(self, sc: SentenceContext, cand: Candidate) -> list[tuple[Event, dict]]:
@@ -359,9 +366,11 @@ class Coder:
         text = story.doc.text
         top, place = places.choose(text, sc.start, sc.text, cand, sc.toponyms, actor_spans, story.country)
         if top is not None and story.country and place.country != story.country and story.main_place is not None \
-                and len(story.resolved) >= win["abroad_min_places"] and cand.entry.cls.resolve != "protest":
-            top = place = None  # only places abroad named: the story's main place is the better guess
-            # (not for a crowd: a diaspora protests where it lives, "protesters in Manchester")
+                and len(story.resolved) >= win["abroad_min_places"] and cand.entry.cls.resolve != "protest" \
+                and (is_country_or_continent(place.feature) or (place.feature or "").startswith(("H.", "L.", "P.PPLC", "P.PPLG"))):
+            top = place = None  # only a country, a continent, a sea, a region or a capital abroad named: the story's main place is the better guess
+            # ("Washington said", "talks in Moscow"); a town abroad is named for what happened there ("a
+            # missile struck the Turkish bordertown of Reyhanli"), and a crowd protests where it lives
         goal = top is not None and places.is_destination(text, top.start)
         carried = None
         if top is None or goal:
