@@ -72,6 +72,7 @@ class Story:
     sentences: int = 0  # how many sentences it has
     quoted: list[tuple[int, int]] = field(default_factory=list)  # spans of direct speech
     conflict: bool = True  # about a conflict (code/gate.py): else only sentences that name violence have events
+    court: bool = False  # about a court (code/gate.py): only sentences with a date of their own have events
 
     def in_quote(self, offset: int) -> bool:
         return any(a < offset < b for a, b in self.quoted)
@@ -143,7 +144,8 @@ class Coder:
         self.dates = DateFinder(rules.dates)
         self.counter = FatalityCounter(rules.fatalities)
         self.places = self.data.places
-        self.gate = Gate(rules.gate, self.data.actors, frozenset(self.data.lexicon.by_lemma))
+        self.gate = Gate(rules.gate, self.data.actors, frozenset(self.data.lexicon.by_lemma),
+                         rules.detector.implicative_governors, rules.detector.purpose_happens)
         mod = self.data.lexicon.modality
         self._uncertain = any_word(mod["uncertain"])
         self._denial = any_word(mod["denial"])
@@ -189,6 +191,7 @@ class Coder:
         story = self.story(doc, tops, hint)
         story.sentences = len(spans)
         story.conflict = self.gate.conflict_story(doc.text, spans)
+        story.court = self.gate.court_story(doc.text, spans)
         win = self.windows
         events: list[tuple[int, Event, dict]] = []
         drafts = self._drafts(story, spans, parsed)
@@ -238,7 +241,7 @@ class Coder:
             # passes it on from a source ("... to withdraw from the Homs area”, a source told AFP)
             found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)
                      and (not story.in_quote(s0 + c.token.idx) or self._sourced(stext))
-                     and self.gate.keeps(c, stext, story.conflict)]
+                     and self.gate.keeps(c, stext, story.conflict, story.court, d is not None)]
             if ref is not None:
                 # a date of long ago in the trigger's own clause: "whose death in May last year sparked protests"
                 old = self.gate.old_spans(stext, mentions, ref, self.windows["background_days"])
