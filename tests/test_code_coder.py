@@ -49,7 +49,7 @@ def test_clash_between_two_known_actors(coder):
     e = evs[0]
     assert (e.event_type, e.sub_event_type) == ("Battles", "Armed clash")
     assert e.actor1.name == "Military Forces of Syria (2000-2024)"
-    assert e.actor2.name == "Hayat Tahrir al-Sham"
+    assert e.actor2.name == "HTS: Hayat Tahrir al Sham"
     assert e.location.name == "Idlib" and e.location.country == "SY"
     assert e.date == date(2021, 6, 12) and e.time_precision == "day"
     assert e.fatalities == 4

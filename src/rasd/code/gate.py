@@ -267,8 +267,8 @@ class Gate:
         if cand.entry.cls.resolve in ("agreement", "negotiation") and not r.agreement_objects.search(stext) \
                 and not self._armed_actor(stext):
             return False  # trade, climate, relations: diplomacy, not a conflict's development
-        if not violent and r.benign.search(stext):
-            return False  # a cyber-attack, a disease, a storm, a crash, a match
+        if not violent and r.benign.search(stext) and cand.entry.cls.resolve != "protest":
+            return False  # a cyber-attack, a disease, a storm, a crash, a match (a protest against one is still a protest)
         if conflict_story or violent:
             return True
         if cand.entry.cls.resolve in ("agreement", "negotiation"):
