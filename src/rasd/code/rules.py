@@ -201,7 +201,7 @@ class CoderRules:
 
     WINDOWS = ("date_lookback_sentences", "background_clause_chars", "continuation_sentences", "carry_place_chars",
                "carry_place_chars_destination", "abroad_min_places", "headline_max_chars", "background_days",
-               "future_days", "spell_before_chars", "merge_days", "long_story_sentences", "lede_chars")
+               "future_days", "spell_before_chars", "merge_days", "same_place_km", "long_story_sentences", "lede_chars")
     CONFIDENCE = ("base", "actor1", "place", "date", "root", "uncertain", "subordinate", "merged", "floor", "ceiling")
 
     @classmethod
@@ -262,6 +262,7 @@ class DetectorRules:
     target_modifiers: frozenset[str]
     air_modifiers: frozenset[str]
     agent_nouns: frozenset[str]
+    ongoing_modifiers: frozenset[str]
 
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "DetectorRules":
@@ -507,19 +508,30 @@ class GateRules:
     modals: frozenset[str]
     audience_verbs: frozenset[str]
     discovery_verbs: frozenset[str]
+    party_types: frozenset[str]
+    weapon_nouns: frozenset[str]
+    weapon_events: frozenset[str]
+    weapon_hold_verbs: frozenset[str]
+    weapon_hold_nouns: frozenset[str]
+    state_preps: frozenset[str]
+    recollection: re.Pattern
+    court: re.Pattern
     found_remains: frozenset[str]
 
     WINDOWS = ("conflict_story_sentences", "sentences_per_grounded", "short_text_chars", "short_text_sentences",
-               "legal_frame_chars", "old_month_days")
+               "legal_frame_chars", "old_month_days", "lede_sentences")
 
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "GateRules":
         d, en = read_rules("gate.yaml", {
             "windows": Key(dl.record({k: Key(dl.integer, True) for k in cls.WINDOWS}), True),
         }, {**{k: Key(rx, True) for k in ("armed_people", "violence", "benign", "legal_frame", "analyst_frame",
-                                           "agreement_objects", "long_ago", "habit_phrase", "diplomacy", "war_deals")},
+                                           "agreement_objects", "long_ago", "habit_phrase", "diplomacy", "war_deals",
+                                           "recollection", "court")},
             **{k: Key(words, True) for k in ("quantifiers", "habitual", "negating", "modals", "audience_verbs",
-                                             "person_nouns", "discovery_verbs", "found_remains")}},
+                                             "person_nouns", "discovery_verbs", "found_remains", "party_types",
+                                             "weapon_nouns", "weapon_events", "weapon_hold_verbs", "weapon_hold_nouns",
+                                             "state_preps")}},
             lang, raw)
         return cls(windows=d["windows"], **en)
 
