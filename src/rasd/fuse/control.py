@@ -173,7 +173,10 @@ class ControlTracker:
                 return None
             gainer = UNKNOWN
         backing = [(rep, r) for rep, r in good if gainer == UNKNOWN or _name(r.gainer) == gainer]
-        ch = Change(day=fe.date, place=fe.location, gainer=gainer, loser=loser,
+        # the day the reports that tell of the change give (to the day), not an earlier report's the
+        # fused event also holds ("surrounding Damascus" on Saturday, "took control of Damascus on Sunday")
+        days = [rep.date for rep, _ in backing if rep.date is not None and rep.time_precision == "day"]
+        ch = Change(day=min(days) if days else fe.date, place=fe.location, gainer=gainer, loser=loser,
                     event_ids=[rep.event_id for rep, _ in backing + telling],
                     evidence=[e for _, r in backing for e in r.evidence][:6] + [r.evidence[0] for _, r in telling][:2],
                     status=fe.status, order=fe.cluster_id,
