@@ -149,9 +149,21 @@ class _Background:
 _BG = _Background()
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """The modules that need the session's gazetteer run after those that do not (each group in
+    its usual order, each module whole), so that its build in the background has the others'
+    time to finish in."""
+    needs: dict = {}
+    for item in items:
+        needs[item.path] = needs.get(item.path, False) or "gazetteer_path" in getattr(item, "fixturenames", ())
+    items.sort(key=lambda item: needs[item.path])
+
+
 def pytest_collection_finish(session):
     import tempfile
 
+    if session.config.option.collectonly:
+        return
     needs = set()
     for item in session.items:
         needs.update(getattr(item, "fixturenames", ()))
