@@ -180,3 +180,29 @@ def test_who_a_blast_or_a_mob_harms_when_no_one_is_named():
     assert not harms_civilians(cand, boom, "Remote explosive/landmine/IED", "The People's Defense Force bombed a tower.")
     assert harms_civilians(cand, "Riots", "Mob violence", "A mob lynched a suspected thief.")
     assert not harms_civilians(cand, "Riots", "Mob violence", "Supporters of two candidates clashed with sticks.")
+
+
+def test_protested_things_and_backers_are_not_parties_and_protests_take_the_police(kb):
+    from rasd.code import link
+
+    ms = link.actor_mentions(kb, "Crowds denounced the military coup. Police fired tear gas.", [], "SD")[0]
+    assert [m.text for m in ms] == ["Crowds", "Police"]  # not "military"
+    two = link.actor_mentions(kb, "Soldiers and police dispersed the march.", [], "SD")[0]
+    assert kb.actors[link.protest_actors(kb, "Protests", "Protest with intervention", two)[1]].state_role == "police"
+    assert kb.role_rx["support_before"].search("Rizeigat militia, supported by ")
+
+
+def test_party_supporters_are_a_crowd_of_the_partys_country(kb):
+    from rasd.code.country import actor_country
+
+    assert actor_country(kb, "ODM supporters marched in the town.") == "KE"
+    assert _names(kb, "ODM supporters marched.", "KE")[0][1] == "Rioters (Kenya)"
+    assert actor_country(kb, "Government security forces (SNA) clashed with gunmen.") is None  # SNA: Syria's or Somalia's
+
+
+def test_coordinated_groups_share_the_kind_of_the_last(kb):
+    got = _names(kb, "Somali and Afar ethnic militias clashed, and Habar Jeclo and Habar Yoonis clan militia met.", "ET")
+    assert ("Somali", "Somali Ethnic Militia (Ethiopia)") in got
+    assert ("Afar ethnic militias", "Afar Ethnic Militia (Ethiopia)") in got
+    assert ("Habar Jeclo", "Isaaq-Habar Jeclo Sub-Clan Militia (Ethiopia)") in got
+    assert ("Somali", "Military Forces of Somalia (2022-)") not in got  # an ethnic militia is no state's army

@@ -55,3 +55,33 @@ def test_violence_in_the_same_kind_of_story_is_still_an_event(coder):
 def test_sentence_rules(coder, text, kept):
     [evs] = coded(coder, [Document(doc_id="s", raw=text, published=date(2021, 6, 12))])
     assert [e.event_type for e in evs] == kept
+
+
+@pytest.mark.parametrize("text", [
+    "A full-scale assault on Idlib could lead to hundreds of thousands of refugees.",        # a modal's subject
+    "Kurdish officials said they are holding captured foreign members of Isis near Aleppo.",  # people captured
+    "On Monday the 21-year-old was captured by Kurdish forces near Aleppo.",                 # a person captured
+    "While the majority of US attacks in Syria have targeted Isis, some have hit Idlib.",      # a set of attacks
+    "Today, the group mainly documents shelling and barrel bombs in Idlib.",                   # a habit
+    "There were no reports of clashes in Aleppo on Monday.",                                   # no reports of
+    "Erdogan told a rally in Aleppo on Sunday that the campaign would end soon.",               # an audience
+    "Analysts studied how the US withdraws from conflicts such as Syria.",                     # the generic present
+    "Turkey launched an offensive against the YPG two months ago to clear the group from Aleppo.",
+    "On Saturday foreign ministers met in Aleppo and negotiated a deal on Idlib.",             # diplomacy
+])
+def test_what_is_not_one_event_that_happened_now(coder, text):
+    [evs] = coded(coder, [Document(doc_id="n", raw=text, published=date(2021, 6, 12))])
+    assert [(e.event_type, e.sentence) for e in evs] == []
+
+
+def test_last_month_is_history_in_news_of_late_in_the_month(coder):
+    text = "Last month, rebels took over Idlib after weeks of fighting."
+    [late] = coded(coder, [Document(doc_id="l", raw=text, published=date(2021, 6, 25))])
+    assert late == []
+
+
+def test_old_killings_found_now_are_news(coder):
+    # a finding is news however long ago the killing happened (ACLED codes the mass grave when it is found)
+    text = "On 9 June a grave with the bodies of 30 men killed by Isis in 2015 was discovered near Mosul."
+    [evs] = coded(coder, [Document(doc_id="g", raw=text, published=date(2021, 6, 12))])
+    assert len(evs) == 1

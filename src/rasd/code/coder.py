@@ -90,6 +90,7 @@ class SentenceContext:
     context_date: Optional[tuple[DateMention, int]]  # the last date stated before it, and its sentence
     continuation: list[tuple[int, int]] = field(default_factory=list)  # spans of the sentences continuing it
     context: str = ""  # the sentence and its continuations
+    following: str = ""  # the sentences right after it (with events of their own or not)
 
     @property
     def end(self) -> int:
@@ -142,7 +143,7 @@ class Coder:
         self.dates = DateFinder(rules.dates)
         self.counter = FatalityCounter(rules.fatalities)
         self.places = self.data.places
-        self.gate = Gate(rules.gate, self.data.actors)
+        self.gate = Gate(rules.gate, self.data.actors, frozenset(self.data.lexicon.by_lemma))
         mod = self.data.lexicon.modality
         self._uncertain = any_word(mod["uncertain"])
         self._denial = any_word(mod["denial"])
@@ -199,12 +200,14 @@ class Coder:
             cont = [j for k, j in enumerate(cont) if j == i + 1 + k]
             sc.continuation = [spans[j] for j in cont]
             sc.context = " ".join(doc.text[a:b] for a, b in [spans[i]] + sc.continuation)
+            sc.following = " ".join(doc.text[a:b] for a, b in spans[i + 1:i + 1 + win["continuation_sentences"]])
             events += [(i, e, o) for e, o in self._event(sc, cand)]
         merged = self._merge(events, _headline_end(doc, self.windows["headline_max_chars"]))
-        stated = self.counter.stated_figure(doc.text)
         for ev in merged:
-            # a toll the report splits by place goes by the place the event's own sentence names
-            fig = self.counter.allocated_figure(doc.text, ev.sentence or "") or stated
+            # a toll the report splits by place goes by the place the event's own sentence names; a toll
+            # split between events without its total splits the one counted
+            fig = self.counter.allocated_figure(doc.text, ev.sentence or "") or \
+                self.counter.stated_figure(doc.text, ev.fatalities)
             if fig is not None:
                 ev.fatalities = fig.value
                 ev.evidence.append(_ev(doc, fig.start, fig.end, "fatalities"))
@@ -240,7 +243,7 @@ class Coder:
                      and self.gate.keeps(c, stext, story.conflict)]
             if ref is not None:
                 # a date of long ago in the trigger's own clause: "whose death in May last year sparked protests"
-                old = [m for m in mentions if m.value is not None and (ref - m.value).days > self.windows["background_days"]]
+                old = self.gate.old_spans(stext, mentions, ref, self.windows["background_days"])
                 found = [c for c in found if not self.gate.dated_before(c, sent, old)]
             cand = self._choose(found, stext)
             if cand is None:
@@ -269,6 +272,8 @@ class Coder:
         return None
 
     def _requirements(self, cand: Candidate, stext: str) -> bool:
+        if cand.entry.requires == "agent":
+            return bool(cand.agents)
         if cand.entry.requires == "unarmed_agent":
             # "teachers marched through the town", not "troops marched into it"
             return bool(cand.agents) and not self._armed_agent(cand, stext)
@@ -327,7 +332,7 @@ class Coder:
         a1m, a2m = link.pick_actors(kb, cand, mentions, sc.text, [(a, b) for a, b, _ in sources])
         et, st, attrs, a1m, a2m = self._type(sc, cand, mentions, a1m, a2m, country)
         when = self._when(sc)
-        if self._background(sc, when, spot.place) or self._undated(sc, cand, when):
+        if self._background(sc, when, spot.place, et in ("Protests", "Riots")) or self._undated(sc, cand, when):
             return []
         actor1, actor2 = self._actors(sc, cand, et, a1m, a2m, when.value, country, st)
         # fatalities over the sentence and the ones continuing it
@@ -358,8 +363,9 @@ class Coder:
         text = story.doc.text
         top, place = places.choose(text, sc.start, sc.text, cand, sc.toponyms, actor_spans, story.country)
         if top is not None and story.country and place.country != story.country and story.main_place is not None \
-                and len(story.resolved) >= win["abroad_min_places"]:
+                and len(story.resolved) >= win["abroad_min_places"] and cand.entry.cls.resolve != "protest":
             top = place = None  # only places abroad named: the story's main place is the better guess
+            # (not for a crowd: a diaspora protests where it lives, "protesters in Manchester")
         goal = top is not None and places.is_destination(text, top.start)
         carried = None
         if top is None or goal:
@@ -398,7 +404,9 @@ class Coder:
         """(event type, sub-event type, attrs, actor1 mention, actor2 mention): the trigger's class
         refined by its context; crowds make clashes riots and protests take their demonstrators first."""
         kb = self.data.actors
-        et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, sc.context, country)
+        # what met a demonstration is often told in the sentences after it ("Police dispersed them with tear gas.")
+        context = sc.text + " " + sc.following if cand.entry.cls.resolve == "protest" else sc.context
+        et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context, country)
         if cand.entry.cls.resolve == "territory" and st != "Abduction/forced disappearance" and a2m is not None \
                 and kb.actors[a2m.ident].actor_type == "civilians":
             a2m = None  # people named around a change of hands ("rule by the Assad family") lost no ground
@@ -407,7 +415,7 @@ class Coder:
             crowd = next((m for m in (a1m, a2m) if m and kb.actors[m.ident].actor_type in ("protesters", "rioters")), None)
             if crowd is not None:
                 other = a2m if crowd is a1m else a1m
-                et, st = "Riots", "Violent demonstration"
+                et, st = "Riots", self.data.lexicon.subtypes.riot_kind(sc.context, "")
                 a1m = link.ActorMention(crowd.start, crowd.end, "rioters", crowd.text)
                 a2m = other
         elif et == "Riots" and cand.entry.cls.resolve != "protest":
@@ -425,12 +433,15 @@ class Coder:
         if et == "Violence against civilians" and a2m is not None and kb.actors[a2m.ident].armed:
             a2m = None  # the codebook's victims are civilians ("3 Fulani pastoralists" are not the Fulani militia)
         if et in ("Protests", "Riots") and cand.entry.cls.resolve == "protest":
+            # the forces that broke it up are often told in the next sentence ("Police fired tear gas.")
+            mentions = mentions + link.continuation_mentions(kb, sc.story.doc.text, sc.start, sc.continuation, country)
             first, second = link.protest_actors(kb, et, st, mentions)
             a1m = link.ActorMention(cand.token.idx, cand.token.idx + len(cand.token), first, cand.token.text) \
                 if not (a1m and kb.actors[a1m.ident].actor_type in ("protesters", "rioters")) else \
                 link.ActorMention(a1m.start, a1m.end, first, a1m.text)
             a2m = next((m for m in mentions if m.ident == second), None) if second else None
-        return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(kb, et, a2m)
+        return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(
+            kb, et, link.air_arm(kb, st, a2m, country, sc.text))
 
     def _when(self, sc: SentenceContext) -> When:
         """The sentence's own date, else the latest one stated before it, else publication (week)."""
@@ -444,8 +455,9 @@ class Coder:
             return When(ref, "week", None, fallback=True)
         return When(None, None, None, fallback=True)
 
-    def _background(self, sc: SentenceContext, when: When, place: Optional[Place]) -> bool:
-        """Whether the sentence's event is background, not news."""
+    def _background(self, sc: SentenceContext, when: When, place: Optional[Place], crowd: bool = False) -> bool:
+        """Whether the sentence's event is background, not news (``crowd``: a protest or riot, whose
+        numbers are the size of its crowd, not a toll)."""
         ref, win = sc.story.ref, self.windows
         if ref is not None and when.value is not None and when.span is not None \
                 and not -win["future_days"] <= (ref - when.value).days <= win["background_days"]:
@@ -454,7 +466,7 @@ class Coder:
             return True  # "since the start of the war", "in recent years": history, not news
         if self.rules.question.search(sc.text):
             return True  # asked, not reported
-        if when.span is None and (place is None or place.is_country()) \
+        if when.span is None and (place is None or place.is_country()) and not crowd \
                 and self.rules.aggregate.search(sc.text):
             return True  # "hundreds of thousands were killed", "prolonged sieges starved entire populations":
             # a toll or a practice summed over a war, with no day and no place of its own, is commentary

@@ -20,7 +20,7 @@ _WORDS = dl.list_of(dl.text)
 _TRIGGER = dl.record({
     "lemma": Key(dl.text, True), "class": Key(dl.text, True), "pos": Key(dl.list_of(dl.one_of("VERB", "NOUN", "ADJ", "PROPN"))),
     "forms": Key(_WORDS), "governors": Key(_WORDS), "particle": Key(dl.text), "needs_prep": Key(_WORDS),
-    "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent", "unarmed_agent")),
+    "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent", "unarmed_agent", "agent")),
     "sub_event_type": Key(dl.text), "no_modifier": Key(dl.flag)})
 _TRIGGER_CLASS = dl.record({
     "event_type": Key(dl.text, True), "sub_event_type": Key(dl.text, True), "priority": Key(dl.integer, True),
@@ -210,7 +210,7 @@ _NAME_PATTERN = dl.record({"pattern": Key(_regex, True), "name": Key(dl.text, Tr
 _NAME_PATTERNS = dl.record({"proper_name": Key(_regex, True), "not_names": Key(_WORDS, True),
                             "patterns": Key(dl.list_of(_NAME_PATTERN), True)})
 _ROLE_CUES = dl.record({k: Key(_WORDS, True) for k in ("layers", "layer_subjects", "struck", "sites", "affiliation_after",
-                                                          "crowd_police")})
+                                                          "crowd_police", "support_before", "aircraft", "not_party_after")})
 _ACTORS_FILE = dl.record({"actors": Key(dl.entries(_ACTOR, "id"), True), "sources": Key(dl.entries(_SOURCE, "name"), True),
                           "group_militias": Key(dl.list_of(_MILITIAS)), "victim_verbs": Key(dl.by_language, True),
                           "name_patterns": Key(dl.mapping(dl.pattern(r"[a-z]{2,3}", "a language code"), _NAME_PATTERNS)),
@@ -271,15 +271,20 @@ class ActorKB:
         never = r"(?!x)x"
         self.role_rx = {
             "layer_before": re.compile(rf"\b(?:{cues.get('layers', never)})\s+(?:the\s+)?(?:(?:combined\s+)?forces\s+of\s+(?:the\s+)?)?$", re.I),
-            "layer_after": re.compile(rf"^\s+(?:\w+\s+){{0,2}}?(?:{cues.get('layer_subjects', never)})\b", re.I),
+            "layer_after": re.compile(rf"^\s+(?:\w+\s+){{0,2}}?(?:{cues.get('layer_subjects', never)})\b(?!\s+by\b)", re.I),
             "struck_after": re.compile(rf"^[^.;,]{{0,40}}?\b(?:{cues.get('struck', never)})\b", re.I),
             "site_before": re.compile(rf"\b(?:{cues.get('sites', never)})\s+(?:the\s+|a\s+|an\s+|\w+\s+)?(?:[\w'-]+\s+){{0,2}}$", re.I),
             "affiliation_after": re.compile(rf"^-(?:{cues.get('affiliation_after', never)})\b", re.I),
+            "support_before": re.compile(rf"\b(?:{cues.get('support_before', never)})\s+(?:the\s+)?(?:[\w'-]+\s+){{0,2}}$", re.I),
+            "aircraft": re.compile(rf"\b(?:{cues.get('aircraft', never)})\b", re.I),
+            "not_party_after": re.compile(rf"^\s+(?:{cues.get('not_party_after', never)})\b", re.I),
         }
 
         self.actors = {a.id: a for a in actors}
         # (a state's forces, the event's country) -> the unit its air and drone strikes there are coded to
         self.air_arms: dict[tuple[str, str], str] = {}
+        self.crowd_country: dict[str, str] = {}  # a party's supporters -> the party's country
+        self.group_forms: dict[str, dict[str, str]] = {}  # a group's name -> its actor of each kind (group_militias)
         self._adjectives: Optional[re.Pattern] = None  # built on first use (adjectives_in)
         self._adjective_owner: dict[str, str] = {}
         # actors named by their own words in a pattern ("Darfur communal militia", "the Hlegu PDF"):
@@ -350,16 +355,24 @@ class ActorKB:
                                     for i, (file, a) in merged.items()]
         # a party's activists or supporters in the street are a crowd: rioters (or protesters when peaceful)
         crowd = next((a for a in actors if a.id == "rioters"), None)
+        crowd_country: dict[str, str] = {}  # "ODM supporters" -> KE: a clue to the story's country
         for file, a in merged.values():
             if a.get("crowd_aliases"):
                 if crowd is None:
                     raise dl.Where(file, a["id"], "crowd_aliases").fail("no generic actor 'rioters' to add them to")
                 crowd.aliases += a["crowd_aliases"]
+                if a.get("country"):
+                    crowd_country.update({norm(w): a["country"] for w in a["crowd_aliases"]})
         seen = set(merged)
         actors += [_entry({"id": i}, s, generated, dl.Where("countries.yaml", i)) for i, s in generated.items()
                    if i not in seen]
+        group_forms: dict[str, dict[str, str]] = {}  # "afar" -> {"{group} Ethnic Militia": "afar-ethnic-militia"}
         for spec in d.get("group_militias") or []:
-            actors += _group_militias(spec)
+            made = _group_militias(spec)
+            actors += made
+            for (group, others), entry in zip(spec["groups"].items(), made):
+                for form in [group, *others]:
+                    group_forms.setdefault(norm(form), {})[spec["name"]] = entry.id
         sources = [SourceEntry(s["name"], s["kind"], list(s.get("aliases") or [])) for s in d["sources"]]
         air = {(a["unit_of"], cc): i for i, (file, a) in merged.items() for cc in a.get("air_arm") or ()}
         for i, (file, a) in merged.items():
@@ -368,6 +381,8 @@ class ActorKB:
         kb = cls(actors, sources, countries, tuple(d["victim_verbs"].get(lang, ())),
                    (d.get("name_patterns") or {}).get(lang), (d.get("role_cues") or {}).get(lang))
         kb.air_arms = air
+        kb.crowd_country = crowd_country
+        kb.group_forms = group_forms
         return kb
 
     def armed_aliases(self) -> list[str]:
@@ -431,7 +446,9 @@ class ActorKB:
                     a += len(words.pop(0)) + 1
                 if not words or words[-1].lower() in self._not_names:
                     continue
-                ident = self._named_actor(name.replace("{name}", " ".join(words)), kind, country)
+                # a group of the files named so ("Afar ethnic militias") is that group's actor
+                known = self.group_forms.get(norm(" ".join(words)), {}).get(name.replace("{name}", "{group}").replace(" ({country})", ""))
+                ident = known or self._named_actor(name.replace("{name}", " ".join(words)), kind, country)
                 out.append((m.start() if m.start() < m.start("g") else a, m.end(), "actor", ident))
         return out
 
@@ -441,6 +458,11 @@ class ActorKB:
             self.actors[ident] = ActorEntry(id=ident, name=full, actor_type=kind, country=country,
                                             template="{country}" in full)
         return ident
+
+    def ambiguous(self, words: str) -> bool:
+        """Whether ``words`` are an alias of actors of several countries ("SNA": Syria's National
+        Army, Somalia's): no clue to a story's country."""
+        return len({self.actors[i].country for kind, i, _ in self._table.get(norm(words), ()) if kind == "actor"}) > 1
 
     def lookup(self, name: str) -> Optional[str]:
         """The actor id a whole name stands for (aliases, ACLED-style names, sub-units)."""

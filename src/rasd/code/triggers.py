@@ -128,10 +128,12 @@ class TriggerDetector:
             c.entry = TriggerEntry(e.lemma, self.lex.classes["air"])
         self._roles(tok, c)
         rules = self.lex.subtypes
-        if e.cls.resolve == "territory" and c.patients and rules is not None and tok.pos_ in ("VERB", "NOUN"):
+        if e.cls.resolve == "territory" and rules is not None and tok.pos_ in ("VERB", "NOUN"):
             # "seized weapons", "seized livestock and cash": what was taken is no ground
             text = tok.doc.text
-            taken = rules.seized_class(" ".join(text[a:b] for a, b in c.patients))
+            # (a noun's modifiers name what it took: "weapons seizure")
+            taken = rules.seized_class(" ".join([text[a:b] for a, b in c.patients] +
+                                                [ch.text for ch in tok.children if ch.dep_ in ("compound", "amod")]))
             if taken is not None and taken in self.lex.classes:
                 c.entry = TriggerEntry(e.lemma, self.lex.classes[taken])
                 c.priority = self.lex.classes[taken].priority + (c.priority - e.cls.priority)
@@ -277,6 +279,9 @@ class TriggerDetector:
                 for conj in tok.children:
                     if conj.dep_ == "conj" and conj.pos_ == "VERB":
                         c.patients += [np_span(ch) for ch in conj.children if ch.dep_ in ("dobj", "nsubjpass")]
+            if not c.patients and tok.dep_ == "conj" and tok.head.pos_ == "VERB" and tok.head.i != tok.i:
+                # "3 police were beaten and killed": the conjuncts share their object or passive subject
+                c.patients += [np_span(ch) for ch in tok.head.children if ch.dep_ in ("dobj", "nsubjpass")]
             if not c.agents and tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
                 gov = tok.head
                 if gov.pos_ == "ADJ" and gov.dep_ == "acomp":  # "were able to recapture"

@@ -8,6 +8,7 @@ the best-scoring one above the threshold takes the mention, and only that fused 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import Callable, Iterable, Optional
 
@@ -22,6 +23,7 @@ from .rules import Rules, place_key, vague_place
 log = logging.getLogger(__name__)
 
 DocLookup = Callable[[str], Optional[Document]]
+TEXT_SLACK = 2000  # characters read past the text bound to end the sentence there
 
 
 class Fuser:
@@ -30,13 +32,17 @@ class Fuser:
 
     def __init__(self, store: FusingStore, rules: Optional[Rules] = None, *, documents: Optional[DocLookup] = None,
                  control: bool = True, agreements: bool = True, denials: bool = True,
-                 places: Optional[PlaceLookup] = None, actors=None, revisions: "Revisions | bool" = True):
+                 places: Optional[PlaceLookup] = None, actors=None, revisions: "Revisions | bool" = True,
+                 text_bound: Optional[int] = None):
         """``documents(doc_id)`` finds a report's document (the store's, when it is a
         DocumentStore too); ``places(name, near)`` resolves a place name near a place (the
         geoparser: an agreement's subject place); ``actors`` is the coder's ActorKB (read for
         who held a place before a takeover and who leads its taker; loaded here when None);
         ``revisions`` records what changed in the fused events each ``process`` touched, and so
-        queues their alerts (fuse/revisions.py; built here when True, none when False)."""
+        queues their alerts (fuse/revisions.py; built here when True, none when False).
+        ``text_bound``: fusion reads at most this many characters of a document's text (and a
+        little more, to finish the sentence: a denial may follow the last coded claim), the
+        pipeline's bound on what it codes (pipeline.DocumentBound); the events lie inside it."""
         from .agreements import AgreementBuilder
         from .context import DenialReader, HolderReader
         from .control import ControlTracker
@@ -47,7 +53,10 @@ class Fuser:
             if not isinstance(store, DocumentStore):
                 raise TypeError("Fuser: give documents= when the store holds no documents")
             documents = store.get_document
-        self.documents: DocLookup = documents
+        self._lookup: DocLookup = documents
+        self.text_bound = text_bound
+        self._docs: Optional[dict[str, Optional[Document]]] = None  # while process() runs
+        self.documents: DocLookup = self._document
         if control and actors is None:
             from ..code.lexicon import ActorKB
 
@@ -71,6 +80,7 @@ class Fuser:
         # once and kept up to date as events attach (not decoded again for every event: a long
         # document would cost the square of its events)
         self._of_doc = {}
+        self._docs = {}
         try:
             with self.store.transaction():
                 for ev in events:
@@ -88,6 +98,7 @@ class Fuser:
                 self.record_revisions()
         finally:
             self._of_doc = None
+            self._docs = None
         for ev in events:
             fe = touched.get(ev.cluster_id or "")
             if fe is not None:
@@ -123,6 +134,20 @@ class Fuser:
                         for key, place in {**places, place_key(fe.location): fe.location}.items():
                             self.control.update(key, place)
         return n
+
+    def _document(self, doc_id: str) -> Optional[Document]:
+        """A report's document, read once per ``process`` (revisions, agreements and control ask
+        for it again), its text cut after ``text_bound`` characters."""
+        docs = self._docs
+        if docs is not None and doc_id in docs:
+            return docs[doc_id]
+        doc = self._lookup(doc_id)
+        if doc is not None and self.text_bound is not None and len(doc.text) > self.text_bound + TEXT_SLACK:
+            end = doc.text.find(". ", self.text_bound, self.text_bound + TEXT_SLACK)
+            doc = replace(doc, text=doc.text[:end + 1 if end >= 0 else self.text_bound + TEXT_SLACK])
+        if docs is not None:
+            docs[doc_id] = doc
+        return doc
 
     # -- matching ---------------------------------------------------------------
     def candidates(self, ev: Event) -> list[FusedEvent]:
