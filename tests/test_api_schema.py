@@ -52,40 +52,44 @@ def live_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def runs(live_url):
-    """Both runs (with and without the token) started at once, side by side: two processes
-    against the one server. Each: its return code, its output, its seconds."""
-    # one worker each: with two threads, hypothesis once hit CPython 3.11.7's "AST constructor
-    # recursion depth mismatch" while describing a strategy (the run takes the same time under load)
-    args = [str(ST), "--config-file", str(HERE / "schemathesis.toml"), "run", f"{live_url}/openapi.json",
-            "--checks", "all", "--phases", "examples,fuzzing", "--max-examples", "20", "--seed", "15",
-            "--workers", "1", "--request-timeout", "20", "--no-color"]
-    t0 = time.perf_counter()
-    procs = {True: subprocess.Popen(args + ["-H", f"Authorization: Bearer {TOKEN}"], stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True),
-             False: subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)}
-    outs = {}
-    try:
-        for key, proc in procs.items():
-            out, _ = proc.communicate(timeout=300)
-            outs[key] = (proc.returncode, out, time.perf_counter() - t0)
-    finally:
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    return outs
+def schemathesis_runs(live_url, tmp_path_factory):
+    """Both runs (with and without the token) started at once: the machine's two cores each
+    take one, and the suite waits for the longer run only. Each writes to a file (two pipes
+    read one after the other could fill and stall)."""
+    out = tmp_path_factory.mktemp("st")
+    runs = {}
+    for with_token in (True, False):
+        # one worker: with two threads, hypothesis once hit CPython 3.11.7's "AST constructor recursion
+        # depth mismatch" while describing a strategy (the run takes the same time under load)
+        args = [str(ST), "--config-file", str(HERE / "schemathesis.toml"), "run", f"{live_url}/openapi.json",
+                "--checks", "all", "--phases", "examples,fuzzing", "--max-examples", "20", "--seed", "15",
+                "--workers", "1", "--request-timeout", "20", "--no-color"]
+        if with_token:
+            args += ["-H", f"Authorization: Bearer {TOKEN}"]
+        log = open(out / f"{with_token}.log", "w+")
+        runs[with_token] = (subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, text=True), log,
+                            time.perf_counter())
+    yield runs
+    for proc, log, _ in runs.values():
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        log.close()
 
 
 @pytest.mark.skipif(not ST.exists(), reason="schemathesis is not installed (make install)")
 @pytest.mark.parametrize("with_token", [True, False], ids=["token", "no-token"])
-def test_every_operation_conforms_to_the_document(live_url, runs, with_token):
-    returncode, out, secs = runs[with_token]
+def test_every_operation_conforms_to_the_document(live_url, schemathesis_runs, with_token):
+    proc, log, t0 = schemathesis_runs[with_token]
+    proc.wait(timeout=300)
+    secs = time.perf_counter() - t0
+    log.seek(0)
+    out = log.read()
     tested = re.search(r"Tested: (\d+)", out)
     cases = re.search(r"(\d+) generated", out)
     print(f"schemathesis ({'with' if with_token else 'without'} token): {tested and tested.group(1)} operations, "
           f"{cases and cases.group(1)} cases, {secs:.1f} s")
-    assert returncode == 0, out[-6000:]
+    assert proc.returncode == 0, out[-6000:]
     n_ops = sum(len(ops) for ops in httpx.get(f"{live_url}/openapi.json").json()["paths"].values())
     assert n_ops >= 21  # every operation of the document is tested
     assert tested and int(tested.group(1)) == n_ops and f"Selected: {n_ops}/{n_ops}" in out
