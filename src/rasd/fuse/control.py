@@ -118,6 +118,9 @@ class ControlTracker:
         if not key:
             return []
         fused = self.store.fused_at_place(key, sorted(self.rules.territorial))
+        warm = getattr(self.documents, "warm", None)  # the fuser's lookup reads its reports' documents at once
+        if warm is not None:
+            warm(r.doc_id for fe in fused for r in fe.reports if _same_place(r.location, fe.location))
         deals: list[Agreement] = []
         if place is not None and place.name:
             deals = [a for a in self.store.query_agreements(place=place.name, status="reached", limit=10_000)

@@ -12,8 +12,8 @@ from datetime import timedelta
 from typing import Callable, Iterable, Optional
 
 from ..geodesy import bbox_around
-from ..records import Document, Event, FusedEvent, Place, Report
-from ..store.base import DocumentStore, FusingStore
+from ..records import Agreement, Document, Event, FusedEvent, Place, Report
+from ..store.base import CandidateSearch, DocumentStore, FusingStore
 from . import merge
 from .agreements import PlaceLookup
 from .revisions import Revisions
@@ -22,6 +22,35 @@ from .rules import Rules, place_key, vague_place
 log = logging.getLogger(__name__)
 
 DocLookup = Callable[[str], Optional[Document]]
+
+
+class _Documents:
+    """A document lookup that remembers what it found while ``Fuser.process`` runs (the
+    documents do not change inside its transaction, and fusion, control, agreements and
+    revisions each read a report's document): one query per document and run."""
+
+    def __init__(self, lookup: DocLookup, many: Optional[Callable[[list[str]], dict[str, Document]]] = None):
+        self.lookup = lookup
+        self.many = many  # several documents in one query (the store's get_documents)
+        self.memo: Optional[dict[str, Optional[Document]]] = None
+
+    def warm(self, doc_ids: Iterable[str]) -> None:
+        """Read these documents at once, when a stage is about to read them one by one."""
+        memo = self.memo
+        if memo is None or self.many is None:
+            return
+        todo = [d for d in dict.fromkeys(doc_ids) if d not in memo]
+        if len(todo) > 1:
+            found = self.many(todo)
+            memo.update((d, found.get(d)) for d in todo)
+
+    def __call__(self, doc_id: str) -> Optional[Document]:
+        memo = self.memo
+        if memo is None:
+            return self.lookup(doc_id)
+        if doc_id not in memo:
+            memo[doc_id] = self.lookup(doc_id)
+        return memo[doc_id]
 
 
 class Fuser:
@@ -43,11 +72,12 @@ class Fuser:
 
         self.store = store
         self.rules = rules or Rules.load()
+        many = None
         if documents is None:
             if not isinstance(store, DocumentStore):
                 raise TypeError("Fuser: give documents= when the store holds no documents")
-            documents = store.get_document
-        self.documents: DocLookup = documents
+            documents, many = store.get_document, store.get_documents
+        self.documents: DocLookup = _Documents(documents, many)
         if control and actors is None:
             from ..code.lexicon import ActorKB
 
@@ -61,6 +91,10 @@ class Fuser:
         self._touched: set[str] = set()  # fused events written since the last revisions were recorded
         self._left: dict[str, Place] = {}  # places whose territorial fused events moved or changed type
         self._of_doc: Optional[dict[str, dict[str, FusedEvent]]] = None  # while process() runs
+        # while process() runs: each event's candidate search and what the store answered before
+        # the run's first write (None: ask the store), and the fused events the run has written
+        self._found: Optional[dict[int, tuple[CandidateSearch, Optional[list[FusedEvent]]]]] = None
+        self._written: dict[str, FusedEvent] = {}
 
     # -- the stage ------------------------------------------------------------
     def process(self, events: list[Event]) -> list[Event]:
@@ -71,8 +105,13 @@ class Fuser:
         # once and kept up to date as events attach (not decoded again for every event: a long
         # document would cost the square of its events)
         self._of_doc = {}
+        self._written = {}
+        memo = self.documents if isinstance(self.documents, _Documents) else None
+        if memo is not None:
+            memo.memo = {}
         try:
             with self.store.transaction():
+                self._prefetch(events)
                 for ev in events:
                     if ev.doc_id not in docs:
                         docs[ev.doc_id] = self.documents(ev.doc_id)
@@ -88,6 +127,10 @@ class Fuser:
                 self.record_revisions()
         finally:
             self._of_doc = None
+            self._found = None
+            self._written = {}
+            if memo is not None:
+                memo.memo = None
         for ev in events:
             fe = touched.get(ev.cluster_id or "")
             if fe is not None:
@@ -125,6 +168,31 @@ class Fuser:
         return n
 
     # -- matching ---------------------------------------------------------------
+    def search_for(self, ev: Event) -> Optional[CandidateSearch]:
+        """The store search for fused events near this mention in type, time and space (None
+        for a mention without a date span: only its own document's fused events are candidates)."""
+        span = self.rules.interval(ev)
+        if span is None:
+            return None
+        pad = timedelta(days=self.rules.max_gap_days + max(self.rules.slack_days.values() or [4]) * 2)
+        subs = sorted({ev.sub_event_type} | {s for f in self.rules.families_of(ev.sub_event_type)
+                                             for s in self.rules.families[f]})
+        loc = ev.location
+        bbox = None
+        if loc is not None and loc.lat is not None and loc.lon is not None:
+            bbox = bbox_around(loc.lat, loc.lon, max(self.rules.max_km.values() or [80.0]))
+        return CandidateSearch(tuple(subs), (span[0] - pad).isoformat(), (span[1] + pad).isoformat(), bbox)
+
+    def _prefetch(self, events: list[Event]) -> None:
+        """Every event's candidate search, sent to the store at once (one round trip, not one per
+        event); ``candidates`` adds what the run writes after."""
+        searches = {id(ev): q for ev in events if (q := self.search_for(ev)) is not None}
+        order = list(searches)
+        found = self.store.fusion_candidates_many([searches[k] for k in order])
+        # a search that hit its limit may lose members to the run's writes and gain others from
+        # beyond the limit: the store is asked again for it when its turn comes
+        self._found = {k: (searches[k], fs if len(fs) < searches[k].limit else None) for k, fs in zip(order, found)}
+
     def candidates(self, ev: Event) -> list[FusedEvent]:
         """Fused events the store holds near this mention in type, time and space."""
         cache = self._of_doc
@@ -135,17 +203,19 @@ class Fuser:
                 cache[ev.doc_id] = {fe.cluster_id: fe for fe in self.store.fused_for_doc(ev.doc_id)}
             mine = [cache[ev.doc_id][k] for k in sorted(cache[ev.doc_id])]  # the store's order
         found: dict[str, FusedEvent] = {fe.cluster_id: fe for fe in mine}
-        span = self.rules.interval(ev)
-        if span is not None:
-            pad = timedelta(days=self.rules.max_gap_days + max(self.rules.slack_days.values() or [4]) * 2)
-            subs = sorted({ev.sub_event_type} | {s for f in self.rules.families_of(ev.sub_event_type)
-                                                 for s in self.rules.families[f]})
-            loc = ev.location
-            bbox = None
-            if loc is not None and loc.lat is not None and loc.lon is not None:
-                bbox = bbox_around(loc.lat, loc.lon, max(self.rules.max_km.values() or [80.0]))
-            for fe in self.store.fusion_candidates(sub_event_types=subs, date_lo=(span[0] - pad).isoformat(),
-                                                   date_hi=(span[1] + pad).isoformat(), bbox=bbox):
+        known = self._found.get(id(ev)) if self._found is not None else None
+        q = known[0] if known is not None else self.search_for(ev)
+        if q is not None:
+            if known is not None and known[1] is not None:
+                # what the store answered before the run, with the run's writes as the store has them now
+                written = self._written
+                near = {fe.cluster_id: fe for fe in known[1] if fe.cluster_id not in written}
+                near.update((cid, fe) for cid, fe in written.items() if q.admits(fe))
+                near_list = sorted(near.values(), key=CandidateSearch.order)[:q.limit]
+            else:
+                near_list = self.store.fusion_candidates(sub_event_types=list(q.sub_event_types), date_lo=q.date_lo,
+                                                         date_hi=q.date_hi, bbox=q.bbox, limit=q.limit)
+            for fe in near_list:
                 found.setdefault(fe.cluster_id, fe)
         return list(found.values())
 
@@ -189,15 +259,21 @@ class Fuser:
     def _save(self, fe: FusedEvent) -> None:
         self.store.save_fused(fe, family=self.rules.family_key(fe.sub_event_type), place_key=place_key(fe.location))
         self._touched.add(fe.cluster_id)
+        if self._found is not None:
+            self._written[fe.cluster_id] = fe
         cache = self._of_doc
         for doc_id in {r.doc_id for r in fe.reports} & set(cache or ()):
             cache[doc_id][fe.cluster_id] = fe  # type: ignore[index]
 
-    def _drop_agreements(self, cluster_id: str) -> dict[str, Place]:
-        """Delete a fused event's agreements; returns the places (by key) whose control they fed."""
+    def _drop_agreements(self, cluster_id: str, old: Optional[list[Agreement]] = None) -> dict[str, Place]:
+        """Delete a fused event's agreements (``old``: them, when already read); returns the
+        places (by key) whose control they fed."""
         if self.agreements is None:
             return {}
-        old = self.store.query_agreements(cluster_id=cluster_id, limit=100)
+        if old is None:
+            old = self.store.agreements_of([cluster_id]).get(cluster_id, [])
+        if not old:
+            return {}
         self.store.delete_agreements(cluster_id)
         return {k: a.place for a in old if a.place is not None and (k := place_key(a.place))}
 
@@ -222,11 +298,14 @@ class Fuser:
 
         for p in (stale or {}).values():
             touch(p)
+        fused = list(fused)
+        # the agreements built on these fused events before, read at once
+        old = self.store.agreements_of([fe.cluster_id for fe in fused]) if self.agreements is not None else {}
         for fe in fused:
             if fe.sub_event_type in self.rules.territorial:
                 touch(fe.location)
             if self.agreements is not None:
-                for p in self._drop_agreements(fe.cluster_id).values():
+                for p in self._drop_agreements(fe.cluster_id, old.get(fe.cluster_id, [])).values():
                     touch(p)
                 ag = self.agreements.build(fe)
                 if ag is not None:

@@ -70,6 +70,16 @@ class DocumentsMixin(SQLConnection):
         row = self.conn.execute(f"SELECT {_COLUMNS} FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return _row_to_document(row) if row else None
 
+    def get_documents(self, doc_ids: Iterable[str]) -> dict[str, Document]:
+        ids = list(dict.fromkeys(doc_ids))
+        out: dict[str, Document] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            rows = self.conn.execute(f"SELECT {_COLUMNS} FROM documents WHERE doc_id IN ({','.join('?' * len(part))})",
+                                     part).fetchall()
+            out.update((r["doc_id"], _row_to_document(r)) for r in rows)
+        return out
+
     def iter_documents(self, batch: int = 200) -> Iterator[Document]:
         """Every document by doc_id, read a batch at a time (keyset paging: memory stays small)."""
         last = ""
