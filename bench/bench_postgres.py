@@ -167,7 +167,8 @@ def bench_event_list() -> dict:
 
 def fusion_source(n: int) -> Path:
     """A cached SQLite store of ``n`` synthetic events and their fused events: fused one by one up
-    to 50,000 events, written in bulk beyond (bench_fusion.fill_fused_bulk)."""
+    to 50,000 events, written in bulk beyond (bench_fusion.fill_fused_bulk; from 500,000 a tenth
+    of them, copied ten times by grow.py)."""
     from rasd.store import open_store
 
     DATA.mkdir(parents=True, exist_ok=True)
@@ -178,13 +179,20 @@ def fusion_source(n: int) -> Path:
     for suffix in ("", "-wal", "-shm"):
         Path(str(tmp) + suffix).unlink(missing_ok=True)
     t0 = time.perf_counter()
+    times = 10 if n >= 500_000 and n % 50 == 0 else 1  # a tenth written, then copied (grow.py)
     with open_store(str(tmp)) as st:
         if n <= 50_000:
             bench_fusion.fill_fused(st, random.Random(7), n)
         else:
-            bench_fusion.fill_fused_bulk(st, random.Random(7), n)
+            bench_fusion.fill_fused_bulk(st, random.Random(7), n // times)
         st.conn.execute("ANALYZE")
         st.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if times > 1:
+        import grow
+
+        grow.grow(tmp, n // times // 5, times, "d%06d")  # 5 events a document
+        with open_store(str(tmp)):
+            pass  # migrated (span classes of the copies)
     tmp.rename(path)
     print(f"built a fused store of {n} synthetic events in {time.perf_counter() - t0:.1f} s", file=sys.stderr,
           flush=True)
