@@ -8,8 +8,10 @@
    of one line of 10 MB: processed or refused within 30 s and 1 GB of memory.
    The news text is the Guardian sample (../shared) joined into one line when present, else
    synthetic reports (serve/synthetic.py) with a background sentence after each event.
-3. A `rasd serve` on 127.0.0.1: while it ingests the 1 MB line, other clients' small ingests
-   and reads keep answering (p50/p95/max, target p95 < 200 ms); a 10 MB body gets a 413.
+3. A `rasd serve` on 127.0.0.1: while it ingests three 1 MB lines, other clients' small
+   ingests and reads (every 0.1 s each) keep answering (p50/p95/max, target p95 < 200 ms, and
+   the ratio to the same traffic alone); a 10 MB body gets a 413; a SIGTERM during a 1 MB
+   ingest stops it within 5 s.
 
 Only 127.0.0.1 is contacted. Timings on a shared machine are noisy: the load average is printed.
 """
@@ -24,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,25 +123,49 @@ def quantiles(lat: list[float]) -> str:
 
 
 def small_traffic(c, until, k0: int = 0) -> tuple[list[float], list[float], int]:
-    """Reads every 0.1 s and a small ingest every fifth step until ``until()`` is false."""
-    reads, ingests, errors, k = [], [], 0, k0
-    while until():
-        t1 = time.perf_counter()
-        r = c.get("/api/events", params={"limit": 50, "type": "Battles"})
-        reads.append(time.perf_counter() - t1)
-        errors += r.status_code != 200
-        if k % 5 == 0:
+    """Two clients until ``until()`` is false: one reads every 0.1 s, the other ingests a small
+    report every 0.1 s. Returns the latencies of reads and of ingests, and the errors."""
+    reads: list[float] = []
+    ingests: list[float] = []
+    errors = [0]
+
+    def read() -> None:
+        while until():
             t1 = time.perf_counter()
+            r = c.get("/api/events", params={"limit": 50, "type": "Battles"})
+            reads.append(time.perf_counter() - t1)
+            errors[0] += r.status_code != 200
+            time.sleep(0.1)
+
+    def ingest() -> None:
+        k = k0
+        while until():
+            t1 = time.perf_counter()
+            # a week apart each: separate events (one fused event of every report would grow each time)
             r = c.post("/api/ingest", json={"text": f"Rebels shelled a checkpoint near Hama on Monday, "
-                                                    f"killing {k % 9 + 2} soldiers ({k}).", "published": "2019-05-06"})
+                                                    f"killing {k % 9 + 2} soldiers ({k}).",
+                                            "published": (date(2000, 1, 3) + timedelta(days=7 * k)).isoformat()})
             ingests.append(time.perf_counter() - t1)
-            errors += r.status_code != 201
-        k += 1
-        time.sleep(0.1)
-    return reads, ingests, errors
+            errors[0] += r.status_code != 201
+            k += 1
+            time.sleep(0.1)
+
+    threads = [threading.Thread(target=read), threading.Thread(target=ingest)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return reads, ingests, errors[0]
 
 
-def serve_while_ingesting(db: Path, tmp: Path, line: bytes) -> None:
+def p95(lat: list[float]) -> float:
+    ms = sorted(lat)
+    return ms[min(len(ms) - 1, max(0, math.ceil(0.95 * len(ms)) - 1))] if ms else 0.0
+
+
+def serve_while_ingesting(db: Path, tmp: Path, line: bytes, rounds: int = 3) -> bool:
+    """True when reads and small ingests kept a p95 under 200 ms while the 1 MB lines were
+    ingested (the figure next to the same traffic alone: on a loaded machine the ratio says more)."""
     import httpx
 
     from rasd.serve.synthetic import fill_store
@@ -160,37 +187,62 @@ def serve_while_ingesting(db: Path, tmp: Path, line: bytes) -> None:
             for t in warm:
                 t.join()
             print(f"serve: two ingest pipelines built in {time.perf_counter() - t0:.1f} s", flush=True)
-            big: dict = {}
-
-            def post_big() -> None:
-                t1 = time.perf_counter()
-                r = c.post("/api/ingest/file", params={"name": "one-line.txt"}, content=line)
-                big.update(status=r.status_code, secs=time.perf_counter() - t1, body=r.json())
-
             stop_at = time.perf_counter() + 15
             reads0, ingests0, errors0 = small_traffic(c, lambda: time.perf_counter() < stop_at)
             print(f"serve: alone (15 s): reads {quantiles(reads0)}; small ingests {quantiles(ingests0)}; "
                   f"errors {errors0}", flush=True)
+            big: list[dict] = []
+
+            def post_big() -> None:
+                for k in range(rounds):  # a new document each round (its first bytes differ)
+                    t1 = time.perf_counter()
+                    r = c.post("/api/ingest/file", params={"name": f"one-line-{k}.txt"},
+                               content=f"({k}) ".encode() + line)
+                    big.append(dict(status=r.status_code, secs=time.perf_counter() - t1, body=r.json()))
+
             bt = threading.Thread(target=post_big)
             bt.start()
             reads, ingests, errors = small_traffic(c, bt.is_alive, 1000)
             bt.join()
-            doc = (big.get("body") or {}).get("documents") or [{}]
-            print(f"serve: 1 MB line ingested: HTTP {big.get('status')} in {big.get('secs', 0):.1f} s, "
-                  f"{doc[0].get('events')} events, warnings {doc[0].get('warnings')}", flush=True)
+            for b in big:
+                doc = (b.get("body") or {}).get("documents") or [{}]
+                print(f"serve: 1 MB line ingested: HTTP {b.get('status')} in {b.get('secs', 0):.1f} s, "
+                      f"{doc[0].get('doc_id')} {doc[0].get('status')} with {doc[0].get('events')} events", flush=True)
             print(f"serve: meanwhile reads {quantiles(reads)}; small ingests {quantiles(ingests)}; "
                   f"errors {errors}", flush=True)
+            worst = max(p95(reads), p95(ingests))
+            good = worst < 0.2 and not errors and all(b.get("status") == 201 for b in big)
+            print(f"serve: p95 during / alone: reads {p95(reads) / max(p95(reads0), 1e-9):.1f}x, small ingests "
+                  f"{p95(ingests) / max(p95(ingests0), 1e-9):.1f}x; "
+                  f"{'ok' if good else 'MISSED'} (target: p95 under 200 ms, load average {load_average()})",
+                  flush=True)
             t1 = time.perf_counter()
             r = c.post("/api/ingest/file", params={"name": "ten.txt"}, content=b"x" * (10 * 1024 * 1024 + 1))
             print(f"serve: a 10 MB body: HTTP {r.status_code} in {(time.perf_counter() - t1) * 1000:.0f} ms "
                   f"({r.json().get('error')})", flush=True)
+            good &= r.status_code == 413
+            # the stop while a long ingest runs
+            bt = threading.Thread(target=lambda: _post_quietly(c, line), daemon=True)
+            bt.start()
+            time.sleep(1.0)
         t1 = time.perf_counter()
         proc.terminate()
         proc.wait(timeout=60)
-        print(f"serve: stopped {time.perf_counter() - t1:.1f} s after SIGTERM", flush=True)
+        secs = time.perf_counter() - t1
+        print(f"serve: stopped {secs:.1f} s after SIGTERM, during a 1 MB ingest", flush=True)
+        return good and secs < 5
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def _post_quietly(c, line: bytes) -> None:
+    import httpx
+
+    try:
+        c.post("/api/ingest/file", params={"name": "stopped.txt"}, content=b"(stop) " + line)
+    except httpx.HTTPError:  # the server stopped under it: expected
+        pass
 
 
 def main() -> int:
@@ -217,7 +269,7 @@ def main() -> int:
                   f"peak RSS {rss:.0f} MB {'ok' if good else 'MISSED (target: 30 s, 1 GB)'}", flush=True)
             for x in lines[:3]:
                 print(f"    {x}")
-        serve_while_ingesting(tmp / "serve.db", tmp, news_line(1 << 20).encode("utf-8"))
+        ok &= serve_while_ingesting(tmp / "serve.db", tmp, news_line(1 << 20).encode("utf-8"))
     print(f"load average at end: {load_average()}", flush=True)
     return 0 if ok else 1
 

@@ -87,3 +87,120 @@ def test_country_file_is_read_strictly():
         Countries.load({**good, "regimes": {}})
     with pytest.raises(dl.DataError, match="not a country"):
         Countries.load({**good, "periods": {"QQ": ["2013"]}})
+
+
+def _names(kb, text, country=None, when=date(2023, 6, 1)):
+    from rasd.code import link
+
+    return [(m.text, kb.actor(m.ident, m.text, when, country).name) for m in link.actor_mentions(kb, text, [], country)[0]]
+
+
+def test_groups_named_by_a_pattern_take_their_own_name_and_the_events_country(kb):
+    got = _names(kb, "Suspected Kordofan communal militia attacked a lorry, and the Tonzang PDF ambushed a convoy.", "SD")
+    assert ("Kordofan communal militia", "Kordofan Communal Militia (Sudan)") in got
+    assert ("Tonzang PDF", "People's Defense Force - Tonzang") in got
+    assert _names(kb, "The local PDF groups said so.")[0][1] == "People's Defense Force - Local Group"
+    # a known group's alias wins over the pattern; Somali sub-clans carry their line of descent
+    assert _names(kb, "Fulani ethnic militia raided the market.", "ML")[0][1] == "Fulani Ethnic Militia (Mali)"
+    assert _names(kb, "Marehan clan militia and Abgaal militiamen fought.", "SO") == [
+        ("Marehan clan militia", "Darod-Marehan Sub-Clan Militia (Somalia)"),
+        ("Abgaal militiamen", "Hawiye-Abgal Sub-Clan Militia (Somalia)")]
+    assert _names(kb, "In the morning The clan militia left.", "SO")[0][1] == "Unidentified Clan Militia (Somalia)"
+
+
+def test_a_generic_mention_takes_the_name_in_brackets_after_it(kb):
+    got = _names(kb, "Security forces (NISA) raided a house while gunmen (assumed Kordofan communal militia) fled.", "SO")
+    assert got[0] == ("Security forces", "Military Forces of Somalia (2022-) National Intelligence and Security Agency")
+    assert got[1][1] == "Kordofan Communal Militia (Somalia)"
+    assert len(got) == 2
+
+
+def test_a_name_inside_a_compound_or_after_anti_is_not_a_party(kb):
+    assert _names(kb, "Rebels burned a military-owned telecom tower.", "MM") == [("Rebels", "Opposition Rebels (Myanmar)")]
+    assert _names(kb, "Houthi-held districts saw anti-Houthi forces advance.", "YE") == [
+        ("anti-Houthi forces", "Military Forces of Yemen (2022-)")]
+
+
+def test_a_bombs_target_is_not_the_one_who_laid_it(kb):
+    from rasd.code import link
+
+    def roles(text, first):
+        ms = link.actor_mentions(kb, text, [], "ML")[0]
+        a1 = next(m for m in ms if m.text == first)
+        got = link._bomb_roles(kb, ms, text, a1, None)
+        return tuple(m.text if m else None for m in got)
+
+    assert roles("A police patrol hit a landmine near the town.", "police patrol") == (None, "police patrol")
+    assert roles("A bomb exploded at the police station.", "police") == (None, "police")
+    assert roles("A bomb planted by Al Shabaab exploded, wounding two soldiers.", "soldiers") == ("Al Shabaab", "soldiers")
+    assert roles("Soldiers detonated a mine in the field.", "Soldiers") == ("Soldiers", None)
+
+
+def test_a_states_air_strikes_go_to_its_air_arm_where_acled_names_it(kb):
+    from rasd.code import link
+
+    m = link.ActorMention(0, 14, "ru-military", "Russian forces")
+    assert kb.actor(link.air_arm(kb, "Air/drone strike", m, "UA").ident, None, date(2023, 1, 1), "UA").name == \
+        "Military Forces of Russia (2000-) Air Force"
+    assert link.air_arm(kb, "Air/drone strike", m, "SY").ident == "ru-military"
+    assert link.air_arm(kb, "Shelling/artillery/missile attack", m, "UA").ident == "ru-military"
+
+
+def test_an_actors_words_are_a_noun_phrase_never_a_date():
+    from rasd.code.link import noun_phrase
+
+    assert noun_phrase("15 February 2020 pro-Houthi forces") == "pro-Houthi forces"
+    assert noun_phrase("On May 3, 2021, unknown men") == "unknown men"
+    assert noun_phrase("Monday morning") == ""
+
+
+def test_people_adjectives_crowd_police_and_tribes(kb):
+    from rasd.code import link
+
+    got = _names(kb, "Turkish and pro-Turkish faction fighters clashed with the SDF.", "SY")
+    assert got[0] == ("Turkish", "Military Forces of Turkey (2016-)")
+    ms = link.actor_mentions(kb, "Security forces dispersed the crowd.", [], "ML")[0]
+    assert kb.actor(link.crowd_police(kb, "Protests", ms[0]).ident, None, date(2023, 1, 1), "ML").name.startswith("Police Forces of Mali")
+    assert link.crowd_police(kb, "Battles", ms[0]).ident == ms[0].ident
+    assert _names(kb, "Armed tribesmen and Bani Hushaish tribesmen blocked the road.", "YE") == [
+        ("Armed tribesmen", "Unidentified Tribal Militia (Yemen)"), ("Bani Hushaish tribesmen", "Bani Hushaish Tribal Militia (Yemen)")]
+
+
+def test_who_a_blast_or_a_mob_harms_when_no_one_is_named():
+    from types import SimpleNamespace
+
+    from rasd.code.link import harms_civilians
+
+    cand = SimpleNamespace(between=[], entry=SimpleNamespace(cls=SimpleNamespace(name="kill")))
+    boom = "Explosions/Remote violence"
+    assert harms_civilians(cand, boom, "Air/drone strike", "Warplanes struck a house in the camp, wounding two children.")
+    assert not harms_civilians(cand, boom, "Air/drone strike", "Warplanes struck an army convoy.")
+    assert not harms_civilians(cand, boom, "Remote explosive/landmine/IED", "The People's Defense Force bombed a tower.")
+    assert harms_civilians(cand, "Riots", "Mob violence", "A mob lynched a suspected thief.")
+    assert not harms_civilians(cand, "Riots", "Mob violence", "Supporters of two candidates clashed with sticks.")
+
+
+def test_protested_things_and_backers_are_not_parties_and_protests_take_the_police(kb):
+    from rasd.code import link
+
+    ms = link.actor_mentions(kb, "Crowds denounced the military coup. Police fired tear gas.", [], "SD")[0]
+    assert [m.text for m in ms] == ["Crowds", "Police"]  # not "military"
+    two = link.actor_mentions(kb, "Soldiers and police dispersed the march.", [], "SD")[0]
+    assert kb.actors[link.protest_actors(kb, "Protests", "Protest with intervention", two)[1]].state_role == "police"
+    assert kb.role_rx["support_before"].search("Rizeigat militia, supported by ")
+
+
+def test_party_supporters_are_a_crowd_of_the_partys_country(kb):
+    from rasd.code.country import actor_country
+
+    assert actor_country(kb, "ODM supporters marched in the town.") == "KE"
+    assert _names(kb, "ODM supporters marched.", "KE")[0][1] == "Rioters (Kenya)"
+    assert actor_country(kb, "Government security forces (SNA) clashed with gunmen.") is None  # SNA: Syria's or Somalia's
+
+
+def test_coordinated_groups_share_the_kind_of_the_last(kb):
+    got = _names(kb, "Somali and Afar ethnic militias clashed, and Habar Jeclo and Habar Yoonis clan militia met.", "ET")
+    assert ("Somali", "Somali Ethnic Militia (Ethiopia)") in got
+    assert ("Afar ethnic militias", "Afar Ethnic Militia (Ethiopia)") in got
+    assert ("Habar Jeclo", "Isaaq-Habar Jeclo Sub-Clan Militia (Ethiopia)") in got
+    assert ("Somali", "Military Forces of Somalia (2022-)") not in got  # an ethnic militia is no state's army

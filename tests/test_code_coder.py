@@ -49,7 +49,7 @@ def test_clash_between_two_known_actors(coder):
     e = evs[0]
     assert (e.event_type, e.sub_event_type) == ("Battles", "Armed clash")
     assert e.actor1.name == "Military Forces of Syria (2000-2024)"
-    assert e.actor2.name == "Hayat Tahrir al-Sham"
+    assert e.actor2.name == "HTS: Hayat Tahrir al Sham"
     assert e.location.name == "Idlib" and e.location.country == "SY"
     assert e.date == date(2021, 6, 12) and e.time_precision == "day"
     assert e.fatalities == 4
@@ -130,3 +130,15 @@ def test_events_validate_against_the_published_schema(coder):
     bad["stance"] = "maybe"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def test_a_headline_event_told_again_in_the_body_takes_the_body_sentence(coder):
+    # headlines put past acts in the present and carry no date; the body's sentence reports the act.
+    # The family named later in that sentence was not taken: no abduction, no civilian loser.
+    text = ("Assad flees as rebels take Aleppo\n\nRebel fighters took control of Aleppo on Sunday after a lightning "
+            "advance, ending five decades of rule by the Assad family.")
+    evs = coded_events(coder, text, published=date(2024, 12, 9))
+    (ev,) = [e for e in evs if e.location and e.location.name == "Aleppo"]
+    assert ev.sub_event_type == "Non-state actor overtakes territory", ev.sub_event_type
+    assert ev.sentence.startswith("Rebel fighters took control") and ev.date == date(2024, 12, 8)
+    assert ev.actor2 is None

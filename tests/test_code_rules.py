@@ -60,8 +60,9 @@ def test_a_pattern_using_an_unknown_fragment_is_an_error():
 
 def test_a_date_pattern_must_hold_the_groups_its_kind_reads():
     d = raw("dates.yaml")
-    d["en"]["patterns"][1]["re"] = r"\b(?P<day>\d+) (?P<mon>may)\b"  # dmy reads a year group too
-    with pytest.raises(DataError, match=r"dates\.yaml: entry 'dmy #2': key 'en\.patterns\.re': .*group\(s\) year"):
+    i = [p["kind"] for p in d["en"]["patterns"]].index("dmy")
+    d["en"]["patterns"][i]["re"] = r"\b(?P<day>\d+) (?P<mon>may)\b"  # dmy reads a year group too
+    with pytest.raises(DataError, match=rf"dates\.yaml: entry 'dmy #{i + 1}': key 'en\.patterns\.re': .*group\(s\) year"):
         DateRules.load("en", d)
 
 

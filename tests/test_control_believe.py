@@ -23,6 +23,7 @@ TURKEY = Actor("Military Forces of Turkey (2016-)", actor_type="state forces", c
 YPG = Actor("YPG: People's Protection Units", actor_type="identity militia", country="SY")
 RAQQA = Place("Raqqa", 35.95, 39.01, country="SY", geonameid="172955")
 AFRIN = Place("Afrin", 36.51, 36.87, country="SY", geonameid="174186")
+DAMASCUS = Place("Damascus", 33.51, 36.29, country="SY", geonameid="170654")
 ANTAKYA = Place("Antakya", 36.21, 36.16, country="TR", geonameid="323779")
 PUB = date(2018, 3, 19)
 READER = ChangeReader()
@@ -85,6 +86,11 @@ def test_the_sentence_must_name_the_place_as_what_changed_hands():
                      "Rebels advanced on Homs and seized a checkpoint.", "Rebels pushed deep into Homs on Sunday."]:
         trigger = "seized" if "seized" in sentence else "pushed"
         assert not _read(sentence, trigger).ok, sentence
+    # a feature named after the place changed hands, not the place: the airport, not Damascus
+    s = "The army and security forces had abandoned Damascus International Airport, a monitor said."
+    assert not _read(s, "abandoned", a1=GOV, a1_words="army", at=DAMASCUS, sub=MOVE).ok
+    assert _read("The army and security forces had abandoned Damascus on Sunday.", "abandoned", a1=GOV,
+                 a1_words="army", at=DAMASCUS, sub=MOVE).ok
 
 
 def test_the_holder_is_the_one_the_sentence_has_taking_the_place():

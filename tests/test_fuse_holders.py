@@ -30,7 +30,7 @@ def test_takeover_without_a_loser_reads_the_earlier_holder_and_the_leader_in_the
     assert tl[0].holder.startswith("Military Forces of Syria")
     assert any("vacated Homs" in e.text for e in tl[0].evidence)  # the sentence that says who left
     assert tl[1].holder == "Rebels" and tl[1].previous == tl[0].holder
-    assert tl[1].led_by == "Hayat Tahrir al-Sham"
+    assert tl[1].led_by == "HTS: Hayat Tahrir al Sham"
     assert any("led by HTS" in e.text for e in tl[1].evidence)
 
 
@@ -51,7 +51,7 @@ def test_hts_led_rebels_names_the_leader(st):
                sentence=text)
     fuse_doc(st, f, "l", [ev], text=text)
     tl = st.control_timeline("Homs")
-    assert [(p.holder, p.led_by) for p in tl] == [(GOV.name, None), ("Rebels", "Hayat Tahrir al-Sham")]
+    assert [(p.holder, p.led_by) for p in tl] == [(GOV.name, None), ("Rebels", "HTS: Hayat Tahrir al Sham")]
 
 
 DEAL = ("Douma\nThe two sides reached a final agreement in Douma on Monday. Under its terms, 300 fighters will "

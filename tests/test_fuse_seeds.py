@@ -117,7 +117,7 @@ def test_homs_control_government_until_the_takeover_then_the_hts_led_opposition(
     assert before.holder.startswith("Military Forces of Syria") and before.start is None
     assert before.end == after.start == day
     assert any(e.doc_id.startswith("002") and "Homs" in e.text for e in before.evidence)
-    assert "Rebels" in after.holder and after.led_by == "Hayat Tahrir al-Sham" and after.end is None
+    assert "Rebels" in after.holder and after.led_by == "HTS: Hayat Tahrir al Sham" and after.end is None
     assert after.previous == before.holder and after.status == "disputed"
     assert {e.doc_id[:3] for e in after.evidence} >= {"002", "003"}
     holders = {p.place.name: p.holder for p in st.control_at("2024-12-10")}

@@ -84,3 +84,26 @@ def test_a_long_ingest_blocks_neither_reads_nor_the_stop(tmp_path: Path):
         proc.wait(timeout=30)
         assert time.perf_counter() - t0 < 6.0  # main: SIGTERM waited for the ingest
         assert not stale.exists()  # removed at start
+
+
+def test_a_pipeline_process_codes_in_its_child_and_outlives_it():
+    import signal
+
+    from rasd.config import PipelineConfig
+    from rasd.parallel import PipelineProcess
+    from rasd.records import Document
+
+    pp = PipelineProcess(PipelineConfig(with_events=False))  # cleaning only: no model to load
+    try:
+        page = "Shelling hit Douma overnight, a monitor said."
+        first = pp.run_safe([Document(doc_id="a", raw=page)])
+        assert first[0].error is None and first[0].document.text == page and first[0].document.doc_id == "a"
+        child = pp._proc
+        assert child.pid != os.getpid() and child.is_alive()
+        os.kill(child.pid, signal.SIGKILL)  # killed (out of memory, say): the next call starts another
+        child.join(10)
+        again = pp.run_safe([Document(doc_id="b", raw=page)])
+        assert again[0].error is None and pp._proc.pid != child.pid
+    finally:
+        pp.close()
+    assert pp._proc is None and not child.is_alive()

@@ -131,3 +131,108 @@ def available_cores() -> int:
 def worker_count(asked: Optional[int] = None) -> int:
     """The worker processes to run: as many as asked, else one per available core."""
     return asked if asked and asked > 0 else available_cores()
+
+
+class PipelineProcess:
+    """A pipeline that codes in a child process of its own and writes here: ``run_safe(docs)``
+    sends the documents to the child and waits for their Results, so a long document holds
+    neither this process's GIL nor anything its other threads wait on (the HTTP ingest: the
+    server keeps answering while one thread waits here). The writer's share of the pipeline
+    (``codes_events``, ``config``, ``fuser_for``: ``build_writer``) stays in this process.
+
+    The child is spawned (a fresh interpreter: nothing of the server's threads, sockets or
+    locks is inherited) on first use; it exits when this process is gone. A child
+    that dies meanwhile (killed, out of memory) costs the documents it had (each a Result with
+    the reason); the next call starts a new one. ``close()`` ends it at once. One caller at a time."""
+
+    def __init__(self, config: PipelineConfig):
+        self.config = config
+        self._writer: Any = None
+        self._proc: Any = None
+        self._conn: Any = None
+
+    @property
+    def codes_events(self) -> bool:
+        return self.config.with_events
+
+    @property
+    def writer(self):
+        """The writer's share (``build_writer``), built after the child's pipeline: a gazetteer
+        whose default layer is missing is then built by the child, not on this process's GIL."""
+        if self._writer is None:
+            from .pipeline import build_writer
+
+            if self._proc is None:
+                try:
+                    self.start()
+                except RuntimeError:  # run_safe reports it for each document
+                    pass
+            self._writer = build_writer(self.config)
+        return self._writer
+
+    def fuser_for(self, store):
+        return self.writer.fuser_for(store)
+
+    def start(self) -> None:
+        """Start the child and wait until its pipeline is built (RuntimeError with the reason
+        when it could not be)."""
+        ctx = mp.get_context("spawn")
+        here, there = ctx.Pipe()
+        proc = ctx.Process(target=_code_in_child, args=(there, self.config), daemon=True, name="rasd-pipeline")
+        proc.start()
+        there.close()
+        self._proc, self._conn = proc, here
+        try:
+            ready = here.recv()
+        except (EOFError, OSError):
+            ready = f"the pipeline process exited with code {proc.exitcode}"
+        if ready is not None:
+            self.close()
+            raise RuntimeError(ready)
+
+    def run_safe(self, docs: list[Document]) -> list[Result]:
+        from .pipeline import failed_result
+
+        try:
+            if self._proc is None or not self._proc.is_alive():
+                self.start()
+            self._conn.send(docs)
+            return self._conn.recv()
+        except (EOFError, OSError, RuntimeError) as exc:
+            code = self._proc.exitcode if self._proc is not None else None
+            self.close()
+            reason = exc if isinstance(exc, RuntimeError) else \
+                RuntimeError(f"the pipeline process ended (exit code {code})")
+            return [failed_result(d, reason) for d in docs]
+
+    def close(self) -> None:
+        proc, conn, self._proc, self._conn = self._proc, self._conn, None, None
+        if conn is not None:
+            conn.close()
+        if proc is not None and proc.is_alive():
+            proc.kill()
+        if proc is not None:
+            proc.join(timeout=5)
+
+
+def _code_in_child(conn, config: PipelineConfig) -> None:
+    """The child of a PipelineProcess: build the pipeline, say so (None, or why not), then code
+    each list of documents it is sent until the parent goes away."""
+    import signal
+
+    from .pipeline import build_pipeline
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C stops the server, which ends this child
+    _exit_with_parent()
+    try:
+        pipe = build_pipeline(config)
+    except Exception as exc:  # noqa: BLE001 - the parent reports it
+        conn.send(" ".join(f"could not build the pipeline: {type(exc).__name__}: {exc}".split()))
+        return
+    conn.send(None)
+    while True:
+        try:
+            docs = conn.recv()
+            conn.send(pipe.run_safe(docs))
+        except (EOFError, OSError):  # the parent closed its end (stopped, or gave up on this child)
+            return

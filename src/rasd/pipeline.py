@@ -95,7 +95,7 @@ class Pipeline:
         from .fuse.agreements import geo_lookup
 
         places = geo_lookup(self.geoparser) if self.geoparser is not None else None
-        return Fuser(store, places=places, actors=self.actors)
+        return Fuser(store, places=places, actors=self.actors, text_bound=self.config.max_code_chars)
 
 
 def failed_result(doc: Document, exc: BaseException) -> Result:

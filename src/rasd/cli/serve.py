@@ -229,12 +229,14 @@ def _ontology():
 
 
 def _pipeline_factory(config):
-    """The ingest pipeline with the event coder (built on the first ingest: it loads the model).
-    Without a gazetteer (``--no-gazetteer``) events are coded without places."""
+    """The ingest pipeline with the event coder, coding in a process of its own (started on the
+    first ingest: it loads the model), so that a long document stalls neither the server's
+    other requests nor its stop; written here. Without a gazetteer (``--no-gazetteer``) events
+    are coded without places."""
     def build():
-        from ..pipeline import build_pipeline
+        from ..parallel import PipelineProcess
 
-        return build_pipeline(config)
+        return PipelineProcess(config)
     return build
 
 

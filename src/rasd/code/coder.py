@@ -27,6 +27,7 @@ from . import link
 from .country import named_toponyms, place_country
 from .dates import DateFinder, DateMention
 from .fatalities import Count, FatalityCounter, total
+from .gate import Gate
 from .lexicon import ActorKB, Ontology, TriggerLexicon
 from .place import Places
 from .rules import Rules, any_word
@@ -69,6 +70,7 @@ class Story:
     focus: Optional[Toponym]  # the town its headline names
     sentences: int = 0  # how many sentences it has
     quoted: list[tuple[int, int]] = field(default_factory=list)  # spans of direct speech
+    conflict: bool = True  # about a conflict (code/gate.py): else only sentences that name violence have events
 
     def in_quote(self, offset: int) -> bool:
         return any(a < offset < b for a, b in self.quoted)
@@ -88,6 +90,7 @@ class SentenceContext:
     context_date: Optional[tuple[DateMention, int]]  # the last date stated before it, and its sentence
     continuation: list[tuple[int, int]] = field(default_factory=list)  # spans of the sentences continuing it
     context: str = ""  # the sentence and its continuations
+    following: str = ""  # the sentences right after it (with events of their own or not)
 
     @property
     def end(self) -> int:
@@ -140,6 +143,7 @@ class Coder:
         self.dates = DateFinder(rules.dates)
         self.counter = FatalityCounter(rules.fatalities)
         self.places = self.data.places
+        self.gate = Gate(rules.gate, self.data.actors, frozenset(self.data.lexicon.by_lemma))
         mod = self.data.lexicon.modality
         self._uncertain = any_word(mod["uncertain"])
         self._denial = any_word(mod["denial"])
@@ -184,6 +188,7 @@ class Coder:
         """``hint``: the country of the story's actors (``country.CountryHint``)."""
         story = self.story(doc, tops, hint)
         story.sentences = len(spans)
+        story.conflict = self.gate.conflict_story(doc.text, spans)
         win = self.windows
         events: list[tuple[int, Event, dict]] = []
         drafts = self._drafts(story, spans, parsed)
@@ -195,12 +200,14 @@ class Coder:
             cont = [j for k, j in enumerate(cont) if j == i + 1 + k]
             sc.continuation = [spans[j] for j in cont]
             sc.context = " ".join(doc.text[a:b] for a, b in [spans[i]] + sc.continuation)
+            sc.following = " ".join(doc.text[a:b] for a, b in spans[i + 1:i + 1 + win["continuation_sentences"]])
             events += [(i, e, o) for e, o in self._event(sc, cand)]
-        merged = self._merge(events)
-        stated = self.counter.stated_figure(doc.text)
+        merged = self._merge(events, _headline_end(doc, self.windows["headline_max_chars"]))
         for ev in merged:
-            # a toll the report splits by place goes by the place the event's own sentence names
-            fig = self.counter.allocated_figure(doc.text, ev.sentence or "") or stated
+            # a toll the report splits by place goes by the place the event's own sentence names; a toll
+            # split between events without its total splits the one counted
+            fig = self.counter.allocated_figure(doc.text, ev.sentence or "") or \
+                self.counter.stated_figure(doc.text, ev.fatalities)
             if fig is not None:
                 ev.fatalities = fig.value
                 ev.evidence.append(_ev(doc, fig.start, fig.end, "fatalities"))
@@ -221,7 +228,8 @@ class Coder:
             stext = doc.text[s0:s1]
             # a date inside a background clause ("after it was cut off last October") is the time of
             # that earlier happening: it neither dates this sentence's event nor the ones after it
-            d = link.event_date([m for m in self.dates.find(stext, ref, base=0)
+            mentions = self.dates.find(stext, ref, base=0)
+            d = link.event_date([m for m in mentions
                                  if not self.rules.background_clause.search(stext[max(0, m.start - clause_chars):m.start])], ref)
             if d is not None:
                 last_date = (d, i)
@@ -231,7 +239,12 @@ class Coder:
             # what a speaker says in direct speech is not the report's own account, unless the report
             # passes it on from a source ("... to withdraw from the Homs area”, a source told AFP)
             found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)
-                     and (not story.in_quote(s0 + c.token.idx) or self._sourced(stext))]
+                     and (not story.in_quote(s0 + c.token.idx) or self._sourced(stext))
+                     and self.gate.keeps(c, stext, story.conflict)]
+            if ref is not None:
+                # a date of long ago in the trigger's own clause: "whose death in May last year sparked protests"
+                old = self.gate.old_spans(stext, mentions, ref, self.windows["background_days"])
+                found = [c for c in found if not self.gate.dated_before(c, sent, old)]
             cand = self._choose(found, stext)
             if cand is None:
                 continue
@@ -259,15 +272,30 @@ class Coder:
         return None
 
     def _requirements(self, cand: Candidate, stext: str) -> bool:
+        if cand.entry.requires == "agent":
+            return bool(cand.agents)
+        if cand.entry.requires == "unarmed_agent":
+            # "teachers marched through the town", not "troops marched into it"
+            return bool(cand.agents) and not self._armed_agent(cand, stext)
         if cand.entry.requires != "armed_agent":
             return True
-        if not cand.agents:
+        return self._armed_agent(cand, stext)
+
+    def _armed_agent(self, cand: Candidate, stext: str) -> bool:
+        """Whether the trigger's agent is an armed actor (of a passive of moving forces, its subject:
+        "the brigade was deployed", "fighters were sighted")."""
+        tok = cand.token
+        agents = cand.agents
+        if not agents and cand.entry.cls.event_type == "Strategic developments" and hasattr(tok, "children"):
+            agents = [(ch.left_edge.idx, ch.right_edge.idx + len(ch.right_edge)) for ch in tok.children
+                      if ch.dep_ == "nsubjpass"]
+        if not agents:
             return False
-        for a, b in cand.agents:
+        for a, b in agents:
             for m in self.data.actors.find(stext[a:b]):
                 if m[2] in ("actor", "metonym") and self.data.actors.actors[m[3]].armed:
                     return True
-        return link.is_armed(self.data.actors, None, cand, stext)
+        return link.is_armed(self.data.actors, None, cand, stext, agents)
 
     def _choose(self, cands: list[Candidate], stext: str) -> Optional[Candidate]:
         neg = self.data.lexicon.classes["negotiation"]
@@ -304,9 +332,9 @@ class Coder:
         a1m, a2m = link.pick_actors(kb, cand, mentions, sc.text, [(a, b) for a, b, _ in sources])
         et, st, attrs, a1m, a2m = self._type(sc, cand, mentions, a1m, a2m, country)
         when = self._when(sc)
-        if self._background(sc, when, spot.place) or self._undated(sc, cand, when):
+        if self._background(sc, when, spot.place, et in ("Protests", "Riots")) or self._undated(sc, cand, when):
             return []
-        actor1, actor2 = self._actors(sc, cand, et, a1m, a2m, when.value, country)
+        actor1, actor2 = self._actors(sc, cand, et, a1m, a2m, when.value, country, st)
         # fatalities over the sentence and the ones continuing it
         counts = [self.counter.find(sc.text, sc.start)] + [self.counter.find(sc.story.doc.text[a:b], a)
                                                             for a, b in sc.continuation]
@@ -335,8 +363,9 @@ class Coder:
         text = story.doc.text
         top, place = places.choose(text, sc.start, sc.text, cand, sc.toponyms, actor_spans, story.country)
         if top is not None and story.country and place.country != story.country and story.main_place is not None \
-                and len(story.resolved) >= win["abroad_min_places"]:
+                and len(story.resolved) >= win["abroad_min_places"] and cand.entry.cls.resolve != "protest":
             top = place = None  # only places abroad named: the story's main place is the better guess
+            # (not for a crowd: a diaspora protests where it lives, "protesters in Manchester")
         goal = top is not None and places.is_destination(text, top.start)
         carried = None
         if top is None or goal:
@@ -375,13 +404,18 @@ class Coder:
         """(event type, sub-event type, attrs, actor1 mention, actor2 mention): the trigger's class
         refined by its context; crowds make clashes riots and protests take their demonstrators first."""
         kb = self.data.actors
-        et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, sc.context, country)
+        # what met a demonstration is often told in the sentences after it ("Police dispersed them with tear gas.")
+        context = sc.text + " " + sc.following if cand.entry.cls.resolve == "protest" else sc.context
+        et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context, country)
+        if cand.entry.cls.resolve == "territory" and st != "Abduction/forced disappearance" and a2m is not None \
+                and kb.actors[a2m.ident].actor_type == "civilians":
+            a2m = None  # people named around a change of hands ("rule by the Assad family") lost no ground
         if et == "Battles" and cand.entry.cls.resolve in ("fixed", "target"):
             # "clashes between demonstrators and riot police": a riot, not a battle
             crowd = next((m for m in (a1m, a2m) if m and kb.actors[m.ident].actor_type in ("protesters", "rioters")), None)
             if crowd is not None:
                 other = a2m if crowd is a1m else a1m
-                et, st = "Riots", "Violent demonstration"
+                et, st = "Riots", self.data.lexicon.subtypes.riot_kind(sc.context, "")
                 a1m = link.ActorMention(crowd.start, crowd.end, "rioters", crowd.text)
                 a2m = other
         elif et == "Riots" and cand.entry.cls.resolve != "protest":
@@ -394,13 +428,20 @@ class Coder:
                 a1m = link.ActorMention(a, b, "rioters", sc.text[a:b])
                 if a2m is not None and a2m.ident == "rioters":
                     a2m = None
+        if cand.entry.cls.name == "group" and a1m is None and a2m is not None:
+            a1m, a2m = a2m, None  # "Al Shabaab were sighted", "the brigade was deployed": the group is the actor
+        if et == "Violence against civilians" and a2m is not None and kb.actors[a2m.ident].armed:
+            a2m = None  # the codebook's victims are civilians ("3 Fulani pastoralists" are not the Fulani militia)
         if et in ("Protests", "Riots") and cand.entry.cls.resolve == "protest":
+            # the forces that broke it up are often told in the next sentence ("Police fired tear gas.")
+            mentions = mentions + link.continuation_mentions(kb, sc.story.doc.text, sc.start, sc.continuation, country)
             first, second = link.protest_actors(kb, et, st, mentions)
             a1m = link.ActorMention(cand.token.idx, cand.token.idx + len(cand.token), first, cand.token.text) \
                 if not (a1m and kb.actors[a1m.ident].actor_type in ("protesters", "rioters")) else \
                 link.ActorMention(a1m.start, a1m.end, first, a1m.text)
             a2m = next((m for m in mentions if m.ident == second), None) if second else None
-        return et, st, attrs, a1m, a2m
+        return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(
+            kb, et, link.air_arm(kb, st, a2m, country, sc.text))
 
     def _when(self, sc: SentenceContext) -> When:
         """The sentence's own date, else the latest one stated before it, else publication (week)."""
@@ -414,8 +455,9 @@ class Coder:
             return When(ref, "week", None, fallback=True)
         return When(None, None, None, fallback=True)
 
-    def _background(self, sc: SentenceContext, when: When, place: Optional[Place]) -> bool:
-        """Whether the sentence's event is background, not news."""
+    def _background(self, sc: SentenceContext, when: When, place: Optional[Place], crowd: bool = False) -> bool:
+        """Whether the sentence's event is background, not news (``crowd``: a protest or riot, whose
+        numbers are the size of its crowd, not a toll)."""
         ref, win = sc.story.ref, self.windows
         if ref is not None and when.value is not None and when.span is not None \
                 and not -win["future_days"] <= (ref - when.value).days <= win["background_days"]:
@@ -424,7 +466,7 @@ class Coder:
             return True  # "since the start of the war", "in recent years": history, not news
         if self.rules.question.search(sc.text):
             return True  # asked, not reported
-        if when.span is None and (place is None or place.is_country()) \
+        if when.span is None and (place is None or place.is_country()) and not crowd \
                 and self.rules.aggregate.search(sc.text):
             return True  # "hundreds of thousands were killed", "prolonged sieges starved entire populations":
             # a toll or a practice summed over a war, with no day and no place of its own, is commentary
@@ -457,14 +499,16 @@ class Coder:
         return False
 
     def _actors(self, sc: SentenceContext, cand: Candidate, et: str, a1m, a2m, when: Optional[date],
-                country: Optional[str]):
+                country: Optional[str], st: str = ""):
         """The event's actors: known ones named at the event's date, else the agent's words; violence
         by an actor the text does not name is ACLED's unidentified armed group."""
         kb = self.data.actors
         actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, sc.text)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
-        if et == "Violence against civilians" and actor2 is None:
+        if actor2 is None and (et == "Violence against civilians" or link.harms_civilians(cand, et, st, sc.context)):
             actor2 = kb.actor("civilians", None, when, country)
+        elif actor2 is None and et == "Riots" and st == "Mob violence":
+            actor2 = kb.actor("rioters", None, when, country)  # two crowds fighting each other
         if et in ("Battles", "Explosions/Remote violence", "Violence against civilians") and (
                 actor1 is None or actor1.actor_type in ("civilians", "protesters", None)):
             actor1 = kb.actor("unidentified", None, when, country)
@@ -550,10 +594,13 @@ class Coder:
                   and not t.place.is_country()]
         return [_copy_at(doc, ev, t, n) for n, t in enumerate(others, 1)]
 
-    def _merge(self, events: list[tuple[int, Event, dict]]) -> list[Event]:
+    def _merge(self, events: list[tuple[int, Event, dict]], headline_end: Optional[int] = None) -> list[Event]:
         """Events of a document that continue each other become one: a sentence without a place or a
         date of its own continues the event before (a bare toll gives it its toll); the same type at
-        the same place within ``merge_days`` is the same event."""
+        the same place within ``merge_days`` is the same event. An event of the headline (``headline_end``:
+        where it ends) told again in a body sentence with a date of its own takes that sentence as its
+        own: headlines put past acts in the present and carry no date ("rebels take Damascus";
+        "Rebel fighters took control of Damascus on Sunday")."""
         days, conf = self.windows["merge_days"], self.rules.confidence
         out: list[tuple[Event, dict]] = []
         for i, ev, own in events:
@@ -576,6 +623,11 @@ class Coder:
             if target is None:
                 out.append((ev, own))
                 continue
+            if not toll_only and headline_end is not None and own.get("date") and _starts_before(target, headline_end) \
+                    and not _starts_before(ev, headline_end):
+                k = next(k for k, (e, _) in enumerate(out) if e is target)
+                out[k] = (ev, own)
+                target, ev = ev, target
             if toll_only:
                 target.evidence += [e for e in ev.evidence if e.field in ("fatalities", "wounded")]
                 target.fatalities = ev.fatalities
@@ -603,6 +655,25 @@ def _ev(doc: Document, start: int, end: int, field: str) -> Evidence:
 
 def _event_id(doc_id: str, offset: int) -> str:
     return "ev_" + hashlib.sha1(f"{doc_id}:{offset}".encode()).hexdigest()[:16]
+
+
+def _headline_end(doc: Document, max_chars: int) -> Optional[int]:
+    """Where a story's headline ends, in raw offsets (a first line of the clean text no longer than
+    ``max_chars`` followed by more text, or the title when the text opens with it); None without one."""
+    head = doc.text.lstrip()
+    lead = len(doc.text) - len(head)
+    if doc.title and head.startswith(doc.title):
+        return doc.raw_span(lead, lead + len(doc.title))[1]
+    nl = head.find("\n")
+    if nl < 0 or nl > max_chars or not head[nl:].strip():
+        return None
+    return doc.raw_span(lead, lead + nl)[1]
+
+
+def _starts_before(ev: Event, at: int) -> bool:
+    """The event's own sentence (its first sentence evidence, raw offsets) ends by ``at``."""
+    sent = next((e for e in ev.evidence if e.field == "sentence"), None)
+    return sent is not None and sent.end <= at
 
 
 def _headline_place(doc: Document, resolved: list[Toponym], country: Optional[str], max_chars: int) -> Optional[Toponym]:

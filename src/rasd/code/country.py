@@ -14,7 +14,7 @@ import re
 from typing import Optional
 
 from ..records import Document, Result, Toponym
-from .lexicon import ActorKB
+from .lexicon import ActorKB, norm
 from .place import Places
 
 _COUNTRY_WEIGHT = {"rebel group": 2, "political militia": 2, "identity militia": 2, "state forces": 1}
@@ -52,8 +52,12 @@ class CountryRefiner:
 def actor_country(kb: ActorKB, text: str) -> Optional[str]:
     """Without places, the country whose local actors the text names most (weighted by type)."""
     votes: dict[str, int] = {}
-    for _, _, kind, ident in kb.find(text[:20000]):
-        if kind != "actor":
+    for a, b, kind, ident in kb.find(text[:20000]):
+        if kind != "actor" or kb.ambiguous(text[a:b]):
+            continue
+        party = kb.crowd_country.get(norm(text[a:b]))
+        if party:  # "ODM supporters": a crowd, of the party's country
+            votes[party] = votes.get(party, 0) + _COUNTRY_WEIGHT["political militia"]
             continue
         a = kb.actors[ident]
         if a.country and not a.template:

@@ -24,6 +24,7 @@ class DateMention:
     value: Optional[date]
     precision: Optional[str]
     explicit: bool  # names its own year or day (does not lean on the reference date)
+    named_day: bool = False  # names its day of the month ("7 December", "on 12/04", "15-18 January")
 
 
 def _year(s: Optional[str]) -> Optional[int]:
@@ -65,6 +66,8 @@ class DateFinder:
     """Finds and resolves date expressions. Built once (with the rules of a language,
     ``code/data/dates.yaml``); ``find(text, ref)`` per sentence."""
 
+    NAMED_DAY = ("iso", "dmy", "mdy", "dmy_range", "mdy_range", "numeric_dm")  # kinds that name a day of the month
+
     def __init__(self, rules: Optional[DateRules] = None):
         self.rules = rules if rules is not None else default_rules().dates
 
@@ -81,10 +84,36 @@ class DateFinder:
                 val, prec, explicit = self._resolve(kind, m, ref)
                 if val is None and kind in ("weekday",) and not m.group("rel"):
                     continue
+                if val is not None:
+                    val, prec = self._around(text, a, b, val, prec)
                 taken.append((a, b))
-                out.append(DateMention(base + a, base + b, m.group(0), val, prec, explicit))
+                out.append(DateMention(base + a, base + b, m.group(0), val, prec, explicit,
+                                       val is not None and kind in self.NAMED_DAY))
         out.sort(key=lambda d: d.start)
-        return out
+        # "overnight between 14 and 15 January", "on 10 November (as reported), overnight": the named day is
+        # the one meant
+        reach = self.rules.named_day_reach
+        return [d for d in out if d.named_day or d.value is None or not any(
+            e.named_day and (0 <= e.start - d.end <= reach or 0 <= d.start - e.end <= reach) for e in out)]
+
+    def _around(self, text: str, a: int, b: int, val: date, prec: Optional[str]) -> tuple[date, Optional[str]]:
+        """A date as its neighbouring words set it: "a few days before 12 October" (shifted, week
+        precision when the count is vague), "around 7 December (week of)", "as reported on 4 May" (the
+        precision ACLED gives an approximate date)."""
+        r = self.rules
+        m = r.shift.search(text, max(0, a - 60), a)
+        if m:
+            n = m.group("n").lower()
+            k = int(n) if n.isdigit() else r.numbers.get(n, 3)
+            days = k * (7 if m.group("unit").lower().startswith("week") else 1)
+            back = r.directions.get(re.sub(r"\s+", " ", m.group("dir").lower())) == "back"
+            val = val - timedelta(days=days) if back else val + timedelta(days=days)
+            prec = "week" if n in r.vague_counts else "day"
+        if prec == "day":
+            for p in ("month", "week"):  # the coarser first: "around 9 September (month of)"
+                if r.approximate_after[p].search(text[b:b + 40]) or r.approximate_before[p].search(text, max(0, a - 40), a):
+                    return val, p
+        return val, prec
 
     def _mon(self, s: Optional[str]) -> Optional[int]:
         return self.rules.months.get(s.lower().rstrip(".")) if s else None
@@ -93,10 +122,45 @@ class DateFinder:
         """The relation a word sets (last / this / next / recent), "" for none."""
         return self.rules.relations.get(word.lower(), "") if word else ""
 
+    def _span(self, g: dict, ref: Optional[date]) -> tuple[Optional[date], Optional[str], bool]:
+        """A span of days: "between 11 and 15 February" is some day within it (its middle, rounded
+        down, week precision when it spans more than two days); "from 3 to 8 October", "on 23 and
+        24 March" tell of each day: the first."""
+        mon2, d1, d2 = self._mon(g["mon"]), int(g["day"]), int(g["day2"])
+        mon1 = self._mon(g.get("mon1")) or mon2
+        year = _year(g.get("year"))
+        if not mon2 or not (1 <= d1 <= 31 and 1 <= d2 <= 31):
+            return None, None, False
+        if year:
+            end = _safe(year, mon2, d2)
+        elif ref:
+            end = _before(ref, mon2, d2)
+        else:
+            return None, None, False
+        if end is None:
+            return None, None, False
+        start = _safe(end.year - (1 if mon1 > mon2 else 0), mon1, d1)
+        if start is None or start > end or (end - start).days > 31:
+            return None, None, False
+        if g.get("mid"):
+            span = (end - start).days
+            return start + timedelta(days=span // 2), ("week" if span > 1 else "day"), bool(year)
+        return start, "day", bool(year)
+
     def _resolve(self, kind: str, m: re.Match, ref: Optional[date]) -> tuple[Optional[date], Optional[str], bool]:
         g = m.groupdict()
         if kind == "iso":
             return _safe(int(g["year"]), int(g["mon"]), int(g["day"])), "day", True
+        if kind in ("dmy_range", "mdy_range"):
+            return self._span(g, ref)
+        if kind == "numeric_dm":
+            day, mon, y = int(g["day"]), int(g["mon"]), g.get("year")
+            if not (1 <= day <= 31 and 1 <= mon <= 12):
+                return None, None, False
+            if y:
+                year = int(y) if len(y) == 4 else 2000 + int(y) if int(y) < 50 else 1900 + int(y)
+                return _safe(year, mon, day), "day", True
+            return (_before(ref, mon, day), "day", False) if ref else (None, None, False)
         if kind in ("dmy", "mdy"):
             mon, day, year = self._mon(g["mon"]), int(g["day"]), _year(g.get("year"))
             if not mon or not 1 <= day <= 31:

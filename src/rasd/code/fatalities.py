@@ -23,6 +23,7 @@ class Count:
     start: int
     end: int
     text: str
+    alt: bool = False  # a figure another source gives: counted only when no other is stated
 
 
 class FatalityCounter:
@@ -71,12 +72,11 @@ class FatalityCounter:
         if not r.prefilter.search(text):
             return out
         spans: list[tuple[int, int]] = []
-        m = r.coded.search(text)
-        if m:
-            n = self.parse_number(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5"))
-            if n is not None:
-                out.append(Count("coded", n, base + m.start(), base + m.end(), m.group(0)))
-        for kind, pat, one_victim in r.counts:
+        coded = self._stated(text, ("event", "coded"))
+        if coded is not None:
+            out.append(Count("coded", coded.value, base + coded.start, base + coded.end, coded.text))
+        definite = []  # counts of "the <someone>": the same victim as another count of the sentence
+        for kind, pat, one_victim, coordinated in r.counts:
             pos = 0
             while (m := pat.search(text, pos)) is not None:
                 pos = m.end()
@@ -85,8 +85,7 @@ class FatalityCounter:
                 n = self.parse_number(m.group("n"))
                 if n is None:
                     continue
-                if r.date_before.search(text, 0, m.start("n")) or r.date_after.match(text, m.end("n")) or \
-                        (r.year.fullmatch(m.group("n")) and r.year_before.search(text, 0, m.start("n"))):
+                if self._date_number(text, m.start("n"), m.end("n")):
                     pos = m.end("n")  # "On Feb 24 gunmen killed ...", "on 3 March ...": a day of the month, not a count
                     continue
                 if kind == "kill" and (r.or_hurt.match(text, m.end()) or r.hurt_or.search(text, 0, m.start())):
@@ -95,33 +94,81 @@ class FatalityCounter:
                 if m.group("n").lower() in r.articles and not one_victim and not r.victim.search(m.group(0)[2:]):
                     continue
                 spans.append(m.span())
-                out.append(Count(kind, n, base + m.start(), base + m.end(), m.group(0)))
+                if kind == "kill" and (r.grievance.search(text, 0, m.start()) or r.aggregate_after.search(text[m.end():])
+                                       or r.part_after.match(text[m.end("n"):])):
+                    continue  # the killing a protest denounces, or a sum over several events: not this event's toll
+                alt = self._alternative(text, m.start(), m.group(0))
+                out.append(Count(kind, n, base + m.start(), base + m.end(), m.group(0), alt))
+                end = m.end()
+                if m.group("n").lower() == "the":
+                    definite.append(out[-1])
+                while coordinated and (more := r.and_more.match(text, end)) is not None:
+                    k = self.parse_number(more.group("n"))
+                    if k is None or self._date_number(text, more.start("n"), more.end("n")):
+                        break
+                    out.append(Count(kind, k, base + more.start("n"), base + more.end(), more.group(0).strip(), alt))
+                    spans.append((more.start("n"), more.end()))
+                    end = more.end()
+        if definite and len([c for c in out if c.kind == "kill"]) > len(definite):
+            out = [c for c in out if not any(c is d for d in definite)]
         if not out:
             m = r.none.search(text)
             if m:
                 out.append(Count("none", 0, base + m.start(), base + m.end(), m.group(0)))
         return out
 
-    def stated_figure(self, text: str) -> Optional[Count]:
-        """The per-event figure a report says it codes, if it says so (else None)."""
+    def _alternative(self, text: str, start: int, own: str) -> bool:
+        """Whether a figure is one another source gives: its clause (since the last ; . ( [) or its own
+        words say so ("some sources put the toll at 29", "as many as 200")."""
+        clause = max(text.rfind(c, 0, start) for c in ";.([") + 1
+        return bool(self.rules.alternative.search(text, clause, start) or self.rules.alternative.match(own))
+
+    def _date_number(self, text: str, a: int, b: int) -> bool:
+        """Whether the number at text[a:b] is a day of the month or a year ("On Feb 24", "3 March", "in 2019")."""
         r = self.rules
-        if not any(c in text for c in r.stated_cues):
-            return None
-        m = r.each.search(text)
-        if m:
-            return Count("coded", int(m.group("n") or m.group("n_")), m.start(), m.end(), m.group(0))
-        m = r.doc_split.search(text) or r.coded.search(text)
-        if m and m.re is r.coded:
-            n = self.parse_number(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5"))
-            return Count("coded", n, m.start(), m.end(), m.group(0)) if n is not None else None
-        if m:
-            if m.group("each"):
-                n = int(m.group("each"))
-            else:
-                parts = self.parse_number(m.group("parts")) or 1
-                n = int(int(m.group("total")) / parts + 0.5)
-            return Count("coded", n, m.start(), m.end(), m.group(0))
+        return bool(r.date_before.search(text, 0, a) or r.date_after.match(text, b) or
+                    (r.year.fullmatch(text[a:b]) and r.year_before.search(text, 0, a)))
+
+    def _stated(self, text: str, kinds: tuple[str, ...]) -> Optional[Count]:
+        """The last figure a text states it codes, of the first of ``kinds`` stated (days and years are no figures)."""
+        for kind in kinds:
+            found = None
+            for k, pat in self.rules.stated:
+                if k != kind:
+                    continue
+                for m in pat.finditer(text):
+                    if self._date_number(text, m.start("n"), m.end("n")):
+                        continue
+                    n = self.parse_number(m.group("n"))
+                    if n is not None and (found is None or m.start() > found.start):
+                        found = Count("coded", n, m.start(), m.end(), m.group(0))
+            if found is not None:
+                return found
         return None
+
+    def stated_figure(self, text: str, counted: Optional[int] = None) -> Optional[Count]:
+        """The per-event figure a report says it codes, if it says so (else None): the figure it gives
+        this event, else its share of a toll split between events (the stated total, else the coded or
+        ``counted`` one, divided and rounded), else the last figure it says it codes."""
+        r = self.rules
+        low = text.lower()
+        if not any(c in low for c in r.stated_cues):
+            return None
+        fig = self._stated(text, ("event",))
+        if fig is not None:
+            return fig
+        coded = self._stated(text, ("coded",))
+        for k, pat in r.stated:
+            m = pat.search(text) if k == "split" else None
+            if m is None:
+                continue
+            parts = m.group("parts").lower()
+            parts = int(parts) if parts.isdigit() else r.split_parts.get(parts)
+            whole = int(m.group("total").replace(",", "")) if m.group("total") else \
+                (coded.value if coded is not None else counted)
+            if parts and whole is not None:
+                return Count("coded", int(whole / parts + 0.5), m.start(), m.end(), m.group(0))
+        return coded
 
     # An allocation list in a report that splits one toll between its events by place:
     # "3 fatalities allocated as follows: 2 Harbal, 1 Sheikh Isa", "with 12 coded to A, 11 to B, and 11 C",
@@ -161,7 +208,9 @@ class FatalityCounter:
     def _alloc_groups(self, sentence: str) -> list[tuple[int, list[str], int]]:
         """(figure, place names, offset) for each figure of an allocation sentence that is followed by names."""
         r = self.rules
-        nums = list(r.alloc_number.finditer(sentence))
+        # a day or a year ("On 14 October 2024, Israeli ...") is no share of a toll
+        nums = [m for m in r.alloc_number.finditer(sentence) if not self._date_number(sentence, m.start(1), m.end(1))
+                and not r.year.fullmatch(m.group(1))]
         out = []
         for k, m in enumerate(nums):
             seg = sentence[m.end(): nums[k + 1].start() if k + 1 < len(nums) else len(sentence)]
@@ -197,16 +246,21 @@ class FatalityCounter:
 
 
 def total(counts: list[list[Count]], kind: str) -> Optional[int]:
-    """Sum within a sentence, max across sentences; a coded figure wins; 'none' gives 0."""
+    """Sum within a sentence, max across sentences; a coded figure wins; 'none' gives 0. Figures another
+    source gives count only when no other is stated, and then the lowest (ACLED's conservative figure)."""
     flat = [c for cs in counts for c in cs]
     coded = [c.value for c in flat if c.kind == "coded"]
     if kind == "kill" and coded:
         return coded[-1]
+    own = any(c.kind == kind and not c.alt for c in flat)
     best: Optional[int] = None
     for cs in counts:
-        s = sum(c.value for c in cs if c.kind == kind)
-        if any(c.kind == kind for c in cs):
-            best = s if best is None else max(best, s)
+        mine = [c.value for c in cs if c.kind == kind and c.alt != own]
+        if mine:
+            # distinct victim groups add up, unless one figure is the total of the others ("six soldiers
+            # were killed: four in the raid and two in an ambush")
+            s = (max(mine) if len(mine) > 2 and 2 * max(mine) == sum(mine) else sum(mine)) if own else min(mine)
+            best = s if best is None else (max(best, s) if own else min(best, s))
     if best is None and any(c.kind == "none" for c in flat):
         return 0
     return best

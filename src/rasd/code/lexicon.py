@@ -20,8 +20,8 @@ _WORDS = dl.list_of(dl.text)
 _TRIGGER = dl.record({
     "lemma": Key(dl.text, True), "class": Key(dl.text, True), "pos": Key(dl.list_of(dl.one_of("VERB", "NOUN", "ADJ", "PROPN"))),
     "forms": Key(_WORDS), "governors": Key(_WORDS), "particle": Key(dl.text), "needs_prep": Key(_WORDS),
-    "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent")),
-    "sub_event_type": Key(dl.text)})
+    "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent", "unarmed_agent", "agent")),
+    "sub_event_type": Key(dl.text), "no_modifier": Key(dl.flag)})
 _TRIGGER_CLASS = dl.record({
     "event_type": Key(dl.text, True), "sub_event_type": Key(dl.text, True), "priority": Key(dl.integer, True),
     "resolve": Key(dl.one_of("fixed", "territory", "target", "weapon", "protest", "agreement", "negotiation"), True),
@@ -90,6 +90,7 @@ class TriggerEntry:
     sub_event_type: Optional[str] = None
     forms: tuple[str, ...] = ()
     not_objects: tuple[str, ...] = ()
+    no_modifier: bool = False  # not as a noun's modifier ("riot police", "riot gear")
 
 
 @dataclass
@@ -129,7 +130,8 @@ class TriggerLexicon:
                 particle=t.get("particle"), needs_prep=tuple(t["needs_prep"]) if t.get("needs_prep") else None,
                 agent_prep=t.get("agent_prep"), requires=t.get("requires"),
                 sub_event_type=t.get("sub_event_type"),
-                forms=tuple(t.get("forms") or ()), not_objects=tuple(t.get("not_objects") or ()))
+                forms=tuple(t.get("forms") or ()), not_objects=tuple(t.get("not_objects") or ()),
+                no_modifier=t.get("no_modifier", False))
             by_lemma.setdefault(e.lemma, []).append(e)
         weapons = [(w["sub_event_type"], tuple(x.lower() for x in w["words"])) for w in words["weapon_cues"]]
         protest = {k: tuple(x.lower() for x in v) for k, v in words["protest_cues"].items()}
@@ -186,13 +188,33 @@ _ACTOR = dl.record({
     "country": Key(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code")), "template": Key(dl.flag),
     "state_role": Key(dl.one_of("military", "police", "government")), "umbrella": Key(dl.flag),
     "names": Key(dl.list_of(_NAME)), "aliases": Key(_WORDS), "place_aliases": Key(_WORDS),
-    "unit_of": Key(dl.text), "unit": Key(dl.text), "unit_until": Key(dl.day), "crowd_aliases": Key(_WORDS)}, ident="id")
+    "unit_of": Key(dl.text), "unit": Key(dl.text), "unit_until": Key(dl.day), "crowd_aliases": Key(_WORDS),
+    "air_arm": Key(dl.list_of(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code")))}, ident="id")
 _SOURCE = dl.record({"name": Key(dl.text, True), "kind": Key(dl.one_of("observer", "media", "state media", "party"), True),
                      "aliases": Key(_WORDS)}, ident="name")
 _MILITIAS = dl.record({"name": Key(dl.text, True), "type": Key(dl.one_of(*_ACTOR_TYPES), True),
                        "nouns": Key(_WORDS, True), "groups": Key(dl.mapping(dl.text, _WORDS), True)})
+
+
+def _regex(v: Any, w: dl.Where) -> str:
+    s = dl.text(v, w)
+    try:
+        re.compile(s.replace("{name}", "x"))
+    except re.error as exc:
+        raise w.fail(f"not a regular expression ({exc}): {s!r}")
+    return s
+
+
+_NAME_PATTERN = dl.record({"pattern": Key(_regex, True), "name": Key(dl.text, True),
+                           "type": Key(dl.one_of(*_ACTOR_TYPES), True), "country": Key(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code"))})
+_NAME_PATTERNS = dl.record({"proper_name": Key(_regex, True), "not_names": Key(_WORDS, True),
+                            "patterns": Key(dl.list_of(_NAME_PATTERN), True)})
+_ROLE_CUES = dl.record({k: Key(_WORDS, True) for k in ("layers", "layer_subjects", "struck", "sites", "affiliation_after",
+                                                          "crowd_police", "support_before", "aircraft", "not_party_after")})
 _ACTORS_FILE = dl.record({"actors": Key(dl.entries(_ACTOR, "id"), True), "sources": Key(dl.entries(_SOURCE, "name"), True),
-                          "group_militias": Key(dl.list_of(_MILITIAS)), "victim_verbs": Key(dl.by_language, True)})
+                          "group_militias": Key(dl.list_of(_MILITIAS)), "victim_verbs": Key(dl.by_language, True),
+                          "name_patterns": Key(dl.mapping(dl.pattern(r"[a-z]{2,3}", "a language code"), _NAME_PATTERNS)),
+                          "role_cues": Key(dl.mapping(dl.pattern(r"[a-z]{2,3}", "a language code"), _ROLE_CUES))})
 _GROUPS_FILE = dl.record({"theatre": Key(dl.text, True), "actors": Key(dl.entries(_ACTOR, "id"), True)})
 
 
@@ -238,10 +260,39 @@ class ActorKB:
     """Actors and sources with alias matching (Aho-Corasick over normalised text)."""
 
     def __init__(self, actors: list[ActorEntry], sources: list[SourceEntry], countries: Countries,
-                 victim_verbs: tuple[str, ...] = ()):
+                 victim_verbs: tuple[str, ...] = (), name_patterns: Optional[dict] = None,
+                 role_cues: Optional[dict] = None):
         import ahocorasick
 
+        # words that give an actor its role whatever the parse (actors.yaml, role_cues)
+        cues = {k: "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(v, key=len, reverse=True))
+                for k, v in (role_cues or {}).items() if v}
+        self.crowd_police_words = frozenset(norm(w) for w in (role_cues or {}).get("crowd_police", ()))
+        never = r"(?!x)x"
+        self.role_rx = {
+            "layer_before": re.compile(rf"\b(?:{cues.get('layers', never)})\s+(?:the\s+)?(?:(?:combined\s+)?forces\s+of\s+(?:the\s+)?)?$", re.I),
+            "layer_after": re.compile(rf"^\s+(?:\w+\s+){{0,2}}?(?:{cues.get('layer_subjects', never)})\b(?!\s+by\b)", re.I),
+            "struck_after": re.compile(rf"^[^.;,]{{0,40}}?\b(?:{cues.get('struck', never)})\b", re.I),
+            "site_before": re.compile(rf"\b(?:{cues.get('sites', never)})\s+(?:the\s+|a\s+|an\s+|\w+\s+)?(?:[\w'-]+\s+){{0,2}}$", re.I),
+            "affiliation_after": re.compile(rf"^-(?:{cues.get('affiliation_after', never)})\b", re.I),
+            "support_before": re.compile(rf"\b(?:{cues.get('support_before', never)})\s+(?:the\s+)?(?:[\w'-]+\s+){{0,2}}$", re.I),
+            "aircraft": re.compile(rf"\b(?:{cues.get('aircraft', never)})\b", re.I),
+            "not_party_after": re.compile(rf"^\s+(?:{cues.get('not_party_after', never)})\b", re.I),
+        }
+
         self.actors = {a.id: a for a in actors}
+        # (a state's forces, the event's country) -> the unit its air and drone strikes there are coded to
+        self.air_arms: dict[tuple[str, str], str] = {}
+        self.crowd_country: dict[str, str] = {}  # a party's supporters -> the party's country
+        self.group_forms: dict[str, dict[str, str]] = {}  # a group's name -> its actor of each kind (group_militias)
+        self._adjectives: Optional[re.Pattern] = None  # built on first use (adjectives_in)
+        self._adjective_owner: dict[str, str] = {}
+        # actors named by their own words in a pattern ("Darfur communal militia", "the Hlegu PDF"):
+        # (regex, ACLED-style name, type, country); entries are made the first time a name is met
+        np = name_patterns or {"proper_name": "", "not_names": [], "patterns": []}
+        self._not_names = {w.lower() for w in np["not_names"]}
+        self._patterns = [(re.compile(p["pattern"].replace("{name}", f"(?P<g>{np['proper_name']})")), p["name"], p["type"],
+                           p.get("country")) for p in np["patterns"]]
         self.sources = sources
         self.countries = countries
         # verbs of harm whose passive subject is a victim (link.pick_actors)
@@ -304,18 +355,35 @@ class ActorKB:
                                     for i, (file, a) in merged.items()]
         # a party's activists or supporters in the street are a crowd: rioters (or protesters when peaceful)
         crowd = next((a for a in actors if a.id == "rioters"), None)
+        crowd_country: dict[str, str] = {}  # "ODM supporters" -> KE: a clue to the story's country
         for file, a in merged.values():
             if a.get("crowd_aliases"):
                 if crowd is None:
                     raise dl.Where(file, a["id"], "crowd_aliases").fail("no generic actor 'rioters' to add them to")
                 crowd.aliases += a["crowd_aliases"]
+                if a.get("country"):
+                    crowd_country.update({norm(w): a["country"] for w in a["crowd_aliases"]})
         seen = set(merged)
         actors += [_entry({"id": i}, s, generated, dl.Where("countries.yaml", i)) for i, s in generated.items()
                    if i not in seen]
+        group_forms: dict[str, dict[str, str]] = {}  # "afar" -> {"{group} Ethnic Militia": "afar-ethnic-militia"}
         for spec in d.get("group_militias") or []:
-            actors += _group_militias(spec)
+            made = _group_militias(spec)
+            actors += made
+            for (group, others), entry in zip(spec["groups"].items(), made):
+                for form in [group, *others]:
+                    group_forms.setdefault(norm(form), {})[spec["name"]] = entry.id
         sources = [SourceEntry(s["name"], s["kind"], list(s.get("aliases") or [])) for s in d["sources"]]
-        return cls(actors, sources, countries, tuple(d["victim_verbs"].get(lang, ())))
+        air = {(a["unit_of"], cc): i for i, (file, a) in merged.items() for cc in a.get("air_arm") or ()}
+        for i, (file, a) in merged.items():
+            if a.get("air_arm") and not a.get("unit_of"):
+                raise dl.Where(file, i, "air_arm").fail("only a unit (unit_of) is a state's air arm")
+        kb = cls(actors, sources, countries, tuple(d["victim_verbs"].get(lang, ())),
+                   (d.get("name_patterns") or {}).get(lang), (d.get("role_cues") or {}).get(lang))
+        kb.air_arms = air
+        kb.crowd_country = crowd_country
+        kb.group_forms = group_forms
+        return kb
 
     def armed_aliases(self) -> list[str]:
         """Normalised aliases of armed actors and crowds (the prefilter's companions of weak triggers)."""
@@ -347,12 +415,54 @@ class ActorKB:
             if country and len(ok) > 1:
                 ok.sort(key=lambda v: v[0] == "source" or self.actors[v[1]].country != country)
             found.append((start, end + 1, *ok[0]))
-        found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+        named = self._named(text)
+        found += named
+        found.sort(key=lambda m: (-(m[1] - m[0]), m[0], m in named))  # on a tie an alias of the files wins
         taken: list[tuple[int, int, str, str]] = []
         for m in found:
             if all(m[1] <= t[0] or m[0] >= t[1] for t in taken):
                 taken.append(m)
         return sorted(taken)
+
+    def adjectives_in(self, text: str) -> list[tuple[str, str, int, int]]:
+        """Every people's adjective in ``text`` ("Turkish"): (country, words, start, end)."""
+        if self._adjectives is None:
+            owner = {a: cc for cc, adjs in self.countries.adjectives.items() for a in adjs if len(a) > 3 and a[0].isupper()}
+            self._adjective_owner = owner
+            self._adjectives = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(owner, key=len, reverse=True)) + r")\b")
+        return [(self._adjective_owner[m.group(1)], m.group(1), m.start(), m.end()) for m in self._adjectives.finditer(text)]
+
+    def _named(self, text: str) -> list[tuple[int, int, str, str]]:
+        """Matches of the name patterns: (start, end, "actor", id), the actor made on first sight."""
+        out = []
+        for rx, name, kind, country in self._patterns:
+            for m in rx.finditer(text):
+                if m.groupdict().get("g") is None:  # a fixed name ("local PDF groups")
+                    out.append((m.start(), m.end(), "actor", self._named_actor(name, kind, country)))
+                    continue
+                a = m.start("g")
+                words = m.group("g").split(" ")
+                while words and words[0].lower() in self._not_names:
+                    a += len(words.pop(0)) + 1
+                if not words or words[-1].lower() in self._not_names:
+                    continue
+                # a group of the files named so ("Afar ethnic militias") is that group's actor
+                known = self.group_forms.get(norm(" ".join(words)), {}).get(name.replace("{name}", "{group}").replace(" ({country})", ""))
+                ident = known or self._named_actor(name.replace("{name}", " ".join(words)), kind, country)
+                out.append((m.start() if m.start() < m.start("g") else a, m.end(), "actor", ident))
+        return out
+
+    def _named_actor(self, full: str, kind: str, country: Optional[str]) -> str:
+        ident = "named:" + norm(full)
+        if ident not in self.actors:
+            self.actors[ident] = ActorEntry(id=ident, name=full, actor_type=kind, country=country,
+                                            template="{country}" in full)
+        return ident
+
+    def ambiguous(self, words: str) -> bool:
+        """Whether ``words`` are an alias of actors of several countries ("SNA": Syria's National
+        Army, Somalia's): no clue to a story's country."""
+        return len({self.actors[i].country for kind, i, _ in self._table.get(norm(words), ()) if kind == "actor"}) > 1
 
     def lookup(self, name: str) -> Optional[str]:
         """The actor id a whole name stands for (aliases, ACLED-style names, sub-units)."""

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Optional
 
 from ..records import Actor
-from .lexicon import ActorKB, TriggerLexicon
+from .lexicon import ActorKB, TriggerLexicon, norm
 from .triggers import Candidate
 
 ARMED_NOUNS = {"fighters", "fighter", "militants", "militant", "forces", "troops", "soldiers", "gunmen", "militia",
@@ -32,6 +32,7 @@ class ActorMention:
 _AFFIL_BEFORE = re.compile(r"\b(?:pro|anti|non)-\s*$", re.I)
 _AFFIL_AFTER = re.compile(r"^(?:-|\s)(?:backed|led|based|supported|affiliated|aligned|allied|sponsored|funded|trained)\b", re.I)
 
+_ANTI_BEFORE = re.compile(r"\banti-\s*$", re.I)
 _BY_AGENT = re.compile(r"\b(?:by|attributed to|blamed on)\s+(?:the\s+)?$", re.I)
 
 
@@ -50,10 +51,70 @@ def actor_mentions(kb: ActorKB, text: str, agents: Optional[list[tuple[int, int]
                     and not _AFFIL_AFTER.match(text[b:b + 12]):
                 actors.append(ActorMention(a, b, ident, text[a:b]))
         elif kind == "actor":
+            if kb.role_rx["affiliation_after"].match(text[b:b + 14]) or _ANTI_BEFORE.search(text[max(0, a - 6):a]) \
+                    or kb.role_rx["not_party_after"].match(text[b:b + 20]):
+                continue  # "the military-owned Mytel tower", "anti-IEBC protests": not a party
             actors.append(ActorMention(a, b, ident, text[a:b]))
         else:
             sources.append((a, b, kb.sources[int(ident)].name))
-    return actors, sources
+    return refined(kb, text, coordinated(kb, text, actors)), sources
+
+
+_COORDINATED = re.compile(r"\s+and\s+(?:pro-[\w-]+\s+)?(?:(?!ethnic|clan|tribal|communal)[\w-]+\s+){0,3}?"
+                          r"(?:forces|fighters|troops|soldiers|units)\b", re.I)
+
+
+_GROUP_BEFORE = re.compile(r"\b([A-Z][\w'-]*(?:[ -][A-Z][\w'-]*)?)\s+and\s+$")
+
+
+def coordinated(kb: ActorKB, text: str, actors: list[ActorMention]) -> list[ActorMention]:
+    """A people's adjective coordinated with the words before an armed noun names its state's
+    forces: "Turkish and pro-Turkish faction fighters" has Turkey's military first."""
+    out = list(actors)
+    # "Somali and Afar ethnic militias": the first group takes the kind of the second
+    kinds = {i: spec for forms in kb.group_forms.values() for spec, i in forms.items()}
+    for m in actors:
+        if m.ident not in kinds:
+            continue
+        x = _GROUP_BEFORE.search(text[max(0, m.start - 40):m.start])
+        other = kb.group_forms.get(norm(x.group(1)), {}).get(kinds[m.ident]) if x else None
+        if other is not None and other != m.ident:
+            a = m.start - len(x.group(0))
+            out.append(ActorMention(a, a + len(x.group(1)), other, x.group(1)))
+    for cc, adj, a, b in kb.adjectives_in(text):
+        if any(m.start < b and m.end > a for m in actors) or not _COORDINATED.match(text, b):
+            continue
+        ident = f"{cc.lower()}-military"
+        if ident in kb.actors:
+            out.append(ActorMention(a, b, ident, adj))
+    return sorted(out, key=lambda m: m.start)
+
+
+_PAREN_OPEN = re.compile(r"\s*\((?:[^()]{0,50}?\b(?:coded as|assumed|presumed|presumably|likely|believed to be|identified as)\s+)?",
+                         re.I)
+_STATE_ID = re.compile(r"^[a-z]{2}-(?:military|police|government)$")
+
+
+def refined(kb: ActorKB, text: str, actors: list[ActorMention]) -> list[ActorMention]:
+    """A generic mention made precise by the name in brackets after it: "government security
+    forces (NISA)", "militiamen (coded as Darfur communal militia)", "unknown gunmen (assumed
+    Fulani militia)" are the named actor, one mention."""
+    out: list[ActorMention] = []
+    i = 0
+    while i < len(actors):
+        m = actors[i]
+        nxt = actors[i + 1] if i + 1 < len(actors) else None
+        a = kb.actors[m.ident]
+        if nxt is not None and (a.template or _STATE_ID.match(a.id)) and nxt.ident != m.ident:
+            gap = _PAREN_OPEN.match(text, m.end)
+            close = text.find(")", nxt.end)
+            if gap is not None and gap.end() == nxt.start and 0 <= close <= nxt.end + 40 and "(" not in text[nxt.end:close]:
+                out.append(ActorMention(m.start, m.end, nxt.ident, m.text))
+                i += 2
+                continue
+        out.append(m)
+        i += 1
+    return out
 
 
 def _in(spans: list[tuple[int, int]], m: ActorMention) -> bool:
@@ -62,7 +123,7 @@ def _in(spans: list[tuple[int, int]], m: ActorMention) -> bool:
 
 def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent_text: str,
                 source_spans: list[tuple[int, int]]) -> tuple[Optional[ActorMention], Optional[ActorMention]]:
-    usable = [m for m in mentions if not _in(source_spans, m)]
+    usable = named = [m for m in mentions if not _in(source_spans, m)]
     a1 = next((m for m in usable if _in(cand.agents, m)), None)
     a2 = next((m for m in usable if _in(cand.patients, m) and (a1 is None or m.ident != a1.ident)), None)
     if cand.between and (a1 is None or a2 is None):
@@ -86,7 +147,8 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
         # "seized Palmyra, a day after activists said it had been liberated from IS": an actor of
         # another clause is not the event's second party
         after = [m for m in usable if m.start >= t0 and m.ident != a1.ident and m is not a1
-                 and not other_clause(cand, m.start)]
+                 and not other_clause(cand, m.start)
+                 and not kb.role_rx["support_before"].search(sent_text[max(0, m.start - 50):m.start])]
         a2 = after[0] if after else None
     if a1 is not None and kb.actors[a1.ident].actor_type != "state forces":
         # "JWS, operating under Operation Peace Spring": the umbrella operation is the actor
@@ -95,9 +157,64 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
                     and _UMBRELLA_CUE.search(sent_text[max(0, m.start - 40):m.start]):
                 a1 = ActorMention(m.start, m.end, m.ident, m.text)
                 break
+    if cand.entry.cls.name == "explosive":
+        victims = victim_spans(cand, kb.victim_verbs)
+        a1, a2 = _bomb_roles(kb, usable, sent_text, a1, a2, victims,
+                             None if cand.agents or cand.between else cand.token.idx)
+        if a2 is None:  # "two soldiers were killed when their vehicle hit a mine": the soldiers were its target
+            a2 = next((m for m in named if _in(victims, m) and kb.actors[m.ident].armed and m is not a1), None)
     if a2 is not None and a1 is not None and a2.ident == a1.ident:
         a2 = None
     return a1, a2
+
+
+def _bomb_roles(kb: ActorKB, usable: list[ActorMention], text: str, a1: Optional[ActorMention],
+                a2: Optional[ActorMention], victims: Optional[list[tuple[int, int]]] = None,
+                unparsed_at: Optional[int] = None) -> tuple[Optional[ActorMention], Optional[ActorMention]]:
+    """A mine's or a bomb's actors: who laid it when the sentence says so ("planted by X", "X
+    claimed responsibility"); forces named where it went off ("an explosion at the police
+    station") or as what struck it ("a patrol hit a landmine") are its target, and then the one
+    who laid it is unnamed (ACLED's unidentified armed group), and so are those it harmed
+    (``victims``: "peacekeepers were hurt when their vehicle hit a mine"). ``unparsed_at``: where
+    a blast the parse gives no doer is named; forces named after it are where it went off
+    ("explosions occurred at three police booths")."""
+    rx = kb.role_rx
+    layer = next((m for m in usable if rx["layer_before"].search(text[max(0, m.start - 60):m.start])
+                  or rx["layer_after"].match(text[m.end:m.end + 60])), None)
+    if layer is not None:
+        others = [m for m in (a1, a2) if m is not None and m.ident != layer.ident]
+        return layer, (others[0] if others else None)
+    if a1 is not None and (rx["struck_after"].match(text[a1.end:a1.end + 60])
+                           or rx["site_before"].search(text[max(0, a1.start - 40):a1.start])
+                           or (victims is not None and _in(victims, a1))
+                           or (unparsed_at is not None and a1.start > unparsed_at)):
+        return None, (a2 if a2 is not None and kb.actors[a2.ident].armed and not kb.actors[a1.ident].armed else a1)
+    return a1, a2
+
+
+def crowd_police(kb: ActorKB, event_type: str, m: Optional[ActorMention]) -> Optional[ActorMention]:
+    """Forces named only by words that fit any of them ("security forces") facing a crowd are its
+    police: ACLED codes who polices protests and riots as the police forces."""
+    words = norm(m.text) if m is not None else ""
+    if m is None or event_type not in ("Protests", "Riots") or not any(
+            words == w or words.endswith(" " + w) for w in kb.crowd_police_words):
+        return m
+    ident = {"state-military": "state-police"}.get(m.ident) or (
+        m.ident[:-len("military")] + "police" if _STATE_ID.match(m.ident) and m.ident.endswith("-military") else m.ident)
+    return ActorMention(m.start, m.end, ident, m.text) if ident in kb.actors else m
+
+
+def air_arm(kb: ActorKB, sub_event_type: str, m: Optional[ActorMention], country: Optional[str],
+            context: str = "") -> Optional[ActorMention]:
+    """An air or drone strike of a state whose air arm ACLED names apart in the event's country
+    ("Military Forces of Russia (2000-) Air Force" in Ukraine) is that unit's, and so are its
+    drones and aircraft shot down (``context``: the words of a disrupted weapons use)."""
+    if m is None or (m.ident, country) not in kb.air_arms:
+        return m
+    if sub_event_type != "Air/drone strike" and not (
+            sub_event_type == "Disrupted weapons use" and kb.role_rx["aircraft"].search(context)):
+        return m
+    return ActorMention(m.start, m.end, kb.air_arms[(m.ident, country)], m.text)
 
 
 def victim_spans(cand: Candidate, verbs: frozenset[str]) -> list[tuple[int, int]]:
@@ -108,7 +225,8 @@ def victim_spans(cand: Candidate, verbs: frozenset[str]) -> list[tuple[int, int]
         return []
     out = []
     for w in doc:
-        if w.dep_ == "nsubjpass" and w.head.lemma_.lower() in verbs:
+        lemma = w.head.lemma_.lower()
+        if w.dep_ == "nsubjpass" and (lemma in verbs or lemma + "e" in verbs):  # (a stemmed "injur")
             out.append((w.left_edge.idx, w.right_edge.idx + len(w.right_edge)))
     return out
 
@@ -151,25 +269,55 @@ def other_clause(cand: Candidate, start: int) -> bool:
     return False  # the trigger hangs below the word (a relative clause of its agent): the same event
 
 
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_LEADING_DATE = re.compile(
+    rf"^(?:(?:on|around|as reported on|as of|since|by|in|early|late|overnight)\s+)*(?:the\s+)?"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?)"
+    rf"(?:,?\s+\d{{4}})?\s*,?\s*", re.I)
+_DATE_ONLY = re.compile(rf"^(?:{_MONTH}|\d{{4}}|\d{{1,2}}|today|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+                        r"morning|evening|night|week|month|year|the|this|last|on|in|,|\s)*$", re.I)
+
+
+_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.I)
+# an unknown agent named like a group: an acronym, or a name ending in a group's noun ("the Phaung
+# Daing Group", "Ngazun's HEROS")
+_GROUP_NAME = re.compile(r"\b[A-Z][A-Z0-9-]{1,}\b|\b[A-Z]\w*(?:\s+[A-Z]\w*)*\s+(?:Group|Force|Forces|Army|Front|Brigade|Brigades|"
+                         r"Movement|Militia|Battalion|Guerrilla|Guerrillas|Rangers|Tigers|Guards|Organi[sz]ation)\b")
+
+
+# acronyms of weapons and vehicles, not of groups ("an IED exploded")
+_WEAPON_ACRONYM = re.compile(r"\b(?:S?V?B?IEDs?|UAVs?|RPGs?|MANPADS|SUVs?|APCs?|IFVs?|MLRS|HIMARS|ATGMs?|UXOs?|ERW)\b")
+
+
+def noun_phrase(words: str) -> str:
+    """An actor's words without the date a parse may have glued to them ("15 February 2020
+    pro-Houthi forces" is "pro-Houthi forces"); nothing when they are only a date."""
+    words = _LEADING_DATE.sub("", words.strip()).strip(" ,;:")
+    words = _DETERMINER.sub("", words)
+    return "" if _DATE_ONLY.match(words) else words
+
+
 def unknown_agent(cand: Candidate, sent_text: str) -> Optional[Actor]:
     """The agent's words when no known actor is in them, with a type guessed from its nouns."""
     for a, b in cand.agents:
-        words = sent_text[a:b].strip()
+        words = noun_phrase(sent_text[a:b])
         if not words or len(words) > 60:
             continue
         low = words.lower()
         if low in ("it", "they", "he", "she", "we", "who", "which", "this", "that"):
             continue
         nouns = set(re.findall(r"[a-z]+", low))
-        guess = "rebel group" if nouns & ARMED_NOUNS else None
+        guess = "rebel group" if nouns & ARMED_NOUNS or _GROUP_NAME.search(_WEAPON_ACRONYM.sub("", words)) else None
         return Actor(name=words, mention=words, actor_type=guess, known=False)
     return None
 
 
-def is_armed(kb: ActorKB, m: Optional[ActorMention], cand: Candidate, sent_text: str) -> bool:
+def is_armed(kb: ActorKB, m: Optional[ActorMention], cand: Candidate, sent_text: str,
+             spans: Optional[list[tuple[int, int]]] = None) -> bool:
+    """Whether ``m`` (else the agent's words, or those of ``spans``) names an armed actor."""
     if m is not None:
         return kb.actors[m.ident].armed
-    for a, b in cand.agents:
+    for a, b in cand.agents if spans is None else spans:
         if set(re.findall(r"[a-z]+", sent_text[a:b].lower())) & ARMED_NOUNS:
             return True
     return False
@@ -184,6 +332,22 @@ _ARMED_TARGET = re.compile(r"\b(?:fighters?|soldiers?|troops|militants?|members?
 
 
 _OFF_DUTY = re.compile(r"\b(?:off[- ]duty|on leave|retired|former|his home|her home|home of|house of|his house|their homes?)\b", re.I)
+
+
+def harms_civilians(cand: Candidate, et: str, st: str, context: str) -> bool:
+    """Whether an event that names no second party struck civilians: a strike or a blast on
+    houses, people, a market (ACLED's civilians), or a mob that set on someone rather than a fight
+    of two crowds."""
+    if et == "Explosions/Remote violence":
+        context = _POSSESSIVE.sub("", context)  # "People's Defense Force" names no people
+        return bool(_CIVIL.search(context)) and not _ARMED_TARGET.search(context)
+    if et == "Riots" and st == "Mob violence":
+        return not (cand.between or cand.entry.cls.name == "clash" or _CROWD_FIGHT.search(context))
+    return False
+
+
+_POSSESSIVE = re.compile(r"\b\w+['’]s\b")
+_CROWD_FIGHT = re.compile(r"\b(?:clash(?:ed|es)?|fought|fight(?:ing)?|brawl(?:ed)?|scuffle[sd]?)\b", re.I)
 
 
 def _home_state(kb: ActorKB, m: Optional[ActorMention], country: Optional[str]) -> bool:
@@ -213,6 +377,8 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         if cand.attempt or brief or re.search(r"\b(?:thwart|repel|repuls|foil|fail)", low):
             return "Battles", "Armed clash", {"attempt": True}
         st = "Government regains territory" if _home_state(kb, a1, country) else "Non-state actor overtakes territory"
+        if t2 == "civilians" and cand.patients and not any(a <= a2.start and a2.end <= b for a, b in cand.patients):
+            t2 = None  # civilians named elsewhere in the sentence ("rule by the Assad family") were not taken
         if t2 in ("civilians",) or (a2 and cand.entry.lemma in ("capture", "seize") and kb.actors[a2.ident].armed
                                      and not re.search(r"\b(?:village|town|city|area|position|hill|base|checkpoint|airport|neighbourhood)", low)):
             if _home_state(kb, a1, country):
@@ -221,35 +387,58 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
                 return "Violence against civilians", "Abduction/forced disappearance", {}
             return "Battles", "Armed clash", {}
     elif cls.resolve == "target":
+        rules = lex.subtypes
+        agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context)).lower()
+        weapon = _weapon(lex, rules.instrument(cand.token).lower()) or _weapon(lex, agent_words)
+        if weapon is not None:
+            # "attacked the convoy with landmines", "a mine attack", "warplanes targeted a house":
+            # the weapon (or the aircraft, the artillery that acts) makes it an explosion
+            return "Explosions/Remote violence", weapon, attrs
         patient_text = " ".join(context[a:b] for a, b in cand.patients if b <= len(context))
-        off_duty = bool(_OFF_DUTY.search(patient_text or low))
-        civil = t2 in ("civilians", "protesters") or off_duty or (a2 is None and bool(_CIVIL.search(patient_text or low)))
-        armed_target = not off_duty and ((t2 is not None and kb.actors[a2.ident].armed)
-                                         or bool(_ARMED_TARGET.search(patient_text)))
-        if civil and not armed_target:
+        known = None if a2 is None else "civilian" if t2 in ("civilians", "protesters") else \
+            "armed" if kb.actors[a2.ident].armed else None
+        if known == "armed" and any(a <= a2.start and a2.end <= b and rules.civilian_targets.search(context[a2.start:b])
+                                    for a, b in cand.patients):
+            known = None  # "3 Fulani pastoralists", "a Degodia herdsman": the group names whose people they are
+            # (and only an armed word of the phrase makes them combatants: "Fulani militiamen")
+        target = rules.target(patient_text, low, known)
+        sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
+        if t1 == "state forces" and target != "armed" and rules.demonstration.search(sentence):
+            # "police shot two people during protests": force used on a demonstration (a riot's, when the
+            # demonstrators were violent themselves)
+            return ("Riots", "Violent demonstration", attrs) if rules.crowd_violence.search(context) else \
+                ("Protests", "Excessive force against protesters", attrs)
+        if target == "civilian":
             et, st = "Violence against civilians", "Attack"
-        elif armed_target or cls.name == "attack" or (a1 and kb.actors[a1.ident].armed and a2 is not None):
+        elif target == "armed" or cls.name == "attack" or (a1 and kb.actors[a1.ident].armed and a2 is not None):
             et, st = "Battles", "Armed clash"
         else:
             et, st = "Violence against civilians", "Attack"
     elif cls.resolve == "weapon":
-        for sub, words in lex.weapon_cues:
-            if any(re.search(r"\b" + re.escape(w), low) for w in words):
-                st = sub
-                break
+        st = _weapon(lex, low) or st
+    elif cls.name == "mob":
+        # stones thrown, a lynching: a riot by its setting (a demonstration, else a mob's)
+        agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context))
+        return "Riots", lex.subtypes.riot_kind(context, agent_words), attrs
+    elif cls.name == "abduction" and lex.subtypes.abduction_killed(cand.token):
+        return "Violence against civilians", "Attack", attrs
     elif cls.resolve == "protest":
-        cues = lex.protest_cues
-        if any(w in low for w in cues["violent"]):
-            et, st = "Riots", "Violent demonstration"
-        elif any(w in low for w in cues["excessive"]):
+        kind = lex.subtypes.protest_kind(lex.protest_cues, context)
+        if kind == "violent" or et == "Riots":
+            et, st = "Riots", "Violent demonstration"  # a riot is never a peaceful protest
+        elif kind == "excessive":
             et, st = "Protests", "Excessive force against protesters"
-        elif any(w in low for w in cues["intervention"]):
+        elif kind == "intervention":
             et, st = "Protests", "Protest with intervention"
         else:
             et, st = "Protests", "Peaceful protest"
+    elif cls.name == "arrest" and lex.subtypes.demonstration.search(
+            " ".join(context[a:b] for a, b in cand.patients if b <= len(context))):
+        # "police arrested a dozen protesters": the codebook's protest with intervention (arrests at a demonstration)
+        return "Protests", "Protest with intervention", attrs
     elif cls.name == "arrest" and a1 is not None and not _home_state(kb, a1, country) and kb.actors[a1.ident].armed:
         # a foreign army or an armed group "arresting" people: a clash with fighters, else an abduction
-        if t2 == "civilians" or (a2 is None and _CIVIL.search(low) and not _ARMED_TARGET.search(low)):
+        if t2 == "civilians" or (a2 is None and lex.subtypes.target(low, low, None) == "civilian"):
             return "Violence against civilians", "Abduction/forced disappearance", {}
         return "Battles", "Armed clash", {}
     elif cls.resolve == "agreement":
@@ -266,15 +455,46 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
     return et, st, attrs
 
 
+_OF_PHRASE = re.compile(r"\s+(?:of|from)\s+[^,.;()]{1,40}")
+
+
+def _weapon(lex: TriggerLexicon, low: str) -> Optional[str]:
+    """The Explosions/Remote violence sub-type the first group of weapon words found in ``low`` gives."""
+    for sub, words in lex.weapon_cues:
+        if any(re.search(r"\b" + re.escape(w), low) for w in words):
+            return sub
+    return None
+
+
 def _crowd_riot(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Optional[ActorMention], et: str, st: str,
                 context: str) -> Optional[str]:
     """The riot sub-type when the event's agent is a crowd (code/subtypes.py), else None."""
-    agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context))
+    parts = []
+    for a, b in cand.agents:
+        if b <= len(context):
+            of = _OF_PHRASE.match(context[b:])  # "a number of residents", "two families of farmers"
+            parts.append(context[a:b] + (of.group(0) if of else ""))
+    agent_words = " ".join(parts)
     known = kb.actors[a1.ident] if a1 is not None and (not cand.agents or _in(cand.agents, a1)) else None
+    crowd = lex.subtypes.crowd_head(agent_words)
+    # "supporters of two candidates, one from Jubo League": the crowd heads the phrase, the party it follows does not arm it
     armed_named = any(kb.actors[i].armed and kb.actors[i].actor_type not in lex.subtypes.crowd_types
-                      for _, _, k, i in kb.find(agent_words) if k == "actor")
+                      and (crowd is None or x < crowd.start())
+                      for x, _, k, i in kb.find(agent_words) if k == "actor")
     kind = known.actor_type if known is not None else None
-    return lex.subtypes.crowd_riot(et, st, kind, agent_words, armed_named, context)
+    sides = " ".join(context[a:b] for a, b in cand.agents + cand.patients + cand.between if b <= len(context))
+    return lex.subtypes.crowd_riot(et, st, kind, agent_words, armed_named, context, sides, cand.entry.cls.name == "clash")
+
+
+def continuation_mentions(kb: ActorKB, text: str, start: int, spans: list[tuple[int, int]],
+                          country: Optional[str]) -> list[ActorMention]:
+    """The actor mentions of the sentences continuing one (document spans), in offsets relative
+    to that sentence's ``start``."""
+    out = []
+    for a, b in spans:
+        out += [ActorMention(m.start + a - start, m.end + a - start, m.ident, m.text)
+                for m in actor_mentions(kb, text[a:b], None, country)[0]]
+    return out
 
 
 def protest_actors(kb: ActorKB, et: str, st: str, mentions: list[ActorMention]) -> tuple[Optional[str], Optional[str]]:
@@ -282,10 +502,12 @@ def protest_actors(kb: ActorKB, et: str, st: str, mentions: list[ActorMention]) 
     first = "rioters" if et == "Riots" and st == "Violent demonstration" else "protesters"
     second = None
     if st != "Peaceful protest":
-        for m in mentions:
-            if kb.actors[m.ident].actor_type == "state forces" or kb.actors[m.ident].id in ("unidentified", "sadrists"):
-                second = m.ident
-                break
+        # the police before the army ("denouncing the military coup" names what is protested)
+        forces = [m for m in mentions if kb.actors[m.ident].actor_type == "state forces"
+                  or kb.actors[m.ident].id in ("unidentified", "sadrists")]
+        police = [m for m in forces if m.ident.endswith("police") or kb.actors[m.ident].state_role == "police"]
+        if police or forces:
+            second = (police or forces)[0].ident
     return first, second
 
 
@@ -294,5 +516,6 @@ def event_date(mentions, ref: Optional[date]):
     good = [d for d in mentions if d.value is not None]
     if not good:
         return None
-    day = [d for d in good if d.precision == "day"]
+    # a named day ("around 17 December (week of)" is a week's date but names its day) before a relative one
+    day = [d for d in good if d.named_day] or [d for d in good if d.precision == "day"]
     return (day or good)[0]

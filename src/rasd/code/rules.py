@@ -296,9 +296,16 @@ class DateRules:
     part_of_month_days: dict[str, int]
     prefilter: re.Pattern
     patterns: tuple[tuple[str, re.Pattern], ...]
+    shift: re.Pattern
+    vague_counts: tuple[str, ...]
+    directions: dict[str, str]
+    approximate_before: dict[str, re.Pattern]
+    approximate_after: dict[str, re.Pattern]
+    named_day_reach: int
 
     # the named groups each kind of pattern is read by (dates.DateFinder._resolve)
-    KINDS = {"iso": {"year", "mon", "day"}, "dmy": {"mon", "day", "year"}, "mdy": {"mon", "day", "year"},
+    KINDS = {"iso": {"year", "mon", "day"}, "dmy_range": {"mid", "day", "mon1", "day2", "mon", "year"},
+             "mdy_range": {"mid", "mon", "day", "day2", "year"}, "numeric_dm": {"day", "mon", "year"}, "dmy": {"mon", "day", "year"}, "mdy": {"mon", "day", "year"},
              "part_month": {"part", "rel", "rel2", "mon2", "mon3", "year"}, "month_year": {"mon", "year"},
              "rel_month": {"rel", "mon"}, "in_month": {"mon"}, "this_month": {"rel"}, "week": {"rel"},
              "weekday": {"rel", "wd"}, "yesterday": {"w"}, "year": {"year"}, "rel_year": {"part", "rel"}, "recent": {"n", "unit"}, "ago": {"n", "unit"}}
@@ -314,7 +321,12 @@ class DateRules:
             "day_offsets": Key(counts, True), "units": Key(dl.mapping(dl.text, dl.one_of(*cls.UNITS)), True),
             "part_of_month_days": Key(counts, True), "prefilter": Key(rx, True),
             "patterns": Key(named_list(pattern_entry, "kind"), True),
+            "shift": Key(rx, True), "vague_counts": Key(word_list, True), "directions": Key(dl.mapping(dl.text, dl.one_of("back", "forward")), True),
+            "approximate_before": Key(dl.mapping(dl.one_of("week", "month"), rx), True),
+            "approximate_after": Key(dl.mapping(dl.one_of("week", "month"), rx), True),
+            "named_day_reach": Key(dl.integer, True),
         }, lang, raw)
+        groups(en["shift"], {"n", "unit", "dir"}, Where("dates.yaml", lang, "shift"))
         if len(en["months"]) != 12:
             raise Where("dates.yaml", lang, "months").fail(f"expected 12 months, got {len(en['months'])}")
         if len(en["weekdays"]) != 7:
@@ -347,8 +359,8 @@ class FatalityRules:
     compound_number: re.Pattern
     victim: re.Pattern
     prefilter: re.Pattern
-    counts: tuple[tuple[str, re.Pattern, bool], ...]  # (kill | hurt, pattern, names one victim)
-    coded: re.Pattern
+    counts: tuple[tuple[str, re.Pattern, bool, bool], ...]  # (kill | hurt, pattern, names one victim, and_more)
+    stated: tuple[tuple[str, re.Pattern], ...]  # (event | coded | split, pattern)
     none: re.Pattern
     date_before: re.Pattern
     year_before: re.Pattern
@@ -356,10 +368,14 @@ class FatalityRules:
     year: re.Pattern
     or_hurt: re.Pattern
     hurt_or: re.Pattern
+    and_more: re.Pattern
+    grievance: re.Pattern
+    alternative: re.Pattern
+    aggregate_after: re.Pattern
+    part_after: re.Pattern
     articles: frozenset[str]
     stated_cues: tuple[str, ...]
-    each: re.Pattern
-    doc_split: re.Pattern
+    split_parts: dict[str, int]
     alloc_cue: re.Pattern
     alloc_number: re.Pattern
     place_name: re.Pattern
@@ -371,9 +387,10 @@ class FatalityRules:
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "FatalityRules":
         count_entry = dl.record({"count": Key(dl.one_of("kill", "hurt"), True), "re": Key(rx, True),
-                                 "one_victim": Key(dl.flag)})
-        names = ("victim", "prefilter", "coded", "none", "date_before", "year_before", "date_after", "year", "or_hurt",
-                 "hurt_or", "each", "doc_split", "alloc_cue", "alloc_number", "place_name", "this_place", "dead_words",
+                                 "one_victim": Key(dl.flag), "and_more": Key(dl.flag)})
+        stated_entry = dl.record({"kind": Key(dl.one_of("event", "coded", "split"), True), "re": Key(rx, True)})
+        names = ("victim", "prefilter", "none", "date_before", "year_before", "date_after", "year", "or_hurt",
+                 "hurt_or", "and_more", "grievance", "alternative", "aggregate_after", "part_after", "alloc_cue", "alloc_number", "place_name", "this_place", "dead_words",
                  "place_own")
         d, en = read_rules("fatalities.yaml", {
             "windows": Key(dl.record({"min_fuzzy_name": Key(dl.integer, True), "fuzzy_score": Key(dl.integer, True)}), True),
@@ -383,14 +400,16 @@ class FatalityRules:
             "qualifiers": Key(word_list, True), "at_least": Key(word_list, True), "pronouns": Key(words, True),
             "hundred": Key(dl.text, True),
             "counts": Key(named_list(count_entry, "count"), True), "articles": Key(words, True),
+            "stated": Key(named_list(stated_entry, "kind"), True),
             "stated_cues": Key(word_list, True), "not_places": Key(words, True),
         }, lang, raw)
         where = Where("fatalities.yaml", lang)
         en["counts"] = tuple((c["count"], groups(c["re"], {"n"}, Where("fatalities.yaml", f"{c['count']} #{i + 1}", f"{lang}.counts.re")),
-                              c.get("one_victim", False)) for i, c in enumerate(en["counts"]))
-        groups(en["coded"], {"n", "n2", "n3", "n4", "n5"}, where.at("coded"))
-        groups(en["each"], {"n", "n_"}, where.at("each"))
-        groups(en["doc_split"], {"total", "parts", "each"}, where.at("doc_split"))
+                              c.get("one_victim", False), c.get("and_more", False)) for i, c in enumerate(en["counts"]))
+        en["stated"] = tuple((c["kind"], groups(c["re"], {"total", "parts"} if c["kind"] == "split" else {"n"},
+                                                Where("fatalities.yaml", f"{c['kind']} #{i + 1}", f"{lang}.stated.re")))
+                             for i, c in enumerate(en["stated"]))
+        en["split_parts"] = {**en["units"], **en["tens"]}
         groups(en["this_place"], {"n"}, where.at("this_place"))
         groups(en["place_own"], {"name", "n"}, where.at("place_own"))
         hundred = en["hundred"].lower()
@@ -462,6 +481,46 @@ def _spaced(v: Any, w: Where) -> str:
     return v
 
 
+# ----------------------------------------------------------------------------- gate
+@dataclass(frozen=True)
+class GateRules:
+    """code/data/gate.yaml: what grounds a sentence in the world of conflict, what unmakes its event."""
+
+    windows: dict[str, int]
+    armed_people: re.Pattern
+    violence: re.Pattern
+    benign: re.Pattern
+    legal_frame: re.Pattern
+    analyst_frame: re.Pattern
+    agreement_objects: re.Pattern
+    long_ago: re.Pattern
+    habit_phrase: re.Pattern
+    diplomacy: re.Pattern
+    war_deals: re.Pattern
+    person_nouns: frozenset[str]
+    quantifiers: frozenset[str]
+    habitual: frozenset[str]
+    negating: frozenset[str]
+    modals: frozenset[str]
+    audience_verbs: frozenset[str]
+    discovery_verbs: frozenset[str]
+    found_remains: frozenset[str]
+
+    WINDOWS = ("conflict_story_sentences", "sentences_per_grounded", "short_text_chars", "short_text_sentences",
+               "legal_frame_chars", "old_month_days")
+
+    @classmethod
+    def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "GateRules":
+        d, en = read_rules("gate.yaml", {
+            "windows": Key(dl.record({k: Key(dl.integer, True) for k in cls.WINDOWS}), True),
+        }, {**{k: Key(rx, True) for k in ("armed_people", "violence", "benign", "legal_frame", "analyst_frame",
+                                           "agreement_objects", "long_ago", "habit_phrase", "diplomacy", "war_deals")},
+            **{k: Key(words, True) for k in ("quantifiers", "habitual", "negating", "modals", "audience_verbs",
+                                             "person_nouns", "discovery_verbs", "found_remains")}},
+            lang, raw)
+        return cls(windows=d["windows"], **en)
+
+
 # ----------------------------------------------------------------------------- all of them
 @dataclass(frozen=True)
 class Rules:
@@ -473,6 +532,7 @@ class Rules:
     dates: DateRules
     fatalities: FatalityRules
     places: PlaceRules
+    gate: GateRules
 
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE) -> "Rules":
@@ -482,7 +542,7 @@ class Rules:
 @lru_cache(maxsize=None)
 def _load(lang: str) -> Rules:
     return Rules(lang, CoderRules.load(lang), DetectorRules.load(lang), DateRules.load(lang),
-                 FatalityRules.load(lang), PlaceRules.load(lang))
+                 FatalityRules.load(lang), PlaceRules.load(lang), GateRules.load(lang))
 
 
 def default_rules() -> Rules:

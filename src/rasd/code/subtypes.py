@@ -1,5 +1,7 @@
 """Sub-event type rules from ACLED's codebook definitions (``code/data/subtypes.yaml``): a crowd's
-violence is a riot, seized weapons are a disrupted weapons use, a post set up is a base.
+violence is a riot, seized weapons are a disrupted weapons use, a post set up is a base, an attack
+on people who bear no arms is violence against civilians, an attack made with a mine is an
+explosion, force used on a demonstration sets the protest's sub-type.
 
 The rules look at what the trigger detector found (the event type the trigger's class gives, the
 agent's and patient's words, the known actor types) and at the words of the sentence; they
@@ -16,8 +18,12 @@ from .dataload import Key
 
 _WORDS = dl.list_of(dl.text)
 _LANG = dl.record({
-    "crowd": Key(dl.record({k: Key(_WORDS, True) for k in ("agent_words", "firearms", "demonstration", "street_weapons")}), True),
-    "weapons_objects": Key(_WORDS, True), "base_objects": Key(_WORDS, True)})
+    "crowd": Key(dl.record({k: Key(_WORDS, True) for k in ("agent_words", "firearms", "demonstration", "street_weapons",
+                                                           "mob", "communal", "deaths")}), True),
+    "weapons_objects": Key(_WORDS, True), "base_objects": Key(_WORDS, True), "goods_objects": Key(_WORDS, True),
+    "targets": Key(dl.record({k: Key(_WORDS, True) for k in ("civilian", "armed", "unarmed")}), True),
+    "instrument_preps": Key(_WORDS, True), "killing_verbs": Key(_WORDS, True),
+    "protest": Key(dl.record({k: Key(_WORDS, True) for k in ("grievance", "self_dispersal", "crowd_violence")}), True)})
 
 
 def _file(v, w: dl.Where) -> dict:
@@ -51,8 +57,27 @@ class SubtypeRules:
     firearms: re.Pattern
     demonstration: re.Pattern
     street_weapons: re.Pattern
+    mob: re.Pattern
+    communal: re.Pattern
+    deaths: re.Pattern
     weapons_objects: re.Pattern
     base_objects: re.Pattern
+    goods_objects: re.Pattern
+    civilian_targets: re.Pattern
+    armed_targets: re.Pattern
+    unarmed: re.Pattern
+    instrument_preps: frozenset[str]
+    grievance: re.Pattern
+    self_dispersal: re.Pattern
+    crowd_violence: re.Pattern
+    killing_verbs: frozenset[str]
+
+    def __post_init__(self):
+        alts = "|".join(sorted((re.escape(p) for p in self.instrument_preps), key=len, reverse=True))
+        # a grievance runs to the next full stop, semicolon or comma (not one that adds to it: ", and the release of ...")
+        self.armed_crowd = re.compile(r"\barmed\b(?!\s+with\b)", re.I)  # "armed supporters", not "armed with sticks"
+        self._grievance_end = re.compile(r"[.;]|,(?!\s+(?:and|or|as well as)\b)|\s(?:but|while|when)\s")
+        self._instrument_phrase = re.compile(r"\b(?:" + alts + r")\s+([^,.;()]{1,60})", re.I)
 
     @classmethod
     def load(cls, lang: str = "en", raw: Optional[dict] = None) -> "SubtypeRules":
@@ -60,32 +85,150 @@ class SubtypeRules:
         if lang not in d["languages"]:
             raise dl.DataError(f"subtypes.yaml: no section for language {lang!r}")
         w = d["languages"][lang]
-        c = w["crowd"]
+        c, t, p = w["crowd"], w["targets"], w["protest"]
         return cls(frozenset(d["crowd"]["types"]), frozenset(d["crowd"]["from_types"]), words_pattern(c["agent_words"]),
                    words_pattern(c["firearms"]), words_pattern(c["demonstration"]), words_pattern(c["street_weapons"]),
-                   words_pattern(w["weapons_objects"]), words_pattern(w["base_objects"]))
+                   words_pattern(c["mob"]), words_pattern(c["communal"]), words_pattern(c["deaths"]),
+                   words_pattern(w["weapons_objects"]), words_pattern(w["base_objects"]), words_pattern(w["goods_objects"]),
+                   words_pattern(t["civilian"]), words_pattern(t["armed"]), words_pattern(t["unarmed"]),
+                   frozenset(x.lower() for x in w["instrument_preps"]),
+                   words_pattern(p["grievance"]), words_pattern(p["self_dispersal"]), words_pattern(p["crowd_violence"]),
+                   frozenset(x.lower() for x in w["killing_verbs"]))
 
     def crowd_riot(self, event_type: str, sub_event_type: str, agent_type: Optional[str], agent_words: str,
-                   armed_named: bool, context: str) -> Optional[str]:
+                   armed_named: bool, context: str, sides: str = "", mutual: bool = False) -> Optional[str]:
         """The riot sub-type of an event whose agent is a crowd ("supporters of the party clashed",
         "villagers beat a thief to death"), or None. ``agent_type``: the type of the known actor
         that is the agent (None: none known); ``armed_named``: whether an organised armed actor is
-        named among the agent's words; ``context``: the sentence and those continuing it."""
+        named among the agent's words; ``context``: the sentence and those continuing it;
+        ``sides``: the words of both sides of a fight, ``mutual`` when the trigger is one (a clash)."""
         if event_type not in self.from_types and sub_event_type not in self.from_types:
             return None
-        crowd = agent_type in self.crowd_types or (
-            not armed_named and bool(self.crowd_words.search(agent_words)))
-        if not crowd:
-            return None
+        crowd = agent_type in self.crowd_types or (not armed_named and self.crowd_head(agent_words) is not None)
+        if not crowd or self.armed_crowd.search(agent_words):
+            return None  # "armed supporters", "armed pastoralists": a militia
         if self.firearms.search(context):
             return None  # armed villagers shooting: a communal militia's battle, not a riot
+        if mutual and self.communal.search(sides or agent_words) and self.deaths.search(context):
+            # two communities (farmers and herders, clans, villages) fighting to the death: the codebook's
+            # identity militias (organised around a community, an ethnicity or a livelihood) in a battle
+            return None
         if event_type == "Explosions/Remote violence" and not self.street_weapons.search(context):
             return None
+        return self.riot_kind(context, agent_words)
+
+    def riot_kind(self, context: str, agent_words: str) -> str:
+        """A riot's sub-type: a mob's (lynching, vigilantes) is Mob violence; else a Violent
+        demonstration when a demonstration is named around it, Mob violence when none is."""
+        if self.mob.search(agent_words):
+            return "Mob violence"
         return "Violent demonstration" if self.demonstration.search(context) else "Mob violence"
+
+    def crowd_head(self, agent_words: str) -> Optional[re.Match]:
+        """The crowd word that heads an agent phrase ("a number of residents", "supporters of the
+        party"), not one that modifies an armed noun ("people's defence forces", "youth militia")."""
+        for m in self.crowd_words.finditer(agent_words):
+            rest = agent_words[m.end():]
+            if rest.startswith(("'s", "’s", "'", "’")):
+                continue
+            if self.armed_targets.search(rest) and not rest.lstrip().lower().startswith("of "):
+                continue
+            return m
+        return None
 
     def seizes_weapons(self, patient_words: str) -> bool:
         """"seized weapons", "found an arms cache": the object is weapons, not ground."""
         return bool(self.weapons_objects.search(patient_words))
 
+    def seized_class(self, patient_words: str) -> Optional[str]:
+        """The trigger class a seizure of things takes by its object: "disrupted" (weapons seized,
+        caches found), "goods" (livestock, vehicles, cash taken: looting), None (ground, people)."""
+        if self.weapons_objects.search(patient_words):
+            return "disrupted"
+        if self.goods_objects.search(patient_words):
+            return "goods"
+        return None
+
     def sets_up_base(self, words: str) -> bool:
         return bool(self.base_objects.search(words))
+
+    def target(self, patient_words: str, context: str, known: Optional[str]) -> Optional[str]:
+        """Whom an attack was made on, by the codebook's line between a battle (two armed, organised
+        sides) and violence against civilians (people who bear no arms, and their homes, vehicles and
+        villages): "civilian", "armed" or None (not said). ``known``: "civilian" or "armed" when the
+        patient is a known actor of that kind; ``context`` is read when the patient has no words."""
+        words = patient_words or context
+        if self.unarmed.search(words):
+            return "civilian"  # "an off-duty soldier", "an unarmed member of the group", "at his home"
+        if known == "armed" or (patient_words and self.armed_targets.search(patient_words)):
+            return "armed"
+        if known == "civilian" or self.civilian_targets.search(words):
+            return "civilian"
+        return None
+
+    def protest_kind(self, cues: dict[str, tuple[str, ...]], context: str) -> Optional[str]:
+        """Which force marks a demonstration ("violent": the demonstrators' own; "excessive": lethal
+        force on them; "intervention": dispersal, arrests), or None (a peaceful protest). What the
+        protesters demand or denounce ("demanding the release of students detained by police") is
+        their grievance, not what happened at the protest; a crowd that disperses by itself is no
+        intervention."""
+        full = context.lower()
+        said = self._without_grievance(full)  # (the demonstrators' own violence is rarely their grievance)
+        for kind in ("violent", "excessive", "intervention"):
+            low = full if kind == "violent" else said
+            for w in cues[kind]:
+                at = low.find(w)
+                while at >= 0:
+                    if not (kind == "intervention" and self.self_dispersal.search(low[max(0, at - 40):at + len(w) + 20])):
+                        return kind
+                    at = low.find(w, at + 1)
+        return None
+
+    def _without_grievance(self, low: str) -> str:
+        """``low`` with each grievance clause ("demanding ...", "in protest of ...", up to the next
+        comma, semicolon, full stop or "but", "while", "when") blanked out."""
+        out = list(low)
+        for m in self.grievance.finditer(low):
+            end = len(low)
+            for stop in self._grievance_end.finditer(low, m.end()):
+                end = stop.start()
+                break
+            for i in range(m.start(), end):
+                out[i] = " "
+        return "".join(out)
+
+    def instrument(self, tok) -> str:
+        """The words of what an attack was made with: "attacked the convoy with landmines", "a mine
+        attack", "launched an attack using explosive devices": the trigger's modifiers, the objects of
+        instrument prepositions (or verbs) hanging on it or on the verb it is the object of, and the
+        phrase an instrument preposition opens after it in its sentence (up to a comma or full stop)."""
+        doc = getattr(tok, "doc", None)
+        if doc is None:
+            return ""
+
+        def words(t) -> str:
+            return doc.text[t.left_edge.idx:t.right_edge.idx + len(t.right_edge)]
+
+        parts = []
+        holders = [tok] + ([tok.head] if tok.dep_ == "dobj" and tok.head.i != tok.i else [])
+        for ch in (c for h in holders for c in h.children):
+            if ch.dep_ in ("compound", "amod", "nmod") and ch.head.i == tok.i:
+                parts.append(ch.text)
+            elif ch.dep_ == "prep" and ch.lower_ in self.instrument_preps:
+                parts += [words(p) for p in ch.children if p.dep_ == "pobj"]
+            elif ch.dep_ in ("advcl", "acl", "xcomp") and ch.lower_ in self.instrument_preps:
+                parts += [words(p) for p in ch.children if p.dep_ == "dobj"]
+        sent = tok.sent if doc.has_annotation("SENT_START") else doc
+        after = doc.text[tok.idx + len(tok):sent.end_char]
+        parts += [m.group(1) for m in self._instrument_phrase.finditer(after)]
+        return " ".join(parts)
+
+    def abduction_killed(self, tok) -> bool:
+        """"abducted and killed a farmer", "killed a farmer abducted on 10 August": the codebook codes
+        an abduction that ends in a killing as the attack."""
+        near = [c for c in getattr(tok, "children", ()) if c.dep_ == "conj"]
+        if getattr(tok, "dep_", "") in ("conj", "acl", "relcl", "advcl") and tok.head.i != tok.i:
+            near.append(tok.head)
+            if tok.dep_ == "acl" and tok.head.head.i != tok.head.i:
+                near.append(tok.head.head)  # "killed a farmer abducted on ...": the participle hangs on the victim
+        return any(w.lemma_.lower() in self.killing_verbs for w in near)

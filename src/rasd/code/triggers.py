@@ -51,11 +51,13 @@ class TriggerDetector:
         imperative = self._imperative(sent)
         for tok in sent:
             keys = {tok.lemma_.lower(), tok.lower_}
+            if tok.i - sent[0].i >= 2 and tok.nbor(-1).text == "-" and tok.nbor(-2).head.i == tok.i:
+                keys.add(f"{tok.nbor(-2).lower_}-{tok.lower_}")  # "sit-in", split by the tokenizer
             for key in keys:
                 modifier = tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN")
                 for entry in self.lex.by_lemma.get(key, ()):
-                    if modifier and entry.cls.resolve in ("agreement", "negotiation"):
-                        continue  # "ceasefire areas", "truce zone": a modifier, not an event
+                    if modifier and (entry.cls.resolve in ("agreement", "negotiation") or entry.no_modifier):
+                        continue  # "ceasefire areas", "truce zone", "riot police": a modifier, not an event
                     if self._fits(tok, entry):
                         c = self._candidate(tok, entry)
                         c.hypothetical = c.hypothetical or imperative
@@ -90,8 +92,8 @@ class TriggerDetector:
         if e.governors is not None and e.governors:
             head = tok.head
             lemmas = {head.lemma_.lower()}
-            if head.dep_ in ("conj", "xcomp", "amod") or tok.dep_ == "compound":
-                lemmas.add(head.head.lemma_.lower())
+            if head.dep_ in ("conj", "xcomp", "amod", "prep") or tok.dep_ == "compound":
+                lemmas.add(head.head.lemma_.lower())  # (through a preposition: "took to the streets")
             lemmas |= {c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "advmod", "compound")}
             if not lemmas & set(e.governors):
                 return False
@@ -100,8 +102,10 @@ class TriggerDetector:
             return False
         if e.needs_prep and not kids & set(e.needs_prep):
             return False
-        if e.not_objects and any(c.dep_ == "dobj" and c.lemma_.lower() in e.not_objects for c in tok.children):
-            return False
+        if e.not_objects and any(c.lemma_.lower() in e.not_objects for c in tok.children if c.dep_ == "dobj") or \
+                e.not_objects and any(o.dep_ == "pobj" and o.lemma_.lower() in e.not_objects
+                                      for c in tok.children if c.dep_ == "prep" for o in c.children):
+            return False  # "took part", "took to the streets"
         return True
 
     def _candidate(self, tok, e: TriggerEntry) -> Candidate:
@@ -123,6 +127,16 @@ class TriggerDetector:
             c.priority = max(c.priority, self.lex.classes["air"].priority)
             c.entry = TriggerEntry(e.lemma, self.lex.classes["air"])
         self._roles(tok, c)
+        rules = self.lex.subtypes
+        if e.cls.resolve == "territory" and rules is not None and tok.pos_ in ("VERB", "NOUN"):
+            # "seized weapons", "seized livestock and cash": what was taken is no ground
+            text = tok.doc.text
+            # (a noun's modifiers name what it took: "weapons seizure")
+            taken = rules.seized_class(" ".join([text[a:b] for a, b in c.patients] +
+                                                [ch.text for ch in tok.children if ch.dep_ in ("compound", "amod")]))
+            if taken is not None and taken in self.lex.classes:
+                c.entry = TriggerEntry(e.lemma, self.lex.classes[taken])
+                c.priority = self.lex.classes[taken].priority + (c.priority - e.cls.priority)
         return c
 
     def _habitual(self, tok) -> bool:
@@ -265,6 +279,9 @@ class TriggerDetector:
                 for conj in tok.children:
                     if conj.dep_ == "conj" and conj.pos_ == "VERB":
                         c.patients += [np_span(ch) for ch in conj.children if ch.dep_ in ("dobj", "nsubjpass")]
+            if not c.patients and tok.dep_ == "conj" and tok.head.pos_ == "VERB" and tok.head.i != tok.i:
+                # "3 police were beaten and killed": the conjuncts share their object or passive subject
+                c.patients += [np_span(ch) for ch in tok.head.children if ch.dep_ in ("dobj", "nsubjpass")]
             if not c.agents and tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
                 gov = tok.head
                 if gov.pos_ == "ADJ" and gov.dep_ == "acomp":  # "were able to recapture"

@@ -140,7 +140,7 @@ class ChangeReader:
         for name in {n for n in (place.mention, place.name) if n and len(n) > 2}:
             for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", t.text, re.I):
                 a, b = m.span()
-                if t.clause[0] <= a and b <= t.clause[1] and not self.area_after.search(t.text[b:b + 20]) \
+                if t.clause[0] <= a and b <= t.clause[1] and not self.area_after.search(t.text[b:b + 40]) \
                         and not self.reference_before.search(t.text[max(0, a - 60):a]):
                     return True
         return False
@@ -188,7 +188,7 @@ class ChangeReader:
                 continue
             elif kind == TAKEOVER and verb not in self.expel_verbs and re.search(r"\bfrom\b", t.text[t.verb[1]:a], re.I):
                 continue  # "entered Iraq from positions including Abu Kamal": where the taker came from
-            if self.area_after.search(t.text[b:b + 20]) or self.reference_before.search(t.text[max(0, a - 60):a]):
+            if self.area_after.search(t.text[b:b + 40]) or self.reference_before.search(t.text[max(0, a - 60):a]):
                 continue
             return True
         return False

@@ -79,6 +79,8 @@ class HolderReader:
         self.led_by = re.compile(cfg.get("led_by", never), re.IGNORECASE)
         self.led_suffix = re.compile(cfg.get("led_suffix", never), re.IGNORECASE)
         self.led_group = re.compile(cfg.get("led_group", never), re.IGNORECASE)
+        # "abandoned Damascus International Airport": the place names a feature, not itself
+        self.area_after = re.compile((cfg.get("report") or {}).get("area_after") or never, re.IGNORECASE)
 
     def _actor(self, ident: str, mention: str, when: Optional[date], country: Optional[str]) -> Optional[Actor]:
         entry = self.actors.actors.get(ident)
@@ -112,7 +114,9 @@ class HolderReader:
                 if keep is not None and not keep(text, m.span()):
                     continue
                 after = low[m.end():m.end() + self.loss_place_chars + max(map(len, names))]
-                if not any(n.lower() in after[:self.loss_place_chars + len(n)] for n in names):
+                if not any((k := after.find(n.lower(), 0, self.loss_place_chars + len(n))) >= 0
+                           and not self.area_after.search(low[m.end() + k + len(n):m.end() + k + len(n) + 30])
+                           for n in names):
                     continue
                 found = [f for f in self.actors.find(text[:m.start()])
                          if f[2] == "actor" and m.start() - f[1] <= self.loss_actor_chars

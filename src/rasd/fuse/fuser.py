@@ -8,6 +8,7 @@ the best-scoring one above the threshold takes the mention, and only that fused 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import Callable, Iterable, Optional
 
@@ -22,35 +23,7 @@ from .rules import Rules, place_key, vague_place
 log = logging.getLogger(__name__)
 
 DocLookup = Callable[[str], Optional[Document]]
-
-
-class _Documents:
-    """A document lookup that remembers what it found while ``Fuser.process`` runs (the
-    documents do not change inside its transaction, and fusion, control, agreements and
-    revisions each read a report's document): one query per document and run."""
-
-    def __init__(self, lookup: DocLookup, many: Optional[Callable[[list[str]], dict[str, Document]]] = None):
-        self.lookup = lookup
-        self.many = many  # several documents in one query (the store's get_documents)
-        self.memo: Optional[dict[str, Optional[Document]]] = None
-
-    def warm(self, doc_ids: Iterable[str]) -> None:
-        """Read these documents at once, when a stage is about to read them one by one."""
-        memo = self.memo
-        if memo is None or self.many is None:
-            return
-        todo = [d for d in dict.fromkeys(doc_ids) if d not in memo]
-        if len(todo) > 1:
-            found = self.many(todo)
-            memo.update((d, found.get(d)) for d in todo)
-
-    def __call__(self, doc_id: str) -> Optional[Document]:
-        memo = self.memo
-        if memo is None:
-            return self.lookup(doc_id)
-        if doc_id not in memo:
-            memo[doc_id] = self.lookup(doc_id)
-        return memo[doc_id]
+TEXT_SLACK = 2000  # characters read past the text bound to end the sentence there
 
 
 class Fuser:
@@ -59,13 +32,17 @@ class Fuser:
 
     def __init__(self, store: FusingStore, rules: Optional[Rules] = None, *, documents: Optional[DocLookup] = None,
                  control: bool = True, agreements: bool = True, denials: bool = True,
-                 places: Optional[PlaceLookup] = None, actors=None, revisions: "Revisions | bool" = True):
+                 places: Optional[PlaceLookup] = None, actors=None, revisions: "Revisions | bool" = True,
+                 text_bound: Optional[int] = None):
         """``documents(doc_id)`` finds a report's document (the store's, when it is a
         DocumentStore too); ``places(name, near)`` resolves a place name near a place (the
         geoparser: an agreement's subject place); ``actors`` is the coder's ActorKB (read for
         who held a place before a takeover and who leads its taker; loaded here when None);
         ``revisions`` records what changed in the fused events each ``process`` touched, and so
-        queues their alerts (fuse/revisions.py; built here when True, none when False)."""
+        queues their alerts (fuse/revisions.py; built here when True, none when False).
+        ``text_bound``: fusion reads at most this many characters of a document's text (and a
+        little more, to finish the sentence: a denial may follow the last coded claim), the
+        pipeline's bound on what it codes (pipeline.DocumentBound); the events lie inside it."""
         from .agreements import AgreementBuilder
         from .context import DenialReader, HolderReader
         from .control import ControlTracker
@@ -77,12 +54,17 @@ class Fuser:
             if not isinstance(store, DocumentStore):
                 raise TypeError("Fuser: give documents= when the store holds no documents")
             documents, many = store.get_document, store.get_documents
-        self.documents: DocLookup = _Documents(documents, many)
+        self._lookup: DocLookup = documents
+        self._many = many  # several documents in one query (the store's get_documents)
+        self.text_bound = text_bound
+        self._docs: Optional[dict[str, Optional[Document]]] = None  # while process() runs
+        self.documents: DocLookup = self._document
         if control and actors is None:
             from ..code.lexicon import ActorKB
 
             actors = ActorKB.load()
-        self.control = ControlTracker(store, self.rules, self.documents, HolderReader(actors)) if control else None
+        self.control = ControlTracker(store, self.rules, self.documents, HolderReader(actors),
+                                      warm=self._warm) if control else None
         self.agreements = AgreementBuilder(self.rules, self.documents, places) if agreements else None
         self.denials = DenialReader() if denials else None
         if revisions is True:
@@ -106,9 +88,7 @@ class Fuser:
         # document would cost the square of its events)
         self._of_doc = {}
         self._written = {}
-        memo = self.documents if isinstance(self.documents, _Documents) else None
-        if memo is not None:
-            memo.memo = {}
+        self._docs = {}
         try:
             with self.store.transaction():
                 self._prefetch(events)
@@ -129,8 +109,7 @@ class Fuser:
             self._of_doc = None
             self._found = None
             self._written = {}
-            if memo is not None:
-                memo.memo = None
+            self._docs = None
         for ev in events:
             fe = touched.get(ev.cluster_id or "")
             if fe is not None:
@@ -166,6 +145,35 @@ class Fuser:
                         for key, place in {**places, place_key(fe.location): fe.location}.items():
                             self.control.update(key, place)
         return n
+
+    def _document(self, doc_id: str) -> Optional[Document]:
+        """A report's document, read once per ``process`` (revisions, agreements and control ask
+        for it again), its text cut after ``text_bound`` characters."""
+        docs = self._docs
+        if docs is not None and doc_id in docs:
+            return docs[doc_id]
+        doc = self._cut(self._lookup(doc_id))
+        if docs is not None:
+            docs[doc_id] = doc
+        return doc
+
+    def _warm(self, doc_ids: Iterable[str]) -> None:
+        """While ``process`` runs, read these documents at once (a stage is about to ask for
+        them one by one: the control of a place reads the documents of every report there)."""
+        docs = self._docs
+        if docs is None or self._many is None:
+            return
+        todo = [d for d in dict.fromkeys(doc_ids) if d not in docs]
+        if len(todo) > 1:
+            found = self._many(todo)
+            docs.update((d, self._cut(found.get(d))) for d in todo)
+
+    def _cut(self, doc: Optional[Document]) -> Optional[Document]:
+        """The document with its text cut after ``text_bound`` characters (and the rest of the sentence)."""
+        if doc is not None and self.text_bound is not None and len(doc.text) > self.text_bound + TEXT_SLACK:
+            end = doc.text.find(". ", self.text_bound, self.text_bound + TEXT_SLACK)
+            doc = replace(doc, text=doc.text[:end + 1 if end >= 0 else self.text_bound + TEXT_SLACK])
+        return doc
 
     # -- matching ---------------------------------------------------------------
     def search_for(self, ev: Event) -> Optional[CandidateSearch]:

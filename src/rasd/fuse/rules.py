@@ -7,6 +7,7 @@ event_type, sub_event_type, date, time_precision, actor1/2, location and sentenc
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -298,12 +299,25 @@ class Rules:
 
 
 def load_data(name: str, path: Optional[str] = None) -> dict[str, Any]:
-    """A YAML data file of the fusion stage (``fuse/data/NAME``), or the file at ``path``."""
+    """A YAML data file of the fusion stage (``fuse/data/NAME``), or the file at ``path``. The
+    package's files are parsed once per process (a Fuser reads fusion.yaml six times, and the
+    server builds one for each ingest thread); each caller gets its own copy."""
+    import copy
+
+    if path:
+        return _parse_yaml(open(path, encoding="utf-8").read())
+    return copy.deepcopy(_package_data(name))
+
+
+@functools.lru_cache(maxsize=None)
+def _package_data(name: str) -> dict[str, Any]:
+    return _parse_yaml(resources.files("rasd.fuse").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+def _parse_yaml(src: str) -> dict[str, Any]:
     import yaml
 
-    src = open(path, encoding="utf-8").read() if path else \
-        resources.files("rasd.fuse").joinpath("data", name).read_text(encoding="utf-8")
-    return yaml.safe_load(src) or {}
+    return yaml.load(src, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
 
 
 def carried_place(m: Mention) -> bool:

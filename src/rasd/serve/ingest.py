@@ -7,9 +7,11 @@ never part of a path). A document the client gives no id gets one from its conte
 names the same id.
 
 The pipelines run on worker threads of their own (``IngestWorkers``), each with its own
-pipeline, so one long ingest holds no lock that another request waits on; the threads are
-daemons, so a stopping server does not wait for them (a transaction they leave open is
-rolled back by the store).
+pipeline, so one long ingest holds no lock that another request waits on; `rasd serve`'s
+pipelines code in a child process each (``parallel.PipelineProcess``: the thread waits
+without the GIL and only the write, under the store's lock, runs in the server). The threads
+are daemons, so a stopping server does not wait for them (a transaction they leave open is
+rolled back by the store; the children end with the server).
 """
 from __future__ import annotations
 

@@ -1,0 +1,219 @@
+"""The gate: whether a sentence's trigger is an event an ACLED coder would code at all, and whether
+a story is about a conflict (code/data/gate.yaml).
+
+Everyday English uses the coder's triggers for other things ("an attack on the trading system",
+"the virus killed millions", "agreed to resume trade talks"). A story about a conflict names armed
+people or violence in several of its sentences; in any other story a trigger counts only when its
+own sentence names violence or its agent is armed. Whatever the story, a trigger under a court's or an analyst's frame, a
+non-violent kind of attack or death, and a deal that is not about a conflict are not events. A short
+text (an ACLED note) is one report: it is read by its sentences alone.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from .lexicon import ActorKB
+from .rules import GateRules
+from .triggers import Candidate
+
+
+class Gate:
+    def __init__(self, rules: GateRules, kb: ActorKB, triggers: frozenset[str] = frozenset()):
+        self.r = rules
+        self.kb = kb
+        self.triggers = triggers  # the trigger lemmas (a subject that holds one is a happening)
+
+    def conflict_story(self, text: str, spans: list[tuple[int, int]]) -> bool:
+        """Whether a document is about a conflict (or is too short to tell: one report)."""
+        win = self.r.windows
+        if len(text.strip()) <= win["short_text_chars"] or len(spans) <= win["short_text_sentences"]:
+            return True
+        # a story of a few sentences shows its subject in fewer of them
+        need = min(self.r.windows["conflict_story_sentences"], -(-len(spans) // self.r.windows["sentences_per_grounded"]))
+        seen = 0
+        for a, b in spans:
+            s = text[a:b]
+            if self.r.violence.search(s) or self.r.armed_people.search(s):
+                seen += 1
+                if seen >= need:
+                    return True
+        return False
+
+    def _armed_actor(self, stext: str) -> bool:
+        for _, _, kind, ident in self.kb.find(stext):
+            if kind == "actor":
+                a = self.kb.actors[ident]
+                if a.armed or a.actor_type in ("protesters", "rioters"):
+                    return True
+        return False
+
+    def old_spans(self, stext: str, mentions: list, ref: date, days: int) -> list[tuple[int, int]]:
+        """Spans of the sentence that put a happening long before publication: a date more than ``days``
+        before ``ref`` (a month named more than ``old_month_days`` before it: "last month" in a story of
+        the 22nd; a year before its year: "last year"), and phrases of elapsed time ("two months ago",
+        "six weeks since", "five months after")."""
+        out = []
+        for m in mentions:
+            if m.value is None:
+                continue
+            age = (ref - m.value).days
+            if (m.precision == "year" and m.value.year < ref.year) or \
+                    (m.precision == "month" and age > self.r.windows["old_month_days"]) or age > days:
+                out.append((m.start, m.end))
+        out += [m.span() for m in self.r.long_ago.finditer(stext)]
+        return out
+
+    def dated_before(self, cand: Candidate, sent, old: list[tuple[int, int]]) -> bool:
+        """Whether a span of long ago (``old_spans``) stands in the trigger's own clause: "George Floyd,
+        whose death in May last year sparked protests" (the sentence's news, a verdict "on Tuesday",
+        is another clause's), or opens it ("it is six weeks since Muthana surrendered")."""
+        if not old:
+            return False
+        root = next((t for t in sent if t.dep_ == "ROOT"), None)
+        if root is not None and root.lemma_.lower() in self.r.discovery_verbs \
+                and any(t.lemma_.lower() in self.r.found_remains for t in sent):
+            return False  # "bodies of people killed from mid-2014 to 2017 were found on Feb 19": the finding is news
+        home = _clause(cand.token)
+        # the clauses the trigger stands in, from its own outwards ("five months after the regime made its
+        # gain, when it took Deraa": the phrase marks the clause that holds the trigger's)
+        chain = [home]
+        while len(chain) < 3 and chain[-1].head is not chain[-1]:
+            chain.append(_clause(chain[-1].head))
+        for a, b in old:
+            span = sent.char_span(a, b, alignment_mode="expand")
+            if span is None:
+                continue
+            if any(_clause(t).i == home.i for t in span):
+                return True
+            # "six weeks since X surrendered": the phrase's last word marks the trigger's clause
+            last = span[-1]
+            if any(ch.i == last.i for c in chain for ch in c.children if ch.dep_ in ("mark", "prep", "advmod")):
+                return True
+        return False
+
+    def persons_taken(self, cand: Candidate) -> bool:
+        """'captured foreign members of Islamic State', 'the 21-year-old was captured', 'fighters who
+        have been captured': people captured are no territory taken (a capture of a person reported
+        later is not an event; one at the time is an arrest or an abduction, told by other words)."""
+        tok, r = cand.token, self.r
+        if cand.entry.cls.resolve != "territory":
+            return False
+        heads = [ch for ch in tok.children if ch.dep_ in ("dobj", "nsubjpass")]
+        if tok.dep_ in ("amod", "acl", "relcl") and tok.head is not tok:
+            heads.append(tok.head)
+        for h in heads:
+            w = h.lemma_.lower()
+            if w in r.person_nouns or h.lower_ in r.person_nouns or "year-old" in "".join(
+                    t.text_with_ws for t in h.subtree).lower().replace(" ", "-"):
+                return True
+        return False
+
+    def pattern(self, cand: Candidate) -> bool:
+        """A set of happenings or a habit, not one event: "the majority of US attacks", "countless times
+        ... airstrikes", "mainly documents shelling" (a habitual word on the verb that governs the trigger)."""
+        tok, r = cand.token, self.r
+        if tok.pos_ in ("VERB", "AUX"):
+            # "the majority of US attacks in Syria have targeted areas ...": the subject is a set of happenings
+            # (happenings, not people: "several young people attacked each other" is one fight)
+            for sj in (ch for ch in tok.children if ch.dep_ in ("nsubj", "nsubjpass")):
+                if any(t.tag_ in ("NNS", "NNPS") and t.lemma_.lower() in self.triggers for t in sj.subtree) \
+                        and any(t.lower_ in r.quantifiers for t in sj.subtree):
+                    return True
+        if tok.tag_ in ("NNS", "NNPS"):
+            holders = [tok] + ([tok.head.head] if tok.dep_ == "pobj" and tok.head.lower_ == "of" else [])
+            if any(ch.lower_ in r.quantifiers for h in holders for ch in h.children if ch.dep_ in ("amod", "det", "nummod")) \
+                    or any(h.lower_ in r.quantifiers for h in holders[1:]):
+                return True
+        t = tok
+        for _ in range(3):
+            if t.head is t:
+                break
+            t = t.head
+            if any(ch.dep_ == "advmod" and ch.lower_ in r.habitual for ch in t.children):
+                return True
+        return False
+
+    def negated_report(self, cand: Candidate) -> bool:
+        """'there were no reports of clashes', 'no sign of fighting': a trigger inside a negated noun's
+        'of'-phrase did not happen."""
+        t = cand.token
+        if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head is not t.head:
+            n = t.head.head
+            return any(ch.dep_ in ("det", "neg") and ch.lower_ in self.r.negating for ch in n.children)
+        return False
+
+    def generic_present(self, cand: Candidate, stext: str) -> bool:
+        """'how the US withdraws from conflicts', 'the group attacks convoys': a verb trigger in the simple
+        present tells what happens in general; news tells what happened (a headline, a text's first line,
+        is written in the present and is left alone)."""
+        tok = cand.token
+        if tok.pos_ != "VERB" or tok.tag_ not in ("VBZ", "VBP") or self._headline(stext):
+            return False
+        # a verb with a subject of its own (the tagger takes plural nouns for verbs: "airstrikes ... have killed")
+        return any(ch.dep_ == "nsubj" for ch in tok.children) and not any(ch.dep_ in ("aux", "auxpass") for ch in tok.children)
+
+    @staticmethod
+    def _headline(stext: str) -> bool:
+        """A line without a final stop (a title)."""
+        return not stext.rstrip().endswith((".", "!", "?", "”", '"'))
+
+    def modal_subject(self, cand: Candidate) -> bool:
+        """'A full-scale assault could lead to ...', 'a peace settlement will require ...': a noun trigger
+        that is the subject of a modal verb has not happened."""
+        t = cand.token
+        return t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("nsubj", "nsubjpass") and t.head is not t and any(
+            ch.dep_ == "aux" and ch.lower_ in self.r.modals for ch in t.head.children)
+
+    def audience(self, cand: Candidate) -> bool:
+        """'he told a rally in Bursa', 'addressed a rally': a crowd spoken to is an audience, not a protest."""
+        t = cand.token
+        if cand.entry.cls.resolve != "protest":
+            return False
+        h = t.head.head if t.dep_ == "pobj" else t.head
+        return t.dep_ in ("dobj", "pobj", "dative") and h.lemma_.lower() in self.r.audience_verbs
+
+    def keeps(self, cand: Candidate, stext: str, conflict_story: bool) -> bool:
+        """Whether ``cand`` (a trigger of the sentence ``stext``) may be an event."""
+        r = self.r
+        at = cand.token.idx
+        before = stext[:at]
+        if r.legal_frame.search(before[-r.windows["legal_frame_chars"]:]):
+            return False  # "accused of having beheaded", "facing prosecution for fighting"
+        if cand.token.pos_ in ("NOUN", "PROPN") and r.analyst_frame.search(before):
+            return False  # "a move analysts described as an attack on ..."
+        if self.pattern(cand) or self.negated_report(cand) or self.modal_subject(cand) or self.audience(cand) \
+                or self.persons_taken(cand) or self.generic_present(cand, stext):
+            return False
+        if r.habit_phrase.search(before):
+            return False  # "the countless times ... airstrikes", "in several incidents, including attacks on ..."
+        if cand.entry.cls.resolve in ("agreement", "negotiation") and r.diplomacy.search(stext) \
+                and not r.armed_people.search(stext) and not r.war_deals.search(stext):
+            return False  # ministers, delegations, summits: diplomacy between governments, not a conflict's development
+        violent = r.violence.search(stext) is not None
+        if cand.entry.cls.resolve in ("agreement", "negotiation") and not r.agreement_objects.search(stext) \
+                and not self._armed_actor(stext):
+            return False  # trade, climate, relations: diplomacy, not a conflict's development
+        if not violent and r.benign.search(stext) and cand.entry.cls.resolve != "protest":
+            return False  # a cyber-attack, a disease, a storm, a crash, a match (a protest against one is still a protest)
+        if conflict_story or violent:
+            return True
+        if cand.entry.cls.resolve in ("agreement", "negotiation"):
+            # parties to a deal are often not the trigger's agents ("clan militias reached an agreement")
+            return bool(r.armed_people.search(stext) or self._armed_actor(stext))
+        # in another story, armed people count only as the trigger's own agents or sides ("clan militias
+        # reached an agreement"), not as speakers or helpers ("police said they were investigating")
+        return any(r.armed_people.search(stext[a:b]) or self._armed_actor(stext[a:b])
+                   for a, b in cand.agents + cand.between)
+
+
+_CLAUSES = ("ROOT", "relcl", "advcl", "ccomp", "acl", "parataxis")
+
+
+def _clause(tok):
+    """The head of the clause a token stands in (a verb's conjuncts are clauses of their own)."""
+    t = tok
+    for _ in range(40):
+        if t.dep_ in _CLAUSES or t.head is t or (t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")):
+            return t
+        t = t.head
+    return t
