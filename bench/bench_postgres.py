@@ -1,7 +1,8 @@
 """PostgreSQL against SQLite, as ratios measured in one run:
 
-1. ingest of the 249 Guardian articles (../shared) with `rasd ingest`: PostgreSQL's rate as a
-   share of SQLite's (target >= 0.8);
+1. ingest of the 249 Guardian articles (../shared) with `rasd ingest`, both stores at once (so
+   that both meet the same load on a shared machine): PostgreSQL's rate as a share of SQLite's
+   (target >= 0.8);
 2. the event list (/api/events, 50 concurrent clients, the filters of bench_api.py: type,
    place, date range, text, box ...) on a PostgreSQL store of N synthetic events: p95
    (target < 100 ms);
@@ -33,7 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -107,8 +108,8 @@ def bench_ingest(tmp: str) -> dict:
 
 def pg_url(dbname: str) -> str:
     """The bench server's URL with another database name."""
-    parts = urlsplit(PG)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
+    parts = urlsplit(PG)  # (urlunsplit would drop the empty host of postgresql:///db)
+    return f"{parts.scheme}://{parts.netloc}/{dbname}" + (f"?{parts.query}" if parts.query else "")
 
 
 def pg_admin():
