@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable, Optional
 from urllib.parse import quote, urlsplit
 
 HERE = Path(__file__).resolve().parent
@@ -118,9 +119,13 @@ def pg_admin():
     return psycopg.connect(pg_url("postgres"), autocommit=True)
 
 
-def pg_cached(dbname: str, source: Path, events: int) -> str:
+def pg_cached(dbname: str, source: Path, events: int, base: Optional[Callable[[Path], None]] = None,
+              times: int = 1) -> str:
     """A PostgreSQL database ``dbname`` holding a copy of the SQLite store ``source`` (made with
-    COPY once, then kept: a later run finds it by its event count); its URL."""
+    COPY once, then kept: a later run finds it by its event count); its URL. With ``base`` and
+    ``times``: ``base(path)`` writes a SQLite store of events/times events, which is copied and
+    then grown ``times``-fold by the server itself (grow.grow_pg: a Python COPY of a million rows
+    takes hours on a busy machine)."""
     from rasd.store import open_store
     from rasd.store.transfer import copy_store
 
@@ -143,9 +148,19 @@ def pg_cached(dbname: str, source: Path, events: int) -> str:
         conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     t0 = time.perf_counter()
-    with open_store(str(source)) as src, open_store(url) as dst:
-        copy_store(src, dst)
-        dst.conn.execute("VACUUM ANALYZE")
+    if base is not None and times > 1:
+        import grow
+
+        with tempfile.TemporaryDirectory(dir=DATA) as tmp:
+            small = Path(tmp) / "base.db"
+            base(small)
+            with open_store(str(small)) as src, open_store(url) as dst:
+                copy_store(src, dst)
+        grow.grow_pg(url, times)
+    else:
+        with open_store(str(source)) as src, open_store(url) as dst:
+            copy_store(src, dst)
+            dst.conn.execute("VACUUM ANALYZE")
     print(f"copied {source.name} to PostgreSQL database {dbname} in {time.perf_counter() - t0:.1f} s",
           file=sys.stderr, flush=True)
     return url
@@ -156,16 +171,25 @@ def bench_event_list() -> dict:
     lite = DATA / f"api-{N_EVENTS}.db"
     bench_api.build_store(lite, N_EVENTS)  # cached SQLite store, copied to PostgreSQL with COPY
     t0 = time.perf_counter()
-    url = pg_cached(f"rasd_bench_api_{N_EVENTS}", lite, N_EVENTS)
+    times = 100 if N_EVENTS >= 500_000 and N_EVENTS % 400 == 0 else 1
+
+    def base(path: Path) -> None:
+        from rasd.serve.synthetic import fill_store
+        from rasd.store import open_store
+
+        with open_store(str(path)) as st:
+            fill_store(st, N_EVENTS // times)
+
+    url = pg_cached(f"rasd_bench_api_{N_EVENTS}", lite, N_EVENTS, base, times)
     copy_s = time.perf_counter() - t0
-    proc, base = bench_api.start_server(url, workers=2)  # type: ignore[arg-type]
+    proc, address = bench_api.start_server(url, workers=2)  # type: ignore[arg-type]
     try:
         import httpx
 
         for params in bench_api.QUERIES:  # warm the caches
-            httpx.get(base + "/api/events", params=dict(params, limit=50), timeout=60).raise_for_status()
+            httpx.get(address + "/api/events", params=dict(params, limit=50), timeout=60).raise_for_status()
         at = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        lat, errors, wall = asyncio.run(bench_api.load(base, 50, 1500, 30, {"view": "summary"}, 0.5))
+        lat, errors, wall = asyncio.run(bench_api.load(address, 50, 1500, 30, {"view": "summary"}, 0.5))
         bench_api.report(f"postgres, interactive, 50 summaries per page (load before: {at})", lat, errors, wall)
         ms = sorted(x * 1000 for x in lat)
         p95 = statistics.quantiles(ms, n=100)[94]
@@ -216,7 +240,13 @@ def bench_fusion_both(tmp: str) -> dict:
 
     source = fusion_source(N_FUSION)
     template = f"rasd_bench_fusion_{N_FUSION}"
-    pg_cached(template, source, N_FUSION)
+    times = 200 if N_FUSION >= 500_000 and N_FUSION % 1000 == 0 else 1
+
+    def base(path: Path) -> None:
+        with open_store(str(path)) as st:
+            bench_fusion.fill_fused_bulk(st, random.Random(7), N_FUSION // times)
+
+    pg_cached(template, source, N_FUSION, base, times)
     # each run fuses into copies of the cached stores, which stay as they were built
     lite_path = Path(tmp) / "fusion.db"
     shutil.copyfile(source, lite_path)

@@ -67,3 +67,46 @@ def grow(path: Path, keep_docs: int, times: int, doc_format: str) -> None:
     events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
     conn.close()
     print(f"grew {path.name} to {events} events in {time.perf_counter() - t0:.1f} s", flush=True)
+
+
+def grow_pg(url: str, times: int) -> None:
+    """The same as ``grow`` inside a PostgreSQL store (the server copies its own rows: on a busy
+    machine a Python COPY of a million rows takes hours): every document, event, fused event and
+    report copied ``times - 1`` times under ids with the suffix ``r1``, ``r2`` ... Single-report
+    fused events only (as bench_fusion.fill_fused_bulk writes them)."""
+    import psycopg
+
+    t0 = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        def columns(table: str) -> list[str]:
+            return [r[0] for r in conn.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0"
+                " AND NOT attisdropped AND attgenerated = '' AND attidentity = '' ORDER BY attnum", (table,))]
+
+        def copy(table: str, computed: dict[str, str], where: str, suffix: str, source: str = "") -> None:
+            cols = columns(table)
+            exprs = [computed.get(c, f't."{c}"').replace("?", f"'{suffix}'") for c in cols]
+            conn.execute(f'INSERT INTO "{table}"({", ".join(chr(34) + c + chr(34) for c in cols)})'
+                         f' SELECT {", ".join(exprs)} FROM "{table}" t {source} WHERE {where}')
+
+        base = "t.doc_id NOT LIKE '%%r%%'"
+        new_id = "t.doc_id || ? || substr(t.event_id, length(t.doc_id) + 1)"
+        conn.execute("BEGIN")
+        for k in range(1, times):
+            suffix = f"r{k}"
+            copy("documents", {"doc_id": "t.doc_id || ?", "content_hash": "t.content_hash || ?"}, base, suffix)
+            copy("events", {
+                "event_id": new_id, "doc_id": "t.doc_id || ?", "cluster_id": "t.cluster_id || ?",
+                "data": "CASE WHEN t.cluster_id IS NULL THEN replace(t.data, t.doc_id, t.doc_id || ?)"
+                        " ELSE replace(replace(t.data, t.doc_id, t.doc_id || ?), t.cluster_id, t.cluster_id || ?) END",
+            }, base, suffix)
+            copy("fused_events", {
+                "cluster_id": "t.cluster_id || ?",
+                "data": "replace(replace(t.data, t.cluster_id, t.cluster_id || ?), r.doc_id, r.doc_id || ?)",
+            }, "r.doc_id NOT LIKE '%%r%%' AND r.position = 0", suffix, "JOIN fused_reports r ON r.cluster_id = t.cluster_id")
+            copy("fused_reports", {"event_id": new_id, "cluster_id": "t.cluster_id || ?", "doc_id": "t.doc_id || ?"},
+                 base, suffix)
+        conn.execute("COMMIT")
+        conn.execute("VACUUM ANALYZE")
+        events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    print(f"grew {url.rsplit('/', 1)[-1]} to {events} events in {time.perf_counter() - t0:.1f} s", flush=True)

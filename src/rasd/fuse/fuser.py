@@ -70,7 +70,8 @@ class Fuser:
         if revisions is True:
             revisions = Revisions(store, self.documents)
         self.revisions: Optional[Revisions] = revisions or None
-        self._touched: set[str] = set()  # fused events written since the last revisions were recorded
+        # fused events written since the last revisions were recorded, as written (None: deleted)
+        self._touched: dict[str, Optional[FusedEvent]] = {}
         self._left: dict[str, Place] = {}  # places whose territorial fused events moved or changed type
         self._of_doc: Optional[dict[str, dict[str, FusedEvent]]] = None  # while process() runs
         # while process() runs: each event's candidate search and what the store answered before
@@ -119,9 +120,9 @@ class Fuser:
     def record_revisions(self) -> None:
         """Record the revisions of the fused events written since the last call (in the caller's
         transaction): ``process`` ends with it."""
-        touched, self._touched = self._touched, set()
+        touched, self._touched = self._touched, {}
         if self.revisions is not None and touched:
-            self.revisions.record(touched)
+            self.revisions.record(touched, known={cid: fe for cid, fe in touched.items() if fe is not None})
 
     def forget_document(self, doc_id: str) -> int:
         """Take a document's reports out of every fused event (before re-coding it); returns how
@@ -140,7 +141,7 @@ class Fuser:
                 else:
                     places = self._drop_agreements(fe.cluster_id)
                     self.store.delete_fused(fe.cluster_id)
-                    self._touched.add(fe.cluster_id)
+                    self._touched[fe.cluster_id] = None
                     if self.control is not None:
                         for key, place in {**places, place_key(fe.location): fe.location}.items():
                             self.control.update(key, place)
@@ -266,7 +267,7 @@ class Fuser:
 
     def _save(self, fe: FusedEvent) -> None:
         self.store.save_fused(fe, family=self.rules.family_key(fe.sub_event_type), place_key=place_key(fe.location))
-        self._touched.add(fe.cluster_id)
+        self._touched[fe.cluster_id] = fe
         if self._found is not None:
             self._written[fe.cluster_id] = fe
         cache = self._of_doc

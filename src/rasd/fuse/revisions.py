@@ -99,12 +99,17 @@ class Revisions:
         self.documents = documents
         self.rules = rules or RevisionRules.load()
 
-    def record(self, cluster_ids: Iterable[str], at: Optional[str] = None) -> list[FusedRevision]:
+    def record(self, cluster_ids: Iterable[str], at: Optional[str] = None,
+               known: Optional[dict[str, FusedEvent]] = None) -> list[FusedRevision]:
+        """``known``: fused events as just saved in this transaction (not read again)."""
         at = at or stamp()
         out = []
         ids = sorted(set(cluster_ids))
         with self.store.transaction():
-            fused, lasts = self.store.get_fused_many(ids), self.store.fused_revisions(ids)
+            fused = {cid: fe for cid, fe in (known or {}).items() if cid in ids}
+            if len(fused) < len(ids):
+                fused.update(self.store.get_fused_many([cid for cid in ids if cid not in fused]))
+            lasts = self.store.fused_revisions(ids)
             writes: list[tuple[FusedRevision, Optional[dict[str, Any]]]] = []
             for cid in ids:
                 rev = self._revise(cid, at, fused.get(cid), lasts.get(cid), writes)
