@@ -100,11 +100,14 @@ class ControlTracker:
     texts for a loser or a leading group the events do not name; without them it does not."""
 
     def __init__(self, store: FusingStore, rules: Rules, documents: Optional[Callable[[str], Optional[Document]]] = None,
-                 reader=None):
+                 reader=None, warm: Optional[Callable[[Iterable[str]], None]] = None):
+        """``warm(doc_ids)``: told which documents a timeline is about to read (the fuser reads
+        them in one query)."""
         self.store = store
         self.rules = rules
         self.documents = documents
         self.reader = reader
+        self.warm = warm
         cfg = load_data("fusion.yaml").get("control") or {}
         self.handover = re.compile(cfg.get("handover_deal", r"(?!x)x"), re.IGNORECASE)
         self.changes = ChangeReader(cfg.get("report") or {})
@@ -118,6 +121,8 @@ class ControlTracker:
         if not key:
             return []
         fused = self.store.fused_at_place(key, sorted(self.rules.territorial))
+        if self.warm is not None:
+            self.warm(r.doc_id for fe in fused for r in fe.reports if _same_place(r.location, fe.location))
         deals: list[Agreement] = []
         if place is not None and place.name:
             deals = [a for a in self.store.query_agreements(place=place.name, status="reached", limit=10_000)
