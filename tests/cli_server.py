@@ -57,8 +57,11 @@ class WarmCli:
                 self.path = os.path.join(folder, "s")
                 self.log = os.path.join(folder, "log")
                 with open(self.log, "w") as err:
+                    # niced while it loads beside the first tests; its commands run when a test waits
+                    # for them, so their niceness changes nothing for the run
                     self.proc = subprocess.Popen([sys.executable, __file__, self.path], stdin=subprocess.DEVNULL,
-                                                 stdout=subprocess.PIPE, stderr=err, text=True)
+                                                 stdout=subprocess.PIPE, stderr=err, text=True,
+                                                 preexec_fn=lambda: os.nice(10))
                 self.ready = False
 
     def _start(self) -> bool:
@@ -245,6 +248,9 @@ def _serve(path: str) -> None:
         conn.close()
         for fd in fds:
             os.close(fd)
+    import shutil
+
+    shutil.rmtree(os.path.dirname(path), ignore_errors=True)  # the parent is gone: nobody else will
 
 
 def _monitor(conn: socket.socket, req: dict, fds: list[int]) -> None:
@@ -296,15 +302,16 @@ def _command(req: dict, fds: list[int]) -> None:
 
 def _exit(code: int) -> None:
     """End as the interpreter's shutdown would, without tearing down (and so copying) the
-    server's memory: atexit handlers, then every file and SQLite connection the command left
-    open flushed and closed (only the command's own objects: the server's are frozen), then
-    the standard streams."""
+    server's memory: non-daemon threads joined (and the executors' exit hooks run), atexit
+    handlers, then every file and SQLite connection the command left open flushed and closed
+    (only the command's own objects: the server's are frozen), then the standard streams."""
     import atexit
     import gc
     import io
     import sqlite3
 
     try:
+        threading._shutdown()  # what Py_FinalizeEx does first
         atexit._run_exitfuncs()
         gc.collect()
         for obj in gc.get_objects():

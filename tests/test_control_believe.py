@@ -92,6 +92,21 @@ def test_the_sentence_must_name_the_place_as_what_changed_hands():
                  a1_words="army", at=DAMASCUS, sub=MOVE).ok
 
 
+def test_a_place_surrounded_is_not_taken_and_the_change_is_dated_by_the_report_that_tells_it(st, kb):
+    s = 'Opposition forces had entered the "final stage" of their offensive by surrounding Damascus.'
+    assert not _read(s, "entered", a1_words="Opposition forces", at=DAMASCUS, day=date(2024, 12, 7),
+                     published=date(2024, 12, 7)).ok
+    # one fused event holds both; the line moves on the day of the report that tells of the change
+    f = Fuser(st, actors=kb)
+    took = "Rebel fighters took control of Damascus on Sunday."
+    for doc_id, sent, trig, day in (("s", s, "entered", date(2024, 12, 7)), ("t", took, "took", date(2024, 12, 8))):
+        ev = _takeover(doc_id, sent, sent, trig, a1_words="forces" if doc_id == "s" else "Rebel fighters",
+                       at=DAMASCUS, day=day)
+        ev.cluster_id = None
+        fuse_doc(st, f, doc_id, [ev], text=sent, published=day)
+    assert [(p.holder, p.start) for p in st.control_timeline("Damascus")] == [(REBELS.name, date(2024, 12, 8))]
+
+
 def test_the_holder_is_the_one_the_sentence_has_taking_the_place():
     # the coder took the army (named earlier in the sentence) as the taker of "fell to the rebels"
     s = "Homs, long a stronghold of the army, fell to the rebels on Sunday."

@@ -142,17 +142,13 @@ def test_event_list_by_keyboard_and_escape_closes_the_panel(browser, site):
     assert errors == []
 
 
-def test_confidence_shows_on_rows_and_in_the_panel(browser, site):
+def test_arabic_article_reads_right_to_left_and_confidence_shows_on_rows_and_in_the_panel(browser, site):
+    # one page open for two checks of the same event (each page open costs seconds in the suite)
     page, errors = open_page(browser, site + "/#event=ar:0")
     page.wait_for_selector("#ev-confidence")
     assert page.locator("#ev-confidence").text_content() == "conf. 0.41"
     assert page.locator("#ev-confidence .badge.low").count() == 1
     assert page.locator("#event-list li .badge.conf").count() == 50
-    assert errors == []
-
-
-def test_arabic_article_reads_right_to_left(browser, site):
-    page, errors = open_page(browser, site + "/#event=ar:0")
     page.wait_for_selector("#ev-evidence .excerpt")
     direction = "(n) => getComputedStyle(n).direction"
     assert page.locator("#ev-evidence .excerpt").first.evaluate(direction) == "rtl"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Optional
 
+from ..nlp.anchors import anchor_gap
 from . import dataload as dl
 from .dataload import Key, Where
 
@@ -459,7 +460,7 @@ class PlaceRules:
 
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "PlaceRules":
-        names = ("place_cue", "weak_cue", "anchor_gap", "listed_after", "conjunction", "affiliation_before",
+        names = ("place_cue", "weak_cue", "listed_after", "conjunction", "affiliation_before",
                  "affiliation_after", "org_after", "org_before", "attributive_after", "destination", "region_after",
                  "region_before")
         d, en = read_rules("places.yaml", {
@@ -475,7 +476,7 @@ class PlaceRules:
         }, lang, raw)
         return cls(weights=d["weights"], windows=d["windows"], origin_is_place=d["origin_is_place"],
                    area_suffixes=tuple(en.pop("area_suffixes")), possessive=tuple(en.pop("possessive")),
-                   joiners=tuple(en.pop("joiners")), **en)
+                   joiners=tuple(en.pop("joiners")), anchor_gap=anchor_gap(lang), **en)
 
 
 def _spaced(v: Any, w: Where) -> str:
