@@ -142,3 +142,12 @@ def test_a_headline_event_told_again_in_the_body_takes_the_body_sentence(coder):
     assert ev.sub_event_type == "Non-state actor overtakes territory", ev.sub_event_type
     assert ev.sentence.startswith("Rebel fighters took control") and ev.date == date(2024, 12, 8)
     assert ev.actor2 is None
+
+
+@pytest.mark.parametrize("text, taken", [
+    ("Rebel forces entered the final stage of their offensive on Sunday by surrounding Aleppo.", False),  # a phase
+    ("Rebel forces entered Idlib on Sunday.", True),                                                      # a place
+])
+def test_entering_a_phase_of_an_offensive_takes_no_ground(coder, text, taken):
+    subs = {e.sub_event_type for e in code(coder, text)}
+    assert ("Non-state actor overtakes territory" in subs) == taken
