@@ -23,7 +23,9 @@ class ActorSearch:
         out = [query.strip()]
         ident = self.kb.lookup(query)
         if ident is not None and ident in self.kb.actors:
-            out += self._names_of(self.kb.actors[ident])
+            a = self.kb.actors[ident]
+            # stored events may carry a name of an earlier coding ("Hayat Tahrir al-Sham"): its aliases too
+            out += self._names_of(a) + ([] if a.template else [x for x in a.aliases if " " in x])
         seen: dict[str, str] = {}
         for n in out:
             if n and len(n) >= 2:
