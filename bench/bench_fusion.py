@@ -68,6 +68,34 @@ def fill_fused(st, rng: random.Random, n_events: int) -> None:
         fuser.process(pending)
 
 
+def fill_fused_bulk(st, rng: random.Random, n_events: int, batch: int = 2000) -> None:
+    """A store of ``n_events`` synthetic events (5 a document), each its own fused event, written
+    in large transactions (``save_fused_many``): the shape of a big store (one row of
+    fused_events and fused_reports per event, the candidate search's columns filled) in minutes
+    where fusing a million events one by one would take hours. Reports that real fusion would
+    have merged stay apart here, so a new document meets at least as many candidates as in a
+    fused store."""
+    from rasd.fuse import merge
+    from rasd.fuse.rules import Rules, place_key
+
+    rules = Rules.load()
+    i = 0
+    while i * 5 < n_events:
+        fused = []
+        with st.transaction():
+            for _ in range(batch):
+                if i * 5 >= n_events:
+                    break
+                doc, evs = synthetic_doc(rng, i, 5)
+                st.add_document(doc)
+                st.replace_events(doc.doc_id, evs)
+                for ev in evs:
+                    fe = merge.build(merge.cluster_id_for(ev.event_id), [merge.report_of(ev, doc.outlet)], rules)
+                    fused.append((fe, rules.family_key(fe.sub_event_type), place_key(fe.location)))
+                i += 1
+            st.save_fused_many(fused)
+
+
 def time_new_documents(st, rng: random.Random, runs: int) -> list[float]:
     """Milliseconds to store and fuse each of ``runs`` new documents of 8 events (one transaction each)."""
     fuser = Fuser(st)

@@ -11,8 +11,10 @@ from rasd.code.states import Countries
 
 
 @pytest.fixture(scope="module")
-def kb():
-    return ActorKB.load()
+def kb(coder_data):
+    """``ActorKB.load()``, as the session's coder data loaded it."""
+    assert isinstance(coder_data.actors, ActorKB)
+    return coder_data.actors
 
 
 def _actors(kb, text):

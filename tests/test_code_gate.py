@@ -29,7 +29,7 @@ def coded(coder, docs):
 def test_stories_without_an_event_yield_none(coder):
     docs = [Document(doc_id=d["id"], raw=d["text"], published=date.fromisoformat(d["published"])) for d in NO_EVENT]
     got = {d.doc_id: [(e.event_type, e.sentence) for e in evs] for d, evs in zip(docs, coded(coder, docs))}
-    assert len(got) >= 12
+    assert len(got) >= 20
     assert {k: v for k, v in got.items() if v} == {}
 
 
@@ -68,6 +68,11 @@ def test_sentence_rules(coder, text, kept):
     "Analysts studied how the US withdraws from conflicts such as Syria.",                     # the generic present
     "Turkey launched an offensive against the YPG two months ago to clear the group from Aleppo.",
     "On Saturday foreign ministers met in Aleppo and negotiated a deal on Idlib.",             # diplomacy
+    "On Monday the army said it needed shells and missiles to repel any attack on Aleppo.",    # weapons as things
+    "Turkey received the first parts of a Russian missile system in Aleppo on Friday.",        # a missile system
+    "The Kurdistan Liberation Front opened an office in Aleppo on Monday.",                    # a word of a name
+    "Aid reached Aleppo, a city under siege, on Monday.",                                       # a condition
+    "Ministers discussed the reconstruction of cities destroyed by shelling near Aleppo.",     # what a place went through
 ])
 def test_what_is_not_one_event_that_happened_now(coder, text):
     [evs] = coded(coder, [Document(doc_id="n", raw=text, published=date(2021, 6, 12))])

@@ -30,11 +30,10 @@ READER = ChangeReader()
 
 
 @pytest.fixture(scope="module")
-def kb():
-    """The coder's actor knowledge base, loaded once (the tracker reads takers and losers with it)."""
-    from rasd.code.lexicon import ActorKB
-
-    return ActorKB.load()
+def kb(coder_data):
+    """The coder's actor knowledge base, loaded once per session (the tracker reads takers and
+    losers with it)."""
+    return coder_data.actors
 
 
 def _takeover(doc_id: str, text: str, sentence: str, trigger: str, *, a1=REBELS, a1_words="rebels", a2=None,
@@ -91,6 +90,21 @@ def test_the_sentence_must_name_the_place_as_what_changed_hands():
     assert not _read(s, "abandoned", a1=GOV, a1_words="army", at=DAMASCUS, sub=MOVE).ok
     assert _read("The army and security forces had abandoned Damascus on Sunday.", "abandoned", a1=GOV,
                  a1_words="army", at=DAMASCUS, sub=MOVE).ok
+
+
+def test_a_place_surrounded_is_not_taken_and_the_change_is_dated_by_the_report_that_tells_it(st, kb):
+    s = 'Opposition forces had entered the "final stage" of their offensive by surrounding Damascus.'
+    assert not _read(s, "entered", a1_words="Opposition forces", at=DAMASCUS, day=date(2024, 12, 7),
+                     published=date(2024, 12, 7)).ok
+    # one fused event holds both; the line moves on the day of the report that tells of the change
+    f = Fuser(st, actors=kb)
+    took = "Rebel fighters took control of Damascus on Sunday."
+    for doc_id, sent, trig, day in (("s", s, "entered", date(2024, 12, 7)), ("t", took, "took", date(2024, 12, 8))):
+        ev = _takeover(doc_id, sent, sent, trig, a1_words="forces" if doc_id == "s" else "Rebel fighters",
+                       at=DAMASCUS, day=day)
+        ev.cluster_id = None
+        fuse_doc(st, f, doc_id, [ev], text=sent, published=day)
+    assert [(p.holder, p.start) for p in st.control_timeline("Damascus")] == [(REBELS.name, date(2024, 12, 8))]
 
 
 def test_the_holder_is_the_one_the_sentence_has_taking_the_place():

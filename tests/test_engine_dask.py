@@ -19,6 +19,8 @@ EXAMPLES = ROOT / "examples"
 INPUTS = [str(EXAMPLES), "--meta", str(EXAMPLES / "meta.jsonl")]
 # small partitions, so that a run killed part-way has stored some documents and not others
 DASK = ["--engine", "dask", "--batch-size", "2", "--no-progress"]
+# the coder's places come from the session's gazetteer (RASD_GAZETTEER): wait for its build
+pytestmark = pytest.mark.usefixtures("gazetteer_path")
 
 
 @pytest.fixture(scope="module")

@@ -98,3 +98,10 @@ def test_fallback_marker_round_trips_in_event_json():
                location=Place(name="Homs", lat=34.7, lon=36.7, geo_precision=2, fallback="document"))
     assert ev.to_dict()["location"]["fallback"] == "document"
     assert Event.from_dict(ev.to_dict()).location.fallback == "document"
+
+
+def test_the_coder_and_the_geoparser_share_one_anchor_gap():
+    from rasd.code.rules import PlaceRules
+
+    assert PlaceRules.load().anchor_gap is ANCHOR_GAP  # nlp/data/anchors.yaml, read once
+    assert ANCHOR_GAP.fullmatch(", 10 km north of ") and ANCHOR_GAP.fullmatch(" governorate, in ")

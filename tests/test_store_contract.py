@@ -17,7 +17,7 @@ from rasd.records import (Actor, Agreement, Clause, ControlPeriod, Document, Eve
 from rasd.clock import stamp
 from rasd.store import (AlertStore, AnalystStore, BaseStore, ControlStore, CorrectionStore, DocumentStore, EventStore, FusingStore,
                         FusionStore, Store, WatchStore)
-from rasd.store.base import Alert, FusedRevision
+from rasd.store.base import Alert, CandidateSearch, FusedRevision
 from rasd.store.migrations import package_migrations
 
 RAW = "Government forces shelled Douma on Monday, killing 4 people. Rebels denied it."
@@ -573,6 +573,35 @@ def test_fusion_candidates_by_type_date_overlap_and_box(fst):
                bbox=(36.5, 34.5, 37.0, 35.0)) == ["k1", "k3"]
     assert got(sub_event_types=["Armed clash"], date_lo="2018-01-01", date_hi="2018-12-31", limit=2) == ["k1", "k2"]
     assert got(sub_event_types=[], date_lo="2018-01-01", date_hi="2018-12-31") == []
+
+
+def test_batched_reads_and_writes_of_fusion_agree_with_one_at_a_time(fst):
+    """Fusion's round-trip savers: several candidate searches in one, many fused events saved,
+    read and revised at once, agreements of many clusters; CandidateSearch.admits is the
+    store's own test."""
+    saved = [_fused(cid, [(f"{cid}:e", "a", "A")], day, sub=sub, where=where)
+             for cid, day, sub, where in (("k1", date(2018, 1, 10), "Armed clash", HOMS),
+                                          ("k2", date(2018, 1, 20), "Armed clash", HAMA),
+                                          ("k3", date(2018, 1, 12), "Air/drone strike", HOMS),
+                                          ("k0", date(2018, 1, 10), "Armed clash", HOMS),
+                                          ("k4", date(2018, 3, 1), "Armed clash", HOMS))]
+    first = _fused("k1", [("k1:old", "b", "B")], date(2017, 1, 1))
+    fst.save_fused_many([(first, "x", None)] + [(fe, "x", None) for fe in saved])  # the last k1 wins
+    assert [r.event_id for r in fst.get_fused("k1").reports] == ["k1:e"] and fst.fused_for_doc("b") == []
+    searches = [CandidateSearch(("Armed clash",), "2018-01-01", "2018-01-31"),
+                CandidateSearch(("Armed clash", "Air/drone strike"), "2018-01-01", "2018-01-31",
+                                bbox=(36.5, 34.5, 37.0, 35.0)),
+                CandidateSearch(("Armed clash",), "2018-01-01", "2018-12-31", limit=2),
+                CandidateSearch((), "2018-01-01", "2018-12-31")]
+    many = [[f.cluster_id for f in fs] for fs in fst.fusion_candidates_many(searches)]
+    one = [[f.cluster_id for f in fst.fusion_candidates(sub_event_types=list(q.sub_event_types), date_lo=q.date_lo,
+                                                        date_hi=q.date_hi, bbox=q.bbox, limit=q.limit)]
+           for q in searches]
+    assert many == one == [["k0", "k1", "k2"], ["k0", "k1", "k3"], ["k0", "k1"], []]  # ties by cluster id
+    for q in searches[:2]:
+        assert sorted(fe.cluster_id for fe in saved if q.admits(fe)) == sorted(many[searches.index(q)])
+    assert sorted(fst.get_fused_many(["k1", "k3", "nope"])) == ["k1", "k3"]
+    assert fst.agreements_of(["k1"]) == {}
 
 
 def test_query_fused_filters_and_order(fst):

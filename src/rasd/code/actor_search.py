@@ -24,8 +24,9 @@ class ActorSearch:
         ident = self.kb.lookup(query)
         if ident is not None and ident in self.kb.actors:
             a = self.kb.actors[ident]
-            # stored events may carry a name of an earlier coding ("Hayat Tahrir al-Sham"): its aliases too
-            out += self._names_of(a) + ([] if a.template else [x for x in a.aliases if " " in x])
+            # its names, and its aliases of several words: a store coded before a rename holds the
+            # old spelling ("Hayat Tahrir al-Sham" before "HTS: Hayat Tahrir al Sham")
+            out += self._names_of(a) + [x for x in a.aliases if " " in x.strip() and not a.template]
         seen: dict[str, str] = {}
         for n in out:
             if n and len(n) >= 2:

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Optional
 
+from ..geodesy import haversine_km
 from ..nlp import Prefilter, split_sentences
 from ..nlp.morph import Morph
-from ..records import Document, Event, Evidence, Place, Result, Toponym
+from ..records import Document, Event, Evidence, Place, Result, Toponym, is_country_or_continent
 from . import link
 from .country import actor_country, named_toponyms, place_country
 from .dates import DateFinder, DateMention
@@ -71,6 +72,7 @@ class Story:
     sentences: int = 0  # how many sentences it has
     quoted: list[tuple[int, int]] = field(default_factory=list)  # spans of direct speech
     conflict: bool = True  # about a conflict (code/gate.py): else only sentences that name violence have events
+    court: bool = False  # about a court (code/gate.py): only sentences with a date of their own have events
 
     def in_quote(self, offset: int) -> bool:
         return any(a < offset < b for a, b in self.quoted)
@@ -143,7 +145,8 @@ class Coder:
         self.dates = DateFinder(rules.dates)
         self.counter = FatalityCounter(rules.fatalities)
         self.places = self.data.places
-        self.gate = Gate(rules.gate, self.data.actors, frozenset(self.data.lexicon.by_lemma))
+        self.gate = Gate(rules.gate, self.data.actors, frozenset(self.data.lexicon.by_lemma),
+                         rules.detector.implicative_governors, rules.detector.purpose_happens)
         mod = self.data.lexicon.modality
         self._uncertain = any_word(mod["uncertain"])
         self._denial = any_word(mod["denial"])
@@ -189,6 +192,7 @@ class Coder:
         story = self.story(doc, tops, hint)
         story.sentences = len(spans)
         story.conflict = self.gate.conflict_story(doc.text, spans)
+        story.court = self.gate.court_story(doc.text, spans)
         win = self.windows
         events: list[tuple[int, Event, dict]] = []
         drafts = self._drafts(story, spans, parsed)
@@ -240,7 +244,7 @@ class Coder:
             # passes it on from a source ("... to withdraw from the Homs area”, a source told AFP)
             found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)
                      and (not story.in_quote(s0 + c.token.idx) or self._sourced(stext))
-                     and self.gate.keeps(c, stext, story.conflict)]
+                     and self.gate.keeps(c, stext, story.conflict, story.court, d is not None)]
             if ref is not None:
                 # a date of long ago in the trigger's own clause: "whose death in May last year sparked protests"
                 old = self.gate.old_spans(stext, mentions, ref, self.windows["background_days"])
@@ -318,7 +322,23 @@ class Coder:
                 c.negated = c.hypothetical = False
                 return c
             return None
-        return max(ok, key=lambda c: (c.priority, -c.token.i))
+        best = max(ok, key=lambda c: (c.priority, -c.token.i))
+        fight = [c for c in ok if c.entry.cls.name == "clash"]
+        if fight and best.entry.cls.event_type == "Explosions/Remote violence" and best.entry.cls.name != "suicide":
+            # "clashed with Ukrainian forces and shelled near X", "clashed after throwing a grenade": the codebook
+            # codes remote violence that is part of a ground fight as the armed clash
+            return fight[0]
+        if best.entry.cls.name == "kill" and not best.agents:
+            # "three people were killed after two communities clashed": the toll of the fight it names
+            if fight:
+                return fight[0]
+            if best.entry.cls.resolve == "target":
+                # "one person was killed after a missile struck X": the weapon told beside a death with no
+                # killer named is how they died (the subordinate phrase holds the event's type)
+                weapon = [c for c in ok if c.entry.cls.event_type == "Explosions/Remote violence"]
+                if weapon:
+                    return max(weapon, key=lambda c: (c.priority, -c.token.i))
+        return best
 
     # ------------------------------------------------------------------ one sentence's event
     def _event(self, sc: SentenceContext, cand: Candidate) -> list[tuple[Event, dict]]:
@@ -352,9 +372,10 @@ class Coder:
         ev.attrs["trigger"] = cand.token.text
         ev.evidence = self._evidence(sc, cand, a1m, a2m, when, spot, counts, stance_ev)
         ev.confidence = self._confidence(cand, a1m, spot, when, stance)
-        # a bare toll ("6 civilians were killed.") may continue the event told before it
+        # a bare toll ("6 civilians were killed.", "They burned houses and killed 4 people.", "One killed and one
+        # abducted.") may continue the event told before it
         own = {"place": spot.top is not None, "date": when.span is not None,
-               "toll": cand.entry.cls.name == "kill" and kill is not None}
+               "toll": kill is not None}
         return [(ev, own)] + [(e, dict(own)) for e in self._places_taken(sc, cand, spot, ev)]
 
     def _spot(self, sc: SentenceContext, cand: Candidate, actor_spans: list[tuple[int, int]]) -> Spot:
@@ -363,9 +384,11 @@ class Coder:
         text = story.doc.text
         top, place = places.choose(text, sc.start, sc.text, cand, sc.toponyms, actor_spans, story.country)
         if top is not None and story.country and place.country != story.country and story.main_place is not None \
-                and len(story.resolved) >= win["abroad_min_places"] and cand.entry.cls.resolve != "protest":
-            top = place = None  # only places abroad named: the story's main place is the better guess
-            # (not for a crowd: a diaspora protests where it lives, "protesters in Manchester")
+                and len(story.resolved) >= win["abroad_min_places"] and cand.entry.cls.resolve != "protest" \
+                and (is_country_or_continent(place.feature) or (place.feature or "").startswith(("H.", "L.", "P.PPLC", "P.PPLG"))):
+            top = place = None  # only a country, a continent, a sea, a region or a capital abroad named: the story's main place is the better guess
+            # ("Washington said", "talks in Moscow"); a town abroad is named for what happened there ("a
+            # missile struck the Turkish bordertown of Reyhanli"), and a crowd protests where it lives
         goal = top is not None and places.is_destination(text, top.start)
         carried = None
         if top is None or goal:
@@ -619,7 +642,8 @@ class Coder:
                     target, toll_only = prev, True
             if target is None:
                 for prev, _ in out:
-                    if prev.event_type == ev.event_type and _pname(prev) == _pname(ev) and _close(prev.date, ev.date, days):
+                    if prev.event_type == ev.event_type and _same_place(prev, ev, self.windows["same_place_km"]) \
+                            and _close(prev.date, ev.date, days):
                         target = prev
                         break
             if target is None:
@@ -706,6 +730,20 @@ def _main_place(tops: list[Toponym]) -> Optional[Toponym]:
     fine = [t for t in tops if not t.place.is_country()]
     pool = fine or tops
     return max(pool, key=lambda t: (counts[t.place.name], -t.start))
+
+
+def _same_place(a: Event, b: Event, km: float) -> bool:
+    """Whether two reports of a document place their events alike: the same name, the same point under
+    two records (``km`` apart at most: "Afrin" and "‘Afrīn"), or a whole country and a place in it (the
+    vaguer report of the same event: "fighting in Syria" beside "fighting in Afrin")."""
+    if _pname(a) == _pname(b):
+        return True
+    p, q = a.location, b.location
+    if p is None or q is None or p.country != q.country:
+        return False
+    if p.is_country() or q.is_country():
+        return True
+    return p.lat is not None and q.lat is not None and haversine_km(p.lat, p.lon, q.lat, q.lon) <= km
 
 
 def _pname(ev: Event) -> Optional[str]:

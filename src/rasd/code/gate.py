@@ -18,8 +18,11 @@ from .triggers import Candidate
 
 
 class Gate:
-    def __init__(self, rules: GateRules, kb: ActorKB, triggers: frozenset[str] = frozenset()):
+    def __init__(self, rules: GateRules, kb: ActorKB, triggers: frozenset[str] = frozenset(),
+                 implicative: frozenset[str] = frozenset(), purpose_happens: frozenset[str] = frozenset()):
         self.r = rules
+        self.purpose_happens = purpose_happens  # classes whose purpose is the event itself
+        self.implicative = implicative  # verbs whose infinitive did happen ("managed to retake")
         self.kb = kb
         self.triggers = triggers  # the trigger lemmas (a subject that holds one is a happening)
 
@@ -39,11 +42,18 @@ class Gate:
                     return True
         return False
 
+    def court_story(self, text: str, spans: list[tuple[int, int]]) -> bool:
+        """Whether a story is about a court (its headline or lede names one): it recalls the crimes it judges."""
+        win = self.r.windows
+        if len(text.strip()) <= win["short_text_chars"] or len(spans) <= win["short_text_sentences"]:
+            return False  # a note is one report
+        return any(self.r.court.search(text[a:b]) for a, b in spans[:win["lede_sentences"]])
+
     def _armed_actor(self, stext: str) -> bool:
         for _, _, kind, ident in self.kb.find(stext):
             if kind == "actor":
                 a = self.kb.actors[ident]
-                if a.armed or a.actor_type in ("protesters", "rioters"):
+                if a.actor_type in self.r.party_types:
                     return True
         return False
 
@@ -85,6 +95,8 @@ class Gate:
                 continue
             if any(_clause(t).i == home.i for t in span):
                 return True
+            if home.dep_ == "relcl" and any(t.i == home.head.i for t in span):
+                return True  # "over the following years its fighters regrouped": the clause tells of those years
             # "six weeks since X surrendered": the phrase's last word marks the trigger's clause
             last = span[-1]
             if any(ch.i == last.i for c in chain for ch in c.children if ch.dep_ in ("mark", "prep", "advmod")):
@@ -120,7 +132,10 @@ class Gate:
                         and any(t.lower_ in r.quantifiers for t in sj.subtree):
                     return True
         if tok.tag_ in ("NNS", "NNPS"):
-            holders = [tok] + ([tok.head.head] if tok.dep_ == "pobj" and tok.head.lower_ == "of" else [])
+            first = tok
+            while first.dep_ == "conj" and first.head is not first:
+                first = first.head  # "a campaign of bombings, suicide attacks and assassinations"
+            holders = [tok] + ([first.head.head] if first.dep_ == "pobj" and first.head.lower_ == "of" else [])
             if any(ch.lower_ in r.quantifiers for h in holders for ch in h.children if ch.dep_ in ("amod", "det", "nummod")) \
                     or any(h.lower_ in r.quantifiers for h in holders[1:]):
                 return True
@@ -157,6 +172,56 @@ class Gate:
         """A line without a final stop (a title)."""
         return not stext.rstrip().endswith((".", "!", "?", "”", '"'))
 
+    def weapon_held(self, cand: Candidate) -> bool:
+        """'needed shells and missiles', 'a Russian missile system', 'the delivery of rockets': a weapon named
+        as a thing (needed, bought, sent, held, a part of a system) is no attack."""
+        tok, r = cand.token, self.r
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in r.weapon_nouns:
+            return False
+        t = tok
+        while t.dep_ == "conj" and t.head is not t:
+            t = t.head  # "shells and long-range missiles": the first conjunct's place in the sentence
+        if t.dep_ == "compound":
+            return t.head.lemma_.lower() not in r.weapon_events  # "missile system" (a thing), "rocket fire" (an event)
+        if t.dep_ == "dobj":
+            return t.head.lemma_.lower() in r.weapon_hold_verbs
+        if t.dep_ == "pobj" and t.head.lower_ == "of":
+            return t.head.head.lemma_.lower() in r.weapon_hold_nouns
+        return False
+
+    def purpose(self, cand: Candidate) -> bool:
+        """'needed missiles to repel any attack': an infinitive of purpose has not happened (the detector
+        reads purposes under verbs; this one hangs on a clause of need or means)."""
+        tok = cand.token
+        if tok.pos_ != "VERB" or tok.dep_ not in ("advcl", "acl", "relcl") or cand.entry.cls.name in self.purpose_happens:
+            return False  # (people who "marched to protest" protested)
+        if not any(ch.dep_ == "aux" and ch.tag_ == "TO" for ch in tok.children) or \
+                any(ch.dep_ == "aux" and ch.lemma_ == "have" for ch in tok.children):
+            return False
+        gov = tok.head
+        return gov.lemma_.lower() not in self.implicative
+
+    @staticmethod
+    def described(cand: Candidate) -> bool:
+        """'cities destroyed by shelling', 'a hospital damaged in airstrikes': a trigger that only qualifies a
+        noun through a participle (with no day of its own) tells what the place has been through."""
+        t = cand.token
+        if t.dep_ not in ("pobj", "pcomp") or t.head.dep_ not in ("agent", "prep"):
+            return False
+        part = t.head.head
+        return part.tag_ == "VBN" and part.dep_ in ("acl", "amod") and part.head.pos_ in ("NOUN", "PROPN")
+
+    def named(self, cand: Candidate) -> bool:
+        """'the Tigray People's Liberation Front', 'Operation Desert Storm': a word of a name is no event."""
+        tok = cand.token
+        return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.dep_ == "compound" and tok.head.pos_ == "PROPN"
+
+    def state(self, cand: Candidate) -> bool:
+        """'a country under attack', 'a town under siege', 'under fire': a condition, not one event."""
+        tok = cand.token
+        return tok.dep_ == "pobj" and tok.head.lower_ in self.r.state_preps and not any(
+            ch.dep_ in ("det", "amod", "compound", "poss") for ch in tok.children)
+
     def modal_subject(self, cand: Candidate) -> bool:
         """'A full-scale assault could lead to ...', 'a peace settlement will require ...': a noun trigger
         that is the subject of a modal verb has not happened."""
@@ -172,9 +237,13 @@ class Gate:
         h = t.head.head if t.dep_ == "pobj" else t.head
         return t.dep_ in ("dobj", "pobj", "dative") and h.lemma_.lower() in self.r.audience_verbs
 
-    def keeps(self, cand: Candidate, stext: str, conflict_story: bool) -> bool:
-        """Whether ``cand`` (a trigger of the sentence ``stext``) may be an event."""
+    def keeps(self, cand: Candidate, stext: str, conflict_story: bool, court_story: bool = False,
+              dated: bool = True) -> bool:
+        """Whether ``cand`` (a trigger of the sentence ``stext``, which states a date of its own when ``dated``)
+        may be an event in a story about a conflict (``conflict_story``) or a court (``court_story``)."""
         r = self.r
+        if court_story and (not dated or r.court.search(stext)):
+            return False  # a court's story recalls the crimes it judges
         at = cand.token.idx
         before = stext[:at]
         if r.legal_frame.search(before[-r.windows["legal_frame_chars"]:]):
@@ -182,8 +251,13 @@ class Gate:
         if cand.token.pos_ in ("NOUN", "PROPN") and r.analyst_frame.search(before):
             return False  # "a move analysts described as an attack on ..."
         if self.pattern(cand) or self.negated_report(cand) or self.modal_subject(cand) or self.audience(cand) \
-                or self.persons_taken(cand) or self.generic_present(cand, stext):
+                or self.persons_taken(cand) or self.generic_present(cand, stext) or self.weapon_held(cand) \
+                or self.named(cand) or self.state(cand) or self.purpose(cand):
             return False
+        if not dated and self.described(cand):
+            return False  # "the reconstruction of cities destroyed by shelling": what a place has been through
+        if r.recollection.search(before):
+            return False  # "survivors described how gunmen opened fire": a witness's memory, told at a trial or a memorial
         if r.habit_phrase.search(before):
             return False  # "the countless times ... airstrikes", "in several incidents, including attacks on ..."
         if cand.entry.cls.resolve in ("agreement", "negotiation") and r.diplomacy.search(stext) \

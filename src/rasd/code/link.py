@@ -396,6 +396,10 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         brief = any(ch.lower_ in ("briefly", "temporarily", "momentarily") for ch in cand.token.children)
         if cand.attempt or brief or re.search(r"\b(?:thwart|repel|repuls|foil|fail)", low):
             return "Battles", "Armed clash", {"attempt": True}
+        sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
+        if lex.subtypes.handed_over.search(sentence):
+            # "took control of the town after the army withdrew": ground changing hands without a fight
+            return "Strategic developments", "Non-violent transfer of territory", {"kind": "withdrawal"}
         st = "Government regains territory" if _home_state(kb, a1, country) else "Non-state actor overtakes territory"
         if t2 == "civilians" and cand.patients and not any(a <= a2.start and a2.end <= b for a, b in cand.patients):
             t2 = None  # civilians named elsewhere in the sentence ("rule by the Assad family") were not taken
@@ -421,7 +425,8 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
                                     for a, b in cand.patients):
             known = None  # "3 Fulani pastoralists", "a Degodia herdsman": the group names whose people they are
             # (and only an armed word of the phrase makes them combatants: "Fulani militiamen")
-        target = rules.target(patient_text, low, known)
+        tail = " ".join(context[b:b + 40] for a, b in cand.patients if b <= len(context))  # "(assumed off-duty)"
+        target = rules.target(patient_text, low, known, tail)
         sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
         if t1 == "state forces" and target != "armed" and rules.demonstration.search(sentence):
             # "police shot two people during protests": force used on a demonstration (a riot's, when the
@@ -434,8 +439,15 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             et, st = "Battles", "Armed clash"
         else:
             et, st = "Violence against civilians", "Attack"
-    elif cls.resolve == "weapon":
-        st = _weapon(lex, low) or st
+    elif cls.resolve == "weapon" or cls.name == "grenade":
+        sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
+        if lex.subtypes.premature.search(sentence):
+            # "an IED exploded while militants were planting it": the codebook's disrupted weapons use
+            return "Strategic developments", "Disrupted weapons use", attrs
+        if lex.subtypes.ground_fight.search(sentence) and cls.name != "air":
+            # "shelled, assaulted and were repulsed", "mortars, grenade launchers and small arms": a ground fight
+            return "Battles", "Armed clash", attrs
+        st = _weapon(lex, low) or st if cls.resolve == "weapon" else st
     elif cls.name == "mob":
         # stones thrown, a lynching: a riot by its setting (a demonstration, else a mob's)
         agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context))
@@ -502,7 +514,7 @@ def _crowd_riot(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Optional[
                       and (crowd is None or x < crowd.start())
                       for x, _, k, i in kb.find(agent_words) if k == "actor")
     kind = known.actor_type if known is not None else None
-    sides = " ".join(context[a:b] for a, b in cand.agents + cand.patients + cand.between if b <= len(context))
+    sides = " ".join([agent_words] + [context[a:b] for a, b in cand.patients + cand.between if b <= len(context)])
     return lex.subtypes.crowd_riot(et, st, kind, agent_words, armed_named, context, sides, cand.entry.cls.name == "clash")
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Optional
 
+from ..nlp.anchors import anchor_gap
 from . import dataload as dl
 from .dataload import Key, Where
 
@@ -201,7 +202,7 @@ class CoderRules:
 
     WINDOWS = ("date_lookback_sentences", "background_clause_chars", "continuation_sentences", "carry_place_chars",
                "carry_place_chars_destination", "abroad_min_places", "headline_max_chars", "background_days",
-               "future_days", "spell_before_chars", "merge_days", "long_story_sentences", "lede_chars")
+               "future_days", "spell_before_chars", "merge_days", "same_place_km", "long_story_sentences", "lede_chars")
     CONFIDENCE = ("base", "actor1", "place", "date", "root", "uncertain", "subordinate", "merged", "floor", "ceiling")
 
     @classmethod
@@ -262,6 +263,7 @@ class DetectorRules:
     target_modifiers: frozenset[str]
     air_modifiers: frozenset[str]
     agent_nouns: frozenset[str]
+    ongoing_modifiers: frozenset[str]
 
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "DetectorRules":
@@ -357,8 +359,9 @@ class FatalityRules:
     hundred: str
     compound_number: re.Pattern
     victim: re.Pattern
+    victim_word: re.Pattern
     prefilter: re.Pattern
-    counts: tuple[tuple[str, re.Pattern, bool, bool], ...]  # (kill | hurt, pattern, names one victim, and_more)
+    counts: tuple[tuple[str, re.Pattern, bool, bool, bool], ...]  # (kill | hurt, pattern, one victim, and_more, and_before)
     stated: tuple[tuple[str, re.Pattern], ...]  # (event | coded | split, pattern)
     none: re.Pattern
     date_before: re.Pattern
@@ -368,6 +371,7 @@ class FatalityRules:
     or_hurt: re.Pattern
     hurt_or: re.Pattern
     and_more: re.Pattern
+    and_before: re.Pattern
     grievance: re.Pattern
     alternative: re.Pattern
     aggregate_after: re.Pattern
@@ -377,6 +381,7 @@ class FatalityRules:
     split_parts: dict[str, int]
     alloc_cue: re.Pattern
     alloc_number: re.Pattern
+    toll_words: re.Pattern
     place_name: re.Pattern
     this_place: re.Pattern
     dead_words: re.Pattern
@@ -386,10 +391,10 @@ class FatalityRules:
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "FatalityRules":
         count_entry = dl.record({"count": Key(dl.one_of("kill", "hurt"), True), "re": Key(rx, True),
-                                 "one_victim": Key(dl.flag), "and_more": Key(dl.flag)})
+                                 "one_victim": Key(dl.flag), "and_more": Key(dl.flag), "and_before": Key(dl.flag)})
         stated_entry = dl.record({"kind": Key(dl.one_of("event", "coded", "split"), True), "re": Key(rx, True)})
-        names = ("victim", "prefilter", "none", "date_before", "year_before", "date_after", "year", "or_hurt",
-                 "hurt_or", "and_more", "grievance", "alternative", "aggregate_after", "part_after", "alloc_cue", "alloc_number", "place_name", "this_place", "dead_words",
+        names = ("victim", "victim_word", "prefilter", "none", "date_before", "year_before", "date_after", "year", "or_hurt",
+                 "hurt_or", "and_more", "and_before", "grievance", "alternative", "aggregate_after", "part_after", "alloc_cue", "alloc_number", "toll_words", "place_name", "this_place", "dead_words",
                  "place_own")
         d, en = read_rules("fatalities.yaml", {
             "windows": Key(dl.record({"min_fuzzy_name": Key(dl.integer, True), "fuzzy_score": Key(dl.integer, True)}), True),
@@ -404,7 +409,8 @@ class FatalityRules:
         }, lang, raw)
         where = Where("fatalities.yaml", lang)
         en["counts"] = tuple((c["count"], groups(c["re"], {"n"}, Where("fatalities.yaml", f"{c['count']} #{i + 1}", f"{lang}.counts.re")),
-                              c.get("one_victim", False), c.get("and_more", False)) for i, c in enumerate(en["counts"]))
+                              c.get("one_victim", False), c.get("and_more", False), c.get("and_before", False))
+                             for i, c in enumerate(en["counts"]))
         en["stated"] = tuple((c["kind"], groups(c["re"], {"total", "parts"} if c["kind"] == "split" else {"n"},
                                                 Where("fatalities.yaml", f"{c['kind']} #{i + 1}", f"{lang}.stated.re")))
                              for i, c in enumerate(en["stated"]))
@@ -454,7 +460,7 @@ class PlaceRules:
 
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "PlaceRules":
-        names = ("place_cue", "weak_cue", "anchor_gap", "listed_after", "conjunction", "affiliation_before",
+        names = ("place_cue", "weak_cue", "listed_after", "conjunction", "affiliation_before",
                  "affiliation_after", "org_after", "org_before", "attributive_after", "destination", "region_after",
                  "region_before")
         d, en = read_rules("places.yaml", {
@@ -470,7 +476,7 @@ class PlaceRules:
         }, lang, raw)
         return cls(weights=d["weights"], windows=d["windows"], origin_is_place=d["origin_is_place"],
                    area_suffixes=tuple(en.pop("area_suffixes")), possessive=tuple(en.pop("possessive")),
-                   joiners=tuple(en.pop("joiners")), **en)
+                   joiners=tuple(en.pop("joiners")), anchor_gap=anchor_gap(lang), **en)
 
 
 def _spaced(v: Any, w: Where) -> str:
@@ -503,19 +509,30 @@ class GateRules:
     modals: frozenset[str]
     audience_verbs: frozenset[str]
     discovery_verbs: frozenset[str]
+    party_types: frozenset[str]
+    weapon_nouns: frozenset[str]
+    weapon_events: frozenset[str]
+    weapon_hold_verbs: frozenset[str]
+    weapon_hold_nouns: frozenset[str]
+    state_preps: frozenset[str]
+    recollection: re.Pattern
+    court: re.Pattern
     found_remains: frozenset[str]
 
     WINDOWS = ("conflict_story_sentences", "sentences_per_grounded", "short_text_chars", "short_text_sentences",
-               "legal_frame_chars", "old_month_days")
+               "legal_frame_chars", "old_month_days", "lede_sentences")
 
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "GateRules":
         d, en = read_rules("gate.yaml", {
             "windows": Key(dl.record({k: Key(dl.integer, True) for k in cls.WINDOWS}), True),
         }, {**{k: Key(rx, True) for k in ("armed_people", "violence", "benign", "legal_frame", "analyst_frame",
-                                           "agreement_objects", "long_ago", "habit_phrase", "diplomacy", "war_deals")},
+                                           "agreement_objects", "long_ago", "habit_phrase", "diplomacy", "war_deals",
+                                           "recollection", "court")},
             **{k: Key(words, True) for k in ("quantifiers", "habitual", "negating", "modals", "audience_verbs",
-                                             "person_nouns", "discovery_verbs", "found_remains")}},
+                                             "person_nouns", "discovery_verbs", "found_remains", "party_types",
+                                             "weapon_nouns", "weapon_events", "weapon_hold_verbs", "weapon_hold_nouns",
+                                             "state_preps")}},
             lang, raw)
         return cls(windows=d["windows"], **en)
 

@@ -96,6 +96,7 @@ class ChangeReader:
         self.old_time, self.months_ago = rx("old_time"), rx("months_ago")
         self.area_after, self.reference_before = rx("area_after"), rx("reference_before")
         self.backer_after, self.backer_before = rx("backer_after"), rx("backer_before")
+        self.means_between = rx("means_between")
 
     # -- the tests --------------------------------------------------------------
     def read(self, rep: Report, place: Optional[Place], published: Optional[date] = None) -> Reading:
@@ -188,6 +189,8 @@ class ChangeReader:
                 continue
             elif kind == TAKEOVER and verb not in self.expel_verbs and re.search(r"\bfrom\b", t.text[t.verb[1]:a], re.I):
                 continue  # "entered Iraq from positions including Abu Kamal": where the taker came from
+            elif self.means_between.search(t.text[t.verb[1]:a]):
+                continue  # "entered the final stage by surrounding Damascus": the object of another act
             if self.area_after.search(t.text[b:b + 40]) or self.reference_before.search(t.text[max(0, a - 60):a]):
                 continue
             return True

@@ -100,11 +100,14 @@ class ControlTracker:
     texts for a loser or a leading group the events do not name; without them it does not."""
 
     def __init__(self, store: FusingStore, rules: Rules, documents: Optional[Callable[[str], Optional[Document]]] = None,
-                 reader=None):
+                 reader=None, warm: Optional[Callable[[Iterable[str]], None]] = None):
+        """``warm(doc_ids)``: told which documents a timeline is about to read (the fuser reads
+        them in one query)."""
         self.store = store
         self.rules = rules
         self.documents = documents
         self.reader = reader
+        self.warm = warm
         cfg = load_data("fusion.yaml").get("control") or {}
         self.handover = re.compile(cfg.get("handover_deal", r"(?!x)x"), re.IGNORECASE)
         self.changes = ChangeReader(cfg.get("report") or {})
@@ -118,6 +121,8 @@ class ControlTracker:
         if not key:
             return []
         fused = self.store.fused_at_place(key, sorted(self.rules.territorial))
+        if self.warm is not None:
+            self.warm(r.doc_id for fe in fused for r in fe.reports if _same_place(r.location, fe.location))
         deals: list[Agreement] = []
         if place is not None and place.name:
             deals = [a for a in self.store.query_agreements(place=place.name, status="reached", limit=10_000)
@@ -173,7 +178,10 @@ class ControlTracker:
                 return None
             gainer = UNKNOWN
         backing = [(rep, r) for rep, r in good if gainer == UNKNOWN or _name(r.gainer) == gainer]
-        ch = Change(day=fe.date, place=fe.location, gainer=gainer, loser=loser,
+        # the day the reports that tell of the change give (to the day), not an earlier report's the
+        # fused event also holds ("surrounding Damascus" on Saturday, "took control of Damascus on Sunday")
+        days = [rep.date for rep, _ in backing if rep.date is not None and rep.time_precision == "day"]
+        ch = Change(day=min(days) if days else fe.date, place=fe.location, gainer=gainer, loser=loser,
                     event_ids=[rep.event_id for rep, _ in backing + telling],
                     evidence=[e for _, r in backing for e in r.evidence][:6] + [r.evidence[0] for _, r in telling][:2],
                     status=fe.status, order=fe.cluster_id,

@@ -13,8 +13,8 @@ from datetime import timedelta
 from typing import Callable, Iterable, Optional
 
 from ..geodesy import bbox_around
-from ..records import Document, Event, FusedEvent, Place, Report
-from ..store.base import DocumentStore, FusingStore
+from ..records import Agreement, Document, Event, FusedEvent, Place, Report
+from ..store.base import CandidateSearch, DocumentStore, FusingStore
 from . import merge
 from .agreements import PlaceLookup
 from .revisions import Revisions
@@ -49,11 +49,13 @@ class Fuser:
 
         self.store = store
         self.rules = rules or Rules.load()
+        many = None
         if documents is None:
             if not isinstance(store, DocumentStore):
                 raise TypeError("Fuser: give documents= when the store holds no documents")
-            documents = store.get_document
+            documents, many = store.get_document, store.get_documents
         self._lookup: DocLookup = documents
+        self._many = many  # several documents in one query (the store's get_documents)
         self.text_bound = text_bound
         self._docs: Optional[dict[str, Optional[Document]]] = None  # while process() runs
         self.documents: DocLookup = self._document
@@ -61,15 +63,21 @@ class Fuser:
             from ..code.lexicon import ActorKB
 
             actors = ActorKB.load()
-        self.control = ControlTracker(store, self.rules, self.documents, HolderReader(actors)) if control else None
+        self.control = ControlTracker(store, self.rules, self.documents, HolderReader(actors),
+                                      warm=self._warm) if control else None
         self.agreements = AgreementBuilder(self.rules, self.documents, places) if agreements else None
         self.denials = DenialReader() if denials else None
         if revisions is True:
             revisions = Revisions(store, self.documents)
         self.revisions: Optional[Revisions] = revisions or None
-        self._touched: set[str] = set()  # fused events written since the last revisions were recorded
+        # fused events written since the last revisions were recorded, as written (None: deleted)
+        self._touched: dict[str, Optional[FusedEvent]] = {}
         self._left: dict[str, Place] = {}  # places whose territorial fused events moved or changed type
         self._of_doc: Optional[dict[str, dict[str, FusedEvent]]] = None  # while process() runs
+        # while process() runs: each event's candidate search and what the store answered before
+        # the run's first write (None: ask the store), and the fused events the run has written
+        self._found: Optional[dict[int, tuple[CandidateSearch, Optional[list[FusedEvent]]]]] = None
+        self._written: dict[str, FusedEvent] = {}
 
     # -- the stage ------------------------------------------------------------
     def process(self, events: list[Event]) -> list[Event]:
@@ -80,9 +88,11 @@ class Fuser:
         # once and kept up to date as events attach (not decoded again for every event: a long
         # document would cost the square of its events)
         self._of_doc = {}
+        self._written = {}
         self._docs = {}
         try:
             with self.store.transaction():
+                self._prefetch(events)
                 for ev in events:
                     if ev.doc_id not in docs:
                         docs[ev.doc_id] = self.documents(ev.doc_id)
@@ -98,6 +108,8 @@ class Fuser:
                 self.record_revisions()
         finally:
             self._of_doc = None
+            self._found = None
+            self._written = {}
             self._docs = None
         for ev in events:
             fe = touched.get(ev.cluster_id or "")
@@ -108,9 +120,9 @@ class Fuser:
     def record_revisions(self) -> None:
         """Record the revisions of the fused events written since the last call (in the caller's
         transaction): ``process`` ends with it."""
-        touched, self._touched = self._touched, set()
+        touched, self._touched = self._touched, {}
         if self.revisions is not None and touched:
-            self.revisions.record(touched)
+            self.revisions.record(touched, known={cid: fe for cid, fe in touched.items() if fe is not None})
 
     def forget_document(self, doc_id: str) -> int:
         """Take a document's reports out of every fused event (before re-coding it); returns how
@@ -129,7 +141,7 @@ class Fuser:
                 else:
                     places = self._drop_agreements(fe.cluster_id)
                     self.store.delete_fused(fe.cluster_id)
-                    self._touched.add(fe.cluster_id)
+                    self._touched[fe.cluster_id] = None
                     if self.control is not None:
                         for key, place in {**places, place_key(fe.location): fe.location}.items():
                             self.control.update(key, place)
@@ -141,15 +153,55 @@ class Fuser:
         docs = self._docs
         if docs is not None and doc_id in docs:
             return docs[doc_id]
-        doc = self._lookup(doc_id)
-        if doc is not None and self.text_bound is not None and len(doc.text) > self.text_bound + TEXT_SLACK:
-            end = doc.text.find(". ", self.text_bound, self.text_bound + TEXT_SLACK)
-            doc = replace(doc, text=doc.text[:end + 1 if end >= 0 else self.text_bound + TEXT_SLACK])
+        doc = self._cut(self._lookup(doc_id))
         if docs is not None:
             docs[doc_id] = doc
         return doc
 
+    def _warm(self, doc_ids: Iterable[str]) -> None:
+        """While ``process`` runs, read these documents at once (a stage is about to ask for
+        them one by one: the control of a place reads the documents of every report there)."""
+        docs = self._docs
+        if docs is None or self._many is None:
+            return
+        todo = [d for d in dict.fromkeys(doc_ids) if d not in docs]
+        if len(todo) > 1:
+            found = self._many(todo)
+            docs.update((d, self._cut(found.get(d))) for d in todo)
+
+    def _cut(self, doc: Optional[Document]) -> Optional[Document]:
+        """The document with its text cut after ``text_bound`` characters (and the rest of the sentence)."""
+        if doc is not None and self.text_bound is not None and len(doc.text) > self.text_bound + TEXT_SLACK:
+            end = doc.text.find(". ", self.text_bound, self.text_bound + TEXT_SLACK)
+            doc = replace(doc, text=doc.text[:end + 1 if end >= 0 else self.text_bound + TEXT_SLACK])
+        return doc
+
     # -- matching ---------------------------------------------------------------
+    def search_for(self, ev: Event) -> Optional[CandidateSearch]:
+        """The store search for fused events near this mention in type, time and space (None
+        for a mention without a date span: only its own document's fused events are candidates)."""
+        span = self.rules.interval(ev)
+        if span is None:
+            return None
+        pad = timedelta(days=self.rules.max_gap_days + max(self.rules.slack_days.values() or [4]) * 2)
+        subs = sorted({ev.sub_event_type} | {s for f in self.rules.families_of(ev.sub_event_type)
+                                             for s in self.rules.families[f]})
+        loc = ev.location
+        bbox = None
+        if loc is not None and loc.lat is not None and loc.lon is not None:
+            bbox = bbox_around(loc.lat, loc.lon, max(self.rules.max_km.values() or [80.0]))
+        return CandidateSearch(tuple(subs), (span[0] - pad).isoformat(), (span[1] + pad).isoformat(), bbox)
+
+    def _prefetch(self, events: list[Event]) -> None:
+        """Every event's candidate search, sent to the store at once (one round trip, not one per
+        event); ``candidates`` adds what the run writes after."""
+        searches = {id(ev): q for ev in events if (q := self.search_for(ev)) is not None}
+        order = list(searches)
+        found = self.store.fusion_candidates_many([searches[k] for k in order])
+        # a search that hit its limit may lose members to the run's writes and gain others from
+        # beyond the limit: the store is asked again for it when its turn comes
+        self._found = {k: (searches[k], fs if len(fs) < searches[k].limit else None) for k, fs in zip(order, found)}
+
     def candidates(self, ev: Event) -> list[FusedEvent]:
         """Fused events the store holds near this mention in type, time and space."""
         cache = self._of_doc
@@ -160,17 +212,19 @@ class Fuser:
                 cache[ev.doc_id] = {fe.cluster_id: fe for fe in self.store.fused_for_doc(ev.doc_id)}
             mine = [cache[ev.doc_id][k] for k in sorted(cache[ev.doc_id])]  # the store's order
         found: dict[str, FusedEvent] = {fe.cluster_id: fe for fe in mine}
-        span = self.rules.interval(ev)
-        if span is not None:
-            pad = timedelta(days=self.rules.max_gap_days + max(self.rules.slack_days.values() or [4]) * 2)
-            subs = sorted({ev.sub_event_type} | {s for f in self.rules.families_of(ev.sub_event_type)
-                                                 for s in self.rules.families[f]})
-            loc = ev.location
-            bbox = None
-            if loc is not None and loc.lat is not None and loc.lon is not None:
-                bbox = bbox_around(loc.lat, loc.lon, max(self.rules.max_km.values() or [80.0]))
-            for fe in self.store.fusion_candidates(sub_event_types=subs, date_lo=(span[0] - pad).isoformat(),
-                                                   date_hi=(span[1] + pad).isoformat(), bbox=bbox):
+        known = self._found.get(id(ev)) if self._found is not None else None
+        q = known[0] if known is not None else self.search_for(ev)
+        if q is not None:
+            if known is not None and known[1] is not None:
+                # what the store answered before the run, with the run's writes as the store has them now
+                written = self._written
+                near = {fe.cluster_id: fe for fe in known[1] if fe.cluster_id not in written}
+                near.update((cid, fe) for cid, fe in written.items() if q.admits(fe))
+                near_list = sorted(near.values(), key=CandidateSearch.order)[:q.limit]
+            else:
+                near_list = self.store.fusion_candidates(sub_event_types=list(q.sub_event_types), date_lo=q.date_lo,
+                                                         date_hi=q.date_hi, bbox=q.bbox, limit=q.limit)
+            for fe in near_list:
                 found.setdefault(fe.cluster_id, fe)
         return list(found.values())
 
@@ -213,16 +267,22 @@ class Fuser:
 
     def _save(self, fe: FusedEvent) -> None:
         self.store.save_fused(fe, family=self.rules.family_key(fe.sub_event_type), place_key=place_key(fe.location))
-        self._touched.add(fe.cluster_id)
+        self._touched[fe.cluster_id] = fe
+        if self._found is not None:
+            self._written[fe.cluster_id] = fe
         cache = self._of_doc
         for doc_id in {r.doc_id for r in fe.reports} & set(cache or ()):
             cache[doc_id][fe.cluster_id] = fe  # type: ignore[index]
 
-    def _drop_agreements(self, cluster_id: str) -> dict[str, Place]:
-        """Delete a fused event's agreements; returns the places (by key) whose control they fed."""
+    def _drop_agreements(self, cluster_id: str, old: Optional[list[Agreement]] = None) -> dict[str, Place]:
+        """Delete a fused event's agreements (``old``: them, when already read); returns the
+        places (by key) whose control they fed."""
         if self.agreements is None:
             return {}
-        old = self.store.query_agreements(cluster_id=cluster_id, limit=100)
+        if old is None:
+            old = self.store.agreements_of([cluster_id]).get(cluster_id, [])
+        if not old:
+            return {}
         self.store.delete_agreements(cluster_id)
         return {k: a.place for a in old if a.place is not None and (k := place_key(a.place))}
 
@@ -247,11 +307,14 @@ class Fuser:
 
         for p in (stale or {}).values():
             touch(p)
+        fused = list(fused)
+        # the agreements built on these fused events before, read at once
+        old = self.store.agreements_of([fe.cluster_id for fe in fused]) if self.agreements is not None else {}
         for fe in fused:
             if fe.sub_event_type in self.rules.territorial:
                 touch(fe.location)
             if self.agreements is not None:
-                for p in self._drop_agreements(fe.cluster_id).values():
+                for p in self._drop_agreements(fe.cluster_id, old.get(fe.cluster_id, [])).values():
                     touch(p)
                 ag = self.agreements.build(fe)
                 if ag is not None:

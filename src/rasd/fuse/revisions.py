@@ -99,19 +99,28 @@ class Revisions:
         self.documents = documents
         self.rules = rules or RevisionRules.load()
 
-    def record(self, cluster_ids: Iterable[str], at: Optional[str] = None) -> list[FusedRevision]:
+    def record(self, cluster_ids: Iterable[str], at: Optional[str] = None,
+               known: Optional[dict[str, FusedEvent]] = None) -> list[FusedRevision]:
+        """``known``: fused events as just saved in this transaction (not read again)."""
         at = at or stamp()
         out = []
+        ids = sorted(set(cluster_ids))
         with self.store.transaction():
-            for cid in sorted(set(cluster_ids)):
-                rev = self._revise(cid, at)
+            fused = {cid: fe for cid, fe in (known or {}).items() if cid in ids}
+            if len(fused) < len(ids):
+                fused.update(self.store.get_fused_many([cid for cid in ids if cid not in fused]))
+            lasts = self.store.fused_revisions(ids)
+            writes: list[tuple[FusedRevision, Optional[dict[str, Any]]]] = []
+            for cid in ids:
+                rev = self._revise(cid, at, fused.get(cid), lasts.get(cid), writes)
                 if rev is not None:
                     out.append(rev)
+            self.store.record_revisions(writes)
         return out
 
-    def _revise(self, cid: str, at: str) -> Optional[FusedRevision]:
-        fe = self.store.get_fused(cid)
-        last = self.store.fused_revision(cid)
+    def _revise(self, cid: str, at: str, fe: Optional[FusedEvent], last: Optional[FusedRevision],
+                writes: list[tuple[FusedRevision, Optional[dict[str, Any]]]]) -> Optional[FusedRevision]:
+        """The news of one fused event since ``last``; what to record is appended to ``writes``."""
         if fe is None:  # gone (its only document re-read into other events)
             if last is not None:
                 self.store.forget_revision(cid)
@@ -123,11 +132,11 @@ class Revisions:
             changes = self.rules.compare(last.state, state)
             if not changes:
                 if state != last.state:  # e.g. corroboration fell: the next rise counts from here
-                    self.store.record_revision(FusedRevision(cid, last.revision, last.created_at, last.changed_at,
-                                                             last.changes, state), None)
+                    writes.append((FusedRevision(cid, last.revision, last.created_at, last.changed_at,
+                                                 last.changes, state), None))
                 return None
             rev = FusedRevision(cid, last.revision + 1, last.created_at, at, changes, state)
         payload = {"kind": "new" if rev.revision == 1 else "changed", "cluster_id": cid, "revision": rev.revision,
                    "at": at, "changes": rev.changes, "event": event_summary(fe, self.documents)}
-        self.store.record_revision(rev, payload)
+        writes.append((rev, payload))
         return rev

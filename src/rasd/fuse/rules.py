@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import functools
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
@@ -374,8 +375,10 @@ def _norm(name: Optional[str]) -> str:
     return " ".join(_WORD.findall(s))
 
 
+@lru_cache(maxsize=1 << 16)
 def norm_name(name: Optional[str]) -> str:
-    """Lower case, no bracketed years, no leading article: how names are compared."""
+    """Lower case, no bracketed years, no leading article: how names are compared (remembered:
+    fusion compares the same few hundred actor, place and outlet names again and again)."""
     return _norm(name)
 
 

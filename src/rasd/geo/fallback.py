@@ -27,6 +27,7 @@ import re
 from dataclasses import replace
 from typing import Callable, Optional, Sequence
 
+from ..nlp.anchors import anchor_gap
 from ..records import Place, is_country_or_continent
 from .gazetteer import haversine_km
 
@@ -38,11 +39,8 @@ DEFAULT_STEPS = ("anchor", "facility", "document")
 _SCORE = {"anchor": 0.6, "inner": 0.6, "facility": 0.5, "document": 0.4}
 
 # the words between a place and the area it is said to lie in: "X village in the eastern
-# countryside of Y", "X, Y district", "X (Y)", "X area near Y", "X village (Kurdish name) in Y"
-_GAP_WORDS = (r"village|villages|town|towns|city|area|areas|region|district|sub-?district|neighbou?rhoods?|"
-              r"island|camp|hill|in|near|nearby|the|of|outside|around|vicinity|countryside|outskirts|suburbs?|"
-              r"(?:north|south|east|west)(?:ern)?|(?:north|south)-?(?:east|west)(?:ern)?|rural")
-ANCHOR_GAP = re.compile(r"(?:[\s,()]|\([^()]{1,40}\)|(?:" + _GAP_WORDS + r")(?=[\s,()]))*", re.I)
+# countryside of Y", "X, Y district", "X (Y)" (nlp/data/anchors.yaml, the coder's too)
+ANCHOR_GAP = anchor_gap()
 _POSSESSIVE = re.compile(r"[’']s\s+(?:the\s+)?$")
 
 _FACILITY_WORD = (r"Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Lane|Drive|Highway|Motorway|Expressway|"

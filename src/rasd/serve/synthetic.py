@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from typing import Optional
+from itertools import islice
+from typing import Iterator, Optional
 
 from ..records import Actor, Document, Event, Evidence, Place
 
@@ -37,8 +38,13 @@ OUTLETS = ["Northern Wire", "Levant Daily", "Desert Courier", "Valley Post"]
 def make_documents(n_events: int, *, seed: int = 7, per_doc: int = 4, start: date = date(2017, 1, 1),
                    days: int = 730, hostile: Optional[str] = None) -> list[tuple[Document, list[Event]]]:
     """``n_events`` events in documents of ``per_doc`` sentences each, dates spread over ``days``."""
+    return list(iter_documents(n_events, seed=seed, per_doc=per_doc, start=start, days=days, hostile=hostile))
+
+
+def iter_documents(n_events: int, *, seed: int = 7, per_doc: int = 4, start: date = date(2017, 1, 1),
+                   days: int = 730, hostile: Optional[str] = None) -> Iterator[tuple[Document, list[Event]]]:
+    """``make_documents``'s documents one at a time (a million events need not be held at once)."""
     rng = random.Random(seed)
-    out: list[tuple[Document, list[Event]]] = []
     made = 0
     d_i = 0
     while made < n_events:
@@ -74,19 +80,20 @@ def make_documents(n_events: int, *, seed: int = 7, per_doc: int = 4, start: dat
             text += hostile
         doc = Document(doc_id=doc_id, raw=text.strip(), title=f"Report {d_i} from {pending[0].location.name}",
                        published=pub, outlet=rng.choice(OUTLETS))
-        out.append((doc, pending))
+        yield doc, pending
         d_i += 1
-    return out
 
 
 def fill_store(store, n_events: int, **kw) -> int:
     """Write synthetic documents and events into ``store``; returns the number of events."""
     total = 0
-    docs = make_documents(n_events, **kw)
-    for i in range(0, len(docs), 500):
+    docs = iter_documents(n_events, **kw)
+    while True:
+        chunk = list(islice(docs, 500))
+        if not chunk:
+            return total
         with store.transaction():
-            for doc, events in docs[i:i + 500]:
+            for doc, events in chunk:
                 store.add_document(doc)
                 store.replace_events(doc.doc_id, events)
                 total += len(events)
-    return total

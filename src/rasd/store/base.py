@@ -20,6 +20,41 @@ BBox = tuple[float, float, float, float]  # (west, south, east, north)
 S = TypeVar("S", bound="BaseStore")
 
 
+@dataclass(frozen=True)
+class CandidateSearch:
+    """What fusion asks the store for one event mention: fused events of these sub-event types
+    whose date span [date_lo, date_hi] meets [``date_lo``, ``date_hi``] and, with ``bbox`` (west,
+    south, east, north), whose point lies in it; the first ``limit`` by (date_lo, cluster_id)."""
+
+    sub_event_types: tuple[str, ...]
+    date_lo: str
+    date_hi: str
+    bbox: Optional[BBox] = None
+    limit: int = 200
+
+    def admits(self, fused: FusedEvent) -> bool:
+        """Whether the store would return ``fused`` (as ``save_fused`` writes its columns) for
+        this search: the same test in Python, for fused events written since a search was run."""
+        lo, hi = fused.date_range
+        if lo is None or hi is None or fused.sub_event_type not in self.sub_event_types:
+            return False
+        if not (lo.isoformat() <= self.date_hi and hi.isoformat() >= self.date_lo):
+            return False
+        if self.bbox is None:
+            return True
+        loc = fused.location
+        if loc is None or loc.lat is None or loc.lon is None:
+            return False
+        w, s, e, n = self.bbox
+        return s <= loc.lat <= n and w <= loc.lon <= e
+
+    @staticmethod
+    def order(fused: FusedEvent) -> tuple[str, str]:
+        """The order the store returns candidates in: (date_lo, cluster_id)."""
+        lo = fused.date_range[0]
+        return (lo.isoformat() if lo else "", fused.cluster_id)
+
+
 @dataclass
 class AddOutcome:
     doc_id: str
@@ -247,6 +282,10 @@ class DocumentStore(BaseStore, Protocol):
     def get_document(self, doc_id: str) -> Optional[Document]: ...
 
     @abc.abstractmethod
+    def get_documents(self, doc_ids: Iterable[str]) -> dict[str, Document]:
+        """``get_document`` of each of these ids that exists, by id (one query per 500)."""
+
+    @abc.abstractmethod
     def has_content(self, content_hash: str) -> bool: ...
 
     @abc.abstractmethod
@@ -371,6 +410,12 @@ class FusionStore(BaseStore, Protocol):
         and, with ``bbox`` (west, south, east, north), whose point lies in it. Indexed lookup."""
 
     @abc.abstractmethod
+    def fusion_candidates_many(self, searches: list[CandidateSearch]) -> list[list[FusedEvent]]:
+        """``fusion_candidates`` of each search, in one round trip (or a few): one list per search,
+        each ordered by (date_lo, cluster_id); a fused event found by several searches may be
+        one shared object (read it, do not change it)."""
+
+    @abc.abstractmethod
     def fused_for_doc(self, doc_id: str) -> list[FusedEvent]:
         """Fused events holding a report of this document, by cluster id."""
 
@@ -378,8 +423,17 @@ class FusionStore(BaseStore, Protocol):
     def get_fused(self, cluster_id: str) -> Optional[FusedEvent]: ...
 
     @abc.abstractmethod
+    def get_fused_many(self, cluster_ids: Iterable[str]) -> dict[str, FusedEvent]:
+        """The fused events of these ids that exist, by id (one query)."""
+
+    @abc.abstractmethod
     def save_fused(self, fused: FusedEvent, *, family: str, place_key: Optional[str]) -> None:
         """Insert or replace a fused event with its reports; set cluster_id/status on its events."""
+
+    @abc.abstractmethod
+    def save_fused_many(self, items: list[tuple[FusedEvent, str, Optional[str]]]) -> None:
+        """``save_fused`` of each (fused event, family, place key), in a few statements; when a
+        cluster id comes more than once, its last fused event is saved."""
 
     @abc.abstractmethod
     def delete_fused(self, cluster_id: str) -> None:
@@ -418,12 +472,20 @@ class FusionStore(BaseStore, Protocol):
         until ``forget_revision``)."""
 
     @abc.abstractmethod
+    def fused_revisions(self, cluster_ids: Iterable[str]) -> dict[str, FusedRevision]:
+        """``fused_revision`` of each of these ids that has one, by id (one query)."""
+
+    @abc.abstractmethod
     def record_revision(self, revision: FusedRevision, payload: Optional[dict[str, Any]]) -> int:
         """Record a fused event's last revision (its state replaces the one kept). With a
         ``payload`` (JSON-able: the change and the event), queue one notification of it for every
         alert whose filters the fused event, as now saved, matches, in the same transaction;
         a notification already queued for (alert, cluster_id, revision) is not queued again.
         None records the state alone. Returns how many notifications were queued."""
+
+    @abc.abstractmethod
+    def record_revisions(self, items: list[tuple[FusedRevision, Optional[dict[str, Any]]]]) -> int:
+        """``record_revision`` of each (revision, payload), the alerts read once; the total queued."""
 
     @abc.abstractmethod
     def forget_revision(self, cluster_id: str) -> None:
@@ -460,6 +522,11 @@ class ControlStore(BaseStore, Protocol):
 
     @abc.abstractmethod
     def delete_agreements(self, cluster_id: str) -> None: ...
+
+    @abc.abstractmethod
+    def agreements_of(self, cluster_ids: Iterable[str]) -> dict[str, list[Agreement]]:
+        """The agreements built on each of these fused events that has some, by cluster id, each
+        list as ``query_agreements(cluster_id=...)`` orders it (one query)."""
 
     @abc.abstractmethod
     def query_agreements(self, *, place: Optional[str] = None, status: Optional[str] = None,

@@ -10,6 +10,7 @@ import psycopg
 from psycopg.rows import tuple_row
 
 from ...errors import StoreError
+from ...records import Agreement, ControlPeriod, FusedEvent
 from ..base import DocumentSummary, Store, Table
 from ..sql.analysts import AnalystsMixin
 from ..sql.alerts import AlertsMixin
@@ -42,6 +43,30 @@ class PostgresStore(DocumentsMixin, CorrectionsMixin, EventsMixin, FusionMixin, 
             raise StoreError(f"search {' '.join(' '.join(t.words) for t in terms)!r}: {exc}") from None
         return [DocumentSummary(r["doc_id"], r["title"], r["published"], r["outlet"], r["chars"], r["snip"],
                                 stored_at=r["stored_at"]) for r in rows]
+
+    # -- writes sent in one round trip -----------------------------------------
+    @contextmanager
+    def _pipelined(self) -> Iterator[None]:
+        """Inside a transaction, the statements of the block go to the server together (psycopg's
+        pipeline mode: one round trip, not one per statement); their errors are raised at the end
+        of the block. Outside one, the block runs as it is (its own transaction begins and ends)."""
+        if self._depth == 0:
+            yield
+            return
+        with self._lock, self.raw.pipeline():
+            yield
+
+    def save_fused_many(self, items: list[tuple[FusedEvent, str, Optional[str]]]) -> None:
+        with self._pipelined():
+            super().save_fused_many(items)
+
+    def replace_control(self, place_key: str, periods: list[ControlPeriod]) -> None:
+        with self._pipelined():
+            super().replace_control(place_key, periods)
+
+    def save_agreement(self, agreement: Agreement) -> None:
+        with self._pipelined():
+            super().save_agreement(agreement)
 
     # -- transfer -------------------------------------------------------------
     def data_tables(self) -> list[Table]:

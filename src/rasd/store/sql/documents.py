@@ -41,21 +41,22 @@ class DocumentsMixin(SQLConnection):
             doc.published.isoformat() if doc.published else None, doc.outlet, doc.url, doc.source,
             doc.encoding, json.dumps(doc.offsets.to_list()), json.dumps(doc.meta, default=str),
         )
-        same = self.conn.execute("SELECT doc_id, text, title, published, outlet, url FROM documents"
-                                 " WHERE content_hash=?", (doc.content_hash,)).fetchone()
+        # the document stored with this content, and whether this id is taken: one look
+        rows = self.conn.execute("SELECT doc_id, text, title, published, outlet, url, content_hash FROM documents"
+                                 " WHERE content_hash=? OR doc_id=?", (doc.content_hash, doc.doc_id)).fetchall()
+        same = next((r for r in rows if r[6] == doc.content_hash), None)
         if same is not None:
             if same[0] != doc.doc_id:
                 return AddOutcome(doc.doc_id, "duplicate")
             # same raw content: changed only if its cleaning changed or new metadata is given
             # (a field the new reading leaves empty keeps its stored value)
-            old = tuple(same)[1:]
+            old = tuple(same)[1:6]
             new = (values[1], values[3], values[4], values[5], values[6])
             merged = tuple(n if n is not None else o for n, o in zip(new, old))
             if merged == old:
                 return AddOutcome(doc.doc_id, "unchanged")
             values = (values[0], merged[0], values[2], merged[1], merged[2], merged[3], merged[4]) + values[7:]
-        exists = same is not None or self.conn.execute(
-            "SELECT 1 FROM documents WHERE doc_id=?", (doc.doc_id,)).fetchone()
+        exists = same is not None or any(r[0] == doc.doc_id for r in rows)
         if exists:
             self.conn.execute(
                 "UPDATE documents SET content_hash=?, text=?, raw=?, title=?, published=?, outlet=?,"
@@ -69,6 +70,16 @@ class DocumentsMixin(SQLConnection):
     def get_document(self, doc_id: str) -> Optional[Document]:
         row = self.conn.execute(f"SELECT {_COLUMNS} FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return _row_to_document(row) if row else None
+
+    def get_documents(self, doc_ids: Iterable[str]) -> dict[str, Document]:
+        ids = list(dict.fromkeys(doc_ids))
+        out: dict[str, Document] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            rows = self.conn.execute(f"SELECT {_COLUMNS} FROM documents WHERE doc_id IN ({','.join('?' * len(part))})",
+                                     part).fetchall()
+            out.update((r["doc_id"], _row_to_document(r)) for r in rows)
+        return out
 
     def iter_documents(self, batch: int = 200) -> Iterator[Document]:
         """Every document by doc_id, read a batch at a time (keyset paging: memory stays small)."""

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from datetime import date, timedelta
+from typing import Any, Iterable, Optional
 
 from ...geodesy import bbox_around, haversine_km
 from ...records import Agreement, ControlPeriod, Event, FusedEvent
-from ..base import FusedRevision
+from ..base import CandidateSearch, FusedRevision
 from .dialect import SQLConnection
 
 # the filters of the fused view (and of alerts), over fused_events f
@@ -17,8 +18,62 @@ _VIEW = ("SELECT f.data, c.created_at, c.changed_at, c.revision, c.changes FROM 
          " LEFT JOIN fused_changes c ON c.cluster_id = f.cluster_id")
 
 
+# searches sent in one statement (SQLite allows 500 terms in a compound SELECT)
+CANDIDATE_CHUNK = 100
+
+
 def _iso(d: Any) -> Optional[str]:
     return d.isoformat() if d else None
+
+
+def _chunks(ids: list[str], size: int = 500) -> Iterable[list[str]]:
+    for k in range(0, len(ids), size):
+        yield ids[k:k + size]
+
+
+def _marks(values: list[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+# the classes of a fused event's span (date_hi - date_lo, in days) by their longest span; longer
+# ones are class len(SPAN_CLASSES). Migration 008 computes the same for the rows it found.
+SPAN_CLASSES = (7, 31, 366)
+
+
+def span_class(lo: Optional[date], hi: Optional[date]) -> Optional[int]:
+    if lo is None or hi is None:
+        return None
+    days = (hi - lo).days
+    return next((c for c, longest in enumerate(SPAN_CLASSES) if days <= longest), len(SPAN_CLASSES))
+
+
+def _candidate_sql(q: CandidateSearch, index_hint: str = "") -> tuple[str, list[Any]]:
+    """One candidate search as a SELECT of (data, date_lo, cluster_id), ordered and limited.
+
+    A fused event meets the window when date_lo <= hi and date_hi >= lo; one of class c (its
+    span at most SPAN_CLASSES[c] days) that meets it has date_lo >= lo - SPAN_CLASSES[c], so each
+    class is read as a short range of the index fused_window (sub_event_type, span_class,
+    date_lo), the last class from its start: the same rows, without reading every older one."""
+    subs = list(q.sub_event_types)
+    rest = " AND date_hi >= ?"
+    rest_args: list[Any] = [q.date_lo]
+    if q.bbox is not None:
+        w, s, e, n = q.bbox
+        rest += " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+        rest_args += [s, n, w, e]
+    lo = date.fromisoformat(q.date_lo)
+    branches, args = [], []
+    for c in range(len(SPAN_CLASSES) + 1):
+        sql = (f"SELECT data, date_lo, cluster_id FROM fused_events{index_hint}"
+               f" WHERE sub_event_type IN ({_marks(subs)}) AND span_class = ? AND date_lo <= ?")
+        args += [*subs, c, q.date_hi]
+        if c < len(SPAN_CLASSES):
+            sql += " AND date_lo >= ?"
+            args.append((lo - timedelta(days=SPAN_CLASSES[c])).isoformat())
+        branches.append(sql + rest)
+        args += rest_args
+    return (f"data, date_lo, cluster_id FROM ({' UNION ALL '.join(branches)}) w"
+            " ORDER BY date_lo, cluster_id LIMIT ?", args + [q.limit])
 
 
 class FusionMixin(SQLConnection):
@@ -27,19 +82,24 @@ class FusionMixin(SQLConnection):
     def fusion_candidates(self, *, sub_event_types: list[str], date_lo: str, date_hi: str,
                           bbox: Optional[tuple[float, float, float, float]] = None,
                           limit: int = 200) -> list[FusedEvent]:
-        if not sub_event_types:
-            return []
-        marks = ",".join("?" * len(sub_event_types))
-        sql = (f"SELECT data FROM fused_events"
-               f" WHERE date_lo <= ? AND date_hi >= ? AND sub_event_type IN ({marks})")
-        args: list[Any] = [date_hi, date_lo, *sub_event_types]
-        if bbox is not None:
-            w, s, e, n = bbox
-            sql += " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
-            args += [s, n, w, e]
-        sql += " ORDER BY date_lo LIMIT ?"
-        args.append(limit)
-        return [FusedEvent.from_dict(json.loads(r[0])) for r in self.conn.execute(sql, args)]
+        return self.fusion_candidates_many([CandidateSearch(tuple(sub_event_types), date_lo, date_hi, bbox, limit)])[0]
+
+    def fusion_candidates_many(self, searches: list[CandidateSearch]) -> list[list[FusedEvent]]:
+        out: list[list[FusedEvent]] = [[] for _ in searches]
+        decoded: dict[str, FusedEvent] = {}
+        todo = [(i, q) for i, q in enumerate(searches) if q.sub_event_types]
+        for k in range(0, len(todo), CANDIDATE_CHUNK):
+            parts, args = [], []
+            for i, q in todo[k:k + CANDIDATE_CHUNK]:
+                sql, a = _candidate_sql(q, self.dialect.fused_window)
+                parts.append(f"SELECT * FROM (SELECT {i} AS q, {sql}) c{i}")
+                args += a
+            for r in self.conn.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 3, 4", args):
+                fe = decoded.get(r[3])
+                if fe is None:
+                    fe = decoded[r[3]] = FusedEvent.from_dict(json.loads(r[1]))
+                out[r[0]].append(fe)
+        return out
 
     def fused_for_doc(self, doc_id: str) -> list[FusedEvent]:
         rows = self.conn.execute(
@@ -51,23 +111,38 @@ class FusionMixin(SQLConnection):
         row = self.conn.execute("SELECT data FROM fused_events WHERE cluster_id=?", (cluster_id,)).fetchone()
         return FusedEvent.from_dict(json.loads(row[0])) if row else None
 
+    def get_fused_many(self, cluster_ids: Iterable[str]) -> dict[str, FusedEvent]:
+        out: dict[str, FusedEvent] = {}
+        for ids in _chunks(sorted(set(cluster_ids))):
+            rows = self.conn.execute(f"SELECT cluster_id, data FROM fused_events WHERE cluster_id IN ({_marks(ids)})",
+                                     ids)
+            out.update((r[0], FusedEvent.from_dict(json.loads(r[1]))) for r in rows)
+        return out
+
     def save_fused(self, fused: FusedEvent, *, family: str, place_key: Optional[str]) -> None:
-        loc = fused.location
-        lo, hi = fused.date_range
-        values = (
-            family, fused.event_type, fused.sub_event_type, _iso(fused.date), _iso(lo), _iso(hi),
-            loc.name if loc else None, place_key, loc.lat if loc else None, loc.lon if loc else None,
-            fused.actor1.name if fused.actor1 else None, fused.actor2.name if fused.actor2 else None,
-            fused.fatalities, fused.fatalities_range[0], fused.fatalities_range[1], fused.status,
-            fused.corroboration, len(fused.reports), json.dumps(fused.to_dict(), ensure_ascii=False),
-            loc.country if loc else None,
-        )
+        self.save_fused_many([(fused, family, place_key)])
+
+    def save_fused_many(self, items: list[tuple[FusedEvent, str, Optional[str]]]) -> None:
+        last = {fused.cluster_id: (fused, family, key) for fused, family, key in items}  # the last of each wins
+        if not last:
+            return
+        rows = []
+        for fused, family, key in last.values():
+            loc = fused.location
+            lo, hi = fused.date_range
+            rows.append((
+                family, fused.event_type, fused.sub_event_type, _iso(fused.date), _iso(lo), _iso(hi),
+                loc.name if loc else None, key, loc.lat if loc else None, loc.lon if loc else None,
+                fused.actor1.name if fused.actor1 else None, fused.actor2.name if fused.actor2 else None,
+                fused.fatalities, fused.fatalities_range[0], fused.fatalities_range[1], fused.status,
+                fused.corroboration, len(fused.reports), json.dumps(fused.to_dict(), ensure_ascii=False),
+                loc.country if loc else None, span_class(lo, hi), fused.cluster_id))
         with self.transaction():
-            self.conn.execute(
+            self.conn.executemany(
                 "INSERT INTO fused_events(family, event_type, sub_event_type, date, date_lo, date_hi, location,"
                 " place_key, lat, lon, actor1, actor2, fatalities, fatalities_min, fatalities_max, status,"
-                " corroboration, n_reports, data, country, cluster_id)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " corroboration, n_reports, data, country, span_class, cluster_id)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(cluster_id) DO UPDATE SET family=excluded.family, event_type=excluded.event_type,"
                 " sub_event_type=excluded.sub_event_type, date=excluded.date, date_lo=excluded.date_lo,"
                 " date_hi=excluded.date_hi, location=excluded.location, place_key=excluded.place_key,"
@@ -75,10 +150,10 @@ class FusionMixin(SQLConnection):
                 " fatalities=excluded.fatalities, fatalities_min=excluded.fatalities_min,"
                 " fatalities_max=excluded.fatalities_max, status=excluded.status,"
                 " corroboration=excluded.corroboration, n_reports=excluded.n_reports, data=excluded.data,"
-                " country=excluded.country,"
+                " country=excluded.country, span_class=excluded.span_class,"
                 f" updated_at={self.dialect.now}",
-                values + (fused.cluster_id,))
-            self.conn.execute("DELETE FROM fused_reports WHERE cluster_id=?", (fused.cluster_id,))
+                rows)
+            self.conn.executemany("DELETE FROM fused_reports WHERE cluster_id=?", [(cid,) for cid in last])
             self.conn.executemany(
                 "INSERT INTO fused_reports(event_id, cluster_id, doc_id, outlet, stance, date,"
                 " fatalities, position) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(event_id) DO UPDATE SET"
@@ -86,11 +161,11 @@ class FusionMixin(SQLConnection):
                 " stance=excluded.stance, date=excluded.date, fatalities=excluded.fatalities,"
                 " position=excluded.position",
                 [(r.event_id, fused.cluster_id, r.doc_id, r.outlet, r.stance, _iso(r.date), r.fatalities, i)
-                 for i, r in enumerate(fused.reports)])
+                 for fused, _, _ in last.values() for i, r in enumerate(fused.reports)])
             self.conn.executemany(
                 f"UPDATE events SET cluster_id=?, status=?, data={self.dialect.set_cluster} WHERE event_id=?",
                 [(fused.cluster_id, fused.status, fused.cluster_id, fused.status, r.event_id)
-                 for r in fused.reports])
+                 for fused, _, _ in last.values() for r in fused.reports])
 
     def delete_fused(self, cluster_id: str) -> None:
         with self.transaction():
@@ -157,41 +232,53 @@ class FusionMixin(SQLConnection):
 
     # -- revisions (migration 007) and the alerts they notify ------------------
     def fused_revision(self, cluster_id: str) -> Optional[FusedRevision]:
-        r = self.conn.execute("SELECT * FROM fused_changes WHERE cluster_id=?", (cluster_id,)).fetchone()
-        if r is None:
-            return None
-        return FusedRevision(r["cluster_id"], r["revision"], r["created_at"], r["changed_at"], json.loads(r["changes"]),
-                             {k: r[k] for k in ("status", "corroboration", "event_type", "sub_event_type", "place",
-                                                "fatalities")})
+        return self.fused_revisions([cluster_id]).get(cluster_id)
+
+    def fused_revisions(self, cluster_ids: Iterable[str]) -> dict[str, FusedRevision]:
+        out: dict[str, FusedRevision] = {}
+        for ids in _chunks(sorted(set(cluster_ids))):
+            for r in self.conn.execute(f"SELECT * FROM fused_changes WHERE cluster_id IN ({_marks(ids)})", ids):
+                out[r["cluster_id"]] = FusedRevision(
+                    r["cluster_id"], r["revision"], r["created_at"], r["changed_at"], json.loads(r["changes"]),
+                    {k: r[k] for k in ("status", "corroboration", "event_type", "sub_event_type", "place",
+                                       "fatalities")})
+        return out
 
     def record_revision(self, revision: FusedRevision, payload: Optional[dict[str, Any]]) -> int:
-        v, st = revision, revision.state
+        return self.record_revisions([(revision, payload)])
+
+    def record_revisions(self, items: list[tuple[FusedRevision, Optional[dict[str, Any]]]]) -> int:
         queued = 0
+        if not items:
+            return 0
         with self.transaction():
-            self.conn.execute(
+            self.conn.executemany(
                 "INSERT INTO fused_changes(cluster_id, revision, created_at, changed_at, changes, status, corroboration,"
                 " event_type, sub_event_type, place, fatalities) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(cluster_id) DO UPDATE SET revision=excluded.revision, created_at=excluded.created_at,"
                 " changed_at=excluded.changed_at, changes=excluded.changes, status=excluded.status,"
                 " corroboration=excluded.corroboration, event_type=excluded.event_type,"
                 " sub_event_type=excluded.sub_event_type, place=excluded.place, fatalities=excluded.fatalities",
-                (v.cluster_id, v.revision, v.created_at, v.changed_at, json.dumps(v.changes, ensure_ascii=False),
-                 st.get("status"), st.get("corroboration"), st.get("event_type"), st.get("sub_event_type"),
-                 st.get("place"), st.get("fatalities")))
-            if payload is None:
+                [(v.cluster_id, v.revision, v.created_at, v.changed_at, json.dumps(v.changes, ensure_ascii=False),
+                  v.state.get("status"), v.state.get("corroboration"), v.state.get("event_type"),
+                  v.state.get("sub_event_type"), v.state.get("place"), v.state.get("fatalities")) for v, _ in items])
+            notify = [(v, payload) for v, payload in items if payload is not None]
+            if not notify:
                 return 0
-            body = json.dumps(payload, ensure_ascii=False, default=str)
-            for name, filters in self.conn.execute("SELECT name, filters FROM alerts ORDER BY name").fetchall():
-                c, a = fused_filters(json.loads(filters), self.dialect.like)
-                hit = self.conn.execute(f"SELECT 1 FROM fused_events f WHERE f.cluster_id = ?"
-                                        f"{''.join(' AND ' + x for x in c)}", [v.cluster_id, *a]).fetchone()
-                if hit is None:
-                    continue
-                cur = self.conn.execute(
-                    "INSERT INTO alert_outbox(alert, cluster_id, revision, payload, created_at, next_at)"
-                    " VALUES (?,?,?,?,?,?) ON CONFLICT(alert, cluster_id, revision) DO NOTHING",
-                    (name, v.cluster_id, v.revision, body, v.changed_at, v.changed_at))
-                queued += cur.rowcount
+            alerts = self.conn.execute("SELECT name, filters FROM alerts ORDER BY name").fetchall()
+            for v, payload in notify:
+                body = json.dumps(payload, ensure_ascii=False, default=str)
+                for name, filters in alerts:
+                    c, a = fused_filters(json.loads(filters), self.dialect.like)
+                    hit = self.conn.execute(f"SELECT 1 FROM fused_events f WHERE f.cluster_id = ?"
+                                            f"{''.join(' AND ' + x for x in c)}", [v.cluster_id, *a]).fetchone()
+                    if hit is None:
+                        continue
+                    cur = self.conn.execute(
+                        "INSERT INTO alert_outbox(alert, cluster_id, revision, payload, created_at, next_at)"
+                        " VALUES (?,?,?,?,?,?) ON CONFLICT(alert, cluster_id, revision) DO NOTHING",
+                        (name, v.cluster_id, v.revision, body, v.changed_at, v.changed_at))
+                    queued += cur.rowcount
         return queued
 
     def forget_revision(self, cluster_id: str) -> None:
@@ -254,6 +341,16 @@ class FusionMixin(SQLConnection):
     def delete_agreements(self, cluster_id: str) -> None:
         with self.transaction():
             self.conn.execute("DELETE FROM agreements WHERE cluster_id=?", (cluster_id,))
+
+    def agreements_of(self, cluster_ids: Iterable[str]) -> dict[str, list[Agreement]]:
+        out: dict[str, list[Agreement]] = {}
+        for ids in _chunks(sorted(set(cluster_ids))):
+            rows = self.conn.execute(
+                f"SELECT cluster_id, data FROM agreements WHERE cluster_id IN ({_marks(ids)})"
+                " ORDER BY cluster_id, date IS NULL, date, agreement_id", ids)
+            for r in rows:
+                out.setdefault(r[0], []).append(Agreement.from_dict(json.loads(r[1])))
+        return out
 
     def query_agreements(self, *, place: Optional[str] = None, status: Optional[str] = None,
                          limit: int = 100, offset: int = 0, cluster_id: Optional[str] = None) -> list[Agreement]:
