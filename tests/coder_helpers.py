@@ -1,17 +1,37 @@
-"""Helpers for coder tests that hand the pipeline a stand-in geo stage (a table of places)."""
+"""Helpers for coder tests that hand the pipeline a stand-in geo stage (a table of places), and
+the test session's one spaCy model and one copy of the coder's data (loaded on first use; the
+session fixtures ``nlp`` and ``coder_data`` of tests/conftest.py are these)."""
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
+
+
+@lru_cache(maxsize=None)
+def session_nlp():
+    """The spaCy model, loaded once per test session (stages share it, as `rasd` shares one per
+    process: nothing keeps state in it between documents)."""
+    from rasd.nlp import load_nlp
+
+    return load_nlp()
+
+
+@lru_cache(maxsize=None)
+def session_coder_data():
+    """The coder's data files (ontology, lexicon, actors, rules), loaded once per test session."""
+    from rasd.code import CoderData
+
+    return CoderData.load()
 
 
 def table_coder(geo):
     """The stages after cleaning with the real coder (spaCy model and data files) and ``geo`` as
     the geoparser of the geo stage: a Pipeline (its coder stage: ``.stage("code")``)."""
     from rasd.config import PipelineConfig
-    from rasd.nlp import load_nlp
     from rasd.pipeline import build_pipeline
 
-    return build_pipeline(PipelineConfig(clean=False), nlp=load_nlp(), geoparser=geo)
+    return build_pipeline(PipelineConfig(clean=False), nlp=session_nlp(), geoparser=geo,
+                          coder_data=session_coder_data())
 
 
 def coded_events(coder, text, published=date(2022, 3, 9), doc_id="t"):

@@ -104,17 +104,29 @@ def store_factory(store_url: str):
         st.close()
 
 
+@pytest.fixture(scope="session")
+def warm_cli(gazetteer_path):
+    """The session's warm `python -m rasd` (tests/cli_server.py): commands forked from a process
+    that has imported rasd and spaCy once (None with RASD_TEST_COLD_CLI=1: each command in a new
+    interpreter). Commands start once the session's gazetteer is built."""
+    return _BG.cli
+
+
 @pytest.fixture
-def run_cli(db: str):
-    """Run the real `rasd` CLI in a subprocess; returns CompletedProcess."""
+def run_cli(db: str, warm_cli):
+    """Run the real `rasd` CLI in a process of its own (``python -m rasd``, forked warm from
+    tests/cli_server.py); returns CompletedProcess."""
 
     def _run(*args: str, input: str | None = None, env: dict | None = None, check: bool = False):
         e = dict(os.environ)
         e["RASD_DB"] = db
         if env:
             e.update(env)
-        proc = subprocess.run([sys.executable, "-m", "rasd", *args], input=input, capture_output=True,
-                              text=True, env=e, timeout=600)
+        if warm_cli is None:
+            proc = subprocess.run([sys.executable, "-m", "rasd", *args], input=input, capture_output=True,
+                                  text=True, env=e, timeout=600)
+        else:
+            proc = warm_cli.run(args, input=input, env=e, timeout=600)
         if check and proc.returncode != 0:
             raise AssertionError(f"rasd {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}")
         return proc
@@ -122,18 +134,90 @@ def run_cli(db: str):
     return _run
 
 
-@pytest.fixture(scope="session")
-def gazetteer_path(tmp_path_factory) -> str:
-    """A gazetteer file with the default layer, built once per test session in a temporary folder
-    (RASD_TEST_GAZETTEER names a prebuilt copy to reuse while developing)."""
-    from rasd.geo import open_gazetteer
+# -- the gazetteer and the warm CLI, started in the background at the start of the session ------
+# Both take tens of seconds of one core; they run beside the first tests (the machine has two
+# cores), and only when a test collected needs them (uses ``gazetteer_path`` or ``run_cli``).
+# Then every `rasd` the tests start, and every pipeline the tests build without saying which
+# gazetteer, uses the session's gazetteer (RASD_GAZETTEER), not the user's ~/.rasd.
+class _Background:
+    def __init__(self):
+        self.gazetteer: str | None = None
+        self.build: subprocess.Popen | None = None
+        self.cli = None
 
+
+_BG = _Background()
+
+
+def pytest_collection_finish(session):
+    import tempfile
+
+    needs = set()
+    for item in session.items:
+        needs.update(getattr(item, "fixturenames", ()))
+    if "gazetteer_path" not in needs:
+        return
     pre = os.environ.get("RASD_TEST_GAZETTEER")
     if pre:
-        return pre
-    path = str(tmp_path_factory.mktemp("gaz") / "gazetteer.db")
-    open_gazetteer(path).close()
-    return path
+        _BG.gazetteer = pre
+    else:
+        folder = tempfile.mkdtemp(prefix="rasd-test-gaz-")
+        _BG.gazetteer = os.path.join(folder, "gazetteer.db")
+        code = "import sys; from rasd.geo import open_gazetteer; open_gazetteer(sys.argv[1]).close()"
+        _BG.build = subprocess.Popen([sys.executable, "-c", code, _BG.gazetteer], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    os.environ["RASD_GAZETTEER"] = _BG.gazetteer
+    if "run_cli" in needs and os.environ.get("RASD_TEST_COLD_CLI") != "1":
+        from cli_server import WarmCli
+
+        _BG.cli = WarmCli()
+        _BG.cli.spawn()
+
+
+def pytest_sessionfinish(session):
+    if _BG.build is not None and _BG.build.poll() is None:
+        _BG.build.kill()
+        _BG.build.wait()
+    if _BG.cli is not None:
+        _BG.cli.close()
+    if _BG.gazetteer and not os.environ.get("RASD_TEST_GAZETTEER"):
+        import shutil
+
+        shutil.rmtree(os.path.dirname(_BG.gazetteer), ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def gazetteer_path(tmp_path_factory) -> str:
+    """A gazetteer file with the default layer, built once per test session in a temporary folder,
+    in the background from the session's start (RASD_TEST_GAZETTEER names a prebuilt copy to reuse
+    while developing)."""
+    from rasd.geo import open_gazetteer
+
+    if _BG.gazetteer is None:  # not seen at collection (a fixture asked for it on the fly)
+        _BG.gazetteer = os.environ.get("RASD_TEST_GAZETTEER") or str(tmp_path_factory.mktemp("gaz") / "gazetteer.db")
+    if _BG.build is not None:
+        _, err = _BG.build.communicate()
+        if _BG.build.returncode != 0:
+            print(f"the background gazetteer build failed, building here: {err[-2000:]}")
+        _BG.build = None
+    open_gazetteer(_BG.gazetteer).close()  # nothing to do once built
+    return _BG.gazetteer
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The spaCy model, loaded once per test session (tests/coder_helpers.session_nlp)."""
+    from coder_helpers import session_nlp
+
+    return session_nlp()
+
+
+@pytest.fixture(scope="session")
+def coder_data():
+    """The coder's data, loaded once per test session (tests/coder_helpers.session_coder_data)."""
+    from coder_helpers import session_coder_data
+
+    return session_coder_data()
 
 
 @pytest.fixture(scope="module")
@@ -166,9 +250,9 @@ def site():
 
 
 # -- the browser ------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium driven by Playwright: one browser per test module (a page per test)."""
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright, launched once per test session."""
     from _server import CHROMIUM_ARGS, chromium_path
 
     if not chromium_path():
@@ -179,3 +263,13 @@ def browser():
         yield b
         b.close()
 
+
+@pytest.fixture
+def browser(chromium):
+    """The session's Chromium for one test: the pages (each with its own browser context) the
+    test opened are closed after it, as a browser of its own would have been."""
+    before = set(chromium.contexts)
+    yield chromium
+    for ctx in chromium.contexts:
+        if ctx not in before:
+            ctx.close()

@@ -11,8 +11,10 @@ from rasd.code.states import Countries
 
 
 @pytest.fixture(scope="module")
-def kb():
-    return ActorKB.load()
+def kb(coder_data):
+    """``ActorKB.load()``, as the session's coder data loaded it."""
+    assert isinstance(coder_data.actors, ActorKB)
+    return coder_data.actors
 
 
 def _actors(kb, text):
@@ -204,3 +206,24 @@ def test_coordinated_groups_share_the_kind_of_the_last(kb):
     assert ("Afar ethnic militias", "Afar Ethnic Militia (Ethiopia)") in got
     assert ("Habar Jeclo", "Isaaq-Habar Jeclo Sub-Clan Militia (Ethiopia)") in got
     assert ("Somali", "Military Forces of Somalia (2022-)") not in got  # an ethnic militia is no state's army
+
+
+def test_a_named_group_keeps_its_name_before_its_short_name_in_brackets(kb):
+    got = _names(kb, "A local people's defense forces (PDF) unit and Katiba Macina (JNIM) fighters fought.", "MM")
+    assert [n for _, n in got] == ["People's Defense Force - Local Group", "Katiba Macina"]
+
+
+def test_a_following_sentence_may_name_who_laid_the_bomb(kb):
+    from rasd.code import link
+
+    text = "A bomb exploded at the police station. The local PDF groups claimed responsibility for it."
+    m = link.claimed_layer(kb, text, 0, [(39, len(text))], "MM")
+    assert kb.actor(m.ident, m.text, None, "MM").name == "People's Defense Force - Local Group" and m.start == 43
+    assert link.claimed_layer(kb, "A bomb exploded. Police arrived later.", 0, [(17, 38)], "MM") is None
+
+
+def test_a_group_fighting_in_several_countries_is_no_clue_to_one(kb):
+    from rasd.code.country import actor_country
+
+    assert actor_country(kb, "Presumed JNIM militants killed a farmer.") is None
+    assert actor_country(kb, "FAMa soldiers and JNIM militants clashed.") == "ML"

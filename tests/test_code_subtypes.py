@@ -84,7 +84,8 @@ def test_subtype_file_is_read_strictly():
     good = {"crowd": {"types": ["rioters"], "from_types": ["Battles"]},
             "en": {"crowd": {k: ["x"] for k in ("agent_words", "firearms", "demonstration", "street_weapons", "mob", "communal", "deaths")},
                    "weapons_objects": ["arms"], "base_objects": ["base"], "goods_objects": ["cattle"],
-                   "targets": {"civilian": ["farmers"], "armed": ["soldiers"], "unarmed": ["off-duty"]},
+                   "handed_over": ["withdrew"], "premature": ["while planting"],
+                   "targets": {"civilian": ["farmers"], "armed": ["soldiers"], "unarmed": ["off-duty"], "response": ["repelled"], "ground_fight": ["clashed"]},
                    "instrument_preps": ["with"], "killing_verbs": ["kill"], "protest": {"grievance": ["demanding"], "self_dispersal": ["crowd dispersed"], "crowd_violence": ["rioters"]}}}
     rules = SubtypeRules.load(raw=good)
     assert rules.seizes_weapons("a cache of arms") and not rules.seizes_weapons("the town")

@@ -106,3 +106,35 @@ def test_event_dates(finder, text, value, precision):
 
     d = link.event_date(finder.find(text, REF), REF)
     assert (d.value, d.precision) == (value, precision)
+
+
+@pytest.mark.parametrize("text, n", [
+    ("One soldier and two assailants were killed in the ambush.", 3),              # coordinated subjects
+    ("Four guards and a cook were killed.", 5),
+    ("Gunmen attacked the post in Kora, two gendarmes were killed.", 2),          # a place before is no victim
+    ("The attackers killed the two drivers and burned the truck.", 2),
+    ("A militant blew himself up at the checkpoint.", 1),
+    ("The bodies of three herders were found near the river.", 3),
+    ("Police gunned down three suspects.", 3),
+    ("Protesters marched in memory of a student who was killed last year.", None),
+])
+def test_more_counts(counter, text, n):
+    assert kills(counter, text) == n
+
+
+def test_a_share_stated_after_a_split(counter):
+    assert counter.stated_figure("Three men were killed. Fatalities are split across three events (1).").value == 1
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Between 10 and 20 militants were killed in the strikes.", 10),               # a range: its lowest figure
+    ("The clashes killed 5-7 people.", 5),
+    ("Twenty-two fighters were killed.", 22),                                      # a compound number is no range
+    ("At least 15-16 men assaulted and killed a trader.", 1),                      # the attackers are no victims
+    ("Two suspected rebels were taken from their homes and killed.", 2),
+    ("A father of three was beaten to death by police.", 1),
+    ("Soldiers shot and killed Sergeant Lemma Dawit.", 1),
+    ("Two people are shot and killed by raiders.", 2),
+])
+def test_ranges_and_passives(counter, text, n):
+    assert kills(counter, text) == n

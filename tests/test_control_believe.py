@@ -30,11 +30,10 @@ READER = ChangeReader()
 
 
 @pytest.fixture(scope="module")
-def kb():
-    """The coder's actor knowledge base, loaded once (the tracker reads takers and losers with it)."""
-    from rasd.code.lexicon import ActorKB
-
-    return ActorKB.load()
+def kb(coder_data):
+    """The coder's actor knowledge base, loaded once per session (the tracker reads takers and
+    losers with it)."""
+    return coder_data.actors
 
 
 def _takeover(doc_id: str, text: str, sentence: str, trigger: str, *, a1=REBELS, a1_words="rebels", a2=None,

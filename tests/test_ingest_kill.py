@@ -15,7 +15,9 @@ from proc_helpers import count_documents, make_batch, sigkill_when
 def test_sigkill_mid_ingest_leaves_only_whole_documents(tmp_path: Path):
     batch = tmp_path / "batch"
     batch.mkdir()
-    total_inputs = 4000
+    # enough that the ingest is still running well after 200 documents (some 5 s of work for the
+    # other 1,100 under load), few enough that the rerun which finishes the job stays short
+    total_inputs = 1200
     make_batch(batch, total_inputs)
     db = str(tmp_path / "kill.db")
     env = dict(os.environ, RASD_DB=db, RASD_EVENTS="0")  # store integrity only: no event coding (keeps it fast)

@@ -54,13 +54,6 @@ def docs(*ids):
     return [Document(doc_id=i, raw=QUIET.format(i), source=f"{i}.txt") for i in ids]
 
 
-@pytest.fixture(scope="module")
-def coder_data():
-    from rasd.code import CoderData
-
-    return CoderData.load()
-
-
 def test_the_stages_run_clean_hint_geo_refine_reread_code(coder_data):
     from rasd.pipeline import build_pipeline
 
@@ -155,7 +148,7 @@ def test_a_misspelt_service_is_a_type_error():
         build_pipeline(PipelineConfig(), geoparsr=Recording())  # type: ignore[call-arg]
 
 
-def test_a_worker_chunk_with_one_bad_document_keeps_the_good_ones(monkeypatch):
+def test_a_worker_chunk_with_one_bad_document_keeps_the_good_ones(monkeypatch, coder_data):
     from rasd.clean import Cleaner
     from rasd.parallel import run_parallel
 
@@ -168,7 +161,7 @@ def test_a_worker_chunk_with_one_bad_document_keeps_the_good_ones(monkeypatch):
 
     monkeypatch.setattr(Cleaner, "clean", flaky)  # the workers are forked: they inherit it
     inputs = docs("a", "b", "bad", "c", "d")
-    out = list(run_parallel(iter(inputs), 2, chunk=4, nlp=NoParse(), geoparser=Recording()))
+    out = list(run_parallel(iter(inputs), 2, chunk=4, nlp=NoParse(), geoparser=Recording(), coder_data=coder_data))
     assert [[d.doc_id for d in chunk] for chunk, _ in out] == [["a", "b", "bad", "c"], ["d"]]
     results = [r for _, rs in out for r in rs]
     assert [r.document.doc_id for r in results] == ["a", "b", "bad", "c", "d"]

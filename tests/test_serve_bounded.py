@@ -30,16 +30,16 @@ def test_merging_place_spans_is_not_quadratic():
     assert proc.returncode == 0, proc.stderr
 
 
-def test_a_long_document_is_coded_up_to_the_bound_and_says_so():
-    from rasd.nlp import load_nlp
+def test_a_long_document_is_coded_up_to_the_bound_and_says_so(nlp, coder_data):
     from rasd.pipeline import PipelineConfig, build_pipeline
     from rasd.records import Document
     from rasd.serve.synthetic import make_documents
 
     text = " ".join(d.raw for d, _ in make_documents(40, per_doc=4))  # 3,400 characters, 20 events
-    nlp = load_nlp()
-    whole = build_pipeline(PipelineConfig(), nlp=nlp).run_safe([Document(doc_id="long", raw=text)])[0]
-    bounded = build_pipeline(PipelineConfig(max_code_chars=1000, max_events_per_doc=3), nlp=nlp)
+    whole = build_pipeline(PipelineConfig(), nlp=nlp, coder_data=coder_data).run_safe(
+        [Document(doc_id="long", raw=text)])[0]
+    bounded = build_pipeline(PipelineConfig(max_code_chars=1000, max_events_per_doc=3), nlp=nlp,
+                             coder_data=coder_data)
     res = bounded.run_safe([Document(doc_id="long", raw=text)])[0]
     assert res.error is None and res.document.text == text and res.whole is None  # all of it is kept
     assert len(whole.events) > 6 and len(res.events) == 3

@@ -119,12 +119,15 @@ def _docs(n: int) -> list[Document]:
             for i in range(n)]
 
 
-def _run(workers, n, parties=None):
+def _run(workers, n, coder_data, parties=None):
     from rasd.parallel import run_parallel
 
     config = PipelineConfig(batch_size=4)
     marking = Marking(parties or workers)
-    out = list(run_parallel(iter(_docs(n)), workers, config, nlp=NoParse(), geoparser=marking))
+    # the coder's data loaded once here, and handed to the workers as a service (like the model):
+    # each forked worker still builds its own pipeline
+    out = list(run_parallel(iter(_docs(n)), workers, config, nlp=NoParse(), geoparser=marking,
+                            coder_data=coder_data))
     results = [r for _, rs in out for r in rs]
     assert not [r.error for r in results if r.error]
     assert [r.document.doc_id for r in results] == [d.doc_id for d in _docs(n)], "input order kept"
@@ -136,20 +139,21 @@ def _plain(results):
             for r in results]
 
 
-def test_workers_are_as_many_processes_as_asked_and_give_one_process_output():
+def test_workers_are_as_many_processes_as_asked_and_give_one_process_output(coder_data):
     from rasd.pipeline import build_pipeline
 
-    here = build_pipeline(PipelineConfig(batch_size=4), nlp=NoParse(), geoparser=Marking(1)).run_safe(_docs(24))
-    two = _run(2, 24)
-    three = _run(3, 24)
+    here = build_pipeline(PipelineConfig(batch_size=4), nlp=NoParse(), geoparser=Marking(1),
+                          coder_data=coder_data).run_safe(_docs(24))
+    two = _run(2, 24, coder_data)
+    three = _run(3, 24, coder_data)
     assert len({r.document.meta["pid"] for r in two}) == 2 and os.getpid() not in {r.document.meta["pid"] for r in two}
     assert len({r.document.meta["pid"] for r in three}) == 3
     assert _plain(here) == _plain(two) == _plain(three)
 
 
-def test_an_input_of_one_chunk_stays_in_this_process():
-    assert {r.document.meta["pid"] for r in _run(2, 4, parties=1)} == {os.getpid()}, "no worker to start"
-    assert _run(2, 0, parties=1) == []
+def test_an_input_of_one_chunk_stays_in_this_process(coder_data):
+    assert {r.document.meta["pid"] for r in _run(2, 4, coder_data, parties=1)} == {os.getpid()}, "no worker to start"
+    assert _run(2, 0, coder_data, parties=1) == []
 
 
 def test_without_a_number_every_available_core_works(monkeypatch):

@@ -120,7 +120,10 @@ def test_area_drawn_on_the_map_filters_list_map_and_export(browser, site):
 
 def test_event_list_by_keyboard_and_escape_closes_the_panel(browser, site):
     page, errors = open_page(browser, site + "/")
-    for _ in range(80):  # Tab through the page until a row of the list has the focus
+    page.keyboard.press("Tab")  # the first stop skips the header, filters and map
+    assert page.evaluate("() => document.activeElement.id") == "skip-list"
+    page.keyboard.press("Enter")
+    for _ in range(80):  # Tab on until a row of the list has the focus
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.matches('#event-list li')"):
             break

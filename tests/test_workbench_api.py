@@ -8,12 +8,11 @@ from serve_helpers import AUTH, app_client
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
+def client(tmp_path_factory, coder_data):
     from rasd.code.actor_search import ActorSearch
-    from rasd.code.lexicon import ActorKB
 
     with app_client(str(tmp_path_factory.mktemp("wb") / "wb.db"), n_events=60,
-                    actors=ActorSearch(ActorKB.load())) as c:
+                    actors=ActorSearch(coder_data.actors)) as c:
         yield c
 
 

@@ -23,7 +23,10 @@ class ActorSearch:
         out = [query.strip()]
         ident = self.kb.lookup(query)
         if ident is not None and ident in self.kb.actors:
-            out += self._names_of(self.kb.actors[ident])
+            a = self.kb.actors[ident]
+            # its names, and its aliases of several words: a store coded before a rename holds the
+            # old spelling ("Hayat Tahrir al-Sham" before "HTS: Hayat Tahrir al Sham")
+            out += self._names_of(a) + [x for x in a.aliases if " " in x.strip() and not a.template]
         seen: dict[str, str] = {}
         for n in out:
             if n and len(n) >= 2:

@@ -25,7 +25,7 @@ from ..nlp import Prefilter, split_sentences
 from ..nlp.morph import Morph
 from ..records import Document, Event, Evidence, Place, Result, Toponym, is_country_or_continent
 from . import link
-from .country import named_toponyms, place_country
+from .country import actor_country, named_toponyms, place_country
 from .dates import DateFinder, DateMention
 from .fatalities import Count, FatalityCounter, total
 from .gate import Gate
@@ -178,7 +178,7 @@ class Coder:
         """The document's context: its named and resolved places, its country, main and headline places."""
         named = named_toponyms(doc, tops, self.places)
         resolved = [t for t in named if t.place is not None]
-        country = place_country(resolved, hint) or hint
+        country = place_country(resolved, hint) or hint or actor_country(self.data.actors, doc.text, wide=True)
         main_place = _main_place([t for t in resolved if t.place.country == country] or resolved)
         focus = _headline_place(doc, resolved, country, self.windows["headline_max_chars"])
         # a text that is one quotation from start to end (a note quoting its source) is the report itself
@@ -323,12 +323,21 @@ class Coder:
                 return c
             return None
         best = max(ok, key=lambda c: (c.priority, -c.token.i))
-        if best.entry.cls.resolve == "target" and best.entry.cls.name == "kill" and not best.agents:
-            # "one person was killed after a missile struck X": the weapon told beside a death with no
-            # killer named is how they died (the subordinate phrase holds the event's type)
-            weapon = [c for c in ok if c.entry.cls.event_type == "Explosions/Remote violence"]
-            if weapon:
-                return max(weapon, key=lambda c: (c.priority, -c.token.i))
+        fight = [c for c in ok if c.entry.cls.name == "clash"]
+        if fight and best.entry.cls.event_type == "Explosions/Remote violence" and best.entry.cls.name != "suicide":
+            # "clashed with Ukrainian forces and shelled near X", "clashed after throwing a grenade": the codebook
+            # codes remote violence that is part of a ground fight as the armed clash
+            return fight[0]
+        if best.entry.cls.name == "kill" and not best.agents:
+            # "three people were killed after two communities clashed": the toll of the fight it names
+            if fight:
+                return fight[0]
+            if best.entry.cls.resolve == "target":
+                # "one person was killed after a missile struck X": the weapon told beside a death with no
+                # killer named is how they died (the subordinate phrase holds the event's type)
+                weapon = [c for c in ok if c.entry.cls.event_type == "Explosions/Remote violence"]
+                if weapon:
+                    return max(weapon, key=lambda c: (c.priority, -c.token.i))
         return best
 
     # ------------------------------------------------------------------ one sentence's event
@@ -453,6 +462,8 @@ class Coder:
                 if not (a1m and kb.actors[a1m.ident].actor_type in ("protesters", "rioters")) else \
                 link.ActorMention(a1m.start, a1m.end, first, a1m.text)
             a2m = next((m for m in mentions if m.ident == second), None) if second else None
+        if a1m is None and cand.entry.cls.name == "explosive":  # "... The Local PDF claimed responsibility."
+            a1m = link.claimed_layer(kb, sc.story.doc.text, sc.start, sc.continuation, country)
         return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(
             kb, et, link.air_arm(kb, st, a2m, country, sc.text))
 

@@ -49,8 +49,10 @@ class CountryRefiner:
         return batch
 
 
-def actor_country(kb: ActorKB, text: str) -> Optional[str]:
-    """Without places, the country whose local actors the text names most (weighted by type)."""
+def actor_country(kb: ActorKB, text: str, wide: bool = False) -> Optional[str]:
+    """Without places, the country whose local actors the text names most (weighted by type).
+    ``wide``: groups that fight in several countries vote for their home one too (a last resort
+    for naming actors when no place is known, never a hint to the geo stage)."""
     votes: dict[str, int] = {}
     for a, b, kind, ident in kb.find(text[:20000]):
         if kind != "actor" or kb.ambiguous(text[a:b]):
@@ -60,6 +62,8 @@ def actor_country(kb: ActorKB, text: str) -> Optional[str]:
             votes[party] = votes.get(party, 0) + _COUNTRY_WEIGHT["political militia"]
             continue
         a = kb.actors[ident]
+        if len(a.operates_in) > 1 and not wide:
+            continue  # JNIM fights in Mali, Burkina Faso and Niger: a clue to none of them
         if a.country and not a.template:
             votes[a.country] = votes.get(a.country, 0) + _COUNTRY_WEIGHT.get(a.actor_type, 0)
     best = max(votes.items(), key=lambda kv: kv[1], default=(None, 0))

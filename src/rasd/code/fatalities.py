@@ -76,45 +76,70 @@ class FatalityCounter:
         if coded is not None:
             out.append(Count("coded", coded.value, base + coded.start, base + coded.end, coded.text))
         definite = []  # counts of "the <someone>": the same victim as another count of the sentence
-        for kind, pat, one_victim, coordinated in r.counts:
+        for kind, pat, one_victim, coordinated, coordinated_before in r.counts:
             pos = 0
             while (m := pat.search(text, pos)) is not None:
                 pos = m.end()
+                g = "n" if m.group("n") is not None else "n2"  # a range's lowest figure may sit in `n2`
                 if any(m.start() < b and m.end() > a for a, b in spans):
                     continue
-                n = self.parse_number(m.group("n"))
+                n = self.parse_number(m.group(g))
                 if n is None:
                     continue
-                if self._date_number(text, m.start("n"), m.end("n")):
-                    pos = m.end("n")  # "On Feb 24 gunmen killed ...", "on 3 March ...": a day of the month, not a count
+                if self._date_number(text, m.start(g), m.end(g)):
+                    pos = m.end(g)  # "On Feb 24 gunmen killed ...", "on 3 March ...": a day of the month, not a count
                     continue
                 if kind == "kill" and (r.or_hurt.match(text, m.end()) or r.hurt_or.search(text, 0, m.start())):
                     continue  # "killed or injured": no figure for the dead alone, ACLED codes none
                 # "a regime fighter" / "an explosion": the article only counts before a victim noun
-                if m.group("n").lower() in r.articles and not one_victim and not r.victim.search(m.group(0)[2:]):
+                if m.group(g).lower() in r.articles and not one_victim and not r.victim.search(m.group(0)[2:]) \
+                        and not (coordinated_before and text[:m.start()].endswith("and ")):
                     continue
                 spans.append(m.span())
                 if kind == "kill" and (r.grievance.search(text, 0, m.start()) or r.aggregate_after.search(text[m.end():])
-                                       or r.part_after.match(text[m.end("n"):])):
+                                       or r.part_after.match(text[m.end(g):])):
                     continue  # the killing a protest denounces, or a sum over several events: not this event's toll
                 alt = self._alternative(text, m.start(), m.group(0))
                 out.append(Count(kind, n, base + m.start(), base + m.end(), m.group(0), alt))
-                end = m.end()
-                if m.group("n").lower() == "the":
+                if m.group(g).lower() == "the":
                     definite.append(out[-1])
-                while coordinated and (more := r.and_more.match(text, end)) is not None:
-                    k = self.parse_number(more.group("n"))
-                    if k is None or self._date_number(text, more.start("n"), more.end("n")):
-                        break
-                    out.append(Count(kind, k, base + more.start("n"), base + more.end(), more.group(0).strip(), alt))
-                    spans.append((more.start("n"), more.end()))
-                    end = more.end()
+                more = (self._coordinated_before(text, m.start(), spans) if coordinated_before else []) + \
+                    (self._coordinated_after(text, m.end(), spans) if coordinated else [])
+                out += [Count(kind, k, base + a, base + b, t, alt) for k, a, b, t in more]
         if definite and len([c for c in out if c.kind == "kill"]) > len(definite):
             out = [c for c in out if not any(c is d for d in definite)]
         if not out:
             m = r.none.search(text)
             if m:
                 out.append(Count("none", 0, base + m.start(), base + m.end(), m.group(0)))
+        return out
+
+    def _coordinated_before(self, text: str, start: int, spans: list) -> list[tuple[int, int, int, str]]:
+        """(figure, start, end, words) of the victims listed before a count ("one soldier and two assailants
+        were killed"): the last joined by "and", the ones before by commas."""
+        r, out, first = self.rules, [], True
+        while (m := r.and_before.search(text, max(0, start - 80), start)) is not None:
+            k = self.parse_number(m.group("n"))
+            if (first and "and" not in m.group("sep")) or k is None or self._date_number(text, m.start("n"), m.end("n")) \
+                    or (m.group("n").lower() in r.articles and not r.victim.search(m.group(0))) \
+                    or any(m.start("n") < b and m.end() > a for a, b in spans):
+                break
+            out.append((k, m.start("n"), m.end(), m.group(0).strip()))
+            spans.append((m.start("n"), m.end()))
+            start, first = m.start("n"), False
+        return out
+
+    def _coordinated_after(self, text: str, end: int, spans: list) -> list[tuple[int, int, int, str]]:
+        """(figure, start, end, words) of the victims listed after a count ("killing 3 police officers and 6
+        special police officers")."""
+        r, out = self.rules, []
+        while (m := r.and_more.match(text, end)) is not None:
+            k = self.parse_number(m.group("n"))
+            if k is None or self._date_number(text, m.start("n"), m.end("n")):
+                break
+            out.append((k, m.start("n"), m.end(), m.group(0).strip()))
+            spans.append((m.start("n"), m.end()))
+            end = m.end()
         return out
 
     def _alternative(self, text: str, start: int, own: str) -> bool:

@@ -189,7 +189,8 @@ _ACTOR = dl.record({
     "state_role": Key(dl.one_of("military", "police", "government")), "umbrella": Key(dl.flag),
     "names": Key(dl.list_of(_NAME)), "aliases": Key(_WORDS), "place_aliases": Key(_WORDS),
     "unit_of": Key(dl.text), "unit": Key(dl.text), "unit_until": Key(dl.day), "crowd_aliases": Key(_WORDS),
-    "air_arm": Key(dl.list_of(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code")))}, ident="id")
+    "air_arm": Key(dl.list_of(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code"))),
+    "operates_in": Key(dl.list_of(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code")))}, ident="id")
 _SOURCE = dl.record({"name": Key(dl.text, True), "kind": Key(dl.one_of("observer", "media", "state media", "party"), True),
                      "aliases": Key(_WORDS)}, ident="name")
 _MILITIAS = dl.record({"name": Key(dl.text, True), "type": Key(dl.one_of(*_ACTOR_TYPES), True),
@@ -231,6 +232,7 @@ class ActorEntry:
     aliases: list[str] = field(default_factory=list)
     place_aliases: list[str] = field(default_factory=list)  # "Turkey", "Ankara": the actor only as an agent
     derived: list[str] = field(default_factory=list)  # generated aliases ("Kenyan police"): hand-written ones win
+    operates_in: list[str] = field(default_factory=list)  # the countries a group fights in (no clue to one of them)
 
     def name_at(self, when: Optional[date], country_name: Optional[str]) -> str:
         name = self.name
@@ -367,6 +369,7 @@ class ActorKB:
         actors += [_entry({"id": i}, s, generated, dl.Where("countries.yaml", i)) for i, s in generated.items()
                    if i not in seen]
         group_forms: dict[str, dict[str, str]] = {}  # "afar" -> {"{group} Ethnic Militia": "afar-ethnic-militia"}
+        actors += _peoples(countries)
         for spec in d.get("group_militias") or []:
             made = _group_militias(spec)
             actors += made
@@ -520,7 +523,20 @@ def _entry(a: dict, base: Optional[dict], generated: dict[str, dict], where: dl.
                       country=a.get("country") or (base or {}).get("country"),
                       template=bool(a.get("template")), state_role=a.get("state_role"), umbrella=bool(a.get("umbrella")),
                       names=names, aliases=list(a.get("aliases") or []), derived=list((base or {}).get("aliases") or []),
-                      place_aliases=list(a.get("place_aliases") or []) + list((base or {}).get("place_aliases") or []))
+                      place_aliases=list(a.get("place_aliases") or []) + list((base or {}).get("place_aliases") or []),
+                      operates_in=list(a.get("operates_in") or []))
+
+
+def _peoples(countries: Countries) -> list[ActorEntry]:
+    """A country's people named by the plural of its adjective ("Palestinians", "Iraqis",
+    "Afghans") are civilians of that country: "Civilians (Palestine)"."""
+    out = []
+    for cc, adjs in countries.adjectives.items():
+        forms = [a + "s" for a in adjs if re.search(r"[a-z](?:an|i)$", a)]
+        if forms:
+            out.append(ActorEntry(id=f"{cc.lower()}-people", name=f"Civilians ({countries.names[cc]})", actor_type="civilians",
+                                  country=cc, aliases=forms))
+    return out
 
 
 def _group_militias(spec: dict) -> list[ActorEntry]:

@@ -105,11 +105,14 @@ def refined(kb: ActorKB, text: str, actors: list[ActorMention]) -> list[ActorMen
         m = actors[i]
         nxt = actors[i + 1] if i + 1 < len(actors) else None
         a = kb.actors[m.ident]
-        if nxt is not None and (a.template or _STATE_ID.match(a.id)) and nxt.ident != m.ident:
+        if nxt is not None and nxt.ident != m.ident:
             gap = _PAREN_OPEN.match(text, m.end)
             close = text.find(")", nxt.end)
             if gap is not None and gap.end() == nxt.start and 0 <= close <= nxt.end + 40 and "(" not in text[nxt.end:close]:
-                out.append(ActorMention(m.start, m.end, nxt.ident, m.text))
+                # a generic mention takes the bracketed name; a named one keeps its own, the brackets
+                # holding its short name or its parent ("local people's defense forces (PDF)")
+                generic = a.template or _STATE_ID.match(a.id)
+                out.append(ActorMention(m.start, m.end, nxt.ident if generic else m.ident, m.text))
                 i += 2
                 continue
         out.append(m)
@@ -142,6 +145,11 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
         a1 = before[-1] if before and not cand.agents else (before[0] if before else None)
         if a1 is None:
             a1 = next((m for m in usable if m is not a2 and not _in(cand.patients, m)), None)
+    if a2 is None and a1 is not None and len(cand.agents) > 1:
+        # "Turkish forces operating as part of Operation Peace Spring and QSD fighters clashed": two
+        # subjects are the two sides (an operation named with the first is its umbrella, not a side)
+        a2 = next((m for m in usable if _in(cand.agents, m) and m.ident != a1.ident and m.start > a1.end
+                   and not kb.actors[m.ident].umbrella), None)
     if a2 is None and a1 is not None:
         t0 = cand.token.idx
         # "seized Palmyra, a day after activists said it had been liberated from IS": an actor of
@@ -156,6 +164,12 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
             if kb.actors[m.ident].umbrella and m.ident != a1.ident and a1.end <= m.start <= a1.end + 60 \
                     and _UMBRELLA_CUE.search(sent_text[max(0, m.start - 40):m.start]):
                 a1 = ActorMention(m.start, m.end, m.ident, m.text)
+                if a2 is None or a2.ident == a1.ident:
+                    # "between factions under Operation Peace Spring and the QSD": the other side is
+                    # the next one named after the umbrella
+                    a2 = next((o for o in usable if o.start >= a1.end and o.ident != a1.ident
+                               and not kb.role_rx["support_before"].search(sent_text[max(0, o.start - 50):o.start])),
+                              None)
                 break
     if cand.entry.cls.name == "explosive":
         victims = victim_spans(cand, kb.victim_verbs)
@@ -340,12 +354,18 @@ def harms_civilians(cand: Candidate, et: str, st: str, context: str) -> bool:
     of two crowds."""
     if et == "Explosions/Remote violence":
         context = _POSSESSIVE.sub("", context)  # "People's Defense Force" names no people
-        return bool(_CIVIL.search(context)) and not _ARMED_TARGET.search(context)
+        if _ARMED_TARGET.search(context):
+            return False
+        # people named, or people hurt ("leaving injuries", "killing 4") where no forces were hit
+        return bool(_CIVIL.search(context)) or bool(_HURT.search(context) and not _UNHURT.search(context))
     if et == "Riots" and st == "Mob violence":
         return not (cand.between or cand.entry.cls.name == "clash" or _CROWD_FIGHT.search(context))
     return False
 
 
+_HURT = re.compile(r"\b(?:injur\w*|kill\w*|fatalit\w*|wound\w*|dead|died|death)\b", re.I)
+_UNHURT = re.compile(r"\b(?:no (?:injur|casualt|fatalit|one was)|casualties unknown|without casualties|"
+                     r"no reported (?:injur|casualt|fatalit))", re.I)
 _POSSESSIVE = re.compile(r"\b\w+['’]s\b")
 _CROWD_FIGHT = re.compile(r"\b(?:clash(?:ed|es)?|fought|fight(?:ing)?|brawl(?:ed)?|scuffle[sd]?)\b", re.I)
 
@@ -376,6 +396,10 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         brief = any(ch.lower_ in ("briefly", "temporarily", "momentarily") for ch in cand.token.children)
         if cand.attempt or brief or re.search(r"\b(?:thwart|repel|repuls|foil|fail)", low):
             return "Battles", "Armed clash", {"attempt": True}
+        sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
+        if lex.subtypes.handed_over.search(sentence):
+            # "took control of the town after the army withdrew": ground changing hands without a fight
+            return "Strategic developments", "Non-violent transfer of territory", {"kind": "withdrawal"}
         st = "Government regains territory" if _home_state(kb, a1, country) else "Non-state actor overtakes territory"
         if t2 == "civilians" and cand.patients and not any(a <= a2.start and a2.end <= b for a, b in cand.patients):
             t2 = None  # civilians named elsewhere in the sentence ("rule by the Assad family") were not taken
@@ -401,7 +425,8 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
                                     for a, b in cand.patients):
             known = None  # "3 Fulani pastoralists", "a Degodia herdsman": the group names whose people they are
             # (and only an armed word of the phrase makes them combatants: "Fulani militiamen")
-        target = rules.target(patient_text, low, known)
+        tail = " ".join(context[b:b + 40] for a, b in cand.patients if b <= len(context))  # "(assumed off-duty)"
+        target = rules.target(patient_text, low, known, tail)
         sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
         if t1 == "state forces" and target != "armed" and rules.demonstration.search(sentence):
             # "police shot two people during protests": force used on a demonstration (a riot's, when the
@@ -414,8 +439,15 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             et, st = "Battles", "Armed clash"
         else:
             et, st = "Violence against civilians", "Attack"
-    elif cls.resolve == "weapon":
-        st = _weapon(lex, low) or st
+    elif cls.resolve == "weapon" or cls.name == "grenade":
+        sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
+        if lex.subtypes.premature.search(sentence):
+            # "an IED exploded while militants were planting it": the codebook's disrupted weapons use
+            return "Strategic developments", "Disrupted weapons use", attrs
+        if lex.subtypes.ground_fight.search(sentence) and cls.name != "air":
+            # "shelled, assaulted and were repulsed", "mortars, grenade launchers and small arms": a ground fight
+            return "Battles", "Armed clash", attrs
+        st = _weapon(lex, low) or st if cls.resolve == "weapon" else st
     elif cls.name == "mob":
         # stones thrown, a lynching: a riot by its setting (a demonstration, else a mob's)
         agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context))
@@ -482,8 +514,21 @@ def _crowd_riot(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Optional[
                       and (crowd is None or x < crowd.start())
                       for x, _, k, i in kb.find(agent_words) if k == "actor")
     kind = known.actor_type if known is not None else None
-    sides = " ".join(context[a:b] for a, b in cand.agents + cand.patients + cand.between if b <= len(context))
+    sides = " ".join([agent_words] + [context[a:b] for a, b in cand.patients + cand.between if b <= len(context)])
     return lex.subtypes.crowd_riot(et, st, kind, agent_words, armed_named, context, sides, cand.entry.cls.name == "clash")
+
+
+def claimed_layer(kb: ActorKB, text: str, start: int, spans: list[tuple[int, int]],
+                  country: Optional[str]) -> Optional[ActorMention]:
+    """Who a following sentence says laid a bomb ("The local PDF groups claimed responsibility",
+    "the bomb was planted by military forces"), in offsets relative to the bomb's sentence."""
+    rx = kb.role_rx
+    for a, b in spans:
+        sent = text[a:b]
+        for m in actor_mentions(kb, sent, None, country)[0]:
+            if rx["layer_before"].search(sent[max(0, m.start - 60):m.start]) or rx["layer_after"].match(sent[m.end:m.end + 60]):
+                return ActorMention(m.start + a - start, m.end + a - start, m.ident, m.text)
+    return None
 
 
 def continuation_mentions(kb: ActorKB, text: str, start: int, spans: list[tuple[int, int]],

@@ -262,6 +262,7 @@ class DetectorRules:
     target_modifiers: frozenset[str]
     air_modifiers: frozenset[str]
     agent_nouns: frozenset[str]
+    ongoing_modifiers: frozenset[str]
 
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "DetectorRules":
@@ -358,7 +359,7 @@ class FatalityRules:
     compound_number: re.Pattern
     victim: re.Pattern
     prefilter: re.Pattern
-    counts: tuple[tuple[str, re.Pattern, bool, bool], ...]  # (kill | hurt, pattern, names one victim, and_more)
+    counts: tuple[tuple[str, re.Pattern, bool, bool, bool], ...]  # (kill | hurt, pattern, one victim, and_more, and_before)
     stated: tuple[tuple[str, re.Pattern], ...]  # (event | coded | split, pattern)
     none: re.Pattern
     date_before: re.Pattern
@@ -368,6 +369,7 @@ class FatalityRules:
     or_hurt: re.Pattern
     hurt_or: re.Pattern
     and_more: re.Pattern
+    and_before: re.Pattern
     grievance: re.Pattern
     alternative: re.Pattern
     aggregate_after: re.Pattern
@@ -386,10 +388,10 @@ class FatalityRules:
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "FatalityRules":
         count_entry = dl.record({"count": Key(dl.one_of("kill", "hurt"), True), "re": Key(rx, True),
-                                 "one_victim": Key(dl.flag), "and_more": Key(dl.flag)})
+                                 "one_victim": Key(dl.flag), "and_more": Key(dl.flag), "and_before": Key(dl.flag)})
         stated_entry = dl.record({"kind": Key(dl.one_of("event", "coded", "split"), True), "re": Key(rx, True)})
         names = ("victim", "prefilter", "none", "date_before", "year_before", "date_after", "year", "or_hurt",
-                 "hurt_or", "and_more", "grievance", "alternative", "aggregate_after", "part_after", "alloc_cue", "alloc_number", "place_name", "this_place", "dead_words",
+                 "hurt_or", "and_more", "and_before", "grievance", "alternative", "aggregate_after", "part_after", "alloc_cue", "alloc_number", "place_name", "this_place", "dead_words",
                  "place_own")
         d, en = read_rules("fatalities.yaml", {
             "windows": Key(dl.record({"min_fuzzy_name": Key(dl.integer, True), "fuzzy_score": Key(dl.integer, True)}), True),
@@ -404,7 +406,8 @@ class FatalityRules:
         }, lang, raw)
         where = Where("fatalities.yaml", lang)
         en["counts"] = tuple((c["count"], groups(c["re"], {"n"}, Where("fatalities.yaml", f"{c['count']} #{i + 1}", f"{lang}.counts.re")),
-                              c.get("one_victim", False), c.get("and_more", False)) for i, c in enumerate(en["counts"]))
+                              c.get("one_victim", False), c.get("and_more", False), c.get("and_before", False))
+                             for i, c in enumerate(en["counts"]))
         en["stated"] = tuple((c["kind"], groups(c["re"], {"total", "parts"} if c["kind"] == "split" else {"n"},
                                                 Where("fatalities.yaml", f"{c['kind']} #{i + 1}", f"{lang}.stated.re")))
                              for i, c in enumerate(en["stated"]))

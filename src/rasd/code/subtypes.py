@@ -21,7 +21,9 @@ _LANG = dl.record({
     "crowd": Key(dl.record({k: Key(_WORDS, True) for k in ("agent_words", "firearms", "demonstration", "street_weapons",
                                                            "mob", "communal", "deaths")}), True),
     "weapons_objects": Key(_WORDS, True), "base_objects": Key(_WORDS, True), "goods_objects": Key(_WORDS, True),
-    "targets": Key(dl.record({k: Key(_WORDS, True) for k in ("civilian", "armed", "unarmed")}), True),
+    "targets": Key(dl.record({k: Key(_WORDS, True) for k in ("civilian", "armed", "unarmed", "response", "ground_fight")}),
+                   True),
+    "handed_over": Key(_WORDS, True), "premature": Key(_WORDS, True),
     "instrument_preps": Key(_WORDS, True), "killing_verbs": Key(_WORDS, True),
     "protest": Key(dl.record({k: Key(_WORDS, True) for k in ("grievance", "self_dispersal", "crowd_violence")}), True)})
 
@@ -66,6 +68,10 @@ class SubtypeRules:
     civilian_targets: re.Pattern
     armed_targets: re.Pattern
     unarmed: re.Pattern
+    response: re.Pattern
+    ground_fight: re.Pattern
+    handed_over: re.Pattern
+    premature: re.Pattern
     instrument_preps: frozenset[str]
     grievance: re.Pattern
     self_dispersal: re.Pattern
@@ -90,7 +96,8 @@ class SubtypeRules:
                    words_pattern(c["firearms"]), words_pattern(c["demonstration"]), words_pattern(c["street_weapons"]),
                    words_pattern(c["mob"]), words_pattern(c["communal"]), words_pattern(c["deaths"]),
                    words_pattern(w["weapons_objects"]), words_pattern(w["base_objects"]), words_pattern(w["goods_objects"]),
-                   words_pattern(t["civilian"]), words_pattern(t["armed"]), words_pattern(t["unarmed"]),
+                   words_pattern(t["civilian"]), words_pattern(t["armed"]), words_pattern(t["unarmed"]), words_pattern(t["response"]),
+                   words_pattern(t["ground_fight"]), words_pattern(w["handed_over"]), words_pattern(w["premature"]),
                    frozenset(x.lower() for x in w["instrument_preps"]),
                    words_pattern(p["grievance"]), words_pattern(p["self_dispersal"]), words_pattern(p["crowd_violence"]),
                    frozenset(x.lower() for x in w["killing_verbs"]))
@@ -109,6 +116,8 @@ class SubtypeRules:
             return None  # "armed supporters", "armed pastoralists": a militia
         if self.firearms.search(context):
             return None  # armed villagers shooting: a communal militia's battle, not a riot
+        if not mutual and self.communal.search(agent_words) and self.deaths.search(context):
+            return None  # herders, farmers, clans killing people: an identity militia's attack, not a riot
         if mutual and self.communal.search(sides or agent_words) and self.deaths.search(context):
             # two communities (farmers and herders, clans, villages) fighting to the death: the codebook's
             # identity militias (organised around a community, an ethnicity or a livelihood) in a battle
@@ -152,13 +161,16 @@ class SubtypeRules:
     def sets_up_base(self, words: str) -> bool:
         return bool(self.base_objects.search(words))
 
-    def target(self, patient_words: str, context: str, known: Optional[str]) -> Optional[str]:
+    def target(self, patient_words: str, context: str, known: Optional[str], tail: str = "") -> Optional[str]:
         """Whom an attack was made on, by the codebook's line between a battle (two armed, organised
         sides) and violence against civilians (people who bear no arms, and their homes, vehicles and
         villages): "civilian", "armed" or None (not said). ``known``: "civilian" or "armed" when the
-        patient is a known actor of that kind; ``context`` is read when the patient has no words."""
+        patient is a known actor of that kind; ``context`` is read when the patient has no words, and
+        for a response ("repelled", "fought back"); ``tail``: the words right after the patient."""
         words = patient_words or context
-        if self.unarmed.search(words):
+        if self.response.search(context) and (known == "armed" or self.armed_targets.search(context)):
+            return "armed"  # "the attack was repelled", "self-defence groups responded": a fight
+        if self.unarmed.search(words) or self.unarmed.search(tail):
             return "civilian"  # "an off-duty soldier", "an unarmed member of the group", "at his home"
         if known == "armed" or (patient_words and self.armed_targets.search(patient_words)):
             return "armed"

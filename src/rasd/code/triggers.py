@@ -128,7 +128,7 @@ class TriggerDetector:
             c.entry = TriggerEntry(e.lemma, self.lex.classes["air"])
         self._roles(tok, c)
         rules = self.lex.subtypes
-        if e.cls.resolve == "territory" and rules is not None and tok.pos_ in ("VERB", "NOUN"):
+        if (e.cls.resolve == "territory" or e.cls.name == "disrupted") and rules is not None and tok.pos_ in ("VERB", "NOUN"):
             # "seized weapons", "seized livestock and cash": what was taken is no ground
             text = tok.doc.text
             # (a noun's modifiers name what it took: "weapons seizure")
@@ -148,7 +148,8 @@ class TriggerDetector:
             return True  # a trend ("attacks have increased", "strikes spiked"), not one event
         if any(t.lower_ in r.habitual_words for t in tok.subtree if tok.left_edge.i <= t.i < tok.i) or \
                 any(ch.lower_ in r.habitual_words for ch in tok.children if ch.dep_ == "advmod"):
-            return True
+            # "ongoing and repeated clashes": going on now, whatever its history
+            return not any(t.lower_ in r.ongoing_modifiers for t in tok.subtree if tok.left_edge.i <= t.i < tok.i)
         # a plural trigger counted over a span of time: "has stepped up its strikes in recent weeks",
         # "carried out raids over the past months"; the span hangs on the trigger or on its verb
         if tok.tag_ not in ("NNS", "NNPS"):
@@ -275,11 +276,13 @@ class TriggerDetector:
                     c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
                 elif ch.dep_ in ("advcl", "xcomp") and ch.lemma_.lower() in r.target_verbs:
                     c.patients += [np_span(p) for p in ch.children if p.dep_ == "dobj"]
-            if not c.patients:
+            if not any(ch.dep_ in ("dobj", "nsubjpass") for ch in tok.children):
+                # "shot and killed a fighter": the conjuncts share their object (a date phrase is no patient)
                 for conj in tok.children:
                     if conj.dep_ == "conj" and conj.pos_ == "VERB":
                         c.patients += [np_span(ch) for ch in conj.children if ch.dep_ in ("dobj", "nsubjpass")]
-            if not c.patients and tok.dep_ == "conj" and tok.head.pos_ == "VERB" and tok.head.i != tok.i:
+            if not any(ch.dep_ in ("dobj", "nsubjpass") for ch in tok.children) and tok.dep_ == "conj" \
+                    and tok.head.pos_ == "VERB" and tok.head.i != tok.i:
                 # "3 police were beaten and killed": the conjuncts share their object or passive subject
                 c.patients += [np_span(ch) for ch in tok.head.children if ch.dep_ in ("dobj", "nsubjpass")]
             if not c.agents and tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:

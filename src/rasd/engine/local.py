@@ -1,6 +1,7 @@
 """The local engine: the stages in this process, or in worker processes (``parallel.run_parallel``)."""
 from __future__ import annotations
 
+import itertools
 from typing import Any, Iterable, Iterator, Optional
 
 from ..config import PipelineConfig
@@ -37,7 +38,12 @@ class LocalEngine:
         return writer_for(self.config, self.services)
 
     def run(self, docs: Iterable[Document]) -> Iterator[Done]:
-        if self.workers == 1:
+        docs = iter(docs)
+        head = list(itertools.islice(docs, self.partition + 1))
+        docs = itertools.chain(head, docs)
+        # one partition or less is run here, and the writer fuses with the same pipeline (a
+        # worker, or a second load of the coder's data for the writer, would cost more than it)
+        if self.workers == 1 or len(head) <= self.partition:
             for part in partitions(docs, self.partition):
                 yield part, run_partition(self.pipeline, part)
             return

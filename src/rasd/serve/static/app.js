@@ -77,6 +77,12 @@ function readHash() {
   return h.get("event");
 }
 
+$("skip-list").addEventListener("click", (ev) => {
+  // focus moves to the list (the next Tab is its first button) without touching the location hash
+  ev.preventDefault();
+  $("list-view").focus();
+});
+
 $("token-btn").addEventListener("click", () => {
   const t = prompt("Write token (printed by 'rasd serve'); empty to forget it:", "");
   if (t === null) return;
@@ -87,21 +93,33 @@ $("token-btn").addEventListener("click", () => {
 // ---------------------------------------------------------------- map
 // Panes, bottom to top: country outlines (250), town labels (350), the events' canvas (overlayPane,
 // 400), the control layer's rings (420), cluster icons (markerPane, 600).
-const map = L.map("map", { worldCopyJump: true, preferCanvas: true, minZoom: 2, maxZoom: 18 }).setView([35, 38], 6);
+// Zoom 14 at most: a town's streets (the outlines and town labels show nothing closer), and the
+// last level the clusters are built for (each level costs a pass over every point).
+const map = L.map("map", { worldCopyJump: true, preferCanvas: true, minZoom: 2, maxZoom: 14 }).setView([35, 38], 6);
 map.attributionControl.addAttribution("Outlines: Natural Earth");
 for (const [name, z] of [["base", 250], ["labels", 350], ["control", 420]]) {
   map.createPane(name).style.zIndex = String(z);
 }
 map.getPane("labels").style.pointerEvents = "none";
-fetch("/static/countries.geojson").then((r) => r.json()).then((geo) => {
-  L.geoJSON(geo, { pane: "base", renderer: L.canvas({ pane: "base" }), interactive: false,
-                   style: { color: "#7c8aa0", weight: 1, fillColor: "#f1efe6", fillOpacity: 1 } }).addTo(map);
-});
+function loadOutlines() {
+  // 1.7 MB of outlines to parse and paint (0.3 s of the page's thread): asked for right after the
+  // list and points, so that they are read while the server answers those, and not later, when
+  // the analyst's first filter is answered
+  fetch("/static/countries.geojson").then((r) => r.json()).then((geo) => {
+    L.geoJSON(geo, { pane: "base", renderer: L.canvas({ pane: "base" }), interactive: false,
+                     style: { color: "#7c8aa0", weight: 1, fillColor: "#f1efe6", fillOpacity: 1 } }).addTo(map);
+  });
+}
 // every event a point; points close together on screen become one cluster showing how many it holds
 const pointTip = L.tooltip({ direction: "top", offset: [0, -4] });
 function clusterGroup() {
-  // a new group for each answer: dropping the old group whole is faster than emptying it
-  const g = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50,
+  // A new group for each answer: dropping the old group whole is faster than emptying it. The
+  // cluster tree is built for every zoom of the map (2 to 14: 13 levels, where 2 to 18 cost
+  // half as much again); at zoom 14 points that share one spot open as a spider. Chunks of half a
+  // second with no pause between them: the page answers between chunks, and the points are
+  // clustered without waiting.
+  const g = L.markerClusterGroup({ chunkedLoading: true, chunkInterval: 500, chunkDelay: 0,
+                                   showCoverageOnHover: false, maxClusterRadius: 50,
                                    spiderfyOnMaxZoom: true, chunkProgress: (done, total) => {
                                      if (done === total) bump($("map"), "drawn");  // every point clustered
                                    } });
@@ -127,15 +145,25 @@ function ring(lat, lon) {
 function tiles(url) {
   // optional tiles over the outlines; if none load, the outlines stay visible underneath
   if (!url) return;
-  const layer = L.tileLayer(url, { maxZoom: 18 });
+  const layer = L.tileLayer(url, { maxZoom: 14 });
   let ok = 0, bad = 0;
   layer.on("tileload", () => { ok += 1; });
   layer.on("tileerror", () => { bad += 1; if (bad >= 4 && ok === 0) { map.removeLayer(layer); } });
   layer.addTo(map);
 }
 
-async function loadPoints(fit) {
+let pointsKey = null;  // the last set of points drawn: the same answer again is not drawn again
+async function loadPoints(fit, after) {
+  // asked for with the list, clustered once the list is drawn (``after``): the list comes first
   const data = await api("/api/events/points?" + query({ limit: 5000 }));
+  if (after) await after.catch(() => {});
+  const key = JSON.stringify(data.points);
+  if (key === pointsKey && state.markers) {
+    bump($("map"), "drawn");
+    if (fit) zoomToResults();
+    return;
+  }
+  pointsKey = key;
   const layers = [];
   for (const [id, lat, lon, type, date] of data.points) {
     // no handler nor tooltip of its own: the group's (below) serve every point, 5,000 build fast
@@ -145,19 +173,22 @@ async function loadPoints(fit) {
     }));
   }
   if (!layers.length) bump($("map"), "drawn");  // nothing to cluster
+  map.removeLayer(state.markers);
+  // zoomed to the results first: the clusters are then drawn once, for the view they are seen in
+  if (fit) fitTo(L.latLngBounds(data.points.map((p) => [p[1], p[2]])));
   const group = clusterGroup();
   group.addLayers(layers);  // clustered before it is on the map: drawn once
-  map.removeLayer(state.markers);
   state.markers = group.addTo(map);
   $("map").dataset.points = String(layers.length);
   $("map").dataset.truncated = data.truncated ? "1" : "";
-  if (fit) zoomToResults();
+}
+
+function fitTo(b) {
+  if (b.isValid()) map.fitBounds(b.pad(0.15), { maxZoom: 11, animate: false });
 }
 
 function zoomToResults() {
-  const b = state.markers.getBounds();
-  if (!b.isValid()) return;
-  map.fitBounds(b.pad(0.15), { maxZoom: 11, animate: false });
+  fitTo(state.markers.getBounds());
 }
 
 // a button on the map that zooms to what the filters found
@@ -818,8 +849,9 @@ async function refresh(withHistogram, fit) {
   state.offset = 0;
   exportLinks();
   try {
-    await Promise.all([loadList().then(() => bump(document.body, "listed")), loadCount(),
-      loadPoints(fit), loadControl(), withHistogram ? loadHistogram() : Promise.resolve(drawHistogram())]);
+    const listed = loadList().then(() => bump(document.body, "listed"));
+    await Promise.all([listed, loadCount(), loadPoints(fit, listed), loadControl(),
+      withHistogram ? loadHistogram() : Promise.resolve(drawHistogram())]);
   } catch (e) {
     toast(e.message, true);
   }
@@ -1171,15 +1203,19 @@ function correctionForm(e) {
 // ---------------------------------------------------------------- start
 async function start() {
   const eventId = readHash();
+  // the list, count, points and timeline do not wait for the types and tiles (/api/meta reads
+  // every event's type): both are asked for at once
+  sinceOptions();
+  state.filters = readFilters();
+  const first = refresh(true, true);
+  loadOutlines();
   try {
     state.meta = await api("/api/meta");
   } catch (e) { toast(e.message, true); return; }
   fillTypes();
   tiles(state.meta.tiles);
   if (state.meta.gazetteer) labels.addTo(map);  // town labels need the server's gazetteer
-  sinceOptions();
-  state.filters = readFilters();
-  await refresh(true, true);
+  await first;
   document.body.dataset.ready = "1";
   if (eventId) await openEvent(eventId);
 }
