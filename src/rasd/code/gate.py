@@ -242,13 +242,16 @@ class Gate:
         return cand.entry.cls.resolve == "fixed" and cand.entry.cls.name == "transfer" and t.pos_ == "NOUN" \
             and t.dep_ == "dobj" and t.head.lemma_.lower() in self.r.plan_verbs
 
-    @staticmethod
-    def stated_about(cand: Candidate) -> bool:
-        """A noun trigger that is the subject of 'be' (not a progressive): "fighting is far from over", "the
-        IS threat is not over"."""
+    def stated_about(self, cand: Candidate) -> bool:
+        """A trigger that is the subject of 'be' with a judgement for predicate: "fighting is far from over",
+        "the IS threat is not over", "an offensive is inevitable" (not "negotiations are under way")."""
         t = cand.token
-        return (t.pos_ in ("NOUN", "PROPN") or t.tag_ == "VBG") and t.dep_ in ("nsubj", "csubj") \
-            and t.head.lemma_ == "be"
+        if not ((t.pos_ in ("NOUN", "PROPN") or t.tag_ == "VBG") and t.dep_ in ("nsubj", "csubj")
+                and t.head.lemma_ == "be"):
+            return False
+        # (the predicate's words, not a preposition's: "under way over the exit of ...")
+        return any(w.lower_ in self.r.verdicts and w.dep_ in ("acomp", "advmod", "attr", "pcomp", "amod")
+                   for w in t.head.subtree if w.i > t.head.i)
 
     @staticmethod
     def described(cand: Candidate) -> bool:

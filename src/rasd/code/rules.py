@@ -517,6 +517,7 @@ class GateRules:
     setting_nouns: frozenset[str]
     concessive: frozenset[str]
     plan_verbs: frozenset[str]
+    verdicts: frozenset[str]
     recollection: re.Pattern
     court: re.Pattern
     found_remains: frozenset[str]
@@ -535,7 +536,7 @@ class GateRules:
                                              "person_nouns", "discovery_verbs", "found_remains", "party_types",
                                              "weapon_nouns", "weapon_events", "weapon_hold_verbs", "weapon_hold_nouns", "munitions",
                                              "state_preps", "former", "setting_nouns", "concessive",
-                                             "plan_verbs")}},
+                                             "plan_verbs", "verdicts")}},
             lang, raw)
         return cls(windows=d["windows"], **en)
 
