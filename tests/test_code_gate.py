@@ -103,3 +103,11 @@ def test_old_killings_found_now_are_news(coder):
 def test_statements_settings_and_plans_are_not_events(coder, text):
     [evs] = coded(coder, [Document(doc_id="p", raw=text, published=date(2021, 6, 12))])
     assert [(e.event_type, e.sentence) for e in evs] == []
+
+
+def test_a_vague_report_and_a_fine_one_of_the_same_event_are_one_event_at_the_fine_place(coder):
+    # within a document: "clashes in Syria" and the same clashes "near Aleppo" the same day are one event
+    text = ("Rebels clashed with government troops in Syria on Monday, a monitor said. "
+            "The rebels clashed with the troops near Aleppo on Monday, killing four soldiers.")
+    [evs] = coded(coder, [Document(doc_id="m", raw=text, published=date(2021, 6, 12))])
+    assert [(e.event_type, e.location.name) for e in evs] == [("Battles", "Aleppo")]
