@@ -90,3 +90,24 @@ def test_old_killings_found_now_are_news(coder):
     text = "On 9 June a grave with the bodies of 30 men killed by Isis in 2015 was discovered near Mosul."
     [evs] = coded(coder, [Document(doc_id="g", raw=text, published=date(2021, 6, 12))])
     assert len(evs) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "The paratrooper had previously fought in Afghanistan and near Mosul.",                     # a former time
+    "The IS threat near Mosul is not over, despite high-profile captures.",                     # a concessive
+    "It takes place against a backdrop of continuing military losses near Aleppo.",              # a setting
+    "On Wednesday the president announced a rapid troop withdrawal from Aleppo.",               # a plan
+    "Fighting in Aleppo is far from over.",                                                     # a statement (undated)
+    "The defence secretary handed in his resignation on Thursday over the war in Aleppo.",      # not a handover
+])
+def test_statements_settings_and_plans_are_not_events(coder, text):
+    [evs] = coded(coder, [Document(doc_id="p", raw=text, published=date(2021, 6, 12))])
+    assert [(e.event_type, e.sentence) for e in evs] == []
+
+
+def test_a_vague_report_and_a_fine_one_of_the_same_event_are_one_event_at_the_fine_place(coder):
+    # within a document: "clashes in Syria" and the same clashes "near Aleppo" the same day are one event
+    text = ("Rebels clashed with government troops in Syria on Monday, a monitor said. "
+            "The rebels clashed with the troops near Aleppo on Monday, killing four soldiers.")
+    [evs] = coded(coder, [Document(doc_id="m", raw=text, published=date(2021, 6, 12))])
+    assert [(e.event_type, e.location.name) for e in evs] == [("Battles", "Aleppo")]

@@ -153,7 +153,7 @@ class Coder:
         # tagger + parser only; lemmas and coarse tags come from Morph (see nlp/morph.py)
         self._disable = [p for p in ("ner", "attribute_ruler", "lemmatizer") if p in getattr(nlp, "pipe_names", [])]
         self.morph = Morph(self.data.lexicon.known_lemmas() | rules.detector.lemmas() | rules.coder.ongoing_lemmas
-                           | rules.coder.report_lemmas)
+                           | rules.coder.report_lemmas | self.gate.lemmas())
 
     # ------------------------------------------------------------------ stage
     def process(self, batch: list[Result]) -> list[Result]:
@@ -660,6 +660,15 @@ class Coder:
                 if target.wounded is None:
                     target.wounded = ev.wounded
                 continue
+            if target.location is not None and target.location.is_country() and ev.location is not None \
+                    and not ev.location.is_country():
+                # the vaguer report ("fighting in Syria") takes the place (and the day) of the finer one
+                target.evidence = [e for e in target.evidence if e.field != "location"]
+                target.location = ev.location
+                town = next((o for e, o in out if e is target), {})
+                if not town.get("date") and own.get("date"):
+                    target.date, target.time_precision = ev.date, ev.time_precision
+                    target.evidence = [e for e in target.evidence if e.field != "date"]
             target.evidence += [e for e in ev.evidence if e.field not in ("event_type", "sub_event_type")]
             for f in ("fatalities", "wounded"):
                 a, b = getattr(target, f), getattr(ev, f)

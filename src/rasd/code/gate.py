@@ -42,6 +42,14 @@ class Gate:
                     return True
         return False
 
+    def lemmas(self) -> set[str]:
+        """The single words the gate's rules read as lemmas (the lemmatiser prefers them)."""
+        r = self.r
+        # (verbs and singular nouns only: a plural the lists also hold is no lemma, "landmines" stays "landmine")
+        words = {w for ws in (r.audience_verbs, r.weapon_hold_verbs, r.plan_verbs, r.discovery_verbs, r.setting_nouns,
+                              r.weapon_events, r.weapon_hold_nouns) for w in ws if " " not in w}
+        return {w for w in words if not w.endswith("s")}
+
     def court_story(self, text: str, spans: list[tuple[int, int]]) -> bool:
         """Whether a story is about a court (its headline or lede names one): it recalls the crimes it judges."""
         win = self.r.windows
@@ -176,13 +184,20 @@ class Gate:
         """'needed shells and missiles', 'a Russian missile system', 'the delivery of rockets': a weapon named
         as a thing (needed, bought, sent, held, a part of a system) is no attack."""
         tok, r = cand.token, self.r
-        if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in r.weapon_nouns:
+        if tok.pos_ not in ("NOUN", "PROPN") or (tok.lemma_.lower() not in r.weapon_nouns and tok.lower_ not in r.weapon_nouns):
             return False
         t = tok
         while t.dep_ == "conj" and t.head is not t:
             t = t.head  # "shells and long-range missiles": the first conjunct's place in the sentence
         if t.dep_ == "compound":
-            return t.head.lemma_.lower() not in r.weapon_events  # "missile system" (a thing), "rocket fire" (an event)
+            head = t.head.lemma_.lower()
+            if head in r.weapon_events:
+                return False  # "rocket fire", "a missile attack": an event
+            if head not in r.weapon_nouns and head not in r.munitions and t.head.lower_ not in r.weapon_nouns:
+                return True  # "missile system", "drone factory": a thing
+            t = t.head  # "mortar shells", "artillery rounds": the munition's place in the sentence decides
+            while t.dep_ == "conj" and t.head is not t:
+                t = t.head
         if t.dep_ == "dobj":
             return t.head.lemma_.lower() in r.weapon_hold_verbs
         if t.dep_ == "pobj" and t.head.lower_ == "of":
@@ -200,6 +215,43 @@ class Gate:
             return False
         gov = tok.head
         return gov.lemma_.lower() not in self.implicative
+
+    def previously(self, cand: Candidate) -> bool:
+        """'had previously fought in Afghanistan', 'once attacked': an adverb of a former time on the trigger."""
+        return any(ch.dep_ == "advmod" and ch.lower_ in self.r.former for ch in cand.token.children)
+
+    def setting(self, cand: Candidate) -> bool:
+        """'despite high-profile captures', 'against a backdrop of military losses', 'in the face of mass
+        murder': a trigger that only sets the scene of a statement (a bare plural after a concessive, or the
+        'of'-phrase of a noun of setting)."""
+        t, r = cand.token, self.r
+        while t.dep_ == "conj" and t.head is not t:
+            t = t.head
+        if t.dep_ != "pobj" or t.head is t:
+            return False
+        prep = t.head
+        if prep.lower_ == "of" and prep.head.lemma_.lower() in r.setting_nouns:
+            return True
+        return prep.lower_ in r.concessive and t.tag_ in ("NNS", "NNPS") and not any(
+            ch.dep_ in ("det", "nummod", "poss") for ch in t.children)
+
+    def planned(self, cand: Candidate) -> bool:
+        """'announced a rapid troop withdrawal', 'ordered the evacuation': a move announced or ordered is a
+        plan until it is made (the withdrawal itself is the event, when it is told)."""
+        t = cand.token
+        return cand.entry.cls.resolve == "fixed" and cand.entry.cls.name == "transfer" and t.pos_ == "NOUN" \
+            and t.dep_ == "dobj" and t.head.lemma_.lower() in self.r.plan_verbs
+
+    def stated_about(self, cand: Candidate) -> bool:
+        """A trigger that is the subject of 'be' with a judgement for predicate: "fighting is far from over",
+        "the IS threat is not over", "an offensive is inevitable" (not "negotiations are under way")."""
+        t = cand.token
+        if not ((t.pos_ in ("NOUN", "PROPN") or t.tag_ == "VBG") and t.dep_ in ("nsubj", "csubj")
+                and t.head.lemma_ == "be"):
+            return False
+        # (the predicate's words, not a preposition's: "under way over the exit of ...")
+        return any(w.lower_ in self.r.verdicts and w.dep_ in ("acomp", "advmod", "attr", "pcomp", "amod")
+                   for w in t.head.subtree if w.i > t.head.i)
 
     @staticmethod
     def described(cand: Candidate) -> bool:
@@ -254,6 +306,10 @@ class Gate:
                 or self.persons_taken(cand) or self.generic_present(cand, stext) or self.weapon_held(cand) \
                 or self.named(cand) or self.state(cand) or self.purpose(cand):
             return False
+        if self.previously(cand) or self.setting(cand) or self.planned(cand):
+            return False
+        if not dated and self.stated_about(cand):
+            return False  # "fighting is far from over": a statement about a conflict, not a report
         if not dated and self.described(cand):
             return False  # "the reconstruction of cities destroyed by shelling": what a place has been through
         if r.recollection.search(before):
@@ -261,7 +317,8 @@ class Gate:
         if r.habit_phrase.search(before):
             return False  # "the countless times ... airstrikes", "in several incidents, including attacks on ..."
         if cand.entry.cls.resolve in ("agreement", "negotiation") and r.diplomacy.search(stext) \
-                and not r.armed_people.search(stext) and not r.war_deals.search(stext):
+                and not r.war_deals.search(stext) and not any(r.armed_people.search(stext[a:b])
+                                                              for a, b in cand.agents + cand.between):
             return False  # ministers, delegations, summits: diplomacy between governments, not a conflict's development
         violent = r.violence.search(stext) is not None
         if cand.entry.cls.resolve in ("agreement", "negotiation") and not r.agreement_objects.search(stext) \

@@ -513,8 +513,14 @@ class GateRules:
     weapon_nouns: frozenset[str]
     weapon_events: frozenset[str]
     weapon_hold_verbs: frozenset[str]
+    munitions: frozenset[str]
     weapon_hold_nouns: frozenset[str]
     state_preps: frozenset[str]
+    former: frozenset[str]
+    setting_nouns: frozenset[str]
+    concessive: frozenset[str]
+    plan_verbs: frozenset[str]
+    verdicts: frozenset[str]
     recollection: re.Pattern
     court: re.Pattern
     found_remains: frozenset[str]
@@ -531,8 +537,9 @@ class GateRules:
                                            "recollection", "court")},
             **{k: Key(words, True) for k in ("quantifiers", "habitual", "negating", "modals", "audience_verbs",
                                              "person_nouns", "discovery_verbs", "found_remains", "party_types",
-                                             "weapon_nouns", "weapon_events", "weapon_hold_verbs", "weapon_hold_nouns",
-                                             "state_preps")}},
+                                             "weapon_nouns", "weapon_events", "weapon_hold_verbs", "weapon_hold_nouns", "munitions",
+                                             "state_preps", "former", "setting_nouns", "concessive",
+                                             "plan_verbs", "verdicts")}},
             lang, raw)
         return cls(windows=d["windows"], **en)
 
