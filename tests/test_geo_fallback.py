@@ -103,5 +103,6 @@ def test_fallback_marker_round_trips_in_event_json():
 def test_the_coder_and_the_geoparser_share_one_anchor_gap():
     from rasd.code.rules import PlaceRules
 
-    assert PlaceRules.load().anchor_gap is ANCHOR_GAP  # nlp/data/anchors.yaml, read once
+    rules_gap = PlaceRules.load().anchor_gap  # nlp/data/anchors.yaml: the same pattern for both
+    assert (rules_gap.pattern, rules_gap.flags) == (ANCHOR_GAP.pattern, ANCHOR_GAP.flags)
     assert ANCHOR_GAP.fullmatch(", 10 km north of ") and ANCHOR_GAP.fullmatch(" governorate, in ")
