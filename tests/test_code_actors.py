@@ -168,18 +168,19 @@ def test_people_adjectives_crowd_police_and_tribes(kb):
         ("Armed tribesmen", "Unidentified Tribal Militia (Yemen)"), ("Bani Hushaish tribesmen", "Bani Hushaish Tribal Militia (Yemen)")]
 
 
-def test_who_a_blast_or_a_mob_harms_when_no_one_is_named():
+def test_who_a_blast_or_a_mob_harms_when_no_one_is_named(coder_data):
     from types import SimpleNamespace
 
     from rasd.code.link import harms_civilians
 
+    lex = coder_data.lexicon  # the words: subtypes.yaml, harm
     cand = SimpleNamespace(between=[], entry=SimpleNamespace(cls=SimpleNamespace(name="kill")))
     boom = "Explosions/Remote violence"
-    assert harms_civilians(cand, boom, "Air/drone strike", "Warplanes struck a house in the camp, wounding two children.")
-    assert not harms_civilians(cand, boom, "Air/drone strike", "Warplanes struck an army convoy.")
-    assert not harms_civilians(cand, boom, "Remote explosive/landmine/IED", "The People's Defense Force bombed a tower.")
-    assert harms_civilians(cand, "Riots", "Mob violence", "A mob lynched a suspected thief.")
-    assert not harms_civilians(cand, "Riots", "Mob violence", "Supporters of two candidates clashed with sticks.")
+    assert harms_civilians(lex, cand, boom, "Air/drone strike", "Warplanes struck a house in the camp, wounding two children.")
+    assert not harms_civilians(lex, cand, boom, "Air/drone strike", "Warplanes struck an army convoy.")
+    assert not harms_civilians(lex, cand, boom, "Remote explosive/landmine/IED", "The People's Defense Force bombed a tower.")
+    assert harms_civilians(lex, cand, "Riots", "Mob violence", "A mob lynched a suspected thief.")
+    assert not harms_civilians(lex, cand, "Riots", "Mob violence", "Supporters of two candidates clashed with sticks.")
 
 
 def test_protested_things_and_backers_are_not_parties_and_protests_take_the_police(kb):

@@ -530,7 +530,8 @@ class Coder:
         kb = self.data.actors
         actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, sc.text)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
-        if actor2 is None and (et == "Violence against civilians" or link.harms_civilians(cand, et, st, sc.context)):
+        if actor2 is None and (et == "Violence against civilians"
+                               or link.harms_civilians(self.data.lexicon, cand, et, st, sc.context)):
             actor2 = kb.actor("civilians", None, when, country)
         elif actor2 is None and et == "Riots" and st == "Mob violence":
             actor2 = kb.actor("rioters", None, when, country)  # two crowds fighting each other

@@ -337,37 +337,21 @@ def is_armed(kb: ActorKB, m: Optional[ActorMention], cand: Candidate, sent_text:
     return False
 
 
-_CIVIL = re.compile(r"\b(?:civilians?|residents?|children|child|boy|girl|women|woman|man|men|villagers|farmers?|shepherds?|"
-                    r"workers?|journalists?|activists?|doctors?|teachers?|lawyers?|mourners|passers-by|famil(?:y|ies)|"
-                    r"people|person|students?|home of|house of|homes?|houses?|shop|store|mosque|church|market|"
-                    r"truck drivers?|drivers?|pilgrims|worshippers|candidate|official|employee|engineer|contractor)\b", re.I)
-_ARMED_TARGET = re.compile(r"\b(?:fighters?|soldiers?|troops|militants?|members?|officers?|commanders?|patrol|"
-                           r"checkpoint|positions?|base|convoy|militiamen|recruits|guards?|personnel|forces|units?)\b", re.I)
-
-
-_OFF_DUTY = re.compile(r"\b(?:off[- ]duty|on leave|retired|former|his home|her home|home of|house of|his house|their homes?)\b", re.I)
-
-
-def harms_civilians(cand: Candidate, et: str, st: str, context: str) -> bool:
+def harms_civilians(lex: TriggerLexicon, cand: Candidate, et: str, st: str, context: str) -> bool:
     """Whether an event that names no second party struck civilians: a strike or a blast on
     houses, people, a market (ACLED's civilians), or a mob that set on someone rather than a fight
-    of two crowds."""
+    of two crowds (the words: subtypes.yaml, ``harm``)."""
+    harm = lex.subtypes.harm
     if et == "Explosions/Remote violence":
-        context = _POSSESSIVE.sub("", context)  # "People's Defense Force" names no people
-        if _ARMED_TARGET.search(context):
+        context = harm["possessive"].sub("", context)  # "People's Defense Force" names no people
+        if harm["armed"].search(context):
             return False
         # people named, or people hurt ("leaving injuries", "killing 4") where no forces were hit
-        return bool(_CIVIL.search(context)) or bool(_HURT.search(context) and not _UNHURT.search(context))
+        return bool(harm["civilian"].search(context)) or bool(harm["hurt"].search(context)
+                                                              and not harm["unhurt"].search(context))
     if et == "Riots" and st == "Mob violence":
-        return not (cand.between or cand.entry.cls.name == "clash" or _CROWD_FIGHT.search(context))
+        return not (cand.between or cand.entry.cls.name == "clash" or harm["crowd_fight"].search(context))
     return False
-
-
-_HURT = re.compile(r"\b(?:injur\w*|kill\w*|fatalit\w*|wound\w*|dead|died|death)\b", re.I)
-_UNHURT = re.compile(r"\b(?:no (?:injur|casualt|fatalit|one was)|casualties unknown|without casualties|"
-                     r"no reported (?:injur|casualt|fatalit))", re.I)
-_POSSESSIVE = re.compile(r"\b\w+['’]s\b")
-_CROWD_FIGHT = re.compile(r"\b(?:clash(?:ed|es)?|fought|fight(?:ing)?|brawl(?:ed)?|scuffle[sd]?)\b", re.I)
 
 
 def _home_state(kb: ActorKB, m: Optional[ActorMention], country: Optional[str]) -> bool:

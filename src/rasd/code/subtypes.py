@@ -15,8 +15,10 @@ from typing import Optional
 
 from . import dataload as dl
 from .dataload import Key
+from .rules import compile_patterns, rx
 
 _WORDS = dl.list_of(dl.text)
+_HARM = ("civilian", "armed", "hurt", "unhurt", "possessive", "crowd_fight")
 _LANG = dl.record({
     "crowd": Key(dl.record({k: Key(_WORDS, True) for k in ("agent_words", "firearms", "demonstration", "street_weapons",
                                                            "mob", "communal", "deaths")}), True),
@@ -25,7 +27,8 @@ _LANG = dl.record({
                    True),
     "handed_over": Key(_WORDS, True), "premature": Key(_WORDS, True),
     "instrument_preps": Key(_WORDS, True), "killing_verbs": Key(_WORDS, True),
-    "protest": Key(dl.record({k: Key(_WORDS, True) for k in ("grievance", "self_dispersal", "crowd_violence")}), True)})
+    "protest": Key(dl.record({k: Key(_WORDS, True) for k in ("grievance", "self_dispersal", "crowd_violence")}), True),
+    "harm": Key(dl.record({k: Key(rx, True) for k in _HARM}), True)})
 
 
 def _file(v, w: dl.Where) -> dict:
@@ -77,6 +80,7 @@ class SubtypeRules:
     self_dispersal: re.Pattern
     crowd_violence: re.Pattern
     killing_verbs: frozenset[str]
+    harm: dict[str, re.Pattern]  # _HARM's patterns: whom a blast or a mob with no second party struck
 
     def __post_init__(self):
         alts = "|".join(sorted((re.escape(p) for p in self.instrument_preps), key=len, reverse=True))
@@ -100,7 +104,7 @@ class SubtypeRules:
                    words_pattern(t["ground_fight"]), words_pattern(w["handed_over"]), words_pattern(w["premature"]),
                    frozenset(x.lower() for x in w["instrument_preps"]),
                    words_pattern(p["grievance"]), words_pattern(p["self_dispersal"]), words_pattern(p["crowd_violence"]),
-                   frozenset(x.lower() for x in w["killing_verbs"]))
+                   frozenset(x.lower() for x in w["killing_verbs"]), compile_patterns(w["harm"], {}))
 
     def crowd_riot(self, event_type: str, sub_event_type: str, agent_type: Optional[str], agent_words: str,
                    armed_named: bool, context: str, sides: str = "", mutual: bool = False) -> Optional[str]:
