@@ -54,10 +54,10 @@ ACTOR_DEMONYM_VOTE = 0.1
 DOC_COUNTRY_EVIDENCE = 1.0
 # a town lies in the place named after it within this many km
 CONTAINER_KM = 100.0
-# a match by the place's own name of a town this populous (or of a country's first- or second-level
-# area or capital) is sure: with a known country it is not redone as a namesake abroad ("London",
-# "Mandera" in a story whose actors are Somali), nor as a longer name cut short when it lies in that
-# country ("Mombasa Republican Council", "Moyale Monday")
+# a match by the place's own name of a town this populous (or of a capital or a first-level area) is
+# sure: with a known country it is not redone as a namesake abroad ("London", "Mandera" in a story
+# whose actors are Somali), nor as a longer name cut short when it lies in that country ("Mombasa
+# Republican Council", "Moyale Monday"); a district is not ("Amuru" in an Ethiopian story)
 SURE_POPULATION = 20_000
 _AREA_CUES = {"province", "governorate", "region", "district", "county", "state", "province of",
               "governorate of", "region of", "district of"}
@@ -128,10 +128,10 @@ _ACTOR_NOUNS = _WordsAfter(_load_resolution_lists()["actor_nouns_after"])
 
 
 def _sure(c: Optional[Candidate]) -> bool:
-    """A match by the place's own name of a sizeable town, a capital or an area of a country."""
+    """A match by the place's own name of a sizeable town, a capital or a first-level area."""
     f = (c.feature or "") if c is not None else ""
     return c is not None and c.kind == "name" and c.match == "key" and (
-        (c.population or 0) >= SURE_POPULATION or f.startswith(("A.ADM1", "A.ADM2")) or f == "P.PPLC")
+        ((c.population or 0) >= SURE_POPULATION and f.startswith("P.")) or f.startswith("A.ADM1") or f == "P.PPLC")
 
 
 def _redo(text: str, m: Mention, p: Place, c: Optional[Candidate], country: str) -> str:
