@@ -469,6 +469,8 @@ class Coder:
                 if not (a1m and kb.actors[a1m.ident].actor_type in ("protesters", "rioters")) else \
                 link.ActorMention(a1m.start, a1m.end, first, a1m.text)
             a2m = next((m for m in mentions if m.ident == second), None) if second else None
+        if et == "Battles":
+            a1m, a2m = link.home_first(kb, cand, a1m, a2m, country)
         if a1m is None and cand.entry.cls.name == "explosive":  # "... The Local PDF claimed responsibility."
             a1m = link.claimed_layer(kb, sc.story.doc.text, sc.start, sc.continuation, country)
         return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(
