@@ -579,6 +579,15 @@ class Coder:
             actor2 = kb.actor("civilians", None, when, country)
         elif actor2 is None and et == "Riots" and st == "Mob violence":
             actor2 = kb.actor("rioters", None, when, country)  # two crowds fighting each other
+        if et in ("Battles", "Violence against civilians") and a1m is not None and actor1 is not None \
+                and actor1.actor_type == "civilians":
+            if cand.between and a2m is not None and kb.actors[a2m.ident].armed:
+                # "clashes between civilians and soldiers": the armed side acts, the people are its target
+                actor1, actor2 = actor2, kb.actor("civilians", None, when, country)
+            elif any(a <= a1m.start and a1m.end <= b for a, b in cand.agents) and link.community_words(kb, a1m.text):
+                # "farmers attacked a police chief", "villagers clashed with herders": people of a community
+                # taking up arms are the codebook's communal militia
+                actor1 = kb.actor("communal-militia", a1m.text, when, country)
         if et in ("Battles", "Explosions/Remote violence", "Violence against civilians") and (
                 actor1 is None or actor1.actor_type in ("civilians", "protesters", None)):
             actor1 = kb.actor("unidentified", None, when, country)

@@ -240,7 +240,7 @@ _NAME_PATTERNS = dl.record({"proper_name": Key(_regex, True), "not_names": Key(_
                             "patterns": Key(dl.list_of(_NAME_PATTERN), True)})
 _ROLE_CUES = dl.record({k: Key(_WORDS, True) for k in ("layers", "layer_subjects", "struck", "sites", "affiliation_after",
                                                           "crowd_police", "support_before", "aircraft", "not_party_after",
-                                                          "umbrella_members", "coordinators")})
+                                                          "umbrella_members", "coordinators", "community")})
 _ACTORS_FILE = dl.record({"actors": Key(dl.entries(_ACTOR, "id"), True), "sources": Key(dl.entries(_SOURCE, "name"), True),
                           "group_militias": Key(dl.list_of(_MILITIAS)), "victim_verbs": Key(dl.by_language, True),
                           "group_homes": Key(dl.mapping(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code"), _WORDS)),
@@ -301,6 +301,7 @@ class ActorKB:
         cues = {k: "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(v, key=len, reverse=True))
                 for k, v in (role_cues or {}).items() if v}
         self.crowd_police_words = frozenset(norm(w) for w in (role_cues or {}).get("crowd_police", ()))
+        self.community_words = frozenset(norm(w) for w in (role_cues or {}).get("community", ()))
         never = r"(?!x)x"
         self.role_rx = {
             "layer_before": re.compile(rf"\b(?:{cues.get('layers', never)})\s+(?:the\s+)?(?:(?:combined\s+)?forces\s+of\s+(?:the\s+)?)?$", re.I),

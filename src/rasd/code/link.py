@@ -245,6 +245,13 @@ def home_first(kb: ActorKB, cand: Candidate, a1: Optional[ActorMention], a2: Opt
     return a1, a2
 
 
+def community_words(kb: ActorKB, words: str) -> bool:
+    """Whether ``words`` name the people of a community ("farmers", "villagers", "the residents"):
+    armed and fighting, they are the codebook's communal militia (role_cues ``community``)."""
+    low = norm(words)
+    return any(low == w or low.endswith(" " + w) for w in kb.community_words)
+
+
 def crowd_police(kb: ActorKB, event_type: str, m: Optional[ActorMention]) -> Optional[ActorMention]:
     """Forces named only by words that fit any of them ("security forces") facing a crowd are its
     police: ACLED codes who polices protests and riots as the police forces."""
