@@ -498,8 +498,9 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             et, st = "Violence against civilians", "Attack"
     elif cls.resolve == "weapon" or cls.name == "grenade":
         sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
-        if lex.subtypes.premature.search(sentence):
-            # "an IED exploded while militants were planting it": the codebook's disrupted weapons use
+        if lex.subtypes.premature.search(sentence) or lex.subtypes.made_safe.search(sentence):
+            # "an IED exploded while militants were planting it", "bomb disposal experts detonated the
+            # device": the codebook's disrupted weapons use
             return "Strategic developments", "Disrupted weapons use", attrs
         if lex.subtypes.ground_fight.search(sentence) and cls.name != "air":
             # "shelled, assaulted and were repulsed", "mortars, grenade launchers and small arms": a ground fight
