@@ -213,6 +213,21 @@ def mb(b: float) -> str:
     return f"{b / 2**20:,.0f} MB"
 
 
+def report(name: str, r: dict) -> dict:
+    """Print one run's figures; the workers' CPU time summed into ``r["worker_cpu"]``."""
+    print(f"{name:16}: {r['rate']:6.1f} docs/s ({r['docs']} in {r['secs']:.1f} s; whole command "
+          f"{r['wall']:.1f} s, {r['wall_rate']:.1f} docs/s), {r['failed']} failed, "
+          f"client CPU {1000 * r['client_cpu'] / max(1, r['docs']):.1f} ms/doc")
+    for addr, rep in r.get("memory", {}).items():
+        print(f"{'':18}worker {addr}: peak {mb(rep['peak'])} (monitor), {mb(rep['maxrss'])} (getrusage), "
+              f"CPU {rep['cpu']:.0f} s")
+    if r.get("memory"):
+        r["worker_cpu"] = sum(rep["cpu"] for rep in r["memory"].values())
+        print(f"{'':18}workers' CPU {1000 * r['worker_cpu'] / max(1, r['docs']):.1f} ms/doc (model load included)")
+    sys.stdout.flush()
+    return r
+
+
 def main() -> int:
     if not CSV.exists():
         print(f"bench_scale: {CSV} not found; skipped")
@@ -222,25 +237,15 @@ def main() -> int:
     os.environ["RASD_GAZETTEER"] = gazetteer
     path = corpus(gazetteer)
     load = os.getloadavg()
-    single = ingest([str(path), "--workers", "1"], WORK / "single.db", env)
-    one = dask_run(path, 1, env)
-    two = dask_run(path, 2, env)
+    print(f"documents: {DOCS}  (load average at start {load[0]:.2f}; {os.cpu_count()} cores)", flush=True)
+    # each run's figures as soon as it is done (a 5,000-document run takes long on a busy machine)
+    single = report("single process", ingest([str(path), "--workers", "1"], WORK / "single.db", env))
+    one = report("dask, 1 worker", dask_run(path, 1, env))
+    two = report("dask, 2 workers", dask_run(path, 2, env))
     same = len({fingerprint(WORK / name) for name in ("single.db", "dask1.db", "dask2.db")}) == 1
     killed_at, resumed = killed_run(path, env)
     resumed_same = fingerprint(WORK / "killed.db") == fingerprint(WORK / "single.db")
-    print(f"documents: {DOCS}  (load average at start {load[0]:.2f}, at end {os.getloadavg()[0]:.2f}; "
-          f"{os.cpu_count()} cores)")
-    for name, r in (("single process", single), ("dask, 1 worker", one), ("dask, 2 workers", two)):
-        print(f"{name:16}: {r['rate']:6.1f} docs/s ({r['docs']} in {r['secs']:.1f} s; whole command "
-              f"{r['wall']:.1f} s, {r['wall_rate']:.1f} docs/s), {r['failed']} failed, "
-              f"client CPU {1000 * r['client_cpu'] / max(1, r['docs']):.1f} ms/doc")
-        for addr, rep in r.get("memory", {}).items():
-            print(f"{'':18}worker {addr}: peak {mb(rep['peak'])} (monitor), {mb(rep['maxrss'])} (getrusage), "
-                  f"CPU {rep['cpu']:.0f} s")
-        if r.get("memory"):
-            r["worker_cpu"] = sum(rep["cpu"] for rep in r["memory"].values())
-            print(f"{'':18}workers' CPU {1000 * r['worker_cpu'] / max(1, r['docs']):.1f} ms/doc "
-                  "(model load included)")
+    print(f"load average at end {os.getloadavg()[0]:.2f}")
     peak = max((rep["maxrss"] for r in (one, two) for rep in r["memory"].values()), default=0.0)
     r1 = one["rate"] / single["rate"]
     r2 = two["rate"] / one["rate"]
