@@ -141,7 +141,7 @@ def build_pipeline(config: PipelineConfig, *, nlp: Any = None, geoparser: Any = 
         stages += [PlaceStage(geoparser), CountryRefiner(data.places), RereadStage(geoparser)]
     else:
         log.info("no gazetteer: events will have no places")
-    stages.append(Coder(nlp, data, batch_size=config.parse_batch))
+    stages.append(Coder(nlp, data, batch_size=config.parse_batch, seats=getattr(geoparser, "seat", None)))
     return Pipeline(stages, config, geoparser=geoparser, actors=data.actors)
 
 
@@ -223,5 +223,7 @@ def store_results(store, pipeline: Pipeline, fuser, results: list[Result]) -> li
                     store.replace_events(res.document.doc_id, res.events)
                     if fuser is not None:  # fused in the same transaction
                         fuser.process(res.events)
+                        if pipeline.codes_events:
+                            fuser.recall(res.document, res.toponyms, res.events)
             outcomes.append(out)
     return outcomes
