@@ -519,6 +519,8 @@ class Coder:
                 if not (a1m and kb.actors[a1m.ident].actor_type in ("protesters", "rioters")) else \
                 link.ActorMention(a1m.start, a1m.end, first, a1m.text)
             a2m = next((m for m in mentions if m.ident == second), None) if second else None
+        if et == "Battles":
+            a1m, a2m = link.home_first(kb, cand, a1m, a2m, country)
         if a1m is None and cand.entry.cls.name == "explosive":  # "... The Local PDF claimed responsibility."
             a1m = link.claimed_layer(kb, sc.story.doc.text, sc.start, sc.continuation, country)
         return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(
@@ -591,6 +593,15 @@ class Coder:
             actor2 = kb.actor("civilians", None, when, country)
         elif actor2 is None and et == "Riots" and st == "Mob violence":
             actor2 = kb.actor("rioters", None, when, country)  # two crowds fighting each other
+        if et in ("Battles", "Violence against civilians") and a1m is not None and actor1 is not None \
+                and actor1.actor_type == "civilians":
+            if cand.between and a2m is not None and kb.actors[a2m.ident].armed:
+                # "clashes between civilians and soldiers": the armed side acts, the people are its target
+                actor1, actor2 = actor2, kb.actor("civilians", None, when, country)
+            elif any(a <= a1m.start and a1m.end <= b for a, b in cand.agents) and link.community_words(kb, a1m.text):
+                # "farmers attacked a police chief", "villagers clashed with herders": people of a community
+                # taking up arms are the codebook's communal militia
+                actor1 = kb.actor("communal-militia", a1m.text, when, country)
         if et in ("Battles", "Explosions/Remote violence", "Violence against civilians") and (
                 actor1 is None or actor1.actor_type in ("civilians", "protesters", None)):
             actor1 = kb.actor("unidentified", None, when, country)
