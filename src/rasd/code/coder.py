@@ -151,7 +151,8 @@ class Coder:
         self.counter = FatalityCounter(rules.fatalities)
         self.places = self.data.places
         self.gate = Gate(rules.gate, self.data.actors, frozenset(self.data.lexicon.by_lemma),
-                         rules.detector.implicative_governors, rules.detector.purpose_happens)
+                         rules.detector.implicative_governors, rules.detector.purpose_happens,
+                         rules.detector.modifier_describes)
         mod = self.data.lexicon.modality
         self._uncertain = any_word(mod["uncertain"])
         self._denial = any_word(mod["denial"])
@@ -349,7 +350,7 @@ class Coder:
                 return c
             return None
         best = max(ok, key=lambda c: (c.priority, -c.token.i))
-        best = self._preferred(ok, best)
+        best = self._preferred(ok, best, stext)
         fight = [c for c in ok if c.entry.cls.name == "clash"]
         if fight and best.entry.cls.event_type == "Explosions/Remote violence" and best.entry.cls.name != "suicide":
             # "clashed with Ukrainian forces and shelled near X", "clashed after throwing a grenade": the codebook
@@ -367,15 +368,20 @@ class Coder:
                     return max(weapon, key=lambda c: (c.priority, -c.token.i))
         return best
 
-    def _preferred(self, ok: list[Candidate], best: Candidate) -> Candidate:
+    def _preferred(self, ok: list[Candidate], best: Candidate, stext: str) -> Candidate:
         """The trigger the codebook's precedence (triggers.yaml) puts before ``best``: a protest told with
         arrests is the protest (the arrests its intervention); a missile intercepted, a cache of grenades
-        found is the disrupted weapons use (``object``: the weapon is what the preferred trigger acts on)."""
-        for prefer, over, where in self.data.lexicon.precedence:
+        found is the disrupted weapons use (``object``: the weapon is what the preferred trigger acts on);
+        a killing the demonstrators denounce is their grievance (``grievance``)."""
+        lex = self.data.lexicon
+        for prefer, over, where in lex.precedence:
             if best.entry.cls.name not in over:
                 continue
             for c in ok:
-                if c.entry.cls.name == prefer and (where == "sentence" or _acts_on(c, best)):
+                if c.entry.cls.name != prefer:
+                    continue
+                if where == "sentence" or (where == "object" and _acts_on(c, best)) or (
+                        where == "grievance" and lex.subtypes.in_grievance(stext, best.token.idx)):
                     return c
         return best
 
@@ -487,12 +493,20 @@ class Coder:
             # a crowd's violence (link.resolve_sub_type, code/subtypes.py): the crowd is the rioters
             crowd = a1m if a1m is not None and (not cand.agents or any(a1m.start < b and a1m.end > a for a, b in cand.agents)) \
                 else None
-            if crowd is None or kb.actors[crowd.ident].actor_type in ("protesters", "rioters", "civilians"):
-                a, b = (crowd.start, crowd.end) if crowd else (cand.agents[0] if cand.agents else
-                                                               (cand.token.idx, cand.token.idx + len(cand.token)))
-                a1m = link.ActorMention(a, b, "rioters", sc.text[a:b])
-                if a2m is not None and a2m.ident == "rioters":
-                    a2m = None
+            # ACLED names a riot's first side Rioters whoever they support ("two factions of the party clashed");
+            # forces named as the agent ("police clashed with rioters") are the other side
+            if crowd is not None and a2m is None and kb.actors[crowd.ident].actor_type == "state forces":
+                a2m = crowd
+            a, b = (crowd.start, crowd.end) if crowd else (cand.agents[0] if cand.agents else
+                                                           (cand.token.idx, cand.token.idx + len(cand.token)))
+            a1m = link.ActorMention(a, b, "rioters", sc.text[a:b])
+            if a2m is not None and a2m.ident == "rioters":
+                a2m = None
+        if et == "Protests" and cand.entry.cls.resolve != "protest" and a1m is not None \
+                and kb.actors[a1m.ident].actor_type == "state forces":
+            # "police fired tear gas at supporters gathered outside ...": the crowd is the protest, the forces met it
+            a, b = cand.patients[-1] if cand.patients else (cand.token.idx, cand.token.idx + len(cand.token))
+            a1m, a2m = link.ActorMention(a, b, "protesters", sc.text[a:b]), a1m
         if cand.entry.cls.name == "group" and a1m is None and a2m is not None:
             a1m, a2m = a2m, None  # "Al Shabaab were sighted", "the brigade was deployed": the group is the actor
         if et == "Violence against civilians" and a2m is not None and kb.actors[a2m.ident].armed:

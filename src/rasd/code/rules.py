@@ -233,6 +233,7 @@ class DetectorRules:
     air_promotes: frozenset[str]
     attempt_happens: frozenset[str]
     purpose_happens: frozenset[str]
+    modifier_describes: frozenset[str]
     modal_auxiliaries: frozenset[str]
     hypothetical_nouns: frozenset[str]
     intent_governors: frozenset[str]
@@ -269,17 +270,18 @@ class DetectorRules:
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "DetectorRules":
         lang_keys = [f for f in cls.__dataclass_fields__ if f not in ("weights", "air_promotes", "attempt_happens",
-                                                                      "purpose_happens")]
+                                                                      "purpose_happens", "modifier_describes")]
         d, en = read_rules("detector.yaml", {
             "weights": Key(dl.record({"subordinate": Key(dl.integer, True), "root": Key(dl.integer, True)}), True),
             "classes": Key(dl.record({"air_promotes": Key(words, True), "attempt_happens": Key(words, True),
-                                      "purpose_happens": Key(words, True)}), True),
+                                      "purpose_happens": Key(words, True), "modifier_describes": Key(words, True)}),
+                      True),
         }, {k: Key(words, True) for k in lang_keys}, lang, raw)
         return cls(weights=d["weights"], **d["classes"], **en)
 
     def lemmas(self) -> set[str]:
         """Every single word the detector's rules look at (the lemmatiser prefers them)."""
-        skip = ("air_promotes", "attempt_happens", "purpose_happens")  # class names, not words
+        skip = ("air_promotes", "attempt_happens", "purpose_happens", "modifier_describes")  # class names, not words
         return {w for f in self.__dataclass_fields__ if f not in skip and isinstance(getattr(self, f), frozenset)
                 for w in getattr(self, f) if " " not in w}
 
