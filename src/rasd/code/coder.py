@@ -521,6 +521,12 @@ class Coder:
             a2m = next((m for m in mentions if m.ident == second), None) if second else None
         if et == "Battles":
             a1m, a2m = link.home_first(kb, cand, a1m, a2m, country)
+        if st == "Remote explosive/landmine/IED" and cand.entry.cls.name != "explosive":
+            # "an army vehicle struck an IED": whoever the trigger's class, a mine's target is not who laid it
+            usable = [m for m in mentions if m is not None]
+            a1m, a2m = link.bomb_roles(kb, usable, sc.text, a1m, a2m, link.victim_spans(cand, kb.victim_verbs))
+            if a1m is None:
+                a1m = link.claimed_layer(kb, sc.story.doc.text, sc.start, sc.continuation, country)
         if a1m is None and cand.entry.cls.name == "explosive":  # "... The Local PDF claimed responsibility."
             a1m = link.claimed_layer(kb, sc.story.doc.text, sc.start, sc.continuation, country)
         return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(
@@ -588,8 +594,9 @@ class Coder:
         kb = self.data.actors
         actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, sc.text)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
-        if actor2 is None and (et == "Violence against civilians"
-                               or link.harms_civilians(self.data.lexicon, cand, et, st, sc.context)):
+        context = link.victims_context(self.data.lexicon, kb, sc.text, sc.context, a1m)
+        if actor2 is None and (et == "Violence against civilians" or st == "Looting/property destruction"
+                               or link.harms_civilians(self.data.lexicon, cand, et, st, context)):
             actor2 = kb.actor("civilians", None, when, country)
         elif actor2 is None and et == "Riots" and st == "Mob violence":
             actor2 = kb.actor("rioters", None, when, country)  # two crowds fighting each other
