@@ -112,3 +112,15 @@ def test_a_protest_without_a_place_carries_a_town_abroad_named_before(coder):
             "London on 4 March against the shelling. A similar protest was staged on 4 March outside a railway station.")
     protests = [e for e in coded_events(coder, text, doc_id="pc") if e.event_type == "Protests"]
     assert protests and all(e.location.name == "London" for e in protests)
+
+
+def test_the_place_a_protest_is_about_is_not_where_the_crowd_stood(coder):
+    loc = place_of(coder, "On 3 March, teachers protested at the university of Qamishli over the closure of schools "
+                          "in Tal Hamis.")
+    assert loc.name == "Qamishli"
+
+
+def test_where_a_convoy_was_heading_is_not_where_it_was_attacked(coder):
+    loc = place_of(coder, "On 3 March, a bus leaving the village of Tal Hamis for the town of Qamishli was ambushed "
+                          "by gunmen, killing two.")
+    assert loc.name == "Tal Hamis"

@@ -156,7 +156,8 @@ class Coder:
         # tagger + parser only; lemmas and coarse tags come from Morph (see nlp/morph.py)
         self._disable = [p for p in ("ner", "attribute_ruler", "lemmatizer") if p in getattr(nlp, "pipe_names", [])]
         self.morph = Morph(self.data.lexicon.known_lemmas() | rules.detector.lemmas() | rules.coder.ongoing_lemmas
-                           | rules.coder.report_lemmas | self.gate.lemmas())
+                           | rules.coder.report_lemmas | self.gate.lemmas()
+                           | rules.places.topic_words)
 
     # ------------------------------------------------------------------ stage
     def process(self, batch: list[Result]) -> list[Result]:
