@@ -159,7 +159,8 @@ class Coder:
         # tagger + parser only; lemmas and coarse tags come from Morph (see nlp/morph.py)
         self._disable = [p for p in ("ner", "attribute_ruler", "lemmatizer") if p in getattr(nlp, "pipe_names", [])]
         self.morph = Morph(self.data.lexicon.known_lemmas() | rules.detector.lemmas() | rules.coder.ongoing_lemmas
-                           | rules.coder.report_lemmas | self.gate.lemmas())
+                           | rules.coder.report_lemmas | self.gate.lemmas()
+                           | rules.places.topic_words)
 
     # ------------------------------------------------------------------ stage
     def process(self, batch: list[Result]) -> list[Result]:
@@ -440,8 +441,10 @@ class Coder:
             # "hit a compound in that area": the place named just before carries over; "agreed to
             # leave for Idlib": where people are sent is not where the event happened
             reach = win["carry_place_chars_destination"] if goal else win["carry_place_chars"]
+            # (a crowd protests where it lives: a protest carries a town abroad too, "A similar protest was
+            # staged at King's Cross" after "in London", in a story about Syria)
             prev = [t for t in story.resolved if t.end <= sc.start and t.start >= sc.start - reach
-                    and (not story.country or t.place.country == story.country)
+                    and (not story.country or t.place.country == story.country or cand.entry.cls.resolve == "protest")
                     and not t.place.is_country()
                     and not places.is_destination(text, t.start)]
             carried = places.carried(text, prev)
