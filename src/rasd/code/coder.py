@@ -243,13 +243,15 @@ class Coder:
             # what a speaker says in direct speech is not the report's own account, unless the report
             # passes it on from a source ("... to withdraw from the Homs area”, a source told AFP)
             found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)
-                     and (not story.in_quote(s0 + c.token.idx) or self._sourced(stext))
+                     and (not story.in_quote(s0 + c.token.idx) or self._passed_on(story, s0, stext))
                      and self.gate.keeps(c, stext, story.conflict, story.court, d is not None)]
             if ref is not None:
                 # a date of long ago in the trigger's own clause: "whose death in May last year sparked protests"
                 old = self.gate.old_spans(stext, mentions, ref, self.windows["background_days"])
                 found = [c for c in found if not self.gate.dated_before(c, sent, old)]
-            cand = self._choose(found, stext)
+            # a spell summed up ("after seven weeks of clashes") is no event of its own, but may be the spell a
+            # development came after (``_spell_before``)
+            cand = self._choose([c for c in found if not self.gate.spell(c)], stext)
             if cand is None:
                 continue
             drafts.append((SentenceContext(story, i, s0, stext, sent, d, last_date), cand))
@@ -261,6 +263,16 @@ class Coder:
     def _sourced(self, stext: str) -> bool:
         """Whether a sentence names a source (a monitor, an agency) that vouches for what it quotes."""
         return any(kind not in ("actor", "metonym") for _, _, kind, _ in self.data.actors.find(stext))
+
+    def _passed_on(self, story: Story, s0: int, stext: str) -> bool:
+        """Whether a sentence with direct speech names, outside the quotation, a source that passes it on
+        ("..., a source told AFP"); a source named inside it is the speaker's own word ("We, as the Civil
+        Defence, ...")."""
+        chars = list(stext)
+        for a, b in story.quoted:
+            for k in range(max(a, s0), min(b, s0 + len(stext))):
+                chars[k - s0] = " "
+        return self._sourced("".join(chars))
 
     def _spell_before(self, found: list[Candidate], main: Candidate, stext: str) -> Optional[Candidate]:
         """'The talks came after weeks of rocket fire and barrel bombing': a spell of violence the
@@ -352,7 +364,9 @@ class Coder:
         a1m, a2m = link.pick_actors(kb, cand, mentions, sc.text, [(a, b) for a, b, _ in sources])
         et, st, attrs, a1m, a2m = self._type(sc, cand, mentions, a1m, a2m, country)
         when = self._when(sc)
-        if self._background(sc, when, spot.place, et in ("Protests", "Riots")) or self._undated(sc, cand, when):
+        # (the place the sentence names itself: one carried from before or the story's main one is not its own)
+        own_place = spot.place if spot.top is not None else None
+        if self._background(sc, when, own_place, et in ("Protests", "Riots")) or self._undated(sc, cand, when):
             return []
         actor1, actor2 = self._actors(sc, cand, et, a1m, a2m, when.value, country, st)
         # fatalities over the sentence and the ones continuing it

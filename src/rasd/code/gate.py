@@ -216,6 +216,19 @@ class Gate:
         gov = tok.head
         return gov.lemma_.lower() not in self.implicative
 
+    def spell(self, cand: Candidate) -> bool:
+        """'after more than seven weeks of clashes', 'years of war': a trigger that fills a span of weeks,
+        months or years is a spell of violence summed up, not one event (the coder keeps it only as the
+        spell a development came after: coder.yaml ``spell_before``)."""
+        t = cand.token
+        while t.dep_ == "conj" and t.head is not t:
+            t = t.head  # "weeks of shelling and air strikes"
+        if t.dep_ not in ("pobj", "pcomp") or t.head.lower_ != "of" or t.head.head is t.head:
+            return False
+        span = t.head.head
+        return span.tag_ in ("NNS", "NNPS") and (span.lemma_.lower() in self.r.spell_units
+                                                 or span.lower_ in self.r.spell_units)
+
     def previously(self, cand: Candidate) -> bool:
         """'had previously fought in Afghanistan', 'once attacked': an adverb of a former time on the trigger."""
         return any(ch.dep_ == "advmod" and ch.lower_ in self.r.former for ch in cand.token.children)
@@ -263,6 +276,13 @@ class Gate:
         part = t.head.head
         return part.tag_ == "VBN" and part.dep_ in ("acl", "amod") and part.head.pos_ in ("NOUN", "PROPN")
 
+    @staticmethod
+    def attributive(cand: Candidate) -> bool:
+        """'the advancing Turks', 'retreating forces', 'fleeing fighters': a participle before a noun
+        describes the people it qualifies; the event, if any, is told by another word."""
+        t = cand.token
+        return t.tag_ == "VBG" and t.dep_ == "amod" and t.head.i > t.i and t.head.pos_ in ("NOUN", "PROPN")
+
     def named(self, cand: Candidate) -> bool:
         """'the Tigray People's Liberation Front', 'Operation Desert Storm': a word of a name is no event."""
         tok = cand.token
@@ -304,7 +324,7 @@ class Gate:
             return False  # "a move analysts described as an attack on ..."
         if self.pattern(cand) or self.negated_report(cand) or self.modal_subject(cand) or self.audience(cand) \
                 or self.persons_taken(cand) or self.generic_present(cand, stext) or self.weapon_held(cand) \
-                or self.named(cand) or self.state(cand) or self.purpose(cand):
+                or self.named(cand) or self.state(cand) or self.purpose(cand) or self.attributive(cand):
             return False
         if self.previously(cand) or self.setting(cand) or self.planned(cand):
             return False
@@ -314,6 +334,8 @@ class Gate:
             return False  # "the reconstruction of cities destroyed by shelling": what a place has been through
         if r.recollection.search(before):
             return False  # "survivors described how gunmen opened fire": a witness's memory, told at a trial or a memorial
+        if r.example_frame.search(before):
+            return False  # "crimes such as the killing of non-combatants": a kind named, not an act told
         if r.habit_phrase.search(before):
             return False  # "the countless times ... airstrikes", "in several incidents, including attacks on ..."
         if cand.entry.cls.resolve in ("agreement", "negotiation") and r.diplomacy.search(stext) \
