@@ -1,5 +1,6 @@
 """Which of a sentence's places the coder gives an event (sentences written for these tests)."""
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -10,7 +11,7 @@ from rasd.records import Place, Toponym
 PLACES = {
     "Tal Hamis": Place("Tal Hamis", 36.64, 41.28, "SY", "Al-Hasakah", feature="P.PPL"),
     "Qamishli": Place("Qamishli", 37.05, 41.22, "SY", "Al-Hasakah", feature="P.PPL"),
-    "Hasakah province": Place("Al-Hasakah", 36.5, 40.75, "SY", "Al-Hasakah", feature="A.ADM1", geo_precision=3),
+    "Hasakah province": Place("Al-Hasakah", 36.2, 40.9, "SY", "Al-Hasakah", feature="A.ADM1", geo_precision=3),
     "Lima": Place("Lima", -12.04, -77.03, "PE", "Lima", feature="P.PPLC"),
     "Sulaymaniyah": Place("Sulaymaniyah", 35.56, 45.43, "IQ", "Sulaymaniyah", feature="P.PPLA"),
     "Israel": Place("Israel", 31.5, 34.75, "IL", None, feature="A.PCLI", geo_precision=3),
@@ -19,11 +20,19 @@ PLACES = {
 }
 
 
+# the towns standing for the table's provinces (Geoparser.seat on the gazetteer)
+SEATS = {"Al-Hasakah": Place("Al-Hasakah", 36.50, 40.75, "SY", "Al-Hasakah", feature="P.PPL")}
+
+
 class HintedGeo:
     """Test-only geo stage: a fixed table of names; records the country hints it was given."""
 
     def __init__(self):
         self.hints = []
+
+    def seat(self, area):
+        town = SEATS.get(area.name) if (area.feature or "").startswith("A.ADM1") else None
+        return replace(town, geo_precision=3, mention=area.mention) if town else None
 
     def process(self, docs, countries=None):
         self.hints.append(countries)
@@ -83,3 +92,14 @@ def test_where_people_are_sent_is_not_where_the_deal_was_made(coder):
     evs = coded_events(coder, text, doc_id="pc")
     deal = [e for e in evs if e.sub_event_type == "Agreement"]
     assert deal and deal[0].location.name == "Qamishli"
+
+
+def test_an_event_known_only_to_a_province_is_put_at_its_seat_with_precision_3(coder):
+    loc = place_of(coder, "On 3 March, ISIS militants attacked an army checkpoint in Hasakah province, killing two soldiers.")
+    assert (loc.lat, loc.lon, loc.feature) == (36.50, 40.75, "P.PPL")
+    assert loc.geo_precision == 3
+
+
+def test_a_town_named_in_a_province_keeps_its_own_point(coder):
+    loc = place_of(coder, "On 3 March, ISIS militants attacked an army checkpoint in Tal Hamis in Hasakah province.")
+    assert loc.name == "Tal Hamis" and loc.geo_precision == 1

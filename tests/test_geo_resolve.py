@@ -135,3 +135,17 @@ def test_geoparse_cli_on_a_file(run_cli, gazetteer_path, tmp_path):
     proc = run_cli("geoparse", "--no-ner", str(f), env={"RASD_GAZETTEER": gazetteer_path}, check=True)
     out = json.loads(proc.stdout)
     assert {t["text"] for t in out["toponyms"]} == {"Aleppo", "Kanaker"}
+
+
+@pytest.mark.parametrize("area,town", [("Kidal", "Kidal"), ("Gedaref", "Al Qadarif"), ("Samburu", "Maralal")])
+def test_a_province_seat_is_its_namesake_town_else_its_largest(geo, area, town):
+    """ACLED codes an event known only to a province at its capital: the town bearing the area's name
+    (Gedaref is Al Qadarif's other name), else the area's largest town (Samburu: Maralal)."""
+    prov = geo.resolve_name(f"{area} province")
+    assert prov is not None and prov.feature.startswith("A.ADM1"), prov
+    seat = geo.seat(prov)
+    assert seat is not None and seat.name == town and seat.geo_precision == 3 and seat.country == prov.country
+
+
+def test_a_town_has_no_seat(geo):
+    assert geo.seat(geo.resolve_name("Aleppo")) is None

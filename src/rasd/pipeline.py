@@ -141,7 +141,7 @@ def build_pipeline(config: PipelineConfig, *, nlp: Any = None, geoparser: Any = 
         stages += [PlaceStage(geoparser), CountryRefiner(data.places), RereadStage(geoparser)]
     else:
         log.info("no gazetteer: events will have no places")
-    stages.append(Coder(nlp, data, batch_size=config.parse_batch))
+    stages.append(Coder(nlp, data, batch_size=config.parse_batch, seats=getattr(geoparser, "seat", None)))
     return Pipeline(stages, config, geoparser=geoparser, actors=data.actors)
 
 

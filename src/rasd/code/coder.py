@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ..geodesy import haversine_km
 from ..nlp import Prefilter, split_sentences
@@ -129,8 +129,11 @@ class Coder:
 
     name = "code"
 
-    def __init__(self, nlp, data: Optional[CoderData] = None, batch_size: int = 256):
+    def __init__(self, nlp, data: Optional[CoderData] = None, batch_size: int = 256,
+                 seats: Optional[Callable[[Place], Optional[Place]]] = None):
+        """``seats``: the town standing for a first-level area (``Geoparser.seat``), or None."""
         self.nlp = nlp
+        self.seats = seats
         self.data = data or CoderData.load()
         self.batch_size = batch_size
         rules = self.data.rules
@@ -435,6 +438,9 @@ class Coder:
             # the region stands for the town the story is about (and the headline's name is the evidence)
             place = replace(focus.place, mention=focus.text)
             where = focus
+        if place is not None and self.seats is not None and self.places.at_seat(place):
+            # ACLED's rule for an event known only to a province: coded at its capital, geo_precision 3
+            place = self.seats(place) or place
         return Spot(top, place, where)
 
     def _type(self, sc: SentenceContext, cand: Candidate, mentions: list, a1m, a2m, country: Optional[str]):

@@ -98,6 +98,11 @@ class Places:
         return bool(self.rules.destination.search(text[max(0, start - self.win["destination_before"]):start]))
 
     # -- areas ----------------------------------------------------------------------------
+    def at_seat(self, p: Place) -> bool:
+        """Whether an event placed at ``p`` is coded at the town standing for it (a province: ACLED
+        codes an event known only to a province at its capital, geo_precision 3)."""
+        return bool(self.rules.seat_features) and (p.feature or "").startswith(self.rules.seat_features)
+
     def inside(self, fine: Place, area: Place) -> bool:
         """Whether a town lies in a wider area the text names (same first-level area, or near it)."""
         if fine.country != area.country or fine is area:

@@ -452,6 +452,7 @@ class PlaceRules:
     origin_preps: frozenset[str]
     speech_lemmas: frozenset[str]
     witness_words: frozenset[str]
+    seat_features: tuple[str, ...] = ()
 
     WEIGHTS = ("strong_cue", "weak_cue", "area_suffix", "possessive", "country", "region", "first_level_area",
                "actor_overlap", "distance_chars", "resolution", "other_branch", "origin", "subject", "other_clause",
@@ -469,6 +470,7 @@ class PlaceRules:
             "weights": Key(dl.record({k: Key(number, True) for k in cls.WEIGHTS}), True),
             "windows": Key(dl.record({k: Key(dl.integer, True) for k in cls.WINDOWS}), True),
             "origin_is_place": Key(dl.record({"classes": Key(words, True), "resolves": Key(words, True)}), True),
+            "seat_features": Key(dl.list_of(dl.text), True),
         }, {
             **{k: Key(rx, True) for k in names},
             "area_suffixes": Key(dl.list_of(_spaced), True), "possessive": Key(dl.list_of(_spaced), True),
@@ -477,7 +479,7 @@ class PlaceRules:
             "witness_words": Key(words, True),
         }, lang, raw)
         return cls(weights=d["weights"], windows=d["windows"], origin_is_place=d["origin_is_place"],
-                   area_suffixes=tuple(en.pop("area_suffixes")), possessive=tuple(en.pop("possessive")),
+                   seat_features=tuple(d["seat_features"]), area_suffixes=tuple(en.pop("area_suffixes")), possessive=tuple(en.pop("possessive")),
                    joiners=tuple(en.pop("joiners")), anchor_gap=anchor_gap(lang), **en)
 
 

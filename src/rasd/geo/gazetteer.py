@@ -288,6 +288,23 @@ class Gazetteer:
                           "AND p.feature LIKE 'A.ADM1%' ORDER BY p.population DESC LIMIT 1", (country, admin1))
         return rows[0] if rows else None
 
+    def seat(self, country: str, admin1: str, names: Iterable[str] = ()) -> Optional[Candidate]:
+        """The town that stands for a first-level area: the most populous town in it bearing one of
+        ``names`` (the area's own: "Kidal", "Gedaref" for Al Qadarif), else its most populous town
+        (the packaged gazetteer marks no provincial capitals; the largest town mostly is one)."""
+        keys = sorted({k for k in (name_key(n) for n in names) if k})
+        if keys:
+            marks = ",".join("?" * len(keys))
+            rows = self._rows(f"SELECT {_COLS}, n.kind FROM names n JOIN places p ON p.id = n.place_id "
+                              f"WHERE n.key IN ({marks}) AND p.country = ? AND p.admin1 = ? AND p.feature LIKE 'P.%' "
+                              "AND p.lat IS NOT NULL ORDER BY p.population DESC LIMIT 1", (*keys, country, admin1))
+            if rows:
+                return rows[0]
+        rows = self._rows(f"SELECT {_COLS}, 'name' FROM places p WHERE p.country = ? AND p.admin1 = ? "
+                          "AND p.feature LIKE 'P.%' AND p.lat IS NOT NULL ORDER BY p.population DESC LIMIT 1",
+                          (country, admin1))
+        return rows[0] if rows else None
+
     def country(self, code: str) -> Optional[Candidate]:
         rows = self._rows(f"SELECT {_COLS}, 'name' FROM places p WHERE p.country = ? AND p.feature LIKE '{COUNTRY_FEATURE}%' "
                           "ORDER BY p.population DESC LIMIT 1", (code,))

@@ -93,6 +93,19 @@ class Geoparser:
                         score=(p.score or 0.0) if p else 0.0, source=s.source)
                 for s, p in zip(spans, places)]
 
+    def seat(self, area: Place) -> Optional[Place]:
+        """The town standing for a first-level area (``Gazetteer.seat``: the one bearing the area's
+        name, else its largest), as a place of the area's precision; None for anything else."""
+        if not (area.feature or "").startswith("A.ADM1") or not area.country or not area.admin1:
+            return None
+        try:
+            town = self.gazetteer.seat(area.country, area.admin1, [n for n in (area.name, area.mention) if n])
+        except Exception as exc:  # a failed look-up leaves the area where it is
+            log.warning("seat of %s failed: %s", area.name, exc)
+            return None
+        return None if town is None else town.to_place(mention=area.mention, precision=max(3, area.geo_precision or 3),
+                                                       score=area.score)
+
     def resolve_name(self, name: str, context: Optional[list[Toponym]] = None) -> Optional[Place]:
         """The best place for one name, in the context of a document's other toponyms."""
         ctx = [t.place for t in context or [] if t.place is not None]
