@@ -100,3 +100,80 @@ def test_an_inflected_verb_takes_its_stem_before_a_listed_form():
     assert m.lemma("reported", "VBD") == "report"
     # a form not derived from a known stem stays as it was listed
     assert Morph(["announced"]).lemma("announced", "VBD") == "announced"
+
+
+def test_a_siege_named_as_a_subject_is_a_condition_not_an_event(coder):
+    assert types(coder, "Even as the siege of Aleppo closed in, residents had access to food.") == []
+    assert types(coder, "Government forces besieged Aleppo on Monday.") == ["Battles"]
+
+
+def test_an_air_blitz_is_an_air_strike(coder):
+    evs = coded_events(coder, "On Wednesday a Russian air blitz on rebel-held Idlib entered its second week.",
+                       date(2021, 6, 12), "b1")
+    assert [(e.event_type, e.sub_event_type) for e in evs] == [("Explosions/Remote violence", "Air/drone strike")]
+
+
+def test_happenings_counted_in_the_present_perfect_are_a_running_total(coder):
+    assert types(coder, "There have been dozens of US airstrikes on Idlib, which went unreported.") == []
+    assert types(coder, "Dozens of airstrikes hit Idlib on Monday.") == ["Explosions/Remote violence"]
+
+
+def test_what_a_participle_says_people_went_through_is_no_event_even_beside_a_day(coder):
+    assert types(coder, "On Friday the army, battered by the long fight, was placed on high alert in Aleppo.") == []
+    # a day inside the participle's own phrase dates what the place went through
+    assert types(coder, "Doctors treated the wounded at a hospital in Aleppo damaged in airstrikes on Friday.") == [
+        "Explosions/Remote violence"]
+
+
+def test_what_a_verb_of_judging_characterises_is_no_report(coder):
+    assert types(coder, "Some see it as a diversion from a campaign by the government against Idlib.") == []
+
+
+def test_a_participle_of_taking_that_takes_nothing_is_no_capture(coder):
+    assert types(coder, "Taken together, the gains near Aleppo leave no room for doubt.") == []
+    assert types(coder, "Rebels took the town of Idlib on Monday.") == ["Battles"]
+
+
+def test_a_happening_named_as_the_subject_of_its_consequences_is_assessed(coder):
+    assert types(coder, "Peace talks on Aleppo have gone nowhere.") == []
+    assert types(coder, "Its surrender removed any threat to Aleppo.") == []
+    # the trigger verb that tells the event keeps it
+    assert types(coder, "On Monday airstrikes have killed 12 people in Idlib.") == ["Explosions/Remote violence"]
+
+
+def test_what_is_going_on_now_is_dated_by_the_report(coder):
+    text = ("Rebels attacked Aleppo on 2 June. Government troops shelled the rebels. Aid came. Talks stalled. "
+            "Prices rose. Schools shut. Roads closed. But battles between rebels and troops continue near Idlib.")
+    evs = coded_events(coder, text, date(2021, 6, 12), "o1")
+    assert [(e.location.name, e.date) for e in evs if e.location.name == "Idlib"] == [("Idlib", date(2021, 6, 12))]
+
+
+def test_a_happening_referred_to_again_is_the_event_already_told(coder):
+    text = ("On Monday Turkish forces launched an assault on Idlib. "
+            "The attack has displaced 5,000 people and killed dozens of civilians in Idlib.")
+    assert types(coder, text) == ["Battles"]
+    text = ("Rebels withdrew from Idlib on Sunday. "
+            "The fall of Idlib, two days after it was surrounded by the army, surprised many.")
+    assert types(coder, text) == ["Strategic developments"]
+    # a deal is never the protest told before it, at the same place and day
+    text = ("On Monday residents protested in Idlib against the army. The agreement reached between rebels and the "
+            "army in Idlib on Monday lets fighters leave.")
+    assert types(coder, text) == ["Protests", "Strategic developments"]
+    # another event, elsewhere, is not absorbed
+    text = "On Monday Turkish forces launched an assault on Idlib. On Tuesday gunmen killed two civilians in Aleppo."
+    assert types(coder, text) == ["Battles", "Violence against civilians"]
+
+
+def test_a_report_told_in_sequence_is_part_of_a_recounted_story(coder):
+    # (past a long story's lede of 600 characters, with no day stated in the six sentences before)
+    head = ("Rebels attacked Aleppo on 2 June. Government troops shelled the rebels the same day. "
+            "Aid convoys came to the city from the north and the west, carrying food, blankets and medicine. "
+            "Talks on the future of the city stalled again, and both sides blamed each other for the delay. "
+            "Prices of bread and fuel rose in the markets, and many families said they could no longer pay. "
+            "Schools shut their doors, and teachers said they did not know when they would open them again. "
+            "Roads out of the city closed one after another, leaving farmers unable to bring their crops in. "
+            "The man grew up in Basra, studied engineering there and moved abroad in his twenties to find work. ")
+    told = head + "He was later reported by his family to have been killed in airstrikes near Idlib."
+    assert "Idlib" not in [e.location.name for e in coded_events(coder, told, date(2021, 6, 12), "s1")]
+    news = head + "His family reported that airstrikes killed him near Idlib."
+    assert "Idlib" in [e.location.name for e in coded_events(coder, news, date(2021, 6, 12), "s2")]

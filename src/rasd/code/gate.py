@@ -11,6 +11,7 @@ text (an ACLED note) is one report: it is read by its sentences alone.
 from __future__ import annotations
 
 from datetime import date
+from typing import Optional
 
 from .lexicon import ActorKB
 from .rules import GateRules
@@ -229,6 +230,71 @@ class Gate:
         return span.tag_ in ("NNS", "NNPS") and (span.lemma_.lower() in self.r.spell_units
                                                  or span.lower_ in self.r.spell_units)
 
+    def condition(self, cand: Candidate) -> bool:
+        """'even as the siege closed in', 'the blockade of Ghouta is now the most crippling': a siege named as
+        the subject of a verb is a condition described; the violence during it is told by other words
+        ('the siege began on Monday' is told as a beginning)."""
+        t = cand.token
+        return cand.entry.cls.name in self.r.condition_classes and t.pos_ in ("NOUN", "PROPN") \
+            and t.dep_ == "nsubj" and t.head is not t and t.head.lemma_.lower() not in self.r.condition_onsets
+
+    def tally(self, cand: Candidate) -> bool:
+        """'there have been dozens of US airstrikes', 'forces have carried out 40 raids': happenings counted
+        by a verb in the present perfect are a running total, not one event (called only for a sentence
+        with no day of its own)."""
+        t = cand.token
+        if t.tag_ not in ("NNS", "NNPS"):
+            return False
+        first = t
+        while first.dep_ == "conj" and first.head is not first:
+            first = first.head
+        counted = any(ch.dep_ == "nummod" for ch in t.children) or (
+            first.dep_ == "pobj" and first.head.lower_ == "of" and first.head.head is not first.head
+            and first.head.head.lemma_.lower() in self.r.count_nouns | {"dozens"})
+        if not counted:
+            return False
+        v = first
+        for _ in range(6):
+            if v.pos_ in ("VERB", "AUX") or v.head is v:
+                break
+            v = v.head
+        return v.pos_ in ("VERB", "AUX") and any(ch.dep_ == "aux" and ch.lemma_ == "have" and ch.tag_ in ("VBP", "VBZ")
+                                                 for ch in v.children)
+
+    def judged(self, cand: Candidate) -> bool:
+        """'Some see it as a diversion from a campaign against Idlib', 'describing the factions taking part in
+        the offensive as mercenaries': a trigger inside what a verb of judging characterises "as" something
+        (called only for a sentence with no day of its own)."""
+        for a in list(cand.token.ancestors)[:8]:
+            if a.pos_ == "VERB" and a.lemma_.lower() in self.r.opinion_verbs and any(
+                    w.dep_ == "prep" and w.lower_ == "as" for w in a.subtree):
+                return True
+        return False
+
+    def assessed(self, cand: Candidate) -> bool:
+        """'peace talks have gone nowhere', 'the offensive has forced thousands to flee', 'its surrender removed
+        any threat': a happening named as the subject of what it brought about (a verb that is no trigger, in
+        the present perfect, or with a possessive on the noun) is assessed, not reported (called only for a
+        sentence with no day of its own)."""
+        t = cand.token
+        if t.pos_ not in ("NOUN", "PROPN") or t.dep_ != "nsubj" or t.head is t:
+            return False
+        v = t.head
+        if v.lemma_.lower() in self.triggers or v.lemma_.lower() == "be":
+            return False  # "airstrikes have killed 12": the trigger verb tells the event
+        perfect = any(ch.dep_ == "aux" and ch.lemma_ == "have" and ch.tag_ in ("VBP", "VBZ") for ch in v.children)
+        possessed = any(ch.dep_ == "poss" and ch.tag_ == "PRP$" for ch in t.children)
+        return perfect or possessed
+
+    @staticmethod
+    def untaken(cand: Candidate) -> bool:
+        """'Taken together, the developments ...': a participle of taking with no ground taken, no taker and
+        no noun it qualifies takes nothing."""
+        t = cand.token
+        if cand.entry.cls.resolve != "territory" or t.tag_ not in ("VBN", "VBG") or t.dep_ in ("amod", "acl", "relcl"):
+            return False
+        return not any(ch.dep_ in ("nsubj", "nsubjpass", "dobj", "agent", "prt", "attr", "prep") for ch in t.children)
+
     def previously(self, cand: Candidate) -> bool:
         """'had previously fought in Afghanistan', 'once attacked': an adverb of a former time on the trigger."""
         return any(ch.dep_ == "advmod" and ch.lower_ in self.r.former for ch in cand.token.children)
@@ -267,14 +333,17 @@ class Gate:
                    for w in t.head.subtree if w.i > t.head.i)
 
     @staticmethod
-    def described(cand: Candidate) -> bool:
-        """'cities destroyed by shelling', 'a hospital damaged in airstrikes': a trigger that only qualifies a
-        noun through a participle (with no day of its own) tells what the place has been through."""
+    def described(cand: Candidate):
+        """'cities destroyed by shelling', 'a hospital damaged in airstrikes', 'the army, battered by the
+        arduous fight': a trigger that only qualifies a noun through a participle tells what the place or the
+        people have been through (unless the participle's phrase holds a day: ``date_span``)."""
         t = cand.token
         if t.dep_ not in ("pobj", "pcomp") or t.head.dep_ not in ("agent", "prep"):
-            return False
+            return None
         part = t.head.head
-        return part.tag_ == "VBN" and part.dep_ in ("acl", "amod") and part.head.pos_ in ("NOUN", "PROPN")
+        if part.tag_ == "VBN" and part.dep_ in ("acl", "amod") and part.head.pos_ in ("NOUN", "PROPN"):
+            return part
+        return None
 
     @staticmethod
     def attributive(cand: Candidate) -> bool:
@@ -310,9 +379,10 @@ class Gate:
         return t.dep_ in ("dobj", "pobj", "dative") and h.lemma_.lower() in self.r.audience_verbs
 
     def keeps(self, cand: Candidate, stext: str, conflict_story: bool, court_story: bool = False,
-              dated: bool = True) -> bool:
-        """Whether ``cand`` (a trigger of the sentence ``stext``, which states a date of its own when ``dated``)
-        may be an event in a story about a conflict (``conflict_story``) or a court (``court_story``)."""
+              dated: bool = True, date_span: Optional[tuple[int, int]] = None) -> bool:
+        """Whether ``cand`` (a trigger of the sentence ``stext``, which states a date of its own when ``dated``,
+        at ``date_span`` when known) may be an event in a story about a conflict (``conflict_story``) or a
+        court (``court_story``)."""
         r = self.r
         if court_story and (not dated or r.court.search(stext)):
             return False  # a court's story recalls the crimes it judges
@@ -330,8 +400,15 @@ class Gate:
             return False
         if not dated and self.stated_about(cand):
             return False  # "fighting is far from over": a statement about a conflict, not a report
-        if not dated and self.described(cand):
+        part = self.described(cand)
+        if part is not None and not (date_span is not None and part.left_edge.idx <= date_span[0]
+                                     and date_span[1] <= part.right_edge.idx + len(part.right_edge)):
             return False  # "the reconstruction of cities destroyed by shelling": what a place has been through
+        if self.condition(cand) or self.untaken(cand):
+            return False  # "even as the siege closed in", "Taken together, ..."
+        if not dated and (self.tally(cand) or self.judged(cand) or self.assessed(cand)):
+            return False  # "there have been dozens of airstrikes", "some see it as a diversion from a campaign"
+
         if r.recollection.search(before):
             return False  # "survivors described how gunmen opened fire": a witness's memory, told at a trial or a memorial
         if r.example_frame.search(before):

@@ -199,6 +199,10 @@ class CoderRules:
     party_words: re.Pattern
     claiming_lemmas: frozenset[str]
     claiming_words: tuple[str, ...]
+    narrative_adverbs: frozenset[str]
+    mention_determiners: frozenset[str]
+    background_marks: frozenset[str]
+    mention_kin: tuple[frozenset[str], ...]
 
     WINDOWS = ("date_lookback_sentences", "background_clause_chars", "continuation_sentences", "carry_place_chars",
                "carry_place_chars_destination", "abroad_min_places", "headline_max_chars", "background_days",
@@ -216,11 +220,14 @@ class CoderRules:
             "negotiating_lemmas": Key(words, True), "ongoing_lemmas": Key(words, True),
             "report_lemmas": Key(words, True), "talk_words": Key(word_list, True),
             "saying_lemmas": Key(words, True), "party_words": Key(rx, True), "claiming_lemmas": Key(words, True),
-            "claiming_words": Key(word_list, True),
+            "claiming_words": Key(word_list, True), "narrative_adverbs": Key(words, True),
+            "mention_determiners": Key(words, True), "background_marks": Key(words, True),
+            "mention_kin": Key(dl.list_of(word_list), True),
         }, lang, raw)
         articles = en.pop("arabic_articles")
         en["article_space"] = re.compile(r"\b(" + "|".join(re.escape(a) for a in articles) + r") (?=\w)")
         en["talks"] = word_starts(en.pop("talk_words"))
+        en["mention_kin"] = tuple(frozenset(g) for g in en["mention_kin"])
         return cls(windows=d["windows"], confidence=d["confidence"], **en)
 
 
@@ -530,6 +537,10 @@ class GateRules:
     found_remains: frozenset[str]
     example_frame: re.Pattern
     spell_units: frozenset[str]
+    condition_classes: frozenset[str]
+    condition_onsets: frozenset[str]
+    count_nouns: frozenset[str]
+    opinion_verbs: frozenset[str]
 
     WINDOWS = ("conflict_story_sentences", "sentences_per_grounded", "short_text_chars", "short_text_sentences",
                "legal_frame_chars", "old_month_days", "lede_sentences")
@@ -541,7 +552,8 @@ class GateRules:
         }, {**{k: Key(rx, True) for k in ("armed_people", "violence", "benign", "legal_frame", "analyst_frame",
                                            "agreement_objects", "long_ago", "habit_phrase", "diplomacy", "war_deals",
                                            "recollection", "court", "example_frame")},
-            **{k: Key(words, True) for k in ("spell_units", "quantifiers", "habitual", "negating", "modals", "audience_verbs",
+            **{k: Key(words, True) for k in ("spell_units", "condition_classes", "condition_onsets", "count_nouns",
+                                             "opinion_verbs", "quantifiers", "habitual", "negating", "modals", "audience_verbs",
                                              "person_nouns", "discovery_verbs", "found_remains", "party_types",
                                              "weapon_nouns", "weapon_events", "weapon_hold_verbs", "weapon_hold_nouns", "munitions",
                                              "state_preps", "former", "setting_nouns", "concessive",
