@@ -89,6 +89,9 @@ def test_country_file_is_read_strictly():
         Countries.load({**good, "regimes": {}})
     with pytest.raises(dl.DataError, match="not a country"):
         Countries.load({**good, "periods": {"QQ": ["2013"]}})
+    with pytest.raises(dl.DataError, match="not a country"):
+        Countries.load({**good, "clues": {"QQ": ["Somebody"]}})
+    assert Countries.load({**good, "clues": {"KE": ["Somebody"]}}).clues == {"KE": ["Somebody"]}
 
 
 def _names(kb, text, country=None, when=date(2023, 6, 1)):
@@ -228,3 +231,75 @@ def test_a_group_fighting_in_several_countries_is_no_clue_to_one(kb):
 
     assert actor_country(kb, "Presumed JNIM militants killed a farmer.") is None
     assert actor_country(kb, "FAMa soldiers and JNIM militants clashed.") == "ML"
+
+
+def test_leaders_and_peoples_of_one_country_are_clues_to_the_storys_country(kb):
+    from rasd.code.country import actor_country
+
+    # a head of state, possessive or not, and a people that lives in one country point to it
+    assert actor_country(kb, "Riots broke out in the capital after Kibaki's victory was announced.") == "KE"
+    assert actor_country(kb, "Youths protested after Gbagbos speech.") == "CI"
+    assert actor_country(kb, "Gunmen attacked a village of the Dogon community at night.") == "ML"
+    assert actor_country(kb, "Turkana raiders drove away goats.") == "KE"
+    # a people of several countries is no clue; neither is a word that only looks like a name
+    assert actor_country(kb, "Fulani herders attacked farmers near the river.") is None
+    assert actor_country(kb, "Somali traders closed their shops.") is None
+    assert actor_country(kb, "The kibaki fruit was sold.") is None
+
+
+def _story(text):
+    from coder_helpers import coded_events, table_coder
+
+    from rasd.records import Place, Toponym
+
+    class OneTown:
+        """A geo stage that knows one town."""
+
+        def process(self, docs, countries=None):
+            place = Place("Mosul", 36.34, 43.13, "IQ", "Ninawa", feature="P.PPLA")
+            return [[Toponym(d.doc_id, d.text.index("Mosul"), d.text.index("Mosul") + 5, "Mosul", place, 1.0)]
+                    if "Mosul" in d.text else [] for d in docs]
+
+    evs = coded_events(table_coder(OneTown()), text, date(2021, 6, 12))
+    assert evs, text
+    return evs[0]
+
+
+def test_a_fight_with_no_doer_has_the_countrys_own_forces_first():
+    e = _story("On Saturday, fighting broke out between Islamic State militants and Iraqi soldiers near Mosul.")
+    assert (e.actor1.name, e.actor2.name) == ("Military Forces of Iraq (2020-2022)", "Islamic State (Iraq)")
+    # a side that attacked the other keeps its place
+    e = _story("On Saturday, Islamic State militants attacked Iraqi soldiers at a checkpoint near Mosul.")
+    assert e.actor1.name == "Islamic State (Iraq)"
+
+
+def test_forces_operating_under_an_operation_are_the_operation_whoever_they_are():
+    e = _story("On Monday, Turkish forces and allied factions, which operate under Operation Peace Spring, "
+               "clashed with the SDF near Mosul.")
+    assert e.actor1.name == "Operation Peace Spring"
+    assert e.actor2 is not None and e.actor2.name == "QSD: Syrian Democratic Forces"
+
+
+def test_an_operation_named_after_the_second_side_is_the_second_sides():
+    e = _story("On Monday, Iraqi troops clashed with Turkish forces operating as part of Operation Peace Spring near Mosul.")
+    assert e.actor1.name == "Military Forces of Iraq (2020-2022)"
+    assert e.actor2 is not None and e.actor2.name == "Operation Peace Spring"
+    # an operation told of the whole fight makes no state's forces its members
+    e = _story("On Monday, clashes took place between Turkish forces and the YPG as part of Operation Peace Spring near Mosul.")
+    assert e.actor1.name == "Military Forces of Turkey (2016-)"
+
+
+def test_people_of_a_community_taking_up_arms_are_a_communal_militia():
+    e = _story("On Monday, armed villagers attacked a police post near Mosul, wounding two policemen.")
+    assert e.actor1.name == "Unidentified Communal Militia (Iraq)"
+    # one unknown person is no community
+    e = _story("On Monday, an unidentified person attacked worshippers with a knife near Mosul.")
+    assert e.actor1.name == "Unidentified Armed Group (Iraq)"
+
+
+def test_an_attack_given_to_one_of_two_groups_is_their_joint_actor(kb):
+    got = _names(kb, "Suspected JNIM or ISGS militants killed a trader.", "BF", date(2020, 7, 15))
+    assert got[0] == ("JNIM or ISGS militants",
+                    "JNIM: Group for Support of Islam and Muslims and/or Islamic State (West Africa) - Greater Sahara Faction")
+    assert _names(kb, "IS Sahel or JNIM kidnapped a man.", "BJ", date(2022, 7, 24))[0][1] == \
+        "JNIM: Group for Support of Islam and Muslims and/or Islamic State (Sahel)"

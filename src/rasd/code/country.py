@@ -66,6 +66,10 @@ def actor_country(kb: ActorKB, text: str, wide: bool = False) -> Optional[str]:
             continue  # JNIM fights in Mali, Burkina Faso and Niger: a clue to none of them
         if a.country and not a.template:
             votes[a.country] = votes.get(a.country, 0) + _COUNTRY_WEIGHT.get(a.actor_type, 0)
+        elif len(a.homes) == 1:  # "Dogon militiamen": a people of one country
+            votes[a.homes[0]] = votes.get(a.homes[0], 0) + _COUNTRY_WEIGHT.get(a.actor_type, 0)
+    for cc, _, _ in kb.clues_in(text[:20000]):  # "after Gbagbo dissolved the government"
+        votes[cc] = votes.get(cc, 0) + _COUNTRY_WEIGHT["political militia"]
     best = max(votes.items(), key=lambda kv: kv[1], default=(None, 0))
     return best[0] if best[1] > 0 else None
 

@@ -158,19 +158,8 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
                  and not other_clause(cand, m.start)
                  and not kb.role_rx["support_before"].search(sent_text[max(0, m.start - 50):m.start])]
         a2 = after[0] if after else None
-    if a1 is not None and kb.actors[a1.ident].actor_type != "state forces":
-        # "JWS, operating under Operation Peace Spring": the umbrella operation is the actor
-        for m in usable:
-            if kb.actors[m.ident].umbrella and m.ident != a1.ident and a1.end <= m.start <= a1.end + 60 \
-                    and _UMBRELLA_CUE.search(sent_text[max(0, m.start - 40):m.start]):
-                a1 = ActorMention(m.start, m.end, m.ident, m.text)
-                if a2 is None or a2.ident == a1.ident:
-                    # "between factions under Operation Peace Spring and the QSD": the other side is
-                    # the next one named after the umbrella
-                    a2 = next((o for o in usable if o.start >= a1.end and o.ident != a1.ident
-                               and not kb.role_rx["support_before"].search(sent_text[max(0, o.start - 50):o.start])),
-                              None)
-                break
+    if a1 is not None:
+        a1, a2 = _umbrella(kb, usable, sent_text, a1, a2)
     if cand.entry.cls.name == "explosive":
         victims = victim_spans(cand, kb.victim_verbs)
         a1, a2 = _bomb_roles(kb, usable, sent_text, a1, a2, victims,
@@ -179,6 +168,40 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
             a2 = next((m for m in named if _in(victims, m) and kb.actors[m.ident].armed and m is not a1), None)
     if a2 is not None and a1 is not None and a2.ident == a1.ident:
         a2 = None
+    return a1, a2
+
+
+def _umbrella(kb: ActorKB, usable: list[ActorMention], text: str, a1: ActorMention,
+              a2: Optional[ActorMention]) -> tuple[ActorMention, Optional[ActorMention]]:
+    """An operation or coalition the text says a side fights under is that side (``umbrella``):
+    "JWS, operating under Operation Peace Spring", "Turkish forces and JWS, which operate under
+    Operation Peace Spring" (the operation, whoever its members are: a state's forces only when the
+    text says they operate in it, role_cues ``umbrella_members``); the side it follows may be the
+    second one ("regime forces clashed with pro-Turkish fighters operating as part of ...")."""
+    rx = kb.role_rx
+    for m in usable:
+        if not (kb.actors[m.ident].umbrella and m.ident != a1.ident and a1.end <= m.start <= a1.end + 90
+                and _UMBRELLA_CUE.search(text[max(0, m.start - 40):m.start])):
+            continue
+        members = bool(rx["umbrella_members"].search(text[max(0, m.start - 40):m.start]))
+        state = kb.actors[a1.ident].actor_type == "state forces"
+        if a2 is not None and a1.end <= a2.start < m.start and not rx["coordinated"].match(text[a1.end:a2.start]):
+            # the operation follows the second side: it is the second side's
+            if members or kb.actors[a2.ident].actor_type != "state forces":
+                a2 = ActorMention(m.start, m.end, m.ident, m.text)
+            return a1, a2
+        if state and not members:
+            return a1, a2  # "clashes between Turkish forces and YPG as part of ...": the operation of the whole fight
+        first = a1.start
+        a1 = ActorMention(m.start, m.end, m.ident, m.text)
+        if a2 is not None and first <= a2.start < a1.start:
+            a2 = None  # a member named with the first ("Turkish forces and JWS, ...") is not the other side
+        if a2 is None or a2.ident == a1.ident:
+            # "between factions under Operation Peace Spring and the QSD": the other side is
+            # the next one named after the umbrella
+            a2 = next((o for o in usable if o.start >= a1.end and o.ident != a1.ident
+                       and not rx["support_before"].search(text[max(0, o.start - 50):o.start])), None)
+        return a1, a2
     return a1, a2
 
 
@@ -204,6 +227,29 @@ def _bomb_roles(kb: ActorKB, usable: list[ActorMention], text: str, a1: Optional
                            or (unparsed_at is not None and a1.start > unparsed_at)):
         return None, (a2 if a2 is not None and kb.actors[a2.ident].armed and not kb.actors[a1.ident].armed else a1)
     return a1, a2
+
+
+def home_first(kb: ActorKB, cand: Candidate, a1: Optional[ActorMention], a2: Optional[ActorMention],
+               country: Optional[str]) -> tuple[Optional[ActorMention], Optional[ActorMention]]:
+    """A fight told with no side as its doer ("clashes between rebels and the army", "militants and
+    soldiers clashed") has the country's own state forces first, ACLED's order for two sides of equal
+    standing; a side that attacked the other ("rebels attacked an army post") keeps its place."""
+    if a1 is None or a2 is None or not (cand.between or len(cand.agents) > 1):
+        return a1, a2
+    if cand.between and not _in(cand.between, a2) and not _in(cand.agents, a2):
+        return a1, a2
+    if not cand.between and not _in(cand.agents, a2):
+        return a1, a2
+    if _home_state(kb, a2, country) and not _home_state(kb, a1, country):
+        return a2, a1
+    return a1, a2
+
+
+def community_words(kb: ActorKB, words: str) -> bool:
+    """Whether ``words`` name the people of a community ("farmers", "villagers", "the residents"):
+    armed and fighting, they are the codebook's communal militia (role_cues ``community``)."""
+    low = norm(words)
+    return any(low == w or low.endswith(" " + w) for w in kb.community_words)
 
 
 def crowd_police(kb: ActorKB, event_type: str, m: Optional[ActorMention]) -> Optional[ActorMention]:
@@ -425,8 +471,9 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             et, st = "Violence against civilians", "Attack"
     elif cls.resolve == "weapon" or cls.name == "grenade":
         sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
-        if lex.subtypes.premature.search(sentence):
-            # "an IED exploded while militants were planting it": the codebook's disrupted weapons use
+        if lex.subtypes.premature.search(sentence) or lex.subtypes.made_safe.search(sentence):
+            # "an IED exploded while militants were planting it", "bomb disposal experts detonated the
+            # device": the codebook's disrupted weapons use
             return "Strategic developments", "Disrupted weapons use", attrs
         if lex.subtypes.ground_fight.search(sentence) and cls.name != "air":
             # "shelled, assaulted and were repulsed", "mortars, grenade launchers and small arms": a ground fight

@@ -28,6 +28,7 @@ _FILE = dl.record({
     "adjective_owner": Key(dl.mapping(dl.text, _CC)),
     "periods": Key(dl.mapping(_CC, dl.list_of(dl.day)), True),
     "roles": Key(dl.mapping(dl.one_of("military", "police", "government"), _ROLE), True),
+    "clues": Key(dl.mapping(_CC, _WORDS)),
 })
 
 
@@ -41,6 +42,7 @@ class Countries:
     periods: dict[str, list[date]]
     roles: dict[str, dict]
     population: dict[str, int] = field(default_factory=dict)
+    clues: dict[str, list[str]] = field(default_factory=dict)  # alpha-2 -> names that point to it (its leaders)
 
     @classmethod
     def load(cls, raw: Optional[dict] = None) -> "Countries":
@@ -66,11 +68,11 @@ class Countries:
                 owners.setdefault(adj.lower(), cc)
         owners.update({k.lower(): v for k, v in (d.get("adjective_owner") or {}).items()})
         adjectives = {cc: [a for a in adjs if owners[a.lower()] == cc] for cc, adjs in adjectives.items()}
-        for cc in list(d["periods"]) + list(d["article"]):
+        for cc in list(d["periods"]) + list(d["article"]) + list(d.get("clues") or {}):
             if cc not in names:
                 raise dl.Where("countries.yaml", cc).fail("not a country of ISO 3166 nor of extra_countries")
         return cls(names, set(d["article"]), adjectives, {k: sorted(v) for k, v in d["periods"].items()},
-                   d["roles"], population)
+                   d["roles"], population, dict(d.get("clues") or {}))
 
     def name(self, cc: Optional[str]) -> Optional[str]:
         return self.names.get(cc) if cc else None
