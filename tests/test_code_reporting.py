@@ -135,7 +135,7 @@ def test_a_participle_of_taking_that_takes_nothing_is_no_capture(coder):
 
 
 def test_a_happening_named_as_the_subject_of_its_consequences_is_assessed(coder):
-    assert types(coder, "Peace talks on Aleppo have gone nowhere.") == []
+    assert types(coder, "Peace talks on Aleppo have gone nowhere.") == []  # ("go" is a trigger only with "off")
     assert types(coder, "Its surrender removed any threat to Aleppo.") == []
     # the trigger verb that tells the event keeps it
     assert types(coder, "On Monday airstrikes have killed 12 people in Idlib.") == ["Explosions/Remote violence"]

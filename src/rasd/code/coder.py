@@ -251,10 +251,12 @@ class Coder:
                 continue
             # what a speaker says in direct speech is not the report's own account, unless the report
             # passes it on from a source ("... to withdraw from the Homs area”, a source told AFP)
-            found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)
+            detected = self.detector.detect(sent)
+            ids = frozenset(c.token.i for c in detected)  # the words of the sentence that are triggers
+            found = [c for c in detected if self._requirements(c, stext)
                      and (not story.in_quote(s0 + c.token.idx) or self._passed_on(story, s0, stext))
                      and self.gate.keeps(c, stext, story.conflict, story.court, d is not None, story.short,
-                                         None if d is None else (d.start, d.end))]
+                                         None if d is None else (d.start, d.end), ids)]
             if ref is not None:
                 # a date of long ago in the trigger's own clause: "whose death in May last year sparked protests"
                 old = self.gate.old_spans(stext, mentions, ref, self.windows["background_days"])

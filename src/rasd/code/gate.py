@@ -279,7 +279,7 @@ class Gate:
                 return True
         return False
 
-    def assessed(self, cand: Candidate) -> bool:
+    def assessed(self, cand: Candidate, trigger_ids: Optional[frozenset[int]] = None) -> bool:
         """'peace talks have gone nowhere', 'the offensive has forced thousands to flee', 'its surrender removed
         any threat': a happening named as the subject of what it brought about (a verb that is no trigger, in
         the present perfect, or with a possessive on the noun) is assessed, not reported (called only for a
@@ -288,7 +288,7 @@ class Gate:
         if t.pos_ not in ("NOUN", "PROPN") or t.dep_ != "nsubj" or t.head is t:
             return False
         v = t.head
-        if v.lemma_.lower() in self.triggers or v.lemma_.lower() == "be":
+        if (v.i in trigger_ids if trigger_ids is not None else v.lemma_.lower() in self.triggers) or v.lemma_ == "be":
             return False  # "airstrikes have killed 12": the trigger verb tells the event
         perfect = any(ch.dep_ == "aux" and ch.lemma_ == "have" and ch.tag_ in ("VBP", "VBZ") for ch in v.children)
         possessed = any(ch.dep_ == "poss" and ch.tag_ == "PRP$" for ch in t.children)
@@ -391,9 +391,10 @@ class Gate:
         return t.dep_ in ("dobj", "pobj", "dative") and h.lemma_.lower() in self.r.audience_verbs
 
     def keeps(self, cand: Candidate, stext: str, conflict_story: bool, court_story: bool = False,
-              dated: bool = True, short: bool = False, date_span: Optional[tuple[int, int]] = None) -> bool:
+              dated: bool = True, short: bool = False, date_span: Optional[tuple[int, int]] = None,
+              trigger_ids: Optional[frozenset[int]] = None) -> bool:
         """Whether ``cand`` (a trigger of the sentence ``stext``, which states a date of its own when ``dated``,
-        at ``date_span`` when known) may be an event in a story about a conflict (``conflict_story``) or a
+        at ``date_span`` when known; ``trigger_ids``: the token indices of the sentence's triggers) may be an event in a story about a conflict (``conflict_story``) or a
         court (``court_story``). In a ``short`` report (a note, a brief) the present tense is a headline's
         ("Pokot militia kill a herder")."""
         r = self.r
@@ -419,7 +420,7 @@ class Gate:
             return False  # "the reconstruction of cities destroyed by shelling": what a place has been through
         if self.condition(cand) or self.untaken(cand):
             return False  # "even as the siege closed in", "Taken together, ..."
-        if not dated and (self.tally(cand) or self.judged(cand) or self.assessed(cand)):
+        if not dated and (self.tally(cand) or self.judged(cand) or self.assessed(cand, trigger_ids)):
             return False  # "there have been dozens of airstrikes", "some see it as a diversion from a campaign"
 
         if r.recollection.search(before):
