@@ -72,6 +72,7 @@ def test_a_takeover_recalled_last_month_changes_the_holder_from_that_month_and_m
     "Hayat Tahrir al-Sham took control of Saraqib in 2018.",  # a year: months away from the change
     "Hayat Tahrir al-Sham took control of Saraqib in March 2015.",  # long past: history
     "Hayat Tahrir al-Sham took control of villages near Saraqib last month.",  # a point of reference
+    "Hayat Tahrir al-Sham took control of Saraqib's hospital last month.",  # a thing of the place
     "Hayat Tahrir al-Sham reportedly took control of Saraqib last month.",  # hedged: below the threshold
     "The Turkish army took control of Saraqib last month.",  # a country's army abroad, no occupation said
 ])
