@@ -465,8 +465,11 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         st = "Government regains territory" if _home_state(kb, a1, country) else "Non-state actor overtakes territory"
         if t2 == "civilians" and cand.patients and not any(a <= a2.start and a2.end <= b for a, b in cand.patients):
             t2 = None  # civilians named elsewhere in the sentence ("rule by the Assad family") were not taken
+        taken = " ".join(context[a:b] for a, b in cand.patients if b <= len(context))
+        if t2 is None and cand.entry.lemma in ("capture", "seize") and lex.subtypes.people_taken(taken):
+            t2 = "civilians"  # "gunmen seized two foreign engineers": people, not ground
         if t2 in ("civilians",) or (a2 and cand.entry.lemma in ("capture", "seize") and kb.actors[a2.ident].armed
-                                     and not re.search(r"\b(?:village|town|city|area|position|hill|base|checkpoint|airport|neighbourhood)", low)):
+                                     and not lex.subtypes.ground_objects.search(low)):
             if _home_state(kb, a1, country):
                 return "Strategic developments", "Arrests", {}
             if t2 == "civilians":
@@ -475,8 +478,10 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
     elif cls.resolve == "target":
         rules = lex.subtypes
         agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context)).lower()
-        weapon = _weapon(lex, rules.instrument(cand.token).lower()) or _weapon(lex, agent_words)
-        if weapon is not None:
+        used = rules.instrument(cand.token).lower()
+        weapon = _weapon(lex, used) or _weapon(lex, agent_words)
+        if weapon is not None and not rules.ground_fight.search(used):
+            # (with small arms and machine guns among them, a ground fight: "fired on with mortars and small arms")
             # "attacked the convoy with landmines", "a mine attack", "warplanes targeted a house":
             # the weapon (or the aircraft, the artillery that acts) makes it an explosion
             return "Explosions/Remote violence", weapon, attrs
@@ -495,6 +500,12 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             # demonstrators were violent themselves)
             return ("Riots", "Violent demonstration", attrs) if rules.crowd_violence.search(context) else \
                 ("Protests", "Excessive force against protesters", attrs)
+        if t1 == "state forces" and target != "armed" and rules.crowd_control.search(sentence) \
+                and not rules.deaths.search(context):
+            # "police fired tear gas at supporters gathered outside the commission": a crowd met with force
+            # short of lethal, the codebook's protest with intervention
+            return ("Riots", "Violent demonstration", attrs) if rules.crowd_violence.search(context) else \
+                ("Protests", "Protest with intervention", attrs)
         if target == "civilian":
             et, st = "Violence against civilians", "Attack"
         elif target == "armed" or cls.name == "attack" or (a1 and kb.actors[a1.ident].armed and a2 is not None):
