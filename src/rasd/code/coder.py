@@ -151,14 +151,16 @@ class Coder:
         self.counter = FatalityCounter(rules.fatalities)
         self.places = self.data.places
         self.gate = Gate(rules.gate, self.data.actors, frozenset(self.data.lexicon.by_lemma),
-                         rules.detector.implicative_governors, rules.detector.purpose_happens)
+                         rules.detector.implicative_governors, rules.detector.purpose_happens,
+                         rules.detector.modifier_describes)
         mod = self.data.lexicon.modality
         self._uncertain = any_word(mod["uncertain"])
         self._denial = any_word(mod["denial"])
         # tagger + parser only; lemmas and coarse tags come from Morph (see nlp/morph.py)
         self._disable = [p for p in ("ner", "attribute_ruler", "lemmatizer") if p in getattr(nlp, "pipe_names", [])]
         self.morph = Morph(self.data.lexicon.known_lemmas() | rules.detector.lemmas() | rules.coder.ongoing_lemmas
-                           | rules.coder.report_lemmas | self.gate.lemmas())
+                           | rules.coder.report_lemmas | self.gate.lemmas()
+                           | rules.places.topic_words)
 
     # ------------------------------------------------------------------ stage
     def process(self, batch: list[Result]) -> list[Result]:
@@ -365,7 +367,7 @@ class Coder:
                 return c
             return None
         best = max(ok, key=lambda c: (c.priority, -c.token.i))
-        best = self._preferred(ok, best)
+        best = self._preferred(ok, best, stext)
         fight = [c for c in ok if c.entry.cls.name == "clash"]
         if fight and best.entry.cls.event_type == "Explosions/Remote violence" and best.entry.cls.name != "suicide":
             # "clashed with Ukrainian forces and shelled near X", "clashed after throwing a grenade": the codebook
@@ -383,15 +385,20 @@ class Coder:
                     return max(weapon, key=lambda c: (c.priority, -c.token.i))
         return best
 
-    def _preferred(self, ok: list[Candidate], best: Candidate) -> Candidate:
+    def _preferred(self, ok: list[Candidate], best: Candidate, stext: str) -> Candidate:
         """The trigger the codebook's precedence (triggers.yaml) puts before ``best``: a protest told with
         arrests is the protest (the arrests its intervention); a missile intercepted, a cache of grenades
-        found is the disrupted weapons use (``object``: the weapon is what the preferred trigger acts on)."""
-        for prefer, over, where in self.data.lexicon.precedence:
+        found is the disrupted weapons use (``object``: the weapon is what the preferred trigger acts on);
+        a killing the demonstrators denounce is their grievance (``grievance``)."""
+        lex = self.data.lexicon
+        for prefer, over, where in lex.precedence:
             if best.entry.cls.name not in over:
                 continue
             for c in ok:
-                if c.entry.cls.name == prefer and (where == "sentence" or _acts_on(c, best)):
+                if c.entry.cls.name != prefer:
+                    continue
+                if where == "sentence" or (where == "object" and _acts_on(c, best)) or (
+                        where == "grievance" and lex.subtypes.in_grievance(stext, best.token.idx)):
                     return c
         return best
 
@@ -476,8 +483,10 @@ class Coder:
             # "hit a compound in that area": the place named just before carries over; "agreed to
             # leave for Idlib": where people are sent is not where the event happened
             reach = win["carry_place_chars_destination"] if goal else win["carry_place_chars"]
+            # (a crowd protests where it lives: a protest carries a town abroad too, "A similar protest was
+            # staged at King's Cross" after "in London", in a story about Syria)
             prev = [t for t in story.resolved if t.end <= sc.start and t.start >= sc.start - reach
-                    and (not story.country or t.place.country == story.country)
+                    and (not story.country or t.place.country == story.country or cand.entry.cls.resolve == "protest")
                     and not t.place.is_country()
                     and not places.is_destination(text, t.start)]
             carried = places.carried(text, prev)
@@ -529,12 +538,20 @@ class Coder:
             # a crowd's violence (link.resolve_sub_type, code/subtypes.py): the crowd is the rioters
             crowd = a1m if a1m is not None and (not cand.agents or any(a1m.start < b and a1m.end > a for a, b in cand.agents)) \
                 else None
-            if crowd is None or kb.actors[crowd.ident].actor_type in ("protesters", "rioters", "civilians"):
-                a, b = (crowd.start, crowd.end) if crowd else (cand.agents[0] if cand.agents else
-                                                               (cand.token.idx, cand.token.idx + len(cand.token)))
-                a1m = link.ActorMention(a, b, "rioters", sc.text[a:b])
-                if a2m is not None and a2m.ident == "rioters":
-                    a2m = None
+            # ACLED names a riot's first side Rioters whoever they support ("two factions of the party clashed");
+            # forces named as the agent ("police clashed with rioters") are the other side
+            if crowd is not None and a2m is None and kb.actors[crowd.ident].actor_type == "state forces":
+                a2m = crowd
+            a, b = (crowd.start, crowd.end) if crowd else (cand.agents[0] if cand.agents else
+                                                           (cand.token.idx, cand.token.idx + len(cand.token)))
+            a1m = link.ActorMention(a, b, "rioters", sc.text[a:b])
+            if a2m is not None and a2m.ident == "rioters":
+                a2m = None
+        if et == "Protests" and cand.entry.cls.resolve != "protest" and a1m is not None \
+                and kb.actors[a1m.ident].actor_type == "state forces":
+            # "police fired tear gas at supporters gathered outside ...": the crowd is the protest, the forces met it
+            a, b = cand.patients[-1] if cand.patients else (cand.token.idx, cand.token.idx + len(cand.token))
+            a1m, a2m = link.ActorMention(a, b, "protesters", sc.text[a:b]), a1m
         if cand.entry.cls.name == "group" and a1m is None and a2m is not None:
             a1m, a2m = a2m, None  # "Al Shabaab were sighted", "the brigade was deployed": the group is the actor
         if et == "Violence against civilians" and a2m is not None and kb.actors[a2m.ident].armed:
@@ -549,6 +566,12 @@ class Coder:
             a2m = next((m for m in mentions if m.ident == second), None) if second else None
         if et == "Battles":
             a1m, a2m = link.home_first(kb, cand, a1m, a2m, country)
+        if st == "Remote explosive/landmine/IED" and cand.entry.cls.name != "explosive":
+            # "an army vehicle struck an IED": whoever the trigger's class, a mine's target is not who laid it
+            usable = [m for m in mentions if m is not None]
+            a1m, a2m = link.bomb_roles(kb, usable, sc.text, a1m, a2m, link.victim_spans(cand, kb.victim_verbs))
+            if a1m is None:
+                a1m = link.claimed_layer(kb, sc.story.doc.text, sc.start, sc.continuation, country)
         if a1m is None and cand.entry.cls.name == "explosive":  # "... The Local PDF claimed responsibility."
             a1m = link.claimed_layer(kb, sc.story.doc.text, sc.start, sc.continuation, country)
         return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(
@@ -637,8 +660,9 @@ class Coder:
         kb = self.data.actors
         actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, sc.text)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
-        if actor2 is None and (et == "Violence against civilians"
-                               or link.harms_civilians(self.data.lexicon, cand, et, st, sc.context)):
+        context = link.victims_context(self.data.lexicon, kb, sc.text, sc.context, a1m)
+        if actor2 is None and (et == "Violence against civilians" or st == "Looting/property destruction"
+                               or link.harms_civilians(self.data.lexicon, cand, et, st, context)):
             actor2 = kb.actor("civilians", None, when, country)
         elif actor2 is None and et == "Riots" and st == "Mob violence":
             actor2 = kb.actor("rioters", None, when, country)  # two crowds fighting each other

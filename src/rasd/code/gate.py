@@ -20,7 +20,9 @@ from .triggers import Candidate
 
 class Gate:
     def __init__(self, rules: GateRules, kb: ActorKB, triggers: frozenset[str] = frozenset(),
-                 implicative: frozenset[str] = frozenset(), purpose_happens: frozenset[str] = frozenset()):
+                 implicative: frozenset[str] = frozenset(), purpose_happens: frozenset[str] = frozenset(),
+                 modifier_describes: frozenset[str] = frozenset()):
+        self.modifier_describes = modifier_describes  # classes whose participle before a noun describes it
         self.r = rules
         self.purpose_happens = purpose_happens  # classes whose purpose is the event itself
         self.implicative = implicative  # verbs whose infinitive did happen ("managed to retake")
@@ -132,6 +134,25 @@ class Gate:
                     t.text_with_ws for t in h.subtree).lower().replace(" ", "-"):
                 return True
         return False
+
+    @staticmethod
+    def _framed(cand: Candidate, offset: int) -> bool:
+        """Whether the frame word at sentence ``offset`` governs the trigger: "accused of having beheaded", not
+        "set upon two men accused of stealing a motorcycle and beat them" (the frame is another clause's)."""
+        doc = getattr(cand.token, "doc", None)
+        word = next((t for t in doc if t.idx <= offset < t.idx + len(t)), None) if doc is not None else None
+        if word is None:
+            return True
+        return any(t.i == cand.token.i for t in word.subtree) or any(a.i == word.i for a in cand.token.ancestors)
+
+    def modifier(self, cand: Candidate) -> bool:
+        """'a seized hotel', 'the burned houses': a participle before its noun describes it; it tells no event."""
+        t = cand.token
+        if cand.entry.cls.name not in self.modifier_describes:
+            return False
+        # (after a determiner of the noun: "targeted MINUSMA forces" may be a verb the parser took for a modifier)
+        return t.tag_ == "VBN" and t.dep_ == "amod" and t.head.pos_ in ("NOUN", "PROPN") and t.i < t.head.i and any(
+            ch.dep_ in ("det", "poss", "nummod") and ch.i < t.i for ch in t.head.children)
 
     def pattern(self, cand: Candidate) -> bool:
         """A set of happenings or a habit, not one event: "the majority of US attacks", "countless times
@@ -410,13 +431,15 @@ class Gate:
             return False  # a court's story recalls the crimes it judges
         at = cand.token.idx
         before = stext[:at]
-        if r.legal_frame.search(before[-r.windows["legal_frame_chars"]:]):
+        frame = r.legal_frame.search(before[-r.windows["legal_frame_chars"]:])
+        if frame and self._framed(cand, max(0, at - r.windows["legal_frame_chars"]) + frame.start()):
             return False  # "accused of having beheaded", "facing prosecution for fighting"
         if cand.token.pos_ in ("NOUN", "PROPN") and r.analyst_frame.search(before):
             return False  # "a move analysts described as an attack on ..."
         if self.pattern(cand) or self.negated_report(cand) or self.modal_subject(cand) or self.audience(cand) \
                 or self.persons_taken(cand) or self.generic_present(cand, stext, short) or self.weapon_held(cand) \
-                or self.named(cand) or self.state(cand) or self.purpose(cand) or self.attributive(cand):
+                or self.named(cand) or self.state(cand) or self.purpose(cand) or self.modifier(cand) \
+                or self.attributive(cand):
             return False
         if self.previously(cand) or self.setting(cand) or self.planned(cand):
             return False

@@ -240,6 +240,7 @@ class DetectorRules:
     air_promotes: frozenset[str]
     attempt_happens: frozenset[str]
     purpose_happens: frozenset[str]
+    modifier_describes: frozenset[str]
     modal_auxiliaries: frozenset[str]
     hypothetical_nouns: frozenset[str]
     intent_governors: frozenset[str]
@@ -277,17 +278,18 @@ class DetectorRules:
     @classmethod
     def load(cls, lang: str = DEFAULT_LANGUAGE, raw: Optional[dict] = None) -> "DetectorRules":
         lang_keys = [f for f in cls.__dataclass_fields__ if f not in ("weights", "air_promotes", "attempt_happens",
-                                                                      "purpose_happens")]
+                                                                      "purpose_happens", "modifier_describes")]
         d, en = read_rules("detector.yaml", {
             "weights": Key(dl.record({"subordinate": Key(dl.integer, True), "root": Key(dl.integer, True)}), True),
             "classes": Key(dl.record({"air_promotes": Key(words, True), "attempt_happens": Key(words, True),
-                                      "purpose_happens": Key(words, True)}), True),
+                                      "purpose_happens": Key(words, True), "modifier_describes": Key(words, True)}),
+                      True),
         }, {k: Key(words, True) for k in lang_keys}, lang, raw)
         return cls(weights=d["weights"], **d["classes"], **en)
 
     def lemmas(self) -> set[str]:
         """Every single word the detector's rules look at (the lemmatiser prefers them)."""
-        skip = ("air_promotes", "attempt_happens", "purpose_happens")  # class names, not words
+        skip = ("air_promotes", "attempt_happens", "purpose_happens", "modifier_describes")  # class names, not words
         return {w for f in self.__dataclass_fields__ if f not in skip and isinstance(getattr(self, f), frozenset)
                 for w in getattr(self, f) if " " not in w}
 
@@ -461,11 +463,14 @@ class PlaceRules:
     origin_preps: frozenset[str]
     speech_lemmas: frozenset[str]
     witness_words: frozenset[str]
+    topic_preps: frozenset[str] = frozenset()
+    topic_words: frozenset[str] = frozenset()
     seat_features: tuple[str, ...] = ()
 
     WEIGHTS = ("strong_cue", "weak_cue", "area_suffix", "possessive", "country", "region", "first_level_area",
                "actor_overlap", "distance_chars", "resolution", "other_branch", "origin", "subject", "other_clause",
-               "event_prep", "abroad", "abroad_beside_home", "containing_province", "container_score")
+               "event_prep", "abroad", "abroad_beside_home", "containing_province", "container_score", "protest_topic",
+               "destination")
     WINDOWS = ("cue_before", "suffix_after", "affiliation_before", "affiliation_after", "org_after", "org_before",
                "attributive_after", "destination_before", "chain_gap", "listed_after", "region_after", "region_before",
                "inside_km", "region_km", "carried_after", "parse_path", "speaker_km")
@@ -485,7 +490,7 @@ class PlaceRules:
             "area_suffixes": Key(dl.list_of(_spaced), True), "possessive": Key(dl.list_of(_spaced), True),
             "joiners": Key(dl.list_of(_spaced), True),
             "event_preps": Key(words, True), "origin_preps": Key(words, True), "speech_lemmas": Key(words, True),
-            "witness_words": Key(words, True),
+            "witness_words": Key(words, True), "topic_preps": Key(words, True), "topic_words": Key(words, True),
         }, lang, raw)
         return cls(weights=d["weights"], windows=d["windows"], origin_is_place=d["origin_is_place"],
                    seat_features=tuple(d["seat_features"]), area_suffixes=tuple(en.pop("area_suffixes")), possessive=tuple(en.pop("possessive")),
