@@ -287,3 +287,19 @@ def test_an_operation_named_after_the_second_side_is_the_second_sides():
     # an operation told of the whole fight makes no state's forces its members
     e = _story("On Monday, clashes took place between Turkish forces and the YPG as part of Operation Peace Spring near Mosul.")
     assert e.actor1.name == "Military Forces of Turkey (2016-)"
+
+
+def test_people_of_a_community_taking_up_arms_are_a_communal_militia():
+    e = _story("On Monday, armed villagers attacked a police post near Mosul, wounding two policemen.")
+    assert e.actor1.name == "Unidentified Communal Militia (Iraq)"
+    # one unknown person is no community
+    e = _story("On Monday, an unidentified person attacked worshippers with a knife near Mosul.")
+    assert e.actor1.name == "Unidentified Armed Group (Iraq)"
+
+
+def test_an_attack_given_to_one_of_two_groups_is_their_joint_actor(kb):
+    got = _names(kb, "Suspected JNIM or ISGS militants killed a trader.", "BF", date(2020, 7, 15))
+    assert got[0] == ("JNIM or ISGS militants",
+                    "JNIM: Group for Support of Islam and Muslims and/or Islamic State (West Africa) - Greater Sahara Faction")
+    assert _names(kb, "IS Sahel or JNIM kidnapped a man.", "BJ", date(2022, 7, 24))[0][1] == \
+        "JNIM: Group for Support of Islam and Muslims and/or Islamic State (Sahel)"

@@ -149,3 +149,42 @@ def test_a_province_seat_is_its_namesake_town_else_its_largest(geo, area, town):
 
 def test_a_town_has_no_seat(geo):
     assert geo.seat(geo.resolve_name("Aleppo")) is None
+
+
+def _placed(geo, text: str, country=None) -> dict:
+    tops = geo.process([_doc(text)], countries=[country])[0]
+    return {t.text: t.place for t in tops}
+
+
+def test_a_namesake_inside_the_area_the_text_names_beats_the_others(geo):
+    """'X, Y': of X's namesakes in one country, the one lying in Y."""
+    got = _placed(geo, "Shelling was reported near Pervomayske, Donetsk, on Monday.")
+    town, area = got["Pervomayske"], got["Donetsk"]
+    assert town is not None and area is not None and town.country == area.country == "UA"
+    assert haversine_km(town.lat, town.lon, area.lat, area.lon) <= 100, (town, area)
+
+
+def test_a_demonym_before_forces_does_not_pull_a_city_abroad(geo):
+    """'Russian forces' says whose forces, not where: Donetsk stays the large Ukrainian city."""
+    assert _placed(geo, "Russian forces shelled Donetsk on Monday.")["Donetsk"].country == "UA"
+    assert _placed(geo, "Crowds gathered at the Najaf airport after an Iranian man fell ill.")["Najaf"].country == "IQ"
+
+
+def test_a_large_city_abroad_survives_a_story_country_from_its_actors(geo):
+    """A sure match abroad keeps its place when the text puts it near nothing at home."""
+    got = _placed(geo, "Thousands marched through London on Saturday against the offensive.", country="SY")
+    assert got["London"] is not None and got["London"].country == "GB" and got["London"].fallback is None
+
+
+def test_a_town_at_home_before_a_capitalised_word_keeps_its_place(geo):
+    """'Mombasa Law Courts' is not a longer place name the gazetteer lacks."""
+    got = _placed(geo, "Police dispersed the crowd outside the Mombasa Law Courts.", country="KE")
+    assert got["Mombasa"] is not None and got["Mombasa"].name == "Mombasa" and got["Mombasa"].fallback is None
+
+
+def test_a_name_going_on_with_an_article_is_cut_short(geo):
+    """'Bab al Khair' found as 'Bab': not the town of Al Bab, 250 km away, but the area the text names."""
+    got = _placed(geo, "Rebels took the village of Bab al Khair in the countryside of Ras al-Ain.", country="SY")
+    bab, ras = got.get("Bab"), got.get("Ras al-Ain")
+    assert ras is not None and ras.country == "SY"
+    assert bab is None or haversine_km(bab.lat, bab.lon, ras.lat, ras.lon) <= 30, bab

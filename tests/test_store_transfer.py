@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from rasd.records import Actor, Agreement, Clause, ControlPeriod, Evidence, FusedEvent, Place, Report
+from rasd.records import Actor, Agreement, Clause, ControlPeriod, Evidence, FusedEvent, Place, RecalledChange, Report
 from rasd.serve.synthetic import fill_store
 from rasd.store import open_store
 from rasd.store.base import Alert, FusedRevision, ListedItem, SourceRead, WatchSource
@@ -22,7 +22,7 @@ from rasd.store.transfer import TransferError, backup_kind, copy_store, dump, lo
 def _fill(url: str) -> None:
     """Rows in every table: documents, events, a fused event, control, an agreement with a clause,
     a correction (and its override), watch sources and items, an analyst's token, an alert with a
-    queued notification of a fused event's revision, and a lease."""
+    queued notification of a fused event's revision, a lease and a recalled change."""
     with open_store(url) as st:
         fill_store(st, 40)
         ev = st.query_events(limit=2)
@@ -48,6 +48,9 @@ def _fill(url: str) -> None:
         st.record_revision(FusedRevision("c1", 1, t, t, [{"field": "new"}], {"status": "confirmed"}),
                            {"kind": "new", "cluster_id": "c1"})  # a revision and its notification
         st.acquire_lease("alerts", "test", now=t, until="2024-01-01T00:01:00.000Z")
+        st.replace_recalled(ev[0].doc_id, [("douma", RecalledChange(  # 009: a change told in recollection
+            ev[0].doc_id, Place("Douma", 33.57, 36.40), date(2018, 3, 1), date(2018, 3, 31), "month",
+            gainer=Actor("Rebels"), evidence=[Evidence(ev[0].doc_id, 0, 5, "xxxxx", "sentence")]))])
 
 
 def _rows(st) -> dict[str, list]:

@@ -223,5 +223,7 @@ def store_results(store, pipeline: Pipeline, fuser, results: list[Result]) -> li
                     store.replace_events(res.document.doc_id, res.events)
                     if fuser is not None:  # fused in the same transaction
                         fuser.process(res.events)
+                        if pipeline.codes_events:
+                            fuser.recall(res.document, res.toponyms, res.events)
             outcomes.append(out)
     return outcomes

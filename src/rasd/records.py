@@ -387,7 +387,9 @@ class ControlPeriod:
     led_by: Optional[str] = None  # a generic holder's leading group, when the reports' texts name it
     reports: int = 0  # distinct documents whose reports support the period (0: not counted, older stores)
     outlets: list[str] = field(default_factory=list)  # their known, distinct outlets
-    basis: Optional[str] = None  # what started it: takeover, withdrawal, deal, or loser (held until the first change)
+    basis: Optional[str] = None  # what started it: takeover, withdrawal, deal, recalled, or loser (held until the first change)
+    recalled: int = 0  # of ``reports``, the documents that only recall the change (fuse/recall.py)
+    start_precision: Optional[str] = None  # "month", "year", ...: a start known only to that (a recalled change)
 
     @property
     def rests_on_one_report(self) -> bool:
@@ -400,7 +402,8 @@ class ControlPeriod:
             "end": self.end.isoformat() if self.end else None, "event_ids": list(self.event_ids),
             "evidence": [e.to_dict() for e in self.evidence], "status": self.status, "previous": self.previous,
             "led_by": self.led_by, "reports": self.reports, "outlets": list(self.outlets), "basis": self.basis,
-            "rests_on_one_report": self.rests_on_one_report,
+            "rests_on_one_report": self.rests_on_one_report, "recalled": self.recalled,
+            "start_precision": self.start_precision,
         }
 
     @classmethod
@@ -410,7 +413,43 @@ class ControlPeriod:
                    event_ids=list(d.get("event_ids") or []),
                    evidence=[_evidence_from(e) for e in d.get("evidence") or []],
                    status=d.get("status"), previous=d.get("previous"), led_by=d.get("led_by"),
-                   reports=int(d.get("reports") or 0), outlets=list(d.get("outlets") or []), basis=d.get("basis"))
+                   reports=int(d.get("reports") or 0), outlets=list(d.get("outlets") or []), basis=d.get("basis"),
+                   recalled=int(d.get("recalled") or 0), start_precision=d.get("start_precision"))
+
+
+@dataclass
+class RecalledChange:
+    """A change of holder a document tells only in recollection ("Last month, the coalition took
+    over Raqqa"), dated by its own words against the article's date: no event is coded from it,
+    but the place's control timeline learns from it (fuse/recall.py), with less weight than a
+    report of the event."""
+
+    doc_id: str
+    place: Place
+    day_lo: date  # the days its own words may stand for ("last month": that whole month)
+    day_hi: date
+    precision: str  # of those words: day, week, month or year
+    gainer: Optional[Actor] = None  # None: the sentence names who left, not who took it
+    loser: Optional[Actor] = None
+    kind: str = "takeover"  # how the sentence tells it (fuse/changes.py: takeover, fall, passive, ...)
+    outlet: Optional[str] = None
+    confidence: float = 0.0
+    evidence: list[Evidence] = field(default_factory=list)  # the sentence, then the holder's and the date's words
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "place": _place_json(self.place), "day_lo": self.day_lo.isoformat(),
+                "day_hi": self.day_hi.isoformat(), "precision": self.precision, "gainer": _actor_json(self.gainer),
+                "loser": _actor_json(self.loser), "kind": self.kind, "outlet": self.outlet,
+                "confidence": self.confidence, "evidence": [e.to_dict() for e in self.evidence]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "RecalledChange":
+        return cls(doc_id=d["doc_id"], place=_place_from(d.get("place")) or Place(name="?"),
+                   day_lo=date.fromisoformat(d["day_lo"]), day_hi=date.fromisoformat(d["day_hi"]),
+                   precision=d.get("precision") or "day", gainer=_actor_from(d.get("gainer")),
+                   loser=_actor_from(d.get("loser")), kind=d.get("kind") or "takeover", outlet=d.get("outlet"),
+                   confidence=float(d.get("confidence") or 0.0),
+                   evidence=[_evidence_from(e) for e in d.get("evidence") or []])
 
 
 @dataclass

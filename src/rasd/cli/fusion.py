@@ -143,7 +143,7 @@ def control(
         if as_json:
             typer.echo(json.dumps(p.to_dict(), ensure_ascii=False))
             continue
-        since = p.start.isoformat() if p.start else "…"
+        since = start_text(p)
         until = p.end.isoformat() if p.end else "now"
         flag = f"  [{p.status}]" if p.status == "disputed" else ""
         led = f", led by {p.led_by}" if p.led_by else ""
@@ -156,11 +156,21 @@ def control(
 
 
 def support_text(p) -> str:
-    """"2 reports, outlets: guardian, reuters" / "1 report, no known outlet"."""
+    """"2 reports, outlets: guardian, reuters" / "1 report, no known outlet" / "3 reports (2
+    recalled), ..."."""
     if not p.reports:
         return "(support not counted)"
     outlets = f"outlets: {', '.join(p.outlets)}" if p.outlets else "no known outlet"
-    return f"{p.reports} report{'s' if p.reports != 1 else ''}, {outlets}"
+    recalled = f" ({p.recalled} recalled)" if p.recalled else ""
+    return f"{p.reports} report{'s' if p.reports != 1 else ''}{recalled}, {outlets}"
+
+
+def start_text(p) -> str:
+    """A period's start as precisely as it is known: "2017-10-15", "2017-10" (a month), "…"."""
+    if p.start is None:
+        return "…"
+    cut = {"month": 7, "year": 4}.get(p.start_precision or "")
+    return p.start.isoformat()[:cut] if cut else p.start.isoformat()
 
 
 def one_report_notes(periods) -> dict[str, str]:

@@ -71,6 +71,8 @@ class Story:
     focus: Optional[Toponym]  # the town its headline names
     sentences: int = 0  # how many sentences it has
     quoted: list[tuple[int, int]] = field(default_factory=list)  # spans of direct speech
+    label: Any = None  # the trigger class the text's opening label names ("Property destruction: ..."), if any
+    short: bool = False  # one short report (an ACLED note, a brief): its present tense is a headline's
     conflict: bool = True  # about a conflict (code/gate.py): else only sentences that name violence have events
     court: bool = False  # about a court (code/gate.py): only sentences with a date of their own have events
 
@@ -166,6 +168,8 @@ class Coder:
             doc = res.document
             spans = split_sentences(doc.text)
             keep = self.prefilter.promising(doc.text, spans)
+            if spans and 0 not in keep and self.data.lexicon.label_class(doc.text) is not None:
+                keep = [0] + keep  # a labelled report ("Movement of forces: ..."): its first sentence tells it
             plans.append((spans, keep, len(texts)))
             texts += [doc.text[spans[i][0]:spans[i][1]] for i in keep]
         parsed = list(self.nlp.pipe(texts, batch_size=self.batch_size, disable=self._disable)) if texts else []
@@ -187,7 +191,8 @@ class Coder:
         # a text that is one quotation from start to end (a note quoting its source) is the report itself
         whole = (len(doc.text) - len(doc.text.lstrip()), len(doc.text.rstrip()))
         quoted = [m.span() for m in self.rules.quotation.finditer(doc.text) if m.span() != whole]
-        return Story(doc, doc.published, named, resolved, country, main_place, focus, quoted=quoted)
+        return Story(doc, doc.published, named, resolved, country, main_place, focus, quoted=quoted,
+                     label=self.data.lexicon.label_class(doc.text))
 
     def code_document(self, doc: Document, spans: list[tuple[int, int]], parsed: dict, tops: list[Toponym],
                       hint: Optional[str]) -> list[Event]:
@@ -195,6 +200,7 @@ class Coder:
         story = self.story(doc, tops, hint)
         story.sentences = len(spans)
         story.conflict = self.gate.conflict_story(doc.text, spans)
+        story.short = self.gate.short_report(doc.text, spans)
         story.court = self.gate.court_story(doc.text, spans)
         win = self.windows
         events: list[tuple[int, Event, dict]] = []
@@ -247,12 +253,12 @@ class Coder:
             # passes it on from a source ("... to withdraw from the Homs area”, a source told AFP)
             found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)
                      and (not story.in_quote(s0 + c.token.idx) or self._sourced(stext))
-                     and self.gate.keeps(c, stext, story.conflict, story.court, d is not None)]
+                     and self.gate.keeps(c, stext, story.conflict, story.court, d is not None, story.short)]
             if ref is not None:
                 # a date of long ago in the trigger's own clause: "whose death in May last year sparked protests"
                 old = self.gate.old_spans(stext, mentions, ref, self.windows["background_days"])
                 found = [c for c in found if not self.gate.dated_before(c, sent, old)]
-            cand = self._choose(found, stext)
+            cand = self._labelled(story, self._choose(found, stext), sent, not drafts)
             if cand is None:
                 continue
             drafts.append((SentenceContext(story, i, s0, stext, sent, d, last_date), cand))
@@ -260,6 +266,20 @@ class Coder:
             if spell is not None:
                 drafts.append((SentenceContext(story, i, s0, stext, sent, d, last_date), spell))
         return drafts
+
+    def _labelled(self, story: Story, cand: Optional[Candidate], sent, first: bool) -> Optional[Candidate]:
+        """A report that opens with the kind of development it is ("Movement of forces:", "Property
+        destruction:") has that class, whatever its trigger; its first sentence holds the event even
+        without one (``first``: no sentence before it had an event)."""
+        cls = story.label
+        if cls is None:
+            return cand
+        if cand is None:
+            return self.detector.labelled(sent, cls) if first else None
+        if cand.entry.cls.name != cls.name:
+            cand.entry = replace(cand.entry, cls=cls, sub_event_type=None)
+            cand.priority = cls.priority
+        return cand
 
     def _sourced(self, stext: str) -> bool:
         """Whether a sentence names a source (a monitor, an agency) that vouches for what it quotes."""
@@ -281,6 +301,9 @@ class Coder:
     def _requirements(self, cand: Candidate, stext: str) -> bool:
         if cand.entry.requires == "agent":
             return bool(cand.agents)
+        if cand.entry.requires == "weapons_object":
+            # "troops found an IED", "uncovered a cache of rifles": what was found is weapons
+            return self.data.lexicon.subtypes.seizes_weapons(" ".join(stext[a:b] for a, b in cand.patients))
         if cand.entry.requires == "unarmed_agent":
             # "teachers marched through the town", not "troops marched into it"
             return bool(cand.agents) and not self._armed_agent(cand, stext)
@@ -326,6 +349,7 @@ class Coder:
                 return c
             return None
         best = max(ok, key=lambda c: (c.priority, -c.token.i))
+        best = self._preferred(ok, best)
         fight = [c for c in ok if c.entry.cls.name == "clash"]
         if fight and best.entry.cls.event_type == "Explosions/Remote violence" and best.entry.cls.name != "suicide":
             # "clashed with Ukrainian forces and shelled near X", "clashed after throwing a grenade": the codebook
@@ -341,6 +365,18 @@ class Coder:
                 weapon = [c for c in ok if c.entry.cls.event_type == "Explosions/Remote violence"]
                 if weapon:
                     return max(weapon, key=lambda c: (c.priority, -c.token.i))
+        return best
+
+    def _preferred(self, ok: list[Candidate], best: Candidate) -> Candidate:
+        """The trigger the codebook's precedence (triggers.yaml) puts before ``best``: a protest told with
+        arrests is the protest (the arrests its intervention); a missile intercepted, a cache of grenades
+        found is the disrupted weapons use (``object``: the weapon is what the preferred trigger acts on)."""
+        for prefer, over, where in self.data.lexicon.precedence:
+            if best.entry.cls.name not in over:
+                continue
+            for c in ok:
+                if c.entry.cls.name == prefer and (where == "sentence" or _acts_on(c, best)):
+                    return c
         return best
 
     # ------------------------------------------------------------------ one sentence's event
@@ -543,6 +579,15 @@ class Coder:
             actor2 = kb.actor("civilians", None, when, country)
         elif actor2 is None and et == "Riots" and st == "Mob violence":
             actor2 = kb.actor("rioters", None, when, country)  # two crowds fighting each other
+        if et in ("Battles", "Violence against civilians") and a1m is not None and actor1 is not None \
+                and actor1.actor_type == "civilians":
+            if cand.between and a2m is not None and kb.actors[a2m.ident].armed:
+                # "clashes between civilians and soldiers": the armed side acts, the people are its target
+                actor1, actor2 = actor2, kb.actor("civilians", None, when, country)
+            elif any(a <= a1m.start and a1m.end <= b for a, b in cand.agents) and link.community_words(kb, a1m.text):
+                # "farmers attacked a police chief", "villagers clashed with herders": people of a community
+                # taking up arms are the codebook's communal militia
+                actor1 = kb.actor("communal-militia", a1m.text, when, country)
         if et in ("Battles", "Explosions/Remote violence", "Violence against civilians") and (
                 actor1 is None or actor1.actor_type in ("civilians", "protesters", None)):
             actor1 = kb.actor("unidentified", None, when, country)
@@ -690,6 +735,15 @@ class Coder:
                 target.actor2 = ev.actor2
             target.confidence = min(conf["ceiling"], target.confidence + conf["merged"])
         return [e for e, _ in out]
+
+
+def _acts_on(c: Candidate, other: Candidate) -> bool:
+    """Whether ``other``'s trigger word is what ``c`` acts on: in one of its objects, or inside the noun
+    phrase ``c`` heads ("a cache of rifles and grenades")."""
+    at = other.token.idx
+    if any(a <= at < b for a, b in c.patients):
+        return True
+    return c.token.pos_ in ("NOUN", "PROPN") and any(t.i == other.token.i for t in c.token.subtree)
 
 
 def _ev(doc: Document, start: int, end: int, field: str) -> Evidence:

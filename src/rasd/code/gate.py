@@ -26,10 +26,14 @@ class Gate:
         self.kb = kb
         self.triggers = triggers  # the trigger lemmas (a subject that holds one is a happening)
 
+    def short_report(self, text: str, spans: list[tuple[int, int]]) -> bool:
+        """Whether a text is one short report (an ACLED note, a news brief) rather than a story."""
+        win = self.r.windows
+        return len(text.strip()) <= win["short_text_chars"] or len(spans) <= win["short_text_sentences"]
+
     def conflict_story(self, text: str, spans: list[tuple[int, int]]) -> bool:
         """Whether a document is about a conflict (or is too short to tell: one report)."""
-        win = self.r.windows
-        if len(text.strip()) <= win["short_text_chars"] or len(spans) <= win["short_text_sentences"]:
+        if self.short_report(text, spans):
             return True
         # a story of a few sentences shows its subject in fewer of them
         need = min(self.r.windows["conflict_story_sentences"], -(-len(spans) // self.r.windows["sentences_per_grounded"]))
@@ -165,13 +169,17 @@ class Gate:
             return any(ch.dep_ in ("det", "neg") and ch.lower_ in self.r.negating for ch in n.children)
         return False
 
-    def generic_present(self, cand: Candidate, stext: str) -> bool:
+    def generic_present(self, cand: Candidate, stext: str, short: bool = False) -> bool:
         """'how the US withdraws from conflicts', 'the group attacks convoys': a verb trigger in the simple
         present tells what happens in general; news tells what happened (a headline, a text's first line,
-        is written in the present and is left alone)."""
+        is written in the present and is left alone, and so is the main verb of a ``short`` report, an
+        ACLED note or a brief written as a headline: "Pokot militia kill a herder in X.")."""
         tok = cand.token
-        if tok.pos_ != "VERB" or tok.tag_ not in ("VBZ", "VBP") or self._headline(stext):
+        if tok.pos_ != "VERB" or tok.tag_ not in ("VBZ", "VBP") or self._headline(stext) or (short and tok.dep_ == "ROOT"):
             return False
+        lemma, form = tok.lemma_.lower(), tok.lower_
+        if form not in (lemma, lemma + "s", lemma + "es", lemma[:-1] + "ies"):
+            return False  # a past form the tagger took for a present one ("forces retook the town")
         # a verb with a subject of its own (the tagger takes plural nouns for verbs: "airstrikes ... have killed")
         return any(ch.dep_ == "nsubj" for ch in tok.children) and not any(ch.dep_ in ("aux", "auxpass") for ch in tok.children)
 
@@ -253,11 +261,15 @@ class Gate:
         return any(w.lower_ in self.r.verdicts and w.dep_ in ("acomp", "advmod", "attr", "pcomp", "amod")
                    for w in t.head.subtree if w.i > t.head.i)
 
-    @staticmethod
-    def described(cand: Candidate) -> bool:
+    def described(self, cand: Candidate) -> bool:
         """'cities destroyed by shelling', 'a hospital damaged in airstrikes': a trigger that only qualifies a
-        noun through a participle (with no day of its own) tells what the place has been through."""
+        noun through a participle (with no day of its own) tells what the place has been through (the
+        participle too, when what did it is another trigger: "destroyed by shelling")."""
         t = cand.token
+        if t.tag_ == "VBN" and t.dep_ in ("acl", "amod") and t.head.pos_ in ("NOUN", "PROPN") and any(
+                p.dep_ in ("pobj", "pcomp") and p.lemma_.lower() in self.triggers for a in t.children
+                if a.dep_ == "agent" or a.lower_ == "by" for p in a.children):
+            return True
         if t.dep_ not in ("pobj", "pcomp") or t.head.dep_ not in ("agent", "prep"):
             return False
         part = t.head.head
@@ -290,9 +302,10 @@ class Gate:
         return t.dep_ in ("dobj", "pobj", "dative") and h.lemma_.lower() in self.r.audience_verbs
 
     def keeps(self, cand: Candidate, stext: str, conflict_story: bool, court_story: bool = False,
-              dated: bool = True) -> bool:
+              dated: bool = True, short: bool = False) -> bool:
         """Whether ``cand`` (a trigger of the sentence ``stext``, which states a date of its own when ``dated``)
-        may be an event in a story about a conflict (``conflict_story``) or a court (``court_story``)."""
+        may be an event in a story about a conflict (``conflict_story``) or a court (``court_story``). In a
+        ``short`` report (a note, a brief) the present tense is a headline's ("Pokot militia kill a herder")."""
         r = self.r
         if court_story and (not dated or r.court.search(stext)):
             return False  # a court's story recalls the crimes it judges
@@ -303,7 +316,7 @@ class Gate:
         if cand.token.pos_ in ("NOUN", "PROPN") and r.analyst_frame.search(before):
             return False  # "a move analysts described as an attack on ..."
         if self.pattern(cand) or self.negated_report(cand) or self.modal_subject(cand) or self.audience(cand) \
-                or self.persons_taken(cand) or self.generic_present(cand, stext) or self.weapon_held(cand) \
+                or self.persons_taken(cand) or self.generic_present(cand, stext, short) or self.weapon_held(cand) \
                 or self.named(cand) or self.state(cand) or self.purpose(cand):
             return False
         if self.previously(cand) or self.setting(cand) or self.planned(cand):

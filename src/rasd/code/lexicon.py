@@ -20,7 +20,7 @@ _WORDS = dl.list_of(dl.text)
 _TRIGGER = dl.record({
     "lemma": Key(dl.text, True), "class": Key(dl.text, True), "pos": Key(dl.list_of(dl.one_of("VERB", "NOUN", "ADJ", "PROPN"))),
     "forms": Key(_WORDS), "governors": Key(_WORDS), "particle": Key(dl.text), "needs_prep": Key(_WORDS),
-    "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent", "unarmed_agent", "agent")),
+    "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent", "unarmed_agent", "agent", "weapons_object")),
     "sub_event_type": Key(dl.text), "no_modifier": Key(dl.flag)})
 _TRIGGER_CLASS = dl.record({
     "event_type": Key(dl.text, True), "sub_event_type": Key(dl.text, True), "priority": Key(dl.integer, True),
@@ -33,8 +33,12 @@ _TRIGGER_WORDS = dl.record({
     "weapon_cues": Key(dl.list_of(dl.record({"sub_event_type": Key(dl.text, True), "words": Key(_WORDS, True)})), True),
     "protest_cues": Key(dl.record({k: Key(_WORDS, True) for k in ("violent", "excessive", "intervention")}), True),
     "modality": Key(dl.record({k: Key(_WORDS, True) for k in _MODALITY}), True),
-    "companion_words": Key(_WORDS, True), "rule_lemmas": Key(_WORDS, True)})
-_TRIGGERS_FILE = sections({"classes": Key(dl.keyed(_TRIGGER_CLASS, dl.text), True)}, _TRIGGER_WORDS)
+    "companion_words": Key(_WORDS, True), "rule_lemmas": Key(_WORDS, True),
+    "labels": Key(dl.mapping(dl.text, _WORDS))})
+_PRECEDENCE = dl.record({"prefer": Key(dl.text, True), "over": Key(_WORDS, True),
+                         "where": Key(dl.one_of("sentence", "object"), True)})
+_TRIGGERS_FILE = sections({"classes": Key(dl.keyed(_TRIGGER_CLASS, dl.text), True),
+                           "precedence": Key(dl.list_of(_PRECEDENCE))}, _TRIGGER_WORDS)
 
 
 _FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "-": " ", "‐": " ", "–": " ", "—": " "})
@@ -90,6 +94,7 @@ class TriggerEntry:
     sub_event_type: Optional[str] = None
     forms: tuple[str, ...] = ()
     not_objects: tuple[str, ...] = ()
+    objects: tuple[str, ...] = ()  # the token only counts with one of these objects ("broke up the rally")
     no_modifier: bool = False  # not as a noun's modifier ("riot police", "riot gear")
 
 
@@ -103,6 +108,14 @@ class TriggerLexicon:
     companions: tuple[str, ...] = ()
     rule_lemmas: tuple[str, ...] = ()  # lemmas the coder's rules look at besides the triggers'
     subtypes: Optional[SubtypeRules] = None  # the codebook's sub-type rules (subtypes.yaml)
+    # (preferred class, classes it wins over, "sentence" or "object"): triggers.yaml's precedence
+    precedence: tuple[tuple[str, frozenset[str], str], ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)  # a note's opening label (lower case) -> trigger class
+
+    def label_class(self, text: str) -> Optional[TriggerClass]:
+        """The trigger class a text's opening label names ("Movement of forces: On 5 May, ..."), or None."""
+        head, colon, _ = text.lstrip()[:60].partition(":")
+        return self.classes.get(self.labels.get(" ".join(head.lower().split()), "")) if colon else None
 
     @classmethod
     def load(cls, ontology: Optional[Ontology] = None, lang: str = "en", raw: Optional[dict] = None) -> "TriggerLexicon":
@@ -131,13 +144,27 @@ class TriggerLexicon:
                 agent_prep=t.get("agent_prep"), requires=t.get("requires"),
                 sub_event_type=t.get("sub_event_type"),
                 forms=tuple(t.get("forms") or ()), not_objects=tuple(t.get("not_objects") or ()),
+                objects=tuple(t.get("objects") or ()),
                 no_modifier=t.get("no_modifier", False))
             by_lemma.setdefault(e.lemma, []).append(e)
         weapons = [(w["sub_event_type"], tuple(x.lower() for x in w["words"])) for w in words["weapon_cues"]]
         protest = {k: tuple(x.lower() for x in v) for k, v in words["protest_cues"].items()}
         modality = {k: tuple(x.lower() for x in v) for k, v in words["modality"].items()}
+        precedence = []
+        for i, p in enumerate(d.get("precedence") or ()):
+            for name in [p["prefer"]] + p["over"]:
+                if name not in classes:
+                    raise dl.Where("triggers.yaml", f"#{i + 1}", "precedence").fail(
+                        f"{name!r} is not a class (known: {', '.join(classes)})")
+            precedence.append((p["prefer"], frozenset(p["over"]), p["where"]))
+        labels = {}
+        for name, phrases in (words.get("labels") or {}).items():
+            if name not in classes:
+                raise dl.Where("triggers.yaml", name, f"{lang}.labels").fail(
+                    f"{name!r} is not a class (known: {', '.join(classes)})")
+            labels.update({" ".join(x.lower().split()): name for x in phrases})
         return cls(classes, by_lemma, weapons, protest, modality, tuple(words.get("companion_words") or ()),
-                   tuple(words["rule_lemmas"]), SubtypeRules.load(lang))
+                   tuple(words["rule_lemmas"]), SubtypeRules.load(lang), tuple(precedence), labels)
 
     def known_lemmas(self) -> set[str]:
         """Every lemma the coder's rules look at (triggers, governors, modality words)."""
@@ -146,6 +173,7 @@ class TriggerLexicon:
             for e in entries:
                 out.update(e.governors or ())
                 out.update(e.not_objects)
+                out.update(e.objects)
         for words in self.modality.values():
             out.update(w for w in words if " " not in w)
         out.update(self.rule_lemmas)
@@ -161,7 +189,7 @@ class TriggerLexicon:
             forms = set(inflections(lemma))
             for e in entries:
                 forms.update(f.lower() for f in e.forms)
-            conditional = all(e.governors or e.particle or e.needs_prep or e.requires or e.not_objects
+            conditional = all(e.governors or e.particle or e.needs_prep or e.requires or e.not_objects or e.objects
                               or not e.cls.strong for e in entries)
             (weak if conditional else strong).update(forms)
         return sorted(strong), sorted(weak - strong)
@@ -212,7 +240,7 @@ _NAME_PATTERNS = dl.record({"proper_name": Key(_regex, True), "not_names": Key(_
                             "patterns": Key(dl.list_of(_NAME_PATTERN), True)})
 _ROLE_CUES = dl.record({k: Key(_WORDS, True) for k in ("layers", "layer_subjects", "struck", "sites", "affiliation_after",
                                                           "crowd_police", "support_before", "aircraft", "not_party_after",
-                                                          "umbrella_members", "coordinators")})
+                                                          "umbrella_members", "coordinators", "community")})
 _ACTORS_FILE = dl.record({"actors": Key(dl.entries(_ACTOR, "id"), True), "sources": Key(dl.entries(_SOURCE, "name"), True),
                           "group_militias": Key(dl.list_of(_MILITIAS)), "victim_verbs": Key(dl.by_language, True),
                           "group_homes": Key(dl.mapping(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code"), _WORDS)),
@@ -273,6 +301,7 @@ class ActorKB:
         cues = {k: "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(v, key=len, reverse=True))
                 for k, v in (role_cues or {}).items() if v}
         self.crowd_police_words = frozenset(norm(w) for w in (role_cues or {}).get("crowd_police", ()))
+        self.community_words = frozenset(norm(w) for w in (role_cues or {}).get("community", ()))
         never = r"(?!x)x"
         self.role_rx = {
             "layer_before": re.compile(rf"\b(?:{cues.get('layers', never)})\s+(?:the\s+)?(?:(?:combined\s+)?forces\s+of\s+(?:the\s+)?)?$", re.I),

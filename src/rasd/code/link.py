@@ -245,6 +245,13 @@ def home_first(kb: ActorKB, cand: Candidate, a1: Optional[ActorMention], a2: Opt
     return a1, a2
 
 
+def community_words(kb: ActorKB, words: str) -> bool:
+    """Whether ``words`` name the people of a community ("farmers", "villagers", "the residents"):
+    armed and fighting, they are the codebook's communal militia (role_cues ``community``)."""
+    low = norm(words)
+    return any(low == w or low.endswith(" " + w) for w in kb.community_words)
+
+
 def crowd_police(kb: ActorKB, event_type: str, m: Optional[ActorMention]) -> Optional[ActorMention]:
     """Forces named only by words that fit any of them ("security forces") facing a crowd are its
     police: ACLED codes who polices protests and riots as the police forces."""
@@ -464,8 +471,9 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             et, st = "Violence against civilians", "Attack"
     elif cls.resolve == "weapon" or cls.name == "grenade":
         sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
-        if lex.subtypes.premature.search(sentence):
-            # "an IED exploded while militants were planting it": the codebook's disrupted weapons use
+        if lex.subtypes.premature.search(sentence) or lex.subtypes.made_safe.search(sentence):
+            # "an IED exploded while militants were planting it", "bomb disposal experts detonated the
+            # device": the codebook's disrupted weapons use
             return "Strategic developments", "Disrupted weapons use", attrs
         if lex.subtypes.ground_fight.search(sentence) and cls.name != "air":
             # "shelled, assaulted and were repulsed", "mortars, grenade launchers and small arms": a ground fight

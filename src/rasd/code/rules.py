@@ -244,6 +244,7 @@ class DetectorRules:
     governed_preps: frozenset[str]
     negating_determiners: frozenset[str]
     negation_transparent: frozenset[str]
+    negating_preps: frozenset[str]
     habitual_words: frozenset[str]
     span_preps: frozenset[str]
     span_units: frozenset[str]

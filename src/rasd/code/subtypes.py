@@ -25,7 +25,7 @@ _LANG = dl.record({
     "weapons_objects": Key(_WORDS, True), "base_objects": Key(_WORDS, True), "goods_objects": Key(_WORDS, True),
     "targets": Key(dl.record({k: Key(_WORDS, True) for k in ("civilian", "armed", "unarmed", "response", "ground_fight")}),
                    True),
-    "handed_over": Key(_WORDS, True), "premature": Key(_WORDS, True),
+    "handed_over": Key(_WORDS, True), "premature": Key(_WORDS, True), "made_safe": Key(_WORDS, True),
     "instrument_preps": Key(_WORDS, True), "killing_verbs": Key(_WORDS, True),
     "protest": Key(dl.record({k: Key(_WORDS, True) for k in ("grievance", "self_dispersal", "crowd_violence")}), True),
     "harm": Key(dl.record({k: Key(rx, True) for k in _HARM}), True)})
@@ -75,6 +75,7 @@ class SubtypeRules:
     ground_fight: re.Pattern
     handed_over: re.Pattern
     premature: re.Pattern
+    made_safe: re.Pattern
     instrument_preps: frozenset[str]
     grievance: re.Pattern
     self_dispersal: re.Pattern
@@ -102,6 +103,7 @@ class SubtypeRules:
                    words_pattern(w["weapons_objects"]), words_pattern(w["base_objects"]), words_pattern(w["goods_objects"]),
                    words_pattern(t["civilian"]), words_pattern(t["armed"]), words_pattern(t["unarmed"]), words_pattern(t["response"]),
                    words_pattern(t["ground_fight"]), words_pattern(w["handed_over"]), words_pattern(w["premature"]),
+                   words_pattern(w["made_safe"]),
                    frozenset(x.lower() for x in w["instrument_preps"]),
                    words_pattern(p["grievance"]), words_pattern(p["self_dispersal"]), words_pattern(p["crowd_violence"]),
                    frozenset(x.lower() for x in w["killing_verbs"]), compile_patterns(w["harm"], {}))

@@ -68,6 +68,17 @@ class TriggerDetector:
                 break
         return out
 
+    def labelled(self, sent, cls, lemma: Optional[str] = None) -> Optional[Candidate]:
+        """A candidate of class ``cls`` on the sentence's main verb (its roles read as any trigger's), for
+        a report whose label names what happened ("Movement of forces: ... were seen near X")."""
+        root = next((t for t in sent if t.dep_ == "ROOT"), None)
+        if root is None:
+            return None
+        entry = TriggerEntry(lemma or root.lemma_.lower(), cls)
+        c = self._candidate(root, entry)
+        c.entry, c.priority, c.negated, c.hypothetical = entry, cls.priority, False, False
+        return c
+
     def _imperative(self, sent) -> bool:
         """A sentence that opens with a bare verb and has no subject ("Be discerning with the
         bombardment.", "Stop the shelling"): an order or advice, not a report."""
@@ -106,6 +117,8 @@ class TriggerDetector:
                 e.not_objects and any(o.dep_ == "pobj" and o.lemma_.lower() in e.not_objects
                                       for c in tok.children if c.dep_ == "prep" for o in c.children):
             return False  # "took part", "took to the streets"
+        if e.objects and not any(c.lemma_.lower() in e.objects for c in tok.children if c.dep_ == "dobj"):
+            return False  # "broke up the rally", not "the group broke up"
         return True
 
     def _candidate(self, tok, e: TriggerEntry) -> Candidate:
@@ -132,8 +145,10 @@ class TriggerDetector:
             # "seized weapons", "seized livestock and cash": what was taken is no ground
             text = tok.doc.text
             # (a noun's modifiers name what it took: "weapons seizure")
+            # (and a container's or an amount's "of"-phrase what is in it: "a consignment of pistols")
             taken = rules.seized_class(" ".join([text[a:b] for a, b in c.patients] +
-                                                [ch.text for ch in tok.children if ch.dep_ in ("compound", "amod")]))
+                                                [ch.text for ch in tok.children if ch.dep_ in ("compound", "amod")] +
+                                                [_of_phrase(text, o) for o in tok.children if o.dep_ == "dobj"]))
             if taken is not None and taken in self.lex.classes:
                 c.entry = TriggerEntry(e.lemma, self.lex.classes[taken])
                 c.priority = self.lex.classes[taken].priority + (c.priority - e.cls.priority)
@@ -171,6 +186,13 @@ class TriggerDetector:
         for ch in tok.children:
             if ch.dep_ == "neg" or (ch.dep_ == "det" and ch.lower_ in self.r.negating_determiners):
                 return True
+        t = tok
+        for _ in range(3):  # "without fighting", "without a shot being fired", "without any resistance"
+            if t.head is t or t.dep_ in ("ROOT", "ccomp", "advcl", "conj") and t.pos_ in ("VERB", "AUX") and t is not tok:
+                break
+            if t.dep_ in ("pobj", "pcomp") and t.head.lower_ in self.r.negating_preps:
+                return True
+            t = t.head
         head = tok.head
         if tok.dep_ in ("xcomp", "dobj", "nsubjpass", "nsubj") and head is not tok:
             if any(ch.dep_ == "neg" for ch in head.children) and head.lemma_.lower() not in self.r.negation_transparent:
@@ -351,3 +373,13 @@ class TriggerDetector:
             elif conj:
                 c.between.append((conj[0].left_edge.idx, conj[0].idx + len(conj[0])))
             break
+
+
+def _of_phrase(text: str, noun) -> str:
+    """The words of a noun's "of"-phrase ("a consignment of smuggled pistols": "smuggled pistols")."""
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for p in prep.children:
+                if p.dep_ == "pobj":
+                    return text[p.left_edge.idx:p.right_edge.idx + len(p.right_edge)]
+    return ""

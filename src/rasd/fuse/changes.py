@@ -97,10 +97,14 @@ class ChangeReader:
         self.area_after, self.reference_before = rx("area_after"), rx("reference_before")
         self.backer_after, self.backer_before = rx("backer_after"), rx("backer_before")
         self.means_between = rx("means_between")
+        self.object_relative = rx("object_relative")
 
     # -- the tests --------------------------------------------------------------
-    def read(self, rep: Report, place: Optional[Place], published: Optional[date] = None) -> Reading:
-        """Whether ``rep`` reports a change of hands at ``place``; ``published`` is its article's date."""
+    def read(self, rep: Report, place: Optional[Place], published: Optional[date] = None,
+             recalled: bool = False) -> Reading:
+        """Whether ``rep`` reports a change of hands at ``place``; ``published`` is its article's date.
+        ``recalled``: the report is a recollection dated by its own words (fuse/recall.py), read
+        by every test but the one that a report must be news."""
         if rep.stance in NEGATIVE:
             return Reading.no("denied")
         conf = getattr(rep, "confidence", None)
@@ -119,7 +123,7 @@ class ChangeReader:
             return Reading.no(f"'{verb}' is planned, ongoing, hypothetical or negated")
         if self.determiners.search(before):
             return Reading.no(f"'{verb}' describes a noun")
-        why = self._background(t, rep, published)
+        why = "" if recalled else self._background(t, rep, published)
         if why:
             return Reading.no(why)
         passive = bool(self.passive_aux.search(before))
@@ -186,7 +190,8 @@ class ChangeReader:
                 if b > t.verb[0]:
                     continue
             elif not (a >= t.verb[1] and b <= t.clause[1]):
-                continue
+                if not (kind == TAKEOVER and b <= t.clause[0] and self.object_relative.search(t.text[b:t.clause[0]])):
+                    continue  # "Raqqa, which the SDF seized": the place the relative clause is about
             elif kind == TAKEOVER and verb not in self.expel_verbs and re.search(r"\bfrom\b", t.text[t.verb[1]:a], re.I):
                 continue  # "entered Iraq from positions including Abu Kamal": where the taker came from
             elif self.means_between.search(t.text[t.verb[1]:a]):

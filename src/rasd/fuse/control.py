@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from typing import Any, Callable, Iterable, Optional
 
 from ..geodesy import haversine_km
-from ..records import Actor, Agreement, ControlPeriod, Document, Evidence, FusedEvent, Place, Report
+from ..records import Actor, Agreement, ControlPeriod, Document, Evidence, FusedEvent, Place, RecalledChange, Report
 from ..store.base import FusingStore
 from .agreements import sentences
 from .changes import ChangeReader, Reading, is_foreign
@@ -55,6 +55,8 @@ class Change:
     loser_docs: set[str] = field(default_factory=set)  # documents that name the loser
     loser_outlets: set[str] = field(default_factory=set)
     basis: str = "takeover"
+    precision: Optional[str] = None  # of ``day``, when a recollection alone dates the change ("month")
+    recalled_docs: set[str] = field(default_factory=set)  # documents that only recall the change
 
 
 @dataclass
@@ -109,6 +111,10 @@ class ControlTracker:
         self.reader = reader
         self.warm = warm
         cfg = load_data("fusion.yaml").get("control") or {}
+        rc = cfg.get("recall") or {}
+        self.recall_weight = float(rc.get("weight", 0.5))
+        self.recall_merge_days = int(rc.get("merge_days", 31))
+        self.recall_slack_days = int(rc.get("slack_days", 7))
         self.handover = re.compile(cfg.get("handover_deal", r"(?!x)x"), re.IGNORECASE)
         self.changes = ChangeReader(cfg.get("report") or {})
         self.foreign = Foreign.load(cfg)
@@ -121,6 +127,10 @@ class ControlTracker:
         if not key:
             return []
         fused = self.store.fused_at_place(key, sorted(self.rules.territorial))
+        recalled = self.store.recalled_at(key)
+        if place is None:  # the place as its reports or recollections name it (its agreements are found by name)
+            place = next((fe.location for fe in fused if fe.location is not None), None) or next(
+                (r.place for r in recalled), None)
         if self.warm is not None:
             self.warm(r.doc_id for fe in fused for r in fe.reports if _same_place(r.location, fe.location))
         deals: list[Agreement] = []
@@ -129,6 +139,8 @@ class ControlTracker:
                      if place_key(a.place) == key]
         changes = [c for c in (self.change_of_fused(fe) for fe in fused) if c is not None]
         changes += [c for c in (self.change_of_deal(a) for a in deals) if c is not None]
+        changes = recollect(changes, recalled, self.rules, weight=self.recall_weight,
+                            merge_days=self.recall_merge_days, slack_days=self.recall_slack_days)
         periods = periods_of(changes, flip_days=self.flip_days, min_flip_outlets=self.min_flip_outlets)
         self.store.replace_control(key, periods)
         return periods
@@ -165,10 +177,19 @@ class ControlTracker:
                 log.debug("control at %s: %s (%s) moves no line: %s", fe.location.name, rep.event_id, rep.doc_id,
                           r.reason)
         good = [(rep, r) for rep, r in read if r.ok]
-        if not good:
-            return None
         # reports that tell of the change without naming a recognised taker support it too
         telling = [(rep, r) for rep, r in read if r.tells and not r.ok]
+        if not good:
+            if not telling:
+                return None
+            # the change told, its taker not named: no line moves on it, but a recollection that
+            # names the taker may join it (``recollect``); its day is the reports'
+            days = [rep.date for rep, _ in telling if rep.date is not None and rep.time_precision == "day"]
+            return Change(day=min(days) if days else fe.date, place=fe.location, gainer=None, loser=None,
+                          event_ids=[rep.event_id for rep, _ in telling],
+                          evidence=[r.evidence[0] for _, r in telling if r.evidence][:2], status=fe.status,
+                          order=fe.cluster_id, docs={rep.doc_id for rep, _ in telling},
+                          outlets=_outlets(rep for rep, _ in telling))
         gains = [_name(r.gainer) for _, r in good]
         gainer = _pick([g for g in gains if g], self.rules)
         losses = [n for _, r in good if (n := _name(r.loser)) and n != gainer]
@@ -359,15 +380,91 @@ def _pick(names: list[str], rules: Rules) -> Optional[str]:
     return Counter(pool).most_common(1)[0][0]
 
 
+def recollect(changes: list[Change], recalled: list[RecalledChange], rules: Rules, *, weight: float = 0.5,
+              merge_days: int = 31, slack_days: int = 7) -> list[Change]:
+    """The place's changes with its recalled changes joined in (fuse/recall.py). Recollections
+    whose dates lie within ``merge_days`` of each other tell one change. Where a report of the
+    event lies within their dates (give or take ``slack_days``), they join it: its day stands,
+    they add their documents and may name the taker it lacks; where they name another taker,
+    each recollection weighs ``weight`` against 1 for each document reporting the event (a tie
+    goes to the reports). Alone, they make a change of their own, dated to the first day their
+    words allow (the precision kept), basis "recalled"."""
+    out = list(changes)
+    groups: list[list[RecalledChange]] = []
+    for r in sorted(recalled, key=lambda r: (r.day_lo, r.day_hi, r.doc_id)):
+        if groups and r.day_lo <= max(x.day_hi for x in groups[-1]) + timedelta(days=merge_days):
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    for g in groups:
+        lo, hi = min(r.day_lo for r in g), max(r.day_hi for r in g)
+        near = [c for c in out if c.basis != "recalled" and lo - timedelta(days=slack_days) <= c.day
+                <= hi + timedelta(days=slack_days)]
+        target = min(near, key=lambda c: (_days_outside(c.day, lo, hi), -len(c.docs))) if near else None
+        votes: Counter = Counter()
+        for name, docs in _by_name(g, "gainer").items():
+            votes[name] += weight * len(docs)
+        if target is not None and target.gainer not in (None, UNKNOWN):
+            votes[target.gainer] += len(target.docs - target.recalled_docs)
+        gainer = max(votes, key=lambda n: (votes[n], n == (target.gainer if target else None))) if votes else None
+        losers = _by_name(g, "loser")
+        loser = max(losers, key=lambda n: len(losers[n])) if losers else None
+        backing = [r for r in g if _name(r.gainer) == gainer] if gainer else [r for r in g if _name(r.loser) == loser]
+        evidence = [e for r in backing for e in r.evidence][:6] + [
+            r.evidence[0] for r in g if r not in backing][:2]
+        docs = {r.doc_id for r in g}
+        outlets = {r.outlet for r in g if r.outlet}
+        if target is not None:
+            new_docs = docs - target.docs
+            target.recalled_docs |= new_docs
+            target.docs |= docs
+            target.outlets |= outlets
+            target.evidence = target.evidence + evidence
+            if gainer is not None and gainer != target.gainer:
+                target.gainer = gainer
+            if target.loser is None and loser is not None and loser != target.gainer:
+                target.loser = loser
+                target.loser_docs = set(losers[loser])
+                target.loser_outlets = {r.outlet for r in g if r.outlet and _name(r.loser) == loser}
+            continue
+        if gainer is None and loser is None:
+            continue
+        los, his = [r.day_lo for r in backing], [r.day_hi for r in backing]
+        first = max(los) if max(los) <= min(his) else min(los)  # the days every recollection allows, else the earliest
+        precision = min((r for r in backing if r.day_lo == first), key=lambda r: (r.day_hi - r.day_lo)).precision
+        out.append(Change(day=first, place=backing[0].place, gainer=gainer or UNKNOWN,
+                          loser=loser if loser != gainer else None, event_ids=[], evidence=evidence, status=None,
+                          order="recalled:" + min(docs), docs=docs, outlets=outlets,
+                          loser_docs=set(losers.get(loser, [])) if loser else set(),
+                          loser_outlets={r.outlet for r in g if r.outlet and _name(r.loser) == loser} if loser else set(),
+                          basis="recalled", precision=None if precision == "day" else precision,
+                          recalled_docs=set(docs)))
+    return out
+
+
+def _days_outside(day: date, lo: date, hi: date) -> int:
+    return 0 if lo <= day <= hi else min(abs((day - lo).days), abs((day - hi).days))
+
+
+def _by_name(group: list[RecalledChange], role: str) -> dict[str, list[str]]:
+    """The documents of a group of recollections that name each holder in ``role`` (each document once)."""
+    out: dict[str, list[str]] = {}
+    for r in group:
+        name = _name(getattr(r, role))
+        if name and r.doc_id not in out.setdefault(name, []):
+            out[name].append(r.doc_id)
+    return out
+
+
 def periods_of(changes: Iterable[Change], flip_days: int = 30, min_flip_outlets: int = 2) -> list[ControlPeriod]:
     """Periods from a place's changes of hands, in date order; a holder that comes and goes
     within ``flip_days`` on fewer than ``min_flip_outlets`` known outlets is dropped."""
     periods: list[ControlPeriod] = []
-    support: list[tuple[set[str], set[str]]] = []  # (documents, outlets) per period
+    support: list[tuple[set[str], set[str], set[str]]] = []  # (documents, outlets, recalling documents) per period
 
-    def add(period: ControlPeriod, docs: set[str], outlets: set[str]) -> None:
+    def add(period: ControlPeriod, docs: set[str], outlets: set[str], recalled: Iterable[str] = ()) -> None:
         periods.append(period)
-        support.append((set(docs), set(outlets)))
+        support.append((set(docs), set(outlets), set(recalled)))
 
     for ch in sorted(changes, key=lambda c: (c.day, c.order)):
         gainer, loser = ch.gainer, ch.loser
@@ -379,10 +476,11 @@ def periods_of(changes: Iterable[Change], flip_days: int = 30, min_flip_outlets:
             # the loser held the place until this change (since when, the texts do not say)
             add(ControlPeriod(place=ch.place, holder=loser, start=None, end=ch.day, event_ids=list(ch.event_ids),
                               evidence=ch.loser_evidence + ch.evidence, basis="loser"),
-                ch.loser_docs or ch.docs, ch.loser_outlets if ch.loser_docs else ch.outlets)
+                ch.loser_docs or ch.docs, ch.loser_outlets if ch.loser_docs else ch.outlets,
+                (ch.loser_docs or ch.docs) & ch.recalled_docs)
         cur = periods[-1] if periods else None
         gap: list = []
-        gap_docs: tuple[set[str], set[str]] = (set(), set())
+        gap_docs: tuple[set[str], set[str], set[str]] = (set(), set(), set())
         if cur is not None and cur.holder == UNKNOWN and cur.start == ch.day and gainer != UNKNOWN:
             # "the troops withdrew" and "the rebels moved in" on one day: the place went straight
             # to the rebels; the withdrawal's evidence stays with them
@@ -398,20 +496,22 @@ def periods_of(changes: Iterable[Change], flip_days: int = 30, min_flip_outlets:
             cur.led_by = cur.led_by or ch.led_by
             support[-1][0].update(ch.docs | gap_docs[0])
             support[-1][1].update(ch.outlets | gap_docs[1])
+            support[-1][2].update(ch.recalled_docs | gap_docs[2])
             continue
         if cur is not None and cur.end is None:
             cur.end = ch.day
         add(ControlPeriod(place=ch.place, holder=gainer, start=ch.day, end=None, event_ids=list(ch.event_ids),
                           evidence=ch.evidence + ch.led_by_evidence + gap, status=ch.status,
-                          previous=loser or (cur.holder if cur else None), led_by=ch.led_by, basis=ch.basis),
-            ch.docs | gap_docs[0], ch.outlets | gap_docs[1])
+                          previous=loser or (cur.holder if cur else None), led_by=ch.led_by, basis=ch.basis,
+                          start_precision=ch.precision),
+            ch.docs | gap_docs[0], ch.outlets | gap_docs[1], ch.recalled_docs | gap_docs[2])
     _drop_flips(periods, support, flip_days, min_flip_outlets)
-    for p, (docs, outlets) in zip(periods, support):
-        p.reports, p.outlets = len(docs), sorted(outlets)
+    for p, (docs, outlets, recalled) in zip(periods, support):
+        p.reports, p.outlets, p.recalled = len(docs), sorted(outlets), len(recalled & docs)
     return periods
 
 
-def _drop_flips(periods: list[ControlPeriod], support: list[tuple[set[str], set[str]]], days: int,
+def _drop_flips(periods: list[ControlPeriod], support: list[tuple[set[str], set[str], set[str]]], days: int,
                 min_outlets: int) -> None:
     """A -> B -> A with B lasting at most ``days`` on fewer than ``min_outlets`` known outlets: B
     is dropped and A runs on (its evidence and support joined)."""
@@ -427,6 +527,7 @@ def _drop_flips(periods: list[ControlPeriod], support: list[tuple[set[str], set[
             prev.evidence += nxt.evidence
             support[i - 1][0].update(support[i + 1][0])
             support[i - 1][1].update(support[i + 1][1])
+            support[i - 1][2].update(support[i + 1][2])
             del periods[i:i + 2], support[i:i + 2]
             if i < len(periods):
                 periods[i].previous = prev.holder

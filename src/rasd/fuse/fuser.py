@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Callable, Iterable, Optional
 
 from ..geodesy import bbox_around
-from ..records import Agreement, Document, Event, FusedEvent, Place, Report
+from ..records import Agreement, Document, Event, FusedEvent, Place, Report, Toponym
 from ..store.base import CandidateSearch, DocumentStore, FusingStore
 from . import merge
 from .agreements import PlaceLookup
@@ -65,6 +65,11 @@ class Fuser:
             actors = ActorKB.load()
         self.control = ControlTracker(store, self.rules, self.documents, HolderReader(actors),
                                       warm=self._warm) if control else None
+        self.recaller = None
+        if control:
+            from .recall import RecallReader
+
+            self.recaller = RecallReader(actors, lambda sub: sub in self.rules.territorial)
         self.agreements = AgreementBuilder(self.rules, self.documents, places) if agreements else None
         self.denials = DenialReader() if denials else None
         if revisions is True:
@@ -122,6 +127,21 @@ class Fuser:
                 ev.status = fe.status
         return events
 
+    def recall(self, doc: Document, toponyms: Iterable[Toponym], events: Iterable[Event] = ()) -> int:
+        """Read a stored document for changes of holder it tells only in recollection (no event is
+        made of them: fuse/recall.py), keep them with the document, and recompute the timelines of
+        the places they (and the document's earlier ones) are at; returns how many it tells. The
+        writer calls it after ``process`` (in its transaction), with the geoparser's toponyms."""
+        if self.control is None or self.recaller is None:
+            return 0
+        found = self.recaller.read(doc, toponyms, events)
+        with self.store.transaction():
+            old = self.store.replace_recalled(doc.doc_id, found)
+            places = {key: ch.place for key, ch in found}
+            for key in sorted(set(old) | set(places)):
+                self.control.update(key, places.get(key))
+        return len(found)
+
     def record_revisions(self) -> None:
         """Record the revisions of the fused events written since the last call (in the caller's
         transaction): ``process`` ends with it."""
@@ -150,6 +170,9 @@ class Fuser:
                     if self.control is not None:
                         for key, place in {**places, place_key(fe.location): fe.location}.items():
                             self.control.update(key, place)
+            if self.control is not None:  # its recollections go with it (the writer reads them again)
+                for key in self.store.replace_recalled(doc_id, []):
+                    self.control.update(key)
         return n
 
     def _document(self, doc_id: str) -> Optional[Document]:

@@ -20,10 +20,13 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from importlib import resources
 from typing import Optional, Sequence
 
+import yaml
+
 from ..records import Place, is_country_feature, is_country_or_continent
-from .fallback import DEFAULT_STEPS, Fallbacks, abroad
+from .fallback import ANCHOR_GAP, DEFAULT_STEPS, Fallbacks, abroad
 from .gazetteer import Candidate, Gazetteer, default_precision, haversine_km
 
 log = logging.getLogger(__name__)
@@ -37,7 +40,25 @@ WEIGHTS = {
     "doc_country": 1.2, "admin1_doc_country": 1.0, "admin1_city_same_name": -1.2, "near_100km": 0.9, "near_400km": 0.45,
     "doc_admin1": 0.8,
     "cue_area": 1.2, "cue_place": 0.6,
+    # a name written as lying in the next one ("Pervomayske, Donetsk", "X in Y", "X (Y)"): its
+    # candidates inside that place (same area, or within CONTAINER_KM of a town) gain
+    "in_container": 1.5,
 }
+# how much a country named by its demonym counts towards the story's countries, against 2 for the
+# country's own name: "the Canadian way", and (ACTOR_DEMONYM_VOTE) before a noun of people or forces
+# (data/resolution.yaml: "Russian forces", "an Iranian man": whose they are, not where the story is)
+DEMONYM_VOTE = 0.5
+ACTOR_DEMONYM_VOTE = 0.1
+# the story's countries weigh fully once this much evidence is in (a place only one country has: 1;
+# a lone demonym weighs a tenth)
+DOC_COUNTRY_EVIDENCE = 1.0
+# a town lies in the place named after it within this many km
+CONTAINER_KM = 100.0
+# a match by the place's own name of a town this populous (or of a capital or a first-level area) is
+# sure: with a known country it is not redone as a namesake abroad ("London", "Mandera" in a story
+# whose actors are Somali), nor as a longer name cut short when it lies in that country ("Mombasa
+# Republican Council", "Moyale Monday"); a district is not ("Amuru" in an Ethiopian story)
+SURE_POPULATION = 20_000
 _AREA_CUES = {"province", "governorate", "region", "district", "county", "state", "province of",
               "governorate of", "region of", "district of"}
 _PLACE_CUES = {"town of", "city of", "village of", "villages of", "towns of", "city", "town", "village",
@@ -56,12 +77,92 @@ _NEXT_NAME = re.compile(r"[ -](?:(?:al|Al|el|El|ad|Ad)[- ])?(?!(?:Province|Gover
                         r"Brigade|Forces|Army|Mountains?|River|Lake|Valley|Northern|Southern|Eastern|Western|North|South|East|West|"
                         r"Central|Oil|Gas|Company|Municipality|Operations?|Command|Police|Security|Governor|Island|"
                         r"Crossing|Square|Sub|Refinery|Prison|Checkpoint|Market)\b)[A-Z][a-z]")
-_PREV_PARTICLE = re.compile(r"\b(?:Abu|Umm|Tal|Tall|Tell|Kafr|Deir|Dayr|Beit|Bayt|Khirbet|Khirbat|Jabal|Jebel|Wadi|"
-                            r"Bir|Ras|Qasr|Ain|Ein|Ayn|Tel|Sheikh|Shaykh|Arab)[ -]$")
+_PARTICLES = (r"(?:Abu|Umm|Tal|Tall|Tell|Kafr|Deir|Dayr|Beit|Bayt|Khirbet|Khirbat|Jabal|Jebel|Wadi|"
+              r"Bir|Ras|Qasr|Ain|Ein|Ayn|Tel|Sheikh|Shaykh|Arab)")
+_PREV_PARTICLE = re.compile(r"\b" + _PARTICLES + r"[ -]$")
+_PARTICLE_ONLY = re.compile(_PARTICLES)
+# "Bab al Khair" found as "Bab": a name going on with an article is surely longer
+_NEXT_ARTICLE = re.compile(r"[ -](?:al|Al|el|El|ad|Ad|as|As|ash|Ash|ar|Ar|at|At|an|An|az|Az)[- ][A-Z]")
 
 
-def _truncated(text: str, m: Mention) -> bool:
-    return bool(_NEXT_NAME.match(text, m.end)) or bool(_PREV_PARTICLE.search(text[max(0, m.start - 10):m.start]))
+def _cut(text: str, m: Mention) -> str:
+    """How a name looks cut short: "sure" ("Abu Saida" as "Saida", "Tal Samn" as "Tal", "Bab al Khair"
+    as "Bab"), "maybe" (a capitalised word follows: "Tal Jammeh", but also "Mombasa Law Courts",
+    "Moyale Monday") or ""."""
+    if _PREV_PARTICLE.search(text[max(0, m.start - 10):m.start]) or _NEXT_ARTICLE.match(text, m.end):
+        return "sure"
+    if _NEXT_NAME.match(text, m.end):
+        return "sure" if _PARTICLE_ONLY.fullmatch(m.text.strip()) else "maybe"
+    return ""
+
+
+class _WordsAfter:
+    """Words (one or two) that may follow a name, from a data list."""
+
+    WORD = re.compile(r"[A-Za-z]+")
+
+    def __init__(self, phrases: list[str]):
+        self.phrases = frozenset(tuple(p.lower().split()) for p in phrases)
+        self.longest = max((len(p) for p in self.phrases), default=0)
+
+    def before(self, text: str, end: int) -> bool:
+        """Whether one of the phrases starts right after ``end`` (past spaces and a hyphen)."""
+        words = [w.lower() for w in self.WORD.findall(text[end:end + 40])[:self.longest]]
+        if not re.match(r"[\s-]", text[end:end + 1]):
+            return False
+        return any(tuple(words[:n]) in self.phrases for n in range(1, len(words) + 1))
+
+
+def _load_resolution_lists() -> dict:
+    with resources.files("rasd.geo").joinpath("data", "resolution.yaml").open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    unknown = set(data) - {"actor_nouns_after"}
+    if unknown:
+        raise ValueError(f"geo/data/resolution.yaml: unknown keys {sorted(unknown)}")
+    if not isinstance(data.get("actor_nouns_after"), list) or not all(isinstance(w, str) for w in data["actor_nouns_after"]):
+        raise ValueError("geo/data/resolution.yaml: actor_nouns_after must be a list of words")
+    return data
+
+
+_ACTOR_NOUNS = _WordsAfter(_load_resolution_lists()["actor_nouns_after"])
+
+
+def _sure(c: Optional[Candidate]) -> bool:
+    """A match by the place's own name of a sizeable town, a capital or a first-level area."""
+    f = (c.feature or "") if c is not None else ""
+    return c is not None and c.kind == "name" and c.match == "key" and (
+        ((c.population or 0) >= SURE_POPULATION and f.startswith("P.")) or f.startswith("A.ADM1") or f == "P.PPLC")
+
+
+def _redo(text: str, m: Mention, p: Place, c: Optional[Candidate], country: str) -> str:
+    """Whether a resolution is treated as lacking in a story known to be about ``country``: "" (no),
+    "redo" (a namesake abroad, a longer name cut short: "Tal Jammeh" as "Tal", "Abu Saida" as "Saida")
+    or "unless-lost" (a sure match abroad: "London", "Mandera" in a story whose actors are Somali; redone,
+    but it keeps its own place unless the text puts it in or near a place of ``country``). A sure match
+    at home keeps its place before a capitalised word ("Mombasa Law Courts")."""
+    cut = _cut(text, m)
+    if cut == "sure":
+        return "redo"
+    if abroad(p, country):
+        return "unless-lost" if _sure(c) and not cut else "redo"
+    return "redo" if cut and not _sure(c) else ""
+
+
+def _inside(c: Candidate, area: Place) -> bool:
+    """Whether a candidate lies in a place the text puts it in (its area, or near its town)."""
+    if c.country != area.country or c.lat is None or area.lat is None or is_country_or_continent(area.feature):
+        return False
+    f = area.feature or ""
+    if f.startswith("A.ADM1") and c.admin1 and area.admin1:
+        return c.admin1 == area.admin1
+    if f.startswith("A.ADM2") and c.admin2 and area.admin2 and c.admin2 == area.admin2:
+        return True
+    return haversine_km(c.lat, c.lon, area.lat, area.lon) <= CONTAINER_KM
+
+
+def _in_area_gap(text: str, m: Mention, nxt: Mention) -> bool:
+    """'X, Y' / 'X in Y' / 'X (Y)' / 'X near Y': the next name is where the first lies."""
+    return m.end <= nxt.start and nxt.start - m.end <= 60 and bool(ANCHOR_GAP.fullmatch(text[m.end:nxt.start]))
 
 
 # "Tell Abiad in Ar-Raqqa", "Tell Abiad (Raqqa)": the second name is the area the first lies in
@@ -143,7 +244,7 @@ class Resolver:
         if doc_countries and c.country:
             total = sum(doc_countries.values())
             share = doc_countries.get(c.country, 0) / total
-            s += w["doc_country"] * share
+            s += w["doc_country"] * share * min(1.0, total / DOC_COUNTRY_EVIDENCE)
             if f.startswith("A.ADM1") and share >= 0.5 and c.country not in own_name_cities:
                 # "Georgia" in a story about the US is the state; "Hama" in a Syrian one the city
                 s += w["admin1_doc_country"]
@@ -190,7 +291,8 @@ class Resolver:
             if (best[1].feature or "").startswith("A.ADM1") and best[1].admin1:
                 admins.add((best[1].country, best[1].admin1))
             if best[1].is_country():
-                doc_countries[best[1].country] += 2
+                doc_countries[best[1].country] += 2 if best[1].kind != "demonym" else \
+                    ACTOR_DEMONYM_VOTE if _ACTOR_NOUNS.before(text, m.end) else DEMONYM_VOTE
             elif len({c.country for c in cands}) == 1 and best[1].country:
                 doc_countries[best[1].country] += 1
                 if (best[1].population or 0) >= 20_000 or (best[1].feature or "").startswith("A.ADM"):
@@ -204,19 +306,34 @@ class Resolver:
         # pass 2: rank in context (anchors once each: a long text names the same towns many times)
         anchors = list(dict.fromkeys((round(a, 2), round(b, 2)) for a, b in anchors))[:200]
         out: list[Optional[Place]] = []
+        chosen: list[Optional[Candidate]] = []
         doc_admins = frozenset(admins)
         for idx, (m, cands) in enumerate(zip(mentions, cand_lists)):
             best = self._best(cands, m, doc_countries, anchors, doc_admins)
             if best is None:
                 out.append(None)
+                chosen.append(None)
                 continue
             score, cand = best
             out.append(self._place(text, m, cand, score))
+            chosen.append(cand)
+        # "Pervomayske, Donetsk": of a name's namesakes, the one inside the place the text puts it in
+        for idx in range(len(mentions) - 2, -1, -1):
+            area = out[idx + 1]
+            if out[idx] is None or area is None or not _in_area_gap(text, mentions[idx], mentions[idx + 1]):
+                continue
+            best = self._best(cand_lists[idx], mentions[idx], doc_countries, anchors, doc_admins, area)
+            if best is not None and best[1] is not chosen[idx]:
+                chosen[idx] = best[1]
+                out[idx] = self._place(text, mentions[idx], best[1], best[0])
         # fallbacks: a place the gazetteer lacks, placed at the area the text puts it in, the town
         # a facility lies in, or the story's dominant place; with a known country, a village that
-        # only matched abroad is treated as lacking too ("Jan Tamr" read as "Jan" in Cameroon)
-        redo = [i for i, (m, p) in enumerate(zip(mentions, out))
-                if p is not None and country and (abroad(p, country) or _truncated(text, m))]
+        # only matched abroad is treated as lacking too ("Jan Tamr" read as "Jan" in Cameroon), and so
+        # is a name cut short ("Tal Jammeh" read as "Tal"), unless a sure match at home
+        how = {i: _redo(text, m, p, chosen[i], country) for i, (m, p) in enumerate(zip(mentions, out))
+               if p is not None and country}
+        redo = [i for i, h in how.items() if h]
+        kept = {i: out[i] for i, h in how.items() if h == "unless-lost"}
 
         def inner(name: str) -> Optional[Place]:
             """A part of a longer name, by its exact name, when the story's places are near it or it
@@ -232,18 +349,23 @@ class Resolver:
             return self._place(text, Mention(0, len(name), name), c, best[0])
 
         Fallbacks(inner, self.fallbacks).fill(text, mentions, out, country, redo)
+        for i, p in kept.items():  # placed only by the story's dominant place, or not at all: its own place stands
+            if out[i] is None or out[i].fallback == "document":
+                out[i] = p
         return out
 
     def _best(self, cands: list[Candidate], m: Optional[Mention], doc_countries: Counter,
               anchors: list[tuple[float, float]],
-              doc_admins: frozenset = frozenset()) -> Optional[tuple[float, Candidate]]:
+              doc_admins: frozenset = frozenset(), area: Optional[Place] = None) -> Optional[tuple[float, Candidate]]:
+        """The best candidate and its score; ``area``: the place the text puts the name in."""
         if not cands:
             return None
         cities = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 50_000)
         own = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 50_000
                         and c.kind == "name")
         towns = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 1_000)
-        scored = [(self.score(c, m, doc_countries, anchors, cities, doc_admins, towns, own), c) for c in cands]
+        scored = [(self.score(c, m, doc_countries, anchors, cities, doc_admins, towns, own)
+                   + (WEIGHTS["in_container"] if area is not None and _inside(c, area) else 0.0), c) for c in cands]
         scored.sort(key=lambda x: (-x[0], -(x[1].population or 0), x[1].id))
         return scored[0]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, NamedTuple, Optional, Protocol, TypeVar, runtime_checkable
 
 from .. import corrections as corr
-from ..records import Agreement, ControlPeriod, Document, Event, FusedEvent
+from ..records import Agreement, ControlPeriod, Document, Event, FusedEvent, RecalledChange
 
 BBox = tuple[float, float, float, float]  # (west, south, east, north)
 S = TypeVar("S", bound="BaseStore")
@@ -515,6 +515,15 @@ class ControlStore(BaseStore, Protocol):
     @abc.abstractmethod
     def control_places(self) -> list[str]:
         """The keys of every place that has a timeline (``control_timeline(key)`` reads one)."""
+
+    @abc.abstractmethod
+    def replace_recalled(self, doc_id: str, changes: list[tuple[str, RecalledChange]]) -> list[str]:
+        """Replace the recalled changes of one document with ``changes`` ((place key, change)
+        pairs); returns the place keys it had before (their timelines change too)."""
+
+    @abc.abstractmethod
+    def recalled_at(self, place_key: str) -> list[RecalledChange]:
+        """The recalled changes at one place, by their first day."""
 
     @abc.abstractmethod
     def save_agreement(self, agreement: Agreement) -> None:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any, Iterable, Optional
 
 from ...geodesy import bbox_around, haversine_km
-from ...records import Agreement, ControlPeriod, Event, FusedEvent
+from ...records import Agreement, ControlPeriod, Event, FusedEvent, RecalledChange
 from ..base import CandidateSearch, FusedRevision
 from .dialect import SQLConnection
 
@@ -320,6 +320,23 @@ class FusionMixin(SQLConnection):
 
     def control_places(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT place_key FROM control_periods ORDER BY place_key")]
+
+    # -- recalled changes (migration 009) -------------------------------------
+    def replace_recalled(self, doc_id: str, changes: list[tuple[str, RecalledChange]]) -> list[str]:
+        with self.transaction():
+            old = [r[0] for r in self.conn.execute(
+                "SELECT DISTINCT place_key FROM recalled_changes WHERE doc_id=? ORDER BY place_key", (doc_id,))]
+            self.conn.execute("DELETE FROM recalled_changes WHERE doc_id=?", (doc_id,))
+            self.conn.executemany(
+                "INSERT INTO recalled_changes(doc_id, place_key, day_lo, day_hi, data) VALUES (?,?,?,?,?)",
+                [(doc_id, key, c.day_lo.isoformat(), c.day_hi.isoformat(), json.dumps(c.to_dict(), ensure_ascii=False))
+                 for key, c in changes])
+        return old
+
+    def recalled_at(self, place_key: str) -> list[RecalledChange]:
+        rows = self.conn.execute("SELECT data FROM recalled_changes WHERE place_key=? ORDER BY day_lo, doc_id, id",
+                                 (place_key,))
+        return [RecalledChange.from_dict(json.loads(r[0])) for r in rows]
 
     # -- agreements ---------------------------------------------------------
     def save_agreement(self, agreement: Agreement) -> None:
