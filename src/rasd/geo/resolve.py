@@ -255,11 +255,17 @@ class Resolver:
                 # "Georgia" in a story about the US is the state; "Hama" in a Syrian one the city
                 s += w["admin1_doc_country"]
         if anchors and c.lat is not None and not is_country_or_continent(f):
-            d = min(haversine_km(c.lat, c.lon, a, b) for a, b in anchors)
-            if d < 100:
-                s += w["near_100km"]
-            elif d < 400:
-                s += w["near_400km"]
+            # the nearest anchor's distance counts only as under 100 km, under 400 km or farther
+            near = None
+            for a, b in anchors:
+                d = haversine_km(c.lat, c.lon, a, b)
+                if d < 100:
+                    near = "near_100km"
+                    break
+                if d < 400:
+                    near = "near_400km"
+            if near is not None:
+                s += w[near]
         if doc_admins and c.admin1 and not f.startswith("A.ADM1") and (c.country, c.admin1) in doc_admins:
             s += w["doc_admin1"]  # "Santa Maria" in a story that names California
         cue = (mention.cue or "") if mention else ""
@@ -290,8 +296,12 @@ class Resolver:
         admins: set[tuple[str, str]] = {(p.country, p.admin1) for p in context or []
                                         if p.country and p.admin1 and (p.feature or "").startswith("A.ADM1")}
         sure: Counter = Counter()  # countries of the places (not country names) only one country has
+        # a name's best candidate depends on its candidates (one list per name) and the mention's cue
+        # alone: each is ranked once per pass (a long text names the same towns many times)
+        ranked: dict = {}
         for m, cands in zip(mentions, cand_lists):
-            best = self._best(cands, m, Counter(), [])
+            key = (id(cands), m.cue)
+            best = ranked[key] if key in ranked else ranked.setdefault(key, self._best(cands, m, Counter(), []))
             if best is None:
                 continue
             if (best[1].feature or "").startswith("A.ADM1") and best[1].admin1:
@@ -314,8 +324,11 @@ class Resolver:
         out: list[Optional[Place]] = []
         chosen: list[Optional[Candidate]] = []
         doc_admins = frozenset(admins)
+        ranked = {}
         for idx, (m, cands) in enumerate(zip(mentions, cand_lists)):
-            best = self._best(cands, m, doc_countries, anchors, doc_admins)
+            key = (id(cands), m.cue)
+            best = ranked[key] if key in ranked else \
+                ranked.setdefault(key, self._best(cands, m, doc_countries, anchors, doc_admins))
             if best is None:
                 out.append(None)
                 chosen.append(None)
