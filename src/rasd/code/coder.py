@@ -624,7 +624,22 @@ class Coder:
         reported = any((a.lemma_.lower() in self.rules.report_lemmas or a.lower_ in self.rules.report_lemmas)
                        and not any(ch.dep_ == "advmod" and ch.lower_ in self.rules.narrative_adverbs for ch in a.children)
                        for a in list(cand.token.ancestors)[:4])
-        return not self._ongoing(cand) and not reported and not self._sourced(sc.text)
+        return not self._ongoing(cand) and not reported and not self._attributed(cand) and not self._sourced(sc.text)
+
+    def _attributed(self, cand: Candidate) -> bool:
+        """'..., rebels said', 'Idlib residents said ...', 'fighters said they had pushed into the enclave': a
+        happening a party or a witness tells in the reporting past (a verb of saying in the simple past whose
+        subject is a common noun, not a pronoun of a story being told nor a politician's name) is the news
+        they report."""
+        t = cand.token
+        for a in list(t.ancestors)[:4]:
+            if a.pos_ == "VERB" and a.tag_ == "VBD" and a.lemma_.lower() in self.rules.saying_lemmas \
+                    and not any(ch.dep_ == "advmod" and ch.lower_ in self.rules.narrative_adverbs for ch in a.children):
+                subj = next((ch for ch in a.children if ch.dep_ == "nsubj"), None)
+                # (people named by what they are, "rebels", "residents", "fighters": a politician named by name
+                # speaks about policy, "Rouhani said the grounds for a settlement had been laid")
+                return subj is not None and subj.pos_ == "NOUN"
+        return False
 
     def _ongoing(self, cand: Candidate) -> bool:
         """'are fighting', 'is being shelled', 'battles continue': the trigger (or the verb that
