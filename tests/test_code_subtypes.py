@@ -81,12 +81,13 @@ def test_the_victims_of_a_passive_are_not_the_attacker(coder):
 
 
 def test_subtype_file_is_read_strictly():
-    good = {"crowd": {"types": ["rioters"], "from_types": ["Battles"]},
+    good = {"crowd": {"types": ["rioters"], "from_types": ["Battles"], "keeps": ["Sexual violence"]},
             "en": {"crowd": {k: ["x"] for k in ("agent_words", "firearms", "demonstration", "street_weapons", "mob", "communal", "deaths")},
-                   "weapons_objects": ["arms"], "base_objects": ["base"], "goods_objects": ["cattle"],
+                   "weapons_objects": ["arms"], "base_objects": ["base"], "goods_objects": ["cattle"], "ground_objects": ["town"],
                    "handed_over": ["withdrew"], "premature": ["while planting"], "made_safe": ["defused"],
                    "targets": {"civilian": ["farmers"], "armed": ["soldiers"], "unarmed": ["off-duty"], "response": ["repelled"], "ground_fight": ["clashed"]},
-                   "instrument_preps": ["with"], "killing_verbs": ["kill"], "protest": {"grievance": ["demanding"], "self_dispersal": ["crowd dispersed"], "crowd_violence": ["rioters"]},
+                   "instrument_preps": ["with"], "killing_verbs": ["kill"], "protest": {"grievance": ["demanding"], "self_dispersal": ["crowd dispersed"], "crowd_violence": ["rioters"],
+                               "symbolic": ["flag"], "crowd_control": ["tear gas"]},
                    "harm": {k: r"\bx\b" for k in ("civilian", "armed", "hurt", "unhurt", "possessive", "crowd_fight")}}}
     rules = SubtypeRules.load(raw=good)
     assert rules.seizes_weapons("a cache of arms") and not rules.seizes_weapons("the town")
@@ -199,3 +200,43 @@ def test_precedence_and_labels_name_known_classes():
     bad = {**raw, "en": {**raw["en"], "labels": {"looted": ["looting"]}}}
     with pytest.raises(dl.DataError, match="not a class"):
         TriggerLexicon.load(raw=bad)
+
+
+def test_what_demonstrators_denounce_is_their_grievance(coder):
+    e = one(coder, "On 5 July, hundreds marched in Kisumu to protest against the killing of a student by police.")
+    assert (e.event_type, e.sub_event_type) == ("Protests", "Peaceful protest")
+    # a flag or an effigy burnt is a sign, not violence
+    e = one(coder, "On 5 July, protesters burned an effigy of the governor in Kisumu.")
+    assert e.sub_event_type == "Peaceful protest"
+
+
+def test_forces_using_tear_gas_on_a_crowd_met_a_protest(coder):
+    e = one(coder, "On 8 July, police fired tear gas at traders gathered outside the county offices in Kisumu.")
+    assert (e.event_type, e.sub_event_type) == ("Protests", "Protest with intervention")
+    assert e.actor1.name == "Protesters (Kenya)" and e.actor2.name.startswith("Police Forces of Kenya")
+
+
+def test_looting_in_an_attack_that_kills_is_the_attack(coder):
+    e = one(coder, "On 6 July, gunmen looted shops and killed two traders near Gao.")
+    assert (e.event_type, e.sub_event_type) == ("Violence against civilians", "Attack")
+
+
+def test_a_crowds_rape_keeps_its_sub_type(coder):
+    e = one(coder, "On 7 July, herders raped a woman near Gao.")
+    assert e.sub_event_type == "Sexual violence"
+
+
+def test_people_seized_are_abducted_not_ground_taken(coder):
+    e = one(coder, "On 12 July, gunmen seized three aid workers near Gao.")
+    assert (e.event_type, e.sub_event_type) == ("Violence against civilians", "Abduction/forced disappearance")
+
+
+def test_party_factions_fighting_are_rioters(coder):
+    e = one(coder, "On 5 July, two factions of the ruling party engaged in a clash in Comilla, injuring ten people.")
+    assert (e.event_type, e.sub_event_type) == ("Riots", "Mob violence")
+    assert e.actor1.name == "Rioters (Bangladesh)"
+
+
+def test_a_participle_before_a_noun_describes_it(coder):
+    e = one(coder, "On 12 July, the rebels set up a base in a captured school in Gao.")
+    assert e.sub_event_type == "Headquarters or base established"

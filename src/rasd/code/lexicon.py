@@ -36,7 +36,7 @@ _TRIGGER_WORDS = dl.record({
     "companion_words": Key(_WORDS, True), "rule_lemmas": Key(_WORDS, True),
     "labels": Key(dl.mapping(dl.text, _WORDS))})
 _PRECEDENCE = dl.record({"prefer": Key(dl.text, True), "over": Key(_WORDS, True),
-                         "where": Key(dl.one_of("sentence", "object"), True)})
+                         "where": Key(dl.one_of("sentence", "object", "grievance"), True)})
 _TRIGGERS_FILE = sections({"classes": Key(dl.keyed(_TRIGGER_CLASS, dl.text), True),
                            "precedence": Key(dl.list_of(_PRECEDENCE))}, _TRIGGER_WORDS)
 

@@ -23,18 +23,21 @@ _LANG = dl.record({
     "crowd": Key(dl.record({k: Key(_WORDS, True) for k in ("agent_words", "firearms", "demonstration", "street_weapons",
                                                            "mob", "communal", "deaths")}), True),
     "weapons_objects": Key(_WORDS, True), "base_objects": Key(_WORDS, True), "goods_objects": Key(_WORDS, True),
+    "ground_objects": Key(_WORDS, True),
     "targets": Key(dl.record({k: Key(_WORDS, True) for k in ("civilian", "armed", "unarmed", "response", "ground_fight")}),
                    True),
     "handed_over": Key(_WORDS, True), "premature": Key(_WORDS, True), "made_safe": Key(_WORDS, True),
     "instrument_preps": Key(_WORDS, True), "killing_verbs": Key(_WORDS, True),
-    "protest": Key(dl.record({k: Key(_WORDS, True) for k in ("grievance", "self_dispersal", "crowd_violence")}), True),
+    "protest": Key(dl.record({k: Key(_WORDS, True) for k in ("grievance", "self_dispersal", "crowd_violence", "symbolic",
+                                                                   "crowd_control")}),
+                   True),
     "harm": Key(dl.record({k: Key(rx, True) for k in _HARM}), True)})
 
 
 def _file(v, w: dl.Where) -> dict:
     if not isinstance(v, dict):
         raise w.fail(f"expected a mapping, got {type(v).__name__}")
-    crowd = dl.record({"types": Key(_WORDS, True), "from_types": Key(_WORDS, True)})
+    crowd = dl.record({"types": Key(_WORDS, True), "from_types": Key(_WORDS, True), "keeps": Key(_WORDS, True)})
     out: dict = {"languages": {}}
     for k, x in v.items():
         if k == "crowd":
@@ -58,6 +61,7 @@ def words_pattern(words: list[str]) -> re.Pattern:
 class SubtypeRules:
     crowd_types: frozenset[str]
     from_types: frozenset[str]
+    crowd_keeps: frozenset[str]
     crowd_words: re.Pattern
     firearms: re.Pattern
     demonstration: re.Pattern
@@ -68,6 +72,7 @@ class SubtypeRules:
     weapons_objects: re.Pattern
     base_objects: re.Pattern
     goods_objects: re.Pattern
+    ground_objects: re.Pattern
     civilian_targets: re.Pattern
     armed_targets: re.Pattern
     unarmed: re.Pattern
@@ -80,6 +85,8 @@ class SubtypeRules:
     grievance: re.Pattern
     self_dispersal: re.Pattern
     crowd_violence: re.Pattern
+    symbolic: re.Pattern
+    crowd_control: re.Pattern
     killing_verbs: frozenset[str]
     harm: dict[str, re.Pattern]  # _HARM's patterns: whom a blast or a mob with no second party struck
 
@@ -97,15 +104,18 @@ class SubtypeRules:
             raise dl.DataError(f"subtypes.yaml: no section for language {lang!r}")
         w = d["languages"][lang]
         c, t, p = w["crowd"], w["targets"], w["protest"]
-        return cls(frozenset(d["crowd"]["types"]), frozenset(d["crowd"]["from_types"]), words_pattern(c["agent_words"]),
+        return cls(frozenset(d["crowd"]["types"]), frozenset(d["crowd"]["from_types"]), frozenset(d["crowd"]["keeps"]),
+                   words_pattern(c["agent_words"]),
                    words_pattern(c["firearms"]), words_pattern(c["demonstration"]), words_pattern(c["street_weapons"]),
                    words_pattern(c["mob"]), words_pattern(c["communal"]), words_pattern(c["deaths"]),
                    words_pattern(w["weapons_objects"]), words_pattern(w["base_objects"]), words_pattern(w["goods_objects"]),
+                   words_pattern(w["ground_objects"]),
                    words_pattern(t["civilian"]), words_pattern(t["armed"]), words_pattern(t["unarmed"]), words_pattern(t["response"]),
                    words_pattern(t["ground_fight"]), words_pattern(w["handed_over"]), words_pattern(w["premature"]),
                    words_pattern(w["made_safe"]),
                    frozenset(x.lower() for x in w["instrument_preps"]),
                    words_pattern(p["grievance"]), words_pattern(p["self_dispersal"]), words_pattern(p["crowd_violence"]),
+                   words_pattern(p["symbolic"]), words_pattern(p["crowd_control"]),
                    frozenset(x.lower() for x in w["killing_verbs"]), compile_patterns(w["harm"], {}))
 
     def crowd_riot(self, event_type: str, sub_event_type: str, agent_type: Optional[str], agent_words: str,
@@ -115,7 +125,7 @@ class SubtypeRules:
         that is the agent (None: none known); ``armed_named``: whether an organised armed actor is
         named among the agent's words; ``context``: the sentence and those continuing it;
         ``sides``: the words of both sides of a fight, ``mutual`` when the trigger is one (a clash)."""
-        if event_type not in self.from_types and sub_event_type not in self.from_types:
+        if (event_type not in self.from_types and sub_event_type not in self.from_types) or sub_event_type in self.crowd_keeps:
             return None
         crowd = agent_type in self.crowd_types or (not armed_named and self.crowd_head(agent_words) is not None)
         if not crowd or self.armed_crowd.search(agent_words):
@@ -164,6 +174,11 @@ class SubtypeRules:
             return "goods"
         return None
 
+    def people_taken(self, patient_words: str) -> bool:
+        """"seized two foreign engineers": what was taken is people, and no ground is named with them."""
+        return bool(self.civilian_targets.search(patient_words)) and not self.ground_objects.search(patient_words) \
+            and not self.armed_targets.search(patient_words)
+
     def sets_up_base(self, words: str) -> bool:
         return bool(self.base_objects.search(words))
 
@@ -197,10 +212,17 @@ class SubtypeRules:
             for w in cues[kind]:
                 at = low.find(w)
                 while at >= 0:
-                    if not (kind == "intervention" and self.self_dispersal.search(low[max(0, at - 40):at + len(w) + 20])):
+                    near = low[max(0, at - 40):at + len(w) + 30]
+                    if not (kind == "intervention" and self.self_dispersal.search(near)) and \
+                            not (kind == "violent" and self.symbolic.search(near)):
                         return kind
                     at = low.find(w, at + 1)
         return None
+
+    def in_grievance(self, text: str, offset: int) -> bool:
+        """Whether ``offset`` of ``text`` lies in what demonstrators demand or denounce ("protested against
+        the killing of ...", "denouncing the recent kidnap")."""
+        return self._without_grievance(text.lower())[offset:offset + 1] == " " and not text[offset:offset + 1].isspace()
 
     def _without_grievance(self, low: str) -> str:
         """``low`` with each grievance clause ("demanding ...", "in protest of ...", up to the next

@@ -117,12 +117,13 @@ class TriggerDetector:
             if not lemmas & set(e.governors):
                 return False
         if e.particle or e.needs_prep:
-            kids = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod", "agent")}
+            # (after the word: a fronted "On 16 September" is a date, not the particle of "fired on")
+            kids = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod", "agent") and c.i > tok.i}
             if e.particle and e.particle not in kids:
                 return False
             if e.needs_prep and not kids & set(e.needs_prep):
                 return False
-        if e.not_objects and any(c.lemma_.lower() in e.not_objects for c in tok.children if c.dep_ == "dobj") or \
+        if e.not_objects and any(c.lemma_.lower() in e.not_objects for c in tok.children if c.dep_ in ("dobj", "nsubjpass")) or \
                 e.not_objects and any(o.dep_ == "pobj" and o.lemma_.lower() in e.not_objects
                                       for c in tok.children if c.dep_ == "prep" for o in c.children):
             return False  # "took part", "took to the streets"
@@ -340,10 +341,13 @@ class TriggerDetector:
                     c.patients += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
                 elif ch.dep_ == "acl" and ch.lemma_.lower() in r.target_modifiers:
                     c.patients += [np_span(p) for p in ch.children if p.dep_ == "dobj"]
-            head = tok.head
+            head, held = tok.head, tok
+            if tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_.lower() in r.carry_verbs:
+                # "engaged in a clash": the verb the noun's preposition hangs on carries it
+                held, head = head, head.head
             if head is not tok:
                 hl = head.lemma_.lower()
-                if tok.dep_ in ("dobj", "nsubjpass") and hl in r.carry_verbs:
+                if held.dep_ in ("dobj", "nsubjpass", "prep") and hl in r.carry_verbs:
                     c.agents += [np_span(ch) for ch in head.children if ch.dep_ == "nsubj"]
                     for ch in head.children:
                         if ch.dep_ == "agent":

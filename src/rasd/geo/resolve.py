@@ -140,6 +140,8 @@ def _redo(text: str, m: Mention, p: Place, c: Optional[Candidate], country: str)
     or "unless-lost" (a sure match abroad: "London", "Mandera" in a story whose actors are Somali; redone,
     but it keeps its own place unless the text puts it in or near a place of ``country``). A sure match
     at home keeps its place before a capitalised word ("Mombasa Law Courts")."""
+    if is_country_or_continent(p.feature):
+        return ""  # "British Kurds", "Turkish Kurd": a country is never a village's name cut short
     cut = _cut(text, m)
     if cut == "sure":
         return "redo"
@@ -215,11 +217,12 @@ class Resolver:
     def score(self, c: Candidate, mention: Optional[Mention], doc_countries: Counter,
               anchors: list[tuple[float, float]], city_countries: frozenset = frozenset(),
               doc_admins: frozenset = frozenset(), town_countries: frozenset = frozenset(),
-              own_name_cities: frozenset = frozenset()) -> float:
+              own_name_cities: frozenset = frozenset(), bigger_town: int = 0) -> float:
         """``city_countries``: countries where a sizeable town bears the same name
         (``own_name_cities``: as its own name, not an other name: Hama, not New York City);
         ``town_countries``: countries where any town of 1,000 people or more bears it;
-        ``doc_admins``: (country, admin1) of the first-level areas the story names."""
+        ``doc_admins``: (country, admin1) of the first-level areas the story names; ``bigger_town``:
+        the population of the largest sizeable town bearing the name by its own name (0 if none)."""
         w = WEIGHTS
         s = w.get(f"kind_{c.kind}", 0.8)
         if c.match != "key":
@@ -230,8 +233,11 @@ class Resolver:
             s += w["country"]
         elif f.startswith("A.ADM1"):
             s += w["admin1"]
-            if c.country in city_countries and (mention is None or (mention.cue or "") not in _AREA_CUES | {"in area"}):
-                s += w["admin1_city_same_name"]  # "New York", "Aleppo": the city, unless "province" says not
+            if (c.country in city_countries or (c.population or 0) < bigger_town) \
+                    and (mention is None or (mention.cue or "") not in _AREA_CUES | {"in area"}):
+                # "New York", "Aleppo": the city, unless "province" says not; and a small area named like
+                # a larger city abroad ("Manchester" is the English city, not the Jamaican parish)
+                s += w["admin1_city_same_name"]
         elif f.startswith("A.ADM2"):
             if c.country in town_countries and (mention is None or (mention.cue or "") not in _AREA_CUES):
                 s += w["admin2_town_same_name"]  # "Toronto", "Manbij": the town, unless "district" says not
@@ -362,8 +368,9 @@ class Resolver:
             return self._place(text, Mention(0, len(name), name), c, best[0])
 
         Fallbacks(inner, self.fallbacks).fill(text, mentions, out, country, redo)
-        for i, p in kept.items():  # placed only by the story's dominant place, or not at all: its own place stands
-            if out[i] is None or out[i].fallback == "document":
+        for i, p in kept.items():  # not put at a place in the country (only at the story's dominant place, at
+            # a country named beside it, "Manbij, northern Syria", or nowhere): its own place stands
+            if out[i] is None or out[i].fallback == "document" or out[i].country != country or is_country_or_continent(out[i].feature):
                 out[i] = p
         return out
 
@@ -377,7 +384,9 @@ class Resolver:
         own = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 50_000
                         and c.kind == "name")
         towns = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 1_000)
-        scored = [(self.score(c, m, doc_countries, anchors, cities, doc_admins, towns, own)
+        bigger = max((c.population or 0 for c in cands if c.feature_class == "P" and c.kind == "name"
+                      and (c.population or 0) >= 50_000), default=0)
+        scored = [(self.score(c, m, doc_countries, anchors, cities, doc_admins, towns, own, bigger)
                    + (WEIGHTS["in_container"] if area is not None and _inside(c, area) else 0.0), c) for c in cands]
         scored.sort(key=lambda x: (-x[0], -(x[1].population or 0), x[1].id))
         return scored[0]
