@@ -160,10 +160,11 @@ def test_a_worker_chunk_with_one_bad_document_keeps_the_good_ones(monkeypatch, c
         return real(self, doc)
 
     monkeypatch.setattr(Cleaner, "clean", flaky)  # the workers are forked: they inherit it
-    inputs = docs("a", "b", "bad", "c", "d")
+    # (chunks of 4 until the last 16 documents, cut smaller: see parallel.chunks)
+    inputs = docs("a", "b", "bad", "c", *[f"e{i}" for i in range(17)])
     out = list(run_parallel(iter(inputs), 2, chunk=4, nlp=NoParse(), geoparser=Recording(), coder_data=coder_data))
-    assert [[d.doc_id for d in chunk] for chunk, _ in out] == [["a", "b", "bad", "c"], ["d"]]
+    assert [d.doc_id for d in out[0][0]] == ["a", "b", "bad", "c"]
     results = [r for _, rs in out for r in rs]
-    assert [r.document.doc_id for r in results] == ["a", "b", "bad", "c", "d"]
+    assert [r.document.doc_id for r in results] == [d.doc_id for d in inputs]
     assert {r.document.doc_id: r.error for r in results if r.error} == {
         "bad": "bad.txt: could not be processed (ValueError: boom)"}

@@ -156,6 +156,17 @@ def test_an_input_of_one_chunk_stays_in_this_process(coder_data):
     assert _run(2, 0, coder_data, parties=1) == []
 
 
+def test_the_last_chunks_are_cut_small_so_the_workers_finish_together():
+    from rasd.parallel import chunks
+
+    sizes = [len(c) for c in chunks(iter(range(249)), 16, 2)]
+    assert sum(sizes) == 249 and sizes[:12] == [16] * 12, "full chunks while the input goes on"
+    assert sizes == sorted(sizes, reverse=True) and sizes[-1] == 1, "then smaller and smaller, down to one"
+    assert [x for c in chunks(iter(range(249)), 16, 2) for x in c] == list(range(249)), "in input order"
+    assert [len(c) for c in chunks(iter(range(3)), 16, 2)] == [1, 1, 1]
+    assert list(chunks(iter([]), 16, 2)) == []
+
+
 def test_without_a_number_every_available_core_works(monkeypatch):
     from rasd import parallel
     from rasd.config import Settings

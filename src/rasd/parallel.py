@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing as mp
 import os
+from collections import deque
 from typing import Any, Iterable, Iterator, Optional
 
 from .config import PipelineConfig
@@ -67,7 +68,8 @@ def run_parallel(docs: Iterable[Document], workers: int, config: Optional[Pipeli
         return
     docs = itertools.chain(head, docs)
     ctx = mp.get_context("fork") if hasattr(mp, "get_context") else mp
-    inq, outq = ctx.Queue(maxsize=workers * 4), ctx.Queue()
+    # few chunks wait in the queue: the last ones are cut small when the input ends (``chunks``)
+    inq, outq = ctx.Queue(maxsize=workers), ctx.Queue()
     procs = [ctx.Process(target=_work, args=(inq, outq, config, services), daemon=True) for _ in range(workers)]
     for p in procs:
         p.start()
@@ -86,22 +88,15 @@ def run_parallel(docs: Iterable[Document], workers: int, config: Optional[Pipeli
             if block:
                 return
 
-    buf: list[Document] = []
     try:
-        for d in docs:
-            buf.append(d)
-            if len(buf) >= chunk:
-                pending[key] = buf
-                inq.put((key, buf))
-                key, buf = key + 1, []
-                drain(False)
-                while next_out in done:
-                    yield pending.pop(next_out), done.pop(next_out)
-                    next_out += 1
-        if buf:
+        for buf in chunks(docs, chunk, workers):
             pending[key] = buf
             inq.put((key, buf))
             key += 1
+            drain(False)
+            while next_out in done:
+                yield pending.pop(next_out), done.pop(next_out)
+                next_out += 1
         while next_out < key:
             while next_out not in done:
                 drain(True)
@@ -114,6 +109,21 @@ def run_parallel(docs: Iterable[Document], workers: int, config: Optional[Pipeli
             p.join(timeout=5)
             if p.is_alive():
                 p.terminate()
+
+
+def chunks(docs: Iterable[Document], size: int, workers: int) -> Iterator[list[Document]]:
+    """``docs`` in chunks of ``size``, but the last ``2 * workers * size`` documents (read ahead)
+    in smaller ones, each a ``2 * workers``-th of what is left (down to one document): the workers
+    finish together, rather than one coding a whole last chunk while the others wait."""
+    ahead: deque[Document] = deque()
+    horizon = 2 * workers * size
+    for d in docs:
+        ahead.append(d)
+        if len(ahead) >= horizon + size:
+            yield [ahead.popleft() for _ in range(size)]
+    while ahead:
+        n = max(1, min(size, -(-len(ahead) // (2 * workers))))
+        yield [ahead.popleft() for _ in range(n)]
 
 
 def available_cores() -> int:
