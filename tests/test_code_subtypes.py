@@ -87,7 +87,8 @@ def test_subtype_file_is_read_strictly():
                    "handed_over": ["withdrew"], "premature": ["while planting"], "made_safe": ["defused"],
                    "targets": {"civilian": ["farmers"], "armed": ["soldiers"], "unarmed": ["off-duty"], "response": ["repelled"], "ground_fight": ["clashed"]},
                    "instrument_preps": ["with"], "killing_verbs": ["kill"], "protest": {"grievance": ["demanding"], "self_dispersal": ["crowd dispersed"], "crowd_violence": ["rioters"],
-                               "symbolic": ["flag"], "crowd_control": ["tear gas"]},
+                               "symbolic": ["flag"], "crowd_control": ["tear gas"],
+                               "unforced": ["through unspecified means"], "road_blocking": r"\bblocked the road\b"},
                    "harm": {k: r"\bx\b" for k in ("civilian", "armed", "hurt", "unhurt", "possessive", "crowd_fight")}}}
     rules = SubtypeRules.load(raw=good)
     assert rules.seizes_weapons("a cache of arms") and not rules.seizes_weapons("the town")
@@ -240,3 +241,41 @@ def test_party_factions_fighting_are_rioters(coder):
 def test_a_participle_before_a_noun_describes_it(coder):
     e = one(coder, "On 12 July, the rebels set up a base in a captured school in Gao.")
     assert e.sub_event_type == "Headquarters or base established"
+
+
+def test_a_crowd_blocking_a_road_is_a_violent_demonstration(coder):
+    e = one(coder, "On 10 July, traders blocked the Kakamega road in Kisumu in protest over market fees.")
+    assert (e.event_type, e.sub_event_type) == ("Riots", "Violent demonstration")
+    # a road closed by the crowd's presence alone, as a note may say, is not violence
+    e = one(coder, "On 10 July, residents blocked the main road (through unspecified means) in Kisumu to denounce the killings.")
+    assert (e.event_type, e.sub_event_type) == ("Protests", "Peaceful protest")
+
+
+def test_anti_riot_police_are_no_riot(coder):
+    e = one(coder, "On 10 July, anti-riot police fired tear gas to disperse students protesting in Comilla.")
+    assert (e.event_type, e.sub_event_type) == ("Protests", "Protest with intervention")
+
+
+def test_storming_a_gathering_is_an_attack_on_the_people_there(coder):
+    e = one(coder, "On 9 July, gunmen stormed a funeral near Gao and shot dead five mourners.")
+    assert (e.event_type, e.sub_event_type) == ("Violence against civilians", "Attack")
+
+
+def test_a_chemical_named_with_an_attack_makes_it_a_chemical_weapon(coder):
+    e = one(coder, "On 6 July, medics said victims of an attack on Idlib showed symptoms of sarin poisoning.")
+    assert e.sub_event_type == "Chemical weapon"
+
+
+def test_drones_destroyed_in_the_air_are_disrupted_weapons_use(coder):
+    e = one(coder, "On 10 July, air defence units destroyed nine attack drones over Kharkiv.")
+    assert e.sub_event_type == "Disrupted weapons use"
+
+
+def test_ground_regained_by_driving_the_enemy_out(coder):
+    e = one(coder, "On 4 July, the Malian army drove the rebels out of Gao.")
+    assert e.sub_event_type == "Government regains territory"
+
+
+def test_a_fronted_date_is_not_whom_the_attack_was_on(coder):
+    e = one(coder, "On 3 July, gunmen attacked and wounded two Fulani herders near Gao.")
+    assert (e.event_type, e.sub_event_type) == ("Violence against civilians", "Attack")

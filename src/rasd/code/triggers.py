@@ -58,6 +58,9 @@ class TriggerDetector:
                 for entry in self.lex.by_lemma.get(key, ()):
                     if modifier and (entry.cls.resolve in ("agreement", "negotiation") or entry.no_modifier):
                         continue  # "ceasefire areas", "truce zone", "riot police": a modifier, not an event
+                    if entry.no_modifier and tok.dep_ in ("amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN") \
+                            and tok.i < tok.head.i:
+                        continue  # "anti-riot police", "riot-control units"
                     if self._fits(tok, entry):
                         c = self._candidate(tok, entry)
                         c.hypothetical = c.hypothetical or imperative
@@ -293,7 +296,8 @@ class TriggerDetector:
                     c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
                 elif ch.dep_ in ("dobj", "nsubjpass"):
                     c.patients.append(np_span(ch))
-                elif ch.dep_ == "prep" and ch.lower_ in r.patient_preps:
+                elif ch.dep_ == "prep" and ch.lower_ in r.patient_preps and ch.i > tok.i:
+                    # (a fronted "On 3 April" is the date, not whom it was done on)
                     c.patients += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
                 elif ch.dep_ == "prep" and e.agent_prep and ch.lower_ == e.agent_prep:
                     c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
