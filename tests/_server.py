@@ -8,7 +8,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 TOKEN = "test-token-0123456789"
 
@@ -35,15 +35,23 @@ def small_gazetteer(path: str) -> str:
 
 
 @contextmanager
-def running_server(db: str, *extra: str, gazetteer: Optional[str] = None) -> Iterator[str]:
-    with serving(db, *extra, gazetteer=gazetteer) as (url, _):
+def running_server(db: str, *extra: str, gazetteer: Optional[str] = None,
+                   fill: Optional[Callable[[], None]] = None) -> Iterator[str]:
+    with serving(db, *extra, gazetteer=gazetteer, fill=fill) as (url, _):
         yield url
 
 
 @contextmanager
-def serving(db: str, *extra: str, gazetteer: Optional[str] = None,
-            env: Optional[dict] = None) -> Iterator[tuple[str, subprocess.Popen]]:
-    """The server's URL and process (``env``: more environment variables)."""
+def serving(db: str, *extra: str, gazetteer: Optional[str] = None, env: Optional[dict] = None,
+            fill: Optional[Callable[[], None]] = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The server's URL and process (``env``: more environment variables). ``fill()`` writes the
+    store while the server starts (the seconds of both overlap; the server reads the store per
+    request, and none is made before ``fill`` returns): the store is created first, so that the
+    two processes do not both migrate it."""
+    if fill is not None:
+        from rasd.store import open_store
+
+        open_store(db).close()
     env = dict(os.environ, RASD_TOKEN=TOKEN, RASD_DB=db, **(env or {}))
     env.pop("RASD_REQUIRE_TOKEN_FOR_READS", None)
     gaz = ["--gazetteer", gazetteer] if gazetteer else ["--no-gazetteer"]
@@ -53,6 +61,8 @@ def serving(db: str, *extra: str, gazetteer: Optional[str] = None,
     url = None
     deadline = time.time() + 60
     try:
+        if fill is not None:
+            fill()
         while time.time() < deadline:
             line = proc.stdout.readline()
             if not line:

@@ -132,7 +132,7 @@ def test_a_bombs_target_is_not_the_one_who_laid_it(kb):
     def roles(text, first):
         ms = link.actor_mentions(kb, text, [], "ML")[0]
         a1 = next(m for m in ms if m.text == first)
-        got = link._bomb_roles(kb, ms, text, a1, None)
+        got = link.bomb_roles(kb, ms, text, a1, None)
         return tuple(m.text if m else None for m in got)
 
     assert roles("A police patrol hit a landmine near the town.", "police patrol") == (None, "police patrol")
@@ -303,3 +303,31 @@ def test_an_attack_given_to_one_of_two_groups_is_their_joint_actor(kb):
                     "JNIM: Group for Support of Islam and Muslims and/or Islamic State (West Africa) - Greater Sahara Faction")
     assert _names(kb, "IS Sahel or JNIM kidnapped a man.", "BJ", date(2022, 7, 24))[0][1] == \
         "JNIM: Group for Support of Islam and Muslims and/or Islamic State (Sahel)"
+
+
+def test_a_mines_target_is_its_second_party_whatever_word_tells_the_blast():
+    e = _story("On Monday, an Iraqi army vehicle struck an IED near Mosul. The device was planted by Islamic State militants.")
+    assert (e.actor1.name, e.actor2.name) == ("Islamic State (Iraq)", "Military Forces of Iraq (2020-2022)")
+    e = _story("On Monday, a mine exploded near Mosul while Iraqi troops were passing through the area.")
+    assert (e.actor1.name, e.actor2.name) == ("Unidentified Armed Group (Iraq)", "Military Forces of Iraq (2020-2022)")
+
+
+def test_who_laid_a_bomb_does_not_hide_the_civilians_it_hurt():
+    e = _story("On Monday, two IEDs planted by Islamic State militants exploded near Mosul, injuring six civilians.")
+    assert e.actor1.name == "Islamic State (Iraq)"
+    assert e.actor2 is not None and e.actor2.name == "Civilians (Iraq)"
+
+
+def test_property_destroyed_or_looted_is_the_civilians():
+    e = _story("On Monday, Islamic State militants burned farmland and looted shops in a village near Mosul.")
+    assert e.sub_event_type == "Looting/property destruction"
+    assert e.actor2 is not None and e.actor2.name == "Civilians (Iraq)"
+
+
+def test_naming_periods_follow_governments_and_regimes(kb):
+    # Israel's forces are named by its government of the day
+    assert kb.actor("il-military", None, date(2024, 3, 1), None).name == "Military Forces of Israel (2022-)"
+    assert kb.actor("il-military", None, date(2021, 9, 1), None).name == "Military Forces of Israel (2021-2022)"
+    # a leader's death within one ruling party's regime starts no new period
+    assert kb.actor("et-military", None, date(2015, 3, 1), None).name == "Military Forces of Ethiopia (1995-2018)"
+    assert kb.actor("fr-military", None, date(2019, 3, 1), None).name == "Military Forces of France (2017-)"

@@ -17,6 +17,7 @@ PLACES = {
     "Israel": Place("Israel", 31.5, 34.75, "IL", None, feature="A.PCLI", geo_precision=3),
     "Damascus": Place("Damascus", 33.51, 36.29, "SY", "Dimashq", feature="P.PPLC"),
     "Gela": Place("Gela", 37.07, 14.25, "IT", "Sicily", feature="P.PPL"),
+    "London": Place("London", 51.51, -0.13, "GB", "England", feature="P.PPLC"),
 }
 
 
@@ -103,3 +104,23 @@ def test_an_event_known_only_to_a_province_is_put_at_its_seat_with_precision_3(c
 def test_a_town_named_in_a_province_keeps_its_own_point(coder):
     loc = place_of(coder, "On 3 March, ISIS militants attacked an army checkpoint in Tal Hamis in Hasakah province.")
     assert loc.name == "Tal Hamis" and loc.geo_precision == 1
+
+
+def test_a_protest_without_a_place_carries_a_town_abroad_named_before(coder):
+    """A crowd protests where it lives: in a story about Syria, 'a similar protest' after one in London is in London."""
+    text = ("On 3 March, SDF fighters shelled Qamishli and Tal Hamis, killing two. Kurdish protesters marched in "
+            "London on 4 March against the shelling. A similar protest was staged on 4 March outside a railway station.")
+    protests = [e for e in coded_events(coder, text, doc_id="pc") if e.event_type == "Protests"]
+    assert protests and all(e.location.name == "London" for e in protests)
+
+
+def test_the_place_a_protest_is_about_is_not_where_the_crowd_stood(coder):
+    loc = place_of(coder, "On 3 March, teachers protested at the university of Qamishli over the closure of schools "
+                          "in Tal Hamis.")
+    assert loc.name == "Qamishli"
+
+
+def test_where_a_convoy_was_heading_is_not_where_it_was_attacked(coder):
+    loc = place_of(coder, "On 3 March, a bus leaving the village of Tal Hamis for the town of Qamishli was ambushed "
+                          "by gunmen, killing two.")
+    assert loc.name == "Tal Hamis"

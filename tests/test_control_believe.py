@@ -82,7 +82,8 @@ def test_the_sentence_must_name_the_place_as_what_changed_hands():
     assert ev.evidence[-1].field == "location" and ev.evidence[-1].start < text.index("Rebels")  # carried over
     assert not READER.read(report_of(ev, None), ev.location, PUB).ok
     for sentence in ["Rebels seized villages near Homs on Sunday.", "Rebels seized two towns in Homs province.",
-                     "Rebels advanced on Homs and seized a checkpoint.", "Rebels pushed deep into Homs on Sunday."]:
+                     "Rebels advanced on Homs and seized a checkpoint.", "Rebels pushed deep into Homs on Sunday.",
+                     "Rebels seized Homs's main hospital on Sunday."]:
         trigger = "seized" if "seized" in sentence else "pushed"
         assert not _read(sentence, trigger).ok, sentence
     # a feature named after the place changed hands, not the place: the airport, not Damascus

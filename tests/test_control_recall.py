@@ -54,7 +54,8 @@ def _read(reader, sentence: str, published: date = MARCH):
 
 
 def test_a_takeover_recalled_last_month_changes_the_holder_from_that_month_and_makes_no_event(st, kb):
-    text = "Residents are returning to Saraqib. Last month, Hayat Tahrir al-Sham took control of Saraqib after a week of fighting."
+    text = ("Residents are returning to Saraqib. Last month, Hayat Tahrir al-Sham took control of Saraqib after "
+            "a week of fighting.")
     assert _recall(st, kb, _doc("m", text)) == 1
     (p,) = st.control_timeline("Saraqib")
     assert "Tahrir" in p.holder and p.start == date(2019, 2, 1) and p.end is None
@@ -71,6 +72,7 @@ def test_a_takeover_recalled_last_month_changes_the_holder_from_that_month_and_m
     "Hayat Tahrir al-Sham took control of Saraqib in 2018.",  # a year: months away from the change
     "Hayat Tahrir al-Sham took control of Saraqib in March 2015.",  # long past: history
     "Hayat Tahrir al-Sham took control of villages near Saraqib last month.",  # a point of reference
+    "Hayat Tahrir al-Sham took control of Saraqib's hospital last month.",  # a thing of the place
     "Hayat Tahrir al-Sham reportedly took control of Saraqib last month.",  # hedged: below the threshold
     "The Turkish army took control of Saraqib last month.",  # a country's army abroad, no occupation said
 ])
@@ -127,8 +129,9 @@ def test_a_recollection_weighs_less_than_a_report_of_the_event(st, kb):
 
 def test_a_recalled_flip_within_days_on_one_outlet_is_dropped(st, kb):
     f = Fuser(st, actors=kb)
-    for doc_id, day, trigger, s in (("g1", date(2019, 2, 1), "retook", "The Syrian army retook Saraqib on Friday."),
-                                    ("g2", date(2019, 3, 5), "recaptured", "The Syrian army recaptured Saraqib on Tuesday.")):
+    for doc_id, day, trigger, s in (
+            ("g1", date(2019, 2, 1), "retook", "The Syrian army retook Saraqib on Friday."),
+            ("g2", date(2019, 3, 5), "recaptured", "The Syrian army recaptured Saraqib on Tuesday.")):
         ev = cited(event(f"{doc_id}:0", doc_id, "Government regains territory", day, None, a1=GOV, sentence=s), s,
                    trigger, a1="Syrian army", where="Saraqib")
         ev.location = SARAQIB
@@ -143,3 +146,16 @@ def test_recalled_changes_go_with_their_document(st, kb):
     assert len(st.recalled_at("gn:163345")) == 1 and st.control_timeline("Saraqib")
     Fuser(st, actors=kb).forget_document("m")
     assert st.recalled_at("gn:163345") == [] and st.control_timeline("Saraqib") == []
+
+
+def test_the_cli_prints_a_start_known_to_the_month_and_the_recalled_reports():
+    from rasd.cli.fusion import start_text, support_text
+    from rasd.records import ControlPeriod
+
+    p = ControlPeriod(SARAQIB, HTS.name, date(2019, 2, 1), reports=3, recalled=2, outlets=["outlet a"],
+                      start_precision="month")
+    assert (start_text(p), support_text(p)) == ("2019-02", "3 reports (2 recalled), outlets: outlet a")
+    p.start_precision, p.recalled = None, 0
+    assert (start_text(p), support_text(p)) == ("2019-02-01", "3 reports, outlets: outlet a")
+    assert ControlPeriod.from_dict(ControlPeriod(SARAQIB, "x", None, recalled=1, start_precision="week").to_dict()
+                                   ).start_precision == "week"

@@ -165,3 +165,51 @@ def test_each_input_gets_its_own_results_in_input_order(tmp_path: Path):
         glued = doc_id in ("doc00000", "doc00010", "doc00020")
         assert [r.document.doc_id for r in group] == ([doc_id, f"{doc_id}#2"] if glued else [doc_id])
         assert all(r.error is None for r in group)
+
+
+def test_a_dask_worker_given_the_pipeline_stops_its_profiler(cluster):
+    """The worker's statistical profiler samples the running task's stack every 10 ms: the
+    plugin that builds the pipeline stops it (a few per cent of each document's CPU time)."""
+    from distributed import Client
+
+    from rasd.config import PipelineConfig
+    from rasd.engine import open_engine
+    from rasd.records import Document
+
+    def profiling(dask_worker=None) -> bool:
+        return "profile" in dask_worker.periodic_callbacks
+
+    config = PipelineConfig(with_events=False, batch_size=7)  # cleaning only: cheap to build; a config of its own
+    with Client(cluster, set_as_default=False) as client:
+        with open_engine("dask", config, scheduler=cluster.scheduler_address) as engine:
+            done = list(engine.run(iter([Document(doc_id="a", raw="Shelling hit the town on Monday.")])))
+        assert [r.document.doc_id for _, per_input in done for group in per_input for r in group] == ["a"]
+        assert not any(client.run(profiling).values())
+
+
+def test_keep_freed_memory_undoes_the_dask_nanny_malloc_setting(tmp_path: Path):
+    """Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which fixes glibc's mmap
+    threshold at 128 kB: every large buffer is mapped and faulted in anew. After
+    keep_freed_memory() a freed buffer is reused (far fewer page faults)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("glibc's mallopt")
+    script = tmp_path / "faults.py"
+    script.write_text(
+        "import resource\n"
+        "from rasd.engine.cluster import keep_freed_memory\n"
+        "def faults():\n"
+        "    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt\n"
+        "    for _ in range(100):\n"
+        "        buf = b'x' * (1 << 20)\n"
+        "        del buf\n"
+        "    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before\n"
+        "a = faults()\n"
+        "ok = keep_freed_memory()\n"
+        "print(a, ok, faults())\n")
+    out = subprocess.run([sys.executable, str(script)], env=dict(os.environ, MALLOC_TRIM_THRESHOLD_="65536"),
+                         capture_output=True, text=True, check=True).stdout.split()
+    before, ok, after = int(out[0]), out[1], int(out[2])
+    if ok != "True":
+        pytest.skip("not glibc")
+    assert before > 100 * 200  # a 1 MB buffer is 256 pages, each faulted in on every round
+    assert after < before / 10

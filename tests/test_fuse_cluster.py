@@ -288,3 +288,23 @@ def test_negotiations_at_one_place_fuse_with_a_generic_party_but_not_a_different
                  outlet="Outlet C")
     assert a[0].cluster_id == b[0].cluster_id
     assert c[0].cluster_id != a[0].cluster_id
+
+
+def test_the_candidate_window_is_as_wide_as_the_dates_may_differ(st):
+    # mentions whose days are not given to the day may lie the widest gap apart (4 days, within
+    # max_gap_days) and still be one event; the store is asked for no more than that on either side
+    f = Fuser(st)
+    rules = f.rules
+    assert rules.widest_gap() == min(rules.max_gap_days, max(rules.slack_days.values()))
+    text = "An Israeli strike hit a weapons depot near Kiswah, south of Damascus."
+    a = event("a:0", "a", "Air/drone strike", D, "Kiswah", a1=ISRAEL, precision=None, sentence=text)
+    q = f.search_for(a)
+    assert (q.date_lo, q.date_hi) == ((D - timedelta(days=4)).isoformat(), (D + timedelta(days=4)).isoformat())
+    fuse_doc(st, f, "a", [a])
+    far = event("b:0", "b", "Air/drone strike", D + timedelta(days=5), "Kiswah", a1=ISRAEL, precision=None,
+                sentence=text)
+    near = event("c:0", "c", "Air/drone strike", D - timedelta(days=4), "Kiswah", a1=ISRAEL, precision=None,
+                 sentence=text)
+    fuse_doc(st, f, "b", [far])
+    fuse_doc(st, f, "c", [near])
+    assert near.cluster_id == a.cluster_id != far.cluster_id

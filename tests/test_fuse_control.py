@@ -206,3 +206,27 @@ def test_an_unidentified_group_holds_nothing(st):
     fuse_doc(st, f, "u", [event("u:0", "u", "Non-state actor overtakes territory", date(2024, 11, 27), "Homs",
                                 a1=anon, sentence="Gunmen advanced towards Homs.")])
     assert st.control_timeline("Homs") == []
+
+
+def test_a_timeline_is_recomputed_only_when_an_event_there_changes_hands(st):
+    # a timeline is made of changes of hands alone: another event at the place that moves no line
+    # (here the coder doubts it) leaves it as it is, without reading every report there again
+    f = Fuser(st)
+    fuse_doc(st, f, "a", [event("a:0", "a", "Non-state actor overtakes territory", date(2024, 12, 7), "Homs",
+                                a1=HTS, a2=GOV, sentence="HTS-led rebels seized control of Homs.")])
+    stored = [p.to_dict() for p in st.control_timeline("Homs")]
+    calls = []
+    update = f.control.update
+    f.control.update = lambda key, place=None: calls.append(key) or update(key, place)
+    doubted = fuse_doc(st, f, "b", [event("b:0", "b", "Non-state actor overtakes territory", date(2025, 3, 1),
+                                          "Homs", a1=GOV, a2=HTS, confidence=0.3,
+                                          sentence="Government forces were said to have retaken parts of Homs.")])
+    assert calls == [] and [p.to_dict() for p in st.control_timeline("Homs")] == stored
+    # what a full recomputation gives: the same periods
+    fe = st.get_fused(doubted[0].cluster_id)
+    assert fe.reports[0].event_id == "b:0" and len(fe.reports) == 1
+    assert [p.to_dict() for p in update("gn:169577", fe.location)] == stored
+    fuse_doc(st, f, "c", [event("c:0", "c", "Government regains territory", date(2025, 6, 1), "Homs",
+                                a1=GOV, a2=HTS, sentence="Government forces recaptured Homs.")])
+    assert calls == ["gn:169577"]
+    assert [p.holder for p in st.control_timeline("Homs")] == [GOV.name, HTS.name, GOV.name]

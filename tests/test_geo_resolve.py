@@ -188,3 +188,22 @@ def test_a_name_going_on_with_an_article_is_cut_short(geo):
     bab, ras = got.get("Bab"), got.get("Ras al-Ain")
     assert ras is not None and ras.country == "SY"
     assert bab is None or haversine_km(bab.lat, bab.lon, ras.lat, ras.lon) <= 30, bab
+
+
+def test_a_small_area_named_like_a_large_city_abroad_is_the_city(geo):
+    """'Manchester' is the English city, not the Jamaican parish of the same name."""
+    got = _placed(geo, "About 100 protesters demonstrated in Manchester on Sunday.")
+    assert got["Manchester"].country == "GB" and got["Manchester"].feature.startswith("P.")
+
+
+def test_a_sure_town_abroad_is_not_put_at_its_country(geo):
+    """'Manbij, northern Syria' in a story whose actors are British: the town, not Syria's centre."""
+    got = _placed(geo, "The soldier, from Luton and Swindon, died during an operation in Manbij, northern Syria on "
+                       "Thursday.", country="GB")
+    assert got["Manbij"].name == "Manbij" and got["Manbij"].country == "SY" and got["Manbij"].fallback is None
+
+
+def test_a_demonym_before_a_capitalised_word_is_no_name_cut_short(geo):
+    """'British Kurds' in a story about Syria stays the United Kingdom (an adjective), not the story's town."""
+    got = _placed(geo, "Fighters took Raqqa. About 300 British Kurds held a vigil on Tuesday.", country="SY")
+    assert got["British"].country == "GB" and got["British"].fallback is None

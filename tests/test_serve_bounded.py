@@ -70,19 +70,18 @@ def test_a_long_ingest_blocks_neither_reads_nor_the_stop(tmp_path: Path):
         t = threading.Thread(target=post, daemon=True)
         t.start()
         time.sleep(1.0)
-        waits = []
-        with httpx.Client(base_url=url, timeout=30) as c:
-            for _ in range(8):
-                t0 = time.perf_counter()
+        # main: reads waited on the lock the ingest held. Each read is answered while the ingest
+        # still runs (what is timed is the ingest's own length, not the machine's speed)
+        with httpx.Client(base_url=url, timeout=120) as c:
+            for i in range(8):
                 assert c.get("/api/events", params={"limit": 20}).status_code == 200
-                waits.append(time.perf_counter() - t0)
+                assert t.is_alive(), f"read {i + 1} was answered only after the long ingest ended"
                 time.sleep(0.2)
-        assert t.is_alive(), "the long ingest was meant to be running still"
-        assert max(waits) < 5.0, waits  # main: reads answered, but an ingest waited on the lock
-        t0 = time.perf_counter()
         proc.terminate()
-        proc.wait(timeout=30)
-        assert time.perf_counter() - t0 < 6.0  # main: SIGTERM waited for the ingest
+        proc.wait(timeout=120)
+        t.join(120)
+        # main: SIGTERM waited for the ingest to finish and answered it; now the stop cuts it off
+        assert "error" in result or result["r"].status_code != 201, "the stop waited for the ingest"
         assert not stale.exists()  # removed at start
 
 

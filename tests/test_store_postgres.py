@@ -47,3 +47,30 @@ def test_an_unreachable_server_is_one_line_without_the_password():
     assert proc.returncode == 3
     assert proc.stderr.startswith("rasd: postgresql://ana:***@127.0.0.1:1/rasd: cannot connect to PostgreSQL")
     assert len(proc.stderr.strip().splitlines()) == 1 and "s3cret" not in proc.stderr
+
+
+def test_sessions_run_without_jit_and_keep_the_options_of_the_url(url):
+    # a short statement the server thinks costly (a box over a large store) compiled itself for
+    # longer than it ran: the store's connections turn JIT off, the URL's own options (here the
+    # test's schema on the search_path) still apply, and so do those of a reader
+    assert "options=" in url
+    with open_store(url) as st:
+        st.add_document(Document(doc_id="a", raw="Shelling hit Douma on Monday."))
+        reader = st.reader(own=True)
+        try:
+            for s in (st, reader):
+                assert s.raw.execute("SHOW jit").fetchone()[0] == "off"
+                assert s.get_document("a") is not None  # the tables of the URL's schema
+                assert s.raw.execute("SELECT current_schema()").fetchone()[0] != "public"
+        finally:
+            reader.close()
+
+
+def test_a_box_filter_leaves_the_planner_the_statistics_of_lat_and_lon(url):
+    # SQLite's '+lat' (keep the planner off the (lat, lon) index) hid the columns' statistics
+    # from PostgreSQL, which then sorted a scan of the whole table for a box's first page
+    from rasd.store.sql.events import field_filters
+
+    with open_store(url) as st:
+        c, a = field_filters({"bbox": (36.0, 33.0, 37.0, 34.0)}, unindexed=st.dialect.unindexed)
+    assert c == ["e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?"] and a == [33.0, 34.0, 36.0, 37.0]

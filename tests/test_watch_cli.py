@@ -14,9 +14,13 @@ import time
 from proc_helpers import sigkill_when
 from rasd.watch.synthetic import Reply, article_html, news_site, rss
 
-# fast politeness for a local site, and no event coding (the store's side is the point)
-FAST_ENV = {"RASD_EVENTS": "0", "RASD_WATCH_RATE": "500", "RASD_WATCH_TIMEOUT": "0.5", "RASD_WATCH_RETRIES": "1",
+# fast politeness for a local site, and no event coding (the store's side is the point). The fetch
+# timeout is generous: no test here needs one to fire, and on a loaded machine the local site
+# itself may take seconds to answer (a timeout would turn into a failure the test did not set up)
+FAST_ENV = {"RASD_EVENTS": "0", "RASD_WATCH_RATE": "500", "RASD_WATCH_TIMEOUT": "30", "RASD_WATCH_RETRIES": "1",
             "RASD_WATCH_BACKOFF": "0.05", "RASD_WATCH_HOST_CONCURRENCY": "4"}
+# how long to wait for something the test waits on: a bound on a hang, not a speed
+PATIENCE = 180
 
 
 def add_source(db: str, url: str, **kw) -> None:
@@ -29,7 +33,7 @@ def add_source(db: str, url: str, **kw) -> None:
 
 
 def rows(db: str, sql: str) -> list:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=60)
     try:
         return conn.execute(sql).fetchall()
     except sqlite3.Error:
@@ -109,9 +113,9 @@ def test_watcher_killed_mid_pass_and_restarted_stores_each_item_once(site, db):
             return None
         if path in failing:
             return Reply(500)
-        if path in slow:  # the first run is killed while these are in flight
-            r = originals[path]
-            return Reply(body=r.body, delay=0.3)
+        if path in slow:  # the first run is killed while these are in flight (slow enough to still be
+            r = originals[path]  # in flight when the kill lands on a loaded machine)
+            return Reply(body=r.body, delay=1.0)
         return None
 
     site.fault = fault
@@ -119,7 +123,7 @@ def test_watcher_killed_mid_pass_and_restarted_stores_each_item_once(site, db):
     add_source(db, feed)
     proc = subprocess.Popen([sys.executable, "-m", "rasd", "watch", "--once"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    sigkill_when(proc, lambda: (rows(db, "SELECT count(*) FROM documents") or [(0,)])[0][0] >= 10)
+    sigkill_when(proc, lambda: (rows(db, "SELECT count(*) FROM documents") or [(0,)])[0][0] >= 10, timeout=PATIENCE)
     first_docs = rows(db, "SELECT count(*) FROM documents")[0][0]
     assert 8 <= first_docs < n - len(failing)
     assert rows(db, "PRAGMA integrity_check")[0][0] == "ok"
@@ -146,18 +150,20 @@ def test_watch_runs_until_sigterm_and_serve_watch_stores_beside_the_page(site, d
     try:
         first = proc.stdout.readline()
         assert first.startswith("pass 1:") and "3 new" in first
-        # the feed grows with slow articles: the next pass (a second later) is stopped in the middle
+        # the feed grows with slow articles: the next pass (a second later) is stopped in the middle;
+        # the pass would take 20 s (20 articles of 2 s, two at a time): a stop that waited for it is
+        # told from one that did not by what is stored, and by a bound well under the pass
         slow = [(site.url(f"/slow/{i}.html"), f"slow {i}") for i in range(20)]
         for i in range(20):
-            site.routes[f"/slow/{i}.html"] = Reply(body=article_html(100 + i), delay=0.4)
+            site.routes[f"/slow/{i}.html"] = Reply(body=article_html(100 + i), delay=2.0)
         site.routes["/feeds/0.xml"] = Reply(body=rss(slow), content_type="application/rss+xml", etag=True)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + PATIENCE
         while not any(h.path.startswith("/slow/") for h in site.hits) and time.monotonic() < deadline:
             time.sleep(0.05)
         t0 = time.monotonic()
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=10)
-        assert time.monotonic() - t0 < 3 and proc.returncode == 0
+        proc.wait(timeout=60)
+        assert time.monotonic() - t0 < 15 and proc.returncode == 0
         assert "watcher stopped" in proc.stderr.read()
     finally:
         if proc.poll() is None:
@@ -174,11 +180,11 @@ def test_watch_runs_until_sigterm_and_serve_watch_stores_beside_the_page(site, d
         monkeypatch.setenv(key, value)
     import httpx
 
-    with running_server(db, "--watch") as url:
-        deadline = time.monotonic() + 30
+    with running_server(db, "--watch") as url, httpx.Client(base_url=url, timeout=60) as client:
+        deadline = time.monotonic() + PATIENCE  # the watcher's pass, waited on (not timed)
         items = []
         while time.monotonic() < deadline:
-            items = httpx.get(url + "/api/documents", params={"limit": 50}).json()["items"]
+            items = client.get("/api/documents", params={"limit": 50}).json()["items"]
             if len(items) == 23:
                 break
             time.sleep(0.2)

@@ -12,6 +12,12 @@ from _server import TOKEN, build_store, open_page, running_server
 
 pytestmark = pytest.mark.browser
 
+
+def _get(url: str, **kw) -> httpx.Response:
+    """A read of the API beside the page (a generous timeout: the server is shared with the page's
+    own requests on a loaded machine; what is read is the point, not how fast)."""
+    return httpx.get(url, timeout=60, **kw)
+
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 OUTLETS = ("Northern Wire", "Levant Daily")
 
@@ -20,12 +26,16 @@ OUTLETS = ("Northern Wire", "Levant Daily")
 def site(tmp_path_factory):
     pytest.importorskip("rasd.analysts", reason="analysts' tokens (issue 14's workbench API) are not merged")
     db = str(tmp_path_factory.mktemp("review") / "review.db")
-    build_store(db, 120)
-    token = _analyst(db, "ana")
-    _add_fused(db)
     gaz = _places(str(tmp_path_factory.mktemp("gaz") / "gaz.db"))
-    with running_server(db, gazetteer=gaz) as url:
-        yield url, token
+    token = []
+
+    def fill():  # while the server starts
+        build_store(db, 120)
+        token.append(_analyst(db, "ana"))
+        _add_fused(db)
+
+    with running_server(db, gazetteer=gaz, fill=fill) as url:
+        yield url, token[0]
 
 
 def _analyst(db: str, name: str) -> str:
@@ -104,7 +114,7 @@ def test_review_queue_driven_by_the_keyboard_alone(browser, site):
             break
     else:
         pytest.fail("Tab never reached the review queue")
-    before = httpx.get(url + "/api/review", params={"count": "true", "limit": 1}).json()["total"]
+    before = _get(url + "/api/review", params={"count": "true", "limit": 1}).json()["total"]
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => document.querySelector('#list-count').textContent === '{before} to review'")
     confs = [float(t.split()[1]) for t in page.locator("#event-list li .badge.conf").all_text_contents()]
@@ -131,17 +141,17 @@ def test_review_queue_driven_by_the_keyboard_alone(browser, site):
     assert _focused(page) == "c-type"
     page.keyboard.press("Escape")  # in the form: Esc closes the panel too, back to the queue
     page.wait_for_selector("#event-view", state="hidden")
-    h1 = httpx.get(f"{url}/api/events/{first}/history").json()
-    h2 = httpx.get(f"{url}/api/events/{second}/history").json()
+    h1 = _get(f"{url}/api/events/{first}/history").json()
+    h2 = _get(f"{url}/api/events/{second}/history").json()
     assert (h1["review"], h1["history"][-1]["author"]) == ("accepted", "ana")
     assert (h2["review"], h2["history"][-1]["author"]) == ("rejected", "ana")
-    assert httpx.get(url + "/api/review", params={"count": "true", "limit": 1}).json()["total"] == before - 2
+    assert _get(url + "/api/review", params={"count": "true", "limit": 1}).json()["total"] == before - 2
     assert errors == []
 
 
 def test_correction_carries_its_analysts_name(browser, site):
     url, token = site
-    event_id = httpx.get(url + "/api/events", params={"limit": 1, "offset": 7, "view": "summary"}).json()[
+    event_id = _get(url + "/api/events", params={"limit": 1, "offset": 7, "view": "summary"}).json()[
         "items"][0]["event_id"]
     page, errors = _open(browser, url, token, f"event={event_id}")
     page.wait_for_selector("#correct-form")
@@ -150,7 +160,7 @@ def test_correction_carries_its_analysts_name(browser, site):
     page.click("#c-save")
     page.wait_for_selector("#ev-history li[data-author='ana']")
     assert "fatalities → 17" in page.locator("#ev-history").text_content()
-    hist = httpx.get(f"{url}/api/events/{event_id}/history").json()["history"]
+    hist = _get(f"{url}/api/events/{event_id}/history").json()["history"]
     assert hist[-1]["author"] == "ana" and hist[-1]["changes"] == {"fatalities": 17}
     assert errors == []
 
@@ -172,13 +182,13 @@ def test_place_correction_to_another_country_asks_first(browser, site):
     assert "km" in text and "SY → ID" in text
     page.click("#dialog-cancel")  # not saved
     page.wait_for_selector("#dialog-back", state="hidden")
-    loc = httpx.get(url + "/api/events/strike0:0").json()["event"]["location"]
+    loc = _get(url + "/api/events/strike0:0").json()["event"]["location"]
     assert loc["name"] == "Saraqib"
     page.click("#c-save")
     page.wait_for_selector("#dialog-back:not([hidden])")
     page.click("#dialog-ok")  # confirmed: saved
     page.wait_for_function("() => document.querySelector('#ev-fields').textContent.includes('Balun')")
-    assert httpx.get(url + "/api/events/strike0:0").json()["event"]["location"]["country"] == "ID"
+    assert _get(url + "/api/events/strike0:0").json()["event"]["location"]["country"] == "ID"
     assert errors == []
 
 

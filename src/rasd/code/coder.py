@@ -159,7 +159,8 @@ class Coder:
         # tagger + parser only; lemmas and coarse tags come from Morph (see nlp/morph.py)
         self._disable = [p for p in ("ner", "attribute_ruler", "lemmatizer") if p in getattr(nlp, "pipe_names", [])]
         self.morph = Morph(self.data.lexicon.known_lemmas() | rules.detector.lemmas() | rules.coder.ongoing_lemmas
-                           | rules.coder.report_lemmas | self.gate.lemmas())
+                           | rules.coder.report_lemmas | self.gate.lemmas()
+                           | rules.places.topic_words)
 
     # ------------------------------------------------------------------ stage
     def process(self, batch: list[Result]) -> list[Result]:
@@ -252,14 +253,20 @@ class Coder:
                 continue
             # what a speaker says in direct speech is not the report's own account, unless the report
             # passes it on from a source ("... to withdraw from the Homs area”, a source told AFP)
-            found = [c for c in self.detector.detect(sent) if self._requirements(c, stext)
-                     and (not story.in_quote(s0 + c.token.idx) or self._sourced(stext))
-                     and self.gate.keeps(c, stext, story.conflict, story.court, d is not None, story.short)]
+            detected = self.detector.detect(sent)
+            ids = frozenset(c.token.i for c in detected)  # the words of the sentence that are triggers
+            found = [c for c in detected if self._requirements(c, stext)
+                     and (not story.in_quote(s0 + c.token.idx) or self._passed_on(story, s0, stext))
+                     and self.gate.keeps(c, stext, story.conflict, story.court, d is not None, story.short,
+                                         None if d is None else (d.start, d.end), ids)]
             if ref is not None:
                 # a date of long ago in the trigger's own clause: "whose death in May last year sparked protests"
                 old = self.gate.old_spans(stext, mentions, ref, self.windows["background_days"])
                 found = [c for c in found if not self.gate.dated_before(c, sent, old)]
-            cand = self._labelled(story, self._choose(found, stext), sent, not drafts)
+            # a spell summed up ("after seven weeks of clashes") is no event of its own, but may be the spell a
+            # development came after (``_spell_before``)
+            cand = self._labelled(story, self._choose([c for c in found if not self.gate.spell(c)], stext), sent,
+                                  not drafts)
             if cand is None:
                 continue
             drafts.append((SentenceContext(story, i, s0, stext, sent, d, last_date), cand))
@@ -285,6 +292,16 @@ class Coder:
     def _sourced(self, stext: str) -> bool:
         """Whether a sentence names a source (a monitor, an agency) that vouches for what it quotes."""
         return any(kind not in ("actor", "metonym") for _, _, kind, _ in self.data.actors.find(stext))
+
+    def _passed_on(self, story: Story, s0: int, stext: str) -> bool:
+        """Whether a sentence with direct speech names, outside the quotation, a source that passes it on
+        ("..., a source told AFP"); a source named inside it is the speaker's own word ("We, as the Civil
+        Defence, ...")."""
+        chars = list(stext)
+        for a, b in story.quoted:
+            for k in range(max(a, s0), min(b, s0 + len(stext))):
+                chars[k - s0] = " "
+        return self._sourced("".join(chars))
 
     def _spell_before(self, found: list[Candidate], main: Candidate, stext: str) -> Optional[Candidate]:
         """'The talks came after weeks of rocket fire and barrel bombing': a spell of violence the
@@ -396,8 +413,10 @@ class Coder:
         country = (spot.place.country if spot.place else None) or sc.story.country  # a continent has none
         a1m, a2m = link.pick_actors(kb, cand, mentions, sc.text, [(a, b) for a, b, _ in sources])
         et, st, attrs, a1m, a2m = self._type(sc, cand, mentions, a1m, a2m, country)
-        when = self._when(sc)
-        if self._background(sc, when, spot.place, et in ("Protests", "Riots")) or self._undated(sc, cand, when):
+        when = self._when(sc, cand)
+        # (the place the sentence names itself: one carried from before or the story's main one is not its own)
+        own_place = spot.place if spot.top is not None else None
+        if self._background(sc, when, own_place, et in ("Protests", "Riots")) or self._undated(sc, cand, when):
             return []
         actor1, actor2 = self._actors(sc, cand, et, a1m, a2m, when.value, country, st)
         # fatalities over the sentence and the ones continuing it
@@ -420,8 +439,32 @@ class Coder:
         # a bare toll ("6 civilians were killed.", "They burned houses and killed 4 people.", "One killed and one
         # abducted.") may continue the event told before it
         own = {"place": spot.top is not None, "date": when.span is not None,
-               "toll": kill is not None}
+               "toll": kill is not None, "mention": self._mention(cand)}
         return [(ev, own)] + [(e, dict(own)) for e in self._places_taken(sc, cand, spot, ev)]
+
+    def _kin(self, a: Event, b: Event) -> bool:
+        """Whether two events are of kinds one may be told as the other (coder.yaml ``mention_kin``)."""
+        def kinds(e: Event) -> set[str]:
+            return {(e.event_type or "").lower(), (e.sub_event_type or "").lower()}
+        return a.event_type == b.event_type or any(kinds(a) & g and kinds(b) & g for g in self.rules.mention_kin)
+
+    def _mention(self, cand: Candidate) -> bool:
+        """A trigger that refers to a happening rather than telling one: a noun with a definite or possessive
+        determiner ("the attack has displaced 5,000", "its surrender"), or the verb of a background clause
+        ("after it was surrounded")."""
+        tok = cand.token
+        if tok.pos_ == "VERB" and tok.dep_ in ("advcl", "pcomp", "relcl") and any(
+                ch.dep_ == "mark" and ch.lower_ in self.rules.background_marks for ch in tok.children):
+            return True  # a finite clause of a happening told as background: "... after it was surrounded"
+        def referring(noun) -> bool:
+            return noun.pos_ in ("NOUN", "PROPN") and any(
+                ch.dep_ in ("det", "poss") and ch.lower_ in self.rules.mention_determiners for ch in noun.children)
+
+        if tok.pos_ == "VERB":
+            # "The attack has ... killed scores of civilians": what a happening already told did
+            return any(ch.dep_ == "nsubj" and referring(ch) and ch.lemma_.lower() in self.data.lexicon.by_lemma
+                       for ch in (tok.head if tok.dep_ == "conj" else tok).children)
+        return referring(tok)
 
     def _spot(self, sc: SentenceContext, cand: Candidate, actor_spans: list[tuple[int, int]]) -> Spot:
         """Where the sentence's event happened: its own place, else one carried from before, else the story's."""
@@ -440,8 +483,10 @@ class Coder:
             # "hit a compound in that area": the place named just before carries over; "agreed to
             # leave for Idlib": where people are sent is not where the event happened
             reach = win["carry_place_chars_destination"] if goal else win["carry_place_chars"]
+            # (a crowd protests where it lives: a protest carries a town abroad too, "A similar protest was
+            # staged at King's Cross" after "in London", in a story about Syria)
             prev = [t for t in story.resolved if t.end <= sc.start and t.start >= sc.start - reach
-                    and (not story.country or t.place.country == story.country)
+                    and (not story.country or t.place.country == story.country or cand.entry.cls.resolve == "protest")
                     and not t.place.is_country()
                     and not places.is_destination(text, t.start)]
             carried = places.carried(text, prev)
@@ -521,16 +566,26 @@ class Coder:
             a2m = next((m for m in mentions if m.ident == second), None) if second else None
         if et == "Battles":
             a1m, a2m = link.home_first(kb, cand, a1m, a2m, country)
+        if st == "Remote explosive/landmine/IED" and cand.entry.cls.name != "explosive":
+            # "an army vehicle struck an IED": whoever the trigger's class, a mine's target is not who laid it
+            usable = [m for m in mentions if m is not None]
+            a1m, a2m = link.bomb_roles(kb, usable, sc.text, a1m, a2m, link.victim_spans(cand, kb.victim_verbs))
+            if a1m is None:
+                a1m = link.claimed_layer(kb, sc.story.doc.text, sc.start, sc.continuation, country)
         if a1m is None and cand.entry.cls.name == "explosive":  # "... The Local PDF claimed responsibility."
             a1m = link.claimed_layer(kb, sc.story.doc.text, sc.start, sc.continuation, country)
         return et, st, attrs, link.air_arm(kb, st, a1m, country), link.crowd_police(
             kb, et, link.air_arm(kb, st, a2m, country, sc.text))
 
-    def _when(self, sc: SentenceContext) -> When:
-        """The sentence's own date, else the latest one stated before it, else publication (week)."""
+    def _when(self, sc: SentenceContext, cand: Optional[Candidate] = None) -> When:
+        """The sentence's own date, else (for what is going on now: "battles continue") the publication date,
+        else the latest one stated before it, else publication (week)."""
         ref, d, ctx = sc.story.ref, sc.date, sc.context_date
         if d is not None:
             return When(d.value, d.precision, (sc.start + d.start, sc.start + d.end))
+        if ref is not None and cand is not None and self._ongoing(cand) and not any(
+                ch.tag_ == "VBD" for v in (cand.token, cand.token.head) for ch in v.children if ch.dep_ in ("aux", "auxpass")):
+            return When(ref, "week", None)  # the present of a report is its day, not a day told before
         if ctx is not None and sc.index - ctx[1] <= self.windows["date_lookback_sentences"] and (
                 ref is None or ctx[0].value is None or 0 <= (ref - ctx[0].value).days <= self.windows["background_days"]):
             return When(ctx[0].value, ctx[0].precision, None)
@@ -564,7 +619,9 @@ class Coder:
             return False
         # what a monitor or an agency is cited for, or what someone reports, is news ("AFP reported", "a war
         # monitor said", "the reporter in the area reported that ...")
-        reported = any(a.lemma_.lower() in self.rules.report_lemmas or a.lower_ in self.rules.report_lemmas
+        # (not "was later reported to have been killed": a report told in sequence is part of a recounted story)
+        reported = any((a.lemma_.lower() in self.rules.report_lemmas or a.lower_ in self.rules.report_lemmas)
+                       and not any(ch.dep_ == "advmod" and ch.lower_ in self.rules.narrative_adverbs for ch in a.children)
                        for a in list(cand.token.ancestors)[:4])
         return not self._ongoing(cand) and not reported and not self._sourced(sc.text)
 
@@ -588,8 +645,9 @@ class Coder:
         kb = self.data.actors
         actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, sc.text)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
-        if actor2 is None and (et == "Violence against civilians"
-                               or link.harms_civilians(self.data.lexicon, cand, et, st, sc.context)):
+        context = link.victims_context(self.data.lexicon, kb, sc.text, sc.context, a1m)
+        if actor2 is None and (et == "Violence against civilians" or st == "Looting/property destruction"
+                               or link.harms_civilians(self.data.lexicon, cand, et, st, context)):
             actor2 = kb.actor("civilians", None, when, country)
         elif actor2 is None and et == "Riots" and st == "Mob violence":
             actor2 = kb.actor("rioters", None, when, country)  # two crowds fighting each other
@@ -714,6 +772,11 @@ class Coder:
                             and _close(prev.date, ev.date, days):
                         target = prev
                         break
+            if target is None and own.get("mention"):
+                # "The attack has displaced 5,000 people ...", "... after it was surrounded": a happening referred
+                # to at the place and about the day of an event the story told is that event, whatever its word
+                target = next((prev for prev, _ in out if _same_place(prev, ev, self.windows["same_place_km"])
+                               and _close(prev.date, ev.date, 1) and self._kin(prev, ev)), None)
             if target is None:
                 out.append((ev, own))
                 continue

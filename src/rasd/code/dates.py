@@ -181,6 +181,10 @@ class DateFinder:
             if not ref:
                 return None, None, False
             rel = self._rel(g["rel"])
+            if g.get("edge"):  # "at the start of this year": a month of it
+                mon = self.rules.part_of_year_months.get(g["edge"].lower() + " of")
+                year = ref.year - 1 if rel == "last" else ref.year + 1 if rel == "next" else ref.year
+                return (date(year, mon, 15), "month", False) if mon else (None, None, False)
             if rel == "last":
                 return date(ref.year - 1, 7, 1), "year", False
             if rel == "this" and g.get("part"):  # "earlier / early this year"

@@ -33,6 +33,7 @@ class FatalityCounter:
     def __init__(self, rules: Optional[FatalityRules] = None):
         self.rules = rules if rules is not None else default_rules().fatalities
         self._cue: Optional[tuple[str, bool]] = None  # (text, has an allocation cue) of the last text asked
+        self._stated_memo: Optional[tuple[str, dict]] = None  # (text, what _memo holds of it) of the last text asked
 
     def at_least(self, text: str) -> bool:
         """Whether a figure read from these words is a minimum ("hundreds", "more than 20")."""
@@ -154,8 +155,21 @@ class FatalityCounter:
         return bool(r.date_before.search(text, 0, a) or r.date_after.match(text, b) or
                     (r.year.fullmatch(text[a:b]) and r.year_before.search(text, 0, a)))
 
+    def _memo(self, text: str) -> dict:
+        """What was read of the last text asked (the coder asks of a document's whole text for each of its events)."""
+        memo = self._stated_memo
+        if memo is None or memo[0] is not text:
+            memo = self._stated_memo = (text, {})
+        return memo[1]
+
     def _stated(self, text: str, kinds: tuple[str, ...]) -> Optional[Count]:
         """The last figure a text states it codes, of the first of ``kinds`` stated (days and years are no figures)."""
+        memo = self._memo(text)
+        if kinds not in memo:
+            memo[kinds] = self._find_stated(text, kinds)
+        return memo[kinds]
+
+    def _find_stated(self, text: str, kinds: tuple[str, ...]) -> Optional[Count]:
         for kind in kinds:
             found = None
             for k, pat in self.rules.stated:
@@ -176,15 +190,19 @@ class FatalityCounter:
         this event, else its share of a toll split between events (the stated total, else the coded or
         ``counted`` one, divided and rounded), else the last figure it says it codes."""
         r = self.rules
-        low = text.lower()
-        if not any(c in low for c in r.stated_cues):
+        memo = self._memo(text)
+        if "cue" not in memo:
+            low = text.lower()
+            memo["cue"] = any(c in low for c in r.stated_cues)
+        if not memo["cue"]:
             return None
         fig = self._stated(text, ("event",))
         if fig is not None:
             return fig
         coded = self._stated(text, ("coded",))
-        for k, pat in r.stated:
-            m = pat.search(text) if k == "split" else None
+        if "split" not in memo:
+            memo["split"] = [pat.search(text) for k, pat in r.stated if k == "split"]
+        for m in memo["split"]:
             if m is None:
                 continue
             parts = m.group("parts").lower()

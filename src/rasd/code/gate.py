@@ -11,6 +11,7 @@ text (an ACLED note) is one report: it is read by its sentences alone.
 from __future__ import annotations
 
 from datetime import date
+from typing import Optional
 
 from .lexicon import ActorKB
 from .rules import GateRules
@@ -245,6 +246,84 @@ class Gate:
         gov = tok.head
         return gov.lemma_.lower() not in self.implicative
 
+    def spell(self, cand: Candidate) -> bool:
+        """'after more than seven weeks of clashes', 'years of war': a trigger that fills a span of weeks,
+        months or years is a spell of violence summed up, not one event (the coder keeps it only as the
+        spell a development came after: coder.yaml ``spell_before``)."""
+        t = cand.token
+        while t.dep_ == "conj" and t.head is not t:
+            t = t.head  # "weeks of shelling and air strikes"
+        if t.dep_ not in ("pobj", "pcomp") or t.head.lower_ != "of" or t.head.head is t.head:
+            return False
+        span = t.head.head
+        return span.tag_ in ("NNS", "NNPS") and (span.lemma_.lower() in self.r.spell_units
+                                                 or span.lower_ in self.r.spell_units)
+
+    def condition(self, cand: Candidate) -> bool:
+        """'even as the siege closed in', 'the blockade of Ghouta is now the most crippling': a siege named as
+        the subject of a verb is a condition described; the violence during it is told by other words
+        ('the siege began on Monday' is told as a beginning)."""
+        t = cand.token
+        return cand.entry.cls.name in self.r.condition_classes and t.pos_ in ("NOUN", "PROPN") \
+            and t.dep_ == "nsubj" and t.head is not t and t.head.lemma_.lower() not in self.r.condition_onsets
+
+    def tally(self, cand: Candidate) -> bool:
+        """'there have been dozens of US airstrikes', 'forces have carried out 40 raids': happenings counted
+        by a verb in the present perfect are a running total, not one event (called only for a sentence
+        with no day of its own)."""
+        t = cand.token
+        if t.tag_ not in ("NNS", "NNPS"):
+            return False
+        first = t
+        while first.dep_ == "conj" and first.head is not first:
+            first = first.head
+        counted = any(ch.dep_ == "nummod" for ch in t.children) or (
+            first.dep_ == "pobj" and first.head.lower_ == "of" and first.head.head is not first.head
+            and first.head.head.lemma_.lower() in self.r.count_nouns | {"dozens"})
+        if not counted:
+            return False
+        v = first
+        for _ in range(6):
+            if v.pos_ in ("VERB", "AUX") or v.head is v:
+                break
+            v = v.head
+        return v.pos_ in ("VERB", "AUX") and any(ch.dep_ == "aux" and ch.lemma_ == "have" and ch.tag_ in ("VBP", "VBZ")
+                                                 for ch in v.children)
+
+    def judged(self, cand: Candidate) -> bool:
+        """'Some see it as a diversion from a campaign against Idlib', 'describing the factions taking part in
+        the offensive as mercenaries': a trigger inside what a verb of judging characterises "as" something
+        (called only for a sentence with no day of its own)."""
+        for a in list(cand.token.ancestors)[:8]:
+            if a.pos_ == "VERB" and a.lemma_.lower() in self.r.opinion_verbs and any(
+                    w.dep_ == "prep" and w.lower_ == "as" for w in a.subtree):
+                return True
+        return False
+
+    def assessed(self, cand: Candidate, trigger_ids: Optional[frozenset[int]] = None) -> bool:
+        """'peace talks have gone nowhere', 'the offensive has forced thousands to flee', 'its surrender removed
+        any threat': a happening named as the subject of what it brought about (a verb that is no trigger, in
+        the present perfect, or with a possessive on the noun) is assessed, not reported (called only for a
+        sentence with no day of its own)."""
+        t = cand.token
+        if t.pos_ not in ("NOUN", "PROPN") or t.dep_ != "nsubj" or t.head is t:
+            return False
+        v = t.head
+        if (v.i in trigger_ids if trigger_ids is not None else v.lemma_.lower() in self.triggers) or v.lemma_ == "be":
+            return False  # "airstrikes have killed 12": the trigger verb tells the event
+        perfect = any(ch.dep_ == "aux" and ch.lemma_ == "have" and ch.tag_ in ("VBP", "VBZ") for ch in v.children)
+        possessed = any(ch.dep_ == "poss" and ch.tag_ == "PRP$" for ch in t.children)
+        return perfect or possessed
+
+    @staticmethod
+    def untaken(cand: Candidate) -> bool:
+        """'Taken together, the developments ...': a participle of taking with no ground taken, no taker and
+        no noun it qualifies takes nothing."""
+        t = cand.token
+        if cand.entry.cls.resolve != "territory" or t.tag_ not in ("VBN", "VBG") or t.dep_ in ("amod", "acl", "relcl"):
+            return False
+        return not any(ch.dep_ in ("nsubj", "nsubjpass", "dobj", "agent", "prt", "attr", "prep") for ch in t.children)
+
     def previously(self, cand: Candidate) -> bool:
         """'had previously fought in Afghanistan', 'once attacked': an adverb of a former time on the trigger."""
         return any(ch.dep_ == "advmod" and ch.lower_ in self.r.former for ch in cand.token.children)
@@ -282,19 +361,29 @@ class Gate:
         return any(w.lower_ in self.r.verdicts and w.dep_ in ("acomp", "advmod", "attr", "pcomp", "amod")
                    for w in t.head.subtree if w.i > t.head.i)
 
-    def described(self, cand: Candidate) -> bool:
-        """'cities destroyed by shelling', 'a hospital damaged in airstrikes': a trigger that only qualifies a
-        noun through a participle (with no day of its own) tells what the place has been through (the
-        participle too, when what did it is another trigger: "destroyed by shelling")."""
+    def described(self, cand: Candidate):
+        """'cities destroyed by shelling', 'a hospital damaged in airstrikes', 'the army, battered by the
+        arduous fight': a trigger that only qualifies a noun through a participle tells what the place or the
+        people have been through (the participle too, when what did it is another trigger: "destroyed by
+        shelling"); returns the participle (its phrase may hold a day: ``keeps``'s ``date_span``), else None."""
         t = cand.token
         if t.tag_ == "VBN" and t.dep_ in ("acl", "amod") and t.head.pos_ in ("NOUN", "PROPN") and any(
                 p.dep_ in ("pobj", "pcomp") and p.lemma_.lower() in self.triggers for a in t.children
                 if a.dep_ == "agent" or a.lower_ == "by" for p in a.children):
-            return True
+            return t
         if t.dep_ not in ("pobj", "pcomp") or t.head.dep_ not in ("agent", "prep"):
-            return False
+            return None
         part = t.head.head
-        return part.tag_ == "VBN" and part.dep_ in ("acl", "amod") and part.head.pos_ in ("NOUN", "PROPN")
+        if part.tag_ == "VBN" and part.dep_ in ("acl", "amod") and part.head.pos_ in ("NOUN", "PROPN"):
+            return part
+        return None
+
+    @staticmethod
+    def attributive(cand: Candidate) -> bool:
+        """'the advancing Turks', 'retreating forces', 'fleeing fighters': a participle before a noun
+        describes the people it qualifies; the event, if any, is told by another word."""
+        t = cand.token
+        return t.tag_ == "VBG" and t.dep_ == "amod" and t.head.i > t.i and t.head.pos_ in ("NOUN", "PROPN")
 
     def named(self, cand: Candidate) -> bool:
         """'the Tigray People's Liberation Front', 'Operation Desert Storm': a word of a name is no event."""
@@ -323,10 +412,12 @@ class Gate:
         return t.dep_ in ("dobj", "pobj", "dative") and h.lemma_.lower() in self.r.audience_verbs
 
     def keeps(self, cand: Candidate, stext: str, conflict_story: bool, court_story: bool = False,
-              dated: bool = True, short: bool = False) -> bool:
-        """Whether ``cand`` (a trigger of the sentence ``stext``, which states a date of its own when ``dated``)
-        may be an event in a story about a conflict (``conflict_story``) or a court (``court_story``). In a
-        ``short`` report (a note, a brief) the present tense is a headline's ("Pokot militia kill a herder")."""
+              dated: bool = True, short: bool = False, date_span: Optional[tuple[int, int]] = None,
+              trigger_ids: Optional[frozenset[int]] = None) -> bool:
+        """Whether ``cand`` (a trigger of the sentence ``stext``, which states a date of its own when ``dated``,
+        at ``date_span`` when known; ``trigger_ids``: the token indices of the sentence's triggers) may be an event in a story about a conflict (``conflict_story``) or a
+        court (``court_story``). In a ``short`` report (a note, a brief) the present tense is a headline's
+        ("Pokot militia kill a herder")."""
         r = self.r
         if court_story and (not dated or r.court.search(stext)):
             return False  # a court's story recalls the crimes it judges
@@ -339,16 +430,26 @@ class Gate:
             return False  # "a move analysts described as an attack on ..."
         if self.pattern(cand) or self.negated_report(cand) or self.modal_subject(cand) or self.audience(cand) \
                 or self.persons_taken(cand) or self.generic_present(cand, stext, short) or self.weapon_held(cand) \
-                or self.named(cand) or self.state(cand) or self.purpose(cand) or self.modifier(cand):
+                or self.named(cand) or self.state(cand) or self.purpose(cand) or self.modifier(cand) \
+                or self.attributive(cand):
             return False
         if self.previously(cand) or self.setting(cand) or self.planned(cand):
             return False
         if not dated and self.stated_about(cand):
             return False  # "fighting is far from over": a statement about a conflict, not a report
-        if not dated and self.described(cand):
+        part = self.described(cand)
+        if part is not None and not (date_span is not None and part.left_edge.idx <= date_span[0]
+                                     and date_span[1] <= part.right_edge.idx + len(part.right_edge)):
             return False  # "the reconstruction of cities destroyed by shelling": what a place has been through
+        if self.condition(cand) or self.untaken(cand):
+            return False  # "even as the siege closed in", "Taken together, ..."
+        if not dated and (self.tally(cand) or self.judged(cand) or self.assessed(cand, trigger_ids)):
+            return False  # "there have been dozens of airstrikes", "some see it as a diversion from a campaign"
+
         if r.recollection.search(before):
             return False  # "survivors described how gunmen opened fire": a witness's memory, told at a trial or a memorial
+        if r.example_frame.search(before):
+            return False  # "crimes such as the killing of non-combatants": a kind named, not an act told
         if r.habit_phrase.search(before):
             return False  # "the countless times ... airstrikes", "in several incidents, including attacks on ..."
         if cand.entry.cls.resolve in ("agreement", "negotiation") and r.diplomacy.search(stext) \

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Optional
 
 from . import dataload as dl
@@ -67,10 +68,11 @@ class LanguageCheck:
 
     def detect(self, text: str) -> Language:
         """The script of most of the text's letters; for Latin script, English or not."""
+        # each distinct letter's script looked up once (in order of first use: ties go to the script met first)
         counts: Counter[str] = Counter()
-        for ch in text[:20_000]:
+        for ch, n in Counter(text[:20_000]).items():
             if ch.isalpha():
-                counts[unicodedata.name(ch, "UNKNOWN").split(" ")[0]] += 1
+                counts[_script(ch)] += n
         if not counts:
             return Language(None, "none", "ltr", True)  # nothing to judge: no warning
         top = counts.most_common(1)[0][0]
@@ -95,6 +97,12 @@ class LanguageCheck:
             if msg:
                 r.document.meta.setdefault("warnings", []).append(msg)
         return batch
+
+
+@lru_cache(maxsize=4096)
+def _script(ch: str) -> str:
+    """The script a letter is written in: the first word of its Unicode name ("LATIN", "ARABIC")."""
+    return unicodedata.name(ch, "UNKNOWN").split(" ")[0]
 
 
 def _share(v: Any, w: dl.Where) -> float:

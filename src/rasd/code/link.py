@@ -162,7 +162,7 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
         a1, a2 = _umbrella(kb, usable, sent_text, a1, a2)
     if cand.entry.cls.name == "explosive":
         victims = victim_spans(cand, kb.victim_verbs)
-        a1, a2 = _bomb_roles(kb, usable, sent_text, a1, a2, victims,
+        a1, a2 = bomb_roles(kb, usable, sent_text, a1, a2, victims,
                              None if cand.agents or cand.between else cand.token.idx)
         if a2 is None:  # "two soldiers were killed when their vehicle hit a mine": the soldiers were its target
             a2 = next((m for m in named if _in(victims, m) and kb.actors[m.ident].armed and m is not a1), None)
@@ -205,7 +205,7 @@ def _umbrella(kb: ActorKB, usable: list[ActorMention], text: str, a1: ActorMenti
     return a1, a2
 
 
-def _bomb_roles(kb: ActorKB, usable: list[ActorMention], text: str, a1: Optional[ActorMention],
+def bomb_roles(kb: ActorKB, usable: list[ActorMention], text: str, a1: Optional[ActorMention],
                 a2: Optional[ActorMention], victims: Optional[list[tuple[int, int]]] = None,
                 unparsed_at: Optional[int] = None) -> tuple[Optional[ActorMention], Optional[ActorMention]]:
     """A mine's or a bomb's actors: who laid it when the sentence says so ("planted by X", "X
@@ -250,6 +250,33 @@ def community_words(kb: ActorKB, words: str) -> bool:
     armed and fighting, they are the codebook's communal militia (role_cues ``community``)."""
     low = norm(words)
     return any(low == w or low.endswith(" " + w) for w in kb.community_words)
+
+
+def layer_phrases(kb: ActorKB, text: str) -> list[ActorMention]:
+    """The actors a sentence names as who laid or claimed a bomb ("planted by IS militants")."""
+    rx = kb.role_rx
+    return [m for m in actor_mentions(kb, text, None)[0]
+            if rx["layer_before"].search(text[max(0, m.start - 60):m.start]) or rx["layer_after"].match(text[m.end:m.end + 60])]
+
+
+def victims_context(lex: TriggerLexicon, kb: ActorKB, text: str, context: str,
+                    doer: Optional[ActorMention]) -> str:
+    """The words that may tell whom an event struck: who laid a bomb is left out ("planted by IS
+    militants"), and so is the doer where people were hurt ("Israeli drones struck a group, killing
+    8 Palestinians": the drones are no armed target)."""
+    context = without(context, layer_phrases(kb, text))
+    harm = lex.subtypes.harm
+    if harm["hurt"].search(context) and not harm["unhurt"].search(context):
+        context = without(context, [doer])
+    return context
+
+
+def without(text: str, mentions: list[Optional[ActorMention]]) -> str:
+    """``text`` with the words of ``mentions`` (sentence offsets, the sentence first in ``text``) blanked."""
+    for m in mentions:
+        if m is not None and 0 <= m.start < m.end <= len(text):
+            text = text[:m.start] + " " * (m.end - m.start) + text[m.end:]
+    return text
 
 
 def crowd_police(kb: ActorKB, event_type: str, m: Optional[ActorMention]) -> Optional[ActorMention]:

@@ -194,6 +194,10 @@ class Places:
         top_child = path[-1]  # the child of the trigger (or its clause verb) the place hangs under
         other_clause = any(x.pos_ in ("VERB", "AUX") and x.dep_ not in ("amod", "compound") for x in path[1:])
         preps = [x for x in path if x.dep_ == "prep"]
+        if cand.entry.cls.resolve == "protest" and (
+                any(x.lower_ in self.rules.topic_preps for x in preps)
+                or any(x.lemma_.lower() in self.rules.topic_words for x in path[1:])):
+            return w["protest_topic"]  # "protested in San against a camp in Koro": what they protest, not where
         origin_ok = self.rules.origin_is_place
         if any(x.lower_ in self.rules.origin_preps for x in preps[:1]) and cand.entry.cls.name not in origin_ok["classes"] \
                 and cand.entry.cls.resolve not in origin_ok["resolves"]:
@@ -302,6 +306,8 @@ class Places:
             sc = self.cue_score(head, s0, stext) + self.kind_score(p) - abs(head.start - s0 - trig) / w["distance_chars"] \
                 + (p.score or 0.0) * w["resolution"]
             sc += self.role_score(cand, head, s0)
+            if self.is_destination(text, head.start):
+                sc += w["destination"]
             if doc_country and p.country and p.country != doc_country:
                 sc += w["abroad"]  # a place abroad is rarely where a local event happened
                 if home:

@@ -199,6 +199,10 @@ class CoderRules:
     party_words: re.Pattern
     claiming_lemmas: frozenset[str]
     claiming_words: tuple[str, ...]
+    narrative_adverbs: frozenset[str]
+    mention_determiners: frozenset[str]
+    background_marks: frozenset[str]
+    mention_kin: tuple[frozenset[str], ...]
 
     WINDOWS = ("date_lookback_sentences", "background_clause_chars", "continuation_sentences", "carry_place_chars",
                "carry_place_chars_destination", "abroad_min_places", "headline_max_chars", "background_days",
@@ -216,11 +220,14 @@ class CoderRules:
             "negotiating_lemmas": Key(words, True), "ongoing_lemmas": Key(words, True),
             "report_lemmas": Key(words, True), "talk_words": Key(word_list, True),
             "saying_lemmas": Key(words, True), "party_words": Key(rx, True), "claiming_lemmas": Key(words, True),
-            "claiming_words": Key(word_list, True),
+            "claiming_words": Key(word_list, True), "narrative_adverbs": Key(words, True),
+            "mention_determiners": Key(words, True), "background_marks": Key(words, True),
+            "mention_kin": Key(dl.list_of(word_list), True),
         }, lang, raw)
         articles = en.pop("arabic_articles")
         en["article_space"] = re.compile(r"\b(" + "|".join(re.escape(a) for a in articles) + r") (?=\w)")
         en["talks"] = word_starts(en.pop("talk_words"))
+        en["mention_kin"] = tuple(frozenset(g) for g in en["mention_kin"])
         return cls(windows=d["windows"], confidence=d["confidence"], **en)
 
 
@@ -298,6 +305,7 @@ class DateRules:
     day_offsets: dict[str, int]
     units: dict[str, str]
     part_of_month_days: dict[str, int]
+    part_of_year_months: dict[str, int]
     prefilter: re.Pattern
     patterns: tuple[tuple[str, re.Pattern], ...]
     shift: re.Pattern
@@ -312,7 +320,7 @@ class DateRules:
              "mdy_range": {"mid", "mon", "day", "day2", "year"}, "numeric_dm": {"day", "mon", "year"}, "dmy": {"mon", "day", "year"}, "mdy": {"mon", "day", "year"},
              "part_month": {"part", "rel", "rel2", "mon2", "mon3", "year"}, "month_year": {"mon", "year"},
              "rel_month": {"rel", "mon"}, "in_month": {"mon"}, "this_month": {"rel"}, "week": {"rel"},
-             "weekday": {"rel", "wd"}, "yesterday": {"w"}, "year": {"year"}, "rel_year": {"part", "rel"}, "recent": {"n", "unit"}, "ago": {"n", "unit"}}
+             "weekday": {"rel", "wd"}, "yesterday": {"w"}, "year": {"year"}, "rel_year": {"part", "edge", "rel"}, "recent": {"n", "unit"}, "ago": {"n", "unit"}}
     RELATIONS = ("last", "this", "next", "recent")
     UNITS = ("day", "week", "month", "hour")
 
@@ -323,7 +331,8 @@ class DateRules:
             "months": Key(dl.list_of(word_list), True), "weekdays": Key(word_list, True),
             "numbers": Key(counts, True), "relations": Key(dl.mapping(dl.text, dl.one_of(*cls.RELATIONS)), True),
             "day_offsets": Key(counts, True), "units": Key(dl.mapping(dl.text, dl.one_of(*cls.UNITS)), True),
-            "part_of_month_days": Key(counts, True), "prefilter": Key(rx, True),
+            "part_of_month_days": Key(counts, True), "part_of_year_months": Key(counts, True),
+            "prefilter": Key(rx, True),
             "patterns": Key(named_list(pattern_entry, "kind"), True),
             "shift": Key(rx, True), "vague_counts": Key(word_list, True), "directions": Key(dl.mapping(dl.text, dl.one_of("back", "forward")), True),
             "approximate_before": Key(dl.mapping(dl.one_of("week", "month"), rx), True),
@@ -453,11 +462,14 @@ class PlaceRules:
     origin_preps: frozenset[str]
     speech_lemmas: frozenset[str]
     witness_words: frozenset[str]
+    topic_preps: frozenset[str] = frozenset()
+    topic_words: frozenset[str] = frozenset()
     seat_features: tuple[str, ...] = ()
 
     WEIGHTS = ("strong_cue", "weak_cue", "area_suffix", "possessive", "country", "region", "first_level_area",
                "actor_overlap", "distance_chars", "resolution", "other_branch", "origin", "subject", "other_clause",
-               "event_prep", "abroad", "abroad_beside_home", "containing_province", "container_score")
+               "event_prep", "abroad", "abroad_beside_home", "containing_province", "container_score", "protest_topic",
+               "destination")
     WINDOWS = ("cue_before", "suffix_after", "affiliation_before", "affiliation_after", "org_after", "org_before",
                "attributive_after", "destination_before", "chain_gap", "listed_after", "region_after", "region_before",
                "inside_km", "region_km", "carried_after", "parse_path", "speaker_km")
@@ -477,7 +489,7 @@ class PlaceRules:
             "area_suffixes": Key(dl.list_of(_spaced), True), "possessive": Key(dl.list_of(_spaced), True),
             "joiners": Key(dl.list_of(_spaced), True),
             "event_preps": Key(words, True), "origin_preps": Key(words, True), "speech_lemmas": Key(words, True),
-            "witness_words": Key(words, True),
+            "witness_words": Key(words, True), "topic_preps": Key(words, True), "topic_words": Key(words, True),
         }, lang, raw)
         return cls(weights=d["weights"], windows=d["windows"], origin_is_place=d["origin_is_place"],
                    seat_features=tuple(d["seat_features"]), area_suffixes=tuple(en.pop("area_suffixes")), possessive=tuple(en.pop("possessive")),
@@ -529,6 +541,12 @@ class GateRules:
     recollection: re.Pattern
     court: re.Pattern
     found_remains: frozenset[str]
+    example_frame: re.Pattern
+    spell_units: frozenset[str]
+    condition_classes: frozenset[str]
+    condition_onsets: frozenset[str]
+    count_nouns: frozenset[str]
+    opinion_verbs: frozenset[str]
 
     WINDOWS = ("conflict_story_sentences", "sentences_per_grounded", "short_text_chars", "short_text_sentences",
                "legal_frame_chars", "old_month_days", "lede_sentences")
@@ -539,8 +557,9 @@ class GateRules:
             "windows": Key(dl.record({k: Key(dl.integer, True) for k in cls.WINDOWS}), True),
         }, {**{k: Key(rx, True) for k in ("armed_people", "violence", "benign", "legal_frame", "analyst_frame",
                                            "agreement_objects", "long_ago", "habit_phrase", "diplomacy", "war_deals",
-                                           "recollection", "court")},
-            **{k: Key(words, True) for k in ("quantifiers", "habitual", "negating", "modals", "audience_verbs",
+                                           "recollection", "court", "example_frame")},
+            **{k: Key(words, True) for k in ("spell_units", "condition_classes", "condition_onsets", "count_nouns",
+                                             "opinion_verbs", "quantifiers", "habitual", "negating", "modals", "audience_verbs",
                                              "person_nouns", "discovery_verbs", "found_remains", "party_types",
                                              "weapon_nouns", "weapon_events", "weapon_hold_verbs", "weapon_hold_nouns", "munitions",
                                              "state_preps", "former", "setting_nouns", "concessive",

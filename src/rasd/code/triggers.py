@@ -49,13 +49,21 @@ class TriggerDetector:
     def detect(self, sent) -> list[Candidate]:
         out = []
         imperative = self._imperative(sent)
-        for tok in sent:
-            keys = {tok.lemma_.lower(), tok.lower_}
-            if tok.i - sent[0].i >= 2 and tok.nbor(-1).text == "-" and tok.nbor(-2).head.i == tok.i:
-                keys.add(f"{tok.nbor(-2).lower_}-{tok.lower_}")  # "sit-in", split by the tokenizer
+        by_lemma = self.lex.by_lemma
+        toks = list(sent)
+        for k, tok in enumerate(toks):
+            lemma, lower = tok.lemma_.lower(), tok.lower_
+            hyphened = None
+            if k >= 2 and toks[k - 1].text == "-" and toks[k - 2].head.i == tok.i:
+                hyphened = f"{toks[k - 2].lower_}-{lower}"  # "sit-in", split by the tokenizer
+            if lemma not in by_lemma and lower not in by_lemma and (hyphened is None or hyphened not in by_lemma):
+                continue  # no trigger's word (most tokens)
+            keys = {lemma, lower}
+            if hyphened is not None:
+                keys.add(hyphened)
             for key in keys:
                 modifier = tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN")
-                for entry in self.lex.by_lemma.get(key, ()):
+                for entry in by_lemma.get(key, ()):
                     if modifier and (entry.cls.resolve in ("agreement", "negotiation") or entry.no_modifier):
                         continue  # "ceasefire areas", "truce zone", "riot police": a modifier, not an event
                     if entry.no_modifier and tok.dep_ in ("amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN") \
@@ -86,7 +94,7 @@ class TriggerDetector:
         """A sentence that opens with a bare verb and has no subject ("Be discerning with the
         bombardment.", "Stop the shelling"): an order or advice, not a report."""
         first = next((t for t in sent if t.pos_ not in ("PUNCT", "SPACE")), None)
-        if first is None or first.tag_ != "VB" or {first.lower_, first.lemma_.lower()} & set(self.lex.by_lemma):
+        if first is None or first.tag_ != "VB" or first.lower_ in self.lex.by_lemma or first.lemma_.lower() in self.lex.by_lemma:
             return False  # "Clash between police and militia ...": a headline's noun the tagger took for a verb
         root = first if first.dep_ == "ROOT" else first.head if first.head.dep_ == "ROOT" else None
         return root is not None and not any(ch.dep_ in ("nsubj", "nsubjpass", "expl") for ch in root.children)
@@ -111,12 +119,13 @@ class TriggerDetector:
             lemmas |= {c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "advmod", "compound")}
             if not lemmas & set(e.governors):
                 return False
-        # (after the word: a fronted "On 16 September" is a date, not the particle of "fired on")
-        kids = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod", "agent") and c.i > tok.i}
-        if e.particle and e.particle not in kids:
-            return False
-        if e.needs_prep and not kids & set(e.needs_prep):
-            return False
+        if e.particle or e.needs_prep:
+            # (after the word: a fronted "On 16 September" is a date, not the particle of "fired on")
+            kids = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod", "agent") and c.i > tok.i}
+            if e.particle and e.particle not in kids:
+                return False
+            if e.needs_prep and not kids & set(e.needs_prep):
+                return False
         if e.not_objects and any(c.lemma_.lower() in e.not_objects for c in tok.children if c.dep_ in ("dobj", "nsubjpass")) or \
                 e.not_objects and any(o.dep_ == "pobj" and o.lemma_.lower() in e.not_objects
                                       for c in tok.children if c.dep_ == "prep" for o in c.children):
@@ -219,12 +228,13 @@ class TriggerDetector:
             hypo = True  # "an expected strike", "any attack", "such attacks": not one event that happened
         t = tok
         for _ in range(5):
-            if any(ch.dep_ == "aux" and ch.lower_ in r.modal_auxiliaries for ch in t.children):
+            kids = [(ch.dep_, ch) for ch in t.children]
+            if any(dep == "aux" and ch.lower_ in r.modal_auxiliaries for dep, ch in kids):
                 hypo = True
-            if any(ch.dep_ == "mark" and ch.lower_ in r.conditional_marks for ch in t.children):
+            if any(dep == "mark" and ch.lower_ in r.conditional_marks for dep, ch in kids):
                 hypo = True
             if t.dep_ == "conj" and t.head is not t and t.pos_ in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX") \
-                    and not any(ch.dep_ in ("aux", "nsubj", "nsubjpass") for ch in t.children):
+                    and not any(dep in ("aux", "nsubj", "nsubjpass") for dep, _ in kids):
                 t = t.head  # "could resurge and regain territory": the conjuncts share their modal and subject
                 continue
             if t.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "pcomp", "acl", "nsubjpass", "attr", "relcl", "advcl", "prep") \
@@ -244,8 +254,8 @@ class TriggerDetector:
                     if t.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "pcomp", "acl", "nsubjpass"):
                         hypo = True
                 elif t.i in purposed and t.dep_ in ("xcomp", "advcl", "acl", "relcl", "ccomp") and hl not in done \
-                        and any(ch.dep_ == "aux" and ch.tag_ == "TO" for ch in t.children) \
-                        and not any(ch.dep_ == "aux" and ch.lemma_ == "have" for ch in t.children):
+                        and any(dep == "aux" and ch.tag_ == "TO" for dep, ch in kids) \
+                        and not any(dep == "aux" and ch.lemma_ == "have" for dep, ch in kids):
                     hypo = True  # "moved in to capture", "a plot to shoot": a purpose, not (yet) an event
                 t = h
             else:

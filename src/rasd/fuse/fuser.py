@@ -78,6 +78,9 @@ class Fuser:
         # fused events written since the last revisions were recorded, as written (None: deleted)
         self._touched: dict[str, Optional[FusedEvent]] = {}
         self._left: dict[str, Place] = {}  # places whose territorial fused events moved or changed type
+        # while process() runs: each fused event it touched as the store held it before (None: new);
+        # a place's timeline is recomputed only when one of them, before or after, changes hands there
+        self._before: Optional[dict[str, Optional[FusedEvent]]] = None
         self._of_doc: Optional[dict[str, dict[str, FusedEvent]]] = None  # while process() runs
         # while process() runs: each event's candidate search and what the store answered before
         # the run's first write (None: ask the store), and the fused events the run has written
@@ -95,6 +98,7 @@ class Fuser:
         self._of_doc = {}
         self._written = {}
         self._docs = {}
+        self._before = {}
         try:
             with self.store.transaction():
                 self._prefetch(events)
@@ -116,6 +120,7 @@ class Fuser:
             self._found = None
             self._written = {}
             self._docs = None
+            self._before = None
         for ev in events:
             fe = touched.get(ev.cluster_id or "")
             if fe is not None:
@@ -206,7 +211,10 @@ class Fuser:
         span = self.rules.interval(ev)
         if span is None:
             return None
-        pad = timedelta(days=self.rules.max_gap_days + max(self.rules.slack_days.values() or [4]) * 2)
+        # a fused event's dates span its reports' days: one farther than the widest gap date_score
+        # allows holds no report that could take this mention (it was 15 days, not 4: three times
+        # the candidates to read and score on a large store)
+        pad = timedelta(days=self.rules.widest_gap())
         subs = sorted({ev.sub_event_type} | {s for f in self.rules.families_of(ev.sub_event_type)
                                              for s in self.rules.families[f]})
         loc = ev.location
@@ -281,9 +289,13 @@ class Fuser:
             reports = [x for x in best.reports if x.event_id not in mine] + reps
             fe = merge.build(best.cluster_id, reports, self.rules)
             log.debug("%s joins %s (score %.2f)", ev.event_id, fe.cluster_id, best_score)
+            if self._before is not None:
+                self._before.setdefault(best.cluster_id, best)
             self._left.update(self._stale(best, fe))
         else:
             fe = merge.build(merge.cluster_id_for(ev.event_id), reps, self.rules)
+            if self._before is not None:
+                self._before.setdefault(fe.cluster_id, None)
         self._save(fe)
         ev.cluster_id = fe.cluster_id
         return fe
@@ -320,29 +332,47 @@ class Fuser:
         return {key: old.location}
 
     def _follow_up(self, fused: Iterable[FusedEvent], stale: Optional[dict[str, Place]] = None) -> None:
+        """Agreements built again on these fused events, and the control timelines of the places
+        they (and ``stale``) touch. Inside ``process`` a timeline is recomputed only when a fused
+        event or deal there changes hands, before or after (a timeline is made of changes of hands
+        alone, ``ControlTracker.update``: recomputing it for any other event there, reading every
+        report at the place, gives the same periods)."""
         places: dict[str, Place] = {}
+        before = self._before
+        control = self.control
 
         def touch(p: Optional[Place]) -> None:
-            if self.control is not None and p is not None and (p.geo_precision or 1) <= 2:
+            if control is not None and p is not None and (p.geo_precision or 1) <= 2:
                 key = place_key(p)
                 if key:
                     places[key] = p
 
-        for p in (stale or {}).values():
-            touch(p)
         fused = list(fused)
+        terr = self.rules.territorial
+        if control is not None and before is not None:
+            for pre in before.values():  # a change of hands the store's timeline holds goes, or moves
+                if pre is not None and pre.sub_event_type in terr and control.change_of_fused(pre) is not None:
+                    touch(pre.location)
+        else:
+            for p in (stale or {}).values():
+                touch(p)
         # the agreements built on these fused events before, read at once
         old = self.store.agreements_of([fe.cluster_id for fe in fused]) if self.agreements is not None else {}
         for fe in fused:
-            if fe.sub_event_type in self.rules.territorial:
+            if fe.sub_event_type in terr and (control is None or before is None
+                                              or control.change_of_fused(fe) is not None):
                 touch(fe.location)
             if self.agreements is not None:
-                for p in self._drop_agreements(fe.cluster_id, old.get(fe.cluster_id, [])).values():
-                    touch(p)
+                dropped = old.get(fe.cluster_id, [])
+                self._drop_agreements(fe.cluster_id, dropped)
+                for a in dropped:
+                    if control is None or before is None or control.change_of_deal(a) is not None:
+                        touch(a.place)
                 ag = self.agreements.build(fe)
                 if ag is not None:
                     self.store.save_agreement(ag)
-                    touch(ag.place)
+                    if control is None or before is None or control.change_of_deal(ag) is not None:
+                        touch(ag.place)
         if self.control is not None:
             for key in sorted(places):
                 self.control.update(key, places[key])

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Callable, Iterable, Optional
 
 from ..code.dates import DateFinder
@@ -100,12 +100,14 @@ class RecallReader:
         return out
 
     def _town(self, p: Place) -> bool:
-        return (p.geo_precision or 1) <= 2 and p.fallback is None and (p.feature or "").startswith(self.place_features)
+        return ((p.geo_precision or 1) <= 2 and p.fallback is None
+                and (p.feature or "").startswith(self.place_features))
 
     def _sentence(self, doc: Document, s: int, text: str, toponyms: list[Toponym]) -> list[RecalledChange]:
         assert doc.published is not None
         blank = self.aside.sub(lambda m: " " * len(m.group(0)), text)
-        dates = [d for d in self.dates.find(blank, doc.published) if d.value is not None and d.precision in self.precisions]
+        dates = [d for d in self.dates.find(blank, doc.published)
+                 if d.value is not None and d.precision in self.precisions]
         if not dates:
             return []
         actors = self._actors(blank, doc.published, toponyms[0].place.country if toponyms[0].place else None)
@@ -221,7 +223,3 @@ def _same(a: RecalledChange, b: RecalledChange) -> bool:
 def _n(a: Optional[Actor]) -> str:
     return norm_name(a.name) if a is not None else ""
 
-
-def within(day: date, lo: date, hi: date, slack: int) -> bool:
-    """``day`` lies in [lo, hi] give or take ``slack`` days."""
-    return lo - timedelta(days=slack) <= day <= hi + timedelta(days=slack)

@@ -131,7 +131,7 @@ class Rules:
             return 0.0  # unplaced: only type, date, actors and words can carry the match
         if is_country(pa) or is_country(pb):
             return 0.0  # "Syria" says nothing about where: as good as no place
-        same_name = _norm(pa.name) == _norm(pb.name) and bool(pa.name)
+        same_name = norm_name(pa.name) == norm_name(pb.name) and bool(pa.name)
         coarse = max(pa.geo_precision or 1, pb.geo_precision or 1)
         if pa.lat is None or pb.lat is None or pa.lon is None or pb.lon is None or coarse >= 3:
             # a region is no point: only the same name counts, and not for much
@@ -159,6 +159,12 @@ class Rules:
         if ib[1] < ia[0]:
             return (ia[0] - ib[1]).days
         return 0
+
+    def widest_gap(self) -> int:
+        """The most days ``date_score`` lets between two mentions' dates (the longest slack of any
+        precision, at most ``max_gap_days``): a fused event none of whose reports is this close to
+        a mention cannot take it, whatever else they share."""
+        return min(self.max_gap_days, max([4, *self.slack_days.values()]))
 
     def date_score(self, a: Mention, b: Mention) -> Optional[float]:
         gap = self.date_gap(a, b)
@@ -395,7 +401,7 @@ def place_key(place: Optional[Place]) -> Optional[str]:
 
 
 def _names(a: Optional[Actor]) -> set[str]:
-    n = _norm(a.name) if a is not None and a.name and a.known else ""
+    n = norm_name(a.name) if a is not None and a.name and a.known else ""
     return {n} if n else set()
 
 
@@ -407,7 +413,7 @@ def _actor_names(m: Mention) -> set[str]:
     out = set()
     for a in (m.actor1, m.actor2):
         if a is not None and a.name and a.known:  # an unrecognised mention ("them") says nothing
-            n = _norm(a.name)
+            n = norm_name(a.name)
             if n:
                 out.add(n)
     return out

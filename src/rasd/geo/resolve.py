@@ -140,6 +140,8 @@ def _redo(text: str, m: Mention, p: Place, c: Optional[Candidate], country: str)
     or "unless-lost" (a sure match abroad: "London", "Mandera" in a story whose actors are Somali; redone,
     but it keeps its own place unless the text puts it in or near a place of ``country``). A sure match
     at home keeps its place before a capitalised word ("Mombasa Law Courts")."""
+    if is_country_or_continent(p.feature):
+        return ""  # "British Kurds", "Turkish Kurd": a country is never a village's name cut short
     cut = _cut(text, m)
     if cut == "sure":
         return "redo"
@@ -215,11 +217,12 @@ class Resolver:
     def score(self, c: Candidate, mention: Optional[Mention], doc_countries: Counter,
               anchors: list[tuple[float, float]], city_countries: frozenset = frozenset(),
               doc_admins: frozenset = frozenset(), town_countries: frozenset = frozenset(),
-              own_name_cities: frozenset = frozenset()) -> float:
+              own_name_cities: frozenset = frozenset(), bigger_town: int = 0) -> float:
         """``city_countries``: countries where a sizeable town bears the same name
         (``own_name_cities``: as its own name, not an other name: Hama, not New York City);
         ``town_countries``: countries where any town of 1,000 people or more bears it;
-        ``doc_admins``: (country, admin1) of the first-level areas the story names."""
+        ``doc_admins``: (country, admin1) of the first-level areas the story names; ``bigger_town``:
+        the population of the largest sizeable town bearing the name by its own name (0 if none)."""
         w = WEIGHTS
         s = w.get(f"kind_{c.kind}", 0.8)
         if c.match != "key":
@@ -230,8 +233,11 @@ class Resolver:
             s += w["country"]
         elif f.startswith("A.ADM1"):
             s += w["admin1"]
-            if c.country in city_countries and (mention is None or (mention.cue or "") not in _AREA_CUES | {"in area"}):
-                s += w["admin1_city_same_name"]  # "New York", "Aleppo": the city, unless "province" says not
+            if (c.country in city_countries or (c.population or 0) < bigger_town) \
+                    and (mention is None or (mention.cue or "") not in _AREA_CUES | {"in area"}):
+                # "New York", "Aleppo": the city, unless "province" says not; and a small area named like
+                # a larger city abroad ("Manchester" is the English city, not the Jamaican parish)
+                s += w["admin1_city_same_name"]
         elif f.startswith("A.ADM2"):
             if c.country in town_countries and (mention is None or (mention.cue or "") not in _AREA_CUES):
                 s += w["admin2_town_same_name"]  # "Toronto", "Manbij": the town, unless "district" says not
@@ -249,11 +255,17 @@ class Resolver:
                 # "Georgia" in a story about the US is the state; "Hama" in a Syrian one the city
                 s += w["admin1_doc_country"]
         if anchors and c.lat is not None and not is_country_or_continent(f):
-            d = min(haversine_km(c.lat, c.lon, a, b) for a, b in anchors)
-            if d < 100:
-                s += w["near_100km"]
-            elif d < 400:
-                s += w["near_400km"]
+            # the nearest anchor's distance counts only as under 100 km, under 400 km or farther
+            near = None
+            for a, b in anchors:
+                d = haversine_km(c.lat, c.lon, a, b)
+                if d < 100:
+                    near = "near_100km"
+                    break
+                if d < 400:
+                    near = "near_400km"
+            if near is not None:
+                s += w[near]
         if doc_admins and c.admin1 and not f.startswith("A.ADM1") and (c.country, c.admin1) in doc_admins:
             s += w["doc_admin1"]  # "Santa Maria" in a story that names California
         cue = (mention.cue or "") if mention else ""
@@ -284,8 +296,12 @@ class Resolver:
         admins: set[tuple[str, str]] = {(p.country, p.admin1) for p in context or []
                                         if p.country and p.admin1 and (p.feature or "").startswith("A.ADM1")}
         sure: Counter = Counter()  # countries of the places (not country names) only one country has
+        # a name's best candidate depends on its candidates (one list per name) and the mention's cue
+        # alone: each is ranked once per pass (a long text names the same towns many times)
+        ranked: dict = {}
         for m, cands in zip(mentions, cand_lists):
-            best = self._best(cands, m, Counter(), [])
+            key = (id(cands), m.cue)
+            best = ranked[key] if key in ranked else ranked.setdefault(key, self._best(cands, m, Counter(), []))
             if best is None:
                 continue
             if (best[1].feature or "").startswith("A.ADM1") and best[1].admin1:
@@ -308,8 +324,11 @@ class Resolver:
         out: list[Optional[Place]] = []
         chosen: list[Optional[Candidate]] = []
         doc_admins = frozenset(admins)
+        ranked = {}
         for idx, (m, cands) in enumerate(zip(mentions, cand_lists)):
-            best = self._best(cands, m, doc_countries, anchors, doc_admins)
+            key = (id(cands), m.cue)
+            best = ranked[key] if key in ranked else \
+                ranked.setdefault(key, self._best(cands, m, doc_countries, anchors, doc_admins))
             if best is None:
                 out.append(None)
                 chosen.append(None)
@@ -349,8 +368,9 @@ class Resolver:
             return self._place(text, Mention(0, len(name), name), c, best[0])
 
         Fallbacks(inner, self.fallbacks).fill(text, mentions, out, country, redo)
-        for i, p in kept.items():  # placed only by the story's dominant place, or not at all: its own place stands
-            if out[i] is None or out[i].fallback == "document":
+        for i, p in kept.items():  # not put at a place in the country (only at the story's dominant place, at
+            # a country named beside it, "Manbij, northern Syria", or nowhere): its own place stands
+            if out[i] is None or out[i].fallback == "document" or out[i].country != country or is_country_or_continent(out[i].feature):
                 out[i] = p
         return out
 
@@ -364,7 +384,9 @@ class Resolver:
         own = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 50_000
                         and c.kind == "name")
         towns = frozenset(c.country for c in cands if c.feature_class == "P" and (c.population or 0) >= 1_000)
-        scored = [(self.score(c, m, doc_countries, anchors, cities, doc_admins, towns, own)
+        bigger = max((c.population or 0 for c in cands if c.feature_class == "P" and c.kind == "name"
+                      and (c.population or 0) >= 50_000), default=0)
+        scored = [(self.score(c, m, doc_countries, anchors, cities, doc_admins, towns, own, bigger)
                    + (WEIGHTS["in_container"] if area is not None and _inside(c, area) else 0.0), c) for c in cands]
         scored.sort(key=lambda x: (-x[0], -(x[1].population or 0), x[1].id))
         return scored[0]

@@ -50,7 +50,12 @@ class Morph:
         if w in _IRREGULAR:
             return _IRREGULAR[w]
         if tag in ("VBD", "VBN", "VBG", "VBZ", "NNS", "NNPS", "VBP") or (tag.startswith("NN") and w.endswith("s")):
-            for cand in self._candidates(w):
+            cands = self._candidates(w)
+            if tag in ("VBD", "VBN", "VBZ") and len(cands) > 1:
+                # an inflected verb's stem before the form itself: a word list that names forms
+                # ("announced", "reported") must not keep "announced" from being "announce"
+                cands = cands[1:] + cands[:1]
+            for cand in cands:
                 if cand in self.known:
                     return cand
             if w.endswith("ies") and len(w) > 4:

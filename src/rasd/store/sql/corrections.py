@@ -334,7 +334,7 @@ class CorrectionsMixin(SQLConnection):
         if unknown:
             raise TypeError(f"unknown event filters: {sorted(unknown)}")
         col = (lambda c: _EFF[c]) if corrected else (lambda c: f"e.{c}")
-        c, a = field_filters(f, col, like=self.dialect.like)
+        c, a = field_filters(f, col, like=self.dialect.like, unindexed=self.dialect.unindexed)
         if not corrected:
             c.insert(0, "e.event_id NOT IN (SELECT event_id FROM event_overrides)")
         if f.get("_reports"):  # events of fused events with several reports, or the others

@@ -33,18 +33,20 @@ class EventsMixin(SQLConnection):
         for what users see, read ``query_events_view``), oldest first."""
         c, args = field_filters(dict(event_type=event_type, sub_event_type=sub_event_type, actor=actor,
                                      place=place, date_from=date_from, date_to=date_to, text=text,
-                                     doc_id=doc_id, bbox=bbox), like=self.dialect.like)
+                                     doc_id=doc_id, bbox=bbox), like=self.dialect.like,
+                                unindexed=self.dialect.unindexed)
         sql = f"SELECT e.data FROM events e {where(c)} ORDER BY e.date IS NULL, e.date, e.event_id LIMIT ? OFFSET ?"
         rows = self.conn.execute(sql, args + [limit, offset]).fetchall()
         return [Event.from_dict(json.loads(r["data"])) for r in rows]
 
 
 def field_filters(f: dict[str, Any], col: Callable[[str], str] = lambda c: f"e.{c}",
-                  like: str = "LIKE") -> tuple[list[str], list[Any]]:
+                  like: str = "LIKE", unindexed: str = "+") -> tuple[list[str], list[Any]]:
     """SQL conditions and arguments for the filters on an event's own fields (type, actor, place,
     country, dates, when stored, text, document, box, placed), over the column expression ``col(name)`` gives: the
     machine's columns of ``events e`` by default, or corrected values (see corrections.py);
-    ``like`` is the dialect's case-insensitive LIKE."""
+    ``like`` is the dialect's case-insensitive LIKE, ``unindexed`` its prefix that keeps a column's
+    index out of the plan."""
     c: list[str] = []
     a: list[Any] = []
     if f.get("event_type"):
@@ -74,8 +76,9 @@ def field_filters(f: dict[str, Any], col: Callable[[str], str] = lambda c: f"e.{
         c.append("e.doc_id = ?"); a.append(f["doc_id"])
     if f.get("bbox"):
         w, s, e, n = f["bbox"]
-        # '+' keeps the planner on the (date, id) order: a page of a large box is found at once
-        c.append(f"+{col('lat')} BETWEEN ? AND ? AND +{col('lon')} BETWEEN ? AND ?"); a += [s, n, w, e]
+        # SQLite's '+' keeps the planner on the (date, id) order: a page of a large box is found at once
+        c.append(f"{unindexed}{col('lat')} BETWEEN ? AND ? AND {unindexed}{col('lon')} BETWEEN ? AND ?")
+        a += [s, n, w, e]
     if f.get("_placed"):
         c.append(f"{col('lat')} IS NOT NULL AND {col('lon')} IS NOT NULL")
     return c, a
