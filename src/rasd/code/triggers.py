@@ -114,7 +114,7 @@ class TriggerDetector:
         if e.governors is not None and e.governors:
             head = tok.head
             lemmas = {head.lemma_.lower()}
-            if head.dep_ in ("conj", "xcomp", "amod", "prep") or tok.dep_ == "compound":
+            if head.dep_ in ("conj", "xcomp", "amod", "prep", "agent") or tok.dep_ == "compound":
                 lemmas.add(head.head.lemma_.lower())  # (through a preposition: "took to the streets")
             lemmas |= {c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "advmod", "compound")}
             if not lemmas & set(e.governors):
