@@ -370,10 +370,12 @@ class Coder:
         best = max(ok, key=lambda c: (c.priority, -c.token.i))
         best = self._preferred(ok, best, stext)
         fight = [c for c in ok if c.entry.cls.name == "clash"]
-        if fight and best.entry.cls.event_type == "Explosions/Remote violence" and best.entry.cls.name != "suicide":
+        ground = [c for c in fight if not c.subordinate and not any(ch.dep_ == "mark" for ch in c.token.children)]
+        if ground and best.entry.cls.event_type == "Explosions/Remote violence" and best.entry.cls.name != "suicide":
             # "clashed with Ukrainian forces and shelled near X", "clashed after throwing a grenade": the codebook
-            # codes remote violence that is part of a ground fight as the armed clash
-            return fight[0]
+            # codes remote violence that is part of a ground fight as the armed clash (not one that names what the
+            # victims were doing: "killed by a roadside IED while fighting against IS")
+            return ground[0]
         if best.entry.cls.name == "kill" and not best.agents:
             # "three people were killed after two communities clashed": the toll of the fight it names
             if fight:

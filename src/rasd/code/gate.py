@@ -154,6 +154,13 @@ class Gate:
         return t.tag_ == "VBN" and t.dep_ == "amod" and t.head.pos_ in ("NOUN", "PROPN") and t.i < t.head.i and any(
             ch.dep_ in ("det", "poss", "nummod") and ch.i < t.i for ch in t.head.children)
 
+    def qualifies(self, cand: Candidate) -> bool:
+        """'some areas retaken by the Free Syrian Army': a participle after its noun qualifies it (told without
+        a day of its own, what the place went through, not news)."""
+        t = cand.token
+        return cand.entry.cls.name in self.modifier_describes and t.tag_ == "VBN" and t.dep_ == "acl" \
+            and t.head.pos_ in ("NOUN", "PROPN") and t.i > t.head.i
+
     def pattern(self, cand: Candidate) -> bool:
         """A set of happenings or a habit, not one event: "the majority of US attacks", "countless times
         ... airstrikes", "mainly documents shelling" (a habitual word on the verb that governs the trigger)."""
@@ -443,6 +450,8 @@ class Gate:
             return False
         if self.previously(cand) or self.setting(cand) or self.planned(cand):
             return False
+        if not dated and self.qualifies(cand):
+            return False  # "returned to some areas retaken by the FSA": what the areas went through
         if not dated and self.stated_about(cand):
             return False  # "fighting is far from over": a statement about a conflict, not a report
         part = self.described(cand)

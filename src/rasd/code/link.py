@@ -480,6 +480,12 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context)).lower()
         used = rules.instrument(cand.token).lower()
         weapon = _weapon(lex, used) or _weapon(lex, agent_words)
+        sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
+        if rules.premature.search(sentence):
+            # "two militants were killed while in the process of planting a mine": the codebook's disrupted weapons use
+            return "Strategic developments", "Disrupted weapons use", attrs
+        if _weapon(lex, sentence.lower()) == "Chemical weapon":
+            weapon = "Chemical weapon"  # "victims of the attack showed signs of chlorine poisoning": the agent names the attack
         if weapon is not None and not rules.ground_fight.search(used):
             # (with small arms and machine guns among them, a ground fight: "fired on with mortars and small arms")
             # "attacked the convoy with landmines", "a mine attack", "warplanes targeted a house":
@@ -492,9 +498,11 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
                                     for a, b in cand.patients):
             known = None  # "3 Fulani pastoralists", "a Degodia herdsman": the group names whose people they are
             # (and only an armed word of the phrase makes them combatants: "Fulani militiamen")
+        if known == "armed" and kb.actors[a2.ident].actor_type == "identity militia" and rules.civilian_targets.search(
+                context[a2.start:a2.end] + " " + " ".join(context[a2.end:a2.end + 30].split()[:1])):
+            known = None  # "wounded two Dogon herders" (named after the trigger's own object): people, not the militia
         tail = " ".join(context[b:b + 40] for a, b in cand.patients if b <= len(context))  # "(assumed off-duty)"
         target = rules.target(patient_text, low, known, tail)
-        sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
         if t1 == "state forces" and target != "armed" and rules.demonstration.search(sentence):
             # "police shot two people during protests": force used on a demonstration (a riot's, when the
             # demonstrators were violent themselves)

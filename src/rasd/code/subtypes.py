@@ -28,9 +28,9 @@ _LANG = dl.record({
                    True),
     "handed_over": Key(_WORDS, True), "premature": Key(_WORDS, True), "made_safe": Key(_WORDS, True),
     "instrument_preps": Key(_WORDS, True), "dispatch_verbs": Key(_WORDS, True), "killing_verbs": Key(_WORDS, True),
-    "protest": Key(dl.record({k: Key(_WORDS, True) for k in ("grievance", "self_dispersal", "crowd_violence", "symbolic",
-                                                                   "crowd_control")}),
-                   True),
+    "protest": Key(dl.record({**{k: Key(_WORDS, True) for k in ("grievance", "self_dispersal", "crowd_violence", "symbolic",
+                                                                      "crowd_control", "unforced")},
+                              "road_blocking": Key(rx, True)}), True),
     "harm": Key(dl.record({k: Key(rx, True) for k in _HARM}), True)})
 
 
@@ -88,8 +88,10 @@ class SubtypeRules:
     crowd_violence: re.Pattern
     symbolic: re.Pattern
     crowd_control: re.Pattern
+    unforced: re.Pattern
     killing_verbs: frozenset[str]
     harm: dict[str, re.Pattern]  # _HARM's patterns: whom a blast or a mob with no second party struck
+    road_blocking: Optional[re.Pattern] = None  # a road blocked by a crowd ("block the Mpeketoni-Lamu road")
 
     def __post_init__(self):
         alts = "|".join(sorted((re.escape(p) for p in self.instrument_preps), key=len, reverse=True))
@@ -116,8 +118,9 @@ class SubtypeRules:
                    words_pattern(w["made_safe"]),
                    frozenset(x.lower() for x in w["instrument_preps"]), frozenset(x.lower() for x in w["dispatch_verbs"]),
                    words_pattern(p["grievance"]), words_pattern(p["self_dispersal"]), words_pattern(p["crowd_violence"]),
-                   words_pattern(p["symbolic"]), words_pattern(p["crowd_control"]),
-                   frozenset(x.lower() for x in w["killing_verbs"]), compile_patterns(w["harm"], {}))
+                   words_pattern(p["symbolic"]), words_pattern(p["crowd_control"]), words_pattern(p["unforced"]),
+                   frozenset(x.lower() for x in w["killing_verbs"]), compile_patterns(w["harm"], {}),
+                   compile_patterns({"b": p["road_blocking"]}, {})["b"])
 
     def crowd_riot(self, event_type: str, sub_event_type: str, agent_type: Optional[str], agent_words: str,
                    armed_named: bool, context: str, sides: str = "", mutual: bool = False) -> Optional[str]:
@@ -208,6 +211,10 @@ class SubtypeRules:
         intervention."""
         full = context.lower()
         said = self._without_grievance(full)  # (the demonstrators' own violence is rarely their grievance)
+        if self.road_blocking is not None:
+            for m in self.road_blocking.finditer(said):
+                if not self.unforced.search(full[max(0, m.start() - 40):m.end() + 40]):
+                    return "violent"
         for kind in ("violent", "excessive", "intervention"):
             low = full if kind == "violent" else said
             for w in cues[kind]:
@@ -215,7 +222,7 @@ class SubtypeRules:
                 while at >= 0:
                     near = low[max(0, at - 40):at + len(w) + 30]
                     if not (kind == "intervention" and self.self_dispersal.search(near)) and \
-                            not (kind == "violent" and self.symbolic.search(near)):
+                            not (kind == "violent" and (self.symbolic.search(near) or self.unforced.search(near))):
                         return kind
                     at = low.find(w, at + 1)
         return None

@@ -66,6 +66,9 @@ class TriggerDetector:
                 for entry in by_lemma.get(key, ()):
                     if modifier and (entry.cls.resolve in ("agreement", "negotiation") or entry.no_modifier):
                         continue  # "ceasefire areas", "truce zone", "riot police": a modifier, not an event
+                    if entry.no_modifier and tok.dep_ in ("amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN") \
+                            and tok.i < tok.head.i:
+                        continue  # "anti-riot police", "riot-control units"
                     if self._fits(tok, entry):
                         c = self._candidate(tok, entry)
                         c.hypothetical = c.hypothetical or imperative
@@ -111,7 +114,7 @@ class TriggerDetector:
         if e.governors is not None and e.governors:
             head = tok.head
             lemmas = {head.lemma_.lower()}
-            if head.dep_ in ("conj", "xcomp", "amod", "prep") or tok.dep_ == "compound":
+            if head.dep_ in ("conj", "xcomp", "amod", "prep", "agent") or tok.dep_ == "compound":
                 lemmas.add(head.head.lemma_.lower())  # (through a preposition: "took to the streets")
             lemmas |= {c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "advmod", "compound")}
             if not lemmas & set(e.governors):
@@ -305,7 +308,8 @@ class TriggerDetector:
                     c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
                 elif ch.dep_ in ("dobj", "nsubjpass"):
                     c.patients.append(np_span(ch))
-                elif ch.dep_ == "prep" and ch.lower_ in r.patient_preps:
+                elif ch.dep_ == "prep" and ch.lower_ in r.patient_preps and ch.i > tok.i:
+                    # (a fronted "On 3 April" is the date, not whom it was done on)
                     c.patients += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
                 elif ch.dep_ == "prep" and e.agent_prep and ch.lower_ == e.agent_prep:
                     c.agents += [np_span(p) for p in ch.children if p.dep_ == "pobj"]
