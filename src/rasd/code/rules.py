@@ -259,6 +259,7 @@ class DetectorRules:
     span_modifiers: frozenset[str]
     background_verbs: frozenset[str]
     carry_verbs: frozenset[str]
+    causative_verbs: frozenset[str]
     happen_verbs: frozenset[str]
     pairing_verbs: frozenset[str]
     patient_preps: frozenset[str]
