@@ -360,3 +360,13 @@ def test_a_story_with_no_known_place_takes_the_people_it_names_last(kb):
     assert people_country(kb, "Hundreds of Iraqi women took to the streets.") == "IQ"
     assert people_country(kb, "Protesters marched to the square.") is None
     assert people_country(kb, "Malian and Nigerien traders closed shops.") is None  # a tie names no country
+
+
+def test_resistance_forces_and_sub_clans_of_one_country(kb):
+    from rasd.code.country import actor_country
+
+    assert _names(kb, "KNDF fighters bombed a convoy.", "MM")[0][1] == "KNDF: Karenni Nationalities Defense Force"
+    assert _names(kb, "The Karenni Army shelled a post.", "MM")[0][1] == "KNPP/KA: Karenni National Progressive Party/Karenni Army"
+    # a sub-clan of Somalia alone points to it; one living across its borders does not
+    assert actor_country(kb, "Two Abgal clan militias clashed over land.") == "SO"
+    assert actor_country(kb, "Ogaden clan militia clashed over land.") is None
