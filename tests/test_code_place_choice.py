@@ -133,3 +133,9 @@ def test_a_clause_set_against_the_event_by_while_is_another_event(nlp, coder_dat
     assert places.contrast(next(t for t in doc if t.text == "died"))
     doc = nlp("A soldier was killed while fighting in the town.")
     assert not places.contrast(next(t for t in doc if t.text == "fighting"))
+
+
+def test_a_countryside_named_around_a_town_only_contains_the_event(coder):
+    loc = place_of(coder, "On 3 March, warplanes carried out airstrikes on Tal Hamis and surrounding areas in the "
+                          "northern Qamishli countryside, killing two.")
+    assert loc.name == "Tal Hamis"

@@ -327,8 +327,11 @@ class Places:
                 sc += w["abroad"]  # a place abroad is rarely where a local event happened
                 if home:
                     sc += w["abroad_beside_home"]  # and never beats a place at home named with it
-            if at is head and (p.geo_precision or 1) >= 3 and any(self.inside(f, p) for f in fine if f is not p):
-                sc += w["containing_province"]  # "between X and Y in Z province": the province only contains the event
+            if at is head and ((p.geo_precision or 1) >= 3 or self.region_use(text, head)) \
+                    and any(self.inside(f, p) for f in fine if f is not p):
+                # "between X and Y in Z province", "on X and surrounding areas in the northern Z countryside":
+                # the province or the countryside only contains the event
+                sc += w["containing_province"]
             return sc
 
         best = max(placed, key=lambda it: (score(it), -it[0].head.start))
