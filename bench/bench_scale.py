@@ -179,13 +179,13 @@ def fingerprint(db: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def killed_run(path: Path, env: dict) -> tuple[int, dict]:
-    """`rasd ingest --engine dask --workers 2` killed (SIGKILL) once half the documents are
-    stored, then started again: (documents stored when killed, the second run's figures)."""
+def killed_run(path: Path, env: dict, db: Path = WORK / "killed.db", total: int = DOCS) -> tuple[int, dict]:
+    """`rasd ingest --engine dask --workers 2` killed (SIGKILL) once half the ``total``
+    documents are stored, then started again: (documents stored when killed, the second run's
+    figures)."""
     import sqlite3
     import signal
 
-    db = WORK / "killed.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     rasd = str(Path(sys.executable).with_name("rasd"))
@@ -194,7 +194,7 @@ def killed_run(path: Path, env: dict) -> tuple[int, dict]:
                             start_new_session=True)
     stored = 0
     try:
-        while proc.poll() is None and stored < DOCS // 2:
+        while proc.poll() is None and stored < total // 2:
             time.sleep(0.2)
             try:
                 conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
@@ -207,6 +207,20 @@ def killed_run(path: Path, env: dict) -> tuple[int, dict]:
             os.killpg(proc.pid, signal.SIGKILL)  # the client and the local cluster it started
         proc.wait()
     return stored, ingest_into(path, db, ["--engine", "dask", "--workers", "2"], env)
+
+
+def guardian_check(env: dict) -> str:
+    """The real articles (../shared/data/dev/corpus) through a plain `rasd ingest`, through the
+    Dask engine (a local cluster of 2 workers), and through the Dask engine killed half-way and
+    started again: whether the three stores are the same."""
+    corpus_dir = CSV.parent.parent
+    plain = ingest([str(corpus_dir), "--workers", "1"], WORK / "guardian.db", env)
+    dask = ingest([str(corpus_dir), "--engine", "dask", "--workers", "2"], WORK / "guardian-dask.db", env)
+    killed_at, resumed = killed_run(corpus_dir, env, WORK / "guardian-killed.db", plain["docs"])
+    prints = {fingerprint(WORK / f"guardian{name}.db") for name in ("", "-dask", "-killed")}
+    return (f"{plain['docs']} articles, plain {plain['new']} stored, Dask {dask['new']}, Dask killed at {killed_at} "
+            f"stored and started again {resumed['new']} new + {resumed['docs'] - resumed['new'] - resumed['failed']} "
+            f"skipped: stores {'identical' if len(prints) == 1 else 'DIFFER'}")
 
 
 def mb(b: float) -> str:
@@ -281,6 +295,7 @@ def main() -> int:
     print(f"targets         : peak < 1 GB per worker {'OK' if peak < 2**30 else 'MISSED'} ({mb(peak)}); "
           f"1 Dask worker within 15% of single process {'OK' if r1 >= 0.85 else 'MISSED'} ({r1:.2f}); "
           f"2 workers >= 1.7x 1 worker {'OK' if r2 >= 1.7 else 'MISSED'} ({r2:.2f})")
+    print(f"Guardian corpus : {guardian_check(env)}", flush=True)
     return 0
 
 

@@ -124,3 +124,12 @@ def test_where_a_convoy_was_heading_is_not_where_it_was_attacked(coder):
     loc = place_of(coder, "On 3 March, a bus leaving the village of Tal Hamis for the town of Qamishli was ambushed "
                           "by gunmen, killing two.")
     assert loc.name == "Tal Hamis"
+
+
+def test_a_clause_set_against_the_event_by_while_is_another_event(nlp, coder_data):
+    """'..., while in Y 59 civilians died' is another event's clause; 'killed while fighting in Y' is not."""
+    places = coder_data.places
+    doc = nlp("Fighters were killed near the base, while in the town 59 civilians died.")
+    assert places.contrast(next(t for t in doc if t.text == "died"))
+    doc = nlp("A soldier was killed while fighting in the town.")
+    assert not places.contrast(next(t for t in doc if t.text == "fighting"))

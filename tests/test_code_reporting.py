@@ -177,3 +177,43 @@ def test_a_report_told_in_sequence_is_part_of_a_recounted_story(coder):
     assert "Idlib" not in [e.location.name for e in coded_events(coder, told, date(2021, 6, 12), "s1")]
     news = head + "His family reported that airstrikes killed him near Idlib."
     assert "Idlib" in [e.location.name for e in coded_events(coder, news, date(2021, 6, 12), "s2")]
+
+
+def test_what_people_on_the_spot_said_in_a_long_story_is_news_without_a_day(coder):
+    # (past a long story's lede, with no day stated in the six sentences before: see the recounted story above)
+    head = ("Rebels attacked Aleppo on 2 June. Government troops shelled the rebels the same day. "
+            "Aid convoys came to the city from the north and the west, carrying food, blankets and medicine. "
+            "Talks on the future of the city stalled again, and both sides blamed each other for the delay. "
+            "Prices of bread and fuel rose in the markets, and many families said they could no longer pay. "
+            "Schools shut their doors, and teachers said they did not know when they would open them again. "
+            "Roads out of the city closed one after another, leaving farmers unable to bring their crops in. "
+            "The man grew up in Basra, studied engineering there and moved abroad in his twenties to find work. ")
+    said = head + "Government artillery also shelled the outskirts of Idlib, rebels said."
+    assert "Idlib" in [e.location.name for e in coded_events(coder, said, date(2021, 6, 12), "a1")]
+    # a story told with a pronoun is not a party's report
+    told = head + "Government artillery also shelled the outskirts of Idlib, he said."
+    assert "Idlib" not in [e.location.name for e in coded_events(coder, told, date(2021, 6, 12), "a2")]
+
+
+def test_an_infinitive_of_a_causative_is_a_proposal_not_a_killing(coder):
+    assert types(coder, "On Monday the minister said the only way of dealing with the fighters in Aleppo is to "
+                        "have them killed.") == []
+    assert types(coder, "On Monday the militia had two men killed in Aleppo.") == ["Violence against civilians"]
+
+
+def test_what_is_sent_in_to_attack_gives_the_attack_its_means(coder):
+    evs = coded_events(coder, "On Monday Russia sent in aircraft to attack rebel-held Idlib in its first major "
+                              "assault for months.", date(2021, 6, 12), "d1")
+    assert [(e.event_type, e.sub_event_type) for e in evs] == [("Explosions/Remote violence", "Air/drone strike")]
+
+
+def test_a_witness_who_was_present_when_it_happened_recalls_it(coder):
+    assert types(coder, "A former teacher from Aleppo, he was present when 46 civilians were killed by an "
+                        "airstrike on a mosque in Aleppo.") == []
+
+
+def test_a_trigger_inside_a_subject_that_is_a_set_is_no_event(coder):
+    assert types(coder, "Many official accounts of civilian deaths in coalition airstrikes on Aleppo later came "
+                        "from rescuers.") == []
+    assert types(coder, "Many civilians were killed in coalition airstrikes on Aleppo on Monday.") == [
+        "Explosions/Remote violence"]

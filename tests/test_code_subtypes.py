@@ -86,7 +86,7 @@ def test_subtype_file_is_read_strictly():
                    "weapons_objects": ["arms"], "base_objects": ["base"], "goods_objects": ["cattle"], "ground_objects": ["town"],
                    "handed_over": ["withdrew"], "premature": ["while planting"], "made_safe": ["defused"],
                    "targets": {"civilian": ["farmers"], "armed": ["soldiers"], "unarmed": ["off-duty"], "response": ["repelled"], "ground_fight": ["clashed"]},
-                   "instrument_preps": ["with"], "killing_verbs": ["kill"], "protest": {"grievance": ["demanding"], "self_dispersal": ["crowd dispersed"], "crowd_violence": ["rioters"],
+                   "instrument_preps": ["with"], "dispatch_verbs": ["send"], "killing_verbs": ["kill"], "protest": {"grievance": ["demanding"], "self_dispersal": ["crowd dispersed"], "crowd_violence": ["rioters"],
                                "symbolic": ["flag"], "crowd_control": ["tear gas"]},
                    "harm": {k: r"\bx\b" for k in ("civilian", "armed", "hurt", "unhurt", "possessive", "crowd_fight")}}}
     rules = SubtypeRules.load(raw=good)

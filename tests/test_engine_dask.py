@@ -167,6 +167,18 @@ def test_each_input_gets_its_own_results_in_input_order(tmp_path: Path):
         assert all(r.error is None for r in group)
 
 
+def test_runs_that_differ_only_in_partition_size_share_the_workers_pipeline():
+    """The workers' pipeline is named by what builds it: a run with another --batch-size (the
+    client's partition size) finds it built; another gazetteer or event setting does not."""
+    from rasd.config import PipelineConfig
+    from rasd.engine.cluster import plugin_name
+
+    base = PipelineConfig(gazetteer="/g.db", batch_size=16)
+    assert plugin_name(PipelineConfig(gazetteer="/g.db", batch_size=2), {}) == plugin_name(base, {})
+    assert plugin_name(PipelineConfig(gazetteer="/other.db", batch_size=16), {}) != plugin_name(base, {})
+    assert plugin_name(PipelineConfig(gazetteer="/g.db", with_events=False), {}) != plugin_name(base, {})
+
+
 def test_a_dask_worker_given_the_pipeline_stops_its_profiler(cluster):
     """The worker's statistical profiler samples the running task's stack every 10 ms: the
     plugin that builds the pipeline stops it (a few per cent of each document's CPU time)."""

@@ -25,7 +25,7 @@ from ..nlp import Prefilter, split_sentences
 from ..nlp.morph import Morph
 from ..records import Document, Event, Evidence, Place, Result, Toponym, is_country_or_continent
 from . import link
-from .country import actor_country, named_toponyms, place_country
+from .country import actor_country, named_toponyms, people_country, place_country
 from .dates import DateFinder, DateMention
 from .fatalities import Count, FatalityCounter, total
 from .gate import Gate
@@ -187,7 +187,8 @@ class Coder:
         """The document's context: its named and resolved places, its country, main and headline places."""
         named = named_toponyms(doc, tops, self.places)
         resolved = [t for t in named if t.place is not None]
-        country = place_country(resolved, hint) or hint or actor_country(self.data.actors, doc.text, wide=True)
+        country = place_country(resolved, hint) or hint or actor_country(self.data.actors, doc.text, wide=True) \
+            or people_country(self.data.actors, doc.text)
         main_place = _main_place([t for t in resolved if t.place.country == country] or resolved)
         focus = _headline_place(doc, resolved, country, self.windows["headline_max_chars"])
         # a text that is one quotation from start to end (a note quoting its source) is the report itself
@@ -565,7 +566,7 @@ class Coder:
                 link.ActorMention(a1m.start, a1m.end, first, a1m.text)
             a2m = next((m for m in mentions if m.ident == second), None) if second else None
         if et == "Battles":
-            a1m, a2m = link.home_first(kb, cand, a1m, a2m, country)
+            a1m, a2m = link.home_first(kb, cand, a1m, a2m, country, sc.text)
         if st == "Remote explosive/landmine/IED" and cand.entry.cls.name != "explosive":
             # "an army vehicle struck an IED": whoever the trigger's class, a mine's target is not who laid it
             usable = [m for m in mentions if m is not None]
@@ -623,7 +624,22 @@ class Coder:
         reported = any((a.lemma_.lower() in self.rules.report_lemmas or a.lower_ in self.rules.report_lemmas)
                        and not any(ch.dep_ == "advmod" and ch.lower_ in self.rules.narrative_adverbs for ch in a.children)
                        for a in list(cand.token.ancestors)[:4])
-        return not self._ongoing(cand) and not reported and not self._sourced(sc.text)
+        return not self._ongoing(cand) and not reported and not self._attributed(cand) and not self._sourced(sc.text)
+
+    def _attributed(self, cand: Candidate) -> bool:
+        """'..., rebels said', 'Idlib residents said ...', 'fighters said they had pushed into the enclave': a
+        happening a party or a witness tells in the reporting past (a verb of saying in the simple past whose
+        subject is a common noun, not a pronoun of a story being told nor a politician's name) is the news
+        they report."""
+        t = cand.token
+        for a in list(t.ancestors)[:4]:
+            if a.pos_ == "VERB" and a.tag_ == "VBD" and a.lemma_.lower() in self.rules.saying_lemmas \
+                    and not any(ch.dep_ == "advmod" and ch.lower_ in self.rules.narrative_adverbs for ch in a.children):
+                subj = next((ch for ch in a.children if ch.dep_ == "nsubj"), None)
+                # (people named by what they are, "rebels", "residents", "fighters": a politician named by name
+                # speaks about policy, "Rouhani said the grounds for a settlement had been laid")
+                return subj is not None and subj.pos_ == "NOUN"
+        return False
 
     def _ongoing(self, cand: Candidate) -> bool:
         """'are fighting', 'is being shelled', 'battles continue': the trigger (or the verb that

@@ -180,6 +180,14 @@ class Gate:
             t = t.head
             if any(ch.dep_ == "advmod" and ch.lower_ in r.habitual for ch in t.children):
                 return True
+        # "many official accounts of civilian deaths in coalition airstrikes came from ...": a trigger inside the
+        # prepositional phrases of a subject that is a set
+        t = tok
+        while t.dep_ in ("pobj", "prep") and t.head is not t:
+            t = t.head
+        if t is not tok and t.dep_ in ("nsubj", "nsubjpass") and t.tag_ in ("NNS", "NNPS") and any(
+                ch.dep_ in ("amod", "det") and ch.lower_ in r.quantifiers for ch in t.children):
+            return True
         return False
 
     def negated_report(self, cand: Candidate) -> bool:

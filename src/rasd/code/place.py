@@ -186,7 +186,10 @@ class Places:
                 break
             cur = cur.head
         if not reached:
-            # a branch of the sentence the trigger is not in: another clause when a verb governs it
+            # a branch of the sentence the trigger is not in: another clause when a verb governs it (another
+            # event's when set against it: "..., while in eastern Ghouta 59 civilians died")
+            if any(self.contrast(x) for x in path[1:]):
+                return w["contrast_clause"]
             return w["other_branch"] if any(x.pos_ == "VERB" and x.dep_ not in ("amod", "compound") for x in path[1:]) \
                 else 0.0
         if not path:
@@ -204,11 +207,23 @@ class Places:
             return w["origin"]  # "protesters from Babylon", "fired from X": an origin
         if top_child.dep_ in _ARG_DEPS and top_child.i != tok.i:
             return w["subject"]  # inside the subject: the actor's home or office, not the event's place
+        if other_clause and any(self.contrast(x) for x in path[1:]):
+            return w["contrast_clause"]  # "..., while in eastern Ghouta 59 civilians died": another event's place
         if other_clause:
             return w["other_clause"]  # "... denouncing the sentence given out in Mosul": a place of another clause
         if top_child.dep_ == "prep" and top_child.lower_ in self.rules.event_preps:
             return w["event_prep"]
         return 0.0
+
+    def contrast(self, verb) -> bool:
+        """A finite clause of its own set against the event's ("while in X, 59 civilians died"): a verb in
+        a tense or with its own subject, introduced by a contrasting conjunction (not "killed while
+        fighting in X")."""
+        if verb.pos_ not in ("VERB", "AUX") or verb.tag_ == "VBG":
+            return False
+        kids = list(verb.children)
+        return any(k.dep_ == "mark" and k.lower_ in self.rules.contrast_marks for k in kids) and (
+            verb.tag_ in ("VBD", "VBZ", "VBP") or any(k.dep_ in ("nsubj", "nsubjpass") for k in kids))
 
     def speaker_place(self, cand, top: Toponym, sent_start: int) -> bool:
         """Whether a place hangs on a verb of speaking outside what it reports ("..., the governor of

@@ -259,6 +259,7 @@ class DetectorRules:
     span_modifiers: frozenset[str]
     background_verbs: frozenset[str]
     carry_verbs: frozenset[str]
+    causative_verbs: frozenset[str]
     happen_verbs: frozenset[str]
     pairing_verbs: frozenset[str]
     patient_preps: frozenset[str]
@@ -464,12 +465,13 @@ class PlaceRules:
     witness_words: frozenset[str]
     topic_preps: frozenset[str] = frozenset()
     topic_words: frozenset[str] = frozenset()
+    contrast_marks: frozenset[str] = frozenset()
     seat_features: tuple[str, ...] = ()
 
     WEIGHTS = ("strong_cue", "weak_cue", "area_suffix", "possessive", "country", "region", "first_level_area",
                "actor_overlap", "distance_chars", "resolution", "other_branch", "origin", "subject", "other_clause",
                "event_prep", "abroad", "abroad_beside_home", "containing_province", "container_score", "protest_topic",
-               "destination")
+               "destination", "contrast_clause")
     WINDOWS = ("cue_before", "suffix_after", "affiliation_before", "affiliation_after", "org_after", "org_before",
                "attributive_after", "destination_before", "chain_gap", "listed_after", "region_after", "region_before",
                "inside_km", "region_km", "carried_after", "parse_path", "speaker_km")
@@ -490,6 +492,7 @@ class PlaceRules:
             "joiners": Key(dl.list_of(_spaced), True),
             "event_preps": Key(words, True), "origin_preps": Key(words, True), "speech_lemmas": Key(words, True),
             "witness_words": Key(words, True), "topic_preps": Key(words, True), "topic_words": Key(words, True),
+            "contrast_marks": Key(words, True),
         }, lang, raw)
         return cls(weights=d["weights"], windows=d["windows"], origin_is_place=d["origin_is_place"],
                    seat_features=tuple(d["seat_features"]), area_suffixes=tuple(en.pop("area_suffixes")), possessive=tuple(en.pop("possessive")),

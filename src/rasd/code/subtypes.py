@@ -27,7 +27,7 @@ _LANG = dl.record({
     "targets": Key(dl.record({k: Key(_WORDS, True) for k in ("civilian", "armed", "unarmed", "response", "ground_fight")}),
                    True),
     "handed_over": Key(_WORDS, True), "premature": Key(_WORDS, True), "made_safe": Key(_WORDS, True),
-    "instrument_preps": Key(_WORDS, True), "killing_verbs": Key(_WORDS, True),
+    "instrument_preps": Key(_WORDS, True), "dispatch_verbs": Key(_WORDS, True), "killing_verbs": Key(_WORDS, True),
     "protest": Key(dl.record({k: Key(_WORDS, True) for k in ("grievance", "self_dispersal", "crowd_violence", "symbolic",
                                                                    "crowd_control")}),
                    True),
@@ -82,6 +82,7 @@ class SubtypeRules:
     premature: re.Pattern
     made_safe: re.Pattern
     instrument_preps: frozenset[str]
+    dispatch_verbs: frozenset[str]
     grievance: re.Pattern
     self_dispersal: re.Pattern
     crowd_violence: re.Pattern
@@ -113,7 +114,7 @@ class SubtypeRules:
                    words_pattern(t["civilian"]), words_pattern(t["armed"]), words_pattern(t["unarmed"]), words_pattern(t["response"]),
                    words_pattern(t["ground_fight"]), words_pattern(w["handed_over"]), words_pattern(w["premature"]),
                    words_pattern(w["made_safe"]),
-                   frozenset(x.lower() for x in w["instrument_preps"]),
+                   frozenset(x.lower() for x in w["instrument_preps"]), frozenset(x.lower() for x in w["dispatch_verbs"]),
                    words_pattern(p["grievance"]), words_pattern(p["self_dispersal"]), words_pattern(p["crowd_violence"]),
                    words_pattern(p["symbolic"]), words_pattern(p["crowd_control"]),
                    frozenset(x.lower() for x in w["killing_verbs"]), compile_patterns(w["harm"], {}))
@@ -240,8 +241,9 @@ class SubtypeRules:
     def instrument(self, tok) -> str:
         """The words of what an attack was made with: "attacked the convoy with landmines", "a mine
         attack", "launched an attack using explosive devices": the trigger's modifiers, the objects of
-        instrument prepositions (or verbs) hanging on it or on the verb it is the object of, and the
-        phrase an instrument preposition opens after it in its sentence (up to a comma or full stop)."""
+        instrument prepositions (or verbs) hanging on it or on the verb it is the object of, what a verb of
+        dispatch it hangs under sends ("sent in aircraft to attack"), and the phrase an instrument preposition
+        opens after it in its sentence (up to a comma or full stop)."""
         doc = getattr(tok, "doc", None)
         if doc is None:
             return ""
@@ -258,6 +260,11 @@ class SubtypeRules:
                 parts += [words(p) for p in ch.children if p.dep_ == "pobj"]
             elif ch.dep_ in ("advcl", "acl", "xcomp") and ch.lower_ in self.instrument_preps:
                 parts += [words(p) for p in ch.children if p.dep_ == "dobj"]
+        # "sent in aircraft to attack X in its first major assault": what is sent, deployed or used to do it
+        for a in list(tok.ancestors)[:4]:
+            if a.pos_ == "VERB" and a.lemma_.lower() in self.dispatch_verbs:
+                parts += [words(o) for o in a.children if o.dep_ == "dobj" and o.i < tok.i]
+                break
         sent = tok.sent if doc.has_annotation("SENT_START") else doc
         after = doc.text[tok.idx + len(tok):sent.end_char]
         parts += [m.group(1) for m in self._instrument_phrase.finditer(after)]

@@ -220,6 +220,8 @@ class TriggerDetector:
         purposed = {tok.i} if e is None or e.cls.name not in r.purpose_happens else set()
         if purposed and tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in r.carry_verbs:
             purposed.add(tok.head.i)
+        if purposed and tok.dep_ in ("ccomp", "xcomp") and tok.tag_ == "VBN" and tok.head.lemma_.lower() in r.causative_verbs:
+            purposed.add(tok.head.i)  # "the only way is to have them killed"
         if tok.pos_ in ("NOUN", "PROPN") and any(
                 ch.lower_ in r.hypothetical_modifiers for ch in tok.children if ch.dep_ in ("amod", "det", "acl", "predet")):
             hypo = True  # "an expected strike", "any attack", "such attacks": not one event that happened

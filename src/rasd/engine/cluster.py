@@ -9,6 +9,7 @@ done (``as_completed``) and are handed on in input order from a reorder buffer.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import threading
@@ -107,8 +108,11 @@ def stop_profiler(worker) -> bool:
 def plugin_name(config: PipelineConfig, services: dict[str, Any]) -> str:
     """The plugin's name on the cluster: the same for the same config, so that a later run (or
     one started again after a kill) finds the pipeline its workers built already; a run handed
-    services of its own gets a name of its own."""
-    key = hashlib.sha1(repr(config).encode()).hexdigest()[:16] if not services else uuid.uuid4().hex[:16]
+    services of its own gets a name of its own. The partition size (``batch_size``) is the
+    client's and changes nothing a worker builds: runs that differ only in it share the name
+    (`rasd extract` after `rasd ingest --batch-size 8` loads no model again)."""
+    built = dataclasses.replace(config, batch_size=1)
+    key = hashlib.sha1(repr(built).encode()).hexdigest()[:16] if not services else uuid.uuid4().hex[:16]
     return f"rasd-pipeline-{key}"
 
 
