@@ -308,3 +308,47 @@ def test_the_candidate_window_is_as_wide_as_the_dates_may_differ(st):
     fuse_doc(st, f, "b", [far])
     fuse_doc(st, f, "c", [near])
     assert near.cluster_id == a.cluster_id != far.cluster_id
+
+
+def test_a_full_candidate_search_is_asked_again_only_when_the_run_wrote_into_it(st):
+    # a search that hit its limit is read once for the whole run; the store is asked again only
+    # when the run wrote a fused event it admits, or one it held (its answer may have changed)
+    from dataclasses import replace as _replace
+
+    class Small(Fuser):
+        def search_for(self, ev):
+            q = super().search_for(ev)
+            return _replace(q, limit=2) if q is not None else None
+
+    f = Small(st, control=False, agreements=False, revisions=False)
+    said = [(GOV, "Soldiers stormed the Khalidiya district of Homs at dawn."),
+            (HTS, "Militants ambushed a convoy on the northern ring road of Homs."),
+            (ISRAEL, "Jets bombed a warehouse beside the refinery of Homs.")]
+    old = [fuse_doc(st, f, f"old{i}", [event(f"old{i}:0", f"old{i}", "Armed clash", D, "Homs", a1=who, sentence=text)])[0]
+           for i, (who, text) in enumerate(said)]
+    assert len({e.cluster_id for e in old}) == 3  # three fused events at Homs that day: the search is full
+    asked = []
+    single = st.fusion_candidates
+    st.fusion_candidates = lambda **kw: asked.append(kw) or single(**kw)
+    away = event("n:0", "n", "Armed clash", D, "Aleppo", a1=GOV, sentence="Clashes in Aleppo.")
+    homs = event("n:1", "n", "Armed clash", D, "Homs", a1=ISRAEL, sentence=said[2][1])
+    fuse_doc(st, f, "n", [away, homs])
+    assert asked == [] and homs.cluster_id == old[2].cluster_id  # Aleppo's is none of Homs's business
+    a = event("m:0", "m", "Armed clash", D, "Homs", a1=GOV, sentence=said[0][1])
+    c = event("m:1", "m", "Armed clash", D, "Homs", a1=HTS, sentence=said[1][1])
+    fuse_doc(st, f, "m", [a, c])
+    assert len(asked) == 1 and asked[0]["date_lo"] == f.search_for(c).date_lo  # c's: a rewrote one it admits
+
+
+def test_the_fused_events_of_a_run_are_written_together(st):
+    # one write for the run (one round trip on a server), not one per event, and all of it stored
+    f = Fuser(st, control=False, agreements=False, revisions=False)
+    writes = []
+    many = st.save_fused_many
+    st.save_fused_many = lambda items: writes.append(len(items)) or many(items)
+    evs = [event(f"w:{i}", "w", "Armed clash", D, where, a1=GOV, sentence=f"Clashes in {where}.")
+           for i, where in enumerate(("Homs", "Hama", "Aleppo"))]
+    fuse_doc(st, f, "w", evs)
+    assert writes == [3]
+    assert [st.get_fused(e.cluster_id).reports[0].event_id for e in evs] == ["w:0", "w:1", "w:2"]
+    assert {e.event_id: e.cluster_id for e in st.query_events()} == {e.event_id: e.cluster_id for e in evs}

@@ -83,9 +83,12 @@ class Fuser:
         self._before: Optional[dict[str, Optional[FusedEvent]]] = None
         self._of_doc: Optional[dict[str, dict[str, FusedEvent]]] = None  # while process() runs
         # while process() runs: each event's candidate search and what the store answered before
-        # the run's first write (None: ask the store), and the fused events the run has written
+        # the run's first write, and the fused events the run has written
         self._found: Optional[dict[int, tuple[CandidateSearch, Optional[list[FusedEvent]]]]] = None
         self._written: dict[str, FusedEvent] = {}
+        # while process() runs: the fused events to write, by cluster (the last version of each),
+        # written together before anything reads them back (one round trip, not one each)
+        self._pending: Optional[dict[str, tuple[FusedEvent, str, Optional[str]]]] = None
 
     # -- the stage ------------------------------------------------------------
     def process(self, events: list[Event]) -> list[Event]:
@@ -99,6 +102,7 @@ class Fuser:
         self._written = {}
         self._docs = {}
         self._before = {}
+        self._pending = {}
         try:
             with self.store.transaction():
                 self._prefetch(events)
@@ -113,6 +117,7 @@ class Fuser:
                         reps.append(denial)
                     fe = self._attach(ev, reps)
                     touched[fe.cluster_id] = fe
+                self._flush()
                 self._follow_up(touched.values(), self._left)
                 self.record_revisions()
         finally:
@@ -121,6 +126,7 @@ class Fuser:
             self._written = {}
             self._docs = None
             self._before = None
+            self._pending = None
         for ev in events:
             fe = touched.get(ev.cluster_id or "")
             if fe is not None:
@@ -229,9 +235,7 @@ class Fuser:
         searches = {id(ev): q for ev in events if (q := self.search_for(ev)) is not None}
         order = list(searches)
         found = self.store.fusion_candidates_many([searches[k] for k in order])
-        # a search that hit its limit may lose members to the run's writes and gain others from
-        # beyond the limit: the store is asked again for it when its turn comes
-        self._found = {k: (searches[k], fs if len(fs) < searches[k].limit else None) for k, fs in zip(order, found)}
+        self._found = {k: (searches[k], fs) for k, fs in zip(order, found)}
 
     def candidates(self, ev: Event) -> list[FusedEvent]:
         """Fused events the store holds near this mention in type, time and space."""
@@ -240,19 +244,31 @@ class Fuser:
             mine = self.store.fused_for_doc(ev.doc_id)
         else:
             if ev.doc_id not in cache:
-                cache[ev.doc_id] = {fe.cluster_id: fe for fe in self.store.fused_for_doc(ev.doc_id)}
+                # as the run left them (its writes may wait in _pending)
+                cache[ev.doc_id] = {fe.cluster_id: self._written.get(fe.cluster_id, fe)
+                                    for fe in self.store.fused_for_doc(ev.doc_id)}
+                cache[ev.doc_id].update((cid, fe) for cid, fe in self._written.items()
+                                        if any(r.doc_id == ev.doc_id for r in fe.reports))
             mine = [cache[ev.doc_id][k] for k in sorted(cache[ev.doc_id])]  # the store's order
         found: dict[str, FusedEvent] = {fe.cluster_id: fe for fe in mine}
         known = self._found.get(id(ev)) if self._found is not None else None
         q = known[0] if known is not None else self.search_for(ev)
         if q is not None:
-            if known is not None and known[1] is not None:
+            written = self._written
+            before = known[1] if known is not None else None
+            if before is not None and len(before) >= q.limit and (
+                    any(fe.cluster_id in written for fe in before) or any(q.admits(fe) for fe in written.values())):
+                # the run wrote into a search that hit its limit: a member may have left it, or one
+                # from beyond the limit come in: the store is asked again (not when the run's writes
+                # are none of its business: the store would answer the same)
+                before = None
+            if before is not None:
                 # what the store answered before the run, with the run's writes as the store has them now
-                written = self._written
-                near = {fe.cluster_id: fe for fe in known[1] if fe.cluster_id not in written}
+                near = {fe.cluster_id: fe for fe in before if fe.cluster_id not in written}
                 near.update((cid, fe) for cid, fe in written.items() if q.admits(fe))
                 near_list = sorted(near.values(), key=CandidateSearch.order)[:q.limit]
             else:
+                self._flush()
                 near_list = self.store.fusion_candidates(sub_event_types=list(q.sub_event_types), date_lo=q.date_lo,
                                                          date_hi=q.date_hi, bbox=q.bbox, limit=q.limit)
             for fe in near_list:
@@ -301,13 +317,23 @@ class Fuser:
         return fe
 
     def _save(self, fe: FusedEvent) -> None:
-        self.store.save_fused(fe, family=self.rules.family_key(fe.sub_event_type), place_key=place_key(fe.location))
+        item = (fe, self.rules.family_key(fe.sub_event_type), place_key(fe.location))
+        if self._pending is not None:
+            self._pending[fe.cluster_id] = item
+        else:
+            self.store.save_fused_many([item])
         self._touched[fe.cluster_id] = fe
         if self._found is not None:
             self._written[fe.cluster_id] = fe
         cache = self._of_doc
         for doc_id in {r.doc_id for r in fe.reports} & set(cache or ()):
             cache[doc_id][fe.cluster_id] = fe  # type: ignore[index]
+
+    def _flush(self) -> None:
+        """Write the fused events ``process`` has kept back (before the store is read for them)."""
+        if self._pending:
+            self.store.save_fused_many(list(self._pending.values()))
+            self._pending.clear()
 
     def _drop_agreements(self, cluster_id: str, old: Optional[list[Agreement]] = None) -> dict[str, Place]:
         """Delete a fused event's agreements (``old``: them, when already read); returns the
