@@ -323,6 +323,18 @@ class Gate:
         possessed = any(ch.dep_ == "poss" and ch.tag_ == "PRP$" for ch in t.children)
         return perfect or possessed
 
+    def campaign(self, cand: Candidate) -> bool:
+        """'kept the militants among them in the fight', 'partners in the fight against Isis': "the fight" with
+        nothing to single one fight out names the whole campaign (called only for a sentence with no day of
+        its own)."""
+        t = cand.token
+        if t.pos_ != "NOUN" or t.lemma_.lower() not in self.r.campaign_nouns or t.tag_ != "NN":
+            return False
+        kids = list(t.children)
+        return any(ch.dep_ == "det" and ch.lower_ == "the" for ch in kids) and not any(
+            ch.dep_ in ("nummod", "compound") or (ch.dep_ == "prep" and ch.lower_ in ("in", "at", "near", "for", "over"))
+            for ch in kids)
+
     @staticmethod
     def untaken(cand: Candidate) -> bool:
         """'Taken together, the developments ...': a participle of taking with no ground taken, no taker and
@@ -451,7 +463,8 @@ class Gate:
             return False  # "the reconstruction of cities destroyed by shelling": what a place has been through
         if self.condition(cand) or self.untaken(cand):
             return False  # "even as the siege closed in", "Taken together, ..."
-        if not dated and (self.tally(cand) or self.judged(cand) or self.assessed(cand, trigger_ids)):
+        if not dated and (self.tally(cand) or self.judged(cand) or self.assessed(cand, trigger_ids)
+                          or self.campaign(cand)):
             return False  # "there have been dozens of airstrikes", "some see it as a diversion from a campaign"
 
         if r.recollection.search(before):
