@@ -331,3 +331,32 @@ def test_naming_periods_follow_governments_and_regimes(kb):
     # a leader's death within one ruling party's regime starts no new period
     assert kb.actor("et-military", None, date(2015, 3, 1), None).name == "Military Forces of Ethiopia (1995-2018)"
     assert kb.actor("fr-military", None, date(2019, 3, 1), None).name == "Military Forces of France (2017-)"
+
+
+def test_a_lineage_or_a_spelling_of_a_clan_names_its_sub_clan(kb):
+    got = _names(kb, "Habar Gedir Saleban clan militia clashed with a Gaaljacel clan militia.", "SO")
+    assert [n for _, n in got] == ["Hawiye-Habar Gedir-Saleban Sub-Clan Militia (Somalia)",
+                                   "Hawiye-Gaaljecel Sub-Clan Militia (Somalia)"]
+    # a people that is an ethnic group in one country and a sub-clan in another keeps each kind's name
+    assert _names(kb, "Garre militia raided a village.", "KE")[0][1] == "Garre Ethnic Militia (Kenya)"
+    assert _names(kb, "Garre sub-clan militia raided a village.", "SO")[0][1] == "Rahanweyn-Digil-Garre Sub-Clan Militia (Somalia)"
+
+
+def test_factions_are_named_apart_from_their_movement(kb):
+    assert _names(kb, "SPLM-N-Agar fighters abducted a herder.", "SD")[0][1] == \
+        "SPLM-N-Agar: Sudan People's Liberation Movement (North) (Malik Agar faction)"
+    assert _names(kb, "SLA-AW fighters clashed.", "SD")[0][1] == "SLM/A-Nur: Sudan Liberation Movement/Army (Abdul Wahid al-Nur Faction)"
+    assert _names(kb, "SLA fighters clashed.", "SD")[0][1] == "SLM/A: Sudan Liberation Movement/Army"
+
+
+def test_a_fight_hung_on_another_verb_still_has_the_home_forces_first():
+    e = _story("On Monday, clashes continued between Islamic State militants and Iraqi soldiers near Mosul.")
+    assert (e.actor1.name, e.actor2.name) == ("Military Forces of Iraq (2020-2022)", "Islamic State (Iraq)")
+
+
+def test_a_story_with_no_known_place_takes_the_people_it_names_last(kb):
+    from rasd.code.country import people_country
+
+    assert people_country(kb, "Hundreds of Iraqi women took to the streets.") == "IQ"
+    assert people_country(kb, "Protesters marched to the square.") is None
+    assert people_country(kb, "Malian and Nigerien traders closed shops.") is None  # a tie names no country

@@ -25,7 +25,7 @@ from ..nlp import Prefilter, split_sentences
 from ..nlp.morph import Morph
 from ..records import Document, Event, Evidence, Place, Result, Toponym, is_country_or_continent
 from . import link
-from .country import actor_country, named_toponyms, place_country
+from .country import actor_country, named_toponyms, people_country, place_country
 from .dates import DateFinder, DateMention
 from .fatalities import Count, FatalityCounter, total
 from .gate import Gate
@@ -187,7 +187,8 @@ class Coder:
         """The document's context: its named and resolved places, its country, main and headline places."""
         named = named_toponyms(doc, tops, self.places)
         resolved = [t for t in named if t.place is not None]
-        country = place_country(resolved, hint) or hint or actor_country(self.data.actors, doc.text, wide=True)
+        country = place_country(resolved, hint) or hint or actor_country(self.data.actors, doc.text, wide=True) \
+            or people_country(self.data.actors, doc.text)
         main_place = _main_place([t for t in resolved if t.place.country == country] or resolved)
         focus = _headline_place(doc, resolved, country, self.windows["headline_max_chars"])
         # a text that is one quotation from start to end (a note quoting its source) is the report itself
@@ -565,7 +566,7 @@ class Coder:
                 link.ActorMention(a1m.start, a1m.end, first, a1m.text)
             a2m = next((m for m in mentions if m.ident == second), None) if second else None
         if et == "Battles":
-            a1m, a2m = link.home_first(kb, cand, a1m, a2m, country)
+            a1m, a2m = link.home_first(kb, cand, a1m, a2m, country, sc.text)
         if st == "Remote explosive/landmine/IED" and cand.entry.cls.name != "explosive":
             # "an army vehicle struck an IED": whoever the trigger's class, a mine's target is not who laid it
             usable = [m for m in mentions if m is not None]

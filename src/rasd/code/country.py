@@ -74,6 +74,17 @@ def actor_country(kb: ActorKB, text: str, wide: bool = False) -> Optional[str]:
     return best[0] if best[1] > 0 else None
 
 
+def people_country(kb: ActorKB, text: str) -> Optional[str]:
+    """The last resort for naming a story's actors when neither its places nor its actors give a
+    country: the people its words name most ("Iraqi women took to the streets", "Ivorian
+    students"), else None. Never a hint to the geo stage: foreigners are named by their people too."""
+    votes: dict[str, int] = {}
+    for cc, _, _, _ in kb.adjectives_in(text[:20000]):
+        votes[cc] = votes.get(cc, 0) + 1
+    best = max(votes.items(), key=lambda kv: kv[1], default=(None, 0))
+    return best[0] if best[1] > 0 and list(votes.values()).count(best[1]) == 1 else None
+
+
 def named_toponyms(doc: Document, tops: list[Toponym], places: Places) -> list[Toponym]:
     """The toponyms that name places: names inside actor descriptions ("pro-Turkey", "Iran-backed",
     "US forces") and country adjectives are not; resolved ones carry coordinates."""

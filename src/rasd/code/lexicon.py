@@ -240,7 +240,7 @@ _NAME_PATTERNS = dl.record({"proper_name": Key(_regex, True), "not_names": Key(_
                             "patterns": Key(dl.list_of(_NAME_PATTERN), True)})
 _ROLE_CUES = dl.record({k: Key(_WORDS, True) for k in ("layers", "layer_subjects", "struck", "sites", "affiliation_after",
                                                           "crowd_police", "support_before", "aircraft", "not_party_after",
-                                                          "umbrella_members", "coordinators", "community")})
+                                                          "umbrella_members", "coordinators", "community", "between")})
 _ACTORS_FILE = dl.record({"actors": Key(dl.entries(_ACTOR, "id"), True), "sources": Key(dl.entries(_SOURCE, "name"), True),
                           "group_militias": Key(dl.list_of(_MILITIAS)), "victim_verbs": Key(dl.by_language, True),
                           "group_homes": Key(dl.mapping(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code"), _WORDS)),
@@ -312,6 +312,7 @@ class ActorKB:
             "support_before": re.compile(rf"\b(?:{cues.get('support_before', never)})\s+(?:the\s+)?(?:[\w'-]+\s+){{0,2}}$", re.I),
             "aircraft": re.compile(rf"\b(?:{cues.get('aircraft', never)})\b", re.I),
             "not_party_after": re.compile(rf"^\s+(?:{cues.get('not_party_after', never)})\b", re.I),
+            "between_before": re.compile(rf"\b(?:{cues.get('between', never)})\s+(?:the\s+)?$", re.I),
             "umbrella_members": re.compile(rf"\b(?:{cues.get('umbrella_members', never)})\s+(?:the\s+)?$", re.I),
             # the words joining two names of one side: "Turkish forces and JWS", "Turkish and pro-Turkish fighters"
             "coordinated": re.compile(rf"^\s*,?\s*(?:{cues.get('coordinators', never)})\s+(?:[\w'-]+\s+){{0,2}}$", re.I),
@@ -515,8 +516,16 @@ class ActorKB:
                     a += len(words.pop(0)) + 1
                 if not words or words[-1].lower() in self._not_names:
                     continue
-                # a group of the files named so ("Afar ethnic militias") is that group's actor
-                known = self.group_forms.get(norm(" ".join(words)), {}).get(name.replace("{name}", "{group}").replace(" ({country})", ""))
+                # a group of the files named so ("Afar ethnic militias") is that group's actor: of the kind the
+                # pattern says, else of the one kind the files know it as ("Saleban clan militia" is a sub-clan's);
+                # a lineage written out in full names its last member ("Habar Gedir Saleban clan militia")
+                spec = name.replace("{name}", "{group}").replace(" ({country})", "")
+                known = None
+                for k in range(len(words)):
+                    forms = self.group_forms.get(norm(" ".join(words[k:])), {})
+                    known = forms.get(spec) or (next(iter(forms.values())) if len(forms) == 1 else None)
+                    if known or forms:
+                        break
                 ident = known or self._named_actor(name.replace("{name}", " ".join(words)), kind, country)
                 out.append((m.start() if m.start() < m.start("g") else a, m.end(), "actor", ident))
         return out

@@ -230,15 +230,20 @@ def bomb_roles(kb: ActorKB, usable: list[ActorMention], text: str, a1: Optional[
 
 
 def home_first(kb: ActorKB, cand: Candidate, a1: Optional[ActorMention], a2: Optional[ActorMention],
-               country: Optional[str]) -> tuple[Optional[ActorMention], Optional[ActorMention]]:
+               country: Optional[str], text: str = "") -> tuple[Optional[ActorMention], Optional[ActorMention]]:
     """A fight told with no side as its doer ("clashes between rebels and the army", "militants and
     soldiers clashed") has the country's own state forces first, ACLED's order for two sides of equal
     standing; a side that attacked the other ("rebels attacked an army post") keeps its place."""
-    if a1 is None or a2 is None or not (cand.between or len(cand.agents) > 1):
+    if a1 is None or a2 is None:
         return a1, a2
-    if cand.between and not _in(cand.between, a2) and not _in(cand.agents, a2):
+    # "clashes continued between X and Y": a "between" the parse hung on another word
+    told = bool(text) and kb.role_rx["between_before"].search(text[max(0, a1.start - 30):a1.start]) is not None \
+        and a2.start > a1.end and kb.role_rx["coordinated"].match(text[a1.end:a2.start]) is not None
+    if not (cand.between or len(cand.agents) > 1 or told):
         return a1, a2
-    if not cand.between and not _in(cand.agents, a2):
+    if not told and cand.between and not _in(cand.between, a2) and not _in(cand.agents, a2):
+        return a1, a2
+    if not told and not cand.between and not _in(cand.agents, a2):
         return a1, a2
     if _home_state(kb, a2, country) and not _home_state(kb, a1, country):
         return a2, a1
