@@ -238,3 +238,11 @@ def test_an_attack_that_is_the_object_of_an_infinitive_has_not_happened(coder):
                         "Aleppo said they would hold on.") == []
     assert types(coder, "The rebels in Aleppo managed to repel an attack on Monday.") == ["Battles"]
     assert types(coder, "On Monday rebels went on to launch an attack on Aleppo.") == ["Battles"]
+
+
+def test_a_charge_of_responsibility_frames_the_attacks_whichever_word_the_parser_hangs_them_on(coder):
+    assert types(coder, "The jihadis committed crimes in Aleppo and were responsible, directly or indirectly, for "
+                        "murderous attacks in Idlib.") == []
+    # a frame of another clause leaves the event alone
+    assert types(coder, "On Monday villagers in Aleppo set upon two men accused of stealing a motorcycle and beat "
+                        "them to death.") == ["Riots"]

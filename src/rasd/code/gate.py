@@ -444,7 +444,10 @@ class Gate:
         at = cand.token.idx
         before = stext[:at]
         frame = r.legal_frame.search(before[-r.windows["legal_frame_chars"]:])
-        if frame and self._framed(cand, max(0, at - r.windows["legal_frame_chars"]) + frame.start()):
+        base = max(0, at - r.windows["legal_frame_chars"])
+        # (the frame's first word or its last governs the trigger: "were responsible, directly or indirectly, for
+        # murderous attacks" hangs "for" on "were")
+        if frame and (self._framed(cand, base + frame.start()) or self._framed(cand, base + frame.end() - 1)):
             return False  # "accused of having beheaded", "facing prosecution for fighting"
         if cand.token.pos_ in ("NOUN", "PROPN") and r.analyst_frame.search(before):
             return False  # "a move analysts described as an attack on ..."
