@@ -338,6 +338,17 @@ def test_reader_sees_corrections_after_reextraction(st):
     assert reader.get_event_view("d1:x").date == date(2018, 2, 18)
 
 
+def test_the_first_summary_read_after_reextraction_shows_the_correction(st):
+    # the list asks whether corrections are stale in the same batch as its two parts: a stale
+    # document is resolved, and the parts read again
+    reader = st.reader()
+    st.add_correction("d1:0", {"event_type": "Battles"})
+    st.replace_events("d1", [_event(event_id="d1:x")])
+    got = reader.query_events_summary(limit=5)
+    assert [(s["event_id"], s["event_type"], s["corrected"]) for s in got] == [("d1:x", "Battles", ["event_type"])]
+    assert reader.query_events_summary(limit=5, event_type="Battles")[0]["event_id"] == "d1:x"
+
+
 def test_rejected_hidden_unless_asked(st):
     st.add_correction("d1:0", {"rejected": True})
     assert st.query_events_view() == []

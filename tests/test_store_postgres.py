@@ -49,10 +49,12 @@ def test_an_unreachable_server_is_one_line_without_the_password():
     assert len(proc.stderr.strip().splitlines()) == 1 and "s3cret" not in proc.stderr
 
 
-def test_sessions_run_without_jit_and_keep_the_options_of_the_url(url):
+def test_sessions_run_without_jit_on_custom_plans_and_keep_the_options_of_the_url(url):
     # a short statement the server thinks costly (a box over a large store) compiled itself for
-    # longer than it ran: the store's connections turn JIT off, the URL's own options (here the
-    # test's schema on the search_path) still apply, and so do those of a reader
+    # longer than it ran, and a prepared one turned to a generic plan made without the box's
+    # values (a sorted scan of every event): the store's connections turn JIT off and plan with
+    # the values each time; the URL's own options (here the test's schema on the search_path)
+    # still apply, and so do those of a reader
     assert "options=" in url
     with open_store(url) as st:
         st.add_document(Document(doc_id="a", raw="Shelling hit Douma on Monday."))
@@ -60,6 +62,7 @@ def test_sessions_run_without_jit_and_keep_the_options_of_the_url(url):
         try:
             for s in (st, reader):
                 assert s.raw.execute("SHOW jit").fetchone()[0] == "off"
+                assert s.raw.execute("SHOW plan_cache_mode").fetchone()[0] == "force_custom_plan"
                 assert s.get_document("a") is not None  # the tables of the URL's schema
                 assert s.raw.execute("SELECT current_schema()").fetchone()[0] != "public"
         finally:

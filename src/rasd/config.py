@@ -43,6 +43,9 @@ class Settings:
     # spaCy's NER joins the gazetteer in finding place names (RASD_GEO_NER=1): over whole
     # documents it costs more than the whole coder, so it is off unless asked for
     geo_ner: bool = field(default_factory=lambda: _env_bool("RASD_GEO_NER", False))
+    # threads that answer requests in each `rasd serve` process (RASD_SERVE_THREADS), and so the
+    # store connections it opens at most: each thread reads through a connection of its own
+    serve_threads: int = field(default_factory=lambda: max(1, _env_int("RASD_SERVE_THREADS", 16)))
     # the bound on the work one document may cost: the coder and geoparser read at most this many
     # characters of its clean text (the longest article of the Guardian dev sample has 58,265), and
     # keep at most this many of its events (fusion compares the events of one document pairwise);

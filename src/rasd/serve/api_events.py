@@ -62,7 +62,7 @@ def _type_pairs(request: Request) -> list[tuple[str, str]]:
                 {"type": "boolean", "default": False}, "also return the total number matching"), view=(
                 {"type": "string", "enum": ["full", "summary"], "default": "full"},
                 "full records, or short summaries (no evidence) for lists")), responses=R.responses(401, 422))
-async def list_events(request: Request, f: dict = Depends(event_filters), page: tuple = Depends(paging)):
+def list_events(request: Request, f: dict = Depends(event_filters), page: tuple = Depends(paging)):
     limit, offset = page
     count = P.boolean(request.query_params, "count")
     view = P.choice(request.query_params, "view", ("full", "summary"), "full")

@@ -51,7 +51,7 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
                         max_body_bytes=max_body_bytes or min(settings.max_file_bytes, 10 * 1024 * 1024),
                         allowed_hosts=frozenset(hosts))
     app = FastAPI(title="rasd", version="0.1.0", docs_url=None, redoc_url=None,
-                  openapi_url="/openapi.json",
+                  openapi_url="/openapi.json", lifespan=_threads(settings.serve_threads),
                   description="Conflict events coded in the ACLED ontology, with evidence spans, "
                               "fused across outlets, and analyst corrections.")
     app.state.store = store
@@ -85,6 +85,23 @@ def create_app(store: Store, settings: Optional[Settings] = None, *, token: Opti
     app.add_middleware(_BodyLimit, limit=opts.max_body_bytes)  # type: ignore[arg-type]
     app.add_middleware(_Guard, hosts=opts.allowed_hosts, csp=content_security_policy(tiles))  # type: ignore[arg-type]
     return app
+
+
+def _threads(n: int):
+    """The server's lifespan: requests are answered by at most ``n`` threads at once (the
+    store's reads, each thread on a connection of its own; the rest wait their turn), not by
+    anyio's default 40: with several server processes on one PostgreSQL server, 40 connections
+    each would crowd its connection limit."""
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = n
+        yield
+
+    return lifespan
 
 
 def _host_name(host: str) -> str:

@@ -90,8 +90,12 @@ def redact(url: str) -> str:
 
 # Session settings of every connection (added to the URL's own ``options``). No JIT: the store's
 # statements are short, and a plan the server thinks costly (a box or a count over a million
-# events) spent 0.3 s compiling itself under load before running for a few milliseconds.
-SESSION_OPTIONS = "-c jit=off"
+# events) spent 0.3 s compiling itself under load before running for a few milliseconds. Custom
+# plans always: a statement psycopg has prepared (run 5 times on a connection) would otherwise
+# turn to a generic plan, made without the parameters' values; for a box (lat BETWEEN ? AND ?)
+# that is a sorted scan of every event, 0.5 s of the server's CPU a page on a million, where the
+# values give an index read of a few hundred rows. Planning each time costs a fraction of a ms.
+SESSION_OPTIONS = "-c jit=off -c plan_cache_mode=force_custom_plan"
 
 
 def connect(url: str) -> psycopg.Connection:
@@ -132,6 +136,15 @@ class PGConnection(SQLConnection):
         except BaseException:
             self._rollback()
             raise
+
+    def fetch_batch(self, statements: list[tuple[str, list[Any]]]) -> list[list[Any]]:
+        """The statements sent in one pipeline (one round trip: under load, each trip waits for
+        the server's process and then for this one to be scheduled again)."""
+        if len(statements) < 2:
+            return super().fetch_batch(statements)
+        with self._lock, self.raw.pipeline():
+            cursors = [self.conn.execute(sql, args) for sql, args in statements]
+        return [c.fetchall() for c in cursors]
 
     def _rollback(self) -> None:
         try:

@@ -28,6 +28,8 @@ FILTER_KEYS = ("event_type", "sub_event_type", "actor", "place", "country", "bbo
                "since", "status", "min_corroboration", "min_confidence", "reviewed", "text", "doc_id",
                "include_rejected")
 REVIEW_ORDERS = ("confidence", "reports")
+# whether a document's events changed since its corrections were resolved (see _fresh)
+_STALE = "SELECT 1 FROM corrections_stale LIMIT 1"
 
 
 class CorrectionsMixin(SQLConnection):
@@ -96,7 +98,7 @@ class CorrectionsMixin(SQLConnection):
         return len(docs)
 
     def _fresh(self) -> None:
-        if self.conn.execute("SELECT 1 FROM corrections_stale LIMIT 1").fetchone():
+        if self.conn.execute(_STALE).fetchone():
             self._write_store().refresh_overrides()
 
     # -- the corrected view of events ---------------------------------------
@@ -123,10 +125,9 @@ class CorrectionsMixin(SQLConnection):
     def query_events_summary(self, *, limit: int = 50, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
         """As ``query_events_view``, each event as a short summary read from the indexes alone
         (no evidence, no JSON parsed): what a list or a map needs."""
-        self._fresh()
         return self._summaries(filters, limit, offset,
                                order=lambda col: f"{self.dialect.desc(col('date'))}, e.event_id DESC",
-                               key=lambda r: (r[7] is not None, r[7] or "", r[11]), reverse=True)
+                               key=lambda r: (r[7] is not None, r[7] or "", r[11]), reverse=True, fresh=True)
 
     def review_queue(self, *, order: str = "confidence", limit: int = 50, offset: int = 0,
                      **filters: Any) -> list[dict[str, Any]]:
@@ -151,10 +152,11 @@ class CorrectionsMixin(SQLConnection):
             offset:offset + limit]
 
     def _summaries(self, filters: dict[str, Any], limit: int, offset: int, *, order, key,
-                   reverse: bool = False) -> list[dict[str, Any]]:
+                   reverse: bool = False, fresh: bool = False) -> list[dict[str, Any]]:
         """Summaries of the first ``offset + limit`` matching events of each part (untouched,
-        corrected) in ``order`` (SQL, over ``col``), merged by ``key`` over the row."""
-        rows: list[tuple] = []
+        corrected) in ``order`` (SQL, over ``col``), merged by ``key`` over the row. ``fresh``:
+        first bring the overrides up to date (``_fresh``), asking in the same batch."""
+        statements: list[tuple[str, list[Any]]] = []
         d = self.dialect
         fused = self._has_table("fused_events")
         reports = "COALESCE(f.n_reports, 1)" if fused else "1"
@@ -166,7 +168,15 @@ class CorrectionsMixin(SQLConnection):
             extra = "o.fields" if corrected else "NULL"
             sql = (f"SELECT {cols}, e.event_id, e.status, e.sentence, {extra}, e.confidence, {reports} AS n_reports"
                    f" FROM {src}{join} {where} ORDER BY {order(col)} LIMIT ?")
-            rows += self.conn.execute(sql, args + [offset + limit]).fetchall()
+            statements.append((sql, args + [offset + limit]))
+        if fresh:  # one batch: whether corrections are stale, and both parts (stale is rare: asked again)
+            stale, *parts = self.fetch_batch([(_STALE, []), *statements])
+            if stale:
+                self._write_store().refresh_overrides()
+                parts = self.fetch_batch(statements)
+        else:
+            parts = self.fetch_batch(statements)
+        rows: list[Any] = [r for part in parts for r in part]
         rows.sort(key=key, reverse=reverse)
         # a part of a merge (``_reports``) gives its first offset + limit rows; the merge pages
         page = rows[:offset + limit] if filters.get("_reports") else rows[offset:offset + limit]

@@ -103,6 +103,11 @@ class SQLConnection:
     def _begin(self) -> None:
         raise NotImplementedError
 
+    def fetch_batch(self, statements: list[tuple[str, list[Any]]]) -> list[list[Any]]:
+        """The rows of each (sql, args) read statement, in order; a backend with a network
+        between it and its server sends them together (one round trip, not one each)."""
+        return [self.conn.execute(sql, args).fetchall() for sql, args in statements]
+
     def _commit(self) -> None:
         self.conn.execute("COMMIT")
 
