@@ -217,3 +217,32 @@ def test_a_trigger_inside_a_subject_that_is_a_set_is_no_event(coder):
                         "from rescuers.") == []
     assert types(coder, "Many civilians were killed in coalition airstrikes on Aleppo on Monday.") == [
         "Explosions/Remote violence"]
+
+
+def test_a_lede_with_no_day_takes_the_day_of_the_sentence_continuing_it(coder):
+    text = ("A soldier who was killed by a roadside bomb near Aleppo has been named. "
+            "The 33-year-old died during an operation near Aleppo on Thursday.")
+    assert [e.date for e in coded_events(coder, text, date(2021, 6, 12), "c1")] == [date(2021, 6, 10)]
+    # a year of his life is no day of the event
+    text = "A soldier who was killed by a roadside bomb near Aleppo has been named. He had joined the army in 2015."
+    assert [e.date for e in coded_events(coder, text, date(2021, 6, 12), "c2")] == [date(2021, 6, 12)]
+
+
+def test_the_fight_with_nothing_to_single_it_out_is_the_whole_campaign(coder):
+    assert types(coder, "Smuggled weapons and money kept the militants in Aleppo in the fight.") == []
+    assert types(coder, "On Monday the fight for the airport of Aleppo left ten soldiers dead.") == ["Battles"]
+
+
+def test_an_attack_that_is_the_object_of_an_infinitive_has_not_happened(coder):
+    assert types(coder, "Without the weapons to combat them, or numbers to counter attack, the rebel groups in "
+                        "Aleppo said they would hold on.") == []
+    assert types(coder, "The rebels in Aleppo managed to repel an attack on Monday.") == ["Battles"]
+    assert types(coder, "On Monday rebels went on to launch an attack on Aleppo.") == ["Battles"]
+
+
+def test_a_charge_of_responsibility_frames_the_attacks_whichever_word_the_parser_hangs_them_on(coder):
+    assert types(coder, "The jihadis committed crimes in Aleppo and were responsible, directly or indirectly, for "
+                        "murderous attacks in Idlib.") == []
+    # a frame of another clause leaves the event alone
+    assert types(coder, "On Monday villagers in Aleppo set upon two men accused of stealing a motorcycle and beat "
+                        "them to death.") == ["Riots"]

@@ -592,6 +592,14 @@ class Coder:
         if ctx is not None and sc.index - ctx[1] <= self.windows["date_lookback_sentences"] and (
                 ref is None or ctx[0].value is None or 0 <= (ref - ctx[0].value).days <= self.windows["background_days"]):
             return When(ctx[0].value, ctx[0].precision, None)
+        if ref is not None and sc.continuation and sc.start < self.windows["lede_chars"]:
+            # "A soldier killed by a roadside bomb in Syria has been named. The 33-year-old died ... in Manbij on
+            # Thursday.": a lede with no day takes the day the sentence continuing it names (a day, in the news window)
+            a, b = sc.continuation[0]
+            text = sc.story.doc.text[a:b]
+            d2 = link.event_date(self.dates.find(text, ref, base=0), ref)
+            if d2 is not None and d2.precision == "day" and 0 <= (ref - d2.value).days <= self.windows["background_days"]:
+                return When(d2.value, d2.precision, (a + d2.start, a + d2.end))
         if ref is not None:
             return When(ref, "week", None, fallback=True)
         return When(None, None, None, fallback=True)

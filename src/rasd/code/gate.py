@@ -330,6 +330,18 @@ class Gate:
         possessed = any(ch.dep_ == "poss" and ch.tag_ == "PRP$" for ch in t.children)
         return perfect or possessed
 
+    def campaign(self, cand: Candidate) -> bool:
+        """'kept the militants among them in the fight', 'partners in the fight against Isis': "the fight" with
+        nothing to single one fight out names the whole campaign (called only for a sentence with no day of
+        its own)."""
+        t = cand.token
+        if t.pos_ != "NOUN" or t.lemma_.lower() not in self.r.campaign_nouns or t.tag_ != "NN":
+            return False
+        kids = list(t.children)
+        return any(ch.dep_ == "det" and ch.lower_ == "the" for ch in kids) and not any(
+            ch.dep_ in ("nummod", "compound") or (ch.dep_ == "prep" and ch.lower_ in ("in", "at", "near", "for", "over"))
+            for ch in kids)
+
     @staticmethod
     def untaken(cand: Candidate) -> bool:
         """'Taken together, the developments ...': a participle of taking with no ground taken, no taker and
@@ -439,7 +451,10 @@ class Gate:
         at = cand.token.idx
         before = stext[:at]
         frame = r.legal_frame.search(before[-r.windows["legal_frame_chars"]:])
-        if frame and self._framed(cand, max(0, at - r.windows["legal_frame_chars"]) + frame.start()):
+        base = max(0, at - r.windows["legal_frame_chars"])
+        # (the frame's first word or its last governs the trigger: "were responsible, directly or indirectly, for
+        # murderous attacks" hangs "for" on "were")
+        if frame and (self._framed(cand, base + frame.start()) or self._framed(cand, base + frame.end() - 1)):
             return False  # "accused of having beheaded", "facing prosecution for fighting"
         if cand.token.pos_ in ("NOUN", "PROPN") and r.analyst_frame.search(before):
             return False  # "a move analysts described as an attack on ..."
@@ -460,7 +475,8 @@ class Gate:
             return False  # "the reconstruction of cities destroyed by shelling": what a place has been through
         if self.condition(cand) or self.untaken(cand):
             return False  # "even as the siege closed in", "Taken together, ..."
-        if not dated and (self.tally(cand) or self.judged(cand) or self.assessed(cand, trigger_ids)):
+        if not dated and (self.tally(cand) or self.judged(cand) or self.assessed(cand, trigger_ids)
+                          or self.campaign(cand)):
             return False  # "there have been dozens of airstrikes", "some see it as a diversion from a campaign"
 
         if r.recollection.search(before):

@@ -550,6 +550,7 @@ class GateRules:
     condition_onsets: frozenset[str]
     count_nouns: frozenset[str]
     opinion_verbs: frozenset[str]
+    campaign_nouns: frozenset[str]
 
     WINDOWS = ("conflict_story_sentences", "sentences_per_grounded", "short_text_chars", "short_text_sentences",
                "legal_frame_chars", "old_month_days", "lede_sentences")
@@ -562,7 +563,7 @@ class GateRules:
                                            "agreement_objects", "long_ago", "habit_phrase", "diplomacy", "war_deals",
                                            "recollection", "court", "example_frame")},
             **{k: Key(words, True) for k in ("spell_units", "condition_classes", "condition_onsets", "count_nouns",
-                                             "opinion_verbs", "quantifiers", "habitual", "negating", "modals", "audience_verbs",
+                                             "opinion_verbs", "campaign_nouns", "quantifiers", "habitual", "negating", "modals", "audience_verbs",
                                              "person_nouns", "discovery_verbs", "found_remains", "party_types",
                                              "weapon_nouns", "weapon_events", "weapon_hold_verbs", "weapon_hold_nouns", "munitions",
                                              "state_preps", "former", "setting_nouns", "concessive",

@@ -221,8 +221,9 @@ class TriggerDetector:
         done = r.implicative_governors | (r.order_governors if developments else frozenset())
         # the verbs whose infinitive would be a purpose: the trigger, or the verb that carries it ("to launch an attack")
         purposed = {tok.i} if e is None or e.cls.name not in r.purpose_happens else set()
-        if purposed and tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in r.carry_verbs:
-            purposed.add(tok.head.i)
+        if purposed and tok.dep_ in ("dobj", "nsubjpass") and (tok.head.lemma_.lower() in r.carry_verbs or any(
+                ch.dep_ == "aux" and ch.tag_ == "TO" for ch in tok.head.children)):
+            purposed.add(tok.head.i)  # "to launch an attack", "numbers to counter attack"
         if purposed and tok.dep_ in ("ccomp", "xcomp") and tok.tag_ == "VBN" and tok.head.lemma_.lower() in r.causative_verbs:
             purposed.add(tok.head.i)  # "the only way is to have them killed"
         if tok.pos_ in ("NOUN", "PROPN") and any(
