@@ -32,9 +32,6 @@ def load_nlp(name: str = MODEL_NAME, exclude: tuple[str, ...] = (), disable: tup
         raise RasdError(f"spaCy model {name!r} is not installed ({exc}); run `make install`") from exc
 
 
-_BLAS_THREADS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads", "openblas_set_num_threads")
-
-
 def one_thread_numpy_blas() -> bool:
     """Whether numpy's own BLAS is OpenBLAS and now runs on one thread in this process.
 
@@ -53,21 +50,13 @@ _numpy_blas: "bool | None" = None
 
 
 def _set_openblas_threads(n: int) -> bool:
-    import ctypes
-    import glob
-    import os
-
+    """Hold numpy's bundled OpenBLAS to n threads (threadpoolctl); False when numpy uses another BLAS."""
     try:
-        import numpy
-
-        libs = os.path.join(os.path.dirname(os.path.dirname(numpy.__file__)), "numpy.libs")
-        for path in sorted(glob.glob(os.path.join(libs, "lib*openblas*.so*"))):
-            lib = ctypes.CDLL(path)
-            for symbol in _BLAS_THREADS:
-                setter = getattr(lib, symbol, None)
-                if setter is not None:
-                    setter(ctypes.c_int(n))
-                    return True
-    except (ImportError, OSError):  # another BLAS (MKL, Accelerate) or none found: thinc's default
-        pass
-    return False
+        import numpy  # noqa: F401  (loads its BLAS, so that threadpoolctl sees it)
+        from threadpoolctl import threadpool_info, threadpool_limits
+    except ImportError:
+        return False
+    if not any(i.get("internal_api") == "openblas" for i in threadpool_info()):
+        return False  # MKL, Accelerate or none: thinc's default
+    threadpool_limits(limits=n, user_api="blas")
+    return True
