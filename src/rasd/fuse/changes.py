@@ -28,6 +28,8 @@ from .merge import NEGATIVE
 from .rules import load_data
 
 _NEVER = r"(?!x)x"
+# a word of a sentence, as the change verbs are listed (fusion.yaml control.report)
+WORD = re.compile(r"[A-Za-z]+")
 _ADVERB = re.compile(r"\b(?:\w+ly|also|now|then|already|just|since|finally|eventually|subsequently|reportedly)\s+$",
                      re.I)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -304,7 +306,7 @@ class ChangeReader:
             m = re.search(rf"\b{re.escape(word)}\b", text, re.I)
             verb = (m.start(), m.end()) if m else None
         if verb is None:
-            for m in re.finditer(r"[A-Za-z]+", text):
+            for m in WORD.finditer(text):
                 if m.group(0).lower() in self.change_verbs:
                     verb = (m.start(), m.end())
                     break
@@ -366,7 +368,7 @@ class ChangeReader:
         """The words at [a, b) of ``sentence`` name the party withdrawing: the subject of a
         withdrawal verb in its clause, or its object ("the withdrawal of US troops", "withdraw
         its forces")."""
-        for m in re.finditer(r"[A-Za-z]+", sentence):
+        for m in WORD.finditer(sentence):
             w = m.group(0).lower()
             if w not in self.withdrawal_verbs and not w.startswith(("withdraw", "pullout", "pull-out")):
                 continue

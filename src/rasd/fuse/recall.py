@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterable, Optional
 from ..code.dates import DateFinder
 from ..records import Actor, Document, Event, Evidence, Place, RecalledChange, Report, Toponym
 from .agreements import sentences
-from .changes import ChangeReader, Reading
+from .changes import WORD, ChangeReader, Reading
 from .control import Foreign
 from .rules import date_interval, load_data, norm_name, place_key
 
@@ -91,7 +91,7 @@ class RecallReader:
             if not here:
                 continue
             text = doc.text[s:e]
-            if not any(m.group(0).lower() in self.changes.change_verbs for m in re.finditer(r"[A-Za-z]+", text)):
+            if not any(m.group(0).lower() in self.changes.change_verbs for m in WORD.finditer(text)):
                 continue
             for found in self._sentence(doc, s, text, here):
                 key = place_key(found.place)
@@ -112,7 +112,7 @@ class RecallReader:
             return []
         actors = self._actors(blank, doc.published, toponyms[0].place.country if toponyms[0].place else None)
         out = []
-        for m in re.finditer(r"[A-Za-z]+", blank):
+        for m in WORD.finditer(blank):
             if m.group(0).lower() not in self.changes.change_verbs:
                 continue
             t = self.changes.text_at(blank, doc.doc_id, s, m.span())
@@ -186,11 +186,12 @@ class RecallReader:
             gainer_f, reading = gain
             loser_f = next((f for f in near if f is not gainer_f and read(gainer_f, f).loser is f.actor), None)
         gainer = gainer_f.actor if gainer_f else None
-        if gainer is not None and self.foreign.outside(gainer, place) and self.foreign.occupation([doc], place) is None:
-            gainer = None  # a country's army abroad holds nothing the text does not call occupied
         loser = loser_f.actor if loser_f else None
-        if loser is not None and self.foreign.outside(loser, place) and self.foreign.occupation([doc], place) is None:
-            loser = None
+        abroad = [a is not None and self.foreign.outside(a, place) for a in (gainer, loser)]
+        if any(abroad) and self.foreign.occupation([doc], place) is None:
+            # a country's army abroad holds (or gives up) nothing the text does not call occupied;
+            # the document is searched for an occupation once, whichever side is abroad
+            gainer, loser = (None if abroad[0] else gainer), (None if abroad[1] else loser)
         if gainer is None and loser is None:
             return None
         c = self.conf
