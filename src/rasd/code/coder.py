@@ -169,7 +169,8 @@ class Coder:
         for res in batch:
             doc = res.document
             spans = split_sentences(doc.text)
-            keep = self.prefilter.promising(doc.text, spans)
+            # a language the rules have no words for (the language stage said so and warned): nothing is coded
+            keep = self.prefilter.promising(doc.text, spans) if (doc.meta.get("language") or {}).get("coded", True) else []
             if spans and 0 not in keep and self.data.lexicon.label_class(doc.text) is not None:
                 keep = [0] + keep  # a labelled report ("Movement of forces: ..."): its first sentence tells it
             plans.append((spans, keep, len(texts)))
