@@ -672,7 +672,9 @@ class Coder:
         kb = self.data.actors
         actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, sc.text)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
-        context = link.victims_context(self.data.lexicon, kb, sc.text, sc.context, a1m)
+        # (a short note tells its victims in the sentence after: "Russian forces shelled X. A civilian was killed.")
+        told = sc.context + " " + sc.following if sc.story.short and sc.following not in sc.context else sc.context
+        context = link.victims_context(self.data.lexicon, kb, told, told, a1m)
         if actor2 is None and (et == "Violence against civilians" or st == "Looting/property destruction"
                                or link.harms_civilians(self.data.lexicon, cand, et, st, context)):
             actor2 = kb.actor("civilians", None, when, country)
