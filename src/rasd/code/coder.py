@@ -525,7 +525,10 @@ class Coder:
         refined by its context; crowds make clashes riots and protests take their demonstrators first."""
         kb = self.data.actors
         # what met a demonstration is often told in the sentences after it ("Police dispersed them with tear gas.")
-        context = sc.text + " " + sc.following if cand.entry.cls.resolve == "protest" else sc.context
+        # (and a short report, an ACLED note or a brief, tells one event: its later sentences are that event's
+        # victims, weapons and toll even where they hold a trigger of their own, "Several farmers were wounded by
+        # gunshots.")
+        context = sc.text + " " + sc.following if cand.entry.cls.resolve == "protest" or sc.story.short else sc.context
         et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context, country)
         if cand.entry.cls.resolve == "territory" and st != "Abduction/forced disappearance" and a2m is not None \
                 and kb.actors[a2m.ident].actor_type == "civilians":
