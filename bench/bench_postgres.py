@@ -145,7 +145,7 @@ def pg_cached(dbname: str, events: int, fill: Callable[[str], None]) -> str:
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     with open_store(url):
         pass  # the tables, made by the migrations
-    t0, c0 = time.perf_counter(), _cpu()
+    t0, c0 = time.perf_counter(), time.process_time()
     fill(url)
     with psycopg.connect(url, autocommit=True) as conn:
         got = conn.execute("SELECT count(*) FROM events").fetchone()[0]
@@ -154,27 +154,9 @@ def pg_cached(dbname: str, events: int, fill: Callable[[str], None]) -> str:
     with pg_admin() as admin:
         admin.execute(f"COMMENT ON DATABASE \"{dbname}\" IS '{mark}'")
     print(f"built PostgreSQL database {dbname} ({events} events) in {time.perf_counter() - t0:.1f} s"
-          f" (CPU of this process and the server's: {_cpu() - c0:.1f} s)", file=sys.stderr, flush=True)
+          f" (CPU of this process {time.process_time() - c0:.1f} s; load average"
+          f" {' '.join(f'{x:.1f}' for x in os.getloadavg())})", file=sys.stderr, flush=True)
     return url
-
-
-def _cpu() -> float:
-    """CPU seconds of this process, its children and the PostgreSQL server's processes (when
-    they can be read: the server on this machine)."""
-    t = os.times()
-    own = t.user + t.system + t.children_user + t.children_system
-    server = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        name = text[text.index("(") + 1:text.rindex(")")]
-        if name.startswith("postgres"):
-            f = text[text.rindex(")") + 2:].split()
-            server += (int(f[11]) + int(f[12])) / tick
-    return own + server
 
 
 def copy_into(url: str, source: Path, times: int = 1) -> None:
