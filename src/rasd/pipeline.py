@@ -149,7 +149,12 @@ def build_pipeline(config: PipelineConfig, *, nlp: Any = None, geoparser: Any = 
         stages += [PlaceStage(geoparser), CountryRefiner(data.places), RereadStage(geoparser)]
     else:
         log.info("no gazetteer: events will have no places")
-    stages.append(Coder(nlp, data, batch_size=config.parse_batch, seats=getattr(geoparser, "seat", None)))
+    layer = None
+    if config.subtype_layer:
+        from .code.neighbours import SubtypeLayer
+
+        layer = SubtypeLayer()  # the model loads on the first event it weighs
+    stages.append(Coder(nlp, data, batch_size=config.parse_batch, seats=getattr(geoparser, "seat", None), layer=layer))
     return Pipeline(stages, config, geoparser=geoparser, actors=data.actors)
 
 
