@@ -159,3 +159,13 @@ def test_the_cli_prints_a_start_known_to_the_month_and_the_recalled_reports():
     assert (start_text(p), support_text(p)) == ("2019-02-01", "3 reports, outlets: outlet a")
     assert ControlPeriod.from_dict(ControlPeriod(SARAQIB, "x", None, recalled=1, start_precision="week").to_dict()
                                    ).start_precision == "week"
+
+
+def test_a_recollection_weight_missing_or_misspelt_in_the_data_is_refused(kb):
+    from rasd.fuse.rules import load_data
+
+    cfg = load_data("fusion.yaml")["control"]
+    conf = cfg["recall"]["confidence"]
+    conf["hedge"] = conf.pop("hedged")
+    with pytest.raises(ValueError, match="control.recall.confidence"):
+        RecallReader(kb, lambda sub: sub == TAKE, cfg)

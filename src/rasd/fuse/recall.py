@@ -35,6 +35,8 @@ from .control import Foreign
 from .rules import date_interval, load_data, norm_name, place_key
 
 _NEVER = r"(?!x)x"
+# what a recalled change's confidence is made of (fusion.yaml, control.recall.confidence)
+_CONF_KEYS = frozenset({"base", "holder", "place", "date", "recalled", "hedged", "subordinate"})
 
 
 @dataclass
@@ -67,9 +69,10 @@ class RecallReader:
         self.take_object = re.compile(rc.get("take_object") or _NEVER, re.IGNORECASE)
         self.take_subject = re.compile(rc.get("take_subject") or _NEVER, re.IGNORECASE)
         conf = rc.get("confidence") or {}
-        self.conf = {k: float(conf.get(k, v)) for k, v in
-                     {"base": 0.45, "holder": 0.15, "place": 0.15, "date": 0.1, "recalled": 0.1, "hedged": 0.2,
-                      "subordinate": 0.1}.items()}
+        if set(conf) != _CONF_KEYS:  # the weights live in fusion.yaml only: none missing, none misspelt
+            raise ValueError(f"fusion.yaml control.recall.confidence: expected the keys {sorted(_CONF_KEYS)}, "
+                             f"got {sorted(conf)}")
+        self.conf = {k: float(v) for k, v in conf.items()}
 
     # -- a document ---------------------------------------------------------------------
     def read(self, doc: Document, toponyms: Iterable[Toponym], events: Iterable[Event] = ()
