@@ -444,7 +444,9 @@ class Coder:
                 if c.entry.cls.name != prefer:
                     continue
                 if where == "sentence" or (where == "object" and _acts_on(c, best)) or (
-                        where == "grievance" and lex.subtypes.in_grievance(stext, best.token.idx)):
+                        where == "grievance" and lex.subtypes.in_grievance(stext, best.token.idx)) or (
+                        where == "sequel" and c.token.i < best.token.i and any(
+                            ch.dep_ == "advmod" and ch.lower_ in lex.sequel_adverbs for ch in best.token.children)):
                     return c
         return best
 
