@@ -1,35 +1,18 @@
 """Long real articles (issue 10, point 3): what a long report refers to as known, sums up or recalls is
 not its news; one happening told over several sentences is one event, two told in one sentence are two.
 Sentences written here, coded with the real model and a table of places."""
-from datetime import date
-
 import pytest
-from coder_helpers import coded_events, table_coder
-from test_code_coder import TinyGeo
-
-
-@pytest.fixture(scope="module")
-def coder():
-    return table_coder(TinyGeo())
-
-
-def code(coder, text, published=date(2021, 6, 12)):
-    return coded_events(coder, text, published, "a1")
+# the table coder and its helper of test_code_news (a module-scoped fixture: one pipeline per module)
+from test_code_news import LONG, code, coder  # noqa: F401
 
 
 def kinds(evs):
     return sorted((e.event_type, e.location.name if e.location else None) for e in evs)
 
 
-# a long report (at least eight sentences): its lede's strike is the news; the sentence under test goes last
-LEDE = ("Russian jets bombed a market in Idlib on Tuesday, killing four civilians. "
-        "Rescue workers pulled bodies from the rubble. "
-        "The market had been busy before the holiday. "
-        "Many families fled north. "
-        "Aid groups warned of shortages of food. "
-        "Diplomats met in Geneva. "
-        "They issued a statement. "
-        "The statement called on all parties to respect the laws of war and to protect hospitals and schools. ")
+# a long report (at least eight sentences: the first eight of test_code_news's): its lede's strike is the news;
+# the sentence under test goes last
+LEDE = LONG[:LONG.index("It also asked donors")]
 STRIKE = [("Explosions/Remote violence", "Idlib")]
 
 
