@@ -70,12 +70,11 @@ class SubtypeExamples:
     settings: LayerSettings
     labels: tuple[str, ...]  # one per example sentence
     texts: tuple[str, ...]
-    digest: str  # of the file's text: the vectors kept beside it were computed from this
+    digest: str  # of the examples: the vectors kept beside them were computed from these
 
     @classmethod
-    def load(cls, language: str = "en", raw: Optional[dict] = None, text: Optional[str] = None) -> "SubtypeExamples":
+    def load(cls, language: str = "en", raw: Optional[dict] = None) -> "SubtypeExamples":
         if raw is None:
-            text = resources.files("rasd.code").joinpath("data", EXAMPLES).read_text(encoding="utf-8")
             d = dl.read(EXAMPLES, _FILE)
         else:
             d = _FILE(raw, dl.Where(EXAMPLES))
@@ -88,7 +87,8 @@ class SubtypeExamples:
                 raise dl.DataError(f"{EXAMPLES}: {language}: {label!r} is not a sub-event type of ontology.yaml (nor {NONE!r})")
             labels += [label] * len(sentences)
             texts += sentences
-        digest = hashlib.sha256((text or repr(raw)).encode("utf-8")).hexdigest()
+        # of the sentences and their labels only: the settings may change without new vectors
+        digest = hashlib.sha256("\n".join(f"{lab}\t{t}" for lab, t in zip(labels, texts)).encode("utf-8")).hexdigest()
         return cls(LayerSettings(**d["layer"]), tuple(labels), tuple(texts), digest)
 
 
