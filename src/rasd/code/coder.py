@@ -463,11 +463,8 @@ class Coder:
         own_place = spot.place if spot.top is not None else None
         if self._background(sc, when, own_place, et in ("Protests", "Riots")) or self._undated(sc, cand, when):
             return []
-        if self.layer is not None:
-            if sc.recovered is not None and self.layer.event_type[sc.recovered] == et:
-                st = sc.recovered
-            elif sc.recovered is None:
-                st = self.layer.refine(sc.text, et, st)
+        if sc.recovered is not None and self.layer.event_type[sc.recovered] == et:
+            st = sc.recovered  # the layer's sub-type of a sentence the rules passed over, where its type holds
         actor1, actor2 = self._actors(sc, cand, et, a1m, a2m, when.value, country, st)
         # fatalities over the sentence and the ones continuing it
         counts = [self.counter.find(sc.text, sc.start)] + [self.counter.find(sc.story.doc.text[a:b], a)
