@@ -87,6 +87,14 @@ class Pipeline:
         log.debug("the pipeline failed on %s", doc.source or doc.doc_id, exc_info=error)
         return [failed_result(doc, error)]
 
+    def after_fork(self) -> None:
+        """In a process forked from the one that built this pipeline: open its own handles (the
+        gazetteer's SQLite connection must not be shared across a fork). The model, the coder's
+        data and the gazetteer's name index stay as inherited (copy-on-write)."""
+        gazetteer = getattr(self.geoparser, "gazetteer", None)
+        if gazetteer is not None and hasattr(gazetteer, "reopen"):
+            gazetteer.reopen()
+
     def fuser_for(self, store):
         """The fusion step over ``store`` (None when this pipeline codes no events)."""
         if not self.codes_events:

@@ -172,7 +172,8 @@ class Coder:
         for res in batch:
             doc = res.document
             spans = split_sentences(doc.text)
-            keep = self.prefilter.promising(doc.text, spans)
+            # a language the rules have no words for (the language stage said so and warned): nothing is coded
+            keep = self.prefilter.promising(doc.text, spans) if (doc.meta.get("language") or {}).get("coded", True) else []
             if spans and 0 not in keep and self.data.lexicon.label_class(doc.text) is not None:
                 keep = [0] + keep  # a labelled report ("Movement of forces: ..."): its first sentence tells it
             plans.append((spans, keep, len(texts)))
@@ -568,7 +569,10 @@ class Coder:
         refined by its context; crowds make clashes riots and protests take their demonstrators first."""
         kb = self.data.actors
         # what met a demonstration is often told in the sentences after it ("Police dispersed them with tear gas.")
-        context = sc.text + " " + sc.following if cand.entry.cls.resolve == "protest" else sc.context
+        # (and a short report, an ACLED note or a brief, tells one event: its later sentences are that event's
+        # victims, weapons and toll even where they hold a trigger of their own, "Several farmers were wounded by
+        # gunshots.")
+        context = sc.text + " " + sc.following if cand.entry.cls.resolve == "protest" or sc.story.short else sc.context
         et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context, country)
         if cand.entry.cls.resolve == "territory" and st != "Abduction/forced disappearance" and a2m is not None \
                 and kb.actors[a2m.ident].actor_type == "civilians":
@@ -715,7 +719,9 @@ class Coder:
         kb = self.data.actors
         actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, sc.text)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
-        context = link.victims_context(self.data.lexicon, kb, sc.text, sc.context, a1m)
+        # (a short note tells its victims in the sentence after: "Russian forces shelled X. A civilian was killed.")
+        told = sc.context + " " + sc.following if sc.story.short and sc.following not in sc.context else sc.context
+        context = link.victims_context(self.data.lexicon, kb, told, told, a1m)
         if actor2 is None and (et == "Violence against civilians" or st == "Looting/property destruction"
                                or link.harms_civilians(self.data.lexicon, cand, et, st, context)):
             actor2 = kb.actor("civilians", None, when, country)

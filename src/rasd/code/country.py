@@ -31,8 +31,15 @@ class CountryHint:
 
     def process(self, batch: list[Result]) -> list[Result]:
         for res in batch:
-            res.country_hint = actor_country(self.actors, res.document.text)
+            res.country_hint = actor_country(self.actors, res.document.text) or known_country(res.document)
         return batch
+
+
+def known_country(doc: Document) -> Optional[str]:
+    """The country the document's source is known to cover (``meta["country"]``, ISO alpha-2: a watched
+    source's country), the story's country when its own words name none."""
+    cc = doc.meta.get("country") if isinstance(doc.meta, dict) else None
+    return cc.upper() if isinstance(cc, str) and re.fullmatch(r"[A-Za-z]{2}", cc) else None
 
 
 class CountryRefiner:

@@ -21,7 +21,7 @@ _TRIGGER = dl.record({
     "lemma": Key(dl.text, True), "class": Key(dl.text, True), "pos": Key(dl.list_of(dl.one_of("VERB", "NOUN", "ADJ", "PROPN"))),
     "forms": Key(_WORDS), "governors": Key(_WORDS), "particle": Key(dl.text), "needs_prep": Key(_WORDS),
     "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent", "unarmed_agent", "agent", "weapons_object")),
-    "sub_event_type": Key(dl.text), "no_modifier": Key(dl.flag)})
+    "sub_event_type": Key(dl.text), "no_modifier": Key(dl.flag), "purposes": Key(_WORDS)})
 _TRIGGER_CLASS = dl.record({
     "event_type": Key(dl.text, True), "sub_event_type": Key(dl.text, True), "priority": Key(dl.integer, True),
     "resolve": Key(dl.one_of("fixed", "territory", "target", "weapon", "protest", "agreement", "negotiation"), True),
@@ -96,6 +96,7 @@ class TriggerEntry:
     not_objects: tuple[str, ...] = ()
     objects: tuple[str, ...] = ()  # the token only counts with one of these objects ("broke up the rally")
     no_modifier: bool = False  # not as a noun's modifier ("riot police", "riot gear")
+    purposes: tuple[str, ...] = ()  # the token only counts with one of these purposes ("gathered to demand")
 
 
 @dataclass
@@ -145,7 +146,7 @@ class TriggerLexicon:
                 sub_event_type=t.get("sub_event_type"),
                 forms=tuple(t.get("forms") or ()), not_objects=tuple(t.get("not_objects") or ()),
                 objects=tuple(t.get("objects") or ()),
-                no_modifier=t.get("no_modifier", False))
+                no_modifier=t.get("no_modifier", False), purposes=tuple(t.get("purposes") or ()))
             by_lemma.setdefault(e.lemma, []).append(e)
         weapons = [(w["sub_event_type"], tuple(x.lower() for x in w["words"])) for w in words["weapon_cues"]]
         protest = {k: tuple(x.lower() for x in v) for k, v in words["protest_cues"].items()}
@@ -190,7 +191,7 @@ class TriggerLexicon:
             for e in entries:
                 forms.update(f.lower() for f in e.forms)
             conditional = all(e.governors or e.particle or e.needs_prep or e.requires or e.not_objects or e.objects
-                              or not e.cls.strong for e in entries)
+                              or e.purposes or not e.cls.strong for e in entries)
             (weak if conditional else strong).update(forms)
         return sorted(strong), sorted(weak - strong)
 
@@ -222,7 +223,8 @@ _ACTOR = dl.record({
 _SOURCE = dl.record({"name": Key(dl.text, True), "kind": Key(dl.one_of("observer", "media", "state media", "party"), True),
                      "aliases": Key(_WORDS)}, ident="name")
 _MILITIAS = dl.record({"name": Key(dl.text, True), "type": Key(dl.one_of(*_ACTOR_TYPES), True),
-                       "nouns": Key(_WORDS, True), "groups": Key(dl.mapping(dl.text, _WORDS), True)})
+                       "nouns": Key(_WORDS, True), "groups": Key(dl.mapping(dl.text, _WORDS), True),
+                       "plurals": Key(dl.flag)})
 
 
 def _regex(v: Any, w: dl.Where) -> str:
@@ -240,7 +242,8 @@ _NAME_PATTERNS = dl.record({"proper_name": Key(_regex, True), "not_names": Key(_
                             "patterns": Key(dl.list_of(_NAME_PATTERN), True)})
 _ROLE_CUES = dl.record({k: Key(_WORDS, True) for k in ("layers", "layer_subjects", "struck", "sites", "affiliation_after",
                                                           "crowd_police", "support_before", "aircraft", "not_party_after",
-                                                          "umbrella_members", "coordinators", "community", "between")})
+                                                          "umbrella_members", "coordinators", "community", "between",
+                                                          "group_heads", "repelling")})
 _ACTORS_FILE = dl.record({"actors": Key(dl.entries(_ACTOR, "id"), True), "sources": Key(dl.entries(_SOURCE, "name"), True),
                           "group_militias": Key(dl.list_of(_MILITIAS)), "victim_verbs": Key(dl.by_language, True),
                           "group_homes": Key(dl.mapping(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code"), _WORDS)),
@@ -302,9 +305,12 @@ class ActorKB:
                 for k, v in (role_cues or {}).items() if v}
         self.crowd_police_words = frozenset(norm(w) for w in (role_cues or {}).get("crowd_police", ()))
         self.community_words = frozenset(norm(w) for w in (role_cues or {}).get("community", ()))
+        self.group_heads = frozenset(norm(w) for w in (role_cues or {}).get("group_heads", ()))
+        self.repelling = frozenset(w.lower() for w in (role_cues or {}).get("repelling", ()))
         never = r"(?!x)x"
         self.role_rx = {
             "layer_before": re.compile(rf"\b(?:{cues.get('layers', never)})\s+(?:the\s+)?(?:(?:combined\s+)?forces\s+of\s+(?:the\s+)?)?$", re.I),
+            "layer_phrase": re.compile(rf"\b(?:{cues.get('layers', never)})\s[^.;,]*", re.I),
             "layer_after": re.compile(rf"^\s+(?:\w+\s+){{0,2}}?(?:{cues.get('layer_subjects', never)})\b(?!\s+by\b)", re.I),
             "struck_after": re.compile(rf"^[^.;,]{{0,40}}?\b(?:{cues.get('struck', never)})\b", re.I),
             "site_before": re.compile(rf"\b(?:{cues.get('sites', never)})\s+(?:the\s+|a\s+|an\s+|\w+\s+)?(?:[\w'-]+\s+){{0,2}}$", re.I),
@@ -416,7 +422,7 @@ class ActorKB:
         named_groups = set()
         people_homes: dict[str, str] = {}  # a people's name -> its one country ("Dogon" -> ML)
         for spec in d.get("group_militias") or []:
-            made = _group_militias(spec)
+            made = _group_militias(spec, {a for adjs in countries.adjectives.values() for a in adjs})
             actors += made
             for (group, others), entry in zip(spec["groups"].items(), made):
                 named_groups.add(group)
@@ -614,16 +620,20 @@ def _peoples(countries: Countries) -> list[ActorEntry]:
     return out
 
 
-def _group_militias(spec: dict) -> list[ActorEntry]:
+def _group_militias(spec: dict, adjectives: frozenset[str] | set[str] = frozenset()) -> list[ActorEntry]:
     """Template actors of the groups of a kind ("Pokot Ethnic Militia ({country})"), their aliases
-    each name of the group before each noun ("Pokot raiders", "Pokot militiamen")."""
+    each name of the group before each noun ("Pokot raiders", "Pokot militiamen"); with ``plurals``,
+    also the group's name in the plural, the people's members as a side ("clashes between Markas and
+    Bwabas"), unless it is a country's people ("Somalis": civilians of Somalia, ``_peoples``)."""
     out = []
     for group, others in spec["groups"].items():
         forms = [group] + list(others)
+        plural = [f + "s" for f in forms if spec.get("plurals") and f not in adjectives and " " not in f
+                  and f[-1:].isalpha() and f[-1:] not in "sxz"]
         out.append(ActorEntry(
             id=norm(spec["name"].replace("{group}", group)).replace(" ", "-"),
             name=spec["name"].replace("{group}", group) + " ({country})", actor_type=spec["type"], template=True,
-            aliases=[f"{f} {n}" for f in forms for n in spec["nouns"]]))
+            aliases=[f"{f} {n}" for f in forms for n in spec["nouns"]] + plural))
     return out
 
 

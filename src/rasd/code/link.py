@@ -112,12 +112,20 @@ def refined(kb: ActorKB, text: str, actors: list[ActorMention]) -> list[ActorMen
                 # a generic mention takes the bracketed name; a named one keeps its own, the brackets
                 # holding its short name or its parent ("local people's defense forces (PDF)")
                 generic = a.template or _STATE_ID.match(a.id)
-                out.append(ActorMention(m.start, m.end, nxt.ident if generic else m.ident, m.text))
-                i += 2
-                continue
-        out.append(m)
+                m = ActorMention(m.start, m.end, nxt.ident if generic else m.ident, m.text)
+                i += 1
         i += 1
+        head = actors[i] if i < len(actors) else None
+        if head is not None and not (a.template or _STATE_ID.match(a.id)) and norm(head.text) in kb.group_heads \
+                and _HEAD_GAP.match(text[m.end:head.start]):
+            # "Katiba Macina (JNIM) militants": the noun after a group's name is its members, one mention
+            m = ActorMention(m.start, head.end, m.ident, text[m.start:head.end])
+            i += 1
+        out.append(m)
     return out
+
+
+_HEAD_GAP = re.compile(r"^\s*(?:\([^()]{1,40}\)\s*)?$")
 
 
 def _in(spans: list[tuple[int, int]], m: ActorMention) -> bool:
@@ -166,6 +174,12 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
                              None if cand.agents or cand.between else cand.token.idx)
         if a2 is None:  # "two soldiers were killed when their vehicle hit a mine": the soldiers were its target
             a2 = next((m for m in named if _in(victims, m) and kb.actors[m.ident].armed and m is not a1), None)
+    if a1 is not None and cand.entry.lemma in kb.repelling and _BY_AGENT.search(sent_text[max(0, a1.start - 30):a1.start]):
+        # "X attacked near Y but were repelled by Z": the side the passive is told of (it attacked) comes first,
+        # as in the active "Z repelled an attack by X" Z does
+        other = next((m for m in named if m.ident != a1.ident and m.end <= a1.start and kb.actors[m.ident].armed), None)
+        if other is not None:
+            a1, a2 = other, a1
     if a2 is not None and a1 is not None and a2.ident == a1.ident:
         a2 = None
     return a1, a2
@@ -270,6 +284,8 @@ def victims_context(lex: TriggerLexicon, kb: ActorKB, text: str, context: str,
     militants"), and so is the doer where people were hurt ("Israeli drones struck a group, killing
     8 Palestinians": the drones are no armed target)."""
     context = without(context, layer_phrases(kb, text))
+    # (who laid it, named or not: "The IED was presumably planted by Katiba Salaheddine militants")
+    context = kb.role_rx["layer_phrase"].sub(lambda m: " " * len(m.group(0)), context)
     harm = lex.subtypes.harm
     if harm["hurt"].search(context) and not harm["unhurt"].search(context):
         context = without(context, [doer])
@@ -502,7 +518,7 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
                 context[a2.start:a2.end] + " " + " ".join(context[a2.end:a2.end + 30].split()[:1])):
             known = None  # "wounded two Dogon herders" (named after the trigger's own object): people, not the militia
         tail = " ".join(context[b:b + 40] for a, b in cand.patients if b <= len(context))  # "(assumed off-duty)"
-        target = rules.target(patient_text, low, known, tail)
+        target = rules.target(patient_text, low, known, tail, agent_words)
         if t1 == "state forces" and target != "armed" and rules.demonstration.search(sentence):
             # "police shot two people during protests": force used on a demonstration (a riot's, when the
             # demonstrators were violent themselves)
@@ -529,7 +545,8 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         if lex.subtypes.ground_fight.search(sentence) and cls.name != "air":
             # "shelled, assaulted and were repulsed", "mortars, grenade launchers and small arms": a ground fight
             return "Battles", "Armed clash", attrs
-        st = _weapon(lex, low) or st if cls.resolve == "weapon" else st
+        # (the trigger's own sentence names its weapon first: an airstrike told with explosives found after it)
+        st = _weapon(lex, sentence.lower()) or _weapon(lex, low) or st if cls.resolve == "weapon" else st
     elif cls.name == "mob":
         # stones thrown, a lynching: a riot by its setting (a demonstration, else a mob's)
         agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context))
