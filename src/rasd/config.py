@@ -52,9 +52,9 @@ class Settings:
     # the rest of a longer document is stored, not coded, and the document carries a warning
     max_code_chars: int = field(default_factory=lambda: _env_int("RASD_MAX_CODE_CHARS", 100_000))
     max_events_per_doc: int = field(default_factory=lambda: _env_int("RASD_MAX_EVENTS_PER_DOC", 200))
-    # the sub-type layer (code/neighbours.py: sentence embeddings beside the rules' sub-type, and events
-    # the rules miss in short reports) runs when RASD_SUBTYPE_LAYER=1; figures in docs/coder.md
-    subtype_layer: bool = field(default_factory=lambda: _env_bool("RASD_SUBTYPE_LAYER", False))
+    # the sub-type layer (code/neighbours.py: sentence embeddings find the event of a short report the
+    # rules found none in); RASD_SUBTYPE_LAYER=0 turns it off. Figures in docs/coder.md
+    subtype_layer: bool = field(default_factory=lambda: _env_bool("RASD_SUBTYPE_LAYER", True))
 
     def replace(self, **kw) -> "Settings":
         vals = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -82,7 +82,7 @@ class PipelineConfig:
     # the bound on one document's work (Settings.max_code_chars, Settings.max_events_per_doc)
     max_code_chars: int = 100_000
     max_events_per_doc: int = 200
-    subtype_layer: bool = False  # Settings.subtype_layer
+    subtype_layer: bool = False  # Settings.subtype_layer (on there; a pipeline built without Settings asks for it)
 
     def __post_init__(self) -> None:
         for name in ("batch_size", "parse_batch", "max_code_chars", "max_events_per_doc"):

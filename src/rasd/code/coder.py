@@ -570,16 +570,13 @@ class Coder:
         country = (spot.place.country if spot.place else None) or sc.story.country  # a continent has none
         a1m, a2m = link.pick_actors(kb, cand, mentions, sc.text, [(a, b) for a, b, _ in sources])
         et, st, attrs, a1m, a2m = self._type(sc, cand, mentions, a1m, a2m, country)
-        if self.layer is not None:
-            if sc.recovered is not None and self.layer.event_type[sc.recovered] == et:
-                st = sc.recovered
-            elif sc.recovered is None:
-                st = self.layer.refine(sc.text, et, st)
         when = self._when(sc, cand)
         # (the place the sentence names itself: one carried from before or the story's main one is not its own)
         own_place = spot.place if spot.top is not None else None
         if self._background(sc, when, own_place, et in ("Protests", "Riots")) or self._undated(sc, cand, when):
             return []
+        if sc.recovered is not None and self.layer.event_type[sc.recovered] == et:
+            st = sc.recovered  # the layer's sub-type of a sentence the rules passed over, where its type holds
         actor1, actor2 = self._actors(sc, cand, et, a1m, a2m, when.value, country, st)
         # fatalities over the sentence and the ones continuing it
         counts = [self.counter.find(sc.text, sc.start)] + [self.counter.find(sc.story.doc.text[a:b], a)

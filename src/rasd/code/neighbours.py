@@ -1,13 +1,12 @@
-"""The sub-type layer (issue 10 §7): a coded event's sentence weighed against example sentences of
-every sub-type (code/data/subtype_examples.yaml, written for this project) by sentence embeddings
-(``nlp.embed``), beside the rules' decision.
+"""The sub-type layer (issue 10 §7): sentences weighed against example sentences of every sub-type
+(code/data/subtype_examples.yaml, written for this project) by sentence embeddings (``nlp.embed``).
 
-Two uses, each bounded so that the rules keep the last word where they are sure:
-- ``refine``: among the sub-types of the event type the rules coded, the one whose examples are
-  nearest replaces the rules' sub-type when it is nearer by a margin (``layer.margin``);
-- ``recover``: in a short report where the rules found no event, the sentence nearest to a
-  sub-type's examples (closer than ``layer.recover``, and closer than to the no-event examples)
-  is coded with that sub-type.
+It decides only where the rules have no decision: in a short report where the rules found no
+event, the sentence nearest to a sub-type's examples (closer than ``layer.recover``, and closer
+than to the no-event examples) is coded with that sub-type (``recover``). Letting it replace the
+rules' sub-type of an event they coded (the nearest sub-type of the same event type, by a margin)
+was tried and measured: it cost ACLED notes sub-type accuracy (.871 -> .819 at a margin of .05,
+protests .943 -> .800) and gained nothing at .15 (docs/coder.md).
 
 The examples' vectors are kept beside the examples (subtype_examples.npz, with the digest of the
 file they were computed from): when the file changed, they are recomputed in memory (a few seconds)
@@ -49,7 +48,6 @@ def _positive(v: Any, w: dl.Where) -> int:
 _FILE = dl.record({
     "layer": dl.Key(dl.record({
         "neighbours": dl.Key(_positive, required=True),
-        "margin": dl.Key(_fraction, required=True),
         "recover": dl.Key(_fraction, required=True),
         "recover_sentences": dl.Key(_positive, required=True),
     }), required=True),
@@ -60,7 +58,6 @@ _FILE = dl.record({
 @dataclass(frozen=True)
 class LayerSettings:
     neighbours: int  # a label's score: the mean similarity of its this many nearest examples
-    margin: float  # how much nearer the layer's sub-type must be than the rules' one to replace it
     recover: float  # the score a sentence needs for an event the rules missed
     recover_sentences: int  # recovery looks at reports of at most this many sentences
 
@@ -70,12 +67,11 @@ class SubtypeExamples:
     settings: LayerSettings
     labels: tuple[str, ...]  # one per example sentence
     texts: tuple[str, ...]
-    digest: str  # of the file's text: the vectors kept beside it were computed from this
+    digest: str  # of the examples: the vectors kept beside them were computed from these
 
     @classmethod
-    def load(cls, language: str = "en", raw: Optional[dict] = None, text: Optional[str] = None) -> "SubtypeExamples":
+    def load(cls, language: str = "en", raw: Optional[dict] = None) -> "SubtypeExamples":
         if raw is None:
-            text = resources.files("rasd.code").joinpath("data", EXAMPLES).read_text(encoding="utf-8")
             d = dl.read(EXAMPLES, _FILE)
         else:
             d = _FILE(raw, dl.Where(EXAMPLES))
@@ -88,7 +84,8 @@ class SubtypeExamples:
                 raise dl.DataError(f"{EXAMPLES}: {language}: {label!r} is not a sub-event type of ontology.yaml (nor {NONE!r})")
             labels += [label] * len(sentences)
             texts += sentences
-        digest = hashlib.sha256((text or repr(raw)).encode("utf-8")).hexdigest()
+        # of the sentences and their labels only: the settings may change without new vectors
+        digest = hashlib.sha256("\n".join(f"{lab}\t{t}" for lab, t in zip(labels, texts)).encode("utf-8")).hexdigest()
         return cls(LayerSettings(**d["layer"]), tuple(labels), tuple(texts), digest)
 
 
@@ -102,6 +99,7 @@ class SubtypeLayer:
         self._encoder = encoder
         self._vectors_path = vectors_path
         self._ready = False
+        self.unavailable: Optional[str] = None  # why the model could not be loaded (the layer then does nothing)
         ont = Ontology.load()
         self.event_type = {s: t for t, subs in ont.types.items() for s in subs}
 
@@ -118,11 +116,19 @@ class SubtypeLayer:
             return
         import numpy as np
 
-        vecs = self._stored_vectors(np)
-        if vecs is None:
-            log.warning("%s: the kept vectors are not those of %s; computing them (python -m rasd.code.neighbours "
-                        "writes them)", VECTORS, EXAMPLES)
-            vecs = self.encoder.encode(list(self.examples.texts))
+        from ..nlp.embed import EmbeddingUnavailable
+
+        try:
+            _ = self.encoder.dim  # loads the model
+            vecs = self._stored_vectors(np)
+            if vecs is None:
+                log.warning("%s: the kept vectors are not those of %s; computing them (python -m rasd.code.neighbours "
+                            "writes them)", VECTORS, EXAMPLES)
+                vecs = self.encoder.encode(list(self.examples.texts))
+        except EmbeddingUnavailable as e:
+            log.warning("the sub-type layer is off: %s", e)
+            self.unavailable = str(e)
+            vecs = np.zeros((0, 1), dtype=np.float32)
         self._np = np
         self._vectors = vecs.astype(np.float16).astype(np.float32)  # as kept: the same scores either way
         labels = np.asarray(self.examples.labels)
@@ -140,11 +146,6 @@ class SubtypeLayer:
         except (OSError, KeyError, ValueError):
             return None
 
-    def vectors(self):
-        """The examples' vectors (computed when the kept ones do not match the examples)."""
-        self._load()
-        return self._vectors
-
     def scores(self, text: str) -> dict[str, float]:
         """Each label's score for ``text``: the mean cosine similarity of its nearest examples."""
         self._load()
@@ -158,21 +159,12 @@ class SubtypeLayer:
             out[lab] = float(top.mean())
         return out
 
-    def refine(self, text: str, event_type: str, sub_event_type: Optional[str]) -> Optional[str]:
-        """The sub-type of an event the rules coded ``event_type``/``sub_event_type`` in ``text``:
-        the nearest sub-type of the same event type when it is nearer by the margin, else the rules' own."""
-        subs = [s for s, t in self.event_type.items() if t == event_type]
-        if len(subs) < 2:
-            return sub_event_type
-        sc = self.scores(text)
-        best = max(subs, key=lambda s: sc.get(s, -1.0))
-        if best != sub_event_type and sc.get(best, -1.0) - sc.get(sub_event_type, -1.0) > self.settings.margin:
-            return best
-        return sub_event_type
-
     def recover(self, texts: Sequence[str]) -> Optional[tuple[int, str]]:
         """(index, sub-type) of the sentence of ``texts`` that most clearly reports an event of one
         sub-type, or None when none is near enough (or nearer the no-event examples)."""
+        self._load()
+        if self.unavailable:
+            return None
         best = None
         for i, t in enumerate(texts):
             sc = self.scores(t)
