@@ -18,6 +18,8 @@ PLACES = {
     "Damascus": Place("Damascus", 33.51, 36.29, "SY", "Dimashq", feature="P.PPLC"),
     "Gela": Place("Gela", 37.07, 14.25, "IT", "Sicily", feature="P.PPL"),
     "London": Place("London", 51.51, -0.13, "GB", "England", feature="P.PPLC"),
+    "Nyala": Place("Nyala", 12.05, 24.88, "SD", "South Darfur", feature="P.PPLA"),
+    "Gedaref": Place("Gedaref", 14.03, 35.38, "SD", "Al Qadarif", feature="P.PPLA"),
 }
 
 
@@ -118,6 +120,20 @@ def test_the_place_a_protest_is_about_is_not_where_the_crowd_stood(coder):
     loc = place_of(coder, "On 3 March, teachers protested at the university of Qamishli over the closure of schools "
                           "in Tal Hamis.")
     assert loc.name == "Qamishli"
+
+
+def test_a_protest_naming_only_what_it_is_about_takes_the_place_named_before(coder):
+    """'... to raise awareness of attacks on Tal Hamis': the crowd stood in London, named before."""
+    text = ("On 4 March, about 200 Kurds marched in London. The protest was held to raise awareness of attacks on "
+            "Tal Hamis.")
+    protests = [e for e in coded_events(coder, text, doc_id="pt") if e.event_type == "Protests"]
+    assert protests and all(e.location.name == "London" for e in protests), [e.location for e in protests]
+
+
+def test_a_name_read_as_a_town_far_from_the_town_the_text_puts_it_in_is_not_the_place(coder):
+    """'Nyala (Gedaref)': a quarter named like a town 1,000 km away lies in Gedaref, not that town."""
+    loc = place_of(coder, "On 3 March, police beat teachers in Nyala (Gedaref) and wounded two.")
+    assert loc.name == "Gedaref", loc
 
 
 def test_where_a_convoy_was_heading_is_not_where_it_was_attacked(coder):

@@ -232,6 +232,15 @@ def tiny_geo(tmp_path_factory):
         PlaceRow("Dhaka", 23.7, 90.4, country="BD", admin1="81", feature="P.PPLC", population=10_000_000),
         PlaceRow("Dhaka", 24.6, 85.1, country="IN", admin1="34", feature="P.PPL", population=5_000),
         PlaceRow("Chatra", 24.2, 84.9, country="IN", admin1="38", feature="P.PPL", population=150_000),
+        # a village at home with no population known, and a larger town just across the border that
+        # bears its name as an other name
+        PlaceRow("Sarin", 36.85, 40.07, country="SY", admin1="03", feature="P.PPL", population=0),
+        PlaceRow("Kemerli", 36.84, 40.05, country="TR", admin1="63", feature="P.PPL", population=900_000,
+                 alt_names=("Sarin",)),
+        PlaceRow("Turkey", 39.0, 35.0, country="TR", feature="A.PCLI", population=80_000_000,
+                 extra_names=(("demonym", "Turkish"),)),
+        # a town named like a month's short form
+        PlaceRow("Nov", 39.9, 69.2, country="TJ", admin1="02", feature="P.PPL", population=10_000),
     ], source="made up for tests")
     yield Geoparser(gazetteer=gaz, nlp=None)
     gaz.close()
@@ -260,3 +269,17 @@ def test_a_name_before_a_capitalised_word_abroad_does_not_outvote_the_story_coun
     """'Chatra Dal' is a party: the town of Chatra abroad does not move Dhaka to its Indian namesake."""
     got = _tiny(tiny_geo, "Members of Chatra Dal staged a protest rally at Dhaka university.", country="BD")
     assert got["Dhaka"].country == "BD", got["Dhaka"]
+
+
+def test_a_month_written_short_is_no_place(tiny_geo):
+    """'from Nov 4': a date, not the Tajik town of Nov."""
+    got = _tiny(tiny_geo, "Fighting went on from Nov 4 near Ivanka, Norland.", country="UA")
+    assert "Nov" not in got and "Ivanka" in got
+
+
+def test_a_namesake_at_home_beats_a_larger_town_abroad_known_by_the_same_name(tiny_geo):
+    """In a Syrian story 'the town of Sarin' is the Syrian village, not the Turkish town across the
+    border that bears the name as an other name."""
+    got = _tiny(tiny_geo, "Turkish and allied fighters entered the town of Sarin. Turkish shelling and Turkish raids "
+                          "went on, a Turkish and a local source said, and Turkish media agreed.", country="SY")
+    assert got["Sarin"] is not None and got["Sarin"].country == "SY", got["Sarin"]

@@ -41,13 +41,20 @@ class Chain:
     def head(self) -> Toponym:
         return self.members[0]
 
-    def placed(self, country: Optional[str], container_score: float) -> tuple[Optional[Toponym], Optional[Place]]:
+    def placed(self, country: Optional[str], container_score: float,
+               inside=None) -> tuple[Optional[Toponym], Optional[Place]]:
         """The member the chain is placed at and its place (a container's with lower precision, and
-        its resolution score times ``container_score``)."""
+        its resolution score times ``container_score``). ``inside(fine, area)``: whether a place lies in
+        an area; a member resolved outside the town or province the text puts it in ("Nyala secondary
+        school in Gedaref" read as the town of Nyala, 1,000 km away) is a namesake, not the place."""
         pick = None
         for k, t in enumerate(self.members):
             p = t.place
             if p is None or p.lat is None or (country and p.country and p.country != country and not country_level(p)):
+                continue
+            outer = next((m.place for m in self.members[k + 1:] if m.place is not None and m.place.lat is not None
+                          and not country_level(m.place)), None)
+            if inside is not None and outer is not None and not country_level(p) and not inside(p, outer):
                 continue
             if country_level(p):
                 # "X, Syria": a country says too little to place a village; "Palestine street, Baghdad":
@@ -112,6 +119,12 @@ class Places:
         if None in (fine.lat, area.lat):
             return False
         return haversine_km(fine.lat, fine.lon, area.lat, area.lon) <= self.win["inside_km"]
+
+    def lies_in(self, fine: Place, area: Place) -> bool:
+        """Whether a place can be the one the text puts in ``area`` ("X, Y", "X (Y)"): inside it, or in
+        the first-level area of a town named for it ("Znob-Novhorodske, Sumy", 170 km from the city)."""
+        return self.inside(fine, area) or (fine.country == area.country and bool(fine.admin1)
+                                           and fine.admin1 == area.admin1)
 
     def near(self, a: Place, b: Place) -> bool:
         """Whether two places are in one country or within ``speaker_km`` of each other."""
@@ -299,7 +312,7 @@ class Places:
                   and not self.affiliation(text, t.start, t.end)]
         placed = []
         for ch in self.chains(text, usable):
-            at, p = ch.placed(doc_country, w["container_score"])
+            at, p = ch.placed(doc_country, w["container_score"], self.lies_in)
             if p is None:
                 continue
             placed.append((ch, at, p))
@@ -310,6 +323,10 @@ class Places:
         others = [it for it in placed if not any(it is sp for sp in speakers)]
         if speakers and (not others or any(self.near(o[2], sp[2]) for o in others for sp in speakers)):
             placed = others
+        # what a protest is about ("to raise awareness of attacks on Afrin") is never where the crowd
+        # stood, even when the sentence names no other place: the place then comes from before
+        placed = [it for it in placed if self.role_score(cand, it[0].head, s0) != w["protest_topic"]
+                  or cand.entry.cls.resolve != "protest"]
         if not placed:
             return None, None
         fine = [p for _, _, p in placed if (p.geo_precision or 1) <= 2 and (not doc_country or p.country == doc_country)]

@@ -380,6 +380,15 @@ class Resolver:
         # is a name cut short ("Tal Jammeh" read as "Tal"), unless a sure match at home
         how = {i: _redo(text, m, p, chosen[i], country) for i, (m, p) in enumerate(zip(mentions, out))
                if p is not None and country}
+        at_home: dict[int, Place] = {}
+        for i, h in how.items():
+            # a namesake abroad outranked one at home (a larger town across the border known by an
+            # other name of the same spelling): unless the text puts it in or near a place, the home one
+            home = [c for c in cand_lists[i] if c.country == country and c.match == "key"] \
+                if h == "redo" and abroad(out[i], country) and not _cut(text, mentions[i]) else []
+            best = self._best(home, mentions[i], doc_countries, anchors, doc_admins) if home else None
+            if best is not None:
+                at_home[i] = self._place(text, mentions[i], best[1], best[0])
         redo = [i for i, h in how.items() if h]
         kept = {i: out[i] for i, h in how.items() if h == "unless-lost"}
 
@@ -397,6 +406,9 @@ class Resolver:
             return self._place(text, Mention(0, len(name), name), c, best[0])
 
         Fallbacks(inner, self.fallbacks).fill(text, mentions, out, country, redo)
+        for i, p in at_home.items():
+            if out[i] is None or out[i].fallback == "document":
+                out[i] = p
         for i, p in kept.items():  # not put at a place in the country (only at the story's dominant place, at
             # a country named beside it, "Manbij, northern Syria", or nowhere): its own place stands
             if out[i] is None or out[i].fallback == "document" or out[i].country != country or is_country_or_continent(out[i].feature):
