@@ -151,12 +151,12 @@ def test_a_states_air_strikes_go_to_its_air_arm_where_acled_names_it(kb):
     assert link.air_arm(kb, "Shelling/artillery/missile attack", m, "UA").ident == "ru-military"
 
 
-def test_an_actors_words_are_a_noun_phrase_never_a_date():
+def test_an_actors_words_are_a_noun_phrase_never_a_date(kb):
     from rasd.code.link import noun_phrase
 
-    assert noun_phrase("15 February 2020 pro-Houthi forces") == "pro-Houthi forces"
-    assert noun_phrase("On May 3, 2021, unknown men") == "unknown men"
-    assert noun_phrase("Monday morning") == ""
+    assert noun_phrase(kb, "15 February 2020 pro-Houthi forces") == "pro-Houthi forces"
+    assert noun_phrase(kb, "On May 3, 2021, unknown men") == "unknown men"
+    assert noun_phrase(kb, "Monday morning") == ""
 
 
 def test_people_adjectives_crowd_police_and_tribes(kb):

@@ -669,7 +669,7 @@ class Coder:
         """The event's actors: known ones named at the event's date, else the agent's words; violence
         by an actor the text does not name is ACLED's unidentified armed group."""
         kb = self.data.actors
-        actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, sc.text)
+        actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(kb, cand, sc.text)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
         # (a short note tells its victims in the sentence after: "Russian forces shelled X. A civilian was killed.")
         told = sc.context + " " + sc.following if sc.story.short and sc.following not in sc.context else sc.context
