@@ -151,6 +151,16 @@ def test_a_states_air_strikes_go_to_its_air_arm_where_acled_names_it(kb):
     assert link.air_arm(kb, "Shelling/artillery/missile attack", m, "UA").ident == "ru-military"
 
 
+def test_a_groups_name_and_its_members_noun_are_one_mention(kb):
+    from rasd.code import link
+
+    ms = link.actor_mentions(kb, "TNLA troops and presumed Katiba Macina (JNIM) militants", None, "MM")[0]
+    assert [(m.text, m.ident) for m in ms] == [("TNLA troops", "tnla"), ("Katiba Macina (JNIM) militants", "katiba-macina")]
+    # a generic noun after "and" is another side
+    ms = link.actor_mentions(kb, "the Arakan Army and government troops", None, "MM")[0]
+    assert [m.ident for m in ms] == ["arakan-army", "state-military"]
+
+
 def test_an_actors_words_are_a_noun_phrase_never_a_date(kb):
     from rasd.code.link import noun_phrase
 
@@ -171,7 +181,7 @@ def test_people_adjectives_crowd_police_and_tribes(kb):
         ("Armed tribesmen", "Unidentified Tribal Militia (Yemen)"), ("Bani Hushaish tribesmen", "Bani Hushaish Tribal Militia (Yemen)")]
 
 
-def test_who_a_blast_or_a_mob_harms_when_no_one_is_named(coder_data):
+def test_who_a_blast_or_a_mob_harms_when_no_one_is_named(coder_data, kb):
     from types import SimpleNamespace
 
     from rasd.code.link import harms_civilians
@@ -179,11 +189,14 @@ def test_who_a_blast_or_a_mob_harms_when_no_one_is_named(coder_data):
     lex = coder_data.lexicon  # the words: subtypes.yaml, harm
     cand = SimpleNamespace(between=[], entry=SimpleNamespace(cls=SimpleNamespace(name="kill")))
     boom = "Explosions/Remote violence"
-    assert harms_civilians(lex, cand, boom, "Air/drone strike", "Warplanes struck a house in the camp, wounding two children.")
-    assert not harms_civilians(lex, cand, boom, "Air/drone strike", "Warplanes struck an army convoy.")
-    assert not harms_civilians(lex, cand, boom, "Remote explosive/landmine/IED", "The People's Defense Force bombed a tower.")
-    assert harms_civilians(lex, cand, "Riots", "Mob violence", "A mob lynched a suspected thief.")
-    assert not harms_civilians(lex, cand, "Riots", "Mob violence", "Supporters of two candidates clashed with sticks.")
+    assert harms_civilians(lex, kb, cand, boom, "Air/drone strike", "Warplanes struck a house in the camp, wounding two children.")
+    assert not harms_civilians(lex, kb, cand, boom, "Air/drone strike", "Warplanes struck an army convoy.")
+    assert not harms_civilians(lex, kb, cand, boom, "Remote explosive/landmine/IED", "The People's Defense Force bombed a tower.")
+    assert harms_civilians(lex, kb, cand, "Riots", "Mob violence", "A mob lynched a suspected thief.")
+    assert not harms_civilians(lex, kb, cand, "Riots", "Mob violence", "Supporters of two candidates clashed with sticks.")
+    # property struck with no one hurt names no victims; with the toll unknown it may have
+    assert not harms_civilians(lex, kb, cand, boom, "Air/drone strike", "Jets struck two houses. There were no casualties.")
+    assert harms_civilians(lex, kb, cand, boom, "Air/drone strike", "Jets struck two houses. Casualties unknown.")
 
 
 def test_protested_things_and_backers_are_not_parties_and_protests_take_the_police(kb):

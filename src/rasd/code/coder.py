@@ -675,7 +675,7 @@ class Coder:
         told = sc.context + " " + sc.following if sc.story.short and sc.following not in sc.context else sc.context
         context = link.victims_context(self.data.lexicon, kb, told, told, a1m)
         if actor2 is None and (et == "Violence against civilians" or st == "Looting/property destruction"
-                               or link.harms_civilians(self.data.lexicon, cand, et, st, context)):
+                               or link.harms_civilians(self.data.lexicon, kb, cand, et, st, context)):
             actor2 = kb.actor("civilians", None, when, country)
         elif actor2 is None and et == "Riots" and st == "Mob violence":
             actor2 = kb.actor("rioters", None, when, country)  # two crowds fighting each other

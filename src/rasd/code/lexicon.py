@@ -246,7 +246,8 @@ _ROLE_CUES = dl.record({k: Key(_WORDS, True) for k in ("layers", "layer_subjects
                                                           "weapon_acronyms", "pronouns", "determiners", "umbrella_cues",
                                                           "affiliation_prefixes", "affiliation_suffixes", "opposed_prefixes",
                                                           "doer_before", "side_nouns", "kind_words", "bracket_cues",
-                                                          "date_lead", "months", "date_words")})
+                                                          "date_lead", "months", "date_words", "property_targets",
+                                                          "property_phrases", "property_nouns", "nobody_hurt")})
 _ACTORS_FILE = dl.record({"actors": Key(dl.entries(_ACTOR, "id"), True), "sources": Key(dl.entries(_SOURCE, "name"), True),
                           "group_militias": Key(dl.list_of(_MILITIAS)), "victim_verbs": Key(dl.by_language, True),
                           "group_homes": Key(dl.mapping(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code"), _WORDS)),
@@ -312,6 +313,7 @@ class ActorKB:
         self.repelling = frozenset(w.lower() for w in (role_cues or {}).get("repelling", ()))
         self.armed_nouns = frozenset(w.lower() for w in (role_cues or {}).get("armed_nouns", ()))
         self.pronouns = frozenset(w.lower() for w in (role_cues or {}).get("pronouns", ()))
+        self.property_targets = frozenset(norm(w) for w in (role_cues or {}).get("property_targets", ()))
         never = r"(?!x)x"
         self.role_rx = {
             "layer_before": re.compile(rf"\b(?:{cues.get('layers', never)})\s+(?:the\s+)?(?:(?:combined\s+)?forces\s+of\s+(?:the\s+)?)?$", re.I),
@@ -340,6 +342,9 @@ class ActorKB:
             "bracket_open": re.compile(rf"\s*\((?:[^()]{{0,50}}?\b(?:{cues.get('bracket_cues', never)})\s+)?", re.I),
             "determiner": re.compile(rf"^(?:{cues.get('determiners', never)})\s+", re.I),
             "group_name": re.compile(rf"\b[A-Z][A-Z0-9-]{{1,}}\b|\b[A-Z]\w*(?:\s+[A-Z]\w*)*\s+(?:{cues.get('group_name_nouns', never)})\b"),
+            "nobody_hurt": re.compile(rf"\b(?:{cues.get('nobody_hurt', never)})\b", re.I),
+            "property_after": re.compile(rf"^\s+(?:{cues.get('property_nouns', never)})\b", re.I),
+            "property": re.compile(rf"\b(?:{cues.get('property_phrases', never)})\b", re.I),
             "weapon_acronym": re.compile(rf"\b(?:{cues.get('weapon_acronyms', never)})s?\b"),
         }
         month = rf"(?:{cues.get('months', never)})\.?"

@@ -45,6 +45,8 @@ def actor_mentions(kb: ActorKB, text: str, agents: Optional[list[tuple[int, int]
             if kb.role_rx["affiliation_after"].match(text[b:b + 14]) or kb.role_rx["opposed_before"].search(text[max(0, a - 6):a]) \
                     or kb.role_rx["not_party_after"].match(text[b:b + 20]):
                 continue  # "the military-owned Mytel tower", "anti-IEBC protests": not a party
+            if kb.actors[ident].actor_type == "civilians" and kb.role_rx["property_after"].match(text[b:b + 20]):
+                continue  # "civilian infrastructure", "civilian houses": property, not people
             actors.append(ActorMention(a, b, ident, text[a:b]))
         else:
             sources.append((a, b, kb.sources[int(ident)].name))
@@ -396,7 +398,7 @@ def is_armed(kb: ActorKB, m: Optional[ActorMention], cand: Candidate, sent_text:
     return False
 
 
-def harms_civilians(lex: TriggerLexicon, cand: Candidate, et: str, st: str, context: str) -> bool:
+def harms_civilians(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, et: str, st: str, context: str) -> bool:
     """Whether an event that names no second party struck civilians: a strike or a blast on
     houses, people, a market (ACLED's civilians), or a mob that set on someone rather than a fight
     of two crowds (the words: subtypes.yaml, ``harm``)."""
@@ -405,9 +407,14 @@ def harms_civilians(lex: TriggerLexicon, cand: Candidate, et: str, st: str, cont
         context = harm["possessive"].sub("", context)  # "People's Defense Force" names no people
         if harm["armed"].search(context):
             return False
-        # people named, or people hurt ("leaving injuries", "killing 4") where no forces were hit
-        return bool(harm["civilian"].search(context)) or bool(harm["hurt"].search(context)
-                                                              and not harm["unhurt"].search(context))
+        # people named, or people hurt ("leaving injuries", "killing 4") where no forces were hit; buildings struck
+        # with no one hurt ("damaging houses. There were no casualties") name no victims (ACLED codes no actor 2)
+        unhurt = harm["unhurt"].search(context)
+        named = [m.group(0) for m in harm["civilian"].finditer(context)]
+        if kb.role_rx["nobody_hurt"].search(context) and not harm["civilian"].search(kb.role_rx["property"].sub(" ", context)) \
+                or kb.role_rx["nobody_hurt"].search(context) and named and all(norm(w) in kb.property_targets for w in named):
+            return False
+        return bool(named) or bool(harm["hurt"].search(context) and not unhurt)
     if et == "Riots" and st == "Mob violence":
         return not (cand.between or cand.entry.cls.name == "clash" or harm["crowd_fight"].search(context))
     return False
