@@ -383,3 +383,18 @@ def test_resistance_forces_and_sub_clans_of_one_country(kb):
     # a sub-clan of Somalia alone points to it; one living across its borders does not
     assert actor_country(kb, "Two Abgal clan militias clashed over land.") == "SO"
     assert actor_country(kb, "Ogaden clan militia clashed over land.") is None
+
+
+def test_named_groups_of_theatres_beyond_the_dev_rows(kb):
+    from rasd.code import link
+
+    def names(text, cc):
+        return [kb.actor(m.ident, m.text, date(2023, 5, 1), cc).name for m in link.actor_mentions(kb, text, None, cc)[0]]
+
+    # (the Taliban are Afghanistan's forces since August 2021)
+    assert names("Afghanistan Freedom Front fighters ambushed a Taliban checkpoint.", "AF") == [
+        "AFF: Afghanistan Freedom Front", "Military Forces of Afghanistan (2021-)"]
+    assert names("Gunmen of Los Viagras clashed with Carteles Unidos in Michoacan.", "MX")[-2:] == [
+        "Los Viagras", "Carteles Unidos"]
+    assert names("Clashes between Hutus and Tutsis", "CD") == [
+        "Hutu Ethnic Militia (Democratic Republic of Congo)", "Tutsi Ethnic Militia (Democratic Republic of Congo)"]
