@@ -68,7 +68,7 @@ def build_store(path: Path, n: int) -> None:
     if times > 1:
         import grow
 
-        grow.grow(tmp, n // times // 4, times, "syn%06d")  # fill_store writes 4 events a document
+        grow.grow(tmp, times)
     tmp.rename(path)
     print(f"built a store of {n} synthetic events in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 

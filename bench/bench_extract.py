@@ -14,6 +14,7 @@ naive; 2 workers against 1), the machine's load (uptime) before each run, and th
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -69,8 +70,17 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run(cmd: list[str], **kw) -> tuple[float, int, subprocess.CompletedProcess]:
+def _children_cpu() -> float:
+    """User + system CPU seconds of the child processes waited for so far (their own children included)."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def run(cmd: list[str], **kw) -> tuple[float, int, subprocess.CompletedProcess, float]:
+    """Wall seconds, peak resident memory (kB) of the process tree, the completed process and its
+    CPU seconds (user + system, all its processes: what a loaded machine does not inflate much)."""
     peak = [0]
+    cpu0 = _children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
     done = threading.Event()
@@ -86,7 +96,7 @@ def run(cmd: list[str], **kw) -> tuple[float, int, subprocess.CompletedProcess]:
     elapsed = time.perf_counter() - t0
     done.set()
     th.join()
-    return elapsed, peak[0], subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    return elapsed, peak[0], subprocess.CompletedProcess(cmd, proc.returncode, out, err), _children_cpu() - cpu0
 
 
 def main() -> int:
@@ -102,27 +112,33 @@ def main() -> int:
     if warm.returncode != 0:
         print(warm.stderr[-2000:])
         return 1
-    runs: dict[str, tuple[float, int, str, str]] = {}
+    runs: dict[str, tuple[float, int, str, str, float]] = {}
     for label, extra in (("no --workers", []), ("--workers 1", ["--workers", "1"]), ("--workers 2", ["--workers", "2"])):
         before = load()
-        secs, peak, p = run([rasd, "extract", str(CSV), "--no-progress", *extra], env=env)
+        secs, peak, p, cpu = run([rasd, "extract", str(CSV), "--no-progress", *extra], env=env)
         if p.returncode != 0:
             print(p.stderr[-2000:])
             return 1
-        runs[label] = (secs, peak, p.stdout, before)
+        runs[label] = (secs, peak, p.stdout, before, cpu)
     before = load()
-    t_naive, peak_naive, q = run([sys.executable, "-c", NAIVE, str(CSV)])
+    t_naive, peak_naive, q, cpu_naive = run([sys.executable, "-c", NAIVE, str(CSV)])
     if q.returncode != 0:
         print(q.stderr[-2000:])
         return 1
     n_docs = int(q.stdout.split()[0])
     n_events = sum(1 for line in runs["no --workers"][2].splitlines() if line.startswith("{"))
     print(f"documents: {n_docs}  events: {n_events}  cores: {len(os.sched_getaffinity(0))}")
-    for label, (secs, peak, _, at) in runs.items():
+    for label, (secs, peak, _, at, cpu) in runs.items():
         print(f"rasd extract {label:<13}: {secs:7.2f} s  {n_docs / secs:6.1f} docs/s  peak {peak / 1024:6.0f} MB"
-              f"  (load before: {at})")
+              f"  cpu {cpu:6.2f} s  (load before: {at})")
     print(f"naive spaCy (2 processes)  : {t_naive:7.2f} s  {n_docs / t_naive:6.1f} docs/s  peak {peak_naive / 1024:6.0f} MB"
-          f"  (load before: {before})")
+          f"  cpu {cpu_naive:6.2f} s  (load before: {before})")
+    # peak: the sum of the resident memory of the process tree; forked workers share the model's
+    # pages with their parent, so it counts them more than once. cpu: user + system of all its
+    # processes; on a loaded machine their ratios say what the wall-clock ones would on a quiet one
+    cpu_auto, cpu_one = runs["no --workers"][4], runs["--workers 1"][4]
+    print(f"cpu ratios   : naive / no --workers {cpu_naive / cpu_auto:.2f}x, "
+          f"no --workers / --workers 1 {cpu_auto / cpu_one:.2f} (the second core's extra work)")
     t_auto, t_one, t_two = (runs[k][0] for k in ("no --workers", "--workers 1", "--workers 2"))
     same = runs["no --workers"][2] == runs["--workers 1"][2] == runs["--workers 2"][2]
     ratio, scaling, rate = t_naive / t_auto, t_one / t_two, n_docs / t_auto

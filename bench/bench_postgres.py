@@ -119,27 +119,23 @@ def pg_admin():
     return psycopg.connect(pg_url("postgres"), autocommit=True)
 
 
-def pg_cached(dbname: str, source: Path, events: int, base: Optional[Callable[[Path], None]] = None,
-              times: int = 1) -> str:
-    """A PostgreSQL database ``dbname`` holding a copy of the SQLite store ``source`` (made with
-    COPY once, then kept: a later run finds it by its event count); its URL. With ``base`` and
-    ``times``: ``base(path)`` writes a SQLite store of events/times events, which is copied and
-    then grown ``times``-fold by the server itself (grow.grow_pg: a Python COPY of a million rows
-    takes hours on a busy machine)."""
+# a built store's mark (COMMENT ON DATABASE): a later run finds it whole (a build stopped half way
+# has none and is made again); the number changes when the way stores are built changes
+BUILD = 2
+
+
+def pg_cached(dbname: str, events: int, fill: Callable[[str], None]) -> str:
+    """A PostgreSQL database ``dbname`` of ``events`` synthetic events, built once by
+    ``fill(url)`` (with its indexes dropped: see grow.pg_bulk) and then kept; its URL."""
     from rasd.store import open_store
-    from rasd.store.transfer import copy_store
 
     url = pg_url(dbname)
+    mark = f"rasd bench store {BUILD}: {events} events"
     with pg_admin() as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
-    if exists:
-        try:
-            with open_store(url) as st:
-                if st.stats()["events"] == events:
-                    return url
-        except Exception:  # noqa: BLE001 - half made: made again
-            pass
-    with pg_admin() as admin:
+        row = admin.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                            (dbname,)).fetchone()
+        if row and row[0] == mark:
+            return url
         admin.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
         admin.execute(f'CREATE DATABASE "{dbname}"')
     import psycopg
@@ -147,42 +143,69 @@ def pg_cached(dbname: str, source: Path, events: int, base: Optional[Callable[[P
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    t0 = time.perf_counter()
-    if base is not None and times > 1:
-        import grow
-
-        with tempfile.TemporaryDirectory(dir=DATA) as tmp:
-            small = Path(tmp) / "base.db"
-            base(small)
-            with open_store(str(small)) as src, open_store(url) as dst:
-                copy_store(src, dst)
-        grow.grow_pg(url, times)
-    else:
-        with open_store(str(source)) as src, open_store(url) as dst:
-            copy_store(src, dst)
-            dst.conn.execute("VACUUM ANALYZE")
-    print(f"copied {source.name} to PostgreSQL database {dbname} in {time.perf_counter() - t0:.1f} s",
-          file=sys.stderr, flush=True)
+    with open_store(url):
+        pass  # the tables, made by the migrations
+    t0, c0 = time.perf_counter(), time.process_time()
+    fill(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        got = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    if got != events:
+        raise SystemExit(f"bench_postgres: {dbname} has {got} events, not {events}")
+    with pg_admin() as admin:
+        admin.execute(f"COMMENT ON DATABASE \"{dbname}\" IS '{mark}'")
+    print(f"built PostgreSQL database {dbname} ({events} events) in {time.perf_counter() - t0:.1f} s"
+          f" (CPU of this process {time.process_time() - c0:.1f} s; load average"
+          f" {' '.join(f'{x:.1f}' for x in os.getloadavg())})", file=sys.stderr, flush=True)
     return url
 
 
-def bench_event_list() -> dict:
-    DATA.mkdir(parents=True, exist_ok=True)
-    lite = DATA / f"api-{N_EVENTS}.db"
-    t0 = time.perf_counter()
-    times = 100 if N_EVENTS >= 500_000 and N_EVENTS % 400 == 0 else 1
-    if times == 1:  # a cached SQLite store, copied to PostgreSQL with COPY (a large one grows there)
-        bench_api.build_store(lite, N_EVENTS)
+def copy_into(url: str, source: Path, times: int = 1) -> None:
+    """The SQLite store ``source`` copied into the (empty) PostgreSQL store ``url`` with COPY,
+    then grown ``times``-fold by the server (grow.grow_pg), its indexes built after the load."""
+    import grow
+    from rasd.store import open_store
+    from rasd.store.transfer import copy_store
 
-    def base(path: Path) -> None:
+    with grow.pg_bulk(url, grow.GROWN):
+        with open_store(str(source)) as src, open_store(url) as dst:
+            copy_store(src, dst)
+        grow.grow_pg(url, times)
+
+
+def api_times(n: int) -> int:
+    """How many copies make the event list's store of ``n`` events (a large one grows from a
+    base of n / times events)."""
+    return 100 if n >= 500_000 and n % 400 == 0 else 1
+
+
+def bench_event_list_store() -> str:
+    """The PostgreSQL store of the event list (N_EVENTS), built once; its URL."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    times = api_times(N_EVENTS)
+
+    def fill(url: str) -> None:
+        if times == 1:  # a cached SQLite store, copied to PostgreSQL with COPY
+            lite = DATA / f"api-{N_EVENTS}.db"
+            bench_api.build_store(lite, N_EVENTS)
+            copy_into(url, lite)
+            return
         from rasd.serve.synthetic import fill_store
         from rasd.store import open_store
 
-        with open_store(str(path)) as st:
-            fill_store(st, N_EVENTS // times)
+        with tempfile.TemporaryDirectory(dir=DATA) as tmp:  # a base of N / times events, grown by the server
+            small = Path(tmp) / "base.db"
+            with open_store(str(small)) as st:
+                fill_store(st, N_EVENTS // times)
+            copy_into(url, small, times)
 
-    url = pg_cached(f"rasd_bench_api_{N_EVENTS}", lite, N_EVENTS, base, times)
+    return pg_cached(f"rasd_bench_api_{N_EVENTS}", N_EVENTS, fill)
+
+
+def bench_event_list() -> dict:
+    t0 = time.perf_counter()
+    url = bench_event_list_store()
     copy_s = time.perf_counter() - t0
+    plans = explain_filters(url)
     proc, address = bench_api.start_server(url, workers=2)  # type: ignore[arg-type]
     try:
         import httpx
@@ -199,40 +222,113 @@ def bench_event_list() -> dict:
         proc.wait(timeout=10)
     return {"events": N_EVENTS, "prepare_seconds": round(copy_s, 1), "clients": 50, "requests": len(lat),
             "errors": errors, "p95_ms": round(p95, 1), "target_ms": 100, "ok": p95 < 100 and errors == 0,
-            "load_before": at}
+            "plans": plans, "load_before": at}
 
 
-def fusion_source(n: int) -> Path:
-    """A cached SQLite store of ``n`` synthetic events and their fused events: fused one by one up
-    to 50,000 events, written in bulk beyond (bench_fusion.fill_fused_bulk; from 500,000 a tenth
-    of them, copied ten times by grow.py)."""
+# the event list's filters whose plans are checked (the API's parameters, as the store takes them)
+PLAN_FILTERS = {
+    "type": {"event_type": "Battles"},
+    "place": {"place": "Douma"},
+    "date range": {"date_from": "2017-06-01", "date_to": "2017-06-30"},
+    "text": {"text": "recaptured"},
+}
+
+
+def explain_filters(url: str) -> dict:
+    """The plan of each filter's page of summaries (what /api/events?view=summary runs), taken by
+    auto_explain with ANALYZE from the store's own statements: the indexes of ``events`` each
+    reads, and whether it reads the table whole (a Seq Scan). Skipped (one line) where the
+    server refuses auto_explain (it needs a superuser)."""
+    import re
+
     from rasd.store import open_store
 
-    DATA.mkdir(parents=True, exist_ok=True)
-    path = DATA / f"fusion-{n}.db"
+    out: dict = {}
+    with open_store(url) as st:
+        notes: list[str] = []
+        try:
+            st.raw.execute("LOAD 'auto_explain'")
+            st.raw.execute("SET auto_explain.log_min_duration = 0")
+            st.raw.execute("SET auto_explain.log_analyze = on")
+            st.raw.execute("SET client_min_messages = log")
+        except Exception as exc:  # noqa: BLE001 - not allowed here: said, not fatal
+            print(f"query plans not checked: auto_explain is not available ({exc})", flush=True)
+            return {"skipped": str(exc).splitlines()[0]}
+        st.raw.add_notice_handler(lambda d: notes.append(d.message_primary or ""))
+        for name, f in PLAN_FILTERS.items():
+            st.query_events_summary(limit=50, **f)  # warm
+            notes.clear()
+            t = time.perf_counter()
+            st.query_events_summary(limit=50, **f)
+            ms = (time.perf_counter() - t) * 1000
+            # the page of events no analyst corrected (the corrected ones are few, read by their ids)
+            plan = "\n".join(n for n in notes if "NOT IN (SELECT event_id FROM event_overrides)" in n)
+            used = sorted(set(re.findall(r"(?:Index(?: Only)? Scan(?: Backward)? using|Bitmap Index Scan on)"
+                                         r" (events_\w+)", plan)))
+            seq = bool(re.search(r"Seq Scan on events\b", plan))
+            server_ms = [float(x) for x in re.findall(r"duration: ([\d.]+) ms", plan)]
+            out[name] = {"indexes": used, "seq_scan": seq, "ms": round(ms, 1),
+                         "server_ms": round(max(server_ms), 1) if server_ms else None, "ok": bool(used) and not seq}
+            print(f"plan {name:10s} {'index ' + ', '.join(used) if used else 'NO INDEX'}"
+                  f"{' + SEQ SCAN' if seq else ''}: {ms:.1f} ms"
+                  f" (server {out[name]['server_ms']} ms)", flush=True)
+            if os.environ.get("RASD_BENCH_PLANS"):
+                print(plan, flush=True)
+    out["ok"] = all(v["ok"] for v in out.values())
+    return out
+
+
+def fusion_times(n: int) -> int:
+    """How many copies make the fusion store of ``n`` events (from 500,000: a tenth written,
+    then copied by grow.py)."""
+    return 10 if n >= 500_000 and n % 50 == 0 else 1
+
+
+def fusion_base(n: int) -> Path:
+    """A cached SQLite store of n / fusion_times(n) synthetic events and their fused events (the
+    base both backends' stores of ``n`` grow from): fused one by one up to 50,000 events,
+    written in bulk beyond (bench_fusion.fill_fused_bulk)."""
+    from rasd.store import open_store
+
+    times = fusion_times(n)
+    path = DATA / (f"fusion-{n}.db" if times == 1 else f"fusion-{n}-base.db")
     if path.exists():
         return path
+    DATA.mkdir(parents=True, exist_ok=True)
     tmp = Path(str(path) + ".part")
     for suffix in ("", "-wal", "-shm"):
         Path(str(tmp) + suffix).unlink(missing_ok=True)
     t0 = time.perf_counter()
-    times = 10 if n >= 500_000 and n % 50 == 0 else 1  # a tenth written, then copied (grow.py)
     with open_store(str(tmp)) as st:
-        if n <= 50_000:
+        if times == 1 and n <= 50_000:
             bench_fusion.fill_fused(st, random.Random(7), n)
         else:
             bench_fusion.fill_fused_bulk(st, random.Random(7), n // times)
         st.conn.execute("ANALYZE")
         st.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    if times > 1:
-        import grow
-
-        grow.grow(tmp, n // times // 5, times, "d%06d")  # 5 events a document
-        with open_store(str(tmp)):
-            pass  # migrated (span classes of the copies)
     tmp.rename(path)
-    print(f"built a fused store of {n} synthetic events in {time.perf_counter() - t0:.1f} s", file=sys.stderr,
-          flush=True)
+    print(f"built a fused store of {n // times} synthetic events in {time.perf_counter() - t0:.1f} s",
+          file=sys.stderr, flush=True)
+    return path
+
+
+def fusion_source(n: int) -> Path:
+    """The cached SQLite store of ``n`` fused synthetic events: the base, grown."""
+    base = fusion_base(n)
+    times = fusion_times(n)
+    if times == 1:
+        return base
+    path = DATA / f"fusion-{n}.db"
+    if path.exists():
+        return path
+    import grow
+
+    tmp = Path(str(path) + ".part")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(base, tmp)
+    grow.grow(tmp, times)
+    tmp.rename(path)
     return path
 
 
@@ -241,13 +337,8 @@ def bench_fusion_both(tmp: str) -> dict:
 
     source = fusion_source(N_FUSION)
     template = f"rasd_bench_fusion_{N_FUSION}"
-    times = 200 if N_FUSION >= 500_000 and N_FUSION % 1000 == 0 else 1
-
-    def base(path: Path) -> None:
-        with open_store(str(path)) as st:
-            bench_fusion.fill_fused_bulk(st, random.Random(7), N_FUSION // times)
-
-    pg_cached(template, source, N_FUSION, base, times)
+    # the same base grown the same way: both backends hold the same events
+    pg_cached(template, N_FUSION, lambda url: copy_into(url, fusion_base(N_FUSION), fusion_times(N_FUSION)))
     # each run fuses into copies of the cached stores, which stay as they were built
     lite_path = Path(tmp) / "fusion.db"
     shutil.copyfile(source, lite_path)
@@ -259,7 +350,7 @@ def bench_fusion_both(tmp: str) -> dict:
     try:
         for name, url in (("sqlite", str(lite_path)), ("postgres", pg_url(run_db))):
             with open_store(url) as st:
-                out.setdefault("store_events", st.health()["events"])
+                out[f"{name}_store_events"] = st.health()["events"]
                 times = bench_fusion.time_new_documents(st, random.Random(11), 20)
             out[f"{name}_median_ms"] = round(statistics.median(times), 1)
             out[f"{name}_max_ms"] = round(max(times), 1)
@@ -271,20 +362,49 @@ def bench_fusion_both(tmp: str) -> dict:
     return out
 
 
+def target(what: str, figure: str, ok: bool) -> None:
+    """One line per target (bench/run.py gathers them at the end of `make bench`)."""
+    print(f"TARGET {what}: {figure} {'OK' if ok else 'MISSED'}", flush=True)
+
+
+def build() -> None:
+    """Build (or find) the cached stores of this run's sizes, and measure nothing."""
+    fusion_source(N_FUSION)
+    pg_cached(f"rasd_bench_fusion_{N_FUSION}", N_FUSION,
+              lambda url: copy_into(url, fusion_base(N_FUSION), fusion_times(N_FUSION)))
+    bench_event_list_store()
+
+
 def main() -> int:
     try:
         pg_schema("bench_probe")
     except Exception as exc:  # noqa: BLE001 - no server: nothing to compare
         print(json.dumps({"bench": "postgres", "skipped": f"PostgreSQL at {PG} is not reachable ({exc})"}))
         return 0
+    if "--build" in sys.argv[1:]:
+        build()
+        return 0
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        results["ingest"] = bench_ingest(tmp)
-        print(json.dumps({"bench": "postgres_ingest", **results["ingest"]}), flush=True)
-        results["event_list"] = bench_event_list()
-        print(json.dumps({"bench": "postgres_event_list", **results["event_list"]}), flush=True)
-        results["fusion"] = bench_fusion_both(tmp)
-        print(json.dumps({"bench": "postgres_fusion_incremental", **results["fusion"]}), flush=True)
+        r = results["ingest"] = bench_ingest(tmp)
+        print(json.dumps({"bench": "postgres_ingest", **r}), flush=True)
+        if "ratio" in r:
+            target("PostgreSQL ingest rate / SQLite's >= 0.8", f"{r['ratio']:.2f} ({r['postgres_docs_per_s']} /"
+                   f" {r['sqlite_docs_per_s']} docs/s, {r['documents']} documents)", r["ok"])
+        r = results["event_list"] = bench_event_list()
+        print(json.dumps({"bench": "postgres_event_list", **r}), flush=True)
+        target(f"PostgreSQL event list p95 < 100 ms, 50 clients, {N_EVENTS:,} events",
+               f"{r['p95_ms']} ms ({r['requests']} requests, {r['errors']} errors)", r["ok"])
+        plans = r["plans"]
+        if "skipped" not in plans:
+            target("every filter's page reads an index of events (type, place, date range, text)",
+                   "; ".join(f"{k} {', '.join(v['indexes']) or 'none'}{' + seq scan' if v['seq_scan'] else ''}"
+                             for k, v in plans.items() if k != "ok"), plans["ok"])
+        r = results["fusion"] = bench_fusion_both(tmp)
+        print(json.dumps({"bench": "postgres_fusion_incremental", **r}), flush=True)
+        for name in ("sqlite", "postgres"):
+            target(f"{name} fusion of one new document < 200 ms, {r[name + '_store_events']:,} events",
+                   f"median {r[name + '_median_ms']} ms (max {r[name + '_max_ms']})", r[name + "_median_ms"] < 200)
     return 0 if all(r.get("ok", True) for r in results.values()) else 1
 
 

@@ -24,13 +24,14 @@ def session_coder_data():
     return CoderData.load()
 
 
-def table_coder(geo):
+def table_coder(geo, subtype_layer=False):
     """The stages after cleaning with the real coder (spaCy model and data files) and ``geo`` as
-    the geoparser of the geo stage: a Pipeline (its coder stage: ``.stage("code")``)."""
+    the geoparser of the geo stage: a Pipeline (its coder stage: ``.stage("code")``);
+    ``subtype_layer``: with the sub-type layer (code/neighbours.py)."""
     from rasd.config import PipelineConfig
     from rasd.pipeline import build_pipeline
 
-    return build_pipeline(PipelineConfig(clean=False), nlp=session_nlp(), geoparser=geo,
+    return build_pipeline(PipelineConfig(clean=False, subtype_layer=subtype_layer), nlp=session_nlp(), geoparser=geo,
                           coder_data=session_coder_data())
 
 

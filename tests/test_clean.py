@@ -201,7 +201,7 @@ def test_real_articles_are_not_damaged(cleaner, shared):
 def test_html_and_jsonl_examples_lose_nothing(cleaner):
     items = list(read_paths([str(p) for p in sorted((ROOT / "examples").iterdir())
                              if p.suffix in (".html", ".jsonl") and p.name != "meta.jsonl"]))
-    assert len(items) == 5 and all(isinstance(i, Document) for i in items)
+    assert len(items) == 7 and all(isinstance(i, Document) for i in items)
     for doc in items:
         assert cleaner.dropped_lines(doc.raw) == [], doc.doc_id
         [d] = cleaner.process([doc])

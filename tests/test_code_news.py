@@ -153,3 +153,14 @@ def test_a_day_and_month_without_year_take_the_publication_year():
     assert day("on 2 January", date(2020, 12, 30)) == date(2020, 1, 2)
     assert day("on 28 December", date(2021, 1, 3)) == date(2020, 12, 28)  # after publication: the year before
     assert day("on 3 March", date(2021, 6, 12)) == date(2021, 3, 3)
+
+
+def test_a_clipped_wire_brief_is_english_and_a_foreign_report_is_not_coded(coder):
+    brief = ("Two bombs fixed to an army truck exploded in Idlib on Friday, killing 9 soldiers, state media "
+             "reported. Five people were wounded in the blasts near the main square. No claim of responsibility.")
+    assert len(code(coder, brief)) == 1
+    # the language stage warns that rasd codes English only, and nothing is coded from it
+    spanish = ("Dos bombas colocadas en un camión del ejército explotaron en Idlib el viernes y mataron a nueve "
+               "soldados, según los medios estatales. Cinco personas resultaron heridas cerca de la plaza principal "
+               "de la ciudad, y nadie reivindicó el ataque.")
+    assert code(coder, spanish) == []

@@ -50,6 +50,7 @@ def test_days_and_years_are_no_share_of_an_allocated_toll(counter):
     ("Seven people were killed, including three who died of their wounds.", 7),
     ("Two fighters were killed and injured in the clash.", None),                  # killed and injured: no figure
     ("The patrol came under fire, killing 2 soldiers.", 2),
+    ("A blast hit the market, killing 11 people, nine of them traders.", 11),      # a breakdown, not more dead
 ])
 def test_counts(counter, text, n):
     assert kills(counter, text) == n

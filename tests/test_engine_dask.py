@@ -76,13 +76,13 @@ def test_dask_ingest_stores_what_a_plain_ingest_stores(cluster, plain, tmp_path:
     db = str(tmp_path / "dask.db")
     res = ingest(db, *INPUTS, *DASK, "--scheduler", cluster.scheduler_address)
     assert res.exit_code == 0, res.output
-    assert "stored 21 new, 0 updated, 0 unchanged; 0 failed" in res.output
+    assert "stored 23 new, 0 updated, 0 unchanged; 0 failed" in res.output
     got = snapshot(db)
     assert got["events"] and got["fused"]  # the examples do have events
     assert got == plain
     # a second run finds everything stored and codes nothing again
     again = ingest(db, *INPUTS, *DASK, "--scheduler", cluster.scheduler_address)
-    assert "stored 0 new, 0 updated, 21 unchanged; 0 failed" in again.output
+    assert "stored 0 new, 0 updated, 23 unchanged; 0 failed" in again.output
     assert snapshot(db) == plain
 
 
@@ -94,11 +94,11 @@ def test_dask_ingest_killed_and_started_again_ends_as_a_plain_ingest(cluster, pl
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     sigkill_when(proc, lambda: count_documents(db) >= 2, timeout=120)
     stored = count_documents(db)
-    assert 2 <= stored < 21
+    assert 2 <= stored < 23
     res = ingest(db, *INPUTS, *DASK, "--scheduler", cluster.scheduler_address)
     assert res.exit_code == 0, res.output
     # what the killed run committed is skipped (not coded again), the rest is stored once
-    assert f"stored {21 - stored} new, 0 updated, {stored} unchanged; 0 failed" in res.output
+    assert f"stored {23 - stored} new, 0 updated, {stored} unchanged; 0 failed" in res.output
     assert snapshot(db) == plain
 
 

@@ -15,13 +15,16 @@ def summary(proc) -> str:
 
 def test_examples_twice_then_zero_new(run_cli, db):
     first = run_cli("ingest", str(EXAMPLES), "--meta", str(EXAMPLES / "meta.jsonl"), check=True)
-    assert summary(first).startswith("stored 21 new, 0 updated, 0 unchanged; 0 failed")
+    assert summary(first).startswith("stored 23 new, 0 updated, 0 unchanged; 0 failed")
     second = run_cli("ingest", str(EXAMPLES), "--meta", str(EXAMPLES / "meta.jsonl"), check=True)
-    assert summary(second).startswith("stored 0 new, 0 updated, 21 unchanged; 0 failed")
+    assert summary(second).startswith("stored 0 new, 0 updated, 23 unchanged; 0 failed")
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 21
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 23
     assert conn.execute("SELECT count(*) FROM documents WHERE published IS NULL OR outlet IS NULL").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'Baghuz'").fetchone()[0] == 1
+    # the wire desk's briefs corroborate two of the examples' events: the demo shows confirmed events
+    confirmed = run_cli("events", "--fused", "--status", "confirmed", check=True).stdout
+    assert "rasd wire desk" in confirmed and "rasd examples" in confirmed
 
 
 def test_bad_inputs_reported_one_line_each_rest_stored(run_cli, db, tmp_path: Path):

@@ -151,6 +151,47 @@ def test_workers_are_as_many_processes_as_asked_and_give_one_process_output(code
     assert _plain(here) == _plain(two) == _plain(three)
 
 
+class Reopening:
+    """A stand-in gazetteer that remembers which process opened its connection last."""
+
+    def __init__(self):
+        self.opened_by = os.getpid()
+
+    def reopen(self):
+        self.opened_by = os.getpid()
+
+
+def test_workers_forked_with_a_built_pipeline_build_nothing_and_open_their_own_gazetteer(coder_data, monkeypatch):
+    import rasd.pipeline
+    from rasd.parallel import run_parallel
+
+    config = PipelineConfig(batch_size=4)
+    marking = Marking(2)
+    marking.gazetteer = Reopening()
+    built = rasd.pipeline.build_pipeline(config, nlp=NoParse(), geoparser=marking, coder_data=coder_data)
+
+    def no_build(*a, **kw):
+        raise AssertionError("a worker built a pipeline of its own")
+
+    monkeypatch.setattr(rasd.pipeline, "build_pipeline", no_build)  # the workers are forked: they inherit it
+    original = Marking.process
+
+    def process(self, docs, countries=None):
+        out = original(self, docs, countries)
+        for d in docs:
+            d.meta["opened_by"] = self.gazetteer.opened_by
+        return out
+
+    monkeypatch.setattr(Marking, "process", process)
+    out = [r for _, rs in run_parallel(iter(_docs(24)), 2, config, pipeline=built) for r in rs]
+    assert not [r.error for r in out if r.error]
+    assert [r.document.doc_id for r in out] == [d.doc_id for d in _docs(24)]
+    pids = {r.document.meta["pid"] for r in out}
+    assert len(pids) == 2 and os.getpid() not in pids
+    assert all(r.document.meta["opened_by"] == r.document.meta["pid"] for r in out), "each worker reopened it"
+    assert marking.gazetteer.opened_by == os.getpid(), "this process keeps its own connection"
+
+
 def test_an_input_of_one_chunk_stays_in_this_process(coder_data):
     assert {r.document.meta["pid"] for r in _run(2, 4, coder_data, parties=1)} == {os.getpid()}, "no worker to start"
     assert _run(2, 0, coder_data, parties=1) == []

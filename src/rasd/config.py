@@ -52,6 +52,9 @@ class Settings:
     # the rest of a longer document is stored, not coded, and the document carries a warning
     max_code_chars: int = field(default_factory=lambda: _env_int("RASD_MAX_CODE_CHARS", 100_000))
     max_events_per_doc: int = field(default_factory=lambda: _env_int("RASD_MAX_EVENTS_PER_DOC", 200))
+    # the sub-type layer (code/neighbours.py: sentence embeddings beside the rules' sub-type, and events
+    # the rules miss in short reports) runs when RASD_SUBTYPE_LAYER=1; figures in docs/coder.md
+    subtype_layer: bool = field(default_factory=lambda: _env_bool("RASD_SUBTYPE_LAYER", False))
 
     def replace(self, **kw) -> "Settings":
         vals = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -79,6 +82,7 @@ class PipelineConfig:
     # the bound on one document's work (Settings.max_code_chars, Settings.max_events_per_doc)
     max_code_chars: int = 100_000
     max_events_per_doc: int = 200
+    subtype_layer: bool = False  # Settings.subtype_layer
 
     def __post_init__(self) -> None:
         for name in ("batch_size", "parse_batch", "max_code_chars", "max_events_per_doc"):
@@ -89,5 +93,6 @@ class PipelineConfig:
     @classmethod
     def from_settings(cls, settings: Settings, **overrides) -> "PipelineConfig":
         base = cls(gazetteer=settings.gazetteer, with_events=settings.events, geo_ner=settings.geo_ner,
-                   max_code_chars=settings.max_code_chars, max_events_per_doc=settings.max_events_per_doc)
+                   max_code_chars=settings.max_code_chars, max_events_per_doc=settings.max_events_per_doc,
+                   subtype_layer=settings.subtype_layer)
         return dataclasses.replace(base, **overrides)

@@ -1,4 +1,5 @@
-"""Running the pipeline in several worker processes, each building it (and loading the model) once.
+"""Running the pipeline in several worker processes, forked from the one that built it (the model
+loaded once for the run; each worker reopens the gazetteer's connection), or each building it.
 
 Workers receive chunks of documents on a queue, run them with ``Pipeline.run_safe`` (one bad
 document costs only its own result) and send back their Results; results come back in input
@@ -34,13 +35,19 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="rasd-parent-watch").start()
 
 
-def _work(inq, outq, config: PipelineConfig, services: dict[str, Any]) -> None:
+def _work(inq, outq, config: PipelineConfig, services: dict[str, Any], built: Any = None) -> None:
+    """A worker: ``built`` is the pipeline the parent built before forking (inherited, not
+    copied: the model's pages are shared until written), else the worker builds its own."""
     from .pipeline import build_pipeline, failed_result
 
     _exit_with_parent()
 
     try:
-        pipe = build_pipeline(config, **services)
+        if built is not None:
+            pipe = built
+            pipe.after_fork()
+        else:
+            pipe = build_pipeline(config, **services)
     except Exception as exc:  # noqa: BLE001 - every document it is sent is answered with the reason
         pipe, broken = None, exc
     for key, docs in iter(inq.get, None):
@@ -48,11 +55,14 @@ def _work(inq, outq, config: PipelineConfig, services: dict[str, Any]) -> None:
 
 
 def run_parallel(docs: Iterable[Document], workers: int, config: Optional[PipelineConfig] = None,
-                  chunk: Optional[int] = None, **services) -> Iterator[tuple[list[Document], list[Result]]]:
+                  chunk: Optional[int] = None, pipeline: Any = None,
+                  **services) -> Iterator[tuple[list[Document], list[Result]]]:
     """Yields (chunk of documents, their Results), in input order. A document the stages failed
     on comes back as a Result with its ``error`` set. ``config`` defaults to the settings'
     (events on); ``chunk`` to its batch size; ``services`` go to ``build_pipeline`` in each worker.
-    An input of one chunk or less is run in this process: the Results are the same."""
+    ``pipeline``: one built here already (from ``config``); the workers are forked with it and
+    load nothing (one model load for the run, not one per worker). An input of one chunk or
+    less is run in this process: the Results are the same."""
     if config is None:
         from .config import Settings
 
@@ -64,13 +74,14 @@ def run_parallel(docs: Iterable[Document], workers: int, config: Optional[Pipeli
         if head:
             from .pipeline import build_pipeline
 
-            yield head, build_pipeline(config, **services).run_safe(head)
+            yield head, (pipeline or build_pipeline(config, **services)).run_safe(head)
         return
     docs = itertools.chain(head, docs)
     ctx = mp.get_context("fork") if hasattr(mp, "get_context") else mp
     # few chunks wait in the queue: the last ones are cut small when the input ends (``chunks``)
     inq, outq = ctx.Queue(maxsize=workers), ctx.Queue()
-    procs = [ctx.Process(target=_work, args=(inq, outq, config, services), daemon=True) for _ in range(workers)]
+    procs = [ctx.Process(target=_work, args=(inq, outq, config, services, pipeline), daemon=True)
+             for _ in range(workers)]
     for p in procs:
         p.start()
     pending: dict[int, list[Document]] = {}

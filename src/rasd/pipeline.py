@@ -87,6 +87,14 @@ class Pipeline:
         log.debug("the pipeline failed on %s", doc.source or doc.doc_id, exc_info=error)
         return [failed_result(doc, error)]
 
+    def after_fork(self) -> None:
+        """In a process forked from the one that built this pipeline: open its own handles (the
+        gazetteer's SQLite connection must not be shared across a fork). The model, the coder's
+        data and the gazetteer's name index stay as inherited (copy-on-write)."""
+        gazetteer = getattr(self.geoparser, "gazetteer", None)
+        if gazetteer is not None and hasattr(gazetteer, "reopen"):
+            gazetteer.reopen()
+
     def fuser_for(self, store):
         """The fusion step over ``store`` (None when this pipeline codes no events)."""
         if not self.codes_events:
@@ -141,7 +149,12 @@ def build_pipeline(config: PipelineConfig, *, nlp: Any = None, geoparser: Any = 
         stages += [PlaceStage(geoparser), CountryRefiner(data.places), RereadStage(geoparser)]
     else:
         log.info("no gazetteer: events will have no places")
-    stages.append(Coder(nlp, data, batch_size=config.parse_batch, seats=getattr(geoparser, "seat", None)))
+    layer = None
+    if config.subtype_layer:
+        from .code.neighbours import SubtypeLayer
+
+        layer = SubtypeLayer()  # the model loads on the first event it weighs
+    stages.append(Coder(nlp, data, batch_size=config.parse_batch, seats=getattr(geoparser, "seat", None), layer=layer))
     return Pipeline(stages, config, geoparser=geoparser, actors=data.actors)
 
 

@@ -95,6 +95,7 @@ class SentenceContext:
     continuation: list[tuple[int, int]] = field(default_factory=list)  # spans of the sentences continuing it
     context: str = ""  # the sentence and its continuations
     following: str = ""  # the sentences right after it (with events of their own or not)
+    recovered: Optional[str] = None  # the sub-type the sub-type layer found for a sentence the rules passed over
 
     @property
     def end(self) -> int:
@@ -132,10 +133,12 @@ class Coder:
     name = "code"
 
     def __init__(self, nlp, data: Optional[CoderData] = None, batch_size: int = 256,
-                 seats: Optional[Callable[[Place], Optional[Place]]] = None):
-        """``seats``: the town standing for a first-level area (``Geoparser.seat``), or None."""
+                 seats: Optional[Callable[[Place], Optional[Place]]] = None, layer: Any = None):
+        """``seats``: the town standing for a first-level area (``Geoparser.seat``), or None;
+        ``layer``: the sub-type layer (``neighbours.SubtypeLayer``), or None."""
         self.nlp = nlp
         self.seats = seats
+        self.layer = layer
         self.data = data or CoderData.load()
         self.batch_size = batch_size
         rules = self.data.rules
@@ -169,7 +172,8 @@ class Coder:
         for res in batch:
             doc = res.document
             spans = split_sentences(doc.text)
-            keep = self.prefilter.promising(doc.text, spans)
+            # a language the rules have no words for (the language stage said so and warned): nothing is coded
+            keep = self.prefilter.promising(doc.text, spans) if (doc.meta.get("language") or {}).get("coded", True) else []
             if spans and 0 not in keep and self.data.lexicon.label_class(doc.text) is not None:
                 keep = [0] + keep  # a labelled report ("Movement of forces: ..."): its first sentence tells it
             plans.append((spans, keep, len(texts)))
@@ -208,6 +212,8 @@ class Coder:
         win = self.windows
         events: list[tuple[int, Event, dict]] = []
         drafts = self._drafts(story, spans, parsed)
+        if not drafts and self.layer is not None and len(spans) <= self.layer.settings.recover_sentences:
+            drafts = self._recovered(story, spans, parsed)
         event_sents = {sc.index for sc, _ in drafts}
         for sc, cand in drafts:
             i = sc.index
@@ -233,7 +239,7 @@ class Coder:
                 ) -> list[tuple[SentenceContext, Candidate]]:
         """The sentences with an event (their strongest trigger that happened), with their date context."""
         doc, ref = story.doc, story.ref
-        lookback, clause_chars = self.windows["date_lookback_sentences"], self.windows["background_clause_chars"]
+        lookback = self.windows["date_lookback_sentences"]
         drafts: list[tuple[SentenceContext, Candidate]] = []
         last_date = None
         # dates are read only where an event may lean on them (its sentence and the ones before)
@@ -242,11 +248,7 @@ class Coder:
             if i not in near:
                 continue
             stext = doc.text[s0:s1]
-            # a date inside a background clause ("after it was cut off last October") is the time of
-            # that earlier happening: it neither dates this sentence's event nor the ones after it
-            mentions = self.dates.find(stext, ref, base=0)
-            d = link.event_date([m for m in mentions
-                                 if not self.rules.background_clause.search(stext[max(0, m.start - clause_chars):m.start])], ref)
+            mentions, d = self._dated(stext, ref)
             if d is not None:
                 last_date = (d, i)
             sent = parsed.get(i)
@@ -275,6 +277,47 @@ class Coder:
             if spell is not None:
                 drafts.append((SentenceContext(story, i, s0, stext, sent, d, last_date), spell))
         return drafts
+
+    def _dated(self, stext: str, ref: Optional[date]) -> tuple[list[DateMention], Optional[DateMention]]:
+        """The dates a sentence states, and the one that dates its event."""
+        # a date inside a background clause ("after it was cut off last October") is the time of
+        # that earlier happening: it neither dates this sentence's event nor the ones after it
+        clause_chars = self.windows["background_clause_chars"]
+        mentions = self.dates.find(stext, ref, base=0)
+        return mentions, link.event_date([m for m in mentions if not self.rules.background_clause.search(
+            stext[max(0, m.start - clause_chars):m.start])], ref)
+
+    def _recovered(self, story: Story, spans: list[tuple[int, int]], parsed: dict
+                   ) -> list[tuple[SentenceContext, Candidate]]:
+        """The event of a short report the rules found none in, when the sub-type layer finds a
+        sentence near enough to one sub-type's examples: a candidate of that sub-type's class on the
+        sentence's main verb (not one the sentence puts in the future or a mood: "would", "could")."""
+        doc = story.doc
+        texts = [doc.text[a:b] for a, b in spans]
+        hit = self.layer.recover(texts)
+        if hit is None:
+            return []
+        i, sub = hit
+        classes = [c for c in self.data.lexicon.classes.values() if c.sub_event_type == sub] or \
+            [c for c in self.data.lexicon.classes.values() if c.event_type == self.layer.event_type[sub]]
+        cls = min(classes, key=lambda c: (c.resolve != "fixed", c.priority))
+        sent = parsed.get(i)
+        if sent is None:
+            sent = next(iter(self.nlp.pipe([texts[i]], disable=self._disable)))
+            self.morph.annotate(sent)
+        cand = self.detector.labelled(sent, cls)
+        if cand is None or any(ch.dep_ == "aux" and ch.tag_ == "MD" for ch in cand.token.children):
+            return []
+        cand.entry = replace(cand.entry, sub_event_type=sub)
+        last = None
+        for j in range(i + 1):
+            _, dj = self._dated(texts[j], story.ref)
+            if dj is not None:
+                last = (dj, j)
+        d = last[0] if last is not None and last[1] == i else None
+        sc = SentenceContext(story, i, spans[i][0], texts[i], sent, d, last)
+        sc.recovered = sub
+        return [(sc, cand)]
 
     def _labelled(self, story: Story, cand: Optional[Candidate], sent, first: bool) -> Optional[Candidate]:
         """A report that opens with the kind of development it is ("Movement of forces:", "Property
@@ -416,6 +459,11 @@ class Coder:
         country = (spot.place.country if spot.place else None) or sc.story.country  # a continent has none
         a1m, a2m = link.pick_actors(kb, cand, mentions, sc.text, [(a, b) for a, b, _ in sources])
         et, st, attrs, a1m, a2m = self._type(sc, cand, mentions, a1m, a2m, country)
+        if self.layer is not None:
+            if sc.recovered is not None and self.layer.event_type[sc.recovered] == et:
+                st = sc.recovered
+            elif sc.recovered is None:
+                st = self.layer.refine(sc.text, et, st)
         when = self._when(sc, cand)
         # (the place the sentence names itself: one carried from before or the story's main one is not its own)
         own_place = spot.place if spot.top is not None else None
@@ -524,7 +572,10 @@ class Coder:
         refined by its context; crowds make clashes riots and protests take their demonstrators first."""
         kb = self.data.actors
         # what met a demonstration is often told in the sentences after it ("Police dispersed them with tear gas.")
-        context = sc.text + " " + sc.following if cand.entry.cls.resolve == "protest" else sc.context
+        # (and a short report, an ACLED note or a brief, tells one event: its later sentences are that event's
+        # victims, weapons and toll even where they hold a trigger of their own, "Several farmers were wounded by
+        # gunshots.")
+        context = sc.text + " " + sc.following if cand.entry.cls.resolve == "protest" or sc.story.short else sc.context
         et, st, attrs = link.resolve_sub_type(self.data.lexicon, kb, cand, a1m, a2m, context, country)
         if cand.entry.cls.resolve == "territory" and st != "Abduction/forced disappearance" and a2m is not None \
                 and kb.actors[a2m.ident].actor_type == "civilians":

@@ -21,7 +21,7 @@ _TRIGGER = dl.record({
     "lemma": Key(dl.text, True), "class": Key(dl.text, True), "pos": Key(dl.list_of(dl.one_of("VERB", "NOUN", "ADJ", "PROPN"))),
     "forms": Key(_WORDS), "governors": Key(_WORDS), "particle": Key(dl.text), "needs_prep": Key(_WORDS),
     "agent_prep": Key(dl.text), "not_objects": Key(_WORDS), "objects": Key(_WORDS), "requires": Key(dl.one_of("armed_agent", "unarmed_agent", "agent", "weapons_object")),
-    "sub_event_type": Key(dl.text), "no_modifier": Key(dl.flag)})
+    "sub_event_type": Key(dl.text), "no_modifier": Key(dl.flag), "purposes": Key(_WORDS)})
 _TRIGGER_CLASS = dl.record({
     "event_type": Key(dl.text, True), "sub_event_type": Key(dl.text, True), "priority": Key(dl.integer, True),
     "resolve": Key(dl.one_of("fixed", "territory", "target", "weapon", "protest", "agreement", "negotiation"), True),
@@ -96,6 +96,7 @@ class TriggerEntry:
     not_objects: tuple[str, ...] = ()
     objects: tuple[str, ...] = ()  # the token only counts with one of these objects ("broke up the rally")
     no_modifier: bool = False  # not as a noun's modifier ("riot police", "riot gear")
+    purposes: tuple[str, ...] = ()  # the token only counts with one of these purposes ("gathered to demand")
 
 
 @dataclass
@@ -145,7 +146,7 @@ class TriggerLexicon:
                 sub_event_type=t.get("sub_event_type"),
                 forms=tuple(t.get("forms") or ()), not_objects=tuple(t.get("not_objects") or ()),
                 objects=tuple(t.get("objects") or ()),
-                no_modifier=t.get("no_modifier", False))
+                no_modifier=t.get("no_modifier", False), purposes=tuple(t.get("purposes") or ()))
             by_lemma.setdefault(e.lemma, []).append(e)
         weapons = [(w["sub_event_type"], tuple(x.lower() for x in w["words"])) for w in words["weapon_cues"]]
         protest = {k: tuple(x.lower() for x in v) for k, v in words["protest_cues"].items()}
@@ -190,7 +191,7 @@ class TriggerLexicon:
             for e in entries:
                 forms.update(f.lower() for f in e.forms)
             conditional = all(e.governors or e.particle or e.needs_prep or e.requires or e.not_objects or e.objects
-                              or not e.cls.strong for e in entries)
+                              or e.purposes or not e.cls.strong for e in entries)
             (weak if conditional else strong).update(forms)
         return sorted(strong), sorted(weak - strong)
 

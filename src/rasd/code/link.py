@@ -490,7 +490,7 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
                 context[a2.start:a2.end] + " " + " ".join(context[a2.end:a2.end + 30].split()[:1])):
             known = None  # "wounded two Dogon herders" (named after the trigger's own object): people, not the militia
         tail = " ".join(context[b:b + 40] for a, b in cand.patients if b <= len(context))  # "(assumed off-duty)"
-        target = rules.target(patient_text, low, known, tail)
+        target = rules.target(patient_text, low, known, tail, agent_words)
         if t1 == "state forces" and target != "armed" and rules.demonstration.search(sentence):
             # "police shot two people during protests": force used on a demonstration (a riot's, when the
             # demonstrators were violent themselves)
@@ -517,7 +517,8 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         if lex.subtypes.ground_fight.search(sentence) and cls.name != "air":
             # "shelled, assaulted and were repulsed", "mortars, grenade launchers and small arms": a ground fight
             return "Battles", "Armed clash", attrs
-        st = _weapon(lex, low) or st if cls.resolve == "weapon" else st
+        # (the trigger's own sentence names its weapon first: an airstrike told with explosives found after it)
+        st = _weapon(lex, sentence.lower()) or _weapon(lex, low) or st if cls.resolve == "weapon" else st
     elif cls.name == "mob":
         # stones thrown, a lynching: a riot by its setting (a demonstration, else a mob's)
         agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context))

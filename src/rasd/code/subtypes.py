@@ -30,6 +30,7 @@ _LANG = dl.record({
     "instrument_preps": Key(_WORDS, True), "dispatch_verbs": Key(_WORDS, True), "killing_verbs": Key(_WORDS, True),
     "protest": Key(dl.record({**{k: Key(_WORDS, True) for k in ("grievance", "self_dispersal", "crowd_violence", "symbolic",
                                                                       "crowd_control", "unforced")},
+                              "unrealised": Key(_WORDS),
                               "road_blocking": Key(rx, True)}), True),
     "harm": Key(dl.record({k: Key(rx, True) for k in _HARM}), True)})
 
@@ -92,11 +93,14 @@ class SubtypeRules:
     killing_verbs: frozenset[str]
     harm: dict[str, re.Pattern]  # _HARM's patterns: whom a blast or a mob with no second party struck
     road_blocking: Optional[re.Pattern] = None  # a road blocked by a crowd ("block the Mpeketoni-Lamu road")
+    unrealised: Optional[re.Pattern] = None  # what a crowd only threatens ("warned they would barricade the road")
 
     def __post_init__(self):
         alts = "|".join(sorted((re.escape(p) for p in self.instrument_preps), key=len, reverse=True))
         # a grievance runs to the next full stop, semicolon or comma (not one that adds to it: ", and the release of ...")
         self.armed_crowd = re.compile(r"\barmed\b(?!\s+with\b)", re.I)  # "armed supporters", not "armed with sticks"
+        # a common noun (lower case, not a function word): a thing named by what it is, not by its name
+        self._common_noun = re.compile(r"\b(?!(?:the|and|its|their|his|her|this|that)\b)[a-z][a-z-]{2,}\b")
         self._grievance_end = re.compile(r"[.;]|,(?!\s+(?:and|or|as well as)\b)|\s(?:but|while|when)\s")
         self._instrument_phrase = re.compile(r"\b(?:" + alts + r")\s+([^,.;()]{1,60})", re.I)
 
@@ -120,7 +124,7 @@ class SubtypeRules:
                    words_pattern(p["grievance"]), words_pattern(p["self_dispersal"]), words_pattern(p["crowd_violence"]),
                    words_pattern(p["symbolic"]), words_pattern(p["crowd_control"]), words_pattern(p["unforced"]),
                    frozenset(x.lower() for x in w["killing_verbs"]), compile_patterns(w["harm"], {}),
-                   compile_patterns({"b": p["road_blocking"]}, {})["b"])
+                   compile_patterns({"b": p["road_blocking"]}, {})["b"], words_pattern(p["unrealised"]) if p.get("unrealised") else None)
 
     def crowd_riot(self, event_type: str, sub_event_type: str, agent_type: Optional[str], agent_words: str,
                    armed_named: bool, context: str, sides: str = "", mutual: bool = False) -> Optional[str]:
@@ -186,12 +190,14 @@ class SubtypeRules:
     def sets_up_base(self, words: str) -> bool:
         return bool(self.base_objects.search(words))
 
-    def target(self, patient_words: str, context: str, known: Optional[str], tail: str = "") -> Optional[str]:
+    def target(self, patient_words: str, context: str, known: Optional[str], tail: str = "",
+               agent_words: str = "") -> Optional[str]:
         """Whom an attack was made on, by the codebook's line between a battle (two armed, organised
         sides) and violence against civilians (people who bear no arms, and their homes, vehicles and
         villages): "civilian", "armed" or None (not said). ``known``: "civilian" or "armed" when the
         patient is a known actor of that kind; ``context`` is read when the patient has no words, and
-        for a response ("repelled", "fought back"); ``tail``: the words right after the patient."""
+        for a response ("repelled", "fought back"); ``tail``: the words right after the patient; ``agent_words``:
+        the attacker's words, left out when the context is read for whom the attack struck."""
         words = patient_words or context
         if self.response.search(context) and (known == "armed" or self.armed_targets.search(context)):
             return "armed"  # "the attack was repelled", "self-defence groups responded": a fight
@@ -201,6 +207,14 @@ class SubtypeRules:
             return "armed"
         if known == "civilian" or self.civilian_targets.search(words):
             return "civilian"
+        if known is None and self._common_noun.search(patient_words):
+            # what was attacked is a thing that names no one ("attacked a land cruiser", "a voting centre"): the
+            # people the report says were hurt there are the victims ("... shot at the passengers"), unless it names
+            # armed people besides the attackers (the codebook's battle needs two armed sides); a place attacked by
+            # its name ("an assault on Idlib") may be held by armed men, and is left to the trigger
+            rest = context.replace(agent_words.lower(), " ") if agent_words else context
+            if self.civilian_targets.search(rest) and not self.armed_targets.search(rest):
+                return "civilian"
         return None
 
     def protest_kind(self, cues: dict[str, tuple[str, ...]], context: str) -> Optional[str]:
@@ -213,7 +227,7 @@ class SubtypeRules:
         said = self._without_grievance(full)  # (the demonstrators' own violence is rarely their grievance)
         if self.road_blocking is not None:
             for m in self.road_blocking.finditer(said):
-                if not self.unforced.search(full[max(0, m.start() - 40):m.end() + 40]):
+                if not self.unforced.search(full[max(0, m.start() - 40):m.end() + 40]) and not self._unrealised(full, m.start()):
                     return "violent"
         for kind in ("violent", "excessive", "intervention"):
             low = full if kind == "violent" else said
@@ -222,10 +236,19 @@ class SubtypeRules:
                 while at >= 0:
                     near = low[max(0, at - 40):at + len(w) + 30]
                     if not (kind == "intervention" and self.self_dispersal.search(near)) and \
-                            not (kind == "violent" and (self.symbolic.search(near) or self.unforced.search(near))):
+                            not (kind == "violent" and (self.symbolic.search(near) or self.unforced.search(near)
+                                                        or self._unrealised(low, at))):
                         return kind
                     at = low.find(w, at + 1)
         return None
+
+    def _unrealised(self, low: str, at: int) -> bool:
+        """Whether the cue at ``at`` is what the crowd threatened or would do: a word of intent or condition
+        ("would", "threatened to", "if") before it in its clause (back to the last comma, semicolon or full stop)."""
+        if self.unrealised is None:
+            return False
+        start = max(low.rfind(p, 0, at) for p in ".;,")
+        return bool(self.unrealised.search(low[start + 1:at]))
 
     def in_grievance(self, text: str, offset: int) -> bool:
         """Whether ``offset`` of ``text`` lies in what demonstrators demand or denounce ("protested against

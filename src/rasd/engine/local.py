@@ -11,8 +11,8 @@ from .base import Done, partitions, per_input, run_partition, writer_for
 
 
 class LocalEngine:
-    """``workers`` 1: the pipeline runs here, partition after partition; more: that many forked
-    worker processes, each building the pipeline once (``parallel.py``)."""
+    """``workers`` 1: the pipeline runs here, partition after partition; more: that many worker
+    processes forked once this process has built the pipeline (``parallel.py``)."""
 
     name = "local"
 
@@ -31,8 +31,8 @@ class LocalEngine:
         return self._pipeline
 
     def writer(self) -> Pipeline:
-        """The pipeline the writer fuses with: this one's own when it runs here, else one
-        without stages (no model loaded in this process)."""
+        """The pipeline the writer fuses with: this one's own when it was built here (it always
+        is once ``run`` has forked workers with it), else one without stages."""
         if self.workers == 1 or self._pipeline is not None:
             return self.pipeline
         return writer_for(self.config, self.services)
@@ -49,7 +49,15 @@ class LocalEngine:
             return
         from ..parallel import run_parallel
 
-        for part, results in run_parallel(docs, self.workers, self.config, chunk=self.partition, **self.services):
+        # the pipeline is built here once and the workers are forked with it: one model load
+        # for the run (and the writer fuses with it), not one per worker. When it cannot be
+        # built, each worker tries and answers its documents with the reason.
+        try:
+            built: Optional[Pipeline] = self.pipeline
+        except Exception:  # noqa: BLE001 - reported per document by the workers
+            built = None
+        for part, results in run_parallel(docs, self.workers, self.config, chunk=self.partition, pipeline=built,
+                                          **self.services):
             yield part, per_input(part, results)
 
     def close(self) -> None:

@@ -387,6 +387,16 @@ class Gazetteer:
     def close(self) -> None:
         self.conn.close()
 
+    def reopen(self) -> None:
+        """A connection of this process's own, in a process forked after the file was opened
+        (SQLite connections must not cross a fork). The inherited one is kept, never used nor
+        closed: closing it here could checkpoint and remove the WAL the parent still uses."""
+        self._inherited = getattr(self, "_inherited", []) + [self.conn]
+        try:
+            self.conn = _connect(self.path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"gazetteer {self.path}: {exc}") from exc
+
     def __enter__(self) -> "Gazetteer":
         return self
 
