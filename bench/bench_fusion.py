@@ -19,6 +19,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Callable, Optional
 
 from rasd.fuse import Fuser
 from rasd.records import Actor, Document, Event, Place
@@ -96,18 +97,23 @@ def fill_fused_bulk(st, rng: random.Random, n_events: int, batch: int = 2000) ->
             st.save_fused_many(fused)
 
 
-def time_new_documents(st, rng: random.Random, runs: int) -> list[float]:
-    """Milliseconds to store and fuse each of ``runs`` new documents of 8 events (one transaction each)."""
+def time_new_documents(st, rng: random.Random, runs: int, cpu: Optional[list[float]] = None,
+                       server_cpu: Callable[[], float] = lambda: 0.0) -> list[float]:
+    """Milliseconds to store and fuse each of ``runs`` new documents of 8 events (one transaction
+    each). With ``cpu``: the CPU milliseconds each took are appended to it, this process's and
+    ``server_cpu()``'s (a database server's seconds, read before and after)."""
     fuser = Fuser(st)
     times = []
     for r in range(runs):
         doc, evs = synthetic_doc(rng, 900_000 + r, 8)
-        t = time.perf_counter()
+        t, c, s = time.perf_counter(), time.process_time(), server_cpu()
         with st.transaction():
             st.add_document(doc)
             st.replace_events(doc.doc_id, evs)
             fuser.process(evs)
         times.append((time.perf_counter() - t) * 1000)
+        if cpu is not None:
+            cpu.append((time.process_time() - c + server_cpu() - s) * 1000)
     return times
 
 

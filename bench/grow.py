@@ -85,17 +85,21 @@ def _say(what: str, t0: float) -> None:
     print(f"  grow: {what} ({time.perf_counter() - t0:.1f} s)", flush=True)
 
 
-def backend_cpu(conn) -> float:
-    """CPU seconds the server process of a PostgreSQL connection has used (0 when the server is
-    not on this machine): wall time on a shared machine says more about the neighbours."""
+def pid_cpu(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` of this machine has used; 0 when it is gone."""
     import os
 
-    pid = conn.info.backend_pid
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu(conn) -> float:
+    """CPU seconds the server process of a PostgreSQL connection has used (0 when the server is
+    not on this machine): wall time on a shared machine says more about the neighbours."""
+    return pid_cpu(conn.info.backend_pid)
 
 
 # -- SQLite --------------------------------------------------------------------------------

@@ -187,11 +187,12 @@ def test_services_not_installed_say_so(server):
 def test_reads_can_require_the_token(tmp_path: Path):
     db = str(tmp_path / "closed.db")
     build_store(db, 20)
-    with running_server(db, "--require-token-for-reads") as url:
-        assert httpx.get(url + "/api/events").status_code == 401
-        assert httpx.get(url + "/api/events", headers=AUTH).status_code == 200
-        assert httpx.get(url + "/", headers={"X-Rasd-Token": TOKEN}).status_code == 200
-        assert httpx.get(url + "/health").status_code == 200
+    # a fresh server's first answer can take seconds on a busy machine: wait for it, not 5 s
+    with running_server(db, "--require-token-for-reads") as url, httpx.Client(base_url=url, timeout=60) as c:
+        assert c.get("/api/events").status_code == 401
+        assert c.get("/api/events", headers=AUTH).status_code == 200
+        assert c.get("/", headers={"X-Rasd-Token": TOKEN}).status_code == 200
+        assert c.get("/health").status_code == 200
 
 
 def test_two_workers_share_the_store(store_url):

@@ -207,3 +207,56 @@ def test_a_demonym_before_a_capitalised_word_is_no_name_cut_short(geo):
     """'British Kurds' in a story about Syria stays the United Kingdom (an adjective), not the story's town."""
     got = _placed(geo, "Fighters took Raqqa. About 300 British Kurds held a vigil on Tuesday.", country="SY")
     assert got["British"].country == "GB" and got["British"].fallback is None
+
+
+# -- a tiny made-up gazetteer: which namesake the story's other names pick ------------------------
+@pytest.fixture(scope="module")
+def tiny_geo(tmp_path_factory):
+    from rasd.geo import PlaceRow, open_gazetteer
+
+    gaz = open_gazetteer(str(tmp_path_factory.mktemp("tiny") / "g.db"), build_default=False)
+    gaz.add_layer("tiny", [
+        # a province and the city that gives it its name, and two villages called Ivanka: one in the
+        # province, one across its border but nearer the city than 100 km, and larger
+        PlaceRow("Norland Oblast", 48.0, 37.0, country="UA", admin1="01", feature="A.ADM1", population=2_000_000,
+                 alt_names=("Norland",)),
+        PlaceRow("Norland", 48.0, 37.8, country="UA", admin1="01", feature="P.PPL", population=900_000),
+        PlaceRow("Ivanka", 48.55, 37.9, country="UA", admin1="01", feature="P.PPL", population=1_700),
+        PlaceRow("Ivanka", 48.5, 38.85, country="UA", admin1="02", feature="P.PPL", population=3_100),
+        # a big town abroad whose name ends a longer village name ("Khirbet Jammu"), and a village
+        # named in the story's country and, more populous, abroad
+        PlaceRow("Jammu", 32.7, 74.9, country="IN", admin1="12", feature="P.PPL", population=500_000),
+        PlaceRow("Ras El Ain", 33.0, -7.4, country="MA", admin1="09", feature="P.PPL", population=3_900),
+        PlaceRow("Ras al Ayn", 36.85, 40.07, country="SY", admin1="03", feature="P.PPL", population=0),
+        # a capital, a namesake village abroad and a town there that also names a party ("Chatra Dal")
+        PlaceRow("Dhaka", 23.7, 90.4, country="BD", admin1="81", feature="P.PPLC", population=10_000_000),
+        PlaceRow("Dhaka", 24.6, 85.1, country="IN", admin1="34", feature="P.PPL", population=5_000),
+        PlaceRow("Chatra", 24.2, 84.9, country="IN", admin1="38", feature="P.PPL", population=150_000),
+    ], source="made up for tests")
+    yield Geoparser(gazetteer=gaz, nlp=None)
+    gaz.close()
+
+
+def _tiny(geo, text: str, country=None) -> dict:
+    return {t.text: t.place for t in geo.process([_doc(text)], countries=[country])[0]}
+
+
+def test_x_comma_y_picks_the_namesake_in_the_province_named_like_its_city(tiny_geo):
+    """'Ivanka, Norland': Norland is the province as much as its city; the Ivanka inside the province
+    beats a larger one just across its border, though both lie within 100 km of the city."""
+    got = _tiny(tiny_geo, "Shelling was reported near Ivanka, Norland, on Monday.", country="UA")
+    assert got["Ivanka"].admin1 == "01", got["Ivanka"]
+
+
+def test_a_name_cut_short_abroad_does_not_outvote_the_story_country(tiny_geo):
+    """'Khirbet Jammu' is a village whose longer name the gazetteer lacks, not proof the story is
+    Indian: Ras al-Ain stays the Syrian town."""
+    got = _tiny(tiny_geo, "Rebels captured the villages of Khirbet Jammu and Tal Hamid in the Ras Al Ain district.",
+                country="SY")
+    assert got["Ras Al Ain"].country == "SY", got["Ras Al Ain"]
+
+
+def test_a_name_before_a_capitalised_word_abroad_does_not_outvote_the_story_country(tiny_geo):
+    """'Chatra Dal' is a party: the town of Chatra abroad does not move Dhaka to its Indian namesake."""
+    got = _tiny(tiny_geo, "Members of Chatra Dal staged a protest rally at Dhaka university.", country="BD")
+    assert got["Dhaka"].country == "BD", got["Dhaka"]

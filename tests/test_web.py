@@ -142,9 +142,9 @@ def test_hostile_article_shows_as_text(browser, site):
 def test_gazetteer_search_api(site):
     import httpx
 
-    items = httpx.get(site + "/api/gazetteer", params={"q": "Saraqib"}).json()["items"]
+    items = httpx.get(site + "/api/gazetteer", params={"q": "Saraqib"}, timeout=60).json()["items"]
     assert items[0]["name"] == "Saraqib" and abs(items[0]["lat"] - 35.8623) < 1e-6
-    assert httpx.get(site + "/api/gazetteer", params={"q": ""}).status_code == 422
+    assert httpx.get(site + "/api/gazetteer", params={"q": ""}, timeout=60).status_code == 422
 
 
 def test_pages_work_under_their_content_security_policy(browser, site):

@@ -22,6 +22,7 @@ from typing import Any, Callable, Optional
 
 from ..geodesy import haversine_km
 from ..nlp import Prefilter, split_sentences
+from ..nlp.prefilter import COMPANION, WEAK
 from ..nlp.morph import Morph
 from ..records import Document, Event, Evidence, Place, Result, Toponym, is_country_or_continent
 from . import link
@@ -95,6 +96,9 @@ class SentenceContext:
     continuation: list[tuple[int, int]] = field(default_factory=list)  # spans of the sentences continuing it
     context: str = ""  # the sentence and its continuations
     following: str = ""  # the sentences right after it (with events of their own or not)
+    # (document offsets) the clause of a second event of the sentence: its places are that event's only
+    clause: Optional[tuple[int, int]] = None
+    inside: bool = True  # this event's places are in ``clause`` (else outside it)
     recovered: Optional[str] = None  # the sub-type the sub-type layer found for a sentence the rules passed over
 
     @property
@@ -103,7 +107,11 @@ class SentenceContext:
 
     @property
     def toponyms(self) -> list[Toponym]:
-        return [t for t in self.story.named if self.start <= t.start and t.end <= self.end]
+        tops = [t for t in self.story.named if self.start <= t.start and t.end <= self.end]
+        if self.clause is not None:
+            a, b = self.clause
+            tops = [t for t in tops if (a <= t.start < b) == self.inside]
+        return tops
 
 
 @dataclass
@@ -174,6 +182,8 @@ class Coder:
             spans = split_sentences(doc.text)
             # a language the rules have no words for (the language stage said so and warned): nothing is coded
             keep = self.prefilter.promising(doc.text, spans) if (doc.meta.get("language") or {}).get("coded", True) else []
+            if keep:
+                keep = sorted(set(keep) | set(self._referred_parties(doc.text, spans, keep)))
             if spans and 0 not in keep and self.data.lexicon.label_class(doc.text) is not None:
                 keep = [0] + keep  # a labelled report ("Movement of forces: ..."): its first sentence tells it
             plans.append((spans, keep, len(texts)))
@@ -185,6 +195,20 @@ class Coder:
             sents = {i: parsed[first + k] for k, i in enumerate(keep)}
             res.events = self.code_document(res.document, spans, sents, res.toponyms, res.country_hint)
         return batch
+
+    def _referred_parties(self, text: str, spans: list[tuple[int, int]], keep: list[int]) -> list[int]:
+        """The sentences the prefilter left whose deal's parties are referred back to ("... met a regime
+        delegation. The two parties reached an agreement"): a weak trigger word there is worth parsing when the
+        sentence before names an armed actor (gate.yaml ``party_anaphora``)."""
+        out = []
+        for i in range(1, len(spans)):
+            a, b = spans[i]
+            if i in keep or not self.gate.r.party_anaphora.search(text, a, b):
+                continue
+            p0, p1 = spans[i - 1]
+            if self.prefilter.hits(text[a:b], {WEAK}) and self.prefilter.hits(text[p0:p1], {COMPANION}):
+                out.append(i)
+        return out
 
     # ------------------------------------------------------------------ per document
     def story(self, doc: Document, tops: list[Toponym], hint: Optional[str]) -> Story:
@@ -258,10 +282,13 @@ class Coder:
             # passes it on from a source ("... to withdraw from the Homs area”, a source told AFP)
             detected = self.detector.detect(sent)
             ids = frozenset(c.token.i for c in detected)  # the words of the sentence that are triggers
-            found = [c for c in detected if self._requirements(c, stext)
+            found = [c for c in detected if self._requirements(c, stext) and not self._generic(c) and not self._spanned(c)
+                     and not (self._long(story) and (self._classifier(c, ids) or self._state(c)))
+                     and not (d is None and self._earlier(c))
                      and (not story.in_quote(s0 + c.token.idx) or self._passed_on(story, s0, stext))
                      and self.gate.keeps(c, stext, story.conflict, story.court, d is not None, story.short,
-                                         None if d is None else (d.start, d.end), ids)]
+                                         None if d is None else (d.start, d.end), ids,
+                                         doc.text[spans[i - 1][0]:spans[i - 1][1]] if i else "")]
             if ref is not None:
                 # a date of long ago in the trigger's own clause: "whose death in May last year sparked protests"
                 old = self.gate.old_spans(stext, mentions, ref, self.windows["background_days"])
@@ -270,13 +297,48 @@ class Coder:
             # development came after (``_spell_before``)
             cand = self._labelled(story, self._choose([c for c in found if not self.gate.spell(c)], stext), sent,
                                   not drafts)
+            cand = _weapon_of(cand, detected)
             if cand is None:
                 continue
             drafts.append((SentenceContext(story, i, s0, stext, sent, d, last_date), cand))
+            second = self._second(story, s0, found, cand)
+            if second is not None:
+                other, clause = second
+                drafts[-1][0].clause, drafts[-1][0].inside = clause, False
+                drafts.append((SentenceContext(story, i, s0, stext, sent, d, last_date, clause=clause), other))
             spell = self._spell_before(found, cand, stext)
             if spell is not None:
                 drafts.append((SentenceContext(story, i, s0, stext, sent, d, last_date), spell))
         return drafts
+
+    def _second(self, story: Story, s0: int, found: list[Candidate], main: Candidate
+                ) -> Optional[tuple[Candidate, tuple[int, int]]]:
+        """'A base shelled X while cluster bombs hit towns in Y': a second act of violence told in a clause of its
+        own (a coordinated or an adverbial one) with a place of its own is an event of its own; the sentence's
+        main event keeps the places of the rest of the sentence. The trigger and its clause's document span."""
+        if main.entry.cls.event_type not in _VIOLENT:
+            return None
+        home = _clause_head(main.token)
+        for c in found:
+            if c is main or not c.happened or c.entry.cls.event_type not in _VIOLENT:
+                continue
+            head = _clause_head(c.token)
+            if not (c.token.i == head.i or c.token.head.i == head.i and c.token.dep_ in ("nsubj", "nsubjpass", "dobj")):
+                continue  # what its clause tells (its verb, its subject or object), not a word deep in a phrase
+            if not any(ch.dep_ in ("nsubj", "nsubjpass") for ch in head.children):
+                continue  # a verb sharing the main one's subject tells the same act: "attacked the village and killed four"
+            if head.i == home.i or head.dep_ not in ("advcl", "conj") or main.token.pos_ in ("NOUN", "PROPN") and any(
+                    t.i == head.i for t in main.token.subtree) or any(
+                    ch.dep_ in ("mark", "prep") and ch.lower_ in self.rules.background_marks for ch in head.children):
+                continue  # the same clause, one inside the main trigger's phrase ("attack that killed ..."), or the
+                # background of the main event ("after militants stormed X"); "while" tells one at the same time
+            own = (head.left_edge.idx, head.right_edge.idx + len(head.right_edge))
+            inside = [t for t in story.resolved if s0 + own[0] <= t.start and t.end <= s0 + own[1]]
+            rest = [t for t in story.resolved if s0 + home.left_edge.idx <= t.start
+                    and t.end <= s0 + home.right_edge.idx + len(home.right_edge) and not s0 + own[0] <= t.start < s0 + own[1]]
+            if inside and rest and {t.place.name for t in inside}.isdisjoint({t.place.name for t in rest}):
+                return c, (s0 + own[0], s0 + own[1])
+        return None
 
     def _dated(self, stext: str, ref: Optional[date]) -> tuple[list[DateMention], Optional[DateMention]]:
         """The dates a sentence states, and the one that dates its event."""
@@ -373,6 +435,53 @@ class Coder:
             return True
         return self._armed_agent(cand, stext)
 
+    def _long(self, story: Story) -> bool:
+        """A long report (not a note nor a brief): it tells its news with days and refers to what is known."""
+        return not story.short and story.sentences >= self.windows["long_story_sentences"]
+
+    def _generic(self, cand: Candidate) -> bool:
+        """'tested in battle', 'quit their roles in protest': a singular count noun with no determiner and no
+        modifier after a preposition is the word's generic use (a manner, a condition), not one happening."""
+        tok = cand.token
+        return tok.pos_ == "NOUN" and tok.tag_ == "NN" and tok.dep_ in ("pobj", "pcomp") \
+            and tok.head.lower_ in self.rules.generic_preps and not any(True for _ in tok.children) \
+            and tok.lemma_.lower() not in self.rules.mass_triggers and not tok.lower_.endswith("ing")
+
+    @staticmethod
+    def _classifier(cand: Candidate, trigger_ids: frozenset) -> bool:
+        """'a withdrawal timetable', 'battle trucks': in a long report, a trigger noun that classifies another noun
+        (itself no trigger: "a bomb attack" is the attack) names a kind of thing, not a happening (a weapon's word
+        names how one was delivered); a note's every word is about its event ("protest sites", "students protest
+        exam fees")."""
+        tok = cand.token
+        if cand.entry.cls.event_type == "Explosions/Remote violence":
+            return False  # a weapon names how a happening was delivered: "rocket fire", "mortar rounds"
+        return tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "compound" and tok.head.i != tok.i \
+            and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i not in trigger_ids
+
+    @staticmethod
+    def _earlier(cand: Candidate) -> bool:
+        """'Hamdan, 53, who had retreated to Baghuz from Keshma': a relative clause in the past perfect tells what
+        the person or place it qualifies had been through before, not the news (unless it states a day)."""
+        tok = cand.token
+        return tok.dep_ == "relcl" and tok.tag_ == "VBN" and any(
+            ch.dep_ == "aux" and ch.lower_ == "had" for ch in tok.children)
+
+    @staticmethod
+    def _state(cand: Candidate) -> bool:
+        """'Their father is detained in a camp': a participle with a present passive auxiliary (not "is being")
+        tells a condition in a long report, not what happened (a headline's present is the note's own)."""
+        tok = cand.token
+        aux = [ch for ch in tok.children if ch.dep_ in ("auxpass", "aux")]
+        return tok.tag_ == "VBN" and any(a.dep_ == "auxpass" and a.tag_ in ("VBZ", "VBP") for a in aux) \
+            and not any(a.tag_ in ("VBG", "VBN", "MD") or a.dep_ == "aux" for a in aux)
+
+    def _spanned(self, cand: Candidate) -> bool:
+        """'the four-year battle', 'a decade-long war': a happening qualified by years is a spell summed up."""
+        tok = cand.token
+        return tok.pos_ in ("NOUN", "PROPN") and any(
+            t.lemma_.lower() in self.rules.history_units for t in tok.subtree if tok.left_edge.i <= t.i < tok.i)
+
     def _armed_agent(self, cand: Candidate, stext: str) -> bool:
         """Whether the trigger's agent is an armed actor (of a passive of moving forces, its subject:
         "the brigade was deployed", "fighters were sighted")."""
@@ -444,7 +553,9 @@ class Coder:
                 if c.entry.cls.name != prefer:
                     continue
                 if where == "sentence" or (where == "object" and _acts_on(c, best)) or (
-                        where == "grievance" and lex.subtypes.in_grievance(stext, best.token.idx)):
+                        where == "grievance" and lex.subtypes.in_grievance(stext, best.token.idx)) or (
+                        where == "sequel" and c.token.i < best.token.i and any(
+                            ch.dep_ == "advmod" and ch.lower_ in lex.sequel_adverbs for ch in best.token.children)):
                     return c
         return best
 
@@ -489,8 +600,14 @@ class Coder:
         ev.confidence = self._confidence(cand, a1m, spot, when, stance)
         # a bare toll ("6 civilians were killed.", "They burned houses and killed 4 people.", "One killed and one
         # abducted.") may continue the event told before it
+        mention = self._mention(cand)
         own = {"place": spot.top is not None, "date": when.span is not None,
-               "toll": kill is not None, "mention": self._mention(cand)}
+               "toll": kill is not None, "mention": mention,
+               # a referring mention with no day and no toll of its own in a long report: old news unless it is an
+               # event the story told (coder.yaml ``mention_determiners``)
+               "given": mention and when.span is None and kill is None and self._long(sc.story),
+               # victims with no attacker named ("two soldiers were killed"): how the event before ended
+               "victims": cand.entry.cls.name == "kill" and not cand.agents}
         return [(ev, own)] + [(e, dict(own)) for e in self._places_taken(sc, cand, spot, ev)]
 
     def _kin(self, a: Event, b: Event) -> bool:
@@ -508,10 +625,14 @@ class Coder:
                 ch.dep_ == "mark" and ch.lower_ in self.rules.background_marks for ch in tok.children):
             return True  # a finite clause of a happening told as background: "... after it was surrounded"
         def referring(noun) -> bool:
-            return noun.pos_ in ("NOUN", "PROPN") and any(
-                ch.dep_ in ("det", "poss") and ch.lower_ in self.rules.mention_determiners for ch in noun.children)
+            # (a possessive noun phrase determines it too: "Obama's withdrawal", "the army's offensive"; and a
+            # gerund with a possessive is a noun: "whose killing")
+            return (noun.pos_ in ("NOUN", "PROPN") or noun.tag_ == "VBG" and any(
+                ch.dep_ == "poss" or ch.tag_ == "WP$" for ch in noun.children)) and any(
+                (ch.dep_ in ("det", "poss") or ch.tag_ == "WP$") and ch.lower_ in self.rules.mention_determiners
+                or (ch.dep_ == "poss" and any(g.dep_ == "case" for g in ch.children)) for ch in noun.children)
 
-        if tok.pos_ == "VERB":
+        if tok.pos_ == "VERB" and not referring(tok):
             # "The attack has ... killed scores of civilians": what a happening already told did
             return any(ch.dep_ == "nsubj" and referring(ch) and ch.lemma_.lower() in self.data.lexicon.by_lemma
                        for ch in (tok.head if tok.dep_ == "conj" else tok).children)
@@ -659,8 +780,9 @@ class Coder:
         """Whether the sentence's event is background, not news (``crowd``: a protest or riot, whose
         numbers are the size of its crowd, not a toll)."""
         ref, win = sc.story.ref, self.windows
+        back = win["background_days_long" if self._long(sc.story) else "background_days"]
         if ref is not None and when.value is not None and when.span is not None \
-                and not -win["future_days"] <= (ref - when.value).days <= win["background_days"]:
+                and not -win["future_days"] <= (ref - when.value).days <= back:
             return True  # long before the report, or a future that has not happened
         if self.rules.background.search(sc.text):
             return True  # "since the start of the war", "in recent years": history, not news
@@ -841,6 +963,12 @@ class Coder:
                 if not own.get("place") and not own.get("date") and prev.event_type == ev.event_type \
                         and (ev.location is None or _pname(prev) == _pname(ev)):
                     target = prev  # (a place carried from elsewhere that is not the event's is another event)
+                elif not own.get("place") and not own.get("date") and own.get("victims") and any(
+                        self._kin(p, ev) and (ev.location is None or _pname(p) == _pname(ev)) for p, _ in out):
+                    # "A suicide bomber struck in X. ... confirmed that two soldiers were killed.": victims with no
+                    # attacker of their own, told where an event of violence was, are that event's, not a new one
+                    target = next(p for p, _ in reversed(out) if self._kin(p, ev)
+                                  and (ev.location is None or _pname(p) == _pname(ev)))
                 elif not own.get("place") and not own.get("date") and own.get("toll") and prev.fatalities is None \
                         and prev.event_type != "Strategic developments":
                     # "Clashes broke out in X. 6 civilians were killed.": the toll of the event before, not a new one
@@ -856,6 +984,8 @@ class Coder:
                 # to at the place and about the day of an event the story told is that event, whatever its word
                 target = next((prev for prev, _ in out if _same_place(prev, ev, self.windows["same_place_km"])
                                and _close(prev.date, ev.date, 1) and self._kin(prev, ev)), None)
+            if target is None and own.get("given"):
+                continue  # "in criticising Trump's withdrawal", "now that battle has been won": not reported here
             if target is None:
                 out.append((ev, own))
                 continue
@@ -891,6 +1021,44 @@ class Coder:
                 target.actor2 = ev.actor2
             target.confidence = min(conf["ceiling"], target.confidence + conf["merged"])
         return [e for e, _ in out]
+
+
+# the event types of organised armed violence (ontology.yaml): what a second act in a sentence must be
+_VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
+_CLAUSE_DEPS = ("ROOT", "advcl", "ccomp", "conj", "parataxis", "relcl")
+
+
+def _clause_head(tok):
+    """The verb heading the clause a token stands in."""
+    t = tok
+    for _ in range(40):
+        if t.head.i == t.i or (t.dep_ in _CLAUSE_DEPS and t.pos_ in ("VERB", "AUX")):
+            return t
+        t = t.head
+    return t
+
+
+def _weapon_of(cand: Optional[Candidate], detected: list[Candidate]) -> Optional[Candidate]:
+    """'Two waves of airstrikes on X killed 13 civilians': a killing whose agent phrase is a weapon's happening
+    is that weapon's event (the weapon word itself, counted by its waves, is no event of its own)."""
+    if cand is None or cand.entry.cls.name != "kill" or not cand.agents:
+        return cand
+    weapon = [c for c in detected if c.happened and c.entry.cls.event_type == "Explosions/Remote violence"
+              and _in_agent(c, cand)]
+    return max(weapon, key=lambda c: (c.priority, -c.token.i)) if weapon else cand
+
+
+def _in_agent(c: Candidate, kill: Candidate) -> bool:
+    """Whether ``c``'s trigger word is inside the agent phrase of ``kill``'s verb (its subject, or its "by"
+    phrase): "two waves of airstrikes ... killed", "were killed by shelling"."""
+    t = c.token
+    for _ in range(8):
+        if t.head.i == t.i:
+            return False
+        if t.head.i == kill.token.i:
+            return t.dep_ in ("nsubj", "agent")
+        t = t.head
+    return False
 
 
 def _acts_on(c: Candidate, other: Candidate) -> bool:

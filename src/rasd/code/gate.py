@@ -440,11 +440,12 @@ class Gate:
 
     def keeps(self, cand: Candidate, stext: str, conflict_story: bool, court_story: bool = False,
               dated: bool = True, short: bool = False, date_span: Optional[tuple[int, int]] = None,
-              trigger_ids: Optional[frozenset[int]] = None) -> bool:
+              trigger_ids: Optional[frozenset[int]] = None, previous: str = "") -> bool:
         """Whether ``cand`` (a trigger of the sentence ``stext``, which states a date of its own when ``dated``,
         at ``date_span`` when known; ``trigger_ids``: the token indices of the sentence's triggers) may be an event in a story about a conflict (``conflict_story``) or a
         court (``court_story``). In a ``short`` report (a note, a brief) the present tense is a headline's
-        ("Pokot militia kill a herder")."""
+        ("Pokot militia kill a herder"). ``previous``: the sentence before, where parties referred back to ("the
+        two parties") are named."""
         r = self.r
         if court_story and (not dated or r.court.search(stext)):
             return False  # a court's story recalls the crimes it judges
@@ -491,7 +492,7 @@ class Gate:
             return False  # ministers, delegations, summits: diplomacy between governments, not a conflict's development
         violent = r.violence.search(stext) is not None
         if cand.entry.cls.resolve in ("agreement", "negotiation") and not r.agreement_objects.search(stext) \
-                and not self._armed_actor(stext):
+                and not self._armed_actor(stext) and not (r.party_anaphora.search(stext) and self._armed_actor(previous)):
             return False  # trade, climate, relations: diplomacy, not a conflict's development
         if not violent and r.benign.search(stext) and cand.entry.cls.resolve != "protest":
             return False  # a cyber-attack, a disease, a storm, a crash, a match (a protest against one is still a protest)

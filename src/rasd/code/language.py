@@ -34,12 +34,16 @@ class Language:
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "script": self.script, "direction": self.direction, "coded": self.coded}
 
+    name: str = ""  # the language's name, when known ("Arabic", "French")
+
     def warning(self) -> Optional[str]:
         if self.coded:
             return None
-        what = {"ar": "Arabic", "he": "Hebrew", "el": "Greek", "ko": "Korean"}.get(self.code or "", "")
-        said = f"written in {what} ({self.script} script)" if what else \
-            (f"written in {self.script} script" if self.script != "Latin" else "not written in English")
+        what = self.name
+        if self.script == "Latin":
+            said = f"written in {what}, not English" if what else "not written in English"
+        else:
+            said = f"written in {what} ({self.script} script)" if what else f"written in {self.script} script"
         return f"{said}: rasd codes English only, so no events were coded from it (the text is stored)"
 
 
@@ -47,8 +51,9 @@ class LanguageCheck:
     name = "language"
 
     def __init__(self, coded: tuple[str, ...], scripts: dict[str, dict[str, Any]], function_words: dict[str, frozenset],
-                 min_share: float, min_words: int):
+                 min_share: float, min_words: int, names: Optional[dict[str, str]] = None):
         self.coded = coded
+        self.names = names or {}
         self.scripts = scripts
         self.function_words = function_words
         self.min_share = min_share
@@ -61,10 +66,11 @@ class LanguageCheck:
         d = dl.read("languages.yaml", dl.record({
             "coded": Key(dl.list_of(dl.text), True), "scripts": Key(dl.mapping(dl.text, script), True),
             "min_function_share": Key(_share, True), "min_words": Key(dl.integer, True),
+            "names": Key(dl.mapping(dl.text, dl.text), True),
             "function_words": Key(dl.mapping(dl.text, dl.list_of(dl.text)), True)}))
         return cls(tuple(d["coded"]), d["scripts"], {k: frozenset(w.lower() for w in v)
                                                      for k, v in d["function_words"].items()},
-                   d["min_function_share"], d["min_words"])
+                   d["min_function_share"], d["min_words"], d["names"])
 
     def detect(self, text: str) -> Language:
         """The script of most of the text's letters; for Latin script, English or not."""
@@ -79,15 +85,16 @@ class LanguageCheck:
         info = self.scripts.get(top, {"name": top.title(), "direction": "ltr"})
         if top != "LATIN":
             code = info.get("language")
-            return Language(code, info["name"], info["direction"], code in self.coded)
+            return Language(code, info["name"], info["direction"], code in self.coded, self.names.get(code or "", ""))
         words = [w.lower() for w in _WORD.findall(text[:20_000])]
         if len(words) < self.min_words:
             return Language(None, "Latin", "ltr", True)  # too short to tell: no warning
-        for lang in self.coded:
-            fw = self.function_words.get(lang, frozenset())
-            if sum(w in fw for w in words) / len(words) >= self.min_share:
-                return Language(lang, "Latin", "ltr", True)
-        return Language(None, "Latin", "ltr", False)
+        # the language whose function words are the largest share of the text's words
+        share, lang = max((sum(w in fw for w in words) / len(words), k) for k, fw in self.function_words.items())
+        if share < self.min_share or lang in self.coded:
+            # no language's words stand out (names, figures, content words): read as English
+            return Language(lang if share >= self.min_share else None, "Latin", "ltr", True)
+        return Language(lang, "Latin", "ltr", False, self.names.get(lang, ""))
 
     def process(self, batch: list) -> list:
         for r in batch:

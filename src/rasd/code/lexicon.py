@@ -34,9 +34,9 @@ _TRIGGER_WORDS = dl.record({
     "protest_cues": Key(dl.record({k: Key(_WORDS, True) for k in ("violent", "excessive", "intervention")}), True),
     "modality": Key(dl.record({k: Key(_WORDS, True) for k in _MODALITY}), True),
     "companion_words": Key(_WORDS, True), "rule_lemmas": Key(_WORDS, True),
-    "labels": Key(dl.mapping(dl.text, _WORDS))})
+    "labels": Key(dl.mapping(dl.text, _WORDS)), "sequel_adverbs": Key(_WORDS)})
 _PRECEDENCE = dl.record({"prefer": Key(dl.text, True), "over": Key(_WORDS, True),
-                         "where": Key(dl.one_of("sentence", "object", "grievance"), True)})
+                         "where": Key(dl.one_of("sentence", "object", "grievance", "sequel"), True)})
 _TRIGGERS_FILE = sections({"classes": Key(dl.keyed(_TRIGGER_CLASS, dl.text), True),
                            "precedence": Key(dl.list_of(_PRECEDENCE))}, _TRIGGER_WORDS)
 
@@ -112,6 +112,7 @@ class TriggerLexicon:
     # (preferred class, classes it wins over, "sentence" or "object"): triggers.yaml's precedence
     precedence: tuple[tuple[str, frozenset[str], str], ...] = ()
     labels: dict[str, str] = field(default_factory=dict)  # a note's opening label (lower case) -> trigger class
+    sequel_adverbs: frozenset[str] = frozenset()  # "also", "subsequently": a trigger told as what followed
 
     def label_class(self, text: str) -> Optional[TriggerClass]:
         """The trigger class a text's opening label names ("Movement of forces: On 5 May, ..."), or None."""
@@ -165,7 +166,8 @@ class TriggerLexicon:
                     f"{name!r} is not a class (known: {', '.join(classes)})")
             labels.update({" ".join(x.lower().split()): name for x in phrases})
         return cls(classes, by_lemma, weapons, protest, modality, tuple(words.get("companion_words") or ()),
-                   tuple(words["rule_lemmas"]), SubtypeRules.load(lang), tuple(precedence), labels)
+                   tuple(words["rule_lemmas"]), SubtypeRules.load(lang), tuple(precedence), labels,
+                   frozenset(x.lower() for x in words.get("sequel_adverbs") or ()))
 
     def known_lemmas(self) -> set[str]:
         """Every lemma the coder's rules look at (triggers, governors, modality words)."""

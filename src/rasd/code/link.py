@@ -447,7 +447,9 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         if cand.attempt or brief or re.search(r"\b(?:thwart|repel|repuls|foil|fail)", low):
             return "Battles", "Armed clash", {"attempt": True}
         sentence = cand.token.sent.text if hasattr(cand.token, "sent") else context
-        if lex.subtypes.handed_over.search(sentence):
+        if lex.subtypes.handed_over.search(sentence) and not lex.subtypes.ground_fight.search(
+                lex.subtypes.handed_over.sub(" ", sentence)):  # ("after they retreated following heavy fighting"; not
+            # "without fighting")
             # "took control of the town after the army withdrew": ground changing hands without a fight
             return "Strategic developments", "Non-violent transfer of territory", {"kind": "withdrawal"}
         st = "Government regains territory" if _home_state(kb, a1, country) else "Non-state actor overtakes territory"
@@ -518,7 +520,10 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
             # "shelled, assaulted and were repulsed", "mortars, grenade launchers and small arms": a ground fight
             return "Battles", "Armed clash", attrs
         # (the trigger's own sentence names its weapon first: an airstrike told with explosives found after it)
-        st = _weapon(lex, sentence.lower()) or _weapon(lex, low) or st if cls.resolve == "weapon" else st
+        found = _weapon(lex, sentence.lower()) or _weapon(lex, low)
+        if cls.name == "air" and found in ("Remote explosive/landmine/IED", "Grenade") and _weapon_named(lex, cls.sub_event_type, sentence.lower()):
+            found = cls.sub_event_type  # a grenade or explosives dropped from a drone: the codebook's air/drone strike
+        st = found or st if cls.resolve == "weapon" else st
     elif cls.name == "mob":
         # stones thrown, a lynching: a riot by its setting (a demonstration, else a mob's)
         agent_words = " ".join(context[a:b] for a, b in cand.agents if b <= len(context))
@@ -540,10 +545,16 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         # "police arrested a dozen protesters": the codebook's protest with intervention (arrests at a demonstration)
         return "Protests", "Protest with intervention", attrs
     elif cls.name == "arrest" and a1 is not None and not _home_state(kb, a1, country) and kb.actors[a1.ident].armed:
-        # a foreign army or an armed group "arresting" people: a clash with fighters, else an abduction
-        if t2 == "civilians" or (a2 is None and lex.subtypes.target(low, low, None) == "civilian"):
-            return "Violence against civilians", "Abduction/forced disappearance", {}
-        return "Battles", "Armed clash", {}
+        # a foreign army or an armed group "arresting" people: a clash with fighters, else an abduction (whom it took
+        # decides, not the armed words of its own name: "the gunmen apprehended the group")
+        taken = " ".join(context[a:b] for a, b in cand.patients if b <= len(context))
+        said = lex.subtypes.target(taken, low, None) if taken else None
+        if said is None:  # "7 others arrested" after "3 IS militants killed": the people the rest of the report names
+            agents = " ".join(context[a:b] for a, b in cand.agents if b <= len(context)).lower()
+            said = lex.subtypes.target(low.replace(agents, " ") if agents else low, "", None)
+        if t2 != "civilians" and ((a2 is not None and kb.actors[a2.ident].armed) or said == "armed"):
+            return "Battles", "Armed clash", {}
+        return "Violence against civilians", "Abduction/forced disappearance", {}
     elif cls.resolve == "agreement":
         attrs["agreement_status"] = "reached"
     elif cls.resolve == "negotiation":
@@ -553,12 +564,20 @@ def resolve_sub_type(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, a1: Opti
         return "Riots", riot, attrs
     if cls.name == "siege":
         attrs["kind"] = "siege"
+    if cls.name == "security" and a1 is not None and kb.actors[a1.ident].armed and not _home_state(kb, a1, country):
+        st = "Other"  # a curfew or a ban an armed group imposes: the codebook's non-violent activity, not state security
+
     if cls.name == "transfer":
         attrs["kind"] = "withdrawal" if cand.entry.lemma in ("withdraw", "withdrawal", "pull", "pullout", "retreat", "abandon") else "evacuation"
     return et, st, attrs
 
 
 _OF_PHRASE = re.compile(r"\s+(?:of|from)\s+[^,.;()]{1,40}")
+
+
+def _weapon_named(lex: TriggerLexicon, sub: str, low: str) -> bool:
+    """Whether ``low`` holds a weapon word of the sub-type ``sub`` ("drone" for an air/drone strike)."""
+    return any(re.search(r"\b" + re.escape(w), low) for s, words in lex.weapon_cues if s == sub for w in words)
 
 
 def _weapon(lex: TriggerLexicon, low: str) -> Optional[str]:

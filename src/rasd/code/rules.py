@@ -203,9 +203,13 @@ class CoderRules:
     mention_determiners: frozenset[str]
     background_marks: frozenset[str]
     mention_kin: tuple[frozenset[str], ...]
+    generic_preps: frozenset[str]
+    mass_triggers: frozenset[str]
+    history_units: frozenset[str]
 
     WINDOWS = ("date_lookback_sentences", "background_clause_chars", "continuation_sentences", "carry_place_chars",
                "carry_place_chars_destination", "abroad_min_places", "headline_max_chars", "background_days",
+               "background_days_long",
                "future_days", "spell_before_chars", "merge_days", "same_place_km", "long_story_sentences", "lede_chars")
     CONFIDENCE = ("base", "actor1", "place", "date", "root", "uncertain", "subordinate", "merged", "floor", "ceiling")
 
@@ -223,6 +227,7 @@ class CoderRules:
             "claiming_words": Key(word_list, True), "narrative_adverbs": Key(words, True),
             "mention_determiners": Key(words, True), "background_marks": Key(words, True),
             "mention_kin": Key(dl.list_of(word_list), True),
+            "generic_preps": Key(words, True), "mass_triggers": Key(words, True), "history_units": Key(words, True),
         }, lang, raw)
         articles = en.pop("arabic_articles")
         en["article_space"] = re.compile(r"\b(" + "|".join(re.escape(a) for a in articles) + r") (?=\w)")
@@ -551,6 +556,7 @@ class GateRules:
     count_nouns: frozenset[str]
     opinion_verbs: frozenset[str]
     campaign_nouns: frozenset[str]
+    party_anaphora: re.Pattern
 
     WINDOWS = ("conflict_story_sentences", "sentences_per_grounded", "short_text_chars", "short_text_sentences",
                "legal_frame_chars", "old_month_days", "lede_sentences")
@@ -561,7 +567,7 @@ class GateRules:
             "windows": Key(dl.record({k: Key(dl.integer, True) for k in cls.WINDOWS}), True),
         }, {**{k: Key(rx, True) for k in ("armed_people", "violence", "benign", "legal_frame", "analyst_frame",
                                            "agreement_objects", "long_ago", "habit_phrase", "diplomacy", "war_deals",
-                                           "recollection", "court", "example_frame")},
+                                           "recollection", "court", "example_frame", "party_anaphora")},
             **{k: Key(words, True) for k in ("spell_units", "condition_classes", "condition_onsets", "count_nouns",
                                              "opinion_verbs", "campaign_nouns", "quantifiers", "habitual", "negating", "modals", "audience_verbs",
                                              "person_nouns", "discovery_verbs", "found_remains", "party_types",

@@ -20,8 +20,9 @@ from .rules import compile_patterns, rx
 _WORDS = dl.list_of(dl.text)
 _HARM = ("civilian", "armed", "hurt", "unhurt", "possessive", "crowd_fight")
 _LANG = dl.record({
-    "crowd": Key(dl.record({k: Key(_WORDS, True) for k in ("agent_words", "firearms", "demonstration", "street_weapons",
-                                                           "mob", "communal", "deaths")}), True),
+    "crowd": Key(dl.record({**{k: Key(_WORDS, True) for k in ("agent_words", "firearms", "demonstration", "street_weapons",
+                                                              "mob", "communal", "deaths")},
+                            "membership": Key(_WORDS)}), True),
     "weapons_objects": Key(_WORDS, True), "base_objects": Key(_WORDS, True), "goods_objects": Key(_WORDS, True),
     "ground_objects": Key(_WORDS, True),
     "targets": Key(dl.record({k: Key(_WORDS, True) for k in ("civilian", "armed", "unarmed", "response", "ground_fight")}),
@@ -94,11 +95,14 @@ class SubtypeRules:
     harm: dict[str, re.Pattern]  # _HARM's patterns: whom a blast or a mob with no second party struck
     road_blocking: Optional[re.Pattern] = None  # a road blocked by a crowd ("block the Mpeketoni-Lamu road")
     unrealised: Optional[re.Pattern] = None  # what a crowd only threatens ("warned they would barricade the road")
+    membership: Optional[re.Pattern] = None  # "members of" an armed group are that group, not a crowd
 
     def __post_init__(self):
         alts = "|".join(sorted((re.escape(p) for p in self.instrument_preps), key=len, reverse=True))
         # a grievance runs to the next full stop, semicolon or comma (not one that adds to it: ", and the release of ...")
         self.armed_crowd = re.compile(r"\barmed\b(?!\s+with\b)", re.I)  # "armed supporters", not "armed with sticks"
+        # the group an "of"-phrase names, up to the next comma or preposition ("members of BNP clashed with police")
+        self._group_of = re.compile(r"\s+of\s+((?:(?!\b(?:with|and|in|on|at|during|against|near|from|over)\b)[^,.;()])*)", re.I)
         # a common noun (lower case, not a function word): a thing named by what it is, not by its name
         self._common_noun = re.compile(r"\b(?!(?:the|and|its|their|his|her|this|that)\b)[a-z][a-z-]{2,}\b")
         self._grievance_end = re.compile(r"[.;]|,(?!\s+(?:and|or|as well as)\b)|\s(?:but|while|when)\s")
@@ -124,7 +128,8 @@ class SubtypeRules:
                    words_pattern(p["grievance"]), words_pattern(p["self_dispersal"]), words_pattern(p["crowd_violence"]),
                    words_pattern(p["symbolic"]), words_pattern(p["crowd_control"]), words_pattern(p["unforced"]),
                    frozenset(x.lower() for x in w["killing_verbs"]), compile_patterns(w["harm"], {}),
-                   compile_patterns({"b": p["road_blocking"]}, {})["b"], words_pattern(p["unrealised"]) if p.get("unrealised") else None)
+                   compile_patterns({"b": p["road_blocking"]}, {})["b"], words_pattern(p["unrealised"]) if p.get("unrealised") else None,
+                   words_pattern(c["membership"]) if c.get("membership") else None)
 
     def crowd_riot(self, event_type: str, sub_event_type: str, agent_type: Optional[str], agent_words: str,
                    armed_named: bool, context: str, sides: str = "", mutual: bool = False) -> Optional[str]:
@@ -166,6 +171,9 @@ class SubtypeRules:
                 continue
             if self.armed_targets.search(rest) and not rest.lstrip().lower().startswith("of "):
                 continue
+            if self.membership is not None and self.membership.fullmatch(m.group()) and \
+                    self.armed_targets.search(self._group_of.match(rest).group(1) if self._group_of.match(rest) else ""):
+                continue  # "members of the Gulf Cartel", "elements of the militia": the armed group itself, not a crowd
             return m
         return None
 

@@ -133,7 +133,7 @@ class TriggerDetector:
         if e.objects and not any(c.lemma_.lower() in e.objects for c in tok.children if c.dep_ == "dobj"):
             return False  # "broke up the rally", not "the group broke up"
         if e.purposes and not any(
-                (c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in e.purposes)
+                (c.dep_ in ("xcomp", "advcl", "acl") and c.lemma_.lower() in e.purposes)
                 or (c.dep_ == "prep" and any(o.dep_ == "pobj" and o.lemma_.lower() in e.purposes for o in c.children))
                 for c in tok.children):
             return False  # "gathered to demand their wages", "assembled in protest", not "gathered for a funeral"

@@ -65,10 +65,15 @@ def _by_length(phrases: list) -> list[tuple[int, frozenset[tuple[str, ...]]]]:
 
 def _is_cap(word: str) -> bool:
     """A capitalised word, or an article-prefixed one ("al-Tal", "el-Kiswah")."""
-    if word[:1].isupper() or (word[:1] in "'’‘ʻʼʿ`" and word[1:2].isupper()):
+    first = word[:1]
+    if first.isupper():
         return True
-    head, dash, tail = word.partition("-")
-    return bool(dash) and head in _PARTICLES and tail[:1].isupper()
+    if first in "'’‘ʻʼʿ`":  # a quote mark cannot open a particle: nothing else to try
+        return word[1:2].isupper()
+    if "-" not in word:  # most words: lower case, no article
+        return False
+    head, _, tail = word.partition("-")
+    return head in _PARTICLES and tail[:1].isupper()
 
 
 class Recognizer:
@@ -122,9 +127,10 @@ class Recognizer:
     def _runs(self, text: str, words: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
         """Index ranges [i, j) of capitalised word runs (particles allowed inside)."""
         runs = []
+        caps = [_is_cap(w) for _, _, w in words]
         i, n = 0, len(words)
         while i < n:
-            if not _is_cap(words[i][2]):
+            if not caps[i]:
                 i += 1
                 continue
             j = i + 1
@@ -133,9 +139,9 @@ class Recognizer:
                 between = text[words[j - 1][1]:words[j][0]]
                 if between not in (" ", "-", "") or words[j - 1][2].endswith("."):
                     break  # punctuation, a line break or a full stop ends a name
-                if _is_cap(w):
+                if caps[j]:
                     j += 1
-                elif w.lower().split("-")[0] in _PARTICLES and j + 1 < n and _is_cap(words[j + 1][2]) \
+                elif w.lower().split("-")[0] in _PARTICLES and j + 1 < n and caps[j + 1] \
                         and words[j + 1][0] - words[j][1] <= 1:
                     j += 2
                 elif "-" in w and w.lower().split("-")[0] in _PARTICLES:
@@ -177,12 +183,12 @@ class Recognizer:
                 person_chars.update(range(s, e))
             elif lab in ("ORG", "NORP"):
                 org_chars.update(range(s, e))
-        lower_words = frozenset(w[2] for w in words if w[2].islower())
+        lower_words = frozenset(w for _, _, w in words if w.islower())
         out: list[Span] = []
         pending: list[tuple[int, int, int, int, str]] = []
         taken: set[int] = set()
         for (i, j) in sorted(grams, key=lambda g: (-(g[1] - g[0]), g[0])):
-            if any(k in taken for k in range(i, j)):
+            if not taken.isdisjoint(range(i, j)):
                 continue
             cands = found.get(keys[(i, j)])
             if not cands:
@@ -320,11 +326,11 @@ def _words(text: str) -> list[tuple[int, int, str]]:
     """Word tokens, without a possessive 's and without a leading quote mark."""
     out = []
     for m in WORD_RE.finditer(text):
-        s, e, w = m.start(), m.end(), m.group()
-        if w[:1] in _QUOTE_CHARS and len(w) > 1 and w[1:2].isupper():
+        w = m.group()
+        s, e = m.span()
+        if w[0] in _QUOTE_CHARS and len(w) > 1 and w[1].isupper():
             s, w = s + 1, w[1:]
-        pm = _POSSESSIVE_RE.search(w)
-        if pm and len(w) > 2:
+        if len(w) > 2 and w[-1] == "s" and w[-2] in "'’":  # a possessive 's (_POSSESSIVE_RE)
             e, w = e - 2, w[:-2]
         if "-" in w:
             # "Russian-backed" -> "Russian", "anti-Russian" -> "Russian"; "al-Tal", "ez-Zor" stay whole

@@ -150,6 +150,12 @@ def _redo(text: str, m: Mention, p: Place, c: Optional[Candidate], country: str)
     return "redo" if cut and not _sure(c) else ""
 
 
+def _clear_winner(votes: Counter) -> bool:
+    """Whether one country leads the others' votes by half again (or stands alone)."""
+    top = sorted(votes.values(), reverse=True)
+    return len(top) == 1 or top[0] >= 1.5 * top[1]
+
+
 def _inside(c: Candidate, area: Place) -> bool:
     """Whether a candidate lies in a place the text puts it in (its area, or near its town)."""
     if c.country != area.country or c.lat is None or area.lat is None or is_country_or_continent(area.feature):
@@ -160,6 +166,22 @@ def _inside(c: Candidate, area: Place) -> bool:
     if f.startswith("A.ADM2") and c.admin2 and area.admin2 and c.admin2 == area.admin2:
         return True
     return haversine_km(c.lat, c.lon, area.lat, area.lon) <= CONTAINER_KM
+
+
+def _area_reading(area: Place, area_cands: list[Candidate], cands: list[Candidate]) -> Place:
+    """The reading of a container name that the name before it is ranked in: "Ivanivske, Donetsk",
+    "X, Kherson" name the province (first-level area) a city gives its name to, so when the chosen
+    container is a town and a first-level area of its country bears the same name, the area is the
+    container as soon as one of the namesakes lies in it (else the town, as read)."""
+    if (area.feature or "").startswith("A.ADM1") or is_country_or_continent(area.feature):
+        return area
+    for c in area_cands:
+        if (c.feature or "").startswith("A.ADM1") and c.country == area.country and c.admin1 \
+                and c.admin1 == area.admin1:
+            region = c.to_place()
+            if any(_inside(x, region) for x in cands):
+                return region
+    return area
 
 
 def _in_area_gap(text: str, m: Mention, nxt: Mention) -> bool:
@@ -309,14 +331,20 @@ class Resolver:
             if best[1].is_country():
                 doc_countries[best[1].country] += 2 if best[1].kind != "demonym" else \
                     ACTOR_DEMONYM_VOTE if _ACTOR_NOUNS.before(text, m.end) else DEMONYM_VOTE
-            elif len({c.country for c in cands}) == 1 and best[1].country:
+            elif len({c.country for c in cands}) == 1 and best[1].country and _cut(text, m) != "sure":
+                # (a name cut short, "Khirbet Jammu" read as Jammu, is a longer name the gazetteer lacks)
                 doc_countries[best[1].country] += 1
-                if (best[1].population or 0) >= 20_000 or (best[1].feature or "").startswith("A.ADM"):
-                    sure[best[1].country] += 1  # a hamlet of one country is no proof
+                if ((best[1].population or 0) >= 20_000 or (best[1].feature or "").startswith("A.ADM")) \
+                        and not _cut(text, m):
+                    # a hamlet of one country is no proof, nor a name before a capitalised word
+                    # ("Chatra Dal", a party: maybe a longer name)
+                    sure[best[1].country] += 1
                 if best[1].feature_class == "P":
                     anchors.append((best[1].lat, best[1].lon))
-        if country and sure and sure[country] < max(sure.values()):
-            country = None  # the places the text names unambiguously outweigh a guess from its actors
+        if country and sure and sure[country] < max(sure.values()) and _clear_winner(sure):
+            # the places the text names unambiguously outweigh a guess from its actors (namesakes
+            # scattered over several countries, "Khirbet Jammu" read as Jammu, outweigh nothing)
+            country = None
         if country:
             doc_countries[country] += max(3, sum(doc_countries.values()))
         # pass 2: rank in context (anchors once each: a long text names the same towns many times)
@@ -341,6 +369,7 @@ class Resolver:
             area = out[idx + 1]
             if out[idx] is None or area is None or not _in_area_gap(text, mentions[idx], mentions[idx + 1]):
                 continue
+            area = _area_reading(area, cand_lists[idx + 1], cand_lists[idx])
             best = self._best(cand_lists[idx], mentions[idx], doc_countries, anchors, doc_admins, area)
             if best is not None and best[1] is not chosen[idx]:
                 chosen[idx] = best[1]

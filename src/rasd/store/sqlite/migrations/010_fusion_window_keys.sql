@@ -1,0 +1,3 @@
+-- The candidate search's index with date_hi, lat and lon as key columns: SQLite's fused_window
+-- (008) already has them so, and this migration changes nothing here. PostgreSQL's 010 makes its
+-- fused_window the same (its 008 had them as INCLUDE columns, tested only after reading the row).
