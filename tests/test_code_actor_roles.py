@@ -88,3 +88,18 @@ def test_a_short_notes_victims_may_be_told_in_its_next_sentence(coder):
     evs = coded_events(coder, "On 15 March 2023, Russian forces shelled Avdiivka. A civilian was killed.", date(2023, 3, 18))
     assert evs[0].actor1.name.startswith("Military Forces of Russia")
     assert evs[0].actor2.name == "Civilians (Ukraine)"
+
+
+def test_herders_of_no_named_people_are_a_communal_militia(coder):
+    a1, a2 = _actors(coder, "On 10 September 2019, camel herders attacked three men near Isiolo, killing one.",
+                     date(2019, 9, 12))
+    assert a1 == "Unidentified Communal Militia (Kenya)"
+    assert a2 == "Civilians (Kenya)"
+
+
+def test_property_struck_with_no_one_hurt_has_no_civilians_as_second_actor(coder):
+    a1, a2 = _actors(coder, "On 14 March 2023, Russian forces shelled Avdiivka, damaging civilian infrastructure. "
+                            "There were no casualties.")
+    assert a1.startswith("Military Forces of Russia") and a2 is None
+    a1, a2 = _actors(coder, "On 14 March 2023, Russian forces shelled Avdiivka, damaging houses. Two residents were wounded.")
+    assert a2 == "Civilians (Ukraine)"

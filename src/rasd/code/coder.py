@@ -839,13 +839,13 @@ class Coder:
         """The event's actors: known ones named at the event's date, else the agent's words; violence
         by an actor the text does not name is ACLED's unidentified armed group."""
         kb = self.data.actors
-        actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(cand, sc.text)
+        actor1 = kb.actor(a1m.ident, a1m.text, when, country) if a1m else link.unknown_agent(kb, cand, sc.text)
         actor2 = kb.actor(a2m.ident, a2m.text, when, country) if a2m else None
         # (a short note tells its victims in the sentence after: "Russian forces shelled X. A civilian was killed.")
         told = sc.context + " " + sc.following if sc.story.short and sc.following not in sc.context else sc.context
         context = link.victims_context(self.data.lexicon, kb, told, told, a1m)
         if actor2 is None and (et == "Violence against civilians" or st == "Looting/property destruction"
-                               or link.harms_civilians(self.data.lexicon, cand, et, st, context)):
+                               or link.harms_civilians(self.data.lexicon, kb, cand, et, st, context)):
             actor2 = kb.actor("civilians", None, when, country)
         elif actor2 is None and et == "Riots" and st == "Mob violence":
             actor2 = kb.actor("rioters", None, when, country)  # two crowds fighting each other

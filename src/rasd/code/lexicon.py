@@ -245,7 +245,12 @@ _NAME_PATTERNS = dl.record({"proper_name": Key(_regex, True), "not_names": Key(_
 _ROLE_CUES = dl.record({k: Key(_WORDS, True) for k in ("layers", "layer_subjects", "struck", "sites", "affiliation_after",
                                                           "crowd_police", "support_before", "aircraft", "not_party_after",
                                                           "umbrella_members", "coordinators", "community", "between",
-                                                          "group_heads", "repelling")})
+                                                          "group_heads", "repelling", "armed_nouns", "group_name_nouns",
+                                                          "weapon_acronyms", "pronouns", "determiners", "umbrella_cues",
+                                                          "affiliation_prefixes", "affiliation_suffixes", "opposed_prefixes",
+                                                          "doer_before", "side_nouns", "kind_words", "bracket_cues",
+                                                          "date_lead", "months", "date_words", "property_targets",
+                                                          "property_phrases", "property_nouns", "nobody_hurt")})
 _ACTORS_FILE = dl.record({"actors": Key(dl.entries(_ACTOR, "id"), True), "sources": Key(dl.entries(_SOURCE, "name"), True),
                           "group_militias": Key(dl.list_of(_MILITIAS)), "victim_verbs": Key(dl.by_language, True),
                           "group_homes": Key(dl.mapping(dl.pattern(r"[A-Z]{2}", "an ISO 3166 alpha-2 code"), _WORDS)),
@@ -309,6 +314,9 @@ class ActorKB:
         self.community_words = frozenset(norm(w) for w in (role_cues or {}).get("community", ()))
         self.group_heads = frozenset(norm(w) for w in (role_cues or {}).get("group_heads", ()))
         self.repelling = frozenset(w.lower() for w in (role_cues or {}).get("repelling", ()))
+        self.armed_nouns = frozenset(w.lower() for w in (role_cues or {}).get("armed_nouns", ()))
+        self.pronouns = frozenset(w.lower() for w in (role_cues or {}).get("pronouns", ()))
+        self.property_targets = frozenset(norm(w) for w in (role_cues or {}).get("property_targets", ()))
         never = r"(?!x)x"
         self.role_rx = {
             "layer_before": re.compile(rf"\b(?:{cues.get('layers', never)})\s+(?:the\s+)?(?:(?:combined\s+)?forces\s+of\s+(?:the\s+)?)?$", re.I),
@@ -324,7 +332,30 @@ class ActorKB:
             "umbrella_members": re.compile(rf"\b(?:{cues.get('umbrella_members', never)})\s+(?:the\s+)?$", re.I),
             # the words joining two names of one side: "Turkish forces and JWS", "Turkish and pro-Turkish fighters"
             "coordinated": re.compile(rf"^\s*,?\s*(?:{cues.get('coordinators', never)})\s+(?:[\w'-]+\s+){{0,2}}$", re.I),
+            # (link.py's words, role_cues: see actors.yaml)
+            "umbrella_cue": re.compile(rf"\b(?:{cues.get('umbrella_cues', never)})\s+(?:the\s+)?$", re.I),
+            "affiliation_before": re.compile(rf"\b(?:{cues.get('affiliation_prefixes', never)})-\s*$", re.I),
+            "affiliation_suffix": re.compile(rf"^(?:-|\s)(?:{cues.get('affiliation_suffixes', never)})\b", re.I),
+            "opposed_before": re.compile(rf"\b(?:{cues.get('opposed_prefixes', never)})-\s*$", re.I),
+            "doer_before": re.compile(rf"\b(?:{cues.get('doer_before', never)})\s+(?:the\s+)?$", re.I),
+            "side_after": re.compile(rf"\s+(?:{cues.get('coordinators', never)})\s+(?:(?:{cues.get('affiliation_prefixes', never)})-[\w-]+\s+)?"
+                                     rf"(?:(?!{cues.get('kind_words', never)})[\w-]+\s+){{0,3}}?(?:{cues.get('side_nouns', never)})\b", re.I),
+            # a capitalised name and a coordinator before a people's group ("Somali and Afar ethnic militias")
+            "group_before": re.compile(rf"\b([A-Z][\w'-]*(?:[ -][A-Z][\w'-]*)?)\s+(?:{cues.get('coordinators', never)})\s+$"),
+            "bracket_open": re.compile(rf"\s*\((?:[^()]{{0,50}}?\b(?:{cues.get('bracket_cues', never)})\s+)?", re.I),
+            "determiner": re.compile(rf"^(?:{cues.get('determiners', never)})\s+", re.I),
+            "group_name": re.compile(rf"\b[A-Z][A-Z0-9-]{{1,}}\b|\b[A-Z]\w*(?:\s+[A-Z]\w*)*\s+(?:{cues.get('group_name_nouns', never)})\b"),
+            "nobody_hurt": re.compile(rf"\b(?:{cues.get('nobody_hurt', never)})\b", re.I),
+            "property_after": re.compile(rf"^\s+(?:{cues.get('property_nouns', never)})\b", re.I),
+            "property": re.compile(rf"\b(?:{cues.get('property_phrases', never)})\b", re.I),
+            "weapon_acronym": re.compile(rf"\b(?:{cues.get('weapon_acronyms', never)})s?\b"),
         }
+        month = rf"(?:{cues.get('months', never)})\.?"
+        self.role_rx["leading_date"] = re.compile(
+            rf"^(?:(?:{cues.get('date_lead', never)})\s+)*(?:the\s+)?"
+            rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{month}|{month}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?)"
+            rf"(?:,?\s+\d{{4}})?\s*,?\s*", re.I)
+        self.role_rx["date_only"] = re.compile(rf"^(?:{month}|\d{{4}}|\d{{1,2}}|(?:{cues.get('date_words', never)})|,|\s)*$", re.I)
 
         self.actors = {a.id: a for a in actors}
         # (a state's forces, the event's country) -> the unit its air and drone strikes there are coded to

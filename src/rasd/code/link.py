@@ -14,11 +14,6 @@ from ..records import Actor
 from .lexicon import ActorKB, TriggerLexicon, norm
 from .triggers import Candidate
 
-ARMED_NOUNS = {"fighters", "fighter", "militants", "militant", "forces", "troops", "soldiers", "gunmen", "militia",
-               "militias", "militiamen", "jihadists", "rebels", "insurgents", "army", "group", "faction", "factions",
-               "brigade", "battalion", "units", "unit", "cell", "cells", "police", "jets", "warplanes", "aircraft",
-               "drones", "helicopters", "artillery", "members", "commanders", "regime", "government"}
-_UMBRELLA_CUE = re.compile(r"\b(?:under|as part of|part of|within|under the banner of|under the umbrella of|operating in)\s+(?:the\s+)?$", re.I)
 
 
 @dataclass
@@ -29,11 +24,6 @@ class ActorMention:
     text: str
 
 
-_AFFIL_BEFORE = re.compile(r"\b(?:pro|anti|non)-\s*$", re.I)
-_AFFIL_AFTER = re.compile(r"^(?:-|\s)(?:backed|led|based|supported|affiliated|aligned|allied|sponsored|funded|trained)\b", re.I)
-
-_ANTI_BEFORE = re.compile(r"\banti-\s*$", re.I)
-_BY_AGENT = re.compile(r"\b(?:by|attributed to|blamed on)\s+(?:the\s+)?$", re.I)
 
 
 def actor_mentions(kb: ActorKB, text: str, agents: Optional[list[tuple[int, int]]] = None,
@@ -46,25 +36,21 @@ def actor_mentions(kb: ActorKB, text: str, agents: Optional[list[tuple[int, int]
     actors, sources = [], []
     for a, b, kind, ident in kb.find(text, country):
         if kind == "metonym":
-            agent = (agents and any(a >= x and b <= y for x, y in agents)) or _BY_AGENT.search(text[max(0, a - 30):a])
-            if agent and not _AFFIL_BEFORE.search(text[max(0, a - 5):a]) \
-                    and not _AFFIL_AFTER.match(text[b:b + 12]):
+            rx = kb.role_rx
+            agent = (agents and any(a >= x and b <= y for x, y in agents)) or rx["doer_before"].search(text[max(0, a - 30):a])
+            if agent and not rx["affiliation_before"].search(text[max(0, a - 5):a]) \
+                    and not rx["affiliation_suffix"].match(text[b:b + 12]):
                 actors.append(ActorMention(a, b, ident, text[a:b]))
         elif kind == "actor":
-            if kb.role_rx["affiliation_after"].match(text[b:b + 14]) or _ANTI_BEFORE.search(text[max(0, a - 6):a]) \
+            if kb.role_rx["affiliation_after"].match(text[b:b + 14]) or kb.role_rx["opposed_before"].search(text[max(0, a - 6):a]) \
                     or kb.role_rx["not_party_after"].match(text[b:b + 20]):
                 continue  # "the military-owned Mytel tower", "anti-IEBC protests": not a party
+            if kb.actors[ident].actor_type == "civilians" and kb.role_rx["property_after"].match(text[b:b + 20]):
+                continue  # "civilian infrastructure", "civilian houses": property, not people
             actors.append(ActorMention(a, b, ident, text[a:b]))
         else:
             sources.append((a, b, kb.sources[int(ident)].name))
     return refined(kb, text, coordinated(kb, text, actors)), sources
-
-
-_COORDINATED = re.compile(r"\s+and\s+(?:pro-[\w-]+\s+)?(?:(?!ethnic|clan|tribal|communal)[\w-]+\s+){0,3}?"
-                          r"(?:forces|fighters|troops|soldiers|units)\b", re.I)
-
-
-_GROUP_BEFORE = re.compile(r"\b([A-Z][\w'-]*(?:[ -][A-Z][\w'-]*)?)\s+and\s+$")
 
 
 def coordinated(kb: ActorKB, text: str, actors: list[ActorMention]) -> list[ActorMention]:
@@ -76,13 +62,13 @@ def coordinated(kb: ActorKB, text: str, actors: list[ActorMention]) -> list[Acto
     for m in actors:
         if m.ident not in kinds:
             continue
-        x = _GROUP_BEFORE.search(text[max(0, m.start - 40):m.start])
+        x = kb.role_rx["group_before"].search(text[max(0, m.start - 40):m.start])
         other = kb.group_forms.get(norm(x.group(1)), {}).get(kinds[m.ident]) if x else None
         if other is not None and other != m.ident:
             a = m.start - len(x.group(0))
             out.append(ActorMention(a, a + len(x.group(1)), other, x.group(1)))
     for cc, adj, a, b in kb.adjectives_in(text):
-        if any(m.start < b and m.end > a for m in actors) or not _COORDINATED.match(text, b):
+        if any(m.start < b and m.end > a for m in actors) or not kb.role_rx["side_after"].match(text, b):
             continue
         ident = f"{cc.lower()}-military"
         if ident in kb.actors:
@@ -90,8 +76,6 @@ def coordinated(kb: ActorKB, text: str, actors: list[ActorMention]) -> list[Acto
     return sorted(out, key=lambda m: m.start)
 
 
-_PAREN_OPEN = re.compile(r"\s*\((?:[^()]{0,50}?\b(?:coded as|assumed|presumed|presumably|likely|believed to be|identified as)\s+)?",
-                         re.I)
 _STATE_ID = re.compile(r"^[a-z]{2}-(?:military|police|government)$")
 
 
@@ -106,7 +90,7 @@ def refined(kb: ActorKB, text: str, actors: list[ActorMention]) -> list[ActorMen
         nxt = actors[i + 1] if i + 1 < len(actors) else None
         a = kb.actors[m.ident]
         if nxt is not None and nxt.ident != m.ident:
-            gap = _PAREN_OPEN.match(text, m.end)
+            gap = kb.role_rx["bracket_open"].match(text, m.end)
             close = text.find(")", nxt.end)
             if gap is not None and gap.end() == nxt.start and 0 <= close <= nxt.end + 40 and "(" not in text[nxt.end:close]:
                 # a generic mention takes the bracketed name; a named one keeps its own, the brackets
@@ -174,7 +158,7 @@ def pick_actors(kb: ActorKB, cand: Candidate, mentions: list[ActorMention], sent
                              None if cand.agents or cand.between else cand.token.idx)
         if a2 is None:  # "two soldiers were killed when their vehicle hit a mine": the soldiers were its target
             a2 = next((m for m in named if _in(victims, m) and kb.actors[m.ident].armed and m is not a1), None)
-    if a1 is not None and cand.entry.lemma in kb.repelling and _BY_AGENT.search(sent_text[max(0, a1.start - 30):a1.start]):
+    if a1 is not None and cand.entry.lemma in kb.repelling and kb.role_rx["doer_before"].search(sent_text[max(0, a1.start - 30):a1.start]):
         # "X attacked near Y but were repelled by Z": the side the passive is told of (it attacked) comes first,
         # as in the active "Z repelled an attack by X" Z does
         other = next((m for m in named if m.ident != a1.ident and m.end <= a1.start and kb.actors[m.ident].armed), None)
@@ -195,7 +179,7 @@ def _umbrella(kb: ActorKB, usable: list[ActorMention], text: str, a1: ActorMenti
     rx = kb.role_rx
     for m in usable:
         if not (kb.actors[m.ident].umbrella and m.ident != a1.ident and a1.end <= m.start <= a1.end + 90
-                and _UMBRELLA_CUE.search(text[max(0, m.start - 40):m.start])):
+                and rx["umbrella_cue"].search(text[max(0, m.start - 40):m.start])):
             continue
         members = bool(rx["umbrella_members"].search(text[max(0, m.start - 40):m.start]))
         state = kb.actors[a1.ident].actor_type == "state forces"
@@ -377,45 +361,28 @@ def other_clause(cand: Candidate, start: int) -> bool:
     return False  # the trigger hangs below the word (a relative clause of its agent): the same event
 
 
-_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_LEADING_DATE = re.compile(
-    rf"^(?:(?:on|around|as reported on|as of|since|by|in|early|late|overnight)\s+)*(?:the\s+)?"
-    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?)"
-    rf"(?:,?\s+\d{{4}})?\s*,?\s*", re.I)
-_DATE_ONLY = re.compile(rf"^(?:{_MONTH}|\d{{4}}|\d{{1,2}}|today|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
-                        r"morning|evening|night|week|month|year|the|this|last|on|in|,|\s)*$", re.I)
-
-
-_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.I)
-# an unknown agent named like a group: an acronym, or a name ending in a group's noun ("the Phaung
-# Daing Group", "Ngazun's HEROS")
-_GROUP_NAME = re.compile(r"\b[A-Z][A-Z0-9-]{1,}\b|\b[A-Z]\w*(?:\s+[A-Z]\w*)*\s+(?:Group|Force|Forces|Army|Front|Brigade|Brigades|"
-                         r"Movement|Militia|Battalion|Guerrilla|Guerrillas|Rangers|Tigers|Guards|Organi[sz]ation)\b")
-
-
-# acronyms of weapons and vehicles, not of groups ("an IED exploded")
-_WEAPON_ACRONYM = re.compile(r"\b(?:S?V?B?IEDs?|UAVs?|RPGs?|MANPADS|SUVs?|APCs?|IFVs?|MLRS|HIMARS|ATGMs?|UXOs?|ERW)\b")
-
-
-def noun_phrase(words: str) -> str:
+def noun_phrase(kb: ActorKB, words: str) -> str:
     """An actor's words without the date a parse may have glued to them ("15 February 2020
     pro-Houthi forces" is "pro-Houthi forces"); nothing when they are only a date."""
-    words = _LEADING_DATE.sub("", words.strip()).strip(" ,;:")
-    words = _DETERMINER.sub("", words)
-    return "" if _DATE_ONLY.match(words) else words
+    rx = kb.role_rx
+    words = rx["leading_date"].sub("", words.strip()).strip(" ,;:")
+    words = rx["determiner"].sub("", words)
+    return "" if rx["date_only"].match(words) else words
 
 
-def unknown_agent(cand: Candidate, sent_text: str) -> Optional[Actor]:
-    """The agent's words when no known actor is in them, with a type guessed from its nouns."""
+def unknown_agent(kb: ActorKB, cand: Candidate, sent_text: str) -> Optional[Actor]:
+    """The agent's words when no known actor is in them, with a type guessed from its nouns (an
+    armed noun, or a name like a group's: an acronym that is no weapon's, "... Guerrilla Force")."""
+    rx = kb.role_rx
     for a, b in cand.agents:
-        words = noun_phrase(sent_text[a:b])
+        words = noun_phrase(kb, sent_text[a:b])
         if not words or len(words) > 60:
             continue
         low = words.lower()
-        if low in ("it", "they", "he", "she", "we", "who", "which", "this", "that"):
+        if low in kb.pronouns:
             continue
         nouns = set(re.findall(r"[a-z]+", low))
-        guess = "rebel group" if nouns & ARMED_NOUNS or _GROUP_NAME.search(_WEAPON_ACRONYM.sub("", words)) else None
+        guess = "rebel group" if nouns & kb.armed_nouns or rx["group_name"].search(rx["weapon_acronym"].sub("", words)) else None
         return Actor(name=words, mention=words, actor_type=guess, known=False)
     return None
 
@@ -426,12 +393,12 @@ def is_armed(kb: ActorKB, m: Optional[ActorMention], cand: Candidate, sent_text:
     if m is not None:
         return kb.actors[m.ident].armed
     for a, b in cand.agents if spans is None else spans:
-        if set(re.findall(r"[a-z]+", sent_text[a:b].lower())) & ARMED_NOUNS:
+        if set(re.findall(r"[a-z]+", sent_text[a:b].lower())) & kb.armed_nouns:
             return True
     return False
 
 
-def harms_civilians(lex: TriggerLexicon, cand: Candidate, et: str, st: str, context: str) -> bool:
+def harms_civilians(lex: TriggerLexicon, kb: ActorKB, cand: Candidate, et: str, st: str, context: str) -> bool:
     """Whether an event that names no second party struck civilians: a strike or a blast on
     houses, people, a market (ACLED's civilians), or a mob that set on someone rather than a fight
     of two crowds (the words: subtypes.yaml, ``harm``)."""
@@ -440,9 +407,14 @@ def harms_civilians(lex: TriggerLexicon, cand: Candidate, et: str, st: str, cont
         context = harm["possessive"].sub("", context)  # "People's Defense Force" names no people
         if harm["armed"].search(context):
             return False
-        # people named, or people hurt ("leaving injuries", "killing 4") where no forces were hit
-        return bool(harm["civilian"].search(context)) or bool(harm["hurt"].search(context)
-                                                              and not harm["unhurt"].search(context))
+        # people named, or people hurt ("leaving injuries", "killing 4") where no forces were hit; buildings struck
+        # with no one hurt ("damaging houses. There were no casualties") name no victims (ACLED codes no actor 2)
+        unhurt = harm["unhurt"].search(context)
+        named = [m.group(0) for m in harm["civilian"].finditer(context)]
+        if kb.role_rx["nobody_hurt"].search(context) and not harm["civilian"].search(kb.role_rx["property"].sub(" ", context)) \
+                or kb.role_rx["nobody_hurt"].search(context) and named and all(norm(w) in kb.property_targets for w in named):
+            return False
+        return bool(named) or bool(harm["hurt"].search(context) and not unhurt)
     if et == "Riots" and st == "Mob violence":
         return not (cand.between or cand.entry.cls.name == "clash" or harm["crowd_fight"].search(context))
     return False
