@@ -7,6 +7,25 @@ from datetime import date
 from functools import lru_cache
 
 
+class PlaceTable:
+    """Test-only stand-in for the geo stage: the exact names of a small table (``PLACES``, set by a
+    subclass), each found wherever it occurs in a document."""
+
+    PLACES: dict = {}
+
+    def process(self, docs, countries=None):
+        import re
+
+        from rasd.records import Toponym
+
+        out = []
+        for d in docs:
+            tops = [Toponym(d.doc_id, m.start(), m.end(), name, place, 1.0)
+                    for name, place in self.PLACES.items() for m in re.finditer(rf"\b{name}\b", d.text)]
+            out.append(sorted(tops, key=lambda t: t.start))
+        return out
+
+
 @lru_cache(maxsize=None)
 def session_nlp():
     """The spaCy model, loaded once per test session (stages share it, as `rasd` shares one per

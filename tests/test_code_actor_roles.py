@@ -5,12 +5,12 @@ from datetime import date
 
 import pytest
 
-from coder_helpers import coded_events, table_coder
+from coder_helpers import PlaceTable, coded_events, table_coder
 
-from rasd.records import Place, Toponym
+from rasd.records import Place
 
 
-class TableGeo:
+class TableGeo(PlaceTable):
     """Test-only stand-in for the geo stage: exact names from a small table."""
 
     PLACES = {
@@ -22,14 +22,6 @@ class TableGeo:
         "Masisi": Place("Masisi", -1.40, 28.82, "CD", "Nord-Kivu", feature="P.PPL"),
         "Jos": Place("Jos", 9.92, 8.89, "NG", "Plateau", feature="P.PPLA"),
     }
-
-    def process(self, docs, countries=None):
-        out = []
-        for d in docs:
-            tops = [Toponym(d.doc_id, m.start(), m.end(), name, place, 1.0)
-                    for name, place in self.PLACES.items() for m in re.finditer(rf"\b{name}\b", d.text)]
-            out.append(sorted(tops, key=lambda t: t.start))
-        return out
 
 
 @pytest.fixture(scope="module")

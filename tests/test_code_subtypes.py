@@ -1,21 +1,20 @@
 """Sub-event types from the codebook's definitions and roles by clause (issue 10, part 2), on
 sentences written for these tests, with a table geoparser (no gazetteer)."""
-import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
-from coder_helpers import coded_events, table_coder
+from coder_helpers import PlaceTable, coded_events, table_coder
 
 from rasd.code import dataload as dl
 from rasd.code.lexicon import Ontology
 from rasd.code.subtypes import SubtypeRules
-from rasd.records import Place, Toponym
+from rasd.records import Place
 
 
-class TownTable:
+class TownTable(PlaceTable):
     """Test-only stand-in for the geo stage: a few towns of several countries."""
 
     PLACES = {
@@ -25,14 +24,6 @@ class TownTable:
         "Kharkiv": Place("Kharkiv", 49.99, 36.23, "UA", "Kharkiv", feature="P.PPLA"),
         "Idlib": Place("Idlib", 35.93, 36.63, "SY", "Idlib", feature="P.PPLA"),
     }
-
-    def process(self, docs, countries=None):
-        out = []
-        for d in docs:
-            tops = [Toponym(d.doc_id, m.start(), m.end(), name, place, 1.0)
-                    for name, place in self.PLACES.items() for m in re.finditer(rf"\b{name}\b", d.text)]
-            out.append(sorted(tops, key=lambda t: t.start))
-        return out
 
 
 @pytest.fixture(scope="module")
