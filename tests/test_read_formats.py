@@ -133,7 +133,7 @@ def test_examples_read_with_every_format():
     items = list(read_paths([str(ROOT / "examples")],
                             ReadOptions(meta=load_meta(str(ROOT / "examples" / "meta.jsonl")))))
     assert all(isinstance(i, Document) for i in items), [i for i in items if isinstance(i, InputError)]
-    assert len(items) == 21
+    assert len(items) == 23
     kinds = {i.meta.get("format", "text") if not i.source.split(":")[-1].isdigit() else "jsonl" for i in items}
     assert kinds == {"text", "html", "jsonl"}
     assert all(i.published and i.outlet == "rasd examples" for i in items)
