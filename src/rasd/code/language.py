@@ -30,11 +30,10 @@ class Language:
     script: str
     direction: str
     coded: bool
+    name: str = ""  # the language's name, when known ("Arabic", "French")
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "script": self.script, "direction": self.direction, "coded": self.coded}
-
-    name: str = ""  # the language's name, when known ("Arabic", "French")
 
     def warning(self) -> Optional[str]:
         if self.coded:
@@ -91,10 +90,10 @@ class LanguageCheck:
             return Language(None, "Latin", "ltr", True)  # too short to tell: no warning
         # the language whose function words are the largest share of the text's words
         share, lang = max((sum(w in fw for w in words) / len(words), k) for k, fw in self.function_words.items())
-        if share < self.min_share or lang in self.coded:
+        if share < self.min_share:
             # no language's words stand out (names, figures, content words): read as English
-            return Language(lang if share >= self.min_share else None, "Latin", "ltr", True)
-        return Language(lang, "Latin", "ltr", False, self.names.get(lang, ""))
+            return Language(None, "Latin", "ltr", True)
+        return Language(lang, "Latin", "ltr", lang in self.coded, self.names.get(lang, ""))
 
     def process(self, batch: list) -> list:
         for r in batch:
